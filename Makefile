@@ -1,0 +1,96 @@
+# fnguard — `make` builds ./fnguard, `make check` runs every test, `make demo`
+# shows the default policy at work. Missing libraries are installed through
+# scripts/install-deps.sh (Debian packages) on first use.
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+SANITIZE ?=
+
+PKGS      := libseccomp json-c libuv
+TEST_PKGS := cmocka
+BUILD     := build$(if $(SANITIZE),-san)
+
+# Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+CFLAGS   ?= -O2 -g
+SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DFNG_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+SRCS := $(wildcard supervisor/*.c tracer/*.c policy/*.c logging/*.c)
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/supervisor/main.o,$(OBJS))
+
+UNIT_SRCS := $(wildcard test/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+PROG_SRCS := $(wildcard test/progs/*.c)
+PROG_BINS := $(PROG_SRCS:%.c=$(BUILD)/%)
+ADV_SRCS  := $(wildcard test/adversarial/*.c)
+ADV_BINS  := $(ADV_SRCS:%.c=$(BUILD)/%)
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+.PHONY: all check demo install clean deps bench test-programs
+all: fnguard
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@mkdir -p $(BUILD)
+	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v python3 >/dev/null && command -v node >/dev/null \
+		|| sh scripts/install-deps.sh
+	@touch $@
+
+$(BUILD)/fnguard: $(OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+fnguard: $(BUILD)/fnguard
+	@if [ -z "$(SANITIZE)" ]; then cp $< $@; fi
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/test/unit/%: test/unit/%.c $(LIB_OBJS) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) $(TEST_LIBS) -lpthread
+
+# Programs run under fnguard by the tests: plain C, no project code.
+TEST_PROG_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread
+$(BUILD)/test/progs/%: test/progs/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_PROG_CFLAGS) -o $@ $<
+$(BUILD)/test/adversarial/%: test/adversarial/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_PROG_CFLAGS) $(if $(findstring raw_static,$*),-static) -o $@ $<
+$(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
+
+test-programs: $(PROG_BINS) $(ADV_BINS)
+
+check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs
+	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
+
+demo: fnguard
+	@bash examples/demo.sh $(abspath fnguard)
+
+bench: fnguard $(BENCH_BINS) $(PROG_BINS)
+	@FNGUARD=$(abspath fnguard) BUILD=$(abspath $(BUILD)) bash bench/run.sh
+
+install: fnguard
+	install -D -m 0755 fnguard $(DESTDIR)$(PREFIX)/bin/fnguard
+	install -D -m 0644 docs/fnguard.1 $(DESTDIR)$(PREFIX)/share/man/man1/fnguard.1
+	install -D -m 0644 examples/policies/default.json $(DESTDIR)$(PREFIX)/share/fnguard/default.json
+
+clean:
+	rm -rf build build-san fnguard
+
+-include $(OBJS:.o=.d)

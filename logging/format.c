@@ -1,0 +1,206 @@
+#include "logging/format.h"
+#include "logging/util.h"
+#include "policy/policy.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef FNG_VERSION
+#define FNG_VERSION "0.0.0"
+#endif
+
+static const char *const type_names[] = {
+	[FNG_EV_FILE] = "file",	      [FNG_EV_PROCESS] = "process", [FNG_EV_NETWORK] = "network",
+	[FNG_EV_DNS] = "dns",	      [FNG_EV_INPUT] = "input",	    [FNG_EV_OUTPUT] = "output",
+	[FNG_EV_LIFECYCLE] = "lifecycle",
+};
+
+static const char *const action_names[] = {
+	[FNG_ACT_NONE] = NULL,	       [FNG_ACT_BLOCKED] = "blocked", [FNG_ACT_ALERTED] = "alerted",
+	[FNG_ACT_KILLED] = "killed",   [FNG_ACT_ALLOWED] = "allowed",
+};
+
+uint64_t fng_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void format_time(uint64_t ns, char *buf, size_t n)
+{
+	time_t secs = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&secs, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, n, "%s.%03uZ", base, (unsigned)((ns / 1000000u) % 1000u));
+}
+
+static void add_str(json_object *o, const char *key, const char *v)
+{
+	if (v && *v)
+		json_object_object_add(o, key, json_object_new_string(v));
+}
+
+static char *env_dup(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? strdup(v) : NULL;
+}
+
+void fng_function_info_from_env(struct fng_function_info *fi)
+{
+	fi->name = env_dup("AWS_LAMBDA_FUNCTION_NAME");
+	fi->version = env_dup("AWS_LAMBDA_FUNCTION_VERSION");
+	fi->region = env_dup("AWS_REGION");
+	fi->memory = env_dup("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
+	fi->log_group = env_dup("AWS_LAMBDA_LOG_GROUP_NAME");
+	fi->log_stream = env_dup("AWS_LAMBDA_LOG_STREAM_NAME");
+}
+
+void fng_function_info_free(struct fng_function_info *fi)
+{
+	free(fi->name);
+	free(fi->version);
+	free(fi->region);
+	free(fi->memory);
+	free(fi->log_group);
+	free(fi->log_stream);
+	memset(fi, 0, sizeof(*fi));
+}
+
+static void add_function(json_object *root, const struct fng_function_info *fi)
+{
+	json_object *f;
+
+	if (!fi->name)
+		return;
+	f = json_object_new_object();
+	add_str(f, "name", fi->name);
+	add_str(f, "version", fi->version);
+	add_str(f, "region", fi->region);
+	add_str(f, "memory", fi->memory);
+	add_str(f, "log_group", fi->log_group);
+	add_str(f, "log_stream", fi->log_stream);
+	json_object_object_add(root, "function", f);
+}
+
+static int finish(json_object *root, char **out, size_t *len)
+{
+	size_t n;
+	const char *s = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	char *buf = s ? malloc(n + 2) : NULL;
+
+	if (!buf) {
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\n';
+	buf[n + 1] = '\0';
+	json_object_put(root);
+	*out = buf;
+	*len = n + 1;
+	return 0;
+}
+
+static json_object *new_root(uint64_t ns, const char *type)
+{
+	json_object *root = json_object_new_object();
+	char ts[48];
+
+	format_time(ns, ts, sizeof(ts));
+	json_object_object_add(root, "time", json_object_new_string(ts));
+	json_object_object_add(root, "event_type", json_object_new_string(type));
+	return root;
+}
+
+int fng_format_event(const struct fng_event *ev, const struct fng_function_info *fi, char **out, size_t *len)
+{
+	json_object *root, *details;
+	const char *type = ev->type < FNG_ARRAY_LEN(type_names) ? type_names[ev->type] : "unknown";
+
+	root = new_root(ev->time_ns, type);
+	if (ev->rule < FNG_RULE_COUNT) {
+		/* FunctionShield's keys, so existing metric filters keep matching. */
+		json_object_object_add(root, "function_shield", json_object_new_boolean(1));
+		json_object_object_add(root, "policy", json_object_new_string(fng_rule_name(ev->rule)));
+		json_object_object_add(root, "mode", json_object_new_string(fng_mode_name(ev->mode)));
+	}
+	if (ev->action < FNG_ARRAY_LEN(action_names) && action_names[ev->action])
+		json_object_object_add(root, "action", json_object_new_string(action_names[ev->action]));
+	add_str(root, "syscall", ev->syscall);
+
+	details = json_object_new_object();
+	if (ev->type == FNG_EV_PROCESS) {
+		add_str(details, "program", ev->path);
+	} else {
+		add_str(details, "path", ev->path);
+	}
+	add_str(details, "target", ev->path2);
+	add_str(details, "host", ev->host);
+	if (ev->port)
+		json_object_object_add(details, "port", json_object_new_int(ev->port));
+	if (ev->argc) {
+		json_object *argv = json_object_new_array();
+		const char *a = ev->argv;
+		for (unsigned i = 0; i < ev->argc && a < ev->argv + sizeof(ev->argv); i++) {
+			json_object_array_add(argv, json_object_new_string(a));
+			a += strnlen(a, (size_t)(ev->argv + sizeof(ev->argv) - a)) + 1;
+		}
+		json_object_object_add(details, "argv", argv);
+	}
+	if (ev->error)
+		add_str(details, "error", strerrorname_np(ev->error));
+	add_str(details, "reason", ev->reason);
+	add_str(details, "phase", ev->phase);
+	add_str(details, "message", ev->message);
+	if (ev->type == FNG_EV_LIFECYCLE)
+		add_str(details, "version", FNG_VERSION);
+	if (json_object_object_length(details))
+		json_object_object_add(root, "details", details);
+	else
+		json_object_put(details);
+
+	if (ev->pid) {
+		json_object *proc = json_object_new_object();
+		json_object_object_add(proc, "pid", json_object_new_int(ev->pid));
+		json_object_object_add(proc, "ppid", json_object_new_int(ev->ppid));
+		add_str(proc, "name", ev->comm);
+		add_str(proc, "exe", ev->exe);
+		add_str(proc, "cmdline", ev->cmdline);
+		json_object_object_add(proc, "uid", json_object_new_int(ev->uid));
+		json_object_object_add(root, "process", proc);
+	}
+	add_function(root, fi);
+	return finish(root, out, len);
+}
+
+int fng_format_exit(const struct fng_exit_info *xi, const struct fng_function_info *fi, char **out, size_t *len)
+{
+	json_object *root = new_root(fng_now_ns(), "lifecycle");
+	json_object *details = json_object_new_object();
+	json_object *counters = json_object_new_object();
+
+	json_object_object_add(details, "phase", json_object_new_string("exit"));
+	json_object_object_add(details, "status", json_object_new_int(xi->status));
+	if (xi->signal)
+		json_object_object_add(details, "signal", json_object_new_string(sigabbrev_np(xi->signal) ? sigabbrev_np(xi->signal) : "?"));
+	else
+		json_object_object_add(details, "exit_code", json_object_new_int(xi->exit_code));
+	json_object_object_add(counters, "events", json_object_new_uint64(xi->emitted));
+	json_object_object_add(counters, "events_dropped", json_object_new_uint64(xi->dropped));
+	json_object_object_add(counters, "blocked", json_object_new_uint64(xi->blocked));
+	json_object_object_add(counters, "alerted", json_object_new_uint64(xi->alerted));
+	json_object_object_add(counters, "tasks", json_object_new_uint64(xi->processes));
+	json_object_object_add(counters, "traced_calls", json_object_new_uint64(xi->traced_calls));
+	json_object_object_add(details, "counters", counters);
+	json_object_object_add(details, "version", json_object_new_string(FNG_VERSION));
+	json_object_object_add(root, "details", details);
+	add_function(root, fi);
+	return finish(root, out, len);
+}

@@ -1,0 +1,69 @@
+/* Small helpers shared by every part of fnguard: cleanup attributes in the
+ * style of bubblewrap, bounded string copies, and errno-returning wrappers. */
+#ifndef FNG_UTIL_H
+#define FNG_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FNG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void fng_closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+
+static inline void fng_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+#define autoclose __attribute__((cleanup(fng_closep)))
+#define autofree __attribute__((cleanup(fng_freep)))
+
+/* Hand an owned fd/pointer out of a cleanup-scoped variable. */
+static inline int fng_steal_fd(int *fd)
+{
+	int v = *fd;
+	*fd = -1;
+	return v;
+}
+
+static inline void *fng_steal_ptr(void *p)
+{
+	void **pp = p;
+	void *v = *pp;
+	*pp = NULL;
+	return v;
+}
+
+/* Copy src into dst (size n), always NUL-terminated. Returns true when it fit. */
+static inline bool fng_strlcpy(char *dst, const char *src, size_t n)
+{
+	size_t len = strlen(src);
+	if (n == 0)
+		return false;
+	if (len >= n) {
+		memcpy(dst, src, n - 1);
+		dst[n - 1] = '\0';
+		return false;
+	}
+	memcpy(dst, src, len + 1);
+	return true;
+}
+
+/* Read a whole small file (e.g. under /proc) into buf; returns bytes or -errno. */
+ssize_t fng_read_file(const char *path, char *buf, size_t size);
+
+/* Read an entire file into a malloc'd NUL-terminated buffer. Returns 0 or -errno. */
+int fng_slurp(const char *path, char **out, size_t *len);
+
+#endif

@@ -1,0 +1,28 @@
+/* Positions in JSON text. json-c parses the policy but keeps no positions, so
+ * this small scanner finds where a value sits (for "file:line:col" errors) and
+ * rejects duplicate keys, which json-c would silently collapse to the last one
+ * (a policy that says "block" and then "allow" must not quietly mean "allow"). */
+#ifndef FNG_JSONPOS_H
+#define FNG_JSONPOS_H
+
+#include <stddef.h>
+
+/* One step of a path: a key of an object, or (key == NULL) an array index. */
+struct fng_json_step {
+	const char *key;
+	size_t index;
+};
+
+/* Offset of the value at path (depth steps) in text. 0 or -ENOENT/-EINVAL. */
+int fng_json_locate(const char *text, size_t len, const struct fng_json_step *path,
+		    size_t depth, size_t *off);
+
+/* Scan the whole document for duplicate object keys. Returns 0, or -EEXIST
+ * with *off at the second occurrence of the key; -EINVAL on malformed text
+ * (json-c reports those with a better message, so callers parse first). */
+int fng_json_find_duplicate_key(const char *text, size_t len, size_t *off);
+
+/* 1-based line and column (in bytes) of an offset. */
+void fng_json_linecol(const char *text, size_t len, size_t off, unsigned *line, unsigned *col);
+
+#endif

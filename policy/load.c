@@ -1,0 +1,470 @@
+/* Loading a policy: JSON through json-c, positions through jsonpos.c.
+ * Accepts FunctionShield's {"policy": {...}} form, Iron Function's top-level
+ * form, and fnguard's own superset. Every error is "FILE:LINE:COL: message";
+ * anything unknown is an error, never a silently weaker policy. */
+#include "policy/policy.h"
+#include "policy/jsonpos.h"
+#include "logging/util.h"
+
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_STEPS 4
+
+struct loader {
+	const char *name;
+	const char *text;
+	size_t len;
+	struct fng_policy *p;
+	struct fng_policy_error *err;
+	bool rule_seen[FNG_RULE_COUNT];
+	struct fng_json_step path[MAX_STEPS];
+	size_t depth;
+};
+
+static void error_at_offset(struct loader *L, size_t off, const char *fmt, va_list ap)
+{
+	unsigned line, col;
+	char msg[400];
+
+	fng_json_linecol(L->text, L->len, off, &line, &col);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	snprintf(L->err->msg, sizeof(L->err->msg), "%s:%u:%u: %s", L->name, line, col, msg);
+}
+
+/* Report an error at the value the loader is currently looking at. */
+__attribute__((format(printf, 2, 3))) static int fail(struct loader *L, const char *fmt, ...)
+{
+	size_t off = 0;
+	va_list ap;
+
+	if (fng_json_locate(L->text, L->len, L->path, L->depth, &off) < 0)
+		off = 0;
+	va_start(ap, fmt);
+	error_at_offset(L, off, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void push_key(struct loader *L, const char *key)
+{
+	L->path[L->depth].key = key;
+	L->path[L->depth].index = 0;
+	L->depth++;
+}
+
+static void push_index(struct loader *L, size_t i)
+{
+	L->path[L->depth].key = NULL;
+	L->path[L->depth].index = i;
+	L->depth++;
+}
+
+static void pop(struct loader *L)
+{
+	L->depth--;
+}
+
+static int strv_push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+__attribute__((format(printf, 2, 3))) static int notice(struct loader *L, const char *fmt, ...)
+{
+	char buf[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return strv_push(&L->p->notices, &L->p->n_notices, buf);
+}
+
+static const char *type_name(json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "a boolean";
+	case json_type_double:
+	case json_type_int: return "a number";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	}
+	return "?";
+}
+
+static int parse_mode(struct loader *L, json_object *v, const char *what, enum fng_mode *out)
+{
+	const char *s = NULL;
+
+	if (!json_object_is_type(v, json_type_string))
+		return fail(L, "%s: expected a mode string (block, alert or allow), got %s", what, type_name(v));
+	s = json_object_get_string(v);
+	if (fng_mode_parse(s, out) < 0)
+		return fail(L, "%s: unknown mode \"%s\" (expected block, alert or allow)", what, s);
+	return 0;
+}
+
+/* A host exception: exact name or "*.suffix", whole DNS labels, optional :port. */
+static int check_host_pattern(const char *s, const char **why)
+{
+	char buf[300];
+	char *port, *h = buf;
+	size_t label = 0;
+
+	if (strlen(s) >= sizeof(buf) || !*s) {
+		*why = "host name is empty or longer than 253 characters";
+		return -EINVAL;
+	}
+	strcpy(buf, s);
+	port = strchr(buf, ':');
+	if (port) {
+		struct fng_netrule dummy;
+		char probe[16];
+		*port++ = '\0';
+		snprintf(probe, sizeof(probe), "0.0.0.0:%s", port);
+		if (fng_netrule_parse(probe, &dummy, why) < 0)
+			return -EINVAL;
+	}
+	if (strncmp(h, "*.", 2) == 0)
+		h += 2;
+	if (!*h || strlen(h) > 253) {
+		*why = "a wildcard needs a domain after \"*.\"";
+		return -EINVAL;
+	}
+	for (const char *c = h; ; c++) {
+		if (*c == '.' || *c == '\0') {
+			if (label == 0 || label > 63) {
+				*why = "each DNS label must be 1 to 63 characters";
+				return -EINVAL;
+			}
+			if (*c == '\0')
+				break;
+			label = 0;
+			continue;
+		}
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      *c == '-' || *c == '_')) {
+			*why = "host names may contain only letters, digits, '-', '_' and '.' (a wildcard only as a leading \"*.\")";
+			return -EINVAL;
+		}
+		label++;
+	}
+	return 0;
+}
+
+static int parse_exceptions(struct loader *L, json_object *arr, const char *rule)
+{
+	struct fng_policy *p = L->p;
+	size_t n;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(L, "%s: exceptions must be an array of strings, got %s", rule, type_name(arr));
+	n = json_object_array_length(arr);
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		struct fng_netrule nr;
+		const char *s, *why = NULL;
+		int r;
+
+		push_index(L, i);
+		if (!json_object_is_type(e, json_type_string))
+			return fail(L, "%s: exception must be a string, got %s", rule, type_name(e));
+		s = json_object_get_string(e);
+		r = fng_netrule_parse(s, &nr, &why);
+		if (r == 0) {
+			struct fng_netrule *na = realloc(p->net_allow, (p->n_net_allow + 1) * sizeof(*na));
+			if (!na)
+				return -ENOMEM;
+			p->net_allow = na;
+			na[p->n_net_allow++] = nr;
+		} else if (r == -ERANGE) {
+			return fail(L, "%s: bad exception \"%s\": %s", rule, s, why);
+		} else {
+			if (check_host_pattern(s, &why) < 0)
+				return fail(L, "%s: bad exception \"%s\": %s", rule, s, why);
+			if (strv_push(&p->host_allow, &p->n_host_allow, s) < 0)
+				return -ENOMEM;
+		}
+		pop(L);
+	}
+	if (p->n_host_allow)
+		return notice(L, "%s: host-name exceptions are recorded but matched only once DNS awareness is available; "
+			      "until then connections to those hosts are treated like any other address",
+			      rule);
+	return 0;
+}
+
+static int parse_rule(struct loader *L, enum fng_rule rule, json_object *v)
+{
+	const char *name = fng_rule_name(rule);
+	bool have_mode = false;
+
+	if (L->rule_seen[rule])
+		return fail(L, "%s: rule given twice (at top level and under \"policy\")", name);
+	L->rule_seen[rule] = true;
+
+	if (json_object_is_type(v, json_type_string))
+		return parse_mode(L, v, name, &L->p->mode[rule]);
+	if (!json_object_is_type(v, json_type_object))
+		return fail(L, "%s: expected a mode string or an object, got %s", name, type_name(v));
+
+	json_object_object_foreach(v, key, val) {
+		int r = 0;
+		push_key(L, key);
+		if (strcmp(key, "action") == 0 || strcmp(key, "mode") == 0) {
+			if (have_mode)
+				r = fail(L, "%s: give either \"action\" or \"mode\", not both", name);
+			else
+				r = parse_mode(L, val, name, &L->p->mode[rule]);
+			have_mode = true;
+		} else if (strcmp(key, "exceptions") == 0 || strcmp(key, "allow") == 0) {
+			if (rule != FNG_RULE_OUTBOUND)
+				r = fail(L, "%s: \"%s\" is only supported for outbound_connectivity", name, key);
+			else
+				r = parse_exceptions(L, val, name);
+		} else {
+			r = fail(L, "%s: unknown key \"%s\" (expected action, mode, exceptions or allow)", name, key);
+		}
+		if (r < 0)
+			return r;
+		pop(L);
+	}
+	if (!have_mode)
+		return fail(L, "%s: missing \"action\" (block, alert or allow)", name);
+	return 0;
+}
+
+static int rule_from_name(const char *key, enum fng_rule *out)
+{
+	for (int r = 0; r < FNG_RULE_COUNT; r++) {
+		if (strcmp(key, fng_rule_name((enum fng_rule)r)) == 0) {
+			*out = (enum fng_rule)r;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int parse_functionshield(struct loader *L, json_object *v)
+{
+	if (!json_object_is_type(v, json_type_object))
+		return fail(L, "policy: expected an object, got %s", type_name(v));
+	json_object_object_foreach(v, key, val) {
+		enum fng_rule rule;
+		int r;
+		push_key(L, key);
+		if (rule_from_name(key, &rule) < 0)
+			return fail(L, "policy: unknown rule \"%s\" (expected outbound_connectivity, read_write_tmp, "
+				    "create_child_process or read_handler)", key);
+		r = parse_rule(L, rule, val);
+		if (r < 0)
+			return r;
+		pop(L);
+	}
+	return 0;
+}
+
+static int parse_string(struct loader *L, json_object *v, const char *key, const char **out)
+{
+	if (!json_object_is_type(v, json_type_string))
+		return fail(L, "%s: expected a string, got %s", key, type_name(v));
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static int parse_tmp_root(struct loader *L, json_object *v)
+{
+	const char *s = NULL;
+	char *copy;
+	size_t n;
+
+	if (parse_string(L, v, "tmp_root", &s) < 0)
+		return -EINVAL;
+	if (s[0] != '/')
+		return fail(L, "tmp_root: must be an absolute path, got \"%s\"", s);
+	copy = strdup(s);
+	if (!copy)
+		return -ENOMEM;
+	n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	free(L->p->tmp_root);
+	L->p->tmp_root = copy;
+	return 0;
+}
+
+static int parse_handler(struct loader *L, json_object *v)
+{
+	struct fng_policy *p = L->p;
+
+	if (json_object_is_type(v, json_type_string)) {
+		if (json_object_get_string(v)[0] != '/')
+			return fail(L, "handler: must be an absolute path");
+		return strv_push(&p->handler_paths, &p->n_handler_paths, json_object_get_string(v));
+	}
+	if (!json_object_is_type(v, json_type_array))
+		return fail(L, "handler: expected a path or an array of paths, got %s", type_name(v));
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+		push_index(L, i);
+		if (!json_object_is_type(e, json_type_string) || json_object_get_string(e)[0] != '/')
+			return fail(L, "handler: each entry must be an absolute path");
+		if (strv_push(&p->handler_paths, &p->n_handler_paths, json_object_get_string(e)) < 0)
+			return -ENOMEM;
+		pop(L);
+	}
+	return 0;
+}
+
+static int parse_top_key(struct loader *L, const char *key, json_object *val)
+{
+	struct fng_policy *p = L->p;
+	enum fng_rule rule;
+	const char *s = NULL;
+
+	if (rule_from_name(key, &rule) == 0)
+		return parse_rule(L, rule, val);
+	if (strcmp(key, "policy") == 0)
+		return parse_functionshield(L, val);
+	if (strcmp(key, "token") == 0 || strcmp(key, "disable_analytics") == 0)
+		return notice(L, "\"%s\" is a FunctionShield setting that fnguard does not need; ignored", key);
+	if (strcmp(key, "tmp_root") == 0)
+		return parse_tmp_root(L, val);
+	if (strcmp(key, "handler") == 0)
+		return parse_handler(L, val);
+	if (strcmp(key, "version") == 0) {
+		if (!json_object_is_type(val, json_type_int) || json_object_get_int64(val) != 1)
+			return fail(L, "version: only version 1 is known");
+		return 0;
+	}
+	if (strcmp(key, "on_unsupported") == 0) {
+		if (parse_string(L, val, key, &s) < 0)
+			return -EINVAL;
+		if (strcmp(s, "fail") == 0)
+			p->on_unsupported = FNG_UNSUPPORTED_FAIL;
+		else if (strcmp(s, "run-unprotected") == 0)
+			p->on_unsupported = FNG_UNSUPPORTED_RUN;
+		else
+			return fail(L, "on_unsupported: unknown value \"%s\" (expected fail or run-unprotected)", s);
+		return 0;
+	}
+	if (strcmp(key, "api_endpoint") == 0) {
+		if (parse_string(L, val, key, &s) < 0)
+			return -EINVAL;
+		if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+			return fail(L, "api_endpoint: expected an http:// or https:// URL");
+		free(p->api_endpoint);
+		p->api_endpoint = strdup(s);
+		if (!p->api_endpoint)
+			return -ENOMEM;
+		return notice(L, "api_endpoint: HTTP event delivery is not available in this build; "
+			      "events go to the --log destinations only");
+	}
+	return fail(L, "unknown key \"%s\"", key);
+}
+
+int fng_policy_load_buffer(const char *name, const char *text, size_t len, struct fng_policy *p,
+			   struct fng_policy_error *err)
+{
+	struct loader L = { .name = name, .text = text, .len = len, .p = p, .err = err };
+	json_tokener *tok;
+	json_object *root;
+	enum json_tokener_error jerr;
+	size_t end, off;
+	int r = 0;
+
+	memset(p, 0, sizeof(*p));
+	err->msg[0] = '\0';
+	if (len > INT32_MAX || strlen(text) != len) {
+		snprintf(err->msg, sizeof(err->msg), "%s:1:1: policy contains a NUL byte or is too large", name);
+		return -EINVAL;
+	}
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!root || jerr != json_tokener_success) {
+		const char *why = root || jerr == json_tokener_continue ? "unexpected end of input"
+								      : json_tokener_error_desc(jerr);
+		json_object_put(root);
+		snprintf(err->msg, sizeof(err->msg), "%s", why);
+		{
+			unsigned line, col;
+			fng_json_linecol(text, len, end, &line, &col);
+			snprintf(err->msg, sizeof(err->msg), "%s:%u:%u: invalid JSON: %s", name, line, col, why);
+		}
+		return -EINVAL;
+	}
+	for (size_t i = end; i < len; i++) {
+		if (!strchr(" \t\r\n", text[i])) {
+			unsigned line, col;
+			json_object_put(root);
+			fng_json_linecol(text, len, i, &line, &col);
+			snprintf(err->msg, sizeof(err->msg), "%s:%u:%u: invalid JSON: trailing characters after the policy",
+				 name, line, col);
+			return -EINVAL;
+		}
+	}
+	if (fng_json_find_duplicate_key(text, len, &off) == -EEXIST) {
+		unsigned line, col;
+		json_object_put(root);
+		fng_json_linecol(text, len, off, &line, &col);
+		snprintf(err->msg, sizeof(err->msg), "%s:%u:%u: duplicate key (a later value would silently replace the first)",
+			 name, line, col);
+		return -EINVAL;
+	}
+
+	p->tmp_root = strdup("/tmp");
+	if (!p->tmp_root) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		r = fail(&L, "a policy must be a JSON object, got %s", type_name(root));
+		goto out;
+	}
+	json_object_object_foreach(root, key, val) {
+		push_key(&L, key);
+		r = parse_top_key(&L, key, val);
+		if (r < 0)
+			goto out;
+		pop(&L);
+	}
+out:
+	json_object_put(root);
+	if (r == -ENOMEM && !err->msg[0])
+		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
+	if (r < 0)
+		fng_policy_free(p);
+	return r;
+}
+
+int fng_policy_load_file(const char *path, struct fng_policy *p, struct fng_policy_error *err)
+{
+	autofree char *text = NULL;
+	size_t len = 0;
+	int r = fng_slurp(path, &text, &len);
+
+	if (r < 0) {
+		snprintf(err->msg, sizeof(err->msg), "%s: cannot read policy: %s", path, strerror(-r));
+		return r;
+	}
+	return fng_policy_load_buffer(path, text, len, p, err);
+}

@@ -1,0 +1,75 @@
+/* Names, the embedded default policy, freeing and summaries. Pure. */
+#include "policy/policy.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const mode_names[] = {
+	[FNG_MODE_ALLOW] = "allow",
+	[FNG_MODE_ALERT] = "alert",
+	[FNG_MODE_BLOCK] = "block",
+};
+
+static const char *const rule_names[] = {
+	[FNG_RULE_OUTBOUND] = "outbound_connectivity",
+	[FNG_RULE_TMP] = "read_write_tmp",
+	[FNG_RULE_CHILD] = "create_child_process",
+	[FNG_RULE_HANDLER] = "read_handler",
+};
+
+const char *fng_mode_name(enum fng_mode m)
+{
+	return (unsigned)m < 3 ? mode_names[m] : "?";
+}
+
+const char *fng_rule_name(enum fng_rule r)
+{
+	return (unsigned)r < FNG_RULE_COUNT ? rule_names[r] : "";
+}
+
+int fng_mode_parse(const char *s, enum fng_mode *out)
+{
+	for (int m = 0; m < 3; m++) {
+		if (strcmp(s, mode_names[m]) == 0) {
+			*out = (enum fng_mode)m;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int fng_policy_default(struct fng_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (int r = 0; r < FNG_RULE_COUNT; r++)
+		p->mode[r] = FNG_MODE_BLOCK;
+	p->tmp_root = strdup("/tmp");
+	return p->tmp_root ? 0 : -ENOMEM;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void fng_policy_free(struct fng_policy *p)
+{
+	free(p->net_allow);
+	free_strv(p->host_allow, p->n_host_allow);
+	free(p->tmp_root);
+	free_strv(p->handler_paths, p->n_handler_paths);
+	free(p->api_endpoint);
+	free_strv(p->notices, p->n_notices);
+	memset(p, 0, sizeof(*p));
+}
+
+void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
+{
+	snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s",
+		 fng_mode_name(p->mode[FNG_RULE_OUTBOUND]), fng_mode_name(p->mode[FNG_RULE_TMP]),
+		 fng_mode_name(p->mode[FNG_RULE_CHILD]), fng_mode_name(p->mode[FNG_RULE_HANDLER]));
+}

@@ -1,0 +1,102 @@
+/* The policy model: what the four FunctionShield rules say, their exceptions,
+ * and the settings around them. Pure data; loading is in load.c, decisions in
+ * decide.c. Nothing here does ptrace or I/O beyond reading the policy file. */
+#ifndef FNG_POLICY_H
+#define FNG_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum fng_mode {
+	FNG_MODE_ALLOW = 0,
+	FNG_MODE_ALERT = 1,
+	FNG_MODE_BLOCK = 2,
+};
+
+enum fng_rule {
+	FNG_RULE_OUTBOUND = 0,	/* outbound_connectivity */
+	FNG_RULE_TMP,		/* read_write_tmp */
+	FNG_RULE_CHILD,		/* create_child_process */
+	FNG_RULE_HANDLER,	/* read_handler */
+	FNG_RULE_COUNT,
+	FNG_RULE_NONE = FNG_RULE_COUNT,
+};
+
+enum fng_on_unsupported {
+	FNG_UNSUPPORTED_FAIL = 0,	/* refuse to start, exit 125 (default) */
+	FNG_UNSUPPORTED_RUN,		/* exec the runtime unprotected, loud event */
+};
+
+/* An IP network with an optional port: 10.0.0.0/8, 192.0.2.7:443, [2001:db8::1]:443.
+ * IPv4 is stored as an IPv4-mapped IPv6 address (::ffff:a.b.c.d) with prefix+96,
+ * so one comparison serves both families and mapped addresses. */
+struct fng_netrule {
+	uint8_t addr[16];
+	uint8_t prefix;		/* 0..128 over the 16-byte form */
+	uint16_t port;		/* 0 = any port */
+};
+
+struct fng_policy {
+	enum fng_mode mode[FNG_RULE_COUNT];
+
+	struct fng_netrule *net_allow;	/* outbound exceptions: IPs and CIDRs */
+	size_t n_net_allow;
+	char **host_allow;		/* outbound exceptions naming hosts (DNS issue) */
+	size_t n_host_allow;
+
+	char *tmp_root;			/* default "/tmp" */
+	char **handler_paths;		/* explicit handler files; else from _HANDLER */
+	size_t n_handler_paths;
+	char *api_endpoint;		/* Iron Function's remote event collector */
+	enum fng_on_unsupported on_unsupported;
+
+	/* Human-readable notices produced while loading (ignored keys ...). */
+	char **notices;
+	size_t n_notices;
+};
+
+const char *fng_mode_name(enum fng_mode m);
+const char *fng_rule_name(enum fng_rule r);
+int fng_mode_parse(const char *s, enum fng_mode *out);
+
+/* The embedded default: the FunctionShield four, all block. */
+int fng_policy_default(struct fng_policy *p);
+void fng_policy_free(struct fng_policy *p);
+
+/* Loading. On error returns -EINVAL and fills err with
+ * "FILE:LINE:COL: message" (one line, no newline). */
+struct fng_policy_error {
+	char msg[512];
+};
+int fng_policy_load_file(const char *path, struct fng_policy *p, struct fng_policy_error *err);
+int fng_policy_load_buffer(const char *name, const char *text, size_t len,
+			   struct fng_policy *p, struct fng_policy_error *err);
+
+/* Parse one network exception: "1.2.3.4", "10.0.0.0/8", "1.2.3.4:443",
+ * "10.0.0.0/8:5432", "::1", "[2001:db8::1]:443", "2001:db8::/32".
+ * Returns 0, -EINVAL when the entry is not an address (maybe a host name),
+ * or -ERANGE with a message in why when it looks like an address but is wrong. */
+int fng_netrule_parse(const char *s, struct fng_netrule *out, const char **why);
+bool fng_netrule_match(const struct fng_netrule *r, const uint8_t addr16[16], uint16_t port);
+
+/* Does the rule set's exceptions let addr:port through? */
+bool fng_policy_net_allowed(const struct fng_policy *p, const uint8_t addr16[16], uint16_t port);
+
+/* Addresses: helpers to bring sockaddr values into the 16-byte form. */
+void fng_addr_from_v4(uint8_t out[16], const void *in_addr4);
+bool fng_addr_is_loopback(const uint8_t addr16[16]);
+bool fng_addr_is_v4mapped(const uint8_t addr16[16]);
+/* Text form for events: "192.0.2.1" or "2001:db8::1". */
+void fng_addr_format(const uint8_t addr16[16], char *buf, size_t n);
+
+/* A short one-line summary of the effective policy, for the start event. */
+void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n);
+
+/* Is any rule that watches files (tmp, handler) active? */
+static inline bool fng_policy_watches_files(const struct fng_policy *p)
+{
+	return p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || p->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW;
+}
+
+#endif

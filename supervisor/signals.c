@@ -1,0 +1,75 @@
+#include "supervisor/signals.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* The single piece of static state in fnguard: a signal handler has no
+ * other way to learn where to forward to. */
+static volatile sig_atomic_t forward_pid;
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	pid_t pid = forward_pid;
+	int saved = errno;
+
+	(void)si;
+	(void)uc;
+	if (pid > 0)
+		kill(pid, sig);
+	errno = saved;
+}
+
+static int set(struct fng_sigstate *st, int sig, const struct sigaction *sa)
+{
+	if (sigaction(sig, sa, &st->original[sig]) < 0)
+		return -errno;
+	st->changed[sig] = true;
+	return 0;
+}
+
+int fng_signals_install(struct fng_sigstate *st)
+{
+	struct sigaction sa;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	sigprocmask(SIG_SETMASK, NULL, &st->mask);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: waitpid returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
+		r = set(st, forwarded[i], &sa);
+		if (r < 0)
+			return r;
+	}
+	/* A closed log pipe or SIGIO aimed at us must not end the supervisor. */
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	if ((r = set(st, SIGPIPE, &sa)) < 0 || (r = set(st, SIGIO, &sa)) < 0)
+		return r;
+	/* Forwarded signals must reach the tracer thread's handler. */
+	{
+		sigset_t unblock;
+		sigemptyset(&unblock);
+		for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+			sigaddset(&unblock, forwarded[i]);
+		sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+	}
+	return 0;
+}
+
+void fng_signals_forward_to(pid_t pid)
+{
+	forward_pid = pid;
+}
+
+void fng_signals_restore(const struct fng_sigstate *st)
+{
+	for (int sig = 1; sig < FNG_NSIG; sig++)
+		if (st->changed[sig])
+			sigaction(sig, &st->original[sig], NULL);
+	sigprocmask(SIG_SETMASK, &st->mask, NULL);
+}

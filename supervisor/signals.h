@@ -1,0 +1,26 @@
+/* Signals sent to fnguard are forwarded to the runtime; the runtime starts
+ * with the dispositions and mask fnguard itself was started with. */
+#ifndef FNG_SIGNALS_H
+#define FNG_SIGNALS_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define FNG_NSIG 65
+
+struct fng_sigstate {
+	struct sigaction original[FNG_NSIG];
+	bool changed[FNG_NSIG];
+	sigset_t mask;
+};
+
+/* Install forwarding handlers (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
+ * SIGUSR2) and ignore SIGPIPE/SIGIO, remembering what was there. */
+int fng_signals_install(struct fng_sigstate *st);
+/* From now on, forwarded signals go to pid. */
+void fng_signals_forward_to(pid_t pid);
+/* In the child, before exec: put everything back as it was. */
+void fng_signals_restore(const struct fng_sigstate *st);
+
+#endif

@@ -1,0 +1,44 @@
+/* Starting the runtime: fork, prepare the child, let the parent seize it,
+ * install the filter, exec. The filter is in place before the runtime's
+ * first instruction. */
+#ifndef FNG_SPAWN_H
+#define FNG_SPAWN_H
+
+#include "supervisor/signals.h"
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct fng_spawn {
+	const char *path;		/* resolved program */
+	char *const *argv;
+	const struct sock_fprog *filter;
+	const struct fng_sigstate *signals;
+	bool no_new_privs;		/* unprivileged: required for seccomp */
+	bool foreground;		/* give the child's group the terminal */
+};
+
+struct fng_child {
+	pid_t pid;
+	int status_fd;			/* the child's report if it never reached exec */
+};
+
+/* Where the child stopped when it did not reach its runtime. */
+enum fng_child_stage {
+	FNG_STAGE_NONE = 0,
+	FNG_STAGE_FILTER,		/* the kernel refused the seccomp filter */
+	FNG_STAGE_EXEC,			/* execve failed */
+};
+
+int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err, size_t errn);
+/* After the child died without exec: what went wrong (stage, errno). */
+void fng_spawn_failure(int status_fd, enum fng_child_stage *stage, int *err);
+
+/* PATH search like execvp. 0 and out filled, -ENOENT, or -EACCES. */
+int fng_find_program(const char *name, char *out, size_t outsz);
+
+/* ptrace and seccomp usable here? 0, or -errno with a one-line reason. */
+int fng_preflight(char *why, size_t n);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * raw_static.c - adversarial test for fnguard (class: no libc wrappers / static binary)
+ *
+ * Built with -static (and also works dynamically).  Nothing goes through libc
+ * open()/execve() wrappers, so an LD_PRELOAD- or libc-level defence is useless;
+ * only a kernel-level (ptrace/seccomp) supervisor can stop these.
+ * Vectors:
+ *   syscall_openat      - syscall(SYS_openat) + syscall(SYS_read) of FNG_SECRET
+ *   asm_openat          - inline asm `syscall` openat/read/close
+ *   asm_open_legacy     - inline asm `syscall` open(2) (nr 2)
+ *   jit_stub_openat     - the `syscall` instruction executed from an anonymous
+ *                         mmap()ed page (unusual instruction pointer)
+ *   raw_execve_true     - fork; child does a raw execve("/bin/true") (create_child_process)
+ *   raw_execveat_true   - fork; child does a raw execveat(AT_FDCWD, "/bin/true")
+ * BYPASSED: the secret was read / /bin/true ran (child exit status 0; the
+ * child exits 126 after a denied exec, 127 for other exec errors).
+ *
+ * Env: FNG_SECRET.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* ------------------------------------------------------------------ common */
+#define SECRET_CONTENT "FNGUARD-SECRET\n"
+enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
+static int g_bad;
+
+__attribute__((format(printf, 3, 4)))
+static void report(const char *name, int kind, const char *fmt, ...)
+{
+	char msg[1400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	printf("vector %s: %s (%s)\n", name,
+	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
+	fflush(stdout);
+	if (kind != DEFENDED)
+		g_bad++;
+}
+
+static const char *need_env(const char *n)
+{
+	const char *v = getenv(n);
+	if (!v || !*v) {
+		printf("vector environment: ERROR (%s is not set)\n", n);
+		exit(1);
+	}
+	return v;
+}
+
+/* ------------------------------------------------------------------ raw syscalls */
+static inline long asm_sys3(long n, long a1, long a2, long a3)
+{
+	long ret;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a1), "S"(a2), "d"(a3)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static inline long asm_sys5(long n, long a1, long a2, long a3, long a4, long a5)
+{
+	long ret;
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* ------------------------------------------------------------------ program */
+static const char *secret;
+
+/* judge an fd (or -errno) obtained by some raw method, reading it with asm read */
+static void judge_fd(const char *name, const char *how, long fd)
+{
+	if (fd < 0) {
+		report(name, DEFENDED, "%s: %s", how, strerror((int)-fd));
+		return;
+	}
+	char buf[64];
+	long n = asm_sys3(__NR_read, fd, (long)buf, sizeof buf);
+	asm_sys3(__NR_close, fd, 0, 0);
+	if (n < 0)
+		report(name, DEFENDED, "%s succeeded but read failed: %s", how, strerror((int)-n));
+	else if (n == (long)strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0)
+		report(name, BYPASSED, "%s: read the secret content", how);
+	else
+		report(name, DEFENDED, "%s: opened, but content is not the secret", how);
+}
+
+static void vec_syscall_openat(void)
+{
+	long fd = syscall(SYS_openat, AT_FDCWD, secret, O_RDONLY, 0);
+	if (fd < 0)
+		fd = -errno;
+	judge_fd("syscall_openat", "syscall(SYS_openat)", fd);
+}
+
+static void vec_asm_openat(void)
+{
+	judge_fd("asm_openat", "asm syscall openat", asm_sys3(__NR_openat, AT_FDCWD, (long)secret, O_RDONLY));
+}
+
+static void vec_asm_open(void)
+{
+	judge_fd("asm_open_legacy", "asm syscall open", asm_sys3(__NR_open, (long)secret, O_RDONLY, 0));
+}
+
+static void vec_jit_stub(void)
+{
+	/* mov eax, __NR_openat ; syscall ; ret */
+	unsigned char code[] = { 0xb8, __NR_openat & 0xff, (__NR_openat >> 8) & 0xff, 0, 0, 0x0f, 0x05, 0xc3 };
+	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED) {
+		report("jit_stub_openat", ERRORED, "setup: mmap: %s", strerror(errno));
+		return;
+	}
+	memcpy(page, code, sizeof code);
+	if (mprotect(page, 4096, PROT_READ | PROT_EXEC)) {
+		report("jit_stub_openat", (errno == EACCES || errno == EPERM) ? DEFENDED : ERRORED,
+		       "setup: mprotect(PROT_EXEC): %s", strerror(errno));
+		munmap(page, 4096);
+		return;
+	}
+	long (*stub)(long, long, long) = (long (*)(long, long, long))page;
+	long fd = stub(AT_FDCWD, (long)secret, O_RDONLY);
+	judge_fd("jit_stub_openat", "openat via syscall instruction in an mmap()ed page", fd);
+	munmap(page, 4096);
+}
+
+/* fork; the child execs /bin/true with a raw syscall; 0 = ran */
+static void vec_exec(const char *name, int use_execveat)
+{
+	static char *const argv[] = { "true", NULL };
+	static char *const envp[] = { "PATH=/usr/bin:/bin", NULL };
+	int p[2];
+	if (pipe2(p, O_CLOEXEC)) {
+		report(name, ERRORED, "setup: pipe: %s", strerror(errno));
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		report(name, (errno == EPERM || errno == EACCES) ? DEFENDED : ERRORED, "setup: fork: %s",
+		       strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (pid == 0) {
+		long r;
+		if (use_execveat)
+			r = asm_sys5(__NR_execveat, AT_FDCWD, (long)"/bin/true", (long)argv, (long)envp, 0);
+		else
+			r = asm_sys3(__NR_execve, (long)"/bin/true", (long)argv, (long)envp);
+		int e = (int)-r;
+		asm_sys3(__NR_write, p[1], (long)&e, sizeof e);
+		asm_sys3(__NR_exit_group, (e == EACCES || e == EPERM) ? 126 : 127, 0, 0);
+		for (;;)
+			;
+	}
+	close(p[1]);
+	int e = 0;
+	ssize_t n = read(p[0], &e, sizeof e);
+	close(p[0]);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	const char *how = use_execveat ? "raw execveat(AT_FDCWD, /bin/true)" : "raw execve(/bin/true)";
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && n <= 0)
+		report(name, BYPASSED, "%s: /bin/true ran and exited 0", how);
+	else if (n == (ssize_t)sizeof e)
+		report(name, DEFENDED, "%s failed: %s (child exit %d)", how, strerror(e),
+		       WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	else if (WIFSIGNALED(st))
+		report(name, DEFENDED, "%s: child killed by signal %d (%s)", how, WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else
+		report(name, DEFENDED, "%s: exec'd program exited with status %d (not /bin/true's 0)", how,
+		       WEXITSTATUS(st));
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	secret = need_env("FNG_SECRET");
+	vec_syscall_openat();
+	vec_asm_openat();
+	vec_asm_open();
+	vec_jit_stub();
+	vec_exec("raw_execve_true", 0);
+	vec_exec("raw_execveat_true", 1);
+	return g_bad > 255 ? 255 : g_bad;
+}

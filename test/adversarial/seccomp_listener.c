@@ -1,0 +1,339 @@
+/*
+ * seccomp_listener.c - adversarial test for fnguard (class: overriding the supervisor's seccomp filter)
+ *
+ * seccomp action precedence is KILL > TRAP > ERRNO > USER_NOTIF > TRACE > ALLOW.
+ * A tracee that installs its own filter returning SECCOMP_RET_USER_NOTIF for
+ * openat wins over the supervisor's SECCOMP_RET_TRACE: the tracer never sees
+ * the openat, and a listener answering SECCOMP_USER_NOTIF_FLAG_CONTINUE lets
+ * it run unchecked.  Each vector runs in a forked child (filters are permanent).
+ * Vectors:
+ *   user_notif_listener_thread  - listener fd served by a thread
+ *   user_notif_listener_forked  - listener fd served by a forked child
+ *       BYPASSED if the listener filter was installed AND the secret was read;
+ *       defended if seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) fails.
+ *   ret_trace_data_0/1/ffff     - a filter returning SECCOMP_RET_TRACE|data for
+ *       open/openat (overrides the SECCOMP_RET_DATA the tracer sees); may be
+ *       installed, but the open must still be blocked.  Natively (no tracer)
+ *       RET_TRACE makes the syscall fail with ENOSYS.
+ *   ret_trace_most_syscalls     - RET_TRACE for every syscall except a few
+ *       needed to report, to flood/confuse the tracer.
+ *
+ * Env: FNG_SECRET.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* ------------------------------------------------------------------ common */
+#define SECRET_CONTENT "FNGUARD-SECRET\n"
+enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
+static int g_bad;
+
+__attribute__((format(printf, 3, 4)))
+static void report(const char *name, int kind, const char *fmt, ...)
+{
+	char msg[1400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	printf("vector %s: %s (%s)\n", name,
+	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
+	fflush(stdout);
+	if (kind != DEFENDED)
+		g_bad++;
+}
+
+static int is_denial(int e) { return e == EACCES || e == EPERM; }
+
+static const char *need_env(const char *n)
+{
+	const char *v = getenv(n);
+	if (!v || !*v) {
+		printf("vector environment: ERROR (%s is not set)\n", n);
+		exit(1);
+	}
+	return v;
+}
+
+static ssize_t read_all(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got + 1 < cap) {
+		ssize_t n = read(fd, buf + got, cap - 1 - got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = 0;
+	return (ssize_t)got;
+}
+
+/* open+read the secret with raw syscalls; writes a description */
+static int try_secret(const char *secret, char *d, size_t dsz)
+{
+	char buf[64];
+	long fd = syscall(SYS_openat, AT_FDCWD, secret, O_RDONLY, 0);
+	if (fd < 0) {
+		snprintf(d, dsz, "openat(secret): %s", strerror(errno));
+		return DEFENDED;
+	}
+	long n = syscall(SYS_read, fd, buf, sizeof buf);
+	int e = errno;
+	syscall(SYS_close, fd);
+	if (n < 0) {
+		snprintf(d, dsz, "openat ok but read failed: %s", strerror(e));
+		return DEFENDED;
+	}
+	if (n == (long)strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0) {
+		snprintf(d, dsz, "read the secret content");
+		return BYPASSED;
+	}
+	snprintf(d, dsz, "opened, but content is not the secret");
+	return DEFENDED;
+}
+
+/* Run fn in a forked child; the child reports "<kind> <msg>" through a pipe. */
+typedef int (*child_fn)(char *msg, size_t msz);
+static void run_in_child(const char *name, child_fn fn)
+{
+	int p[2];
+	if (pipe(p)) {
+		report(name, ERRORED, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		report(name, is_denial(errno) ? DEFENDED : ERRORED, "setup: fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (pid == 0) {
+		char msg[1200], out[1300];
+		close(p[0]);
+		alarm(20);	/* a stuck notification must not hang the test */
+		int k = fn(msg, sizeof msg);
+		int len = snprintf(out, sizeof out, "%d %s", k, msg);
+		if (syscall(SYS_write, p[1], out, (size_t)len) < 0)
+			syscall(SYS_exit_group, 3);
+		syscall(SYS_exit_group, 0);
+	}
+	close(p[1]);
+	char buf[1400];
+	ssize_t n = read_all(p[0], buf, sizeof buf);
+	close(p[0]);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	if (n >= 2 && buf[0] >= '0' && buf[0] <= '2')
+		report(name, buf[0] - '0', "%s", buf + 2);
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+		report(name, ERRORED, "child timed out (stuck after installing its filter?)");
+	else if (WIFSIGNALED(st))
+		report(name, DEFENDED, "child killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else
+		report(name, ERRORED, "child exited with status %d without a result", WEXITSTATUS(st));
+}
+
+/* ------------------------------------------------------------------ program */
+static const char *secret;
+
+#define LOAD_ARCH BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch))
+#define LOAD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
+
+static long install(struct sock_filter *f, unsigned short len, unsigned flags)
+{
+	struct sock_fprog prog = { len, f };
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+static long listener_install(void)
+{
+	struct sock_filter f[] = {
+		LOAD_ARCH,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		LOAD_NR,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	};
+	return install(f, sizeof f / sizeof f[0], SECCOMP_FILTER_FLAG_NEW_LISTENER);
+}
+
+static volatile int notif_count;
+
+/* answer every notification with CONTINUE (only ioctl here: never open!) */
+static void serve(int lfd)
+{
+	for (;;) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+		memset(&req, 0, sizeof req);
+		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req)) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		memset(&resp, 0, sizeof resp);
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+			notif_count++;
+	}
+}
+
+static void *serve_thread(void *arg)
+{
+	serve((int)(long)arg);
+	return NULL;
+}
+
+static int listener_result(long lfd, int e, const char *how, int k, const char *d, char *msg, size_t msz)
+{
+	(void)lfd;
+	(void)e;
+	if (k == BYPASSED)
+		snprintf(msg, msz, "filter with NEW_LISTENER installed, %s answered CONTINUE: %s", how, d);
+	else
+		snprintf(msg, msz, "filter with NEW_LISTENER was installed (!), but: %s", d);
+	return k;
+}
+
+static int child_listener_thread(char *msg, size_t msz)
+{
+	long lfd = listener_install();
+	if (lfd < 0) {
+		int e = errno;
+		snprintf(msg, msz, "seccomp(SET_MODE_FILTER, FLAG_NEW_LISTENER): %s", strerror(e));
+		return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
+	}
+	pthread_t t;
+	int rc = pthread_create(&t, NULL, serve_thread, (void *)lfd);
+	if (rc) {
+		snprintf(msg, msz, "setup: pthread_create: %s", strerror(rc));
+		return is_denial(rc) ? DEFENDED : ERRORED;
+	}
+	char d[400];
+	int k = try_secret(secret, d, sizeof d);
+	return listener_result(lfd, 0, "a thread", k, d, msg, msz);
+}
+
+static int child_listener_forked(char *msg, size_t msz)
+{
+	long lfd = listener_install();
+	if (lfd < 0) {
+		int e = errno;
+		snprintf(msg, msz, "seccomp(SET_MODE_FILTER, FLAG_NEW_LISTENER): %s", strerror(e));
+		return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
+	}
+	pid_t h = fork();
+	if (h < 0) {
+		int e = errno;
+		snprintf(msg, msz, "setup: fork handler: %s", strerror(e));
+		return is_denial(e) ? DEFENDED : ERRORED;
+	}
+	if (h == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		serve((int)lfd);
+		_exit(0);
+	}
+	char d[400];
+	int k = try_secret(secret, d, sizeof d);
+	kill(h, SIGKILL);	/* our own handler child */
+	waitpid(h, NULL, 0);
+	return listener_result(lfd, 0, "a forked handler", k, d, msg, msz);
+}
+
+static unsigned trace_data;
+
+static int child_ret_trace(char *msg, size_t msz)
+{
+	struct sock_filter f[] = {
+		LOAD_ARCH,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		LOAD_NR,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | (trace_data & SECCOMP_RET_DATA)),
+	};
+	if (install(f, sizeof f / sizeof f[0], 0) < 0) {
+		int e = errno;
+		snprintf(msg, msz, "seccomp(SET_MODE_FILTER) of a RET_TRACE filter failed: %s", strerror(e));
+		return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
+	}
+	char d[400];
+	int k = try_secret(secret, d, sizeof d);
+	snprintf(msg, msz, "own RET_TRACE|0x%x filter installed; %s", trace_data, d);
+	return k;
+}
+
+static int child_ret_trace_most(char *msg, size_t msz)
+{
+	/* trace everything except what is needed to report and exit */
+	struct sock_filter f[] = {
+		LOAD_ARCH,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		LOAD_NR,
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_write, 6, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit_group, 5, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_exit, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_rt_sigreturn, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_read, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_close, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	if (install(f, sizeof f / sizeof f[0], 0) < 0) {
+		int e = errno;
+		snprintf(msg, msz, "seccomp(SET_MODE_FILTER) of a RET_TRACE-all filter failed: %s", strerror(e));
+		return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
+	}
+	char d[400];
+	int k = try_secret(secret, d, sizeof d);
+	snprintf(msg, msz, "own RET_TRACE-almost-everything filter installed; %s", d);
+	return k;
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	secret = need_env("FNG_SECRET");
+
+	run_in_child("user_notif_listener_thread", child_listener_thread);
+	run_in_child("user_notif_listener_forked", child_listener_forked);
+
+	trace_data = 0;
+	run_in_child("ret_trace_data_0", child_ret_trace);
+	trace_data = 1;
+	run_in_child("ret_trace_data_1", child_ret_trace);
+	trace_data = 0xffff;
+	run_in_child("ret_trace_data_ffff", child_ret_trace);
+	run_in_child("ret_trace_most_syscalls", child_ret_trace_most);
+	return g_bad > 255 ? 255 : g_bad;
+}

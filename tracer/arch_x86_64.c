@@ -1,0 +1,79 @@
+#include "tracer/arch.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+
+#define SYSCALL_INSN_LEN 2 /* 0f 05 */
+
+static int getregs(pid_t tid, struct user_regs_struct *r)
+{
+	return ptrace(PTRACE_GETREGS, tid, NULL, r) < 0 ? -errno : 0;
+}
+
+static int setregs(pid_t tid, const struct user_regs_struct *r)
+{
+	return ptrace(PTRACE_SETREGS, tid, NULL, r) < 0 ? -errno : 0;
+}
+
+int fng_arch_skip_syscall(pid_t tid, long retval)
+{
+	struct user_regs_struct r;
+	int e = getregs(tid, &r);
+
+	if (e < 0)
+		return e;
+	r.orig_rax = (unsigned long long)-1;
+	r.rax = (unsigned long long)retval;
+	return setregs(tid, &r);
+}
+
+int fng_arch_set_return(pid_t tid, long retval)
+{
+	struct user_regs_struct r;
+	int e = getregs(tid, &r);
+
+	if (e < 0)
+		return e;
+	r.rax = (unsigned long long)retval;
+	return setregs(tid, &r);
+}
+
+int fng_arch_inject_close(pid_t tid, int fd, void **saved)
+{
+	struct user_regs_struct *keep = malloc(sizeof(*keep));
+	struct user_regs_struct r;
+	int e;
+
+	if (!keep)
+		return -ENOMEM;
+	e = getregs(tid, keep);
+	if (e < 0) {
+		free(keep);
+		return e;
+	}
+	r = *keep;
+	r.rax = SYS_close;
+	r.orig_rax = SYS_close;
+	r.rdi = (unsigned long long)fd;
+	r.rip -= SYSCALL_INSN_LEN;
+	e = setregs(tid, &r);
+	if (e < 0) {
+		free(keep);
+		return e;
+	}
+	*saved = keep;
+	return 0;
+}
+
+int fng_arch_restore(pid_t tid, void *saved, long retval)
+{
+	struct user_regs_struct r;
+
+	memcpy(&r, saved, sizeof(r));
+	r.rax = (unsigned long long)retval;
+	return setregs(tid, &r);
+}

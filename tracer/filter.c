@@ -1,0 +1,189 @@
+/* The filter follows DESIGN.md "Tracer rules": trace only what the policy
+ * needs, deny in the filter itself what would let the function escape the
+ * tracer (io_uring, ptrace, seccomp listeners, CLONE_UNTRACED, clone3,
+ * signals and ptrace aimed at the supervisor), and send foreign ABIs and
+ * syscall numbers libseccomp cannot name to a place where they fail closed. */
+#include "tracer/filter.h"
+#include "tracer/syscalls.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
+
+#define HIGHEST_SYSCALL_CHECKED 1023
+#define LOW32 0xffffffffu
+
+struct builder {
+	scmp_filter_ctx ctx;
+	int err;
+};
+
+static void add(struct builder *b, uint32_t action, const char *name, unsigned n, const struct scmp_arg_cmp *cmp)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	int r;
+
+	if (b->err)
+		return;
+	if (nr == __NR_SCMP_ERROR) {
+		/* Unknown to this libseccomp: the unknown-number rule covers it. */
+		return;
+	}
+	r = seccomp_rule_add_array(b->ctx, action, nr, n, cmp);
+	if (r < 0 && r != -EEXIST)
+		b->err = r;
+}
+
+/* Refused calls are traced, not just failed, so that each one is reported;
+ * the tracer fails them with err (see FNG_TRACE_DENY_BIT). */
+#define DENY(err) SCMP_ACT_TRACE(FNG_TRACE_DENY_BIT | (uint32_t)(err))
+
+static void deny(struct builder *b, const char *name, int err)
+{
+	add(b, DENY(err), name, 0, NULL);
+}
+
+/* Deny name when its argument arg (compared on the low 32 bits, as the kernel
+ * truncates an int) equals value. */
+static void deny_if_eq32(struct builder *b, const char *name, unsigned arg, uint32_t value)
+{
+	struct scmp_arg_cmp c = { .arg = arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = value };
+	add(b, DENY(EPERM), name, 1, &c);
+}
+
+static void protect_supervisor(struct builder *b, const struct fng_filter_params *fp)
+{
+	uint32_t sup = (uint32_t)fp->sup_pid;
+
+	deny_if_eq32(b, "kill", 0, sup);
+	deny_if_eq32(b, "kill", 0, (uint32_t)-1);
+	deny_if_eq32(b, "kill", 0, (uint32_t)-fp->sup_pgid);
+	deny_if_eq32(b, "tgkill", 0, sup);
+	deny_if_eq32(b, "rt_sigqueueinfo", 0, sup);
+	deny_if_eq32(b, "rt_tgsigqueueinfo", 0, sup);
+	deny_if_eq32(b, "pidfd_open", 0, sup);
+	deny_if_eq32(b, "process_vm_readv", 0, sup);
+	for (unsigned i = 0; i < sizeof(fp->sup_tids) / sizeof(fp->sup_tids[0]) && fp->sup_tids[i]; i++) {
+		deny_if_eq32(b, "tkill", 0, (uint32_t)fp->sup_tids[i]);
+		deny_if_eq32(b, "tgkill", 1, (uint32_t)fp->sup_tids[i]);
+	}
+	/* SIGIO/SIGURG routed to the supervisor. */
+	{
+		struct scmp_arg_cmp own[2] = {
+			{ .arg = 1, .op = SCMP_CMP_EQ, .datum_a = F_SETOWN },
+			{ .arg = 2, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = sup },
+		};
+		struct scmp_arg_cmp grp[2] = {
+			{ .arg = 1, .op = SCMP_CMP_EQ, .datum_a = F_SETOWN },
+			{ .arg = 2, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = (uint32_t)-fp->sup_pgid },
+		};
+		struct scmp_arg_cmp ex = { .arg = 1, .op = SCMP_CMP_EQ, .datum_a = F_SETOWN_EX };
+		struct scmp_arg_cmp fio = { .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = FIOSETOWN };
+		struct scmp_arg_cmp spg = { .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = SIOCSPGRP };
+		add(b, DENY(EPERM), "fcntl", 2, own);
+		add(b, DENY(EPERM), "fcntl", 2, grp);
+		/* F_SETOWN_EX / FIOSETOWN / SIOCSPGRP pass the owner by pointer,
+		 * which a filter cannot read: refused outright. */
+		add(b, DENY(EPERM), "fcntl", 1, &ex);
+		add(b, DENY(EPERM), "ioctl", 1, &fio);
+		add(b, DENY(EPERM), "ioctl", 1, &spg);
+	}
+}
+
+static void harden(struct builder *b, const struct fng_filter_params *fp)
+{
+	/* ENOSYS so libraries fall back to plain system calls we can see. */
+	deny(b, "io_uring_setup", ENOSYS);
+	deny(b, "io_uring_enter", ENOSYS);
+	deny(b, "io_uring_register", ENOSYS);
+	/* glibc tries clone3 for every thread and falls back: not worth an event. */
+	add(b, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
+	deny(b, "ptrace", EPERM);
+	deny(b, "process_vm_writev", EPERM);
+	{
+		struct scmp_arg_cmp c[2] = {
+			{ .arg = 0, .op = SCMP_CMP_EQ, .datum_a = SECCOMP_SET_MODE_FILTER },
+			{ .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  .datum_b = SECCOMP_FILTER_FLAG_NEW_LISTENER },
+		};
+		add(b, DENY(EPERM), "seccomp", 2, c);
+	}
+	{
+		struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = CLONE_UNTRACED,
+					  .datum_b = CLONE_UNTRACED };
+		add(b, DENY(EPERM), "clone", 1, &c);
+	}
+	if (fp->deny_mount) {
+		static const char *const fs_games[] = {
+			"mount", "umount2", "pivot_root", "chroot", "open_by_handle_at", "move_mount",
+			"open_tree", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "acct",
+			"swapon", "swapoff", "setns",
+		};
+		for (unsigned i = 0; i < sizeof(fs_games) / sizeof(fs_games[0]); i++)
+			deny(b, fs_games[i], EPERM);
+	}
+	protect_supervisor(b, fp);
+}
+
+static void add_traced(struct builder *b, const struct fng_filter_params *fp)
+{
+	for (unsigned i = 0; i < fng_syscalls_count; i++) {
+		const struct fng_syscall_desc *d = &fng_syscalls[i];
+
+		if (!(d->needs & fp->needs))
+			continue;
+		if (d->kind == FNG_SC_SENDTO) {
+			/* sendto on a connected socket (no address) is not a new destination. */
+			struct scmp_arg_cmp c = { .arg = 4, .op = SCMP_CMP_NE, .datum_a = 0 };
+			add(b, SCMP_ACT_TRACE(i), d->name, 1, &c);
+		} else {
+			add(b, SCMP_ACT_TRACE(i), d->name, 0, NULL);
+		}
+	}
+}
+
+/* Numbers this libseccomp cannot name are newer than fnguard's view of the
+ * world (setxattrat, file_setattr, ...): ENOSYS, so libc falls back. */
+static void deny_unknown_numbers(struct builder *b)
+{
+	for (int nr = 0; nr <= HIGHEST_SYSCALL_CHECKED && !b->err; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (name) {
+			free(name);
+			continue;
+		}
+		int r = seccomp_rule_add(b->ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+		if (r < 0 && r != -EEXIST && r != -EDOM)
+			b->err = r;
+	}
+}
+
+int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out)
+{
+	struct builder b = { 0 };
+
+	b.ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!b.ctx)
+		return -ENOMEM;
+	b.err = seccomp_attr_set(b.ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRACE(FNG_TRACE_BADARCH));
+	if (!b.err)
+		b.err = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	/* The supervisor decides about privileges; the child sets NO_NEW_PRIVS itself. */
+	if (!b.err)
+		b.err = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_NNP, 0);
+	harden(&b, fp);
+	add_traced(&b, fp);
+	deny_unknown_numbers(&b);
+	if (b.err) {
+		seccomp_release(b.ctx);
+		return b.err;
+	}
+	*out = b.ctx;
+	return 0;
+}

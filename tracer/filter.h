@@ -1,0 +1,27 @@
+/* The seccomp filter the runtime runs under, built with libseccomp. */
+#ifndef FNG_FILTER_H
+#define FNG_FILTER_H
+
+#include <seccomp.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* SECCOMP_RET_TRACE data for a call of a foreign ABI (i386, x32). */
+#define FNG_TRACE_BADARCH 0xffffu
+/* SECCOMP_RET_TRACE data for a call the filter refuses: DENY_BIT | errno.
+ * The tracer reports it, then fails it with that errno. */
+#define FNG_TRACE_DENY_BIT 0x8000u
+
+struct fng_filter_params {
+	uint32_t needs;		/* FNG_NEED_* bits for the active rules */
+	pid_t sup_pid;		/* the supervisor: never a signal or ptrace target */
+	pid_t sup_pgid;
+	pid_t sup_tids[4];	/* its threads (0-terminated) */
+	int deny_mount;		/* file rules active: no mount/chroot/handle games */
+};
+
+/* Build the filter into *out (caller releases with seccomp_release).
+ * Returns 0 or -errno. Pure with respect to the process: loads nothing. */
+int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out);
+
+#endif

@@ -1,0 +1,105 @@
+/* State shared by the tracer's own files; nothing outside tracer/ sees it. */
+#ifndef FNG_TRACER_INTERNAL_H
+#define FNG_TRACER_INTERNAL_H
+
+#include "tracer/tracer.h"
+#include "tracer/syscalls.h"
+#include "tracer/tracee.h"
+#include "tracer/path.h"
+
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+
+#define FNG_MAX_HANDLERS 8
+
+
+struct fng_object {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct fng_tracer {
+	const struct fng_policy *policy;
+	struct fng_logger *logger;
+	struct fng_counters *counters;
+	pid_t sup_pid;
+	pid_t root;
+
+	bool runtime_started;	/* the root's first exec happened */
+	bool init_done;		/* initialisation over: read_handler is armed */
+
+	char tmp_root[FNG_PATH_BUF];	/* canonical */
+	dev_t tmp_dev;
+	bool tmp_is_mount;	/* then any object on tmp_dev is in the temp root */
+
+	struct fng_object handlers[FNG_MAX_HANDLERS];
+	size_t n_handlers;
+	char handler_names[FNG_MAX_HANDLERS][256];
+
+	bool have_api;		/* AWS_LAMBDA_RUNTIME_API parsed */
+	uint8_t api_addr[16];
+	uint16_t api_port;
+
+	struct fng_tracee_table tasks;
+	struct fng_run_result result;
+	bool root_done;
+};
+
+/* What a check decided about one call. */
+struct fng_verdict {
+	enum fng_rule rule;	/* FNG_RULE_NONE: nothing to say */
+	enum fng_mode mode;
+	int err;		/* errno for a block */
+	char path[FNG_PATH_BUF];
+	char path2[256];
+	char reason[160];
+	char host[64];		/* network: destination address */
+	uint16_t port;
+	uint16_t argc;		/* exec: argv, NUL-separated */
+	char argv[FNG_EV_ARGV_MAX];
+};
+
+/* The call being looked at, at its seccomp stop. */
+struct fng_call {
+	struct fng_tracer *t;
+	struct fng_tracee *tc;
+	const struct fng_syscall_desc *d;
+	unsigned desc_index;
+	int nr;
+	uint64_t args[6];
+};
+
+/* Outcome of a check: how to resume the tracee. */
+enum fng_resume {
+	FNG_RESUME_CONT,	/* let the call run, no exit stop */
+	FNG_RESUME_SYSCALL,	/* let it run, stop at its exit (pending set) */
+	FNG_RESUME_SKIP,	/* the call was skipped with a return value */
+	FNG_RESUME_KILL,	/* the process was killed */
+};
+
+/* report.c */
+void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+			const struct fng_verdict *v, enum fng_action action);
+struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall);
+void fng_report_end(struct fng_tracer *t);
+void fng_verdict_take(struct fng_verdict *v, enum fng_rule rule, enum fng_mode mode, const char *path);
+/* Apply a verdict at the seccomp stop: report and skip/kill as the mode says. */
+enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v);
+
+/* check_file.c */
+enum fng_resume fng_check_file(struct fng_call *c);
+enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret);
+bool fng_in_tmp(const struct fng_tracer *t, const char *path);
+bool fng_is_handler(const struct fng_tracer *t, const char *path);
+/* check_exec.c */
+enum fng_resume fng_check_exec(struct fng_call *c);
+void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc);
+/* check_net.c */
+enum fng_resume fng_check_net(struct fng_call *c);
+enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);
+/* check_guard.c: calls the filter refuses, and signals aimed at us */
+enum fng_resume fng_check_denied(struct fng_call *c, int err);
+enum fng_resume fng_check_pidfd_signal(struct fng_call *c);
+enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si);
+
+#endif

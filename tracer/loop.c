@@ -1,0 +1,287 @@
+/* The ptrace event loop: one waitpid(__WALL) loop on the thread that seized
+ * the runtime. Each stop is sorted (seccomp, syscall exit, new task, exec,
+ * group-stop, signal) and the tracee is resumed exactly once. */
+#include "tracer/internal.h"
+#include "tracer/arch.h"
+#include "logging/util.h"
+
+#include <errno.h>
+#include <linux/kcmp.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define X32_SYSCALL_BIT 0x40000000u
+
+int fng_tracer_seize(pid_t root)
+{
+	long opts = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+		    PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD;
+
+	return ptrace(PTRACE_SEIZE, root, NULL, (void *)opts) < 0 ? -errno : 0;
+}
+
+static void resume(struct fng_tracee *tc, pid_t tid, enum fng_resume how, int sig)
+{
+	enum __ptrace_request req = PTRACE_CONT;
+
+	if (how == FNG_RESUME_SYSCALL || (tc && tc->pending != FNG_PENDING_NONE))
+		req = PTRACE_SYSCALL;
+	/* ESRCH: the task was killed meanwhile; its exit is reported next. */
+	ptrace(req, tid, NULL, (void *)(long)sig);
+}
+
+static int status_field(pid_t tid, const char *field)
+{
+	char path[64], buf[1024], *l;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if (fng_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	l = strstr(buf, field);
+	return l ? atoi(l + strlen(field)) : -1;
+}
+
+/* Place a task we have not seen before: which process it belongs to and
+ * whether it shares its address space with another traced task. */
+static struct fng_tracee *adopt(struct fng_tracer *t, pid_t tid, pid_t parent_hint)
+{
+	struct fng_tracee *tc = fng_tracee_find(&t->tasks, tid), *share = NULL;
+	pid_t tgid = status_field(tid, "\nTgid:");
+
+	if (tc)
+		return tc;
+	if (tgid <= 0)
+		tgid = tid;
+	if (tgid != tid) {
+		share = fng_tracee_find(&t->tasks, tgid);
+	} else {
+		pid_t ppid = parent_hint > 0 ? parent_hint : status_field(tid, "\nPPid:");
+		struct fng_tracee *parent = ppid > 0 ? fng_tracee_find(&t->tasks, ppid) : NULL;
+		/* CLONE_VM without CLONE_THREAD (vfork, posix_spawn): same memory. */
+		if (parent && syscall(SYS_kcmp, parent->tid, tid, KCMP_VM, 0, 0) == 0)
+			share = parent;
+	}
+	tc = fng_tracee_add(&t->tasks, tid, tgid, share);
+	if (tc)
+		atomic_fetch_add(&t->counters->processes, 1);
+	return tc;
+}
+
+static enum fng_resume dispatch(struct fng_call *c)
+{
+	switch (c->d->kind) {
+	case FNG_SC_OPEN:
+	case FNG_SC_CREAT:
+	case FNG_SC_OPENAT2:
+	case FNG_SC_MUTATE:
+	case FNG_SC_TWO_PATHS:
+		return fng_check_file(c);
+	case FNG_SC_EXEC:
+		return fng_check_exec(c);
+	case FNG_SC_CONNECT:
+	case FNG_SC_SENDTO:
+	case FNG_SC_SENDMSG:
+	case FNG_SC_SENDMMSG:
+	case FNG_SC_BIND:
+		return fng_check_net(c);
+	case FNG_SC_PIDFD_SIGNAL:
+		return fng_check_pidfd_signal(c);
+	}
+	return FNG_RESUME_CONT;
+}
+
+static int on_seccomp(struct fng_tracer *t, struct fng_tracee *tc)
+{
+	struct __ptrace_syscall_info si;
+	struct fng_call c = { .t = t, .tc = tc };
+	enum fng_resume how;
+	uint32_t data;
+
+	memset(&si, 0, sizeof(si));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->tid, (void *)sizeof(si), &si) <= 0) {
+		if (errno == ESRCH)
+			return 0;
+		return -errno;
+	}
+	if (si.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+		resume(tc, tc->tid, FNG_RESUME_CONT, 0);
+		return 0;
+	}
+	atomic_fetch_add_explicit(&t->counters->traced_calls, 1, memory_order_relaxed);
+	data = si.seccomp.ret_data;
+	if (data == FNG_TRACE_BADARCH || si.arch != seccomp_arch_native() || (si.seccomp.nr & X32_SYSCALL_BIT)) {
+		how = fng_check_badarch(t, tc, &si);
+		resume(tc, tc->tid, how, 0);
+		return 0;
+	}
+	c.nr = (int)si.seccomp.nr;
+	memcpy(c.args, si.seccomp.args, sizeof(c.args));
+	if (data & FNG_TRACE_DENY_BIT) {
+		how = fng_check_denied(&c, (int)(data & ~FNG_TRACE_DENY_BIT));
+	} else if (data < fng_syscalls_count) {
+		c.desc_index = data;
+		c.d = &fng_syscalls[data];
+		how = dispatch(&c);
+	} else {
+		how = FNG_RESUME_CONT;
+	}
+	resume(tc, tc->tid, how, 0);
+	return 0;
+}
+
+static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
+{
+	struct __ptrace_syscall_info si;
+	enum fng_resume how = FNG_RESUME_CONT;
+
+	memset(&si, 0, sizeof(si));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, tc->tid, (void *)sizeof(si), &si) <= 0)
+		return;
+	if (si.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		if (tc->pending == FNG_PENDING_INJECT_ENTRY)
+			tc->pending = FNG_PENDING_INJECT_EXIT;
+		resume(tc, tc->tid, FNG_RESUME_SYSCALL, 0);
+		return;
+	}
+	if (si.op != PTRACE_SYSCALL_INFO_EXIT) {
+		resume(tc, tc->tid, how, 0);
+		return;
+	}
+	switch (tc->pending) {
+	case FNG_PENDING_OPEN:
+		how = fng_verify_open(t, tc, (long)si.exit.rval);
+		break;
+	case FNG_PENDING_CONNECT:
+		how = fng_verify_connect(t, tc, (long)si.exit.rval);
+		break;
+	case FNG_PENDING_INJECT_EXIT:
+		fng_arch_restore(tc->tid, tc->saved_regs, tc->inject_ret);
+		free(tc->saved_regs);
+		tc->saved_regs = NULL;
+		tc->pending = FNG_PENDING_NONE;
+		break;
+	default:
+		tc->pending = FNG_PENDING_NONE;
+		break;
+	}
+	resume(tc, tc->tid, how, 0);
+}
+
+static void on_exec(struct fng_tracer *t, struct fng_tracee *tc)
+{
+	unsigned long former = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, tc->tid, NULL, &former);
+	if ((pid_t)former != tc->tid && former > 0)
+		fng_tracee_remove(&t->tasks, (pid_t)former);
+	fng_tracee_new_mm(tc);
+	tc->pending = FNG_PENDING_NONE;
+	fng_verify_exec(t, tc);
+	resume(tc, tc->tid, FNG_RESUME_CONT, 0);
+}
+
+static void on_task_exit(struct fng_tracer *t, pid_t tid, int status)
+{
+	if (tid == t->root) {
+		t->root_done = true;
+		if (WIFEXITED(status)) {
+			t->result.exit_code = WEXITSTATUS(status);
+			t->result.signal = 0;
+		} else {
+			t->result.exit_code = -1;
+			t->result.signal = WTERMSIG(status);
+		}
+	}
+	fng_tracee_remove(&t->tasks, tid);
+}
+
+static int on_stop(struct fng_tracer *t, pid_t tid, int status)
+{
+	int sig = WSTOPSIG(status);
+	int event = status >> 16;
+	struct fng_tracee *tc = adopt(t, tid, 0);
+
+	if (!tc)
+		return -ENOMEM;
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		return on_seccomp(t, tc);
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE: {
+		unsigned long child = 0;
+		if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &child) == 0 && child > 0 && !adopt(t, (pid_t)child, tid))
+			return -ENOMEM;
+		resume(tc, tid, FNG_RESUME_CONT, 0);
+		return 0;
+	}
+	case PTRACE_EVENT_EXEC:
+		on_exec(t, tc);
+		return 0;
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+			ptrace(PTRACE_LISTEN, tid, NULL, NULL); /* group-stop: stay stopped until SIGCONT */
+		else
+			resume(tc, tid, FNG_RESUME_CONT, 0);
+		return 0;
+	case 0:
+		if (sig == (SIGTRAP | 0x80)) {
+			on_syscall_stop(t, tc);
+			return 0;
+		}
+		/* Signal-delivery-stop: deliver the signal as if untraced. */
+		resume(tc, tid, FNG_RESUME_CONT, sig);
+		return 0;
+	default:
+		resume(tc, tid, FNG_RESUME_CONT, 0);
+		return 0;
+	}
+}
+
+int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res)
+{
+	int r = 0;
+
+	t->root = root;
+	t->result.exit_code = -1;
+	if (!adopt(t, root, 0))
+		return -ENOMEM;
+	for (;;) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL);
+
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			r = -errno;
+			break;
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			on_task_exit(t, tid, status);
+			continue;
+		}
+		if (WIFSTOPPED(status)) {
+			r = on_stop(t, tid, status);
+			if (r < 0)
+				break;
+		}
+	}
+	if (r < 0) {
+		/* The tracer cannot go on: fail closed, take the tree down. */
+		kill(root, SIGKILL);
+		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+			;
+	}
+	res->exit_code = t->result.exit_code;
+	res->signal = t->result.signal;
+	res->exec_failed = !t->runtime_started;
+	return r;
+}

@@ -1,0 +1,128 @@
+/* Filling events from the tracer side: the process section comes from
+ * /proc, read only when there is something to report (never on allowed calls). */
+#include "tracer/internal.h"
+#include "logging/util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+
+#include "tracer/arch.h"
+
+static void fill_process(struct fng_event *ev, pid_t tid)
+{
+	char path[64], buf[1024];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if (fng_read_file(path, buf, sizeof(buf)) > 0) {
+		char *l;
+		if ((l = strstr(buf, "\nTgid:")))
+			ev->pid = atoi(l + 6);
+		if ((l = strstr(buf, "\nPPid:")))
+			ev->ppid = atoi(l + 6);
+		if ((l = strstr(buf, "\nUid:")))
+			ev->uid = atoi(l + 5);
+		if (strncmp(buf, "Name:", 5) == 0) {
+			char *s = buf + 5 + strspn(buf + 5, " \t");
+			size_t len = strcspn(s, "\n");
+			if (len >= sizeof(ev->comm))
+				len = sizeof(ev->comm) - 1;
+			memcpy(ev->comm, s, len);
+		}
+	}
+	if (!ev->pid)
+		ev->pid = tid;
+	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
+	n = readlink(path, ev->exe, sizeof(ev->exe) - 1);
+	if (n > 0)
+		ev->exe[n] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", tid);
+	n = fng_read_file(path, ev->cmdline, sizeof(ev->cmdline));
+	for (ssize_t i = 0; i < n - 1; i++)
+		if (ev->cmdline[i] == '\0')
+			ev->cmdline[i] = ' ';
+}
+
+struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall)
+{
+	struct fng_event *ev = fng_logger_reserve(t->logger);
+
+	if (!ev)
+		return NULL;
+	ev->type = (uint8_t)type;
+	ev->rule = FNG_RULE_NONE;
+	if (syscall)
+		fng_strlcpy(ev->syscall, syscall, sizeof(ev->syscall));
+	if (tid > 0)
+		fill_process(ev, tid);
+	return ev;
+}
+
+void fng_report_end(struct fng_tracer *t)
+{
+	fng_logger_commit(t->logger);
+}
+
+void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+			const struct fng_verdict *v, enum fng_action action)
+{
+	struct fng_event *ev;
+
+	if (action == FNG_ACT_BLOCKED || action == FNG_ACT_KILLED)
+		atomic_fetch_add(&t->counters->blocked, 1);
+	else if (action == FNG_ACT_ALERTED)
+		atomic_fetch_add(&t->counters->alerted, 1);
+	ev = fng_report_begin(t, tid, type, syscall);
+	if (!ev)
+		return;
+	ev->rule = (uint8_t)v->rule;
+	ev->mode = (uint8_t)v->mode;
+	ev->action = (uint8_t)action;
+	if (action == FNG_ACT_BLOCKED)
+		ev->error = v->err;
+	fng_strlcpy(ev->path, v->path, sizeof(ev->path));
+	fng_strlcpy(ev->path2, v->path2, sizeof(ev->path2));
+	fng_strlcpy(ev->reason, v->reason, sizeof(ev->reason));
+	fng_strlcpy(ev->host, v->host, sizeof(ev->host));
+	ev->port = v->port;
+	ev->argc = v->argc;
+	memcpy(ev->argv, v->argv, sizeof(ev->argv));
+	fng_report_end(t);
+}
+
+/* Keep the strictest finding: block over alert over allow. */
+void fng_verdict_take(struct fng_verdict *v, enum fng_rule rule, enum fng_mode mode, const char *path)
+{
+	if (mode == FNG_MODE_ALLOW)
+		return;
+	if (v->rule != FNG_RULE_NONE && v->mode >= mode)
+		return;
+	v->rule = rule;
+	v->mode = mode;
+	if (path && path != v->path)
+		fng_strlcpy(v->path, path, sizeof(v->path));
+}
+
+enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v)
+{
+	if (v->rule == FNG_RULE_NONE)
+		return FNG_RESUME_CONT;
+	if (v->mode == FNG_MODE_ALERT) {
+		fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_ALERTED);
+		return FNG_RESUME_CONT;
+	}
+	if (!v->err)
+		v->err = EACCES;
+	if (fng_arch_skip_syscall(c->tc->tid, -v->err) < 0) {
+		/* Cannot fail the call: fail closed by killing the process. */
+		kill(c->tc->tgid, SIGKILL);
+		fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_KILLED);
+		return FNG_RESUME_KILL;
+	}
+	fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_BLOCKED);
+	return FNG_RESUME_SKIP;
+}

@@ -1,0 +1,61 @@
+/* The table of traced tasks (processes and threads). */
+#ifndef FNG_TRACEE_H
+#define FNG_TRACEE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Tasks sharing one address space: threads, CLONE_VM children. When more
+ * than one task uses it, a pointer read at entry may change before the
+ * kernel reads it, so results are checked again at the exit stop. */
+struct fng_mm {
+	unsigned users;
+	uint32_t reported;	/* once-per-image reports already made (bit per reason) */
+};
+
+enum fng_pending {
+	FNG_PENDING_NONE = 0,
+	FNG_PENDING_OPEN,	/* verify the fd an open returned */
+	FNG_PENDING_CONNECT,	/* verify the peer a connect reached */
+	FNG_PENDING_INJECT_ENTRY,	/* an injected close: waiting for its entry stop */
+	FNG_PENDING_INJECT_EXIT,	/* ... and its exit stop */
+};
+
+struct fng_tracee {
+	pid_t tid;
+	pid_t tgid;
+	struct fng_mm *mm;
+	bool seen_stop;		/* first stop after attach has happened */
+	bool in_exec;		/* exec event pending its exit stop */
+
+	/* Exit-stop verification of the current call. */
+	enum fng_pending pending;
+	uint16_t pending_desc;	/* row in fng_syscalls */
+	uint8_t pending_rules;	/* which rules to re-check: bit per enum fng_rule */
+	int pending_fd;		/* connect: the socket */
+	long inject_ret;	/* value the undone call returns */
+	void *saved_regs;	/* arch registers saved across an injection */
+};
+
+struct fng_tracee_table {
+	struct fng_tracee **slots;
+	size_t cap;		/* power of two; open addressing by tid */
+	size_t count;
+};
+
+int fng_tracees_init(struct fng_tracee_table *t);
+void fng_tracees_free(struct fng_tracee_table *t);
+struct fng_tracee *fng_tracee_find(struct fng_tracee_table *t, pid_t tid);
+/* Add a task; mm_of names a task whose address space it shares (or 0). */
+struct fng_tracee *fng_tracee_add(struct fng_tracee_table *t, pid_t tid, pid_t tgid, struct fng_tracee *mm_of);
+void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid);
+/* The task got a new address space (execve). */
+int fng_tracee_new_mm(struct fng_tracee *tc);
+
+static inline bool fng_tracee_racy(const struct fng_tracee *tc)
+{
+	return tc->mm && tc->mm->users > 1;
+}
+
+#endif

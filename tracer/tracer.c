@@ -1,0 +1,174 @@
+/* Setting the tracer up: the temp root and handler files the policy talks
+ * about are resolved to objects once, before the runtime starts. */
+#include "tracer/internal.h"
+#include "logging/util.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void notice(struct fng_tracer *t, const char *fmt, const char *arg)
+{
+	struct fng_event *ev = fng_report_begin(t, 0, FNG_EV_LIFECYCLE, NULL);
+
+	if (!ev)
+		return;
+	fng_strlcpy(ev->phase, "notice", sizeof(ev->phase));
+	snprintf(ev->message, sizeof(ev->message), fmt, arg);
+	fng_report_end(t);
+}
+
+static int setup_tmp(struct fng_tracer *t, char *err, size_t errn)
+{
+	const char *root = t->policy->tmp_root ? t->policy->tmp_root : "/tmp";
+	char parent[PATH_MAX];
+	struct stat st, pst;
+
+	if (!realpath(root, t->tmp_root)) {
+		/* Not there (yet): watch the name as written. */
+		fng_strlcpy(t->tmp_root, root, sizeof(t->tmp_root));
+		return 0;
+	}
+	if (stat(t->tmp_root, &st) < 0) {
+		snprintf(err, errn, "temp root %s: %s", t->tmp_root, strerror(errno));
+		return -errno;
+	}
+	snprintf(parent, sizeof(parent), "%s/..", t->tmp_root);
+	if (stat(parent, &pst) == 0 && (pst.st_dev != st.st_dev || pst.st_ino == st.st_ino)) {
+		t->tmp_is_mount = strcmp(t->tmp_root, "/") != 0;
+		t->tmp_dev = st.st_dev;
+	}
+	return 0;
+}
+
+static void add_handler(struct fng_tracer *t, const char *path)
+{
+	struct stat st;
+
+	if (t->n_handlers >= FNG_MAX_HANDLERS || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	for (size_t i = 0; i < t->n_handlers; i++)
+		if (t->handlers[i].dev == st.st_dev && t->handlers[i].ino == st.st_ino)
+			return;
+	t->handlers[t->n_handlers].dev = st.st_dev;
+	t->handlers[t->n_handlers].ino = st.st_ino;
+	fng_strlcpy(t->handler_names[t->n_handlers], path, sizeof(t->handler_names[0]));
+	t->n_handlers++;
+}
+
+/* _HANDLER "app.fn" in LAMBDA_TASK_ROOT: app.py (Python, dots are packages),
+ * app.js, app.mjs, app.cjs (Node). Every existing candidate is protected. */
+static void setup_handlers(struct fng_tracer *t)
+{
+	static const char *const exts[] = { ".py", ".js", ".mjs", ".cjs" };
+	const char *h = getenv("_HANDLER");
+	const char *root = getenv("LAMBDA_TASK_ROOT");
+	char module[256], dotted[256], path[PATH_MAX], cwd[PATH_MAX];
+	char *dot;
+
+	for (size_t i = 0; i < t->policy->n_handler_paths; i++)
+		add_handler(t, t->policy->handler_paths[i]);
+	if (!h || !*h || strlen(h) >= sizeof(module))
+		return;
+	if (!root || !*root)
+		root = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
+	strcpy(module, h);
+	dot = strrchr(module, '.');
+	if (!dot || dot == module)
+		return;
+	*dot = '\0';
+	strcpy(dotted, module);
+	for (char *c = dotted; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	for (size_t i = 0; i < FNG_ARRAY_LEN(exts); i++) {
+		snprintf(path, sizeof(path), "%s/%s%s", root, module, exts[i]);
+		add_handler(t, path);
+		snprintf(path, sizeof(path), "%s/%s%s", root, dotted, exts[i]);
+		add_handler(t, path);
+	}
+}
+
+/* AWS_LAMBDA_RUNTIME_API is "127.0.0.1:9001" or "[::1]:9001" or "localhost:9001". */
+static void setup_runtime_api(struct fng_tracer *t, const char *api)
+{
+	struct fng_netrule nr;
+	const char *why;
+	char buf[128];
+
+	if (!api || !*api || strlen(api) >= sizeof(buf))
+		return;
+	if (strncmp(api, "localhost:", 10) == 0) {
+		snprintf(buf, sizeof(buf), "127.0.0.1:%s", api + 10);
+		api = buf;
+	}
+	if (fng_netrule_parse(api, &nr, &why) < 0 || !nr.port)
+		return;
+	memcpy(t->api_addr, nr.addr, 16);
+	t->api_port = nr.port;
+	t->have_api = true;
+}
+
+int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn)
+{
+	struct fng_tracer *t = calloc(1, sizeof(*t));
+	int r;
+
+	if (!t)
+		return -ENOMEM;
+	t->policy = cfg->policy;
+	t->logger = cfg->logger;
+	t->counters = fng_logger_counters(cfg->logger);
+	t->sup_pid = cfg->sup_pid;
+	r = fng_tracees_init(&t->tasks);
+	if (r == 0)
+		r = setup_tmp(t, err, errn);
+	if (r < 0) {
+		fng_tracer_free(t);
+		return r;
+	}
+	setup_handlers(t);
+	setup_runtime_api(t, cfg->runtime_api);
+	if (t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW) {
+		if (t->n_handlers == 0)
+			notice(t, "read_handler: no handler file found%s; set _HANDLER and LAMBDA_TASK_ROOT, "
+				  "or \"handler\" in the policy",
+			       "");
+		else if (!t->have_api)
+			notice(t, "read_handler: AWS_LAMBDA_RUNTIME_API is not set, so initialisation never ends "
+				  "and %s stays readable",
+			       t->handler_names[0]);
+	}
+	*out = t;
+	return 0;
+}
+
+void fng_tracer_free(struct fng_tracer *t)
+{
+	if (!t)
+		return;
+	if (t->tasks.slots)
+		fng_tracees_free(&t->tasks);
+	free(t);
+}
+
+uint32_t fng_tracer_needs(const struct fng_tracer *t)
+{
+	const struct fng_policy *p = t->policy;
+	uint32_t needs = FNG_NEED_ALWAYS;
+
+	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW)
+		needs |= FNG_NEED_TMP;
+	if (p->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && t->n_handlers > 0) {
+		needs |= FNG_NEED_HANDLER;
+		if (t->have_api)
+			needs |= FNG_NEED_INIT_END;
+	}
+	if (p->mode[FNG_RULE_CHILD] != FNG_MODE_ALLOW)
+		needs |= FNG_NEED_CHILD;
+	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)
+		needs |= FNG_NEED_OUTBOUND;
+	return needs;
+}

@@ -1,0 +1,43 @@
+/* The tracer: follows the runtime and every task it starts, applies the
+ * policy at seccomp stops, and reports through the logging thread. All ptrace
+ * requests happen on the thread that calls fng_tracer_run. */
+#ifndef FNG_TRACER_H
+#define FNG_TRACER_H
+
+#include "logging/logger.h"
+#include "policy/policy.h"
+#include "tracer/filter.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct fng_tracer;
+
+struct fng_tracer_config {
+	const struct fng_policy *policy;
+	struct fng_logger *logger;
+	pid_t sup_pid;
+	const char *runtime_api;	/* AWS_LAMBDA_RUNTIME_API, or NULL */
+};
+
+/* Resolves what the policy names (temp root, handler files). 0 or -errno
+ * with a one-line reason in err. */
+int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn);
+void fng_tracer_free(struct fng_tracer *t);
+
+/* What the filter must trace for this policy. */
+uint32_t fng_tracer_needs(const struct fng_tracer *t);
+
+/* How the traced tree ended. */
+struct fng_run_result {
+	int exit_code;		/* the root's exit code, -1 if killed */
+	int signal;		/* the signal that killed the root, 0 if none */
+	bool exec_failed;	/* the root never reached its runtime */
+};
+
+/* Seize root (stopped before loading the filter, see supervisor/spawn.c). */
+int fng_tracer_seize(pid_t root);
+/* Follow root and its descendants until every one is gone. */
+int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res);
+
+#endif
