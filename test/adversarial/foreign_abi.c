@@ -9,8 +9,16 @@
  *   defended (child killed by signal N)   - the expected defence
  *   defended (<errno>)                    - the call failed (e.g. ENOSYS: ABI not in kernel)
  *   BYPASSED                              - the child read the secret
- * Vectors: i386_int80_open, i386_int80_openat, x32_openat, x32_open.
+ * Vectors: i386_int80_open, i386_int80_openat, x32_openat, x32_open, and two
+ * "ABI confusion" vectors for ptrace supervisors:
+ *   nr_high_bits_openat / nr_high_bits_open - the x86_64 `syscall` with
+ *   rax = (1<<32)|nr.  The kernel (and seccomp) only use the low 32 bits (the
+ *   syscall number is an int), so this IS openat/open, but orig_rax as seen
+ *   with PTRACE_GETREGS is 0x100000101: a supervisor comparing the full 64-bit
+ *   value does not recognise the call.  (PTRACE_GET_SYSCALL_INFO reports 257.)
  * All i386 pointers point into a MAP_32BIT mapping (below 4 GiB).
+ * Note: on kernels with IA-32 emulation disabled at runtime (ia32_emulation=0,
+ * or some paravirtualised hosts) `int $0x80` raises #GP: SIGSEGV natively.
  *
  * Env: FNG_SECRET.
  */
@@ -97,7 +105,9 @@ static int child_body(int kind, int wfd)
 	case 0: fd = int80(I386_OPEN, (long)(unsigned long)path, O_RDONLY, 0, 0); break;
 	case 1: fd = int80(I386_OPENAT, -100 /* AT_FDCWD */, (long)(unsigned long)path, O_RDONLY, 0); break;
 	case 2: fd = sys64(X32_BIT | __NR_openat, AT_FDCWD, (long)path, O_RDONLY); break;
-	default: fd = sys64(X32_BIT | __NR_open, (long)path, O_RDONLY, 0); break;
+	case 3: fd = sys64(X32_BIT | __NR_open, (long)path, O_RDONLY, 0); break;
+	case 4: fd = sys64((1L << 32) | __NR_openat, AT_FDCWD, (long)path, O_RDONLY); break;
+	default: fd = sys64((1L << 32) | __NR_open, (long)path, O_RDONLY, 0); break;
 	}
 	int err;
 	if (fd < 0 && fd > -4096) {
@@ -108,8 +118,10 @@ static int child_body(int kind, int wfd)
 	}
 	if (kind <= 1)
 		n = int80(I386_READ, fd, (long)(unsigned long)buf, 64, 0);
-	else
+	else if (kind <= 3)
 		n = sys64(X32_BIT | __NR_read, fd, (long)buf, 64);
+	else
+		n = sys64(__NR_read, fd, (long)buf, 64);
 	if (n < 0 && n > -4096) {
 		err = (int)-n;
 		if (write(wfd, &err, sizeof err) < 0)
@@ -146,7 +158,8 @@ static void run_vector(const char *name, int kind, const char *how)
 	int st = 0;
 	waitpid(pid, &st, 0);
 	if (WIFSIGNALED(st))
-		report(name, DEFENDED, "%s: child killed by signal %d (%s)", how, WTERMSIG(st), strsignal(WTERMSIG(st)));
+		report(name, DEFENDED, "%s: child killed by signal %d (%s)%s", how, WTERMSIG(st), strsignal(WTERMSIG(st)),
+		       (WTERMSIG(st) == SIGSEGV && kind <= 1) ? " - likely #GP: IA-32 emulation disabled in this kernel" : "");
 	else if (!WIFEXITED(st))
 		report(name, ERRORED, "%s: odd child status %#x", how, st);
 	else if (WEXITSTATUS(st) == R_SECRET)
@@ -181,5 +194,7 @@ int main(void)
 	run_vector("i386_int80_openat", 1, "int $0x80 openat(295)");
 	run_vector("x32_openat", 2, "syscall 0x40000000|257 (x32 openat)");
 	run_vector("x32_open", 3, "syscall 0x40000000|2 (x32 open)");
+	run_vector("nr_high_bits_openat", 4, "syscall with rax=0x100000101 (openat, high bits set)");
+	run_vector("nr_high_bits_open", 5, "syscall with rax=0x100000002 (open, high bits set)");
 	return g_bad > 255 ? 255 : g_bad;
 }

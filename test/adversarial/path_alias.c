@@ -383,6 +383,18 @@ int main(void)
 		}
 	}
 
+	/* 9b. open_tree(FNG_TMPDIR) gives an O_PATH fd without any open*() call */
+	{
+		long dfd = syscall(428 /* __NR_open_tree */, AT_FDCWD, tmpdir_n, O_CLOEXEC /* OPEN_TREE_CLOEXEC */);
+		if (dfd < 0)
+			report("open_tree_dirfd", (is_denial(errno) || errno == ENOSYS) ? DEFENDED : ERRORED,
+			       "open_tree(FNG_TMPDIR): %s", strerror(errno));
+		else {
+			try_openat("open_tree_dirfd", (int)dfd, rel);
+			close((int)dfd);
+		}
+	}
+
 	/* 10. symlink in FNG_WORKDIR -> FNG_SECRET */
 	wpath(l1, "pa-sym-secret");
 	if (mk_symlink("symlink_to_secret", secret, l1) == 0) {

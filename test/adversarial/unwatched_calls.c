@@ -412,8 +412,10 @@ int main(void)
 	secret_rel = secret + tl;
 	while (*secret_rel == '/')
 		secret_rel++;
+	errno = 0;
 	if (lstat(victim, &vorig) || !S_ISREG(vorig.st_mode)) {
-		printf("vector environment: ERROR (FNG_VICTIM %s is not an existing regular file)\n", victim);
+		printf("vector environment: ERROR (FNG_VICTIM %s is not an existing regular file: %s)\n", victim,
+		       errno ? strerror(errno) : "wrong type");
 		return 1;
 	}
 	snap_victim();

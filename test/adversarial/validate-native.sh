@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# validate-native.sh [BUILD_DIR]
+#
+# Builds every adversarial program into BUILD_DIR (default /work/advbuild) and
+# runs each one NATIVELY (without fnguard) in a fresh environment, to prove
+# that every test is able to fail: each program must report at least one
+# BYPASSED vector, exit non-zero (exit status == number of BYPASSED + ERROR
+# lines), print only protocol lines on stdout, print no ERROR line, and leave
+# the tmp dir as it found it (victim restored, no leftovers).
+#
+# Environment given to each program (fresh per program):
+#   FNG_TMPDIR    mktemp -d /tmp/fng-adv.XXXX
+#   FNG_SECRET    $FNG_TMPDIR/secret      "FNGUARD-SECRET\n"
+#   FNG_VICTIM    $FNG_TMPDIR/victim      "victim\n", mode 644
+#   FNG_VICTIMDIR $FNG_TMPDIR/victimdir   empty directory
+#   FNG_TMPEXE    $FNG_TMPDIR/true-copy   copy of /bin/true, mode 755
+#   FNG_WORKDIR   mktemp -d BUILD_DIR/work.XXXX
+#   FNG_TARGET_PID (attack_supervisor only) a sacrificial
+#                 `sh -c 'trap "" TERM USR2; exec sleep 60'` process
+set -u
+
+SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD_DIR=${1:-/work/advbuild}
+PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open seccomp_listener
+          attack_supervisor raw_static child_bypass foreign_abi exec_tmp)
+CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
+TIMEOUT=${FNG_ADV_TIMEOUT:-300}
+
+mkdir -p "$BUILD_DIR" || exit 2
+BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
+
+# ---------------------------------------------------------------- build
+fail=0
+echo "== building into $BUILD_DIR"
+for p in "${PROGRAMS[@]}"; do
+    extra=()
+    [ "$p" = raw_static ] && extra=(-static)
+    if ! cc "${CFLAGS[@]}" "${extra[@]}" "$SRC_DIR/$p.c" -o "$BUILD_DIR/$p"; then
+        echo "BUILD FAILED: $p"
+        fail=1
+    fi
+done
+# raw_static must also build as an ordinary dynamic binary
+if ! cc "${CFLAGS[@]}" "$SRC_DIR/raw_static.c" -o "$BUILD_DIR/raw_static.dynamic"; then
+    echo "BUILD FAILED: raw_static (dynamic)"
+    fail=1
+fi
+[ $fail -eq 0 ] || exit 1
+
+# ---------------------------------------------------------------- helpers
+TMPDIRS=()
+SLEEP_PID=
+cleanup() {
+    if [ -n "$SLEEP_PID" ] && [ "$(cat /proc/$SLEEP_PID/comm 2>/dev/null)" = sleep ]; then
+        kill -KILL "$SLEEP_PID" 2>/dev/null
+    fi
+    for d in "${TMPDIRS[@]}"; do
+        case "$d" in
+            /tmp/fng-adv.*|"$BUILD_DIR"/work.*) rm -rf -- "$d" ;;
+        esac
+    done
+}
+trap cleanup EXIT
+
+setup_env() {
+    FNG_TMPDIR=$(mktemp -d /tmp/fng-adv.XXXX) || return 1
+    FNG_WORKDIR=$(mktemp -d "$BUILD_DIR/work.XXXX") || return 1
+    TMPDIRS+=("$FNG_TMPDIR" "$FNG_WORKDIR")
+    FNG_SECRET=$FNG_TMPDIR/secret
+    FNG_VICTIM=$FNG_TMPDIR/victim
+    FNG_VICTIMDIR=$FNG_TMPDIR/victimdir
+    FNG_TMPEXE=$FNG_TMPDIR/true-copy
+    printf 'FNGUARD-SECRET\n' > "$FNG_SECRET" || return 1
+    printf 'victim\n' > "$FNG_VICTIM" && chmod 644 "$FNG_VICTIM" || return 1
+    mkdir "$FNG_VICTIMDIR" || return 1
+    cp /bin/true "$FNG_TMPEXE" && chmod 755 "$FNG_TMPEXE" || return 1
+    export FNG_TMPDIR FNG_WORKDIR FNG_SECRET FNG_VICTIM FNG_VICTIMDIR FNG_TMPEXE
+}
+
+# checks that the tmp dir is exactly as created; prints problems
+check_tmpdir() {
+    local problems=()
+    [ "$(cat "$FNG_SECRET" 2>/dev/null)" = FNGUARD-SECRET ] || problems+=("secret changed")
+    [ "$(cat "$FNG_VICTIM" 2>/dev/null)" = victim ] || problems+=("victim content changed/missing")
+    [ -f "$FNG_VICTIM" ] && [ "$(stat -c %a "$FNG_VICTIM")" = 644 ] || problems+=("victim mode changed")
+    [ -d "$FNG_VICTIMDIR" ] || problems+=("victimdir missing")
+    cmp -s /bin/true "$FNG_TMPEXE" || problems+=("tmpexe changed")
+    local extra
+    extra=$(cd "$FNG_TMPDIR" && ls -A | grep -vxE 'secret|victim|victimdir|true-copy' | tr '\n' ' ')
+    [ -z "$extra" ] || problems+=("leftovers in tmp dir: $extra")
+    extra=$(cd "$FNG_WORKDIR" && ls -A | tr '\n' ' ')
+    [ -z "$extra" ] || problems+=("leftovers in work dir: $extra")
+    [ ${#problems[@]} -eq 0 ] || printf '%s; ' "${problems[@]}"
+}
+
+# ---------------------------------------------------------------- run
+declare -A R_BYP R_TOT R_EXIT R_STATUS
+echo "== running natively (no fnguard)"
+for p in "${PROGRAMS[@]}"; do
+    echo
+    echo "---- $p"
+    if ! setup_env; then
+        echo "setup failed"
+        R_STATUS[$p]="SETUP-FAILED"; R_BYP[$p]=0; R_TOT[$p]=0; R_EXIT[$p]=-; fail=1
+        continue
+    fi
+    unset FNG_TARGET_PID
+    if [ "$p" = attack_supervisor ]; then
+        sh -c 'trap "" TERM USR2; exec sleep 60' &
+        SLEEP_PID=$!
+        sleep 0.2
+        export FNG_TARGET_PID=$SLEEP_PID
+    fi
+    out=$(cd "$FNG_WORKDIR" && timeout -k 5 "$TIMEOUT" "$BUILD_DIR/$p" 2> "$BUILD_DIR/$p.stderr")
+    rc=$?
+    printf '%s\n' "$out"
+    if [ -s "$BUILD_DIR/$p.stderr" ]; then sed 's/^/  [stderr] /' "$BUILD_DIR/$p.stderr"; fi
+    if [ "$p" = attack_supervisor ]; then
+        if [ "$(cat /proc/$SLEEP_PID/comm 2>/dev/null)" = sleep ]; then kill -KILL "$SLEEP_PID" 2>/dev/null; fi
+        wait "$SLEEP_PID" 2>/dev/null
+        SLEEP_PID=
+        unset FNG_TARGET_PID
+    fi
+
+    byp=$(printf '%s\n' "$out" | grep -c '^vector [^ ]*: BYPASSED (')
+    err=$(printf '%s\n' "$out" | grep -c '^vector [^ ]*: ERROR (')
+    tot=$(printf '%s\n' "$out" | grep -c '^vector [^ ]*: \(defended\|BYPASSED\|ERROR\) (.*)$')
+    bad_lines=$(printf '%s\n' "$out" | grep -v '^vector [A-Za-z0-9_]*: \(defended\|BYPASSED\|ERROR\) (.*)$' | grep -c .)
+    expect=$(( byp + err > 255 ? 255 : byp + err ))
+    status=ok
+    problems=""
+    [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && problems+="timed out; "
+    [ "$byp" -ge 1 ] || problems+="no BYPASSED vector natively; "
+    [ "$rc" -ne 0 ] || problems+="exit status 0; "
+    [ "$rc" -eq "$expect" ] || problems+="exit status $rc != BYPASSED+ERROR $expect; "
+    [ "$err" -eq 0 ] || problems+="$err ERROR line(s); "
+    [ "$bad_lines" -eq 0 ] || problems+="$bad_lines non-protocol stdout line(s); "
+    problems+=$(check_tmpdir)
+    if [ -n "$problems" ]; then
+        status="FAIL: $problems"
+        fail=1
+    fi
+    R_BYP[$p]=$byp; R_TOT[$p]=$tot; R_EXIT[$p]=$rc; R_STATUS[$p]=$status
+done
+
+# ---------------------------------------------------------------- table
+echo
+echo "== native results (every program must be able to fail)"
+printf '%-20s %-16s %-5s %s\n' program bypassed/total exit status
+for p in "${PROGRAMS[@]}"; do
+    printf '%-20s %-16s %-5s %s\n' "$p" "${R_BYP[$p]}/${R_TOT[$p]}" "${R_EXIT[$p]}" "${R_STATUS[$p]}"
+done
+if [ $fail -ne 0 ]; then
+    echo "VALIDATION FAILED"
+    exit 1
+fi
+echo "VALIDATION OK"
+exit 0

@@ -1,0 +1,101 @@
+# Helpers for integration tests. Each test is a function t_NAME run in its own
+# subshell with fresh directories: $TMPD under the temp root (/tmp), $WORK
+# outside it. A helper that finds a problem calls fail, which ends the test.
+
+PY=/usr/bin/python3
+NODE=/usr/bin/node
+EVENTS_PY="$ROOT/test/lib/events.py"
+
+fail() {
+	echo "FAIL: $*" >&2
+	if [ -n "${EV:-}" ] && [ -s "$EV" ]; then
+		echo "--- events:" >&2
+		cut -c1-400 "$EV" >&2
+	fi
+	exit 1
+}
+
+fng_run_test() {
+	local t=$1 log rc
+	log=$(mktemp "$BUILD/test-log.XXXXXX")
+	(
+		TMPD=$(mktemp -d /tmp/fng-test.XXXXXX)
+		WORK=$(mktemp -d "$BUILD/work.XXXXXX")
+		EV=$WORK/events.jsonl
+		export TMPD WORK EV
+		trap 'rm -rf "$TMPD" "$WORK"' EXIT
+		cd "$WORK" || exit 1
+		"$t"
+	) >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		printf '  ok   %s\n' "$t"
+	else
+		printf '  FAIL %s\n' "$t"
+		sed 's/^/       /' "$log" | tail -40
+	fi
+	rm -f "$log"
+	return $rc
+}
+
+# fng [fnguard run options...] -- CMD...: run under fnguard, events to $EV.
+# Sets RC; stdout in $WORK/out, stderr in $WORK/err.
+fng() {
+	set +e
+	"$FNGUARD" run --log "file:$EV" "$@" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+}
+
+# A policy file from JSON text: path printed.
+policy() {
+	local f
+	f=$(mktemp "$WORK/policy.XXXXXX.json")
+	printf '%s\n' "$1" >"$f"
+	echo "$f"
+}
+
+ALLOW_ALL='{"outbound_connectivity":"allow","read_write_tmp":"allow","create_child_process":"allow","read_handler":"allow"}'
+
+# ev_count key=value...: number of events matching every condition.
+# Keys are dotted paths (details.path); value "*" means present.
+ev_count() {
+	$PY "$EVENTS_PY" count "$EV" "$@"
+}
+
+# expect_events N key=value...
+expect_events() {
+	local want=$1 got
+	shift
+	got=$(ev_count "$@")
+	[ "$got" = "$want" ] || fail "expected $want event(s) matching [$*], got $got"
+}
+
+assert_eq() {
+	[ "$1" = "$2" ] || fail "${3:-values differ}: expected '$2', got '$1'"
+}
+
+assert_rc() {
+	[ "$RC" = "$1" ] || { echo "--- stdout:"; cat "$WORK/out"; echo "--- stderr:"; cat "$WORK/err"; fail "exit status: expected $1, got $RC"; } >&2
+}
+
+assert_exists() {
+	[ -e "$1" ] || fail "expected $1 to exist"
+}
+
+assert_absent() {
+	[ ! -e "$1" ] || fail "expected $1 to be absent"
+}
+
+assert_out() {
+	grep -q -- "$1" "$WORK/out" || { echo "--- stdout:"; cat "$WORK/out"; echo "--- stderr:"; cat "$WORK/err"; fail "stdout lacks '$1'"; } >&2
+}
+
+assert_err() {
+	grep -q -- "$1" "$WORK/err" || { echo "--- stderr:"; cat "$WORK/err"; fail "stderr lacks '$1'"; } >&2
+}
+
+# The events file must hold only valid JSON objects, one per line.
+assert_events_valid() {
+	$PY "$EVENTS_PY" valid "$EV" || fail "events file is not valid JSON lines"
+}
