@@ -202,8 +202,8 @@ int fng_json_find_duplicate_key(const char *text, size_t len, size_t *off)
 	return r < 0 ? r : 0;
 }
 
-int fng_json_locate(const char *text, size_t len, const struct fng_json_step *path,
-		    size_t depth, size_t *off)
+static int locate(const char *text, size_t len, const struct fng_json_step *path, size_t depth, size_t *off,
+		  bool want_key)
 {
 	struct scan sc = { text, len, 0 };
 
@@ -218,9 +218,11 @@ int fng_json_locate(const char *text, size_t len, const struct fng_json_step *pa
 			sc.i++;
 			for (;;) {
 				struct span key;
+				size_t key_off;
 				skip_ws(&sc);
 				if (sc.i < sc.n && sc.s[sc.i] == '}')
 					return -ENOENT;
+				key_off = sc.i;
 				if (scan_string(&sc, &key) < 0)
 					return -EINVAL;
 				skip_ws(&sc);
@@ -228,6 +230,10 @@ int fng_json_locate(const char *text, size_t len, const struct fng_json_step *pa
 					return -EINVAL;
 				sc.i++;
 				if (span_is(key, path[d].key)) {
+					if (want_key && d + 1 == depth) {
+						*off = key_off;
+						return 0;
+					}
 					found = true;
 					break;
 				}
@@ -256,6 +262,16 @@ int fng_json_locate(const char *text, size_t len, const struct fng_json_step *pa
 	skip_ws(&sc);
 	*off = sc.i;
 	return 0;
+}
+
+int fng_json_locate(const char *text, size_t len, const struct fng_json_step *path, size_t depth, size_t *off)
+{
+	return locate(text, len, path, depth, off, false);
+}
+
+int fng_json_locate_key(const char *text, size_t len, const struct fng_json_step *path, size_t depth, size_t *off)
+{
+	return locate(text, len, path, depth, off, true);
 }
 
 void fng_json_linecol(const char *text, size_t len, size_t off, unsigned *line, unsigned *col)

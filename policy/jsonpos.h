@@ -17,6 +17,10 @@ struct fng_json_step {
 int fng_json_locate(const char *text, size_t len, const struct fng_json_step *path,
 		    size_t depth, size_t *off);
 
+/* Offset of the last step's key itself (for "unknown key" errors). */
+int fng_json_locate_key(const char *text, size_t len, const struct fng_json_step *path,
+			size_t depth, size_t *off);
+
 /* Scan the whole document for duplicate object keys. Returns 0, or -EEXIST
  * with *off at the second occurrence of the key; -EINVAL on malformed text
  * (json-c reports those with a better message, so callers parse first). */

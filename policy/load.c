@@ -48,6 +48,20 @@ __attribute__((format(printf, 2, 3))) static int fail(struct loader *L, const ch
 	return -EINVAL;
 }
 
+/* Report an error at the key the loader is looking at (unknown keys). */
+__attribute__((format(printf, 2, 3))) static int fail_key(struct loader *L, const char *fmt, ...)
+{
+	size_t off = 0;
+	va_list ap;
+
+	if (fng_json_locate_key(L->text, L->len, L->path, L->depth, &off) < 0)
+		off = 0;
+	va_start(ap, fmt);
+	error_at_offset(L, off, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
 static void push_key(struct loader *L, const char *key)
 {
 	L->path[L->depth].key = key;
@@ -236,7 +250,7 @@ static int parse_rule(struct loader *L, enum fng_rule rule, json_object *v)
 			else
 				r = parse_exceptions(L, val, name);
 		} else {
-			r = fail(L, "%s: unknown key \"%s\" (expected action, mode, exceptions or allow)", name, key);
+			r = fail_key(L, "%s: unknown key \"%s\" (expected action, mode, exceptions or allow)", name, key);
 		}
 		if (r < 0)
 			return r;
@@ -267,7 +281,7 @@ static int parse_functionshield(struct loader *L, json_object *v)
 		int r;
 		push_key(L, key);
 		if (rule_from_name(key, &rule) < 0)
-			return fail(L, "policy: unknown rule \"%s\" (expected outbound_connectivity, read_write_tmp, "
+			return fail_key(L, "policy: unknown rule \"%s\" (expected outbound_connectivity, read_write_tmp, "
 				    "create_child_process or read_handler)", key);
 		r = parse_rule(L, rule, val);
 		if (r < 0)
@@ -373,7 +387,7 @@ static int parse_top_key(struct loader *L, const char *key, json_object *val)
 		return notice(L, "api_endpoint: HTTP event delivery is not available in this build; "
 			      "events go to the --log destinations only");
 	}
-	return fail(L, "unknown key \"%s\"", key);
+	return fail_key(L, "unknown key \"%s\"", key);
 }
 
 int fng_policy_load_buffer(const char *name, const char *text, size_t len, struct fng_policy *p,

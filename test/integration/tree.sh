@@ -1,0 +1,174 @@
+# Every task the runtime starts is followed: forks, vforks, posix_spawn,
+# threads, orphans; exit statuses and signals pass through unchanged.
+
+TREE="$BUILD/test/progs/tree"
+TMP_ONLY='{"read_write_tmp": "block"}'
+
+tree_case() { # mode
+	fng --policy "$(policy "$TMP_ONLY")" -- "$TREE" "$1"
+	assert_rc 0
+	assert_out "$1: DENIED 13"
+	assert_absent "$TMPD/tree-$1"
+	expect_events 1 policy=read_write_tmp action=blocked details.path="$TMPD/tree-$1"
+}
+
+t_tree_fork() { tree_case fork; }
+t_tree_vfork() { tree_case vfork; }
+t_tree_thread() { tree_case thread; }
+
+t_tree_posix_spawn_child_blocked() {
+	fng --policy "$(policy '{"create_child_process": "block"}')" -- "$TREE" spawn
+	assert_rc 0
+	assert_out "spawn: DENIED 13"
+	assert_absent "$TMPD/tree-spawn"
+	expect_events 1 policy=create_child_process details.program=/usr/bin/touch
+}
+
+t_tree_posix_spawn_tmp_blocked() {
+	fng --policy "$(policy "$TMP_ONLY")" -- "$TREE" spawn
+	assert_rc 0
+	assert_out "spawn: DENIED 13"
+	assert_absent "$TMPD/tree-spawn"
+	# touch tries open, then utimensat: both are refused, both reported.
+	expect_events 1 policy=read_write_tmp process.name=touch syscall=openat
+	expect_events 1 policy=read_write_tmp process.name=touch syscall=utimensat
+}
+
+# 8 threads racing allowed and forbidden opens: every forbidden one is
+# blocked, no allowed one is.
+t_tree_multithreaded() {
+	fng --policy "$(policy "$TMP_ONLY")" -- "$TREE" threads
+	assert_rc 0
+	assert_out "threads: denied 8 allowed_ok 400 allowed_failed 0"
+	expect_events 8 policy=read_write_tmp action=blocked
+}
+
+t_tree_exit_code() {
+	fng -- "$TREE" exit 3
+	assert_rc 3
+	expect_events 1 event_type=lifecycle details.phase=exit details.exit_code=3 details.status=3
+}
+
+t_tree_killed_by_sigkill() {
+	fng -- "$TREE" signal 9
+	assert_rc 137
+	expect_events 1 event_type=lifecycle details.phase=exit details.signal=KILL details.status=137
+}
+
+t_tree_killed_by_sigsegv() {
+	fng -- "$TREE" signal 11
+	assert_rc 139
+}
+
+t_tree_orphan_waited_for() {
+	fng --policy "$(policy "$ALLOW_ALL")" -- "$TREE" orphan "$WORK/orphan-ran"
+	assert_rc 0
+	# fnguard returns only once the last traced process is gone.
+	assert_exists "$WORK/orphan-ran"
+}
+
+t_tree_shell_pipeline_allowed() {
+	fng --policy "$(policy "$ALLOW_ALL")" -- /bin/sh -c 'echo hello | tr a-z A-Z; exit 4'
+	assert_rc 4
+	assert_out HELLO
+}
+
+t_tree_exec_chain_blocked_after_first() {
+	fng -- /bin/sh -c 'exec /bin/true'
+	[ "$RC" -ne 0 ] || fail "the second exec should have failed"
+	expect_events 1 policy=create_child_process details.program=/usr/bin/true
+}
+
+t_tree_transparent_argv_env_cwd_stdin() {
+	mkdir -p "$WORK/sub"
+	cd "$WORK/sub"
+	set +e
+	printf 'from-stdin' | FNG_TEST_VAR='a b' "$FNGUARD" run --log "file:$EV" -- "$PY" -c '
+import os, sys
+print(sys.argv[1:], os.environ["FNG_TEST_VAR"], os.getcwd(), sys.stdin.read())
+import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))
+' 'x y' '' z >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_out "\['x y', '', 'z'\] a b $WORK/sub from-stdin"
+	assert_out "$(python3 -c 'import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))')"
+}
+
+t_tree_sigterm_forwarded() {
+	set +e
+	"$FNGUARD" run --log "file:$EV" -- "$PY" -c '
+import signal, sys, time
+def on_term(sig, frame):
+    open(sys.argv[1], "w").write("got TERM")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, on_term)
+print("READY", flush=True)
+time.sleep(30)
+sys.exit(5)
+' "$WORK/term-marker" >"$WORK/out" 2>"$WORK/err" &
+	local pid=$!
+	for _ in $(seq 200); do grep -q READY "$WORK/out" 2>/dev/null && break; sleep 0.05; done
+	kill -TERM "$pid"
+	wait "$pid"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_exists "$WORK/term-marker"
+}
+
+t_tree_sigusr1_forwarded_default_action() {
+	set +e
+	"$FNGUARD" run --log "file:$EV" -- "$PY" -c '
+import time
+print("READY", flush=True)
+time.sleep(30)
+' >"$WORK/out" 2>"$WORK/err" &
+	local pid=$!
+	for _ in $(seq 200); do grep -q READY "$WORK/out" 2>/dev/null && break; sleep 0.05; done
+	kill -USR1 "$pid"
+	wait "$pid"
+	RC=$?
+	set -e
+	assert_rc 138 # 128 + SIGUSR1: the runtime died of it, fnguard reports it like a shell
+}
+
+# Group-stop works as if untraced: the real parent sees its child stop and
+# continue, and the child then finishes normally.
+t_tree_sigstop_sigcont() {
+	fng --policy "$(policy "$ALLOW_ALL")" -- "$PY" -c '
+import os, signal
+pid = os.fork()
+if pid == 0:
+    os.kill(os.getpid(), signal.SIGSTOP)
+    os._exit(7)
+_, st = os.waitpid(pid, os.WUNTRACED)
+print("stopped", os.WIFSTOPPED(st), os.WSTOPSIG(st))
+os.kill(pid, signal.SIGCONT)
+_, st = os.waitpid(pid, 0)
+print("exited", os.WEXITSTATUS(st))
+'
+	assert_rc 0
+	assert_out "stopped True 19"
+	assert_out "exited 7"
+}
+
+# A signal sent between traced processes arrives (signal-delivery-stop re-injection).
+t_tree_signal_between_tracees() {
+	fng --policy "$(policy "$ALLOW_ALL")" -- "$PY" -c '
+import os, signal, time
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    signal.signal(signal.SIGUSR2, lambda s, f: os._exit(42))
+    os.write(w, b"x")
+    time.sleep(30)
+    os._exit(1)
+os.read(r, 1)
+os.kill(pid, signal.SIGUSR2)
+_, st = os.waitpid(pid, 0)
+print("child", os.WEXITSTATUS(st))
+'
+	assert_rc 0
+	assert_out "child 42"
+}
