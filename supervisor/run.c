@@ -213,6 +213,7 @@ int fng_cmd_run(int argc, char **argv)
 			.policy = &policy,
 			.logger = lg,
 			.sup_pid = getpid(),
+			.sup_tids = { getpid(), fng_logger_tid(lg) },
 			.runtime_api = getenv("AWS_LAMBDA_RUNTIME_API"),
 		};
 		if (fng_tracer_new(&tracer, &tc, err, sizeof(err)) < 0) {

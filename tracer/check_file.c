@@ -158,6 +158,8 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	r = resolve_arg(c, d->dirfd, d->path, follow, empty, in_root, v.path, sizeof(v.path));
 	if (r < 0)
 		return fail_call(c, r);
+	if (fng_guard_path(t, v.path))
+		return fng_check_denied(c, EACCES);
 	if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, v.path))
 		fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);
 	if (is_open_kind(d->kind) && handler_armed(t) && fng_is_handler(t, v.path)) {
@@ -177,7 +179,10 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	if (v.rule != FNG_RULE_NONE)
 		return fng_enforce(c, FNG_EV_FILE, &v);
 
-	if (is_open_kind(d->kind) && fng_tracee_racy(c->tc) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t))) {
+	/* What an open really opened is checked at its exit stop, always: the
+	 * path buffer may sit in memory another process writes (MAP_SHARED, a
+	 * file mapping), or a symlink may be swapped on disk after this check. */
+	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t))) {
 		c->tc->pending = FNG_PENDING_OPEN;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
 		return FNG_RESUME_SYSCALL;
@@ -191,21 +196,28 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	struct fng_verdict v = { .rule = FNG_RULE_NONE };
 	char link[64];
 	struct stat st;
+	bool guard;
 
 	tc->pending = FNG_PENDING_NONE;
 	if (ret < 0)
 		return FNG_RESUME_CONT;
 	if (fng_path_of_fd(tc->tid, (int)ret, v.path, sizeof(v.path)) < 0)
 		return FNG_RESUME_CONT; /* fd already gone: closed by another thread */
+	guard = fng_guard_path(t, v.path);
 	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_in_tmp(t, v.path))
 		fng_verdict_take(&v, FNG_RULE_TMP, t->policy->mode[FNG_RULE_TMP], NULL);
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
 	if (handler_armed(t) && stat(link, &st) == 0 && object_is_handler(t, &st))
 		fng_verdict_take(&v, FNG_RULE_HANDLER, t->policy->mode[FNG_RULE_HANDLER], NULL);
-	if (v.rule == FNG_RULE_NONE)
+	if (guard) {
+		v.rule = FNG_RULE_NONE;
+		v.mode = FNG_MODE_BLOCK;
+		snprintf(v.reason, sizeof(v.reason), "the supervisor's /proc entries are off limits");
+	} else if (v.rule == FNG_RULE_NONE) {
 		return FNG_RESUME_CONT;
-
-	snprintf(v.reason, sizeof(v.reason), "the path changed between the check and the call (racing thread)");
+	} else {
+		snprintf(v.reason, sizeof(v.reason), "what was opened differs from what was checked (racing writer)");
+	}
 	if (v.mode == FNG_MODE_ALERT) {
 		fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_ALERTED);
 		return FNG_RESUME_CONT;

@@ -23,6 +23,7 @@ struct fng_tracer {
 	struct fng_logger *logger;
 	struct fng_counters *counters;
 	pid_t sup_pid;
+	pid_t sup_tids[4];	/* the supervisor's threads, 0-terminated */
 	pid_t root;
 
 	bool runtime_started;	/* the root's first exec happened */
@@ -100,6 +101,8 @@ enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, 
 /* check_guard.c: calls the filter refuses, and signals aimed at us */
 enum fng_resume fng_check_denied(struct fng_call *c, int err);
 enum fng_resume fng_check_pidfd_signal(struct fng_call *c);
+/* Is path one of the supervisor's own /proc entries? */
+bool fng_guard_path(const struct fng_tracer *t, const char *path);
 enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si);
 
 #endif

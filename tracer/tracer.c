@@ -122,6 +122,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	t->logger = cfg->logger;
 	t->counters = fng_logger_counters(cfg->logger);
 	t->sup_pid = cfg->sup_pid;
+	memcpy(t->sup_tids, cfg->sup_tids, sizeof(t->sup_tids));
 	r = fng_tracees_init(&t->tasks);
 	if (r == 0)
 		r = setup_tmp(t, err, errn);

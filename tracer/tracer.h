@@ -17,6 +17,7 @@ struct fng_tracer_config {
 	const struct fng_policy *policy;
 	struct fng_logger *logger;
 	pid_t sup_pid;
+	pid_t sup_tids[4];		/* its threads, 0-terminated */
 	const char *runtime_api;	/* AWS_LAMBDA_RUNTIME_API, or NULL */
 };
 
