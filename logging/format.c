@@ -148,9 +148,11 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 	if (ev->argc) {
 		json_object *argv = json_object_new_array();
 		const char *a = ev->argv;
-		for (unsigned i = 0; i < ev->argc && a < ev->argv + sizeof(ev->argv); i++) {
-			json_object_array_add(argv, json_object_new_string(a));
-			a += strnlen(a, (size_t)(ev->argv + sizeof(ev->argv) - a)) + 1;
+		const char *end = ev->argv + sizeof(ev->argv);
+		for (unsigned i = 0; i < ev->argc && a < end; i++) {
+			size_t alen = strnlen(a, (size_t)(end - a));
+			json_object_array_add(argv, json_object_new_string_len(a, (int)alen));
+			a += alen + 1;
 		}
 		json_object_object_add(details, "argv", argv);
 	}

@@ -55,14 +55,118 @@ static int scan_string(struct scan *sc, struct span *out)
 	return -EINVAL;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static size_t put_utf8(char *out, unsigned cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static unsigned read_u4(const char *p)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(p[i]);
+		if (h < 0)
+			return 0xfffd;
+		v = v * 16 + (unsigned)h;
+	}
+	return v;
+}
+
+/* The key as json-c sees it: escapes decoded. out has room for len * 4 + 4
+ * bytes (an escape never grows past that). Returns the decoded length. */
+static size_t unescape(struct span a, char *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a.len; i++) {
+		if (a.p[i] != '\\' || i + 1 >= a.len) {
+			out[n++] = a.p[i];
+			continue;
+		}
+		char c = a.p[++i];
+		switch (c) {
+		case 'b': out[n++] = '\b'; break;
+		case 'f': out[n++] = '\f'; break;
+		case 'n': out[n++] = '\n'; break;
+		case 'r': out[n++] = '\r'; break;
+		case 't': out[n++] = '\t'; break;
+		case 'u':
+			if (i + 4 < a.len) {
+				unsigned cp = read_u4(a.p + i + 1);
+				i += 4;
+				if (cp >= 0xd800 && cp < 0xdc00 && i + 6 < a.len && a.p[i + 1] == '\\' && a.p[i + 2] == 'u') {
+					unsigned lo = read_u4(a.p + i + 3);
+					if (lo >= 0xdc00 && lo < 0xe000) {
+						cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+						i += 6;
+					}
+				}
+				n += put_utf8(out + n, cp);
+			}
+			break;
+		default: out[n++] = c; break; /* \" \\ \/ */
+		}
+	}
+	return n;
+}
+
 static bool span_eq(struct span a, struct span b)
 {
-	return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+	char *x, *y;
+	size_t nx, ny;
+	bool eq;
+
+	if (!memchr(a.p, '\\', a.len) && !memchr(b.p, '\\', b.len))
+		return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+	x = malloc(a.len * 4 + 4);
+	y = malloc(b.len * 4 + 4);
+	if (!x || !y) {
+		free(x);
+		free(y);
+		return false;
+	}
+	nx = unescape(a, x);
+	ny = unescape(b, y);
+	eq = nx == ny && memcmp(x, y, nx) == 0;
+	free(x);
+	free(y);
+	return eq;
 }
 
 static bool span_is(struct span a, const char *key)
 {
-	return a.len == strlen(key) && memcmp(a.p, key, a.len) == 0;
+	struct span k = { key, strlen(key) };
+	return span_eq(a, k);
 }
 
 struct dupcheck {

@@ -7,7 +7,9 @@
 #include "logging/util.h"
 
 #include <json-c/json.h>
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -145,12 +147,15 @@ static int check_host_pattern(const char *s, const char **why)
 	strcpy(buf, s);
 	port = strchr(buf, ':');
 	if (port) {
-		struct fng_netrule dummy;
-		char probe[16];
+		char *endp;
+		long v;
 		*port++ = '\0';
-		snprintf(probe, sizeof(probe), "0.0.0.0:%s", port);
-		if (fng_netrule_parse(probe, &dummy, why) < 0)
+		errno = 0;
+		v = strtol(port, &endp, 10);
+		if (!*port || *endp || errno || v < 1 || v > 65535 || strspn(port, "0123456789") != strlen(port)) {
+			*why = "port must be a number from 1 to 65535";
 			return -EINVAL;
+		}
 	}
 	if (strncmp(h, "*.", 2) == 0)
 		h += 2;
@@ -410,13 +415,21 @@ int fng_policy_load_buffer(const char *name, const char *text, size_t len, struc
 	if (!tok)
 		return -ENOMEM;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	root = json_tokener_parse_ex(tok, text, (int)len);
+	/* len + 1 hands json-c the terminating NUL, so a number or literal at
+	 * the very end is complete rather than "waiting for more input". */
+	root = json_tokener_parse_ex(tok, text, (int)len + 1);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
+	if (end > len)
+		end = len;
+	if (jerr == json_tokener_success && !root) {
+		snprintf(err->msg, sizeof(err->msg), "%s:1:1: a policy must be a JSON object, got null", name);
+		return -EINVAL;
+	}
 	if (!root || jerr != json_tokener_success) {
-		const char *why = root || jerr == json_tokener_continue ? "unexpected end of input"
-								      : json_tokener_error_desc(jerr);
+		const char *why = root || jerr == json_tokener_continue || end >= len ? "unexpected end of input"
+										     : json_tokener_error_desc(jerr);
 		json_object_put(root);
 		snprintf(err->msg, sizeof(err->msg), "%s", why);
 		{
