@@ -1,6 +1,6 @@
 # Helpers for integration tests. Each test is a function t_NAME run in its own
 # subshell with fresh directories: $TMPD under the temp root (/tmp), $WORK
-# outside it. A helper that finds a problem calls fail, which ends the test.
+# outside it (/var/tmp, or $FNG_TEST_WORKROOT). A helper that finds a problem calls fail, which ends the test.
 
 PY=/usr/bin/python3
 NODE=/usr/bin/node
@@ -20,7 +20,9 @@ fng_run_test() {
 	log=$(mktemp "$BUILD/test-log.XXXXXX")
 	(
 		TMPD=$(mktemp -d /tmp/fng-test.XXXXXX)
-		WORK=$(mktemp -d "$BUILD/work.XXXXXX")
+		# Outside the temp root, wherever the checkout lives (CI may clone under /tmp).
+		WORK=$(mktemp -d "${FNG_TEST_WORKROOT:-/var/tmp}/fng-work.XXXXXX")
+		case $(realpath "$WORK") in /tmp | /tmp/*) echo "work dir $WORK is under /tmp; set FNG_TEST_WORKROOT" >&2; exit 1 ;; esac
 		EV=$WORK/events.jsonl
 		export TMPD WORK EV
 		trap 'rm -rf "$TMPD" "$WORK"' EXIT
