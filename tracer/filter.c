@@ -57,43 +57,42 @@ static void deny_if_eq32(struct builder *b, const char *name, unsigned arg, uint
 	add(b, DENY(EPERM), name, 1, &c);
 }
 
+/* Every pid-like argument below is an int to the kernel, and every command
+ * or op an unsigned int: compare the low 32 bits only, or a value with
+ * garbage in the upper half would slip past a 64-bit comparison. */
+static void deny_two_eq32(struct builder *b, const char *name, unsigned arg1, uint32_t v1, unsigned arg2, uint32_t v2)
+{
+	struct scmp_arg_cmp c[2] = {
+		{ .arg = arg1, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = v1 },
+		{ .arg = arg2, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = v2 },
+	};
+	add(b, DENY(EPERM), name, 2, c);
+}
+
 static void protect_supervisor(struct builder *b, const struct fng_filter_params *fp)
 {
-	uint32_t sup = (uint32_t)fp->sup_pid;
-
-	deny_if_eq32(b, "kill", 0, sup);
 	deny_if_eq32(b, "kill", 0, (uint32_t)-1);
 	deny_if_eq32(b, "kill", 0, (uint32_t)-fp->sup_pgid);
-	deny_if_eq32(b, "tgkill", 0, sup);
-	deny_if_eq32(b, "rt_sigqueueinfo", 0, sup);
-	deny_if_eq32(b, "rt_tgsigqueueinfo", 0, sup);
-	deny_if_eq32(b, "pidfd_open", 0, sup);
-	deny_if_eq32(b, "process_vm_readv", 0, sup);
+	deny_two_eq32(b, "fcntl", 1, F_SETOWN, 2, (uint32_t)-fp->sup_pgid);
+	/* Any of the supervisor's tids names the whole supervisor to kill(),
+	 * pidfd_open() and friends, not just its main thread. */
 	for (unsigned i = 0; i < sizeof(fp->sup_tids) / sizeof(fp->sup_tids[0]) && fp->sup_tids[i]; i++) {
-		deny_if_eq32(b, "tkill", 0, (uint32_t)fp->sup_tids[i]);
-		deny_if_eq32(b, "tgkill", 1, (uint32_t)fp->sup_tids[i]);
-	}
-	/* SIGIO/SIGURG routed to the supervisor. */
-	{
-		struct scmp_arg_cmp own[2] = {
-			{ .arg = 1, .op = SCMP_CMP_EQ, .datum_a = F_SETOWN },
-			{ .arg = 2, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = sup },
+		uint32_t tid = (uint32_t)fp->sup_tids[i];
+		static const char *const by_pid[] = {
+			"kill", "tkill", "rt_sigqueueinfo", "pidfd_open", "process_vm_readv", "tgkill", "rt_tgsigqueueinfo",
 		};
-		struct scmp_arg_cmp grp[2] = {
-			{ .arg = 1, .op = SCMP_CMP_EQ, .datum_a = F_SETOWN },
-			{ .arg = 2, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = (uint32_t)-fp->sup_pgid },
-		};
-		struct scmp_arg_cmp ex = { .arg = 1, .op = SCMP_CMP_EQ, .datum_a = F_SETOWN_EX };
-		struct scmp_arg_cmp fio = { .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = FIOSETOWN };
-		struct scmp_arg_cmp spg = { .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = SIOCSPGRP };
-		add(b, DENY(EPERM), "fcntl", 2, own);
-		add(b, DENY(EPERM), "fcntl", 2, grp);
-		/* F_SETOWN_EX / FIOSETOWN / SIOCSPGRP pass the owner by pointer,
-		 * which a filter cannot read: refused outright. */
-		add(b, DENY(EPERM), "fcntl", 1, &ex);
-		add(b, DENY(EPERM), "ioctl", 1, &fio);
-		add(b, DENY(EPERM), "ioctl", 1, &spg);
+		for (unsigned k = 0; k < sizeof(by_pid) / sizeof(by_pid[0]); k++)
+			deny_if_eq32(b, by_pid[k], 0, tid);
+		deny_if_eq32(b, "tgkill", 1, tid);
+		deny_if_eq32(b, "rt_tgsigqueueinfo", 1, tid);
+		/* SIGIO/SIGURG routed to the supervisor. */
+		deny_two_eq32(b, "fcntl", 1, F_SETOWN, 2, tid);
 	}
+	/* F_SETOWN_EX / FIOSETOWN / SIOCSPGRP pass the owner by pointer, which a
+	 * filter cannot read: refused outright. */
+	deny_if_eq32(b, "fcntl", 1, F_SETOWN_EX);
+	deny_if_eq32(b, "ioctl", 1, FIOSETOWN);
+	deny_if_eq32(b, "ioctl", 1, SIOCSPGRP);
 }
 
 static void harden(struct builder *b, const struct fng_filter_params *fp)
@@ -108,7 +107,7 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 	deny(b, "process_vm_writev", EPERM);
 	{
 		struct scmp_arg_cmp c[2] = {
-			{ .arg = 0, .op = SCMP_CMP_EQ, .datum_a = SECCOMP_SET_MODE_FILTER },
+			{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = SECCOMP_SET_MODE_FILTER },
 			{ .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = SECCOMP_FILTER_FLAG_NEW_LISTENER,
 			  .datum_b = SECCOMP_FILTER_FLAG_NEW_LISTENER },
 		};
