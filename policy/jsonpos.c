@@ -11,6 +11,8 @@ struct scan {
 	const char *s;
 	size_t n;
 	size_t i;
+	bool failed;
+	size_t err;	/* where the first error was found */
 };
 
 struct span {
@@ -28,17 +30,51 @@ static void skip_ws(struct scan *sc)
 	}
 }
 
-/* At a '"': skip the string, return its raw contents (escapes left as is). */
+static int hexval(char c);
+static unsigned read_u4(const char *p);
+
+static int scan_error(struct scan *sc)
+{
+	if (!sc->failed) {
+		sc->failed = true;
+		sc->err = sc->i;
+	}
+	return -EINVAL;
+}
+
+/* At a '"': skip the string, return its raw contents (escapes left as is).
+ * Strict JSON only: no raw control characters, only the standard escapes,
+ * and no \u0000 (json-c would cut a key there, so two keys that differ only
+ * after it would look different here and the same to the loader). */
 static int scan_string(struct scan *sc, struct span *out)
 {
 	size_t start;
 
 	if (sc->i >= sc->n || sc->s[sc->i] != '"')
-		return -EINVAL;
+		return scan_error(sc);
 	start = ++sc->i;
 	while (sc->i < sc->n) {
-		char c = sc->s[sc->i];
+		unsigned char c = (unsigned char)sc->s[sc->i];
+		if (c < 0x20)
+			return scan_error(sc);
 		if (c == '\\') {
+			char e;
+			if (sc->i + 1 >= sc->n)
+				return scan_error(sc);
+			e = sc->s[sc->i + 1];
+			if (e == 'u') {
+				if (sc->i + 5 >= sc->n)
+					return scan_error(sc);
+				for (int k = 2; k < 6; k++)
+					if (hexval(sc->s[sc->i + k]) < 0)
+						return scan_error(sc);
+				if (read_u4(sc->s + sc->i + 2) == 0)
+					return scan_error(sc);
+				sc->i += 6;
+				continue;
+			}
+			if (!strchr("\"\\/bfnrt", e) || e == '\0')
+				return scan_error(sc);
 			sc->i += 2;
 			continue;
 		}
@@ -52,7 +88,52 @@ static int scan_string(struct scan *sc, struct span *out)
 		}
 		sc->i++;
 	}
-	return -EINVAL;
+	return scan_error(sc);
+}
+
+/* true, false, null, or a number as RFC 8259 writes it (no NaN, no hex). */
+static int scan_literal(struct scan *sc)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	const char *p = sc->s + sc->i;
+	size_t left = sc->n - sc->i, k = 0;
+
+	for (unsigned w = 0; w < 3; w++) {
+		size_t len = strlen(words[w]);
+		if (left >= len && memcmp(p, words[w], len) == 0) {
+			sc->i += len;
+			return 0;
+		}
+	}
+	if (k < left && p[k] == '-')
+		k++;
+	if (k < left && p[k] == '0')
+		k++;
+	else if (k < left && p[k] >= '1' && p[k] <= '9')
+		while (k < left && p[k] >= '0' && p[k] <= '9')
+			k++;
+	else
+		return scan_error(sc);
+	if (k < left && p[k] == '.') {
+		size_t d = ++k;
+		while (k < left && p[k] >= '0' && p[k] <= '9')
+			k++;
+		if (k == d)
+			return scan_error(sc);
+	}
+	if (k < left && (p[k] == 'e' || p[k] == 'E')) {
+		size_t d;
+		k++;
+		if (k < left && (p[k] == '+' || p[k] == '-'))
+			k++;
+		d = k;
+		while (k < left && p[k] >= '0' && p[k] <= '9')
+			k++;
+		if (k == d)
+			return scan_error(sc);
+	}
+	sc->i += k;
+	return 0;
 }
 
 static int hexval(char c)
@@ -131,6 +212,8 @@ static size_t unescape(struct span a, char *out)
 						i += 6;
 					}
 				}
+				if (cp >= 0xd800 && cp < 0xe000)
+					cp = 0xfffd; /* an unpaired surrogate, as json-c decodes it */
 				n += put_utf8(out + n, cp);
 			}
 			break;
@@ -286,16 +369,13 @@ static int scan_value(struct scan *sc, int depth, struct dupcheck *dc)
 	case '"':
 		return scan_string(sc, NULL);
 	default:
-		/* number, true, false, null: anything up to a delimiter */
-		while (sc->i < sc->n && !strchr(",:]} \t\r\n", sc->s[sc->i]))
-			sc->i++;
-		return 0;
+		return scan_literal(sc);
 	}
 }
 
 int fng_json_find_duplicate_key(const char *text, size_t len, size_t *off)
 {
-	struct scan sc = { text, len, 0 };
+	struct scan sc = { .s = text, .n = len };
 	struct dupcheck dc = { .on = true };
 	int r = scan_value(&sc, 0, &dc);
 
@@ -303,13 +383,22 @@ int fng_json_find_duplicate_key(const char *text, size_t len, size_t *off)
 		*off = dc.off;
 		return -EEXIST;
 	}
-	return r < 0 ? r : 0;
+	if (r < 0) {
+		*off = sc.failed ? sc.err : sc.i;
+		return r;
+	}
+	skip_ws(&sc);
+	if (sc.i < sc.n) {
+		*off = sc.i;
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int locate(const char *text, size_t len, const struct fng_json_step *path, size_t depth, size_t *off,
 		  bool want_key)
 {
-	struct scan sc = { text, len, 0 };
+	struct scan sc = { .s = text, .n = len };
 
 	for (size_t d = 0; d < depth; d++) {
 		skip_ws(&sc);

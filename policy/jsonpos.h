@@ -21,9 +21,10 @@ int fng_json_locate(const char *text, size_t len, const struct fng_json_step *pa
 int fng_json_locate_key(const char *text, size_t len, const struct fng_json_step *path,
 			size_t depth, size_t *off);
 
-/* Scan the whole document for duplicate object keys. Returns 0, or -EEXIST
- * with *off at the second occurrence of the key; -EINVAL on malformed text
- * (json-c reports those with a better message, so callers parse first). */
+/* Scan the whole document for duplicate object keys, strictly (RFC 8259:
+ * no single quotes, NaN, raw control characters; also no \u0000). Returns
+ * 0, -EEXIST with *off at the second occurrence of the key, or -EINVAL with
+ * *off where the text stops being strict JSON. */
 int fng_json_find_duplicate_key(const char *text, size_t len, size_t *off);
 
 /* 1-based line and column (in bytes) of an offset. */

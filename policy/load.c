@@ -449,12 +449,14 @@ int fng_policy_load_buffer(const char *name, const char *text, size_t len, struc
 			return -EINVAL;
 		}
 	}
-	if (fng_json_find_duplicate_key(text, len, &off) == -EEXIST) {
+	r = fng_json_find_duplicate_key(text, len, &off);
+	if (r < 0) {
 		unsigned line, col;
 		json_object_put(root);
 		fng_json_linecol(text, len, off, &line, &col);
-		snprintf(err->msg, sizeof(err->msg), "%s:%u:%u: duplicate key (a later value would silently replace the first)",
-			 name, line, col);
+		snprintf(err->msg, sizeof(err->msg), "%s:%u:%u: %s", name, line, col,
+			 r == -EEXIST ? "duplicate key (a later value would silently replace the first)"
+				      : "invalid JSON: not strict JSON (single quotes, NaN, control characters or \\u0000)");
 		return -EINVAL;
 	}
 

@@ -36,6 +36,12 @@ static const struct {
 	{ "pidfd_open", "pidfd for the supervisor" },
 	{ "fcntl", "signal ownership aimed at the supervisor or passed by pointer" },
 	{ "ioctl", "signal ownership passed by pointer" },
+	{ "prlimit64", "resource limits of the supervisor" },
+	{ "setpriority", "scheduling of the supervisor" },
+	{ "sched_setaffinity", "scheduling of the supervisor" },
+	{ "sched_setscheduler", "scheduling of the supervisor" },
+	{ "sched_setparam", "scheduling of the supervisor" },
+	{ "sched_setattr", "scheduling of the supervisor" },
 };
 
 /* Runtimes probe some calls at every start (libuv tries io_uring): report

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <linux/sockios.h>
 
 #define HIGHEST_SYSCALL_CHECKED 1023
@@ -76,10 +77,19 @@ static void protect_supervisor(struct builder *b, const struct fng_filter_params
 	deny_two_eq32(b, "fcntl", 1, F_SETOWN, 2, (uint32_t)-fp->sup_pgid);
 	/* Any of the supervisor's tids names the whole supervisor to kill(),
 	 * pidfd_open() and friends, not just its main thread. */
-	for (unsigned i = 0; i < sizeof(fp->sup_tids) / sizeof(fp->sup_tids[0]) && fp->sup_tids[i]; i++) {
-		uint32_t tid = (uint32_t)fp->sup_tids[i];
+	pid_t tids[1 + sizeof(fp->sup_tids) / sizeof(fp->sup_tids[0])];
+	unsigned n = 0;
+
+	tids[n++] = fp->sup_pid;
+	for (unsigned i = 0; i < sizeof(fp->sup_tids) / sizeof(fp->sup_tids[0]) && fp->sup_tids[i]; i++)
+		if (fp->sup_tids[i] != fp->sup_pid)
+			tids[n++] = fp->sup_tids[i];
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t tid = (uint32_t)tids[i];
 		static const char *const by_pid[] = {
-			"kill", "tkill", "rt_sigqueueinfo", "pidfd_open", "process_vm_readv", "tgkill", "rt_tgsigqueueinfo",
+			"kill", "tkill", "rt_sigqueueinfo", "pidfd_open", "process_vm_readv", "tgkill",
+			"rt_tgsigqueueinfo", "sched_setaffinity", "sched_setscheduler", "sched_setparam",
+			"sched_setattr",
 		};
 		for (unsigned k = 0; k < sizeof(by_pid) / sizeof(by_pid[0]); k++)
 			deny_if_eq32(b, by_pid[k], 0, tid);
@@ -87,6 +97,15 @@ static void protect_supervisor(struct builder *b, const struct fng_filter_params
 		deny_if_eq32(b, "rt_tgsigqueueinfo", 1, tid);
 		/* SIGIO/SIGURG routed to the supervisor. */
 		deny_two_eq32(b, "fcntl", 1, F_SETOWN, 2, tid);
+		/* prlimit64(sup, RLIMIT_CPU, {1,1}) would kill it with SIGXCPU. */
+		{
+			struct scmp_arg_cmp c[2] = {
+				{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = tid },
+				{ .arg = 2, .op = SCMP_CMP_NE, .datum_a = 0 },
+			};
+			add(b, DENY(EPERM), "prlimit64", 2, c);
+		}
+		deny_two_eq32(b, "setpriority", 0, PRIO_PROCESS, 1, tid);
 	}
 	/* F_SETOWN_EX / FIOSETOWN / SIOCSPGRP pass the owner by pointer, which a
 	 * filter cannot read: refused outright. */
