@@ -36,32 +36,38 @@ static void error_at_offset(struct loader *L, size_t off, const char *fmt, va_li
 	snprintf(L->err->msg, sizeof(L->err->msg), "%s:%u:%u: %s", L->name, line, col, msg);
 }
 
+static int fail_located(struct loader *L, bool at_key, const char *fmt, va_list ap)
+{
+	size_t off = 0;
+	int r = at_key ? fng_json_locate_key(L->text, L->len, L->path, L->depth, &off)
+		       : fng_json_locate(L->text, L->len, L->path, L->depth, &off);
+
+	error_at_offset(L, r < 0 ? 0 : off, fmt, ap);
+	return -EINVAL;
+}
+
 /* Report an error at the value the loader is currently looking at. */
 __attribute__((format(printf, 2, 3))) static int fail(struct loader *L, const char *fmt, ...)
 {
-	size_t off = 0;
 	va_list ap;
+	int r;
 
-	if (fng_json_locate(L->text, L->len, L->path, L->depth, &off) < 0)
-		off = 0;
 	va_start(ap, fmt);
-	error_at_offset(L, off, fmt, ap);
+	r = fail_located(L, false, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 /* Report an error at the key the loader is looking at (unknown keys). */
 __attribute__((format(printf, 2, 3))) static int fail_key(struct loader *L, const char *fmt, ...)
 {
-	size_t off = 0;
 	va_list ap;
+	int r;
 
-	if (fng_json_locate_key(L->text, L->len, L->path, L->depth, &off) < 0)
-		off = 0;
 	va_start(ap, fmt);
-	error_at_offset(L, off, fmt, ap);
+	r = fail_located(L, true, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return r;
 }
 
 static void push_key(struct loader *L, const char *key)
