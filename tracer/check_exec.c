@@ -51,6 +51,7 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 		.path = raw,
 		.follow_last = !(flags & AT_SYMLINK_NOFOLLOW),
 		.empty_path = d->empty_path_ok && (flags & AT_EMPTY_PATH),
+		.root = t->root_path,
 	};
 	ssize_t n;
 	int r;

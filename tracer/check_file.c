@@ -91,6 +91,7 @@ static int resolve_arg(struct fng_call *c, int dirfd_idx, int path_idx, bool fol
 		.follow_last = follow,
 		.empty_path = empty_ok,
 		.in_root = in_root,
+		.root = c->t->root_path,
 	};
 
 	if (c->args[path_idx] == 0 && empty_ok) {

@@ -30,6 +30,10 @@ struct fng_tracer {
 	bool init_done;		/* initialisation over: read_handler is armed */
 
 	char tmp_root[FNG_PATH_BUF];	/* canonical */
+	/* The tracees' root directory. Known for good while a file rule is
+	 * active, because chroot and pivot_root are refused then; NULL otherwise. */
+	const char *root_path;
+	char root_buf[FNG_PATH_BUF];
 	dev_t tmp_dev;
 	bool tmp_is_mount;	/* then any object on tmp_dev is in the temp root */
 

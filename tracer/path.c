@@ -105,10 +105,15 @@ int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz)
 	if (req->path[0] == '\0' && !req->empty_path)
 		return -ENOENT;
 
-	snprintf(link, sizeof(link), "/proc/%d/root", req->tid);
-	r = read_link(link, root, sizeof(root));
-	if (r < 0)
-		return r;
+	if (req->root) {
+		if (snprintf(root, sizeof(root), "%s", req->root) >= (int)sizeof(root))
+			return -ENAMETOOLONG;
+	} else {
+		snprintf(link, sizeof(link), "/proc/%d/root", req->tid);
+		r = read_link(link, root, sizeof(root));
+		if (r < 0)
+			return r;
+	}
 	if (req->in_root) {
 		r = base_of(req, root, sizeof(root));
 		if (r < 0)

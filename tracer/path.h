@@ -18,6 +18,7 @@ struct fng_path_req {
 	bool follow_last;	/* follow a final symlink */
 	bool empty_path;	/* AT_EMPTY_PATH (or NULL path) was given */
 	bool in_root;		/* openat2 RESOLVE_IN_ROOT: dirfd is the root */
+	const char *root;	/* the tracee's root when known (no chroot possible), else NULL */
 };
 
 /* 0 and the path in out, or -errno as the kernel would fail (ELOOP,

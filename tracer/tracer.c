@@ -130,6 +130,13 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 		fng_tracer_free(t);
 		return r;
 	}
+	if (fng_policy_watches_files(t->policy)) {
+		ssize_t n = readlink("/proc/self/root", t->root_buf, sizeof(t->root_buf) - 1);
+		if (n > 0) {
+			t->root_buf[n] = '\0';
+			t->root_path = t->root_buf;
+		}
+	}
 	setup_handlers(t);
 	setup_runtime_api(t, cfg->runtime_api);
 	if (t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW) {
