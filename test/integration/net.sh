@@ -1,0 +1,130 @@
+# outbound_connectivity beyond a plain TCP connect: UDP sendto/sendmsg,
+# IPv4-mapped IPv6, exceptions, and the Runtime API address. Every case runs in
+# a network namespace of its own (test/lib/netns.sh): 192.0.2.1 is an address
+# on that namespace's lo, so nothing leaves it.
+
+net_run() { # proto port policy-json python-code
+	local p
+	p=$(policy "$3")
+	set +e
+	unshare -n -- "$ROOT/test/lib/netns.sh" "$1" "$2" -- "$FNGUARD" run --policy "$p" --log "file:$EV" -- "$PY" -c "$4" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+}
+
+UDP_SENDTO='
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.sendto(b"x", ("192.0.2.1", 4243)); print("OK")
+except OSError as e:
+    print("DENIED", e.errno)'
+
+t_net_udp_sendto_blocked() {
+	net_run udp 4243 '{"outbound_connectivity": "block"}' "$UDP_SENDTO"
+	assert_out "DENIED 13"
+	assert_out "received 0"
+	expect_events 1 policy=outbound_connectivity syscall=sendto details.host=192.0.2.1 details.port=4243
+}
+
+t_net_udp_sendmsg_blocked() {
+	net_run udp 4244 '{"outbound_connectivity": "block"}' '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.sendmsg([b"x"], [], 0, ("192.0.2.1", 4244)); print("OK")
+except OSError as e:
+    print("DENIED", e.errno)'
+	assert_out "DENIED 13"
+	assert_out "received 0"
+	expect_events 1 policy=outbound_connectivity syscall=sendmsg
+}
+
+# A connected UDP socket sends without an address: connect is where it is judged.
+t_net_udp_connect_then_send_blocked() {
+	net_run udp 4245 '{"outbound_connectivity": "block"}' '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+try:
+    s.connect(("192.0.2.1", 4245)); s.send(b"x"); print("OK")
+except OSError as e:
+    print("DENIED", e.errno)'
+	assert_out "DENIED 13"
+	assert_out "received 0"
+	expect_events 1 policy=outbound_connectivity syscall=connect
+}
+
+t_net_ipv4_mapped_ipv6_blocked() {
+	net_run tcp 4246 '{"outbound_connectivity": "block"}' '
+import socket
+s = socket.socket(socket.AF_INET6)
+try:
+    s.connect(("::ffff:192.0.2.1", 4246)); print("OK")
+except OSError as e:
+    print("DENIED", e.errno)'
+	assert_out "DENIED 13"
+	assert_out "received 0"
+	expect_events 1 policy=outbound_connectivity details.host=192.0.2.1
+}
+
+TCP_CONNECT='
+import socket
+s = socket.socket()
+try:
+    s.connect(("192.0.2.1", 4247)); print("OK")
+except OSError as e:
+    print("DENIED", e.errno)'
+
+t_net_exception_cidr_allows() {
+	net_run tcp 4247 '{"outbound_connectivity": {"action": "block", "exceptions": ["192.0.2.0/24"]}}' "$TCP_CONNECT"
+	assert_out "^OK"
+	assert_out "received 1"
+	expect_events 0 policy=*
+}
+
+t_net_exception_port_mismatch_blocks() {
+	net_run tcp 4247 '{"outbound_connectivity": {"action": "block", "exceptions": ["192.0.2.1:443"]}}' "$TCP_CONNECT"
+	assert_out "DENIED 13"
+	assert_out "received 0"
+}
+
+t_net_runtime_api_always_reachable() {
+	export AWS_LAMBDA_RUNTIME_API=192.0.2.1:4247
+	net_run tcp 4247 '{"outbound_connectivity": "block"}' "$TCP_CONNECT"
+	assert_out "^OK"
+	assert_out "received 1"
+	expect_events 0 policy=*
+}
+
+t_net_loopback_always_reachable() {
+	net_run tcp 4248 '{"outbound_connectivity": "block"}' '
+import socket
+srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
+c = socket.socket(); c.connect(srv.getsockname()); print("OK")'
+	assert_out "^OK"
+	expect_events 0 policy=*
+}
+
+# A custom temp root replaces /tmp.
+t_tmp_root_configurable() {
+	mkdir -p "$WORK/scratch"
+	fng --policy "$(policy "{\"read_write_tmp\": \"block\", \"tmp_root\": \"$WORK/scratch\"}")" -- "$PY" -c '
+import sys
+for p in sys.argv[1:]:
+    try:
+        open(p, "w").write("x"); print("OK", p)
+    except OSError as e:
+        print("DENIED", e.errno, p)' "$WORK/scratch/f" "$TMPD/f"
+	assert_rc 0
+	assert_out "DENIED 13 $WORK/scratch/f"
+	assert_out "OK $TMPD/f"
+	expect_events 1 policy=read_write_tmp details.path="$WORK/scratch/f"
+}
+
+# An all-allow policy traces nothing but bookkeeping.
+t_allow_all_traces_nothing() {
+	fng --policy "$(policy "$ALLOW_ALL")" -- "$PY" -c 'import json, os; open("/tmp/x-allowed-" + str(os.getpid()), "w"); os.unlink("/tmp/x-allowed-" + str(os.getpid()))'
+	assert_rc 0
+	expect_events 1 event_type=lifecycle details.phase=exit details.counters.traced_calls=0
+}
