@@ -160,7 +160,7 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	if (r < 0)
 		return fail_call(c, r);
 	if (fng_guard_path(t, v.path))
-		return fng_check_denied(c, EACCES);
+		return fng_check_denied(c, EACCES, FNG_GUARD_PROC_REASON);
 	if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, v.path))
 		fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);
 	if (is_open_kind(d->kind) && handler_armed(t) && fng_is_handler(t, v.path)) {
@@ -213,7 +213,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	if (guard) {
 		v.rule = FNG_RULE_NONE;
 		v.mode = FNG_MODE_BLOCK;
-		snprintf(v.reason, sizeof(v.reason), "the supervisor's /proc entries are off limits");
+		snprintf(v.reason, sizeof(v.reason), "%s", FNG_GUARD_PROC_REASON);
 	} else if (v.rule == FNG_RULE_NONE) {
 		return FNG_RESUME_CONT;
 	} else {

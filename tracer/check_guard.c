@@ -36,6 +36,7 @@ static const struct {
 	{ "pidfd_open", "pidfd for the supervisor" },
 	{ "fcntl", "signal ownership aimed at the supervisor or passed by pointer" },
 	{ "ioctl", "signal ownership passed by pointer" },
+	{ "pidfd_send_signal", "signal aimed at the supervisor" },
 	{ "prlimit64", "resource limits of the supervisor" },
 	{ "setpriority", "scheduling of the supervisor" },
 	{ "sched_setaffinity", "scheduling of the supervisor" },
@@ -61,7 +62,8 @@ static const char *reason_for(const char *name)
 	for (size_t i = 0; i < FNG_ARRAY_LEN(deny_reasons); i++)
 		if (strcmp(deny_reasons[i].name, name) == 0)
 			return deny_reasons[i].reason;
-	return "mount namespace or file-handle call refused while file rules are active";
+	/* The rest of what the filter refuses: mount, chroot, setns, handles ... */
+	return "mount, namespace or file-handle call refused while file rules are active";
 }
 
 static void report_guard(struct fng_tracer *t, pid_t tid, const char *syscall, enum fng_action action,
@@ -78,14 +80,16 @@ static void report_guard(struct fng_tracer *t, pid_t tid, const char *syscall, e
 	fng_report_end(t);
 }
 
-enum fng_resume fng_check_denied(struct fng_call *c, int err)
+enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason)
 {
 	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, c->nr);
 	const char *shown = name ? name : "?";
 
+	if (!reason)
+		reason = reason_for(shown);
 	if (fng_arch_skip_syscall(c->tc->tid, -err) < 0) {
 		kill(c->tc->tgid, SIGKILL);
-		report_guard(c->t, c->tc->tid, shown, FNG_ACT_KILLED, reason_for(shown));
+		report_guard(c->t, c->tc->tid, shown, FNG_ACT_KILLED, reason);
 		free(name);
 		return FNG_RESUME_KILL;
 	}
@@ -96,7 +100,7 @@ enum fng_resume fng_check_denied(struct fng_call *c, int err)
 		if (ev) {
 			ev->action = FNG_ACT_BLOCKED;
 			ev->error = err;
-			fng_strlcpy(ev->reason, reason_for(shown), sizeof(ev->reason));
+			fng_strlcpy(ev->reason, reason, sizeof(ev->reason));
 			fng_report_end(c->t);
 		}
 	}
@@ -169,7 +173,7 @@ enum fng_resume fng_check_pidfd_signal(struct fng_call *c)
 	hit = targets_supervisor(c->t, dup);
 	if (!hit)
 		return FNG_RESUME_CONT;
-	return fng_check_denied(c, EPERM);
+	return fng_check_denied(c, EPERM, NULL);
 }
 
 enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si)

@@ -103,8 +103,10 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc);
 enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);
 /* check_guard.c: calls the filter refuses, and signals aimed at us */
-enum fng_resume fng_check_denied(struct fng_call *c, int err);
+/* reason NULL: the filter's own reason for this call */
+enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason);
 enum fng_resume fng_check_pidfd_signal(struct fng_call *c);
+#define FNG_GUARD_PROC_REASON "the supervisor's /proc entries are off limits"
 /* Is path one of the supervisor's own /proc entries? */
 bool fng_guard_path(const struct fng_tracer *t, const char *path);
 enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si);

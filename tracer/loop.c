@@ -123,7 +123,7 @@ static int on_seccomp(struct fng_tracer *t, struct fng_tracee *tc)
 	c.nr = (int)si.seccomp.nr;
 	memcpy(c.args, si.seccomp.args, sizeof(c.args));
 	if (data & FNG_TRACE_DENY_BIT) {
-		how = fng_check_denied(&c, (int)(data & ~FNG_TRACE_DENY_BIT));
+		how = fng_check_denied(&c, (int)(data & ~FNG_TRACE_DENY_BIT), NULL);
 	} else if (data < fng_syscalls_count) {
 		c.desc_index = data;
 		c.d = &fng_syscalls[data];
