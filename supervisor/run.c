@@ -163,6 +163,11 @@ static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog)
 	return 0;
 }
 
+static void stop_forwarding(void)
+{
+	fng_signals_forward_to(0);
+}
+
 static int exit_status(const struct fng_run_result *res)
 {
 	return res->signal ? 128 + res->signal : res->exit_code;
@@ -215,6 +220,7 @@ int fng_cmd_run(int argc, char **argv)
 			.sup_pid = getpid(),
 			.sup_tids = { getpid(), fng_logger_tid(lg) },
 			.runtime_api = getenv("AWS_LAMBDA_RUNTIME_API"),
+			.on_root_exit = stop_forwarding,
 		};
 		if (fng_tracer_new(&tracer, &tc, err, sizeof(err)) < 0) {
 			fng_logger_stop(lg, NULL);

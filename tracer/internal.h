@@ -25,6 +25,7 @@ struct fng_tracer {
 	pid_t sup_pid;
 	pid_t sup_tids[4];	/* the supervisor's threads, 0-terminated */
 	pid_t root;
+	void (*on_root_exit)(void);
 
 	bool runtime_started;	/* the root's first exec happened */
 	bool init_done;		/* initialisation over: read_handler is armed */

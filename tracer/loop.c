@@ -190,6 +190,8 @@ static void on_task_exit(struct fng_tracer *t, pid_t tid, int status)
 {
 	if (tid == t->root) {
 		t->root_done = true;
+		if (t->on_root_exit)
+			t->on_root_exit();
 		if (WIFEXITED(status)) {
 			t->result.exit_code = WEXITSTATUS(status);
 			t->result.signal = 0;

@@ -123,6 +123,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	t->counters = fng_logger_counters(cfg->logger);
 	t->sup_pid = cfg->sup_pid;
 	memcpy(t->sup_tids, cfg->sup_tids, sizeof(t->sup_tids));
+	t->on_root_exit = cfg->on_root_exit;
 	r = fng_tracees_init(&t->tasks);
 	if (r == 0)
 		r = setup_tmp(t, err, errn);

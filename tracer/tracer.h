@@ -19,6 +19,9 @@ struct fng_tracer_config {
 	pid_t sup_pid;
 	pid_t sup_tids[4];		/* its threads, 0-terminated */
 	const char *runtime_api;	/* AWS_LAMBDA_RUNTIME_API, or NULL */
+	/* Called when the root has been reaped: its pid may be reused from
+	 * then on, so nothing may be sent to it any more. */
+	void (*on_root_exit)(void);
 };
 
 /* Resolves what the policy names (temp root, handler files). 0 or -errno
