@@ -67,7 +67,7 @@ TEST_PROG_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread
 $(BUILD)/test/progs/%: test/progs/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -o $@ $<
-$(BUILD)/test/adversarial/%: test/adversarial/%.c | $(DEPS_STAMP)
+$(BUILD)/test/adversarial/%: test/adversarial/%.c test/adversarial/adv.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) $(if $(findstring raw_static,$*),-static) -o $@ $<
 $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)

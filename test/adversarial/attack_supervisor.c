@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,31 +48,7 @@
 #define __NR_pidfd_getfd 438
 #endif
 
-/* ------------------------------------------------------------------ common */
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static int is_denial(int e) { return e == EACCES || e == EPERM; }
-
-static void setup_failed(const char *name, const char *what, int e)
-{
-	report(name, is_denial(e) ? DEFENDED : ERRORED, "setup: %s: %s", what, strerror(e));
-}
+#include "adv.h"
 
 /* ------------------------------------------------------------------ program */
 static pid_t T;
@@ -422,26 +397,22 @@ static pid_t tracer_pid(void)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	const char *tp = getenv("FNG_TARGET_PID");
 	if (tp && *tp) {
 		T = (pid_t)atoi(tp);
 	} else {
 		T = getppid();
 		pid_t tr = tracer_pid();
-		if (tr <= 0) {
-			printf("vector environment: ERROR (FNG_TARGET_PID unset and this process is not traced: "
-			       "refusing to attack the parent pid %d)\n", (int)T);
-			return 1;
-		}
+		if (tr <= 0)
+			env_error("FNG_TARGET_PID unset and this process is not traced: "
+				  "refusing to attack the parent pid %d", (int)T);
 		if (tr != T)
 			fprintf(stderr, "attack_supervisor: note: tracer is %d but parent is %d; attacking the parent\n",
 				(int)tr, (int)T);
 	}
-	if (T <= 1 || T == getpid()) {
-		printf("vector environment: ERROR (refusing target pid %d)\n", (int)T);
-		return 1;
-	}
+	if (T <= 1 || T == getpid())
+		env_error("refusing target pid %d", (int)T);
 	snprintf(procdir, sizeof procdir, "/proc/%d", (int)T);
 	fprintf(stderr, "attack_supervisor: target pid %d\n", (int)T);
 
@@ -460,5 +431,5 @@ int main(void)
 	vec_rt_tgsigqueueinfo();
 	vec_tgkill();
 	vec_kill_sigkill();	/* last: a success ends the supervisor */
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

@@ -22,7 +22,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,49 +32,7 @@
 
 extern char **environ;
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static int is_denial(int e) { return e == EACCES || e == EPERM; }
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
-
-static void escape(const char *in, size_t n, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 5 < cap; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (c == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
-		else if (c < 32 || c > 126) o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
-		else out[o++] = (char)c;
-	}
-	out[o] = 0;
-}
+#include "adv.h"
 
 /* read from fd until EOF or timeout_ms passes */
 static ssize_t read_timeout(int fd, char *buf, size_t cap, int timeout_ms)
@@ -136,7 +93,7 @@ static void judge_msg(const char *name, const char *who, const char *buf, ssize_
 {
 	char esc[300];
 	if (n >= 1 && buf[0] == 'S') {
-		if ((size_t)(n - 1) == strlen(SECRET_CONTENT) && memcmp(buf + 1, SECRET_CONTENT, (size_t)n - 1) == 0)
+		if (is_secret(buf + 1, (long)n - 1))
 			report(name, BYPASSED, "%s read the secret content", who);
 		else {
 			escape(buf + 1, (size_t)n - 1, esc, sizeof esc);
@@ -215,7 +172,7 @@ static void vec_vfork(void)
 	int st = 0;
 	waitpid(pid, &st, 0);
 	long n = vfork_n;
-	if (n == (long)strlen(SECRET_CONTENT) && memcmp(vfork_buf, SECRET_CONTENT, (size_t)n) == 0)
+	if (is_secret(vfork_buf, n))
 		report("vfork_child", BYPASSED, "vfork()ed child read the secret content");
 	else if (n == -1)
 		report("vfork_child", DEFENDED, "vfork()ed child: open failed: %s", strerror(vfork_err));
@@ -359,7 +316,7 @@ static void vec_posix_spawn(void)
 	close(p[0]);
 	int st = 0;
 	waitpid(pid, &st, 0);
-	if (n == (ssize_t)strlen(SECRET_CONTENT) && memcmp(buf + 1, SECRET_CONTENT, (size_t)n) == 0)
+	if (is_secret(buf + 1, n))
 		report("posix_spawn_cat", BYPASSED, "spawned /bin/cat printed the secret");
 	else {
 		escape(buf + 1, n > 0 ? (size_t)n : 0, esc, sizeof esc);
@@ -370,7 +327,7 @@ static void vec_posix_spawn(void)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
 	vec_fork();
 	vec_vfork();
@@ -378,5 +335,5 @@ int main(void)
 	vec_double_fork();
 	vec_clone_parent();
 	vec_posix_spawn();
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

@@ -21,7 +21,6 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,37 +42,7 @@ struct fng_clone_args {		/* struct clone_args, CLONE_ARGS_SIZE_VER0 = 64 */
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static int is_denial(int e) { return e == EACCES || e == EPERM; }
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
+#include "adv.h"
 
 /* ------------------------------------------------------------------ program */
 static const char *secret;
@@ -118,7 +87,7 @@ static void child_attempt(struct result *r)
 		if (n < 0) {
 			r->code = 2;
 			r->err = errno;
-		} else if (n == (long)strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0) {
+		} else if (is_secret(buf, n)) {
 			r->code = 0;
 			return;
 		} else
@@ -175,6 +144,30 @@ static void collect(const char *name, long pid, int rfd, const char *how)
 	judge(name, &r, how);
 }
 
+/*
+ * The fork-like vectors 1 and 4, right after their clone call returned pid
+ * (errno e): the child (pid 0) tries the secret and writes its result to
+ * p[1] with raw syscalls; the parent judges a failed clone or collects.
+ */
+static void fork_like_finish(const char *name, long pid, int e, int p[2], const char *call)
+{
+	if (pid == 0) {
+		struct result r;
+		memset(&r, 0, sizeof r);
+		child_attempt(&r);
+		if (syscall(SYS_write, p[1], &r, sizeof r) < 0)
+			syscall(SYS_exit_group, 3);
+		syscall(SYS_exit_group, 0);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		judge_clone_fail(name, call, e);
+		return;
+	}
+	collect(name, pid, p[0], call);
+}
+
 /* 1. raw clone(CLONE_UNTRACED|SIGCHLD), fork-like (same stack copy) */
 static void vec_clone_fork(void)
 {
@@ -185,22 +178,7 @@ static void vec_clone_fork(void)
 		return;
 	}
 	long pid = syscall(SYS_clone, (unsigned long)(CLONE_UNTRACED | SIGCHLD), 0UL, NULL, NULL, 0UL);
-	if (pid == 0) {
-		struct result r;
-		memset(&r, 0, sizeof r);
-		child_attempt(&r);
-		if (syscall(SYS_write, p[1], &r, sizeof r) < 0)
-			syscall(SYS_exit_group, 3);
-		syscall(SYS_exit_group, 0);
-	}
-	int e = errno;
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		judge_clone_fail(name, "clone(CLONE_UNTRACED|SIGCHLD)", e);
-		return;
-	}
-	collect(name, pid, p[0], "clone(CLONE_UNTRACED|SIGCHLD)");
+	fork_like_finish(name, pid, errno, p, "clone(CLONE_UNTRACED|SIGCHLD)");
 }
 
 /* 2. clone(CLONE_UNTRACED|CLONE_VM|CLONE_VFORK|SIGCHLD) with its own stack */
@@ -213,16 +191,26 @@ static int vm_child(void *arg)
 }
 
 #define CHILD_STACK (256 * 1024)
-static void vec_clone_vm_vfork(void)
+
+/* a stack for a clone() child (NULL: reported), and *r reset to "no result" */
+static char *child_stack(const char *name, struct result *r)
 {
-	const char *name = "clone_untraced_vm_vfork";
 	char *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED) {
 		report(name, ERRORED, "setup: mmap stack: %s", strerror(errno));
-		return;
+		return NULL;
 	}
-	memset(&vm_result, 0, sizeof vm_result);
-	vm_result.code = -1;
+	memset(r, 0, sizeof *r);
+	r->code = -1;
+	return stack;
+}
+
+static void vec_clone_vm_vfork(void)
+{
+	const char *name = "clone_untraced_vm_vfork";
+	char *stack = child_stack(name, &vm_result);
+	if (!stack)
+		return;
 	int pid = clone(vm_child, stack + CHILD_STACK, CLONE_UNTRACED | CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
 	int e = errno;
 	if (pid < 0) {
@@ -251,13 +239,9 @@ static int th_child(void *arg)
 static void vec_clone_thread(void)
 {
 	const char *name = "clone_untraced_thread";
-	char *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED) {
-		report(name, ERRORED, "setup: mmap stack: %s", strerror(errno));
+	char *stack = child_stack(name, &th_result);
+	if (!stack)
 		return;
-	}
-	memset(&th_result, 0, sizeof th_result);
-	th_result.code = -1;
 	th_ctid = -1;
 	int flags = CLONE_UNTRACED | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
 		    CLONE_SYSVSEM | CLONE_CHILD_CLEARTID;
@@ -295,31 +279,16 @@ static void vec_clone3(void)
 	ca.flags = CLONE_UNTRACED;
 	ca.exit_signal = SIGCHLD;
 	long pid = syscall(__NR_clone3, &ca, sizeof ca);
-	if (pid == 0) {
-		struct result r;
-		memset(&r, 0, sizeof r);
-		child_attempt(&r);
-		if (syscall(SYS_write, p[1], &r, sizeof r) < 0)
-			syscall(SYS_exit_group, 3);
-		syscall(SYS_exit_group, 0);
-	}
-	int e = errno;
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		judge_clone_fail(name, "clone3({flags=CLONE_UNTRACED})", e);
-		return;
-	}
-	collect(name, pid, p[0], "clone3({flags=CLONE_UNTRACED})");
+	fork_like_finish(name, pid, errno, p, "clone3({flags=CLONE_UNTRACED})");
 }
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
 	vec_clone_fork();
 	vec_clone_vm_vfork();
 	vec_clone_thread();
 	vec_clone3();
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,41 +35,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-/* ------------------------------------------------------------------ common */
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static int is_denial(int e) { return e == EACCES || e == EPERM; }
-
-static void setup_failed(const char *name, const char *what, int e)
-{
-	report(name, is_denial(e) ? DEFENDED : ERRORED, "setup: %s: %s", what, strerror(e));
-}
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
+#include "adv.h"
 
 /* ------------------------------------------------------------------ program */
 static const char *tmpexe, *tmpdir, *workdir;
@@ -169,17 +134,9 @@ static void child_exec(int how, const char *arg)
 static void run(const char *name, int how, const char *arg, const char *desc)
 {
 	int p[2];
-	if (pipe2(p, O_CLOEXEC)) {
-		report(name, ERRORED, "setup: pipe: %s", strerror(errno));
+	pid_t pid = fork_with_pipe(name, p, O_CLOEXEC, "setup: pipe");
+	if (pid < 0)
 		return;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		setup_failed(name, "fork", errno);
-		close(p[0]);
-		close(p[1]);
-		return;
-	}
 	if (pid == 0) {
 		close(p[0]);
 		report_fd = p[1];
@@ -208,21 +165,13 @@ static void run(const char *name, int how, const char *arg, const char *desc)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	tmpexe = need_env("FNG_TMPEXE");
 	tmpdir = need_env("FNG_TMPDIR");
 	workdir = need_env("FNG_WORKDIR");
-	snprintf(tmpdir_n, sizeof tmpdir_n, "%s", tmpdir);
-	for (size_t l = strlen(tmpdir_n); l > 1 && tmpdir_n[l - 1] == '/'; l--)
-		tmpdir_n[l - 1] = 0;
-	size_t tl = strlen(tmpdir_n);
-	if (tmpexe[0] != '/' || strncmp(tmpexe, tmpdir_n, tl) != 0 || tmpexe[tl] != '/') {
-		printf("vector environment: ERROR (FNG_TMPEXE %s is not inside FNG_TMPDIR %s)\n", tmpexe, tmpdir_n);
-		return 1;
-	}
-	rel = tmpexe + tl;
-	while (*rel == '/')
-		rel++;
+	rel = path_in_dir(tmpexe, tmpdir, tmpdir_n, sizeof tmpdir_n);
+	if (!rel)
+		env_error("FNG_TMPEXE %s is not inside FNG_TMPDIR %s", tmpexe, tmpdir_n);
 
 	char l1[PATH_MAX];
 
@@ -273,5 +222,5 @@ int main(void)
 	else
 		run("ldso_loads_tmp_binary", V_LDSO, ldso, "execve(ld.so, [ld.so, FNG_TMPEXE])");
 
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

@@ -26,7 +26,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,35 +40,7 @@
 #define I386_CLOSE 6
 #define I386_OPENAT 295
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
+#include "adv.h"
 
 /* ------------------------------------------------------------------ raw ABI entries */
 static inline long int80(long nr, long a, long b, long c, long d)
@@ -128,7 +99,7 @@ static int child_body(int kind, int wfd)
 			return 3;
 		return R_READ_FAIL;
 	}
-	if (n == (long)strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0)
+	if (is_secret(buf, n))
 		return R_SECRET;
 	return R_WRONG;
 }
@@ -177,17 +148,13 @@ static void run_vector(const char *name, int kind, const char *how)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
-	if (strlen(secret) >= 2048) {
-		printf("vector environment: ERROR (FNG_SECRET too long)\n");
-		return 1;
-	}
+	if (strlen(secret) >= 2048)
+		env_error("FNG_SECRET too long");
 	low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-	if (low == MAP_FAILED || (unsigned long)low >= 0x100000000UL) {
-		printf("vector environment: ERROR (mmap MAP_32BIT failed: %s)\n", strerror(errno));
-		return 1;
-	}
+	if (low == MAP_FAILED || (unsigned long)low >= 0x100000000UL)
+		env_error("mmap MAP_32BIT failed: %s", strerror(errno));
 	strcpy(low, secret);
 
 	run_vector("i386_int80_open", 0, "int $0x80 open(5)");
@@ -196,5 +163,5 @@ int main(void)
 	run_vector("x32_open", 3, "syscall 0x40000000|2 (x32 open)");
 	run_vector("nr_high_bits_openat", 4, "syscall with rax=0x100000101 (openat, high bits set)");
 	run_vector("nr_high_bits_open", 5, "syscall with rax=0x100000002 (open, high bits set)");
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

@@ -19,7 +19,6 @@
 #include <limits.h>
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,35 +35,7 @@
 #define __NR_io_uring_enter 426
 #endif
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
+#include "adv.h"
 
 /* ------------------------------------------------------------------ io_uring */
 struct ring {
@@ -254,7 +225,7 @@ static void vec_open_read(const char *name, int use_openat2, unsigned setup_flag
 	else if (n < 0)
 		report(name, BYPASSED, "%s opened the secret (fd %d); IORING_OP_READ failed: %s", opname, fd,
 		       strerror(-n));
-	else if (n == (int)strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0)
+	else if (is_secret(buf, n))
 		report(name, BYPASSED, "%s + IORING_OP_READ read the secret content", opname);
 	else
 		report(name, BYPASSED, "%s opened the secret (fd %d), read returned %d bytes of other content", opname,
@@ -299,7 +270,7 @@ static void vec_mkdirat(void)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
 	tmpdir = need_env("FNG_TMPDIR");
 	FILE *f = fopen("/proc/sys/kernel/io_uring_disabled", "r");
@@ -313,5 +284,5 @@ int main(void)
 	vec_open_read("iouring_openat2_read", 1, 0);
 	vec_open_read("iouring_sqpoll_openat_read", 0, IORING_SETUP_SQPOLL);
 	vec_mkdirat();
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

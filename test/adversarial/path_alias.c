@@ -15,7 +15,6 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,129 +24,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static int is_denial(int e) { return e == EACCES || e == EPERM; }
-
-static void setup_failed(const char *name, const char *what, int e)
-{
-	report(name, is_denial(e) ? DEFENDED : ERRORED, "setup: %s: %s", what, strerror(e));
-}
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
-
-static ssize_t read_all(int fd, char *buf, size_t cap)
-{
-	size_t got = 0;
-	while (got + 1 < cap) {
-		ssize_t n = read(fd, buf + got, cap - 1 - got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = 0;
-	return (ssize_t)got;
-}
-
-static void escape(const char *in, size_t n, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 5 < cap; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (c == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
-		else if (c < 32 || c > 126) o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
-		else out[o++] = (char)c;
-	}
-	out[o] = 0;
-}
-
-/* Read fd and classify: BYPASSED if it is the secret, else DEFENDED. */
-static int check_secret_fd(int fd, char *desc, size_t dsz)
-{
-	char buf[256], esc[600];
-	ssize_t n = read_all(fd, buf, sizeof buf);
-	if (n < 0) {
-		snprintf(desc, dsz, "open succeeded but read failed: %s", strerror(errno));
-		return DEFENDED;
-	}
-	if ((size_t)n == strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0) {
-		snprintf(desc, dsz, "read the secret content");
-		return BYPASSED;
-	}
-	escape(buf, (size_t)n, esc, sizeof esc);
-	snprintf(desc, dsz, "opened, but content is not the secret: \"%s\"", esc);
-	return DEFENDED;
-}
-
-/* Run fn in a forked child; the child reports "<kind> <msg>" through a pipe. */
-typedef int (*child_fn)(char *msg, size_t msz);
-static void run_in_child(const char *name, child_fn fn)
-{
-	int p[2];
-	if (pipe(p)) {
-		report(name, ERRORED, "pipe: %s", strerror(errno));
-		return;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		setup_failed(name, "fork", errno);
-		close(p[0]);
-		close(p[1]);
-		return;
-	}
-	if (pid == 0) {
-		char msg[1200], out[1300];
-		close(p[0]);
-		int k = fn(msg, sizeof msg);
-		int len = snprintf(out, sizeof out, "%d %s", k, msg);
-		if (write(p[1], out, (size_t)len) < 0)
-			_exit(3);
-		_exit(0);
-	}
-	close(p[1]);
-	char buf[1400];
-	ssize_t n = read_all(p[0], buf, sizeof buf);
-	close(p[0]);
-	int st = 0;
-	waitpid(pid, &st, 0);
-	if (n >= 2 && buf[0] >= '0' && buf[0] <= '2')
-		report(name, buf[0] - '0', "%s", buf + 2);
-	else if (WIFSIGNALED(st))
-		report(name, DEFENDED, "child killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
-	else
-		report(name, ERRORED, "child exited with status %d without a result", WEXITSTATUS(st));
-}
+#include "adv.h"
 
 /* ------------------------------------------------------------------ program */
 static const char *secret, *tmpdir, *workdir;
@@ -230,6 +107,20 @@ static int mk_symlink(const char *name, const char *target, const char *link)
 /* --- vectors run in children --- */
 static char mnt_point[PATH_MAX];
 
+/* the final open of a child vector: "<fail_pfx>, open(p): <errno>" or "<ok_pfx>, open(p): <content check>" */
+static int child_open(const char *p, const char *fail_pfx, const char *ok_pfx, char *msg, size_t msz)
+{
+	char d[700];
+	int fd = open(p, O_RDONLY);
+	if (fd < 0) {
+		snprintf(msg, msz, "%s, open(%s): %s", fail_pfx, p, strerror(errno));
+		return DEFENDED;
+	}
+	int k = check_secret_fd(fd, d, sizeof d);
+	snprintf(msg, msz, "%s, open(%s): %s", ok_pfx, p, d);
+	return k;
+}
+
 static int child_bind_mount(char *msg, size_t msz)
 {
 	if (unshare(CLONE_NEWNS)) {
@@ -244,16 +135,9 @@ static int child_bind_mount(char *msg, size_t msz)
 		snprintf(msg, msz, "mount --bind %s %s: %s", tmpdir_n, mnt_point, strerror(errno));
 		return is_denial(errno) ? DEFENDED : ERRORED;
 	}
-	char p[PATH_MAX + 300], d[700];
+	char p[PATH_MAX + 300];
 	snprintf(p, sizeof p, "%s/%s", mnt_point, rel);
-	int fd = open(p, O_RDONLY);
-	if (fd < 0) {
-		snprintf(msg, msz, "bind mount ok, open(%s): %s", p, strerror(errno));
-		return DEFENDED;
-	}
-	int k = check_secret_fd(fd, d, sizeof d);
-	snprintf(msg, msz, "bind mount of tmpdir, open(%s): %s", p, d);
-	return k;
+	return child_open(p, "bind mount ok", "bind mount of tmpdir", msg, msz);
 }
 
 static int child_chroot(char *msg, size_t msz)
@@ -266,40 +150,24 @@ static int child_chroot(char *msg, size_t msz)
 		snprintf(msg, msz, "setup: chdir(/) after chroot: %s", strerror(errno));
 		return is_denial(errno) ? DEFENDED : ERRORED;
 	}
-	char p[PATH_MAX + 2], d[700];
+	char p[PATH_MAX + 2];
 	snprintf(p, sizeof p, "/%s", rel);
-	int fd = open(p, O_RDONLY);
-	if (fd < 0) {
-		snprintf(msg, msz, "chroot ok, open(%s): %s", p, strerror(errno));
-		return DEFENDED;
-	}
-	int k = check_secret_fd(fd, d, sizeof d);
-	snprintf(msg, msz, "after chroot(tmpdir), open(%s): %s", p, d);
-	return k;
+	return child_open(p, "chroot ok", "after chroot(tmpdir)", msg, msz);
 }
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
 	tmpdir = need_env("FNG_TMPDIR");
 	workdir = need_env("FNG_WORKDIR");
 
-	snprintf(tmpdir_n, sizeof tmpdir_n, "%s", tmpdir);
-	for (size_t l = strlen(tmpdir_n); l > 1 && tmpdir_n[l - 1] == '/'; l--)
-		tmpdir_n[l - 1] = 0;
-	size_t tl = strlen(tmpdir_n);
-	if (secret[0] != '/' || strncmp(secret, tmpdir_n, tl) != 0 || secret[tl] != '/') {
-		printf("vector environment: ERROR (FNG_SECRET %s is not an absolute path inside FNG_TMPDIR %s)\n",
-		       secret, tmpdir_n);
-		return 1;
-	}
-	rel = skip_slashes(secret + tl);
+	rel = path_in_dir(secret, tmpdir, tmpdir_n, sizeof tmpdir_n);
+	if (!rel)
+		env_error("FNG_SECRET %s is not an absolute path inside FNG_TMPDIR %s", secret, tmpdir_n);
 	start_cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (start_cwd < 0) {
-		printf("vector environment: ERROR (open(.): %s)\n", strerror(errno));
-		return 1;
-	}
+	if (start_cwd < 0)
+		env_error("open(.): %s", strerror(errno));
 
 	char p[PATH_MAX * 2], q[PATH_MAX * 2], l1[PATH_MAX], l2[PATH_MAX], l3[PATH_MAX];
 
@@ -519,13 +387,13 @@ int main(void)
 	if (mkdir(mnt_point, 0700))
 		report("bind_mount_alias", ERRORED, "setup: mkdir(%s): %s", mnt_point, strerror(errno));
 	else {
-		run_in_child("bind_mount_alias", child_bind_mount);
+		run_in_child("bind_mount_alias", child_bind_mount, 0);
 		rmdir(mnt_point);
 	}
 
 	/* 23. chroot(FNG_TMPDIR) then open("/<name>") (in a child) */
-	run_in_child("chroot_tmpdir", child_chroot);
+	run_in_child("chroot_tmpdir", child_chroot, 0);
 
 	close(start_cwd);
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,35 +29,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
+#include "adv.h"
 
 /* ------------------------------------------------------------------ raw syscalls */
 static inline long asm_sys3(long n, long a1, long a2, long a3)
@@ -98,7 +69,7 @@ static void judge_fd(const char *name, const char *how, long fd)
 	asm_sys3(__NR_close, fd, 0, 0);
 	if (n < 0)
 		report(name, DEFENDED, "%s succeeded but read failed: %s", how, strerror((int)-n));
-	else if (n == (long)strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0)
+	else if (is_secret(buf, n))
 		report(name, BYPASSED, "%s: read the secret content", how);
 	else
 		report(name, DEFENDED, "%s: opened, but content is not the secret", how);
@@ -133,8 +104,7 @@ static void vec_jit_stub(void)
 	}
 	memcpy(page, code, sizeof code);
 	if (mprotect(page, 4096, PROT_READ | PROT_EXEC)) {
-		report("jit_stub_openat", (errno == EACCES || errno == EPERM) ? DEFENDED : ERRORED,
-		       "setup: mprotect(PROT_EXEC): %s", strerror(errno));
+		setup_failed("jit_stub_openat", "mprotect(PROT_EXEC)", errno);
 		munmap(page, 4096);
 		return;
 	}
@@ -150,18 +120,9 @@ static void vec_exec(const char *name, int use_execveat)
 	static char *const argv[] = { "true", NULL };
 	static char *const envp[] = { "PATH=/usr/bin:/bin", NULL };
 	int p[2];
-	if (pipe2(p, O_CLOEXEC)) {
-		report(name, ERRORED, "setup: pipe: %s", strerror(errno));
+	pid_t pid = fork_with_pipe(name, p, O_CLOEXEC, "setup: pipe");
+	if (pid < 0)
 		return;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		report(name, (errno == EPERM || errno == EACCES) ? DEFENDED : ERRORED, "setup: fork: %s",
-		       strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return;
-	}
 	if (pid == 0) {
 		long r;
 		if (use_execveat)
@@ -195,7 +156,7 @@ static void vec_exec(const char *name, int use_execveat)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
 	vec_syscall_openat();
 	vec_asm_openat();
@@ -203,5 +164,5 @@ int main(void)
 	vec_jit_stub();
 	vec_exec("raw_execve_true", 0);
 	vec_exec("raw_execveat_true", 1);
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

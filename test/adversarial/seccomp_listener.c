@@ -28,7 +28,6 @@
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,55 +38,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static int is_denial(int e) { return e == EACCES || e == EPERM; }
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
-
-static ssize_t read_all(int fd, char *buf, size_t cap)
-{
-	size_t got = 0;
-	while (got + 1 < cap) {
-		ssize_t n = read(fd, buf + got, cap - 1 - got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = 0;
-	return (ssize_t)got;
-}
+#include "adv.h"
 
 /* open+read the secret with raw syscalls; writes a description */
 static int try_secret(const char *secret, char *d, size_t dsz)
@@ -105,7 +56,7 @@ static int try_secret(const char *secret, char *d, size_t dsz)
 		snprintf(d, dsz, "openat ok but read failed: %s", strerror(e));
 		return DEFENDED;
 	}
-	if (n == (long)strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0) {
+	if (is_secret(buf, n)) {
 		snprintf(d, dsz, "read the secret content");
 		return BYPASSED;
 	}
@@ -113,50 +64,11 @@ static int try_secret(const char *secret, char *d, size_t dsz)
 	return DEFENDED;
 }
 
-/* Run fn in a forked child; the child reports "<kind> <msg>" through a pipe. */
-typedef int (*child_fn)(char *msg, size_t msz);
-static void run_in_child(const char *name, child_fn fn)
-{
-	int p[2];
-	if (pipe(p)) {
-		report(name, ERRORED, "pipe: %s", strerror(errno));
-		return;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		report(name, is_denial(errno) ? DEFENDED : ERRORED, "setup: fork: %s", strerror(errno));
-		close(p[0]);
-		close(p[1]);
-		return;
-	}
-	if (pid == 0) {
-		char msg[1200], out[1300];
-		close(p[0]);
-		alarm(20);	/* a stuck notification must not hang the test */
-		int k = fn(msg, sizeof msg);
-		int len = snprintf(out, sizeof out, "%d %s", k, msg);
-		if (syscall(SYS_write, p[1], out, (size_t)len) < 0)
-			syscall(SYS_exit_group, 3);
-		syscall(SYS_exit_group, 0);
-	}
-	close(p[1]);
-	char buf[1400];
-	ssize_t n = read_all(p[0], buf, sizeof buf);
-	close(p[0]);
-	int st = 0;
-	waitpid(pid, &st, 0);
-	if (n >= 2 && buf[0] >= '0' && buf[0] <= '2')
-		report(name, buf[0] - '0', "%s", buf + 2);
-	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
-		report(name, ERRORED, "child timed out (stuck after installing its filter?)");
-	else if (WIFSIGNALED(st))
-		report(name, DEFENDED, "child killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
-	else
-		report(name, ERRORED, "child exited with status %d without a result", WEXITSTATUS(st));
-}
-
 /* ------------------------------------------------------------------ program */
 static const char *secret;
+
+/* a stuck notification must not hang the test */
+#define CHILD_TIMEOUT_S 20
 
 #define LOAD_ARCH BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch))
 #define LOAD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
@@ -168,7 +80,8 @@ static long install(struct sock_filter *f, unsigned short len, unsigned flags)
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 }
 
-static long listener_install(void)
+/* a filter that returns action for x86_64 open/openat and allows everything else */
+static long install_open_filter(unsigned action, unsigned flags)
 {
 	struct sock_filter f[] = {
 		LOAD_ARCH,
@@ -178,9 +91,21 @@ static long listener_install(void)
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 2, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, action),
 	};
-	return install(f, sizeof f / sizeof f[0], SECCOMP_FILTER_FLAG_NEW_LISTENER);
+	return install(f, sizeof f / sizeof f[0], flags);
+}
+
+static long listener_install(void)
+{
+	return install_open_filter(SECCOMP_RET_USER_NOTIF, SECCOMP_FILTER_FLAG_NEW_LISTENER);
+}
+
+/* installing our filter failed with errno e: a denial or ENOSYS defends */
+static int install_failed(const char *call, int e, char *msg, size_t msz)
+{
+	snprintf(msg, msz, "%s: %s", call, strerror(e));
+	return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
 }
 
 static volatile int notif_count;
@@ -225,11 +150,8 @@ static int listener_result(long lfd, int e, const char *how, int k, const char *
 static int child_listener_thread(char *msg, size_t msz)
 {
 	long lfd = listener_install();
-	if (lfd < 0) {
-		int e = errno;
-		snprintf(msg, msz, "seccomp(SET_MODE_FILTER, FLAG_NEW_LISTENER): %s", strerror(e));
-		return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
-	}
+	if (lfd < 0)
+		return install_failed("seccomp(SET_MODE_FILTER, FLAG_NEW_LISTENER)", errno, msg, msz);
 	pthread_t t;
 	int rc = pthread_create(&t, NULL, serve_thread, (void *)lfd);
 	if (rc) {
@@ -244,11 +166,8 @@ static int child_listener_thread(char *msg, size_t msz)
 static int child_listener_forked(char *msg, size_t msz)
 {
 	long lfd = listener_install();
-	if (lfd < 0) {
-		int e = errno;
-		snprintf(msg, msz, "seccomp(SET_MODE_FILTER, FLAG_NEW_LISTENER): %s", strerror(e));
-		return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
-	}
+	if (lfd < 0)
+		return install_failed("seccomp(SET_MODE_FILTER, FLAG_NEW_LISTENER)", errno, msg, msz);
 	pid_t h = fork();
 	if (h < 0) {
 		int e = errno;
@@ -271,21 +190,8 @@ static unsigned trace_data;
 
 static int child_ret_trace(char *msg, size_t msz)
 {
-	struct sock_filter f[] = {
-		LOAD_ARCH,
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		LOAD_NR,
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 2, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | (trace_data & SECCOMP_RET_DATA)),
-	};
-	if (install(f, sizeof f / sizeof f[0], 0) < 0) {
-		int e = errno;
-		snprintf(msg, msz, "seccomp(SET_MODE_FILTER) of a RET_TRACE filter failed: %s", strerror(e));
-		return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
-	}
+	if (install_open_filter(SECCOMP_RET_TRACE | (trace_data & SECCOMP_RET_DATA), 0) < 0)
+		return install_failed("seccomp(SET_MODE_FILTER) of a RET_TRACE filter failed", errno, msg, msz);
 	char d[400];
 	int k = try_secret(secret, d, sizeof d);
 	snprintf(msg, msz, "own RET_TRACE|0x%x filter installed; %s", trace_data, d);
@@ -309,11 +215,8 @@ static int child_ret_trace_most(char *msg, size_t msz)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	if (install(f, sizeof f / sizeof f[0], 0) < 0) {
-		int e = errno;
-		snprintf(msg, msz, "seccomp(SET_MODE_FILTER) of a RET_TRACE-all filter failed: %s", strerror(e));
-		return (is_denial(e) || e == ENOSYS) ? DEFENDED : ERRORED;
-	}
+	if (install(f, sizeof f / sizeof f[0], 0) < 0)
+		return install_failed("seccomp(SET_MODE_FILTER) of a RET_TRACE-all filter failed", errno, msg, msz);
 	char d[400];
 	int k = try_secret(secret, d, sizeof d);
 	snprintf(msg, msz, "own RET_TRACE-almost-everything filter installed; %s", d);
@@ -322,18 +225,18 @@ static int child_ret_trace_most(char *msg, size_t msz)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
 
-	run_in_child("user_notif_listener_thread", child_listener_thread);
-	run_in_child("user_notif_listener_forked", child_listener_forked);
+	run_in_child("user_notif_listener_thread", child_listener_thread, CHILD_TIMEOUT_S);
+	run_in_child("user_notif_listener_forked", child_listener_forked, CHILD_TIMEOUT_S);
 
 	trace_data = 0;
-	run_in_child("ret_trace_data_0", child_ret_trace);
+	run_in_child("ret_trace_data_0", child_ret_trace, CHILD_TIMEOUT_S);
 	trace_data = 1;
-	run_in_child("ret_trace_data_1", child_ret_trace);
+	run_in_child("ret_trace_data_1", child_ret_trace, CHILD_TIMEOUT_S);
 	trace_data = 0xffff;
-	run_in_child("ret_trace_data_ffff", child_ret_trace);
-	run_in_child("ret_trace_most_syscalls", child_ret_trace_most);
-	return g_bad > 255 ? 255 : g_bad;
+	run_in_child("ret_trace_data_ffff", child_ret_trace, CHILD_TIMEOUT_S);
+	run_in_child("ret_trace_most_syscalls", child_ret_trace_most, CHILD_TIMEOUT_S);
+	return adv_exit_status();
 }

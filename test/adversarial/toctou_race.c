@@ -22,7 +22,6 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,38 +32,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
-#define BENIGN_CONTENT "benign\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
+#include "adv.h"
 
 /* ------------------------------------------------------------------ program */
+#define BENIGN_CONTENT "benign\n"
 #define BUFSZ 4096
 static int attempts = 20000;
 static char path_a[BUFSZ], path_b[BUFSZ];	/* benign / secret, padded to equal length */
@@ -80,7 +51,7 @@ struct stats {
 static void classify(int fd, int err, struct stats *s)
 {
 	if (fd < 0) {
-		if (err == EACCES || err == EPERM)
+		if (is_denial(err))
 			s->denied++;
 		else if (err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG)
 			s->torn++;
@@ -93,7 +64,7 @@ static void classify(int fd, int err, struct stats *s)
 	char buf[64];
 	ssize_t n = pread(fd, buf, sizeof buf, 0);
 	close(fd);
-	if (n == (ssize_t)strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0)
+	if (is_secret(buf, n))
 		s->secret_hits++;
 	else if (n == (ssize_t)strlen(BENIGN_CONTENT) && memcmp(buf, BENIGN_CONTENT, (size_t)n) == 0)
 		s->benign_hits++;
@@ -182,8 +153,7 @@ static void vector_shared_mem_race(void)
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
-		report("shared_mem_race", (errno == EPERM || errno == EACCES) ? DEFENDED : ERRORED,
-		       "setup: fork: %s", strerror(errno));
+		setup_failed("shared_mem_race", "fork", errno);
 		munmap(sh, sizeof *sh);
 		return;
 	}
@@ -280,36 +250,28 @@ static void vector_symlink_race(const char *workdir)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
 	const char *workdir = need_env("FNG_WORKDIR");
 	const char *a = getenv("FNG_RACE_ATTEMPTS");
 	if (a && atoi(a) > 0)
 		attempts = atoi(a);
-	if (secret[0] != '/') {
-		printf("vector environment: ERROR (FNG_SECRET must be absolute)\n");
-		return 1;
-	}
+	if (secret[0] != '/')
+		env_error("FNG_SECRET must be absolute");
 
 	/* the benign file, in the work dir */
 	snprintf(benign, sizeof benign, "%s/race-benign", workdir);
-	if (benign[0] != '/') {
-		printf("vector environment: ERROR (FNG_WORKDIR must be absolute)\n");
-		return 1;
-	}
+	if (benign[0] != '/')
+		env_error("FNG_WORKDIR must be absolute");
 	int fd = open(benign, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || write(fd, BENIGN_CONTENT, strlen(BENIGN_CONTENT)) != (ssize_t)strlen(BENIGN_CONTENT)) {
-		printf("vector environment: ERROR (cannot create %s: %s)\n", benign, strerror(errno));
-		return 1;
-	}
+	if (fd < 0 || write(fd, BENIGN_CONTENT, strlen(BENIGN_CONTENT)) != (ssize_t)strlen(BENIGN_CONTENT))
+		env_error("cannot create %s: %s", benign, strerror(errno));
 	close(fd);
 
 	/* pad both paths with leading slashes to the same length */
 	size_t lb = strlen(benign), ls = strlen(secret), l = lb > ls ? lb : ls;
-	if (l + 1 >= BUFSZ) {
-		printf("vector environment: ERROR (paths too long)\n");
-		return 1;
-	}
+	if (l + 1 >= BUFSZ)
+		env_error("paths too long");
 	memset(path_a, '/', l - lb);
 	memcpy(path_a + (l - lb), benign, lb + 1);
 	memset(path_b, '/', l - ls);
@@ -321,5 +283,5 @@ int main(void)
 	vector_symlink_race(workdir);
 
 	unlink(benign);
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,90 +69,10 @@ struct fng_file_attr {		/* struct file_attr (Linux 6.17) */
 };
 #define FNG_XFLAG_NODUMP 0x00000080u
 
-/* ------------------------------------------------------------------ common */
-#define SECRET_CONTENT "FNGUARD-SECRET\n"
+#include "adv.h"
+
+/* ------------------------------------------------------------------ program */
 #define VICTIM_CONTENT "victim\n"
-enum { DEFENDED = 0, BYPASSED = 1, ERRORED = 2 };
-static int g_bad;
-
-__attribute__((format(printf, 3, 4)))
-static void report(const char *name, int kind, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	printf("vector %s: %s (%s)\n", name,
-	       kind == DEFENDED ? "defended" : kind == BYPASSED ? "BYPASSED" : "ERROR", msg);
-	fflush(stdout);
-	if (kind != DEFENDED)
-		g_bad++;
-}
-
-static int is_denial(int e) { return e == EACCES || e == EPERM; }
-
-static void setup_failed(const char *name, const char *what, int e)
-{
-	report(name, is_denial(e) ? DEFENDED : ERRORED, "setup: %s: %s", what, strerror(e));
-}
-
-static const char *need_env(const char *n)
-{
-	const char *v = getenv(n);
-	if (!v || !*v) {
-		printf("vector environment: ERROR (%s is not set)\n", n);
-		exit(1);
-	}
-	return v;
-}
-
-static ssize_t read_all(int fd, char *buf, size_t cap)
-{
-	size_t got = 0;
-	while (got + 1 < cap) {
-		ssize_t n = read(fd, buf + got, cap - 1 - got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = 0;
-	return (ssize_t)got;
-}
-
-static void escape(const char *in, size_t n, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n && o + 5 < cap; i++) {
-		unsigned char c = (unsigned char)in[i];
-		if (c == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
-		else if (c < 32 || c > 126) o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
-		else out[o++] = (char)c;
-	}
-	out[o] = 0;
-}
-
-static int check_secret_fd(int fd, char *desc, size_t dsz)
-{
-	char buf[256], esc[600];
-	ssize_t n = read_all(fd, buf, sizeof buf);
-	if (n < 0) {
-		snprintf(desc, dsz, "open succeeded but read failed: %s", strerror(errno));
-		return DEFENDED;
-	}
-	if ((size_t)n == strlen(SECRET_CONTENT) && memcmp(buf, SECRET_CONTENT, (size_t)n) == 0) {
-		snprintf(desc, dsz, "read the secret content");
-		return BYPASSED;
-	}
-	escape(buf, (size_t)n, esc, sizeof esc);
-	snprintf(desc, dsz, "opened, but content is not the secret: \"%s\"", esc);
-	return DEFENDED;
-}
 
 static int write_file(const char *path, const char *content, mode_t mode)
 {
@@ -170,7 +89,6 @@ static int write_file(const char *path, const char *content, mode_t mode)
 	return 0;
 }
 
-/* ------------------------------------------------------------------ program */
 static const char *secret, *tmpdir, *workdir, *victim;
 static char tmpdir_n[1024];
 static const char *secret_rel;		/* secret relative to tmpdir */
@@ -394,30 +312,20 @@ static int mount_point_of(int mid, char *out, size_t cap)
 
 int main(void)
 {
-	setvbuf(stdout, NULL, _IONBF, 0);
+	adv_init();
 	secret = need_env("FNG_SECRET");
 	tmpdir = need_env("FNG_TMPDIR");
 	workdir = need_env("FNG_WORKDIR");
 	victim = need_env("FNG_VICTIM");
 	const char *victimdir = getenv("FNG_VICTIMDIR");
 
-	snprintf(tmpdir_n, sizeof tmpdir_n, "%s", tmpdir);
-	for (size_t l = strlen(tmpdir_n); l > 1 && tmpdir_n[l - 1] == '/'; l--)
-		tmpdir_n[l - 1] = 0;
-	size_t tl = strlen(tmpdir_n);
-	if (secret[0] != '/' || strncmp(secret, tmpdir_n, tl) != 0 || secret[tl] != '/') {
-		printf("vector environment: ERROR (FNG_SECRET %s is not inside FNG_TMPDIR %s)\n", secret, tmpdir_n);
-		return 1;
-	}
-	secret_rel = secret + tl;
-	while (*secret_rel == '/')
-		secret_rel++;
+	secret_rel = path_in_dir(secret, tmpdir, tmpdir_n, sizeof tmpdir_n);
+	if (!secret_rel)
+		env_error("FNG_SECRET %s is not inside FNG_TMPDIR %s", secret, tmpdir_n);
 	errno = 0;
-	if (lstat(victim, &vorig) || !S_ISREG(vorig.st_mode)) {
-		printf("vector environment: ERROR (FNG_VICTIM %s is not an existing regular file: %s)\n", victim,
-		       errno ? strerror(errno) : "wrong type");
-		return 1;
-	}
+	if (lstat(victim, &vorig) || !S_ISREG(vorig.st_mode))
+		env_error("FNG_VICTIM %s is not an existing regular file: %s", victim,
+			  errno ? strerror(errno) : "wrong type");
 	snap_victim();
 
 	char p[PATH_MAX], q[PATH_MAX], call[PATH_MAX + 200];
@@ -929,5 +837,5 @@ int main(void)
 	/* final sanity: victim and secret must still be intact (only relevant natively) */
 	if (!victim_matches_orig())
 		fprintf(stderr, "WARNING: victim not in its original state at exit\n");
-	return g_bad > 255 ? 255 : g_bad;
+	return adv_exit_status();
 }
