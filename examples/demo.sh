@@ -5,9 +5,18 @@
 # machine even if a rule were off; without namespaces the attempt is skipped.
 set -u
 FNGUARD=${1:-./fnguard}
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")" && pwd -P)
 events=$(mktemp)
-trap 'rm -f "$events"' EXIT
+copy=""
+trap 'rm -f "$events"; [ -z "$copy" ] || rm -rf "$copy"' EXIT
+case $here in
+/tmp | /tmp/*)
+	# A checkout under /tmp: the functions' own files would be inside the
+	# temp root the default policy guards. Run copies from elsewhere.
+	copy=$(mktemp -d /var/tmp/fnguard-demo.XXXXXX)
+	cp -r "$here"/. "$copy"
+	here=$copy ;;
+esac
 export AWS_LAMBDA_RUNTIME_API=127.0.0.1:9   # nothing listens: the call just ends init
 export AWS_LAMBDA_FUNCTION_NAME=fnguard-demo
 
