@@ -1,7 +1,7 @@
 /* read_write_tmp and read_handler: calls that name files. The path is read
- * and resolved in the tracee's context at the seccomp stop; when another task
- * shares the address space, what an open really returned is checked again at
- * its exit stop and undone if it breaks the policy. */
+ * and resolved in the tracee's context at the seccomp stop; what an open
+ * really returned is checked again at its exit stop and undone if it breaks
+ * the policy (the buffer or a symlink may have changed in between). */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"

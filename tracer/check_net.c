@@ -108,11 +108,11 @@ static int pidfd_getfd_of(pid_t tgid, int fd)
 	return dup;
 }
 
-/* A racing thread could rewrite the sockaddr after this check, so for a
- * shared address space the connect is done here, on the tracee's own socket
- * (pidfd_getfd), with the address that was checked; the tracee's call is
- * skipped with that result. Blocking sockets would stall the tracer: those
- * are checked at the exit stop with getpeername instead. */
+/* Another task (a thread, or a process writing a MAP_SHARED page) could
+ * rewrite the sockaddr after this check, so the connect is done here, on the
+ * tracee's own socket (pidfd_getfd), with the address that was checked; the
+ * tracee's call is skipped with that result. Blocking sockets would stall
+ * the tracer: those are checked at the exit stop with getpeername instead. */
 static enum fng_resume connect_on_behalf(struct fng_call *c, const struct sockaddr_storage *ss, socklen_t len)
 {
 	autoclose int fd = pidfd_getfd_of(c->tc->tgid, (int)c->args[0]);
@@ -147,7 +147,7 @@ static enum fng_resume check_connect(struct fng_call *c)
 	judge(t, &d, &v);
 	if (v.rule != FNG_RULE_NONE)
 		return finish(c, &v);
-	if (d.inet && t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW && fng_tracee_racy(c->tc))
+	if (d.inet && t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)
 		return connect_on_behalf(c, &ss, len);
 	return FNG_RESUME_CONT;
 }

@@ -6,9 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Tasks sharing one address space: threads, CLONE_VM children. When more
- * than one task uses it, a pointer read at entry may change before the
- * kernel reads it, so results are checked again at the exit stop. */
+/* One program image (address space), shared by threads and CLONE_VM
+ * children; a new one at every execve. Once-per-image reports live here. */
 struct fng_mm {
 	unsigned users;
 	uint32_t reported;	/* once-per-image reports already made (bit per reason) */
@@ -26,13 +25,10 @@ struct fng_tracee {
 	pid_t tid;
 	pid_t tgid;
 	struct fng_mm *mm;
-	bool seen_stop;		/* first stop after attach has happened */
-	bool in_exec;		/* exec event pending its exit stop */
 
 	/* Exit-stop verification of the current call. */
 	enum fng_pending pending;
 	uint16_t pending_desc;	/* row in fng_syscalls */
-	uint8_t pending_rules;	/* which rules to re-check: bit per enum fng_rule */
 	int pending_fd;		/* connect: the socket */
 	long inject_ret;	/* value the undone call returns */
 	void *saved_regs;	/* arch registers saved across an injection */
@@ -52,10 +48,5 @@ struct fng_tracee *fng_tracee_add(struct fng_tracee_table *t, pid_t tid, pid_t t
 void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid);
 /* The task got a new address space (execve). */
 int fng_tracee_new_mm(struct fng_tracee *tc);
-
-static inline bool fng_tracee_racy(const struct fng_tracee *tc)
-{
-	return tc->mm && tc->mm->users > 1;
-}
 
 #endif
