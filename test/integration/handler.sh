@@ -24,6 +24,22 @@ for path in [__file__] + sys.argv[1:]:
 PY
 }
 
+# expect_handler_outcome MODE DENIED-LINE OK-LINE PATH
+expect_handler_outcome() {
+	case $1 in
+	block)
+		assert_out "$2"
+		expect_events 1 policy=read_handler action=blocked details.path="$4" ;;
+	alert)
+		assert_out "$3"
+		expect_events 1 policy=read_handler action=alerted ;;
+	allow)
+		assert_out "$3"
+		expect_events 0 policy=* ;;
+	esac
+	[ "$1" = allow ] || expect_events 1 policy=*
+}
+
 handler_case_py() { # mode
 	local p
 	handler_env
@@ -33,18 +49,7 @@ handler_case_py() { # mode
 	fng --policy "$p" -- "$PY" "$WORK/task/app.py"
 	assert_rc 0
 	assert_out INIT-READ-OK
-	case $1 in
-	block)
-		assert_out "DENIED 13 $WORK/task/app.py"
-		expect_events 1 policy=read_handler action=blocked details.path="$WORK/task/app.py" ;;
-	alert)
-		assert_out "OK $WORK/task/app.py"
-		expect_events 1 policy=read_handler action=alerted ;;
-	allow)
-		assert_out "OK $WORK/task/app.py"
-		expect_events 0 policy=* ;;
-	esac
-	[ "$1" = allow ] || expect_events 1 policy=*
+	expect_handler_outcome "$1" "DENIED 13 $WORK/task/app.py" "OK $WORK/task/app.py" "$WORK/task/app.py"
 }
 
 t_handler_block_py() { handler_case_py block; }
@@ -87,17 +92,7 @@ JS
 	fng --policy "$p" -- "$NODE" "$WORK/task/index.js"
 	assert_rc 0
 	assert_out INIT-READ-OK
-	case $1 in
-	block)
-		assert_out "DENIED EACCES"
-		expect_events 1 policy=read_handler action=blocked details.path="$WORK/task/index.js" ;;
-	alert)
-		assert_out "^OK"
-		expect_events 1 policy=read_handler action=alerted ;;
-	allow)
-		assert_out "^OK"
-		expect_events 0 policy=* ;;
-	esac
+	expect_handler_outcome "$1" "DENIED EACCES" "^OK" "$WORK/task/index.js"
 }
 
 t_handler_block_node() { handler_case_node block; }

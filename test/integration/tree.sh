@@ -95,9 +95,23 @@ import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))
 	assert_out "$(python3 -c 'import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))')"
 }
 
-t_tree_sigterm_forwarded() {
+# signal_fnguard SIG CMD...: run CMD under fnguard in the background, wait
+# until it prints READY, send SIG to fnguard itself, and collect the status.
+signal_fnguard() {
+	local sig=$1 pid
+	shift
 	set +e
-	"$FNGUARD" run --log "file:$EV" -- "$PY" -c '
+	"$FNGUARD" run --log "file:$EV" -- "$@" >"$WORK/out" 2>"$WORK/err" &
+	pid=$!
+	for _ in $(seq 200); do grep -q READY "$WORK/out" 2>/dev/null && break; sleep 0.05; done
+	kill -"$sig" "$pid"
+	wait "$pid"
+	RC=$?
+	set -e
+}
+
+t_tree_sigterm_forwarded() {
+	signal_fnguard TERM "$PY" -c '
 import signal, sys, time
 def on_term(sig, frame):
     open(sys.argv[1], "w").write("got TERM")
@@ -106,30 +120,17 @@ signal.signal(signal.SIGTERM, on_term)
 print("READY", flush=True)
 time.sleep(30)
 sys.exit(5)
-' "$WORK/term-marker" >"$WORK/out" 2>"$WORK/err" &
-	local pid=$!
-	for _ in $(seq 200); do grep -q READY "$WORK/out" 2>/dev/null && break; sleep 0.05; done
-	kill -TERM "$pid"
-	wait "$pid"
-	RC=$?
-	set -e
+' "$WORK/term-marker"
 	assert_rc 0
 	assert_exists "$WORK/term-marker"
 }
 
 t_tree_sigusr1_forwarded_default_action() {
-	set +e
-	"$FNGUARD" run --log "file:$EV" -- "$PY" -c '
+	signal_fnguard USR1 "$PY" -c '
 import time
 print("READY", flush=True)
 time.sleep(30)
-' >"$WORK/out" 2>"$WORK/err" &
-	local pid=$!
-	for _ in $(seq 200); do grep -q READY "$WORK/out" 2>/dev/null && break; sleep 0.05; done
-	kill -USR1 "$pid"
-	wait "$pid"
-	RC=$?
-	set -e
+'
 	assert_rc 138 # 128 + SIGUSR1: the runtime died of it, fnguard reports it like a shell
 }
 
