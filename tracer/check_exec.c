@@ -61,7 +61,7 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 
 	n = fng_mem_read_str(c->tc->tid, c->args[d->path], raw, sizeof(raw));
 	if (n < 0)
-		return fng_arch_skip_syscall(c->tc->tid, n) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+		return fng_fail_call(c, n);
 	r = fng_path_resolve(&req, v.path, sizeof(v.path));
 	if (r < 0)
 		fng_strlcpy(v.path, raw, sizeof(v.path));

@@ -130,13 +130,6 @@ static int open_flags(struct fng_call *c, uint64_t *flags, bool *in_root)
 	}
 }
 
-static enum fng_resume fail_call(struct fng_call *c, int err)
-{
-	/* An argument fnguard cannot read or resolve is a deny, never an allow;
-	 * the kernel would have failed the same way. */
-	return fng_arch_skip_syscall(c->tc->tid, err) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
-}
-
 enum fng_resume fng_check_file(struct fng_call *c)
 {
 	const struct fng_syscall_desc *d = c->d;
@@ -147,9 +140,11 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	bool in_root, follow, empty;
 	int r;
 
+	/* An argument fnguard cannot read or resolve is a deny, never an allow;
+	 * the kernel would have failed the same way. */
 	r = open_flags(c, &flags, &in_root);
 	if (r < 0)
-		return fail_call(c, r);
+		return fng_fail_call(c, r);
 	if (is_open_kind(d->kind))
 		follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
 	else
@@ -158,7 +153,7 @@ enum fng_resume fng_check_file(struct fng_call *c)
 
 	r = resolve_arg(c, d->dirfd, d->path, follow, empty, in_root, v.path, sizeof(v.path));
 	if (r < 0)
-		return fail_call(c, r);
+		return fng_fail_call(c, r);
 	if (fng_guard_path(t, v.path))
 		return fng_check_denied(c, EACCES, FNG_GUARD_PROC_REASON);
 	if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, v.path))
@@ -172,7 +167,7 @@ enum fng_resume fng_check_file(struct fng_call *c)
 		r = resolve_arg(c, d->dirfd2, d->path2, follows(d->follow2, flags, d->flag_bit), false, false, second,
 				sizeof(second));
 		if (r < 0)
-			return fail_call(c, r);
+			return fng_fail_call(c, r);
 		fng_strlcpy(v.path2, second, sizeof(v.path2));
 		if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, second))
 			fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);

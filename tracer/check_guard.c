@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static const struct {
@@ -66,7 +65,7 @@ static const char *reason_for(const char *name)
 	return "mount, namespace or file-handle call refused while file rules are active";
 }
 
-static void report_guard(struct fng_tracer *t, pid_t tid, const char *syscall, enum fng_action action,
+static void report_guard(struct fng_tracer *t, pid_t tid, const char *syscall, enum fng_action action, int err,
 			 const char *reason)
 {
 	struct fng_event *ev;
@@ -76,6 +75,7 @@ static void report_guard(struct fng_tracer *t, pid_t tid, const char *syscall, e
 	if (!ev)
 		return;
 	ev->action = (uint8_t)action;
+	ev->error = err;
 	fng_strlcpy(ev->reason, reason, sizeof(ev->reason));
 	fng_report_end(t);
 }
@@ -89,21 +89,12 @@ enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason
 		reason = reason_for(shown);
 	if (fng_arch_skip_syscall(c->tc->tid, -err) < 0) {
 		kill(c->tc->tgid, SIGKILL);
-		report_guard(c->t, c->tc->tid, shown, FNG_ACT_KILLED, reason);
+		report_guard(c->t, c->tc->tid, shown, FNG_ACT_KILLED, 0, reason);
 		free(name);
 		return FNG_RESUME_KILL;
 	}
-	if (!once_per_image(c->tc, shown)) {
-		struct fng_event *ev;
-		atomic_fetch_add(&c->t->counters->blocked, 1);
-		ev = fng_report_begin(c->t, c->tc->tid, FNG_EV_PROCESS, shown);
-		if (ev) {
-			ev->action = FNG_ACT_BLOCKED;
-			ev->error = err;
-			fng_strlcpy(ev->reason, reason, sizeof(ev->reason));
-			fng_report_end(c->t);
-		}
-	}
+	if (!once_per_image(c->tc, shown))
+		report_guard(c->t, c->tc->tid, shown, FNG_ACT_BLOCKED, err, reason);
 	free(name);
 	return FNG_RESUME_SKIP;
 }
@@ -160,19 +151,10 @@ static bool targets_supervisor(const struct fng_tracer *t, int dup)
 
 enum fng_resume fng_check_pidfd_signal(struct fng_call *c)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, c->tc->tgid, 0);
-	autoclose int dup = -1;
-	bool hit;
+	autoclose int dup = fng_tracee_fd(c->tc->tgid, (int)c->args[0]);
 
-	if (pidfd < 0)
-		return FNG_RESUME_CONT;
-	dup = (int)syscall(SYS_pidfd_getfd, pidfd, (int)c->args[0], 0);
-	close(pidfd);
-	if (dup < 0)
-		return FNG_RESUME_CONT; /* not an fd: the kernel says EBADF */
-	hit = targets_supervisor(c->t, dup);
-	if (!hit)
-		return FNG_RESUME_CONT;
+	if (dup < 0 || !targets_supervisor(c->t, dup))
+		return FNG_RESUME_CONT; /* not an fd (the kernel says EBADF), or not us */
 	return fng_check_denied(c, EPERM, NULL);
 }
 
@@ -183,6 +165,6 @@ enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, c
 	snprintf(reason, sizeof(reason), "system call %llu through a foreign ABI (%s): the process is ended",
 		 (unsigned long long)si->seccomp.nr, si->arch == AUDIT_ARCH_I386 ? "i386 int 0x80" : "x32");
 	kill(tc->tgid, SIGKILL);
-	report_guard(t, tc->tid, "", FNG_ACT_KILLED, reason);
+	report_guard(t, tc->tid, "", FNG_ACT_KILLED, 0, reason);
 	return FNG_RESUME_KILL;
 }

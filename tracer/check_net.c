@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -94,20 +93,6 @@ static enum fng_resume finish(struct fng_call *c, struct fng_verdict *v)
 	return fng_enforce(c, FNG_EV_NETWORK, v);
 }
 
-static int pidfd_getfd_of(pid_t tgid, int fd)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
-	int dup;
-
-	if (pidfd < 0)
-		return -errno;
-	dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	if (dup < 0)
-		dup = -errno;
-	close(pidfd);
-	return dup;
-}
-
 /* Another task (a thread, or a process writing a MAP_SHARED page) could
  * rewrite the sockaddr after this check, so the connect is done here, on the
  * tracee's own socket (pidfd_getfd), with the address that was checked; the
@@ -115,7 +100,7 @@ static int pidfd_getfd_of(pid_t tgid, int fd)
  * the tracer: those are checked at the exit stop with getpeername instead. */
 static enum fng_resume connect_on_behalf(struct fng_call *c, const struct sockaddr_storage *ss, socklen_t len)
 {
-	autoclose int fd = pidfd_getfd_of(c->tc->tgid, (int)c->args[0]);
+	autoclose int fd = fng_tracee_fd(c->tc->tgid, (int)c->args[0]);
 	int fl, r;
 
 	if (fd < 0)
@@ -128,7 +113,7 @@ static enum fng_resume connect_on_behalf(struct fng_call *c, const struct sockad
 		return FNG_RESUME_SYSCALL;
 	}
 	r = connect(fd, (const struct sockaddr *)ss, len);
-	return fng_arch_skip_syscall(c->tc->tid, r < 0 ? -errno : 0) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+	return fng_fail_call(c, r < 0 ? -errno : 0);
 }
 
 static enum fng_resume check_connect(struct fng_call *c)
@@ -140,7 +125,7 @@ static enum fng_resume check_connect(struct fng_call *c)
 	struct dest d;
 
 	if (read_sockaddr(c->tc->tid, c->args[1], c->args[2], &ss, &len) < 0)
-		return fng_arch_skip_syscall(c->tc->tid, -EFAULT) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+		return fng_fail_call(c, -EFAULT);
 	decode(&ss, len, &d);
 	if (is_runtime_api(t, &d) && !t->init_done)
 		t->init_done = true; /* the runtime asks for its first event: init is over */
@@ -163,7 +148,7 @@ enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, 
 	tc->pending = FNG_PENDING_NONE;
 	if (ret < 0 && ret != -EINPROGRESS)
 		return FNG_RESUME_CONT;
-	fd = pidfd_getfd_of(tc->tgid, tc->pending_fd);
+	fd = fng_tracee_fd(tc->tgid, tc->pending_fd);
 	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
 		return FNG_RESUME_CONT;
 	decode(&ss, len, &d);
@@ -198,11 +183,11 @@ static enum fng_resume check_msghdr_list(struct fng_call *c, uint64_t base, unsi
 		socklen_t len;
 
 		if (fng_mem_read(c->tc->tid, base + i * stride, &mh, sizeof(mh)) < 0)
-			return fng_arch_skip_syscall(c->tc->tid, -EFAULT) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+			return fng_fail_call(c, -EFAULT);
 		if (!mh.msg_name || mh.msg_namelen == 0)
 			continue;
 		if (read_sockaddr(c->tc->tid, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &ss, &len) < 0)
-			return fng_arch_skip_syscall(c->tc->tid, -EFAULT) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+			return fng_fail_call(c, -EFAULT);
 		decode(&ss, len, &d);
 		judge(c->t, &d, &v);
 	}
@@ -241,7 +226,7 @@ enum fng_resume fng_check_net(struct fng_call *c)
 		socklen_t len;
 		struct dest d;
 		if (read_sockaddr(c->tc->tid, c->args[4], c->args[5], &ss, &len) < 0)
-			return fng_arch_skip_syscall(c->tc->tid, -EFAULT) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+			return fng_fail_call(c, -EFAULT);
 		decode(&ss, len, &d);
 		judge(c->t, &d, &v);
 		return finish(c, &v);

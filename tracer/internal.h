@@ -89,6 +89,12 @@ void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type typ
 struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall);
 void fng_report_end(struct fng_tracer *t);
 void fng_verdict_take(struct fng_verdict *v, enum fng_rule rule, enum fng_mode mode, const char *path);
+/* Skip the call, which returns -err. For arguments fnguard cannot read or
+ * resolve (a deny, never an allow) and calls it performed itself. */
+enum fng_resume fng_fail_call(struct fng_call *c, long ret);
+/* A duplicate, in the supervisor, of the tracee's descriptor fd
+ * (pidfd_open + pidfd_getfd), or -errno. */
+int fng_tracee_fd(pid_t tgid, int fd);
 /* Apply a verdict at the seccomp stop: report and skip/kill as the mode says. */
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v);
 

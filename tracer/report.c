@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "tracer/arch.h"
@@ -105,6 +106,25 @@ void fng_verdict_take(struct fng_verdict *v, enum fng_rule rule, enum fng_mode m
 	v->mode = mode;
 	if (path && path != v->path)
 		fng_strlcpy(v->path, path, sizeof(v->path));
+}
+
+enum fng_resume fng_fail_call(struct fng_call *c, long ret)
+{
+	return fng_arch_skip_syscall(c->tc->tid, ret) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+}
+
+int fng_tracee_fd(pid_t tgid, int fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	int dup;
+
+	if (pidfd < 0)
+		return -errno;
+	dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (dup < 0)
+		dup = -errno;
+	close(pidfd);
+	return dup;
 }
 
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v)
