@@ -36,33 +36,41 @@ static void resume(struct fng_tracee *tc, pid_t tid, enum fng_resume how, int si
 	ptrace(req, tid, NULL, (void *)(long)sig);
 }
 
-static int status_field(pid_t tid, const char *field)
+/* Tgid and PPid of a task, from one read of /proc/TID/status (-1 if gone). */
+static void task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
 	char path[64], buf[1024], *l;
 
+	*tgid = *ppid = -1;
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	if (fng_read_file(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	l = strstr(buf, field);
-	return l ? atoi(l + strlen(field)) : -1;
+		return;
+	if ((l = strstr(buf, "\nTgid:")))
+		*tgid = atoi(l + 6);
+	if ((l = strstr(buf, "\nPPid:")))
+		*ppid = atoi(l + 6);
 }
 
 /* Place a task we have not seen before: which process it belongs to and
- * whether it shares its address space with another traced task. */
+ * whether it shares its address space with another traced task. Called at
+ * every stop, so a known task costs one table lookup and nothing more. */
 static struct fng_tracee *adopt(struct fng_tracer *t, pid_t tid, pid_t parent_hint)
 {
 	struct fng_tracee *tc = fng_tracee_find(&t->tasks, tid), *share = NULL;
-	pid_t tgid = status_field(tid, "\nTgid:");
+	pid_t tgid, ppid;
 
 	if (tc)
 		return tc;
+	task_ids(tid, &tgid, &ppid);
 	if (tgid <= 0)
 		tgid = tid;
 	if (tgid != tid) {
 		share = fng_tracee_find(&t->tasks, tgid);
 	} else {
-		pid_t ppid = parent_hint > 0 ? parent_hint : status_field(tid, "\nPPid:");
-		struct fng_tracee *parent = ppid > 0 ? fng_tracee_find(&t->tasks, ppid) : NULL;
+		struct fng_tracee *parent;
+		if (parent_hint > 0)
+			ppid = parent_hint;
+		parent = ppid > 0 ? fng_tracee_find(&t->tasks, ppid) : NULL;
 		/* CLONE_VM without CLONE_THREAD (vfork, posix_spawn): same memory. */
 		if (parent && syscall(SYS_kcmp, parent->tid, tid, KCMP_VM, 0, 0) == 0)
 			share = parent;
