@@ -1,11 +1,13 @@
 #include "logging/logger.h"
 #include "logging/ring.h"
 #include "logging/util.h"
+#include "policy/policy.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <uv.h>
@@ -258,6 +260,22 @@ void fng_logger_commit(struct fng_logger *lg)
 	fng_ring_commit(&lg->ring);
 	atomic_fetch_add_explicit(&lg->counters.emitted, 1, memory_order_relaxed);
 	uv_async_send(&lg->wake);
+}
+
+void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *fmt, ...)
+{
+	struct fng_event *ev = fng_logger_reserve(lg);
+	va_list ap;
+
+	if (!ev)
+		return;
+	ev->type = FNG_EV_LIFECYCLE;
+	ev->rule = FNG_RULE_NONE;
+	fng_strlcpy(ev->phase, phase, sizeof(ev->phase));
+	va_start(ap, fmt);
+	vsnprintf(ev->message, sizeof(ev->message), fmt, ap);
+	va_end(ap);
+	fng_logger_commit(lg);
 }
 
 struct fng_counters *fng_logger_counters(struct fng_logger *lg)

@@ -36,6 +36,9 @@ int fng_logger_start(struct fng_logger **out, const struct fng_sink_spec *sinks,
 struct fng_event *fng_logger_reserve(struct fng_logger *lg);
 void fng_logger_commit(struct fng_logger *lg);
 struct fng_counters *fng_logger_counters(struct fng_logger *lg);
+/* A lifecycle event (phase: start, notice, unprotected) with a message. */
+void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* The logging thread's tid (the filter keeps signals away from it). */
 pid_t fng_logger_tid(struct fng_logger *lg);
 

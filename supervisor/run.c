@@ -94,19 +94,6 @@ static void load_policy(const char *file, struct fng_policy *p)
 		fng_die(FNG_EXIT_USAGE, "%s", err.msg);
 }
 
-static void lifecycle(struct fng_logger *lg, const char *phase, const char *message)
-{
-	struct fng_event *ev = fng_logger_reserve(lg);
-
-	if (!ev)
-		return;
-	ev->type = FNG_EV_LIFECYCLE;
-	ev->rule = FNG_RULE_NONE;
-	fng_strlcpy(ev->phase, phase, sizeof(ev->phase));
-	fng_strlcpy(ev->message, message, sizeof(ev->message));
-	fng_logger_commit(lg);
-}
-
 static bool privileged(void)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -128,7 +115,7 @@ static _Noreturn void unsupported(const struct fng_policy *p, struct fng_logger 
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", why);
 	}
 	snprintf(msg, sizeof(msg), "running %s UNPROTECTED (on_unsupported: run-unprotected): %s", cmd[0], why);
-	lifecycle(lg, "unprotected", msg);
+	fng_logger_lifecycle(lg, "unprotected", "%s", msg);
 	fng_logger_stop(lg, NULL);
 	fprintf(stderr, "fnguard: %s\n", msg);
 	fng_signals_restore(sig);
@@ -206,9 +193,9 @@ int fng_cmd_run(int argc, char **argv)
 		fng_die(FNG_EXIT_UNSUPPORTED, "cannot install signal handlers: %s", strerror(errno));
 	}
 	fng_policy_summary(&policy, summary, sizeof(summary));
-	lifecycle(lg, "start", summary);
+	fng_logger_lifecycle(lg, "start", "%s", summary);
 	for (size_t i = 0; i < policy.n_notices; i++)
-		lifecycle(lg, "notice", policy.notices[i]);
+		fng_logger_lifecycle(lg, "notice", "%s", policy.notices[i]);
 
 	if (fng_preflight(err, sizeof(err)) < 0)
 		unsupported(&policy, lg, &sig, o.cmd, err);

@@ -9,17 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static void notice(struct fng_tracer *t, const char *fmt, const char *arg)
-{
-	struct fng_event *ev = fng_report_begin(t, 0, FNG_EV_LIFECYCLE, NULL);
-
-	if (!ev)
-		return;
-	fng_strlcpy(ev->phase, "notice", sizeof(ev->phase));
-	snprintf(ev->message, sizeof(ev->message), fmt, arg);
-	fng_report_end(t);
-}
-
 static int setup_tmp(struct fng_tracer *t, char *err, size_t errn)
 {
 	const char *root = t->policy->tmp_root ? t->policy->tmp_root : "/tmp";
@@ -142,13 +131,14 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	setup_runtime_api(t, cfg->runtime_api);
 	if (t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW) {
 		if (t->n_handlers == 0)
-			notice(t, "read_handler: no handler file found%s; set _HANDLER and LAMBDA_TASK_ROOT, "
-				  "or \"handler\" in the policy",
-			       "");
+			fng_logger_lifecycle(t->logger, "notice",
+					     "read_handler: no handler file found; set _HANDLER and LAMBDA_TASK_ROOT, "
+					     "or \"handler\" in the policy");
 		else if (!t->have_api)
-			notice(t, "read_handler: AWS_LAMBDA_RUNTIME_API is not set, so initialisation never ends "
-				  "and %s stays readable",
-			       t->handler_names[0]);
+			fng_logger_lifecycle(t->logger, "notice",
+					     "read_handler: AWS_LAMBDA_RUNTIME_API is not set, so initialisation never "
+					     "ends and %s stays readable",
+					     t->handler_names[0]);
 	}
 	*out = t;
 	return 0;
