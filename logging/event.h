@@ -41,9 +41,12 @@ struct fng_event {
 	char cmdline[256];
 	char path[FNG_EV_PATH_MAX];	/* details.path / details.program */
 	char path2[256];		/* details.target: rename/link destination */
-	char host[64];			/* details.host: address text for now */
+	char host[256];			/* details.host: the name looked up, else the address; dns: details.name */
+	char ip[48];			/* details.ip: the address text */
+	char protocol[8];		/* details.protocol: tcp, udp, raw, packet */
+	char qtype[8];			/* dns: details.qtype (A, AAAA, or the number) */
 	uint16_t port;
-	uint16_t argc;			/* strings in argv, NUL-separated */
+	uint16_t argc;			/* strings in argv, NUL-separated (dns: the answers) */
 	char argv[FNG_EV_ARGV_MAX];
 	char reason[160];		/* details.reason: why, in words */
 	char phase[16];			/* lifecycle: start, exit, unprotected, notice */

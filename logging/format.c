@@ -142,10 +142,13 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 		add_str(details, "path", ev->path);
 	}
 	add_str(details, "target", ev->path2);
-	add_str(details, "host", ev->host);
+	add_str(details, ev->type == FNG_EV_DNS ? "name" : "host", ev->host);
+	add_str(details, "qtype", ev->qtype);
+	add_str(details, "ip", ev->ip);
 	if (ev->port)
 		json_object_object_add(details, "port", json_object_new_int(ev->port));
-	if (ev->argc) {
+	add_str(details, "protocol", ev->protocol);
+	if (ev->type == FNG_EV_DNS || ev->argc) {
 		json_object *argv = json_object_new_array();
 		const char *a = ev->argv;
 		const char *end = ev->argv + sizeof(ev->argv);
@@ -154,7 +157,7 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 			json_object_array_add(argv, json_object_new_string_len(a, (int)alen));
 			a += alen + 1;
 		}
-		json_object_object_add(details, "argv", argv);
+		json_object_object_add(details, ev->type == FNG_EV_DNS ? "answers" : "argv", argv);
 	}
 	if (ev->error)
 		add_str(details, "error", strerrorname_np(ev->error));

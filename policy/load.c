@@ -139,53 +139,23 @@ static int parse_mode(struct loader *L, json_object *v, const char *what, enum f
 	return 0;
 }
 
-/* A host exception: exact name or "*.suffix", whole DNS labels, optional :port. */
-static int check_host_pattern(const char *s, const char **why)
+/* "aws": the documented AWS service domains, as wildcards. */
+static int add_aws(struct loader *L)
 {
-	char buf[300];
-	char *port, *h = buf;
-	size_t label = 0;
+	struct fng_policy *p = L->p;
 
-	if (strlen(s) >= sizeof(buf) || !*s) {
-		*why = "host name is empty or longer than 253 characters";
-		return -EINVAL;
-	}
-	strcpy(buf, s);
-	port = strchr(buf, ':');
-	if (port) {
-		char *endp;
-		long v;
-		*port++ = '\0';
-		errno = 0;
-		v = strtol(port, &endp, 10);
-		if (!*port || *endp || errno || v < 1 || v > 65535 || strspn(port, "0123456789") != strlen(port)) {
-			*why = "port must be a number from 1 to 65535";
-			return -EINVAL;
-		}
-	}
-	if (strncmp(h, "*.", 2) == 0)
-		h += 2;
-	if (!*h || strlen(h) > 253) {
-		*why = "a wildcard needs a domain after \"*.\"";
-		return -EINVAL;
-	}
-	for (const char *c = h; ; c++) {
-		if (*c == '.' || *c == '\0') {
-			if (label == 0 || label > 63) {
-				*why = "each DNS label must be 1 to 63 characters";
-				return -EINVAL;
-			}
-			if (*c == '\0')
-				break;
-			label = 0;
-			continue;
-		}
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		      *c == '-' || *c == '_')) {
-			*why = "host names may contain only letters, digits, '-', '_' and '.' (a wildcard only as a leading \"*.\")";
-			return -EINVAL;
-		}
-		label++;
+	if (p->aws)
+		return 0;
+	p->aws = true;
+	for (size_t i = 0; fng_aws_domains[i]; i++) {
+		struct fng_hostrule *nv = realloc(p->host_allow, (p->n_host_allow + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		p->host_allow = nv;
+		nv[p->n_host_allow] = (struct fng_hostrule){ .name = strdup(fng_aws_domains[i]), .wildcard = true };
+		if (!nv[p->n_host_allow].name)
+			return -ENOMEM;
+		p->n_host_allow++;
 	}
 	return 0;
 }
@@ -217,19 +187,118 @@ static int parse_exceptions(struct loader *L, json_object *arr, const char *rule
 			na[p->n_net_allow++] = nr;
 		} else if (r == -ERANGE) {
 			return fail(L, "%s: bad exception \"%s\": %s", rule, s, why);
+		} else if (strcmp(s, "aws") == 0) {
+			r = add_aws(L);
+			if (r < 0)
+				return r;
 		} else {
-			if (check_host_pattern(s, &why) < 0)
+			struct fng_hostrule hr;
+			struct fng_hostrule *nv;
+			r = fng_hostrule_parse(s, &hr, &why);
+			if (r == -ENOMEM)
+				return r;
+			if (r < 0)
 				return fail(L, "%s: bad exception \"%s\": %s", rule, s, why);
-			if (strv_push(&p->host_allow, &p->n_host_allow, s) < 0)
+			nv = realloc(p->host_allow, (p->n_host_allow + 1) * sizeof(*nv));
+			if (!nv) {
+				free(hr.name);
 				return -ENOMEM;
+			}
+			p->host_allow = nv;
+			nv[p->n_host_allow++] = hr;
 		}
 		pop(L);
 	}
-	if (p->n_host_allow)
-		return notice(L, "%s: host-name exceptions are recorded but matched only once DNS awareness is available; "
-			      "until then connections to those hosts are treated like any other address",
-			      rule);
 	return 0;
+}
+
+static int parse_string(struct loader *L, json_object *v, const char *key, const char **out);
+
+static bool is_outbound_setting(const char *key)
+{
+	return strcmp(key, "loopback") == 0 || strcmp(key, "resolvers") == 0 || strcmp(key, "log_dns") == 0 ||
+	       strcmp(key, "aws_ip_ranges") == 0;
+}
+
+static int parse_resolvers(struct loader *L, json_object *arr)
+{
+	struct fng_policy *p = L->p;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(L, "resolvers: expected an array of IP addresses, got %s", type_name(arr));
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		struct fng_netrule nr, *nv;
+		const char *why = NULL;
+
+		push_index(L, i);
+		if (!json_object_is_type(e, json_type_string))
+			return fail(L, "resolvers: each entry must be a string, got %s", type_name(e));
+		if (fng_netrule_parse(json_object_get_string(e), &nr, &why) < 0 ||
+		    nr.prefix != 128 || nr.port)
+			return fail(L, "resolvers: \"%s\" is not a single IP address", json_object_get_string(e));
+		nv = realloc(p->resolvers, (p->n_resolvers + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		p->resolvers = nv;
+		nv[p->n_resolvers++] = nr;
+		pop(L);
+	}
+	return 0;
+}
+
+/* The file named by aws_ip_ranges, relative to the policy file's folder. */
+static int load_aws_ranges(struct loader *L, const char *file)
+{
+	autofree char *path = NULL, *text = NULL;
+	const char *slash = strrchr(L->name, '/');
+	const char *why = NULL;
+	size_t len = 0;
+	int r;
+
+	if (file[0] == '/' || !slash)
+		path = strdup(file);
+	else if (asprintf(&path, "%.*s/%s", (int)(slash - L->name), L->name, file) < 0)
+		path = NULL;
+	if (!path)
+		return -ENOMEM;
+	r = fng_slurp(path, &text, &len);
+	if (r < 0)
+		return fail(L, "aws_ip_ranges: cannot read %s: %s", path, strerror(-r));
+	r = fng_aws_ranges_parse(text, len, &L->p->net_allow, &L->p->n_net_allow, &why);
+	if (r == -EINVAL)
+		return fail(L, "aws_ip_ranges: %s: %s", path, why);
+	if (r < 0)
+		return r;
+	L->p->aws_ip_ranges = strdup(path);
+	return L->p->aws_ip_ranges ? 0 : -ENOMEM;
+}
+
+static int parse_outbound_setting(struct loader *L, const char *key, json_object *val)
+{
+	struct fng_policy *p = L->p;
+	const char *s = NULL;
+
+	if (strcmp(key, "resolvers") == 0)
+		return parse_resolvers(L, val);
+	if (strcmp(key, "log_dns") == 0) {
+		if (!json_object_is_type(val, json_type_boolean))
+			return fail(L, "log_dns: expected true or false, got %s", type_name(val));
+		p->log_dns = json_object_get_boolean(val);
+		return 0;
+	}
+	if (parse_string(L, val, key, &s) < 0)
+		return -EINVAL;
+	if (strcmp(key, "loopback") == 0) {
+		if (strcmp(s, "allow") == 0)
+			p->judge_loopback = false;
+		else if (strcmp(s, "judge") == 0)
+			p->judge_loopback = true;
+		else
+			return fail(L, "loopback: unknown value \"%s\" (expected allow or judge)", s);
+		return 0;
+	}
+	return load_aws_ranges(L, s);
 }
 
 static int parse_rule(struct loader *L, enum fng_rule rule, json_object *v)
@@ -260,8 +329,11 @@ static int parse_rule(struct loader *L, enum fng_rule rule, json_object *v)
 				r = fail(L, "%s: \"%s\" is only supported for outbound_connectivity", name, key);
 			else
 				r = parse_exceptions(L, val, name);
+		} else if (rule == FNG_RULE_OUTBOUND && is_outbound_setting(key)) {
+			r = parse_outbound_setting(L, key, val);
 		} else {
-			r = fail_key(L, "%s: unknown key \"%s\" (expected action, mode, exceptions or allow)", name, key);
+			r = fail_key(L, "%s: unknown key \"%s\" (expected action, mode, exceptions or allow%s)", name, key,
+				     rule == FNG_RULE_OUTBOUND ? ", loopback, resolvers, log_dns, aws_ip_ranges" : "");
 		}
 		if (r < 0)
 			return r;
@@ -269,6 +341,8 @@ static int parse_rule(struct loader *L, enum fng_rule rule, json_object *v)
 	}
 	if (!have_mode)
 		return fail(L, "%s: missing \"action\" (block, alert or allow)", name);
+	if (L->p->aws_ip_ranges && !L->p->aws)
+		return fail(L, "%s: aws_ip_ranges is given but \"aws\" is not among the exceptions", name);
 	return 0;
 }
 

@@ -59,7 +59,9 @@ static void free_strv(char **v, size_t n)
 void fng_policy_free(struct fng_policy *p)
 {
 	free(p->net_allow);
-	free_strv(p->host_allow, p->n_host_allow);
+	fng_hostrules_free(p->host_allow, p->n_host_allow);
+	free(p->aws_ip_ranges);
+	free(p->resolvers);
 	free(p->tmp_root);
 	free_strv(p->handler_paths, p->n_handler_paths);
 	free(p->api_endpoint);

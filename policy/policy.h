@@ -37,13 +37,27 @@ struct fng_netrule {
 	uint16_t port;		/* 0 = any port */
 };
 
+/* A host-name exception: "api.example.com", "*.example.com" (subdomains on
+ * whole labels, never the bare domain, never a substring), optional port. */
+struct fng_hostrule {
+	char *name;		/* lower case, without "*." or a trailing dot */
+	bool wildcard;
+	uint16_t port;		/* 0 = any port */
+};
+
 struct fng_policy {
 	enum fng_mode mode[FNG_RULE_COUNT];
 
 	struct fng_netrule *net_allow;	/* outbound exceptions: IPs and CIDRs */
 	size_t n_net_allow;
-	char **host_allow;		/* outbound exceptions naming hosts (DNS issue) */
+	struct fng_hostrule *host_allow;	/* outbound exceptions naming hosts */
 	size_t n_host_allow;
+	bool aws;			/* "aws" was listed: fng_aws_domains are in host_allow */
+	char *aws_ip_ranges;		/* a copy of AWS's ip-ranges.json, as named */
+	bool judge_loopback;		/* "loopback": "judge": 127/8 and ::1 are not exempt */
+	struct fng_netrule *resolvers;	/* DNS servers trusted for names; none: /etc/resolv.conf */
+	size_t n_resolvers;
+	bool log_dns;			/* a dns event per answer the function received */
 
 	char *tmp_root;			/* default "/tmp" */
 	char **handler_paths;		/* explicit handler files; else from _HANDLER */
@@ -79,6 +93,18 @@ int fng_policy_load_buffer(const char *name, const char *text, size_t len,
  * or -ERANGE with a message in why when it looks like an address but is wrong. */
 int fng_netrule_parse(const char *s, struct fng_netrule *out, const char **why);
 bool fng_netrule_match(const struct fng_netrule *r, const uint8_t addr16[16], uint16_t port);
+
+/* Host-name exceptions (hosts.c). parse: 0, -EINVAL with why, -ENOMEM. */
+extern const char *const fng_aws_domains[];	/* NULL-terminated */
+int fng_hostrule_parse(const char *s, struct fng_hostrule *out, const char **why);
+bool fng_hostrule_match(const struct fng_hostrule *r, const char *host, uint16_t port);
+bool fng_policy_host_allowed(const struct fng_policy *p, const char *host, uint16_t port);
+void fng_hostrules_free(struct fng_hostrule *v, size_t n);
+
+/* The AMAZON prefixes of an ip-ranges.json text, minus every prefix that
+ * overlaps an EC2 one (EC2 addresses belong to anyone). Appends to *rules.
+ * 0, or -EINVAL with a message in why (static text). */
+int fng_aws_ranges_parse(const char *text, size_t len, struct fng_netrule **rules, size_t *n, const char **why);
 
 /* Does the rule set's exceptions let addr:port through? */
 bool fng_policy_net_allowed(const struct fng_policy *p, const uint8_t addr16[16], uint16_t port);

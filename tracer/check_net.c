@@ -1,11 +1,14 @@
-/* outbound_connectivity: where connect/sendto/sendmsg/sendmmsg send to.
- * Loopback and the Runtime API are always reachable; exceptions are IPs and
- * CIDRs (host names arrive with DNS awareness). Also: the first connect to
+/* outbound_connectivity: where connect/sendto/sendmsg/sendmmsg send to, and
+ * raw/packet sockets. Loopback (unless "judge"), the Runtime API and lookups
+ * to a trusted resolver are always reachable; exceptions are addresses,
+ * CIDRs and host names, matched against the names the function's own DNS
+ * lookups returned for the address (dns.c). Also: the first connect to
  * the Runtime API ends initialisation (read_handler arms), and an AF_UNIX
  * bind creates a file, which read_write_tmp watches. */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"
+#include "tracer/sock.h"
 #include "logging/util.h"
 
 #include <arpa/inet.h>
@@ -19,29 +22,6 @@
 #include <unistd.h>
 
 #define MMSG_MAX 1024 /* UIO_MAXIOV: the kernel's own cap on sendmmsg */
-
-struct dest {
-	bool inet;
-	uint8_t addr[16];
-	uint16_t port;
-};
-
-/* Decode a sockaddr (already copied in). Non-IP families are not outbound. */
-static void decode(const struct sockaddr_storage *ss, socklen_t len, struct dest *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (ss->ss_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-		const struct sockaddr_in *in = (const void *)ss;
-		fng_addr_from_v4(out->addr, &in->sin_addr);
-		out->port = ntohs(in->sin_port);
-		out->inet = true;
-	} else if (ss->ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-		const struct sockaddr_in6 *in6 = (const void *)ss;
-		memcpy(out->addr, &in6->sin6_addr, 16);
-		out->port = ntohs(in6->sin6_port);
-		out->inet = true;
-	}
-}
 
 static int read_sockaddr(pid_t tid, uint64_t addr, uint64_t len, struct sockaddr_storage *ss, socklen_t *outlen)
 {
@@ -60,138 +40,373 @@ static bool is_any(const uint8_t a[16])
 	return memcmp(a, zero, 16) == 0 || memcmp(a, v4any, 16) == 0;
 }
 
-static bool is_runtime_api(const struct fng_tracer *t, const struct dest *d)
+static bool is_runtime_api(const struct fng_tracer *t, const struct fng_dest *d)
 {
 	return t->have_api && d->port == t->api_port && memcmp(d->addr, t->api_addr, 16) == 0;
 }
 
-/* Is this destination outbound traffic the policy must judge? */
-static bool judged(const struct fng_tracer *t, const struct dest *d)
+static bool has_exact_hosts(const struct fng_policy *p)
 {
-	if (!d->inet || fng_addr_is_loopback(d->addr) || is_any(d->addr) || is_runtime_api(t, d))
-		return false;
-	return !fng_policy_net_allowed(t->policy, d->addr, d->port);
+	for (size_t i = 0; i < p->n_host_allow; i++)
+		if (!p->host_allow[i].wildcard)
+			return true;
+	return false;
 }
 
-static void judge(struct fng_tracer *t, const struct dest *d, struct fng_verdict *v)
+/* Is the destination let through: exempt (loopback, the Runtime API, a
+ * lookup to a trusted resolver), an address exception, or an address the
+ * function got for an allowed host name? name gets the host name, if known. */
+static bool dest_allowed(struct fng_tracer *t, const struct fng_dest *d, const char **name)
+{
+	const struct fng_policy *p = t->policy;
+	bool allowed = false;
+
+	*name = NULL;
+	if (!d->inet || is_any(d->addr) || is_runtime_api(t, d))
+		return true;
+	if (fng_addr_is_loopback(d->addr) && !p->judge_loopback)
+		return true;
+	*name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &allowed);
+	if (allowed || fng_policy_net_allowed(p, d->addr, d->port))
+		return true;
+	if (d->port == 53 && fng_dns_is_resolver(&t->dns, d->addr))
+		return true;
+	if (has_exact_hosts(p)) {
+		/* Not learned from the function's lookups (Go's own resolver,
+		 * DNS over TCP): fnguard's own lookup of the exact names. */
+		fng_dns_fallback(&t->dns, p);
+		*name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &allowed);
+	}
+	return allowed;
+}
+
+static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
 {
 	enum fng_mode mode = t->policy->mode[FNG_RULE_OUTBOUND];
+	const char *name = NULL;
 
-	if (mode == FNG_MODE_ALLOW || !judged(t, d))
-		return;
-	if (v->rule != FNG_RULE_NONE)
+	if (mode == FNG_MODE_ALLOW || v->rule != FNG_RULE_NONE)
 		return; /* keep the first offending destination */
+	if (dest_allowed(t, d, &name))
+		return;
 	fng_verdict_take(v, FNG_RULE_OUTBOUND, mode, NULL);
-	fng_addr_format(d->addr, v->host, sizeof(v->host));
+	fng_addr_format(d->addr, v->ip, sizeof(v->ip));
+	fng_strlcpy(v->host, name ? name : v->ip, sizeof(v->host));
 	v->port = d->port;
+	v->protocol = proto;
 }
 
-static enum fng_resume finish(struct fng_call *c, struct fng_verdict *v)
+/* A lookup going to a trusted resolver: its answer will be peeked at. */
+static void note_lookup(struct fng_tracer *t, const struct fng_call *c, const struct fng_sock *s,
+			const struct fng_dest *d)
+{
+	if ((c->d->needs & FNG_NEED_DNS) && d->inet && d->port == 53 && s->type == SOCK_DGRAM &&
+	    fng_dns_is_resolver(&t->dns, d->addr))
+		fng_dns_watch(&t->dns, c->tc->tgid, (int)c->args[0]);
+}
+
+static bool judging(const struct fng_tracer *t)
+{
+	return t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW;
+}
+
+/* Report (alert) or fail (block) the call; FNG_RESUME_CONT from an alert
+ * means "carry on with the call". */
+static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
 {
 	if (v->rule == FNG_RULE_NONE)
 		return FNG_RESUME_CONT;
 	return fng_enforce(c, FNG_EV_NETWORK, v);
 }
 
+/* A stream socket's destination is its peer: verified at the exit stop
+ * (getpeername), since a blocking connect would stall the tracer here. */
+static enum fng_resume verify_at_exit(struct fng_call *c, int tfd)
+{
+	c->tc->pending = FNG_PENDING_CONNECT;
+	c->tc->pending_desc = (uint16_t)c->desc_index;
+	c->tc->pending_fd = tfd;
+	return FNG_RESUME_SYSCALL;
+}
+
 /* Another task (a thread, or a process writing a MAP_SHARED page) could
  * rewrite the sockaddr after this check, so the connect is done here, on the
  * tracee's own socket (pidfd_getfd), with the address that was checked; the
- * tracee's call is skipped with that result. Blocking sockets would stall
- * the tracer: those are checked at the exit stop with getpeername instead. */
-static enum fng_resume connect_on_behalf(struct fng_call *c, const struct sockaddr_storage *ss, socklen_t len)
-{
-	autoclose int fd = fng_tracee_fd(c->tc->tgid, (int)c->args[0]);
-	int fl, r;
-
-	if (fd < 0)
-		return FNG_RESUME_CONT; /* bad fd: the kernel answers EBADF itself */
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || !(fl & O_NONBLOCK)) {
-		c->tc->pending = FNG_PENDING_CONNECT;
-		c->tc->pending_desc = (uint16_t)c->desc_index;
-		c->tc->pending_fd = (int)c->args[0];
-		return FNG_RESUME_SYSCALL;
-	}
-	r = connect(fd, (const struct sockaddr *)ss, len);
-	return fng_fail_call(c, r < 0 ? -errno : 0);
-}
-
+ * tracee's call is skipped with that result. */
 static enum fng_resume check_connect(struct fng_call *c)
 {
 	struct fng_tracer *t = c->t;
 	struct fng_verdict v = { .rule = FNG_RULE_NONE };
 	struct sockaddr_storage ss;
+	struct fng_sock s;
+	struct fng_dest d;
+	enum fng_resume how;
 	socklen_t len;
-	struct dest d;
+	int r;
 
-	if (read_sockaddr(c->tc->tid, c->args[1], c->args[2], &ss, &len) < 0)
+	if (fng_sock_get(c->tc->tgid, (int)c->args[0], &s) < 0)
+		return FNG_RESUME_CONT; /* bad fd: the kernel answers EBADF itself */
+	if (!fng_sock_inet(&s)) {
+		fng_sock_put(&s);
+		return FNG_RESUME_CONT; /* AF_UNIX and friends are local */
+	}
+	if (read_sockaddr(c->tc->tid, c->args[1], c->args[2], &ss, &len) < 0) {
+		fng_sock_put(&s);
 		return fng_fail_call(c, -EFAULT);
-	decode(&ss, len, &d);
+	}
+	fng_sock_decode(&s, &ss, len, &d);
 	if (is_runtime_api(t, &d) && !t->init_done)
 		t->init_done = true; /* the runtime asks for its first event: init is over */
-	judge(t, &d, &v);
-	if (v.rule != FNG_RULE_NONE)
-		return finish(c, &v);
-	if (d.inet && t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)
-		return connect_on_behalf(c, &ss, len);
-	return FNG_RESUME_CONT;
+	note_lookup(t, c, &s, &d);
+	judge(t, &d, fng_sock_protocol(&s), &v);
+	how = enforce(c, &v);
+	if (how != FNG_RESUME_CONT || !judging(t)) {
+		fng_sock_put(&s);
+		return how;
+	}
+	if (s.type == SOCK_STREAM && !s.nonblock) {
+		fng_sock_put(&s);
+		/* Alerted already: the exit check would only say it again. */
+		return v.rule != FNG_RULE_NONE ? FNG_RESUME_CONT : verify_at_exit(c, (int)c->args[0]);
+	}
+	r = connect(s.fd, (const struct sockaddr *)&ss, len);
+	r = r < 0 ? -errno : 0;
+	fng_sock_put(&s);
+	return fng_fail_call(c, r);
 }
 
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret)
 {
 	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	const char *name = fng_syscalls[tc->pending_desc].name;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	autoclose int fd = -1;
-	struct dest d;
+	struct fng_sock s;
+	struct fng_dest d;
 
 	tc->pending = FNG_PENDING_NONE;
 	if (ret < 0 && ret != -EINPROGRESS)
 		return FNG_RESUME_CONT;
-	fd = fng_tracee_fd(tc->tgid, tc->pending_fd);
-	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
+	if (fng_sock_get(tc->tgid, tc->pending_fd, &s) < 0)
 		return FNG_RESUME_CONT;
-	decode(&ss, len, &d);
-	judge(t, &d, &v);
-	if (v.rule == FNG_RULE_NONE)
+	if (getpeername(s.fd, (struct sockaddr *)&ss, &len) < 0) {
+		fng_sock_put(&s);
 		return FNG_RESUME_CONT;
+	}
+	fng_sock_decode(&s, &ss, len, &d);
+	judge(t, &d, fng_sock_protocol(&s), &v);
+	if (v.rule == FNG_RULE_NONE) {
+		fng_sock_put(&s);
+		return FNG_RESUME_CONT;
+	}
 	snprintf(v.reason, sizeof(v.reason), "the address changed between the check and the call (racing thread)");
 	if (v.mode == FNG_MODE_ALERT) {
-		fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, "connect", &v, FNG_ACT_ALERTED);
+		fng_sock_put(&s);
+		fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_ALERTED);
 		return FNG_RESUME_CONT;
 	}
 	/* Undo: the socket is shared with us; tear the connection down. */
-	shutdown(fd, SHUT_RDWR);
+	shutdown(s.fd, SHUT_RDWR);
 	{
 		struct sockaddr unspec = { .sa_family = AF_UNSPEC };
-		connect(fd, &unspec, sizeof(unspec));
+		connect(s.fd, &unspec, sizeof(unspec));
 	}
+	fng_sock_put(&s);
 	v.err = EACCES;
 	fng_arch_set_return(tc->tid, -EACCES);
-	fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, "connect", &v, FNG_ACT_BLOCKED);
+	fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_BLOCKED);
 	return FNG_RESUME_CONT;
 }
 
-static enum fng_resume check_msghdr_list(struct fng_call *c, uint64_t base, unsigned count, size_t stride)
+/* sendto, sendmsg, sendmmsg on an IP socket: every destination is judged,
+ * then datagrams are sent here with the checked addresses, and a stream's
+ * peer (MSG_FASTOPEN) is verified at the exit stop. */
+struct send_job {
+	struct fng_sock s;
+	unsigned count;		/* messages */
+	struct mmsghdr *mm;	/* count of them (sendmsg: one, msg_len unused) */
+	struct sockaddr_storage *names;
+	socklen_t *namelens;
+	uint64_t base;		/* tracee address of the mmsghdr array (sendmmsg) */
+};
+
+static void job_free(struct send_job *j)
+{
+	fng_sock_put(&j->s);
+	free(j->mm);
+	free(j->names);
+	free(j->namelens);
+}
+
+static int job_read(struct fng_call *c, struct send_job *j, uint64_t base, unsigned count, size_t stride)
+{
+	j->count = count;
+	j->base = base;
+	j->mm = calloc(count ? count : 1, sizeof(*j->mm));
+	j->names = calloc(count ? count : 1, sizeof(*j->names));
+	j->namelens = calloc(count ? count : 1, sizeof(*j->namelens));
+	if (!j->mm || !j->names || !j->namelens)
+		return -ENOMEM;
+	for (unsigned i = 0; i < count; i++) {
+		struct msghdr *mh = &j->mm[i].msg_hdr;
+		if (fng_mem_read(c->tc->tid, base + i * stride, mh, sizeof(*mh)) < 0)
+			return -EFAULT;
+		if (mh->msg_name && mh->msg_namelen &&
+		    read_sockaddr(c->tc->tid, (uint64_t)(uintptr_t)mh->msg_name, mh->msg_namelen, &j->names[i],
+				  &j->namelens[i]) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static enum fng_resume send_messages(struct fng_call *c, struct send_job *j, int flags)
+{
+	long done = 0, r = 0;
+
+	for (unsigned i = 0; i < j->count; i++) {
+		const struct msghdr *mh = &j->mm[i].msg_hdr;
+		struct fng_out_msg m = {
+			.iov = (uint64_t)(uintptr_t)mh->msg_iov, .iovlen = mh->msg_iovlen,
+			.control = (uint64_t)(uintptr_t)mh->msg_control, .controllen = mh->msg_controllen,
+			.name = j->namelens[i] ? &j->names[i] : NULL, .namelen = j->namelens[i], .flags = flags,
+		};
+		r = fng_sock_send(c->tc->tid, &j->s, &m);
+		if (r < 0)
+			break;
+		if (c->d->kind != FNG_SC_SENDMMSG) {
+			done = r;
+			break;
+		}
+		{
+			unsigned int sent = (unsigned int)r;
+			fng_mem_write(c->tc->tid, j->base + i * sizeof(struct mmsghdr) + offsetof(struct mmsghdr, msg_len),
+				      &sent, sizeof(sent));
+		}
+		done++;
+	}
+	/* sendmmsg reports how many went; an error only if the first failed. */
+	return fng_fail_call(c, (r < 0 && done == 0) ? r : done);
+}
+
+static enum fng_resume check_send(struct fng_call *c)
+{
+	struct fng_tracer *t = c->t;
+	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	struct send_job j = { .s = { .fd = -1 } };
+	enum fng_resume how;
+	int flags = 0, r = 0;
+
+	if (fng_sock_get(c->tc->tgid, (int)c->args[0], &j.s) < 0)
+		return FNG_RESUME_CONT;
+	if (!fng_sock_inet(&j.s)) {
+		job_free(&j);
+		return FNG_RESUME_CONT; /* a local socket; the kernel refuses IP addresses on it */
+	}
+	switch (c->d->kind) {
+	case FNG_SC_SENDTO:
+		r = job_read(c, &j, 0, 0, 0);
+		j.count = 1;
+		j.mm[0].msg_hdr.msg_name = (void *)(uintptr_t)c->args[4];
+		if (r == 0 && read_sockaddr(c->tc->tid, c->args[4], c->args[5], &j.names[0], &j.namelens[0]) < 0)
+			r = -EFAULT;
+		flags = (int)c->args[3];
+		break;
+	case FNG_SC_SENDMSG:
+		r = job_read(c, &j, c->args[1], 1, sizeof(struct msghdr));
+		flags = (int)c->args[2];
+		break;
+	default:
+		r = job_read(c, &j, c->args[1], c->args[2] > MMSG_MAX ? MMSG_MAX : (unsigned)c->args[2],
+			     sizeof(struct mmsghdr));
+		flags = (int)c->args[3];
+		break;
+	}
+	if (r < 0) {
+		job_free(&j);
+		return fng_fail_call(c, r);
+	}
+	for (unsigned i = 0; i < j.count; i++) {
+		struct fng_dest d;
+		if (!j.namelens[i])
+			continue;
+		fng_sock_decode(&j.s, &j.names[i], j.namelens[i], &d);
+		note_lookup(t, c, &j.s, &d);
+		judge(t, &d, fng_sock_protocol(&j.s), &v);
+	}
+	how = enforce(c, &v);
+	if (how != FNG_RESUME_CONT || !judging(t)) {
+		job_free(&j);
+		return how;
+	}
+	if (j.s.type == SOCK_STREAM) {
+		job_free(&j);
+		return v.rule != FNG_RULE_NONE ? FNG_RESUME_CONT : verify_at_exit(c, (int)c->args[0]);
+	}
+	if (c->d->kind == FNG_SC_SENDTO) {
+		struct fng_out_msg m = { .buf = c->args[1], .len = c->args[2], .name = &j.names[0],
+					 .namelen = j.namelens[0], .flags = flags };
+		long sent = fng_sock_send(c->tc->tid, &j.s, &m);
+		job_free(&j);
+		return fng_fail_call(c, sent);
+	}
+	how = send_messages(c, &j, flags);
+	job_free(&j);
+	return how;
+}
+
+/* Raw and packet sockets write packets with any destination: outbound. */
+static enum fng_resume check_socket(struct fng_call *c)
 {
 	struct fng_verdict v = { .rule = FNG_RULE_NONE };
-	struct dest d = { 0 };
+	int domain = (int)c->args[0], type = (int)c->args[1] & 0xf;
 
-	for (unsigned i = 0; i < count; i++) {
-		struct msghdr mh;
-		struct sockaddr_storage ss;
-		socklen_t len;
+	fng_verdict_take(&v, FNG_RULE_OUTBOUND, c->t->policy->mode[FNG_RULE_OUTBOUND], NULL);
+	v.protocol = domain == AF_PACKET ? "packet" : "raw";
+	snprintf(v.reason, sizeof(v.reason), "%s socket (%s, type %d): sends packets to any address",
+		 v.protocol, domain == AF_PACKET ? "AF_PACKET" : domain == AF_INET6 ? "AF_INET6" : "AF_INET", type);
+	return enforce(c, &v);
+}
 
-		if (fng_mem_read(c->tc->tid, base + i * stride, &mh, sizeof(mh)) < 0)
-			return fng_fail_call(c, -EFAULT);
-		if (!mh.msg_name || mh.msg_namelen == 0)
-			continue;
-		if (read_sockaddr(c->tc->tid, (uint64_t)(uintptr_t)mh.msg_name, mh.msg_namelen, &ss, &len) < 0)
-			return fng_fail_call(c, -EFAULT);
-		decode(&ss, len, &d);
-		judge(c->t, &d, &v);
+enum fng_resume fng_check_dns_answer(struct fng_call *c)
+{
+	struct fng_tracer *t = c->t;
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	struct fng_dns_answer a;
+	struct fng_sock s;
+	struct fng_dest d;
+	ssize_t n;
+
+	if (!fng_dns_watched(&t->dns, c->tc->tgid, (int)c->args[0]) ||
+	    fng_sock_get(c->tc->tgid, (int)c->args[0], &s) < 0)
+		return FNG_RESUME_CONT;
+	/* The datagram at the head of the queue is the one this recvfrom gets. */
+	n = recvfrom(s.fd, t->dns.buf, FNG_DNS_MSG_MAX, MSG_PEEK | MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	if (n > 0)
+		fng_sock_decode(&s, &from, flen, &d);
+	fng_sock_put(&s);
+	if (n <= 0 || !d.inet || d.port != 53 || !fng_dns_is_resolver(&t->dns, d.addr) ||
+	    fng_dns_parse(t->dns.buf, (size_t)n, &a) < 0)
+		return FNG_RESUME_CONT; /* only a trusted resolver's answers teach names */
+	fng_dns_learn(&t->dns, &a);
+	if (t->policy->log_dns) {
+		struct fng_event *ev = fng_report_begin(t, c->tc->tid, FNG_EV_DNS, c->d->name);
+		if (ev) {
+			size_t off = 0;
+			fng_strlcpy(ev->host, a.name, sizeof(ev->host));
+			fng_strlcpy(ev->qtype, a.qtype, sizeof(ev->qtype));
+			fng_addr_format(d.addr, ev->ip, sizeof(ev->ip));
+			ev->port = 53;
+			fng_strlcpy(ev->protocol, "udp", sizeof(ev->protocol));
+			for (size_t i = 0; i < a.n_addrs && off + 48 < sizeof(ev->argv); i++) {
+				fng_addr_format(a.addrs[i], ev->argv + off, sizeof(ev->argv) - off);
+				off += strlen(ev->argv + off) + 1;
+				ev->argc++;
+			}
+			fng_report_end(t);
+		}
 	}
-	return finish(c, &v);
+	return FNG_RESUME_CONT;
 }
 
 static enum fng_resume check_bind(struct fng_call *c)
@@ -220,22 +435,12 @@ enum fng_resume fng_check_net(struct fng_call *c)
 	switch (c->d->kind) {
 	case FNG_SC_CONNECT:
 		return check_connect(c);
-	case FNG_SC_SENDTO: {
-		struct fng_verdict v = { .rule = FNG_RULE_NONE };
-		struct sockaddr_storage ss;
-		socklen_t len;
-		struct dest d;
-		if (read_sockaddr(c->tc->tid, c->args[4], c->args[5], &ss, &len) < 0)
-			return fng_fail_call(c, -EFAULT);
-		decode(&ss, len, &d);
-		judge(c->t, &d, &v);
-		return finish(c, &v);
-	}
+	case FNG_SC_SENDTO:
 	case FNG_SC_SENDMSG:
-		return check_msghdr_list(c, c->args[1], 1, sizeof(struct msghdr));
 	case FNG_SC_SENDMMSG:
-		return check_msghdr_list(c, c->args[1], c->args[2] > MMSG_MAX ? MMSG_MAX : (unsigned)c->args[2],
-					 sizeof(struct mmsghdr));
+		return check_send(c);
+	case FNG_SC_SOCKET:
+		return check_socket(c);
 	case FNG_SC_BIND:
 		return check_bind(c);
 	default:

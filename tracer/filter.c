@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <linux/sockios.h>
+#include <sys/socket.h>
 
 #define HIGHEST_SYSCALL_CHECKED 1023
 #define LOW32 0xffffffffu
@@ -149,6 +150,27 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 	protect_supervisor(b, fp);
 }
 
+/* Only the sockets that bypass connect/sendto: packet sockets, and raw or
+ * SOCK_PACKET ones in the IP families (raw netlink is how glibc lists
+ * interfaces, and is local). Domain and type are ints: low 32 bits. */
+static void add_socket_rules(struct builder *b, unsigned row)
+{
+	static const uint32_t ip_families[] = { AF_INET, AF_INET6 };
+	struct scmp_arg_cmp pkt = { .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = AF_PACKET };
+
+	add(b, SCMP_ACT_TRACE(row), "socket", 1, &pkt);
+	for (unsigned f = 0; f < 2; f++) {
+		static const uint32_t types[] = { SOCK_RAW, SOCK_PACKET };
+		for (unsigned k = 0; k < 2; k++) {
+			struct scmp_arg_cmp c[2] = {
+				{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = ip_families[f] },
+				{ .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = 0xf, .datum_b = types[k] },
+			};
+			add(b, SCMP_ACT_TRACE(row), "socket", 2, c);
+		}
+	}
+}
+
 static void add_traced(struct builder *b, const struct fng_filter_params *fp)
 {
 	for (unsigned i = 0; i < fng_syscalls_count; i++) {
@@ -156,10 +178,14 @@ static void add_traced(struct builder *b, const struct fng_filter_params *fp)
 
 		if (!(d->needs & fp->needs))
 			continue;
-		if (d->kind == FNG_SC_SENDTO) {
-			/* sendto on a connected socket (no address) is not a new destination. */
+		if (d->kind == FNG_SC_SENDTO || d->kind == FNG_SC_RECVFROM) {
+			/* sendto on a connected socket (no address) is not a new
+			 * destination; recvfrom without one is not a resolver's
+			 * answer being read (glibc, musl and c-ares all ask for it). */
 			struct scmp_arg_cmp c = { .arg = 4, .op = SCMP_CMP_NE, .datum_a = 0 };
 			add(b, SCMP_ACT_TRACE(i), d->name, 1, &c);
+		} else if (d->kind == FNG_SC_SOCKET) {
+			add_socket_rules(b, i);
 		} else {
 			add(b, SCMP_ACT_TRACE(i), d->name, 0, NULL);
 		}

@@ -6,6 +6,7 @@
 #include "tracer/syscalls.h"
 #include "tracer/tracee.h"
 #include "tracer/path.h"
+#include "tracer/dns.h"
 
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -46,6 +47,8 @@ struct fng_tracer {
 	uint8_t api_addr[16];
 	uint16_t api_port;
 
+	struct fng_dns dns;	/* address -> host name, from the function's own lookups */
+
 	struct fng_tracee_table tasks;
 	struct fng_run_result result;
 	bool root_done;
@@ -59,7 +62,9 @@ struct fng_verdict {
 	char path[FNG_PATH_BUF];
 	char path2[256];
 	char reason[160];
-	char host[64];		/* network: destination address */
+	char host[256];		/* network: the name looked up, else the address */
+	char ip[48];		/* network: the address */
+	const char *protocol;	/* network: "tcp", "udp", "raw", "packet" */
 	uint16_t port;
 	uint16_t argc;		/* exec: argv, NUL-separated */
 	char argv[FNG_EV_ARGV_MAX];
@@ -109,6 +114,8 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc);
 /* check_net.c */
 enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);
+/* recvfrom on a socket a lookup went out on: peek at the answer (dns.h). */
+enum fng_resume fng_check_dns_answer(struct fng_call *c);
 /* check_guard.c: calls the filter refuses, and signals aimed at us */
 /* reason NULL: the filter's own reason for this call */
 enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason);

@@ -97,7 +97,10 @@ static enum fng_resume dispatch(struct fng_call *c)
 	case FNG_SC_SENDMSG:
 	case FNG_SC_SENDMMSG:
 	case FNG_SC_BIND:
+	case FNG_SC_SOCKET:
 		return fng_check_net(c);
+	case FNG_SC_RECVFROM:
+		return fng_check_dns_answer(c);
 	case FNG_SC_PIDFD_SIGNAL:
 		return fng_check_pidfd_signal(c);
 	}

@@ -50,3 +50,17 @@ ssize_t fng_mem_read_str(pid_t tid, uint64_t addr, char *buf, size_t size)
 	buf[size - 1] = '\0';
 	return -ENAMETOOLONG;
 }
+
+int fng_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	ssize_t n;
+
+	if (len == 0)
+		return 0;
+	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}

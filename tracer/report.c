@@ -89,6 +89,9 @@ void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type typ
 	fng_strlcpy(ev->path2, v->path2, sizeof(ev->path2));
 	fng_strlcpy(ev->reason, v->reason, sizeof(ev->reason));
 	fng_strlcpy(ev->host, v->host, sizeof(ev->host));
+	fng_strlcpy(ev->ip, v->ip, sizeof(ev->ip));
+	if (v->protocol)
+		fng_strlcpy(ev->protocol, v->protocol, sizeof(ev->protocol));
 	ev->port = v->port;
 	ev->argc = v->argc;
 	memcpy(ev->argv, v->argv, sizeof(ev->argv));

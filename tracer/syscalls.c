@@ -44,10 +44,12 @@ const struct fng_syscall_desc fng_syscalls[] = {
 	{ "execve",      FNG_SC_EXEC,      NA, 0,  NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_CHILD | FNG_NEED_TMP },
 	{ "execveat",    FNG_SC_EXEC,      0,  1,  NA, NA, 4,  FNG_FOLLOW_UNLESS_FLAG, 0, AT_SYMLINK_NOFOLLOW, true, FNG_NEED_CHILD | FNG_NEED_TMP },
 	{ "bind",        FNG_SC_BIND,      NA, NA, NA, NA, NA, FNG_NOFOLLOW, 0, 0, false, FNG_NEED_TMP },
-	{ "connect",     FNG_SC_CONNECT,   NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_INIT_END },
-	{ "sendto",      FNG_SC_SENDTO,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND },
-	{ "sendmsg",     FNG_SC_SENDMSG,   NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND },
-	{ "sendmmsg",    FNG_SC_SENDMMSG,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND },
+	{ "connect",     FNG_SC_CONNECT,   NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_INIT_END | FNG_NEED_DNS },
+	{ "sendto",      FNG_SC_SENDTO,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_DNS },
+	{ "sendmsg",     FNG_SC_SENDMSG,   NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_DNS },
+	{ "sendmmsg",    FNG_SC_SENDMMSG,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_DNS },
+	{ "socket",      FNG_SC_SOCKET,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND },
+	{ "recvfrom",    FNG_SC_RECVFROM,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_DNS },
 	{ "pidfd_send_signal", FNG_SC_PIDFD_SIGNAL, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ALWAYS },
 };
 /* clang-format on */

@@ -22,6 +22,8 @@ enum fng_sc_kind {
 	FNG_SC_SENDMMSG,
 	FNG_SC_BIND,		/* AF_UNIX bind creates a socket file */
 	FNG_SC_PIDFD_SIGNAL,	/* pidfd_send_signal: may aim at the supervisor */
+	FNG_SC_SOCKET,		/* raw and packet sockets are outbound traffic */
+	FNG_SC_RECVFROM,	/* with an address: maybe a DNS answer to learn from */
 };
 
 /* How the last component of a path is treated. */
@@ -41,6 +43,7 @@ enum fng_follow {
 #define FNG_NEED_OUTBOUND (1u << 3)
 #define FNG_NEED_INIT_END (1u << 4)	/* connect: the runtime's first Runtime API call */
 #define FNG_NEED_ALWAYS (1u << 5)
+#define FNG_NEED_DNS (1u << 6)		/* host-name exceptions or DNS events: watch lookups */
 
 struct fng_syscall_desc {
 	const char *name;

@@ -115,6 +115,8 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	t->on_root_exit = cfg->on_root_exit;
 	r = fng_tracees_init(&t->tasks);
 	if (r == 0)
+		r = fng_dns_init(&t->dns, t->policy, "/etc/resolv.conf");
+	if (r == 0)
 		r = setup_tmp(t, err, errn);
 	if (r < 0) {
 		fng_tracer_free(t);
@@ -150,6 +152,7 @@ void fng_tracer_free(struct fng_tracer *t)
 		return;
 	if (t->tasks.slots)
 		fng_tracees_free(&t->tasks);
+	fng_dns_free(&t->dns);
 	free(t);
 }
 
@@ -169,5 +172,7 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 		needs |= FNG_NEED_CHILD;
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)
 		needs |= FNG_NEED_OUTBOUND;
+	if ((p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW && p->n_host_allow) || p->log_dns)
+		needs |= FNG_NEED_DNS;
 	return needs;
 }

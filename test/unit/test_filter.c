@@ -23,6 +23,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "tracer/filter.h"
@@ -35,7 +37,7 @@
 
 #define ALL_NEEDS                                                                                     \
 	(FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_CHILD | FNG_NEED_OUTBOUND | FNG_NEED_INIT_END | \
-	 FNG_NEED_ALWAYS)
+	 FNG_NEED_ALWAYS | FNG_NEED_DNS)
 
 #define RET_ALLOW SECCOMP_RET_ALLOW
 #define RET_TRACE(d) (SECCOMP_RET_TRACE | ((uint32_t)(d) & SECCOMP_RET_DATA))
@@ -358,7 +360,9 @@ static void every_table_row_traced(void **state)
 				      seccomp_version()->minor, seccomp_version()->micro, name);
 			continue;
 		}
-		got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, 0, 0, 0, 0, 1, 0);
+		/* sendto/recvfrom need an address; socket a packet family */
+		got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, fng_syscalls[i].kind == FNG_SC_SOCKET ? AF_PACKET : 0, 0,
+				0, 0, 1, 0);
 		EXPECT(got, RET_TRACE(i));
 	}
 }
@@ -614,6 +618,35 @@ static void sendto_needs_address(void **state)
 	EXPECT(CALL(&PS->child, "sendto", 3, 0x1000, 10, 0, 1, 16), RET_ALLOW);
 }
 
+/* Only raw and packet sockets are traced: every other socket() is free. */
+static void socket_raw_and_packet_only(void **state)
+{
+	uint32_t t = RET_TRACE(idx("socket"));
+
+	EXPECT(CALL(&PS->outbound, "socket", AF_PACKET, SOCK_RAW, 0, 0, 0, 0), t);
+	EXPECT(CALL(&PS->outbound, "socket", AF_PACKET, SOCK_DGRAM, 0, 0, 0, 0), t);
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET, SOCK_RAW, IPPROTO_UDP, 0, 0, 0), t);
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6, 0, 0, 0), t);
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET, SOCK_PACKET, 0, 0, 0, 0), t);
+	/* the kernel reads int arguments: garbage in the upper half changes nothing */
+	EXPECT(CALL(&PS->outbound, "socket", 0x100000000ull | AF_PACKET, SOCK_RAW, 0, 0, 0, 0), t);
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET, 0x100000000ull | SOCK_RAW, 0, 0, 0, 0), t);
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET6, SOCK_DGRAM, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "socket", AF_NETLINK, SOCK_RAW, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "socket", AF_UNIX, SOCK_STREAM, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->child, "socket", AF_PACKET, SOCK_RAW, 0, 0, 0, 0), RET_ALLOW);
+}
+
+/* recvfrom is watched only for DNS awareness, and only with an address. */
+static void recvfrom_for_dns_only(void **state)
+{
+	EXPECT(CALL(&PS->all, "recvfrom", 3, 0x1000, 512, 0, 0x7ffd0000, 0x7ffd0100), RET_TRACE(idx("recvfrom")));
+	EXPECT(CALL(&PS->all, "recvfrom", 3, 0x1000, 512, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "recvfrom", 3, 0x1000, 512, 0, 0x7ffd0000, 0x7ffd0100), RET_ALLOW);
+	EXPECT(CALL(&PS->all, "read", 3, 0x1000, 512, 0, 0, 0), RET_ALLOW);
+}
+
 static void foreign_arch_i386(void **state)
 {
 	char buf[64];
@@ -722,6 +755,8 @@ int main(void)
 		cmocka_unit_test(sigio_owner),
 		cmocka_unit_test(sigio_owner_cmd_upper_bits),
 		cmocka_unit_test(sendto_needs_address),
+		cmocka_unit_test(socket_raw_and_packet_only),
+		cmocka_unit_test(recvfrom_for_dns_only),
 		cmocka_unit_test(foreign_arch_i386),
 		cmocka_unit_test(foreign_abi_x32),
 		cmocka_unit_test(unknown_numbers),

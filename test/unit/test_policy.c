@@ -153,15 +153,18 @@ static void iron_function_seed(void **state)
 	assert_int_equal(p.n_net_allow, 1);
 	v4rule(&want, "37.130.156.31", 32, 0);
 	assert_rule_eq(&p.net_allow[0], &want);
-	assert_int_equal(p.n_host_allow, 2);
-	assert_string_equal(p.host_allow[0], "aws");
-	assert_string_equal(p.host_allow[1], "yahoo.com");
+	/* "aws" is the documented list of AWS service domains, as wildcards */
+	assert_true(p.aws);
+	assert_true(fng_policy_host_allowed(&p, "sqs.us-east-1.amazonaws.com", 443));
+	assert_false(fng_policy_host_allowed(&p, "aws.attacker.example", 443));
+	assert_true(fng_policy_host_allowed(&p, "yahoo.com", 80));
+	assert_false(fng_policy_host_allowed(&p, "news.yahoo.com", 80));
+	assert_string_equal(p.host_allow[p.n_host_allow - 1].name, "yahoo.com");
 	assert_non_null(p.api_endpoint);
 	assert_string_equal(p.api_endpoint, "https://collector.example/events");
-	/* one notice for the host names (DNS), one for api_endpoint */
-	assert_int_equal(p.n_notices, 2);
-	assert_non_null(strstr(p.notices[0], "outbound_connectivity: host-name exceptions"));
-	assert_non_null(strstr(p.notices[1], "api_endpoint"));
+	/* one notice, for api_endpoint */
+	assert_int_equal(p.n_notices, 1);
+	assert_non_null(strstr(p.notices[0], "api_endpoint"));
 	assert_string_equal(p.tmp_root, "/tmp");
 	fng_policy_free(&p);
 	assert_zeroed(&p);
@@ -260,8 +263,12 @@ static void valid_exceptions(void **state)
 		"\"api.example.com:443\", \"10.0.0.0/8:5432\", \"[2001:db8::1]:443\", \"2001:db8::/32\"]}}",
 		&p);
 	assert_int_equal(p.n_host_allow, 2);
-	assert_string_equal(p.host_allow[0], "*.example.com");
-	assert_string_equal(p.host_allow[1], "api.example.com:443");
+	assert_string_equal(p.host_allow[0].name, "example.com");
+	assert_true(p.host_allow[0].wildcard);
+	assert_int_equal(p.host_allow[0].port, 0);
+	assert_string_equal(p.host_allow[1].name, "api.example.com");
+	assert_false(p.host_allow[1].wildcard);
+	assert_int_equal(p.host_allow[1].port, 443);
 	assert_int_equal(p.n_net_allow, 3);
 	v4rule(&want, "10.0.0.0", 8, 5432);
 	assert_rule_eq(&p.net_allow[0], &want);
@@ -269,7 +276,7 @@ static void valid_exceptions(void **state)
 	assert_rule_eq(&p.net_allow[1], &want);
 	v6rule(&want, "2001:db8::", 32, 0);
 	assert_rule_eq(&p.net_allow[2], &want);
-	assert_int_equal(p.n_notices, 1);
+	assert_int_equal(p.n_notices, 0);
 	fng_policy_free(&p);
 }
 

@@ -1,0 +1,193 @@
+/* Sockets seen from the supervisor, and sends made on the tracee's behalf:
+ * the destination that was checked is the one the kernel uses, because the
+ * kernel reads it from the supervisor's memory, not the tracee's. */
+#include "tracer/sock.h"
+#include "tracer/internal.h"
+#include "tracer/mem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define IOV_MAX_TRACEE 1024
+#define CONTROL_MAX 65536
+
+int fng_sock_get(pid_t tgid, int tfd, struct fng_sock *s)
+{
+	socklen_t l = sizeof(int);
+	int fl;
+
+	s->fd = fng_tracee_fd(tgid, tfd);
+	s->domain = -1;
+	s->type = 0;
+	s->nonblock = false;
+	if (s->fd < 0)
+		return s->fd;
+	if (getsockopt(s->fd, SOL_SOCKET, SO_DOMAIN, &s->domain, &l) < 0)
+		s->domain = -1;
+	l = sizeof(int);
+	if (getsockopt(s->fd, SOL_SOCKET, SO_TYPE, &s->type, &l) < 0)
+		s->type = 0;
+	fl = fcntl(s->fd, F_GETFL);
+	s->nonblock = fl >= 0 && (fl & O_NONBLOCK);
+	return 0;
+}
+
+void fng_sock_put(struct fng_sock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* The kernel's reading (net/ipv4/udp.c, net/ipv6/udp.c, af_inet.c): an IPv4
+ * socket takes AF_INET, and AF_UNSPEC as AF_INET for sendto; an IPv6 socket
+ * takes AF_INET6 and AF_INET (its IPv4 path). Anything else it refuses or
+ * treats as "no address" (connect's AF_UNSPEC disconnects). */
+void fng_sock_decode(const struct fng_sock *s, const struct sockaddr_storage *ss, socklen_t len,
+		     struct fng_dest *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!fng_sock_inet(s))
+		return;
+	if ((ss->ss_family == AF_INET || (ss->ss_family == AF_UNSPEC && s->domain == AF_INET)) &&
+	    len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const void *)ss;
+		fng_addr_from_v4(out->addr, &in->sin_addr);
+		out->port = ntohs(in->sin_port);
+		out->inet = true;
+	} else if (ss->ss_family == AF_INET6 && s->domain == AF_INET6 && len >= 24) {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+		memcpy(out->addr, &in6->sin6_addr, 16);
+		out->port = ntohs(in6->sin6_port);
+		out->inet = true;
+	}
+}
+
+const char *fng_sock_protocol(const struct fng_sock *s)
+{
+	if (s->domain == AF_PACKET)
+		return "packet";
+	switch (s->type) {
+	case SOCK_STREAM:
+		return "tcp";
+	case SOCK_DGRAM:
+		return "udp";
+	case SOCK_RAW:
+		return "raw";
+	default:
+		return "ip";
+	}
+}
+
+/* The payload, gathered from the tracee into one buffer. */
+static long gather(pid_t tid, const struct fng_out_msg *m, char **out, size_t *outlen)
+{
+	struct iovec *iov = NULL;
+	size_t total = 0, n = m->iov ? m->iovlen : 1;
+	char *buf;
+	long r = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if (n > IOV_MAX_TRACEE)
+		return -EMSGSIZE;
+	iov = calloc(n ? n : 1, sizeof(*iov));
+	if (!iov)
+		return -ENOMEM;
+	if (m->iov) {
+		if (fng_mem_read(tid, m->iov, iov, n * sizeof(*iov)) < 0) {
+			free(iov);
+			return -EFAULT;
+		}
+	} else {
+		iov[0].iov_base = (void *)(uintptr_t)m->buf;
+		iov[0].iov_len = m->len;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (iov[i].iov_len > FNG_SEND_MAX || total + iov[i].iov_len > FNG_SEND_MAX) {
+			free(iov);
+			return -EMSGSIZE;
+		}
+		total += iov[i].iov_len;
+	}
+	buf = malloc(total ? total : 1);
+	if (!buf) {
+		free(iov);
+		return -ENOMEM;
+	}
+	for (size_t i = 0, off = 0; i < n && r == 0; i++) {
+		if (fng_mem_read(tid, (uint64_t)(uintptr_t)iov[i].iov_base, buf + off, iov[i].iov_len) < 0)
+			r = -EFAULT;
+		off += iov[i].iov_len;
+	}
+	free(iov);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*outlen = total;
+	return 0;
+}
+
+long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg *m)
+{
+	char *data = NULL, *control = NULL;
+	size_t len = 0;
+	struct iovec one;
+	struct msghdr mh = { 0 };
+	bool may_block = !s->nonblock && !(m->flags & MSG_DONTWAIT);
+	long r = gather(tid, m, &data, &len);
+	int waited = 0;
+
+	if (r < 0)
+		return r;
+	if (m->control && m->controllen) {
+		if (m->controllen > CONTROL_MAX) {
+			free(data);
+			return -ENOBUFS;
+		}
+		control = malloc(m->controllen);
+		if (!control || fng_mem_read(tid, m->control, control, m->controllen) < 0) {
+			free(data);
+			free(control);
+			return control ? -EFAULT : -ENOMEM;
+		}
+		mh.msg_control = control;
+		mh.msg_controllen = m->controllen;
+	}
+	one.iov_base = data;
+	one.iov_len = len;
+	mh.msg_iov = &one;
+	mh.msg_iovlen = 1;
+	mh.msg_name = (void *)m->name;
+	mh.msg_namelen = m->name ? m->namelen : 0;
+	for (;;) {
+		r = sendmsg(s->fd, &mh, m->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r >= 0)
+			break;
+		r = -errno;
+		if (r != -EAGAIN || !may_block || waited >= FNG_SEND_WAIT_MS)
+			break;
+		/* A blocking socket with a full send buffer: wait a little here
+		 * (the tracer is stalled meanwhile, so bounded; docs/security.md). */
+		{
+			struct pollfd p = { .fd = s->fd, .events = POLLOUT };
+			poll(&p, 1, 50);
+			waited += 50;
+		}
+	}
+	if (r == -EPIPE && !(m->flags & MSG_NOSIGNAL))
+		syscall(SYS_tkill, tid, SIGPIPE); /* what the kernel would have done */
+	free(data);
+	free(control);
+	return r;
+}

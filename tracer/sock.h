@@ -1,0 +1,56 @@
+/* A tracee's socket seen from the supervisor: a duplicate of the descriptor
+ * (pidfd_getfd) and what the kernel says it is. Decisions are made on the
+ * socket's real family, never on the family field of an address the tracee
+ * hands in (AF_UNSPEC is IPv4 to an IPv4 UDP socket's sendto). */
+#ifndef FNG_SOCK_H
+#define FNG_SOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+struct fng_sock {
+	int fd;			/* our duplicate; -1 if none */
+	int domain;		/* AF_INET, AF_INET6, ... ; -1 if not a socket */
+	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW ... */
+	bool nonblock;
+};
+
+/* 0, or -errno (EBADF: the kernel will answer the call itself). */
+int fng_sock_get(pid_t tgid, int tfd, struct fng_sock *s);
+void fng_sock_put(struct fng_sock *s);
+
+static inline bool fng_sock_inet(const struct fng_sock *s)
+{
+	return s->domain == AF_INET || s->domain == AF_INET6;
+}
+
+/* A destination as the kernel will read it for this socket. */
+struct fng_dest {
+	bool inet;
+	uint8_t addr[16];
+	uint16_t port;
+};
+void fng_sock_decode(const struct fng_sock *s, const struct sockaddr_storage *ss, socklen_t len,
+		     struct fng_dest *out);
+const char *fng_sock_protocol(const struct fng_sock *s);
+
+/* One message to send on the tracee's behalf: its buffers, read from the
+ * tracee once, and the checked destination (NULL: none). */
+struct fng_out_msg {
+	uint64_t iov;		/* tracee address of the iovec array (sendmsg), or 0 */
+	uint64_t iovlen;
+	uint64_t buf, len;	/* sendto's single buffer, when iov is 0 */
+	uint64_t control, controllen;
+	const struct sockaddr_storage *name;
+	socklen_t namelen;
+	int flags;
+};
+/* Send it on s: the result the tracee's call returns (bytes, or -errno).
+ * Never blocks longer than FNG_SEND_WAIT_MS for a blocking socket. */
+#define FNG_SEND_WAIT_MS 1000
+#define FNG_SEND_MAX (1u << 20)
+long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg *m);
+
+#endif
