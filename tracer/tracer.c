@@ -172,7 +172,9 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 		needs |= FNG_NEED_CHILD;
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)
 		needs |= FNG_NEED_OUTBOUND;
-	if ((p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW && p->n_host_allow) || p->log_dns)
+	/* Names for events and host exceptions: watch lookups whenever
+	 * outbound traffic is judged (recvfrom with an address only). */
+	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || p->log_dns)
 		needs |= FNG_NEED_DNS;
 	return needs;
 }
