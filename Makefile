@@ -44,7 +44,7 @@ all: fnguard
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v python3 >/dev/null && command -v node >/dev/null \
+	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v python3 node musl-gcc >/dev/null \
 		|| sh scripts/install-deps.sh
 	@touch $@
 
@@ -74,7 +74,14 @@ $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
 
-test-programs: $(PROG_BINS) $(ADV_BINS)
+# The same resolver test against musl's own resolver: static, no glibc code.
+$(BUILD)/test/progs/musl/%: test/progs/musl/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	musl-gcc -static -O1 -Wall -Wextra -Werror -o $@ $<
+
+MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
+
+test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS)
 
 check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
