@@ -10,6 +10,8 @@ SANITIZE ?=
 
 PKGS      := libseccomp json-c libuv libcares
 TEST_PKGS := cmocka
+# Programs the tests run (installed by scripts/install-deps.sh too).
+TOOLS     := python3 node musl-gcc
 BUILD     := build$(if $(SANITIZE),-san)
 
 # Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
@@ -44,8 +46,8 @@ all: fnguard
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v python3 node musl-gcc >/dev/null \
-		|| sh scripts/install-deps.sh
+	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && $(foreach c,$(TOOLS),command -v $(c) >/dev/null &&) true; \
+		then :; else sh scripts/install-deps.sh; fi
 	@touch $@
 
 $(BUILD)/fnguard: $(OBJS)
