@@ -128,3 +128,19 @@ t_allow_all_traces_nothing() {
 	assert_rc 0
 	expect_events 1 event_type=lifecycle details.phase=exit details.counters.traced_calls=0
 }
+
+# "loopback": "judge" takes loopback's exemption away; an exception brings one port back.
+t_net_loopback_judged_when_asked() {
+	net_run tcp 4249 '{"outbound_connectivity": {"action": "block", "loopback": "judge", "exceptions": ["127.0.0.1:4250"]}}' '
+import socket
+for port in (4250, 4251):
+    srv = socket.socket(); srv.bind(("127.0.0.1", port)); srv.listen(1)
+    c = socket.socket()
+    try:
+        c.connect(("127.0.0.1", port)); print("OK", port)
+    except OSError as e:
+        print("DENIED", e.errno, port)'
+	assert_out "^OK 4250"
+	assert_out "^DENIED 13 4251"
+	expect_events 1 policy=outbound_connectivity details.ip=127.0.0.1 details.port=4251 details.protocol=tcp
+}
