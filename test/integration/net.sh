@@ -144,3 +144,28 @@ for port in (4250, 4251):
 	assert_out "^DENIED 13 4251"
 	expect_events 1 policy=outbound_connectivity details.ip=127.0.0.1 details.port=4251 details.protocol=tcp
 }
+
+# Datagrams to an allowed address are sent by fnguard itself (the checked
+# address is the one used): every one arrives, whole, with the right result.
+t_net_datagrams_sent_on_behalf_arrive() {
+	local p
+	p=$(policy '{"outbound_connectivity": {"action": "block", "exceptions": ["192.0.2.1"]}}')
+	set +e
+	unshare -n -- "$ROOT/test/lib/netns.sh" udp 4252 -- "$FNGUARD" run --policy "$p" --log "file:$EV" -- "$NODE" -e '
+const s = require("dgram").createSocket("udp4"); let n = 0;
+for (let i = 0; i < 5; i++) s.send("hello" + i, 4252, "192.0.2.1", (e) => { if (e) console.log("ERR", e.code); if (++n == 5) { console.log("sent", n); s.close(); } });' >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_out "^sent 5"
+	assert_out "received 5"
+	net_run udp 4253 '{"outbound_connectivity": {"action": "block", "exceptions": ["192.0.2.1:4253"]}}' '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+print("sendmsg", s.sendmsg([b"ab", b"cde"], [], 0, ("192.0.2.1", 4253)))
+print("sendto", s.sendto(b"xyz", ("192.0.2.1", 4253)))'
+	assert_out "^sendmsg 5"
+	assert_out "^sendto 3"
+	assert_out "received 2"
+	expect_events 0 policy=*
+}
