@@ -388,6 +388,7 @@ dns_adv() { # program: run it under $P_HOSTS (it makes its own namespace)
 	assert_events_valid
 	if [ "$RC" -ne 0 ] || grep -q 'BYPASSED\|ERROR' "$WORK/out"; then
 		cat "$WORK/out"
+		[ "$(wc -l <"$EV")" -le 30 ] || EV= # a race leaves hundreds of events: keep the verdict in view
 		fail "$1: $RC vector(s) got through"
 	fi
 }
