@@ -11,7 +11,7 @@ SANITIZE ?=
 PKGS      := libseccomp json-c libuv libcares
 TEST_PKGS := cmocka
 # Programs the tests run (installed by scripts/install-deps.sh too).
-TOOLS     := python3 node musl-gcc
+TOOLS     := python3 node musl-gcc curl go /usr/sbin/dnsmasq
 BUILD     := build$(if $(SANITIZE),-san)
 
 # Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
@@ -72,6 +72,19 @@ $(BUILD)/test/progs/%: test/progs/%.c | $(DEPS_STAMP)
 $(BUILD)/test/adversarial/%: test/adversarial/%.c test/adversarial/adv.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) $(if $(findstring raw_static,$*),-static) -o $@ $<
+# The Go client of the DNS tests: Debian's golang, stdlib only, the pure-Go
+# resolver, caches under the build dir, never a module download. Built only
+# when go is on PATH (scripts/install-deps.sh installs it); the tests that
+# need it fail with a message saying so otherwise.
+GO_PROG := $(BUILD)/test/progs/dnsclient-go
+$(GO_PROG): test/progs/go/dnsclient.go | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@if command -v go >/dev/null; then \
+		echo "go build $@"; \
+		cd test/progs/go && CGO_ENABLED=0 GO111MODULE=off GOPROXY=off GOFLAGS= \
+			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
+			go build -tags netgo -o $(abspath $@) dnsclient.go; \
+	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
 $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
@@ -83,7 +96,7 @@ $(BUILD)/test/progs/musl/%: test/progs/musl/%.c | $(DEPS_STAMP)
 
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
-test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG)
 
 check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh

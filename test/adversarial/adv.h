@@ -229,4 +229,105 @@ static inline void run_in_child(const char *name, child_fn fn, unsigned timeout_
 		report(name, ERRORED, "child exited with status %d without a result", WEXITSTATUS(st));
 }
 
+/* ------------------------------------------------------------------ network */
+/*
+ * For the network programs: a network namespace of the program's own, so no
+ * packet can leave the machine, and receivers that count what arrives.
+ */
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+/* Bring interface name up, with IPv4 address addr when addr is not NULL ("lo:1" makes an alias). */
+static inline int adv_if_up(const char *name, const char *addr)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM, 0), r = -1;
+
+	if (s < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (addr) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		if (ioctl(s, SIOCSIFADDR, &ifr) < 0)
+			goto out;
+	}
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		goto out;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	r = ioctl(s, SIOCSIFFLAGS, &ifr);
+out:
+	close(s);
+	return r;
+}
+
+/* unshare(CLONE_NEWNET) (root needed), lo up, and the n IPv4 addresses on lo
+ * (aliases lo:1..lo:n). Any failure is a `vector environment: ERROR`. */
+static inline void adv_own_netns(const char *const *addrs, int n)
+{
+	char alias[IFNAMSIZ];
+
+	if (unshare(CLONE_NEWNET) < 0)
+		env_error("unshare(CLONE_NEWNET): %s (run as root)", strerror(errno));
+	if (adv_if_up("lo", NULL) < 0)
+		env_error("cannot bring lo up in the new namespace: %s", strerror(errno));
+	for (int i = 0; i < n; i++) {
+		snprintf(alias, sizeof(alias), "lo:%d", i + 1);
+		if (adv_if_up(alias, addrs[i]) < 0)
+			env_error("cannot put %s on lo: %s", addrs[i], strerror(errno));
+	}
+}
+
+/* A non-blocking IPv4 receiver bound to addr:port: a listener for
+ * SOCK_STREAM, a datagram socket (with a large receive buffer) for
+ * SOCK_DGRAM. -1 with errno on failure. */
+static inline int adv_receiver(int type, const char *addr, int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int one = 1, big = 8 << 20, s = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return -1;
+	inet_pton(AF_INET, addr, &a.sin_addr);
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (type == SOCK_DGRAM)
+		setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 || (type == SOCK_STREAM && listen(s, 4096) < 0)) {
+		int e = errno;
+		close(s);
+		errno = e;
+		return -1;
+	}
+	return s;
+}
+
+/* What reached receiver fd: waits up to wait_ms for a first arrival, then
+ * counts (and consumes) every queued connection or datagram. */
+static inline int adv_arrivals(int fd, int wait_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n = 0, type = 0;
+	socklen_t tl = sizeof(type);
+
+	getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl);
+	if (wait_ms > 0)
+		poll(&p, 1, wait_ms);
+	for (;;) {
+		char buf[2048];
+		int c = type == SOCK_STREAM ? accept(fd, NULL, NULL) : (int)recv(fd, buf, sizeof(buf), 0);
+		if (c < 0)
+			return n;
+		if (type == SOCK_STREAM)
+			close(c);
+		n++;
+	}
+}
+
 #endif /* FNG_ADV_H */

@@ -14,62 +14,15 @@
 #define _GNU_SOURCE
 #include "adv.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <net/if.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #define ATTEMPTS 5000
 #define PORT 4299
 
 static struct sockaddr_in g_addr; /* the shared buffer the racer flips */
 static atomic_int g_stop;
-
-static int if_up(const char *name, const char *addr)
-{
-	struct ifreq ifr;
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-
-	if (s < 0)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (addr) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
-		sin->sin_family = AF_INET;
-		inet_pton(AF_INET, addr, &sin->sin_addr);
-		if (ioctl(s, SIOCSIFADDR, &ifr) < 0) {
-			close(s);
-			return -1;
-		}
-	}
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
-		close(s);
-		return -1;
-	}
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	int r = ioctl(s, SIOCSIFFLAGS, &ifr);
-	close(s);
-	return r;
-}
-
-static int listener(const char *addr)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(PORT) };
-	int one = 1, s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-
-	inet_pton(AF_INET, addr, &a.sin_addr);
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s, 4096) < 0)
-		return -1;
-	return s;
-}
 
 static void *racer(void *arg)
 {
@@ -94,14 +47,8 @@ static void *racer(void *arg)
 /* Drain both listeners so their queues never fill. */
 static void drain(int l1, int l2)
 {
-	for (int i = 0; i < 64; i++) {
-		int c = accept(l1, NULL, NULL);
-		if (c >= 0)
-			close(c);
-		c = accept(l2, NULL, NULL);
-		if (c >= 0)
-			close(c);
-	}
+	adv_arrivals(l1, 0);
+	adv_arrivals(l2, 0);
 }
 
 static void race(const char *name, int nonblocking, int l_lo, int l_remote)
@@ -158,16 +105,14 @@ static void race(const char *name, int nonblocking, int l_lo, int l_remote)
 
 int main(void)
 {
+	static const char *const remote[] = { "192.0.2.1" };
 	int l_lo, l_remote;
 
 	adv_init();
 	need_env("FNG_WORKDIR");
-	if (unshare(CLONE_NEWNET) < 0)
-		env_error("unshare(CLONE_NEWNET): %s (run as root)", strerror(errno));
-	if (if_up("lo", NULL) < 0 || if_up("lo:1", "192.0.2.1") < 0)
-		env_error("cannot configure lo in the new namespace: %s", strerror(errno));
-	l_lo = listener("127.0.0.1");
-	l_remote = listener("192.0.2.1");
+	adv_own_netns(remote, 1);
+	l_lo = adv_receiver(SOCK_STREAM, "127.0.0.1", PORT);
+	l_remote = adv_receiver(SOCK_STREAM, "192.0.2.1", PORT);
 	if (l_lo < 0 || l_remote < 0)
 		env_error("cannot listen: %s", strerror(errno));
 	race("connect_race_blocking", 0, l_lo, l_remote);

@@ -4,7 +4,8 @@
   events.py count FILE key=value ...   number of events matching all conditions
   events.py valid FILE                 exit 1 unless every line is a JSON object
   events.py get FILE key [key=value...] print the key of the first match
-Keys are dotted paths (details.path, process.pid); a value of * means present.
+Keys are dotted paths (details.path, process.pid); a value of * means present;
+key[]=value means the key holds a list with that element (details.answers[]=10.0.0.1).
 """
 import json
 import sys
@@ -30,9 +31,14 @@ def lookup(ev, key):
 def matches(ev, conds):
     for cond in conds:
         key, _, want = cond.partition("=")
-        got = lookup(ev, key)
+        member = key.endswith("[]")
+        got = lookup(ev, key[:-2] if member else key)
         if got is None:
             return False
+        if member:
+            if not isinstance(got, list) or want not in [str(x) for x in got]:
+                return False
+            continue
         if want == "*":
             continue
         if isinstance(got, bool):
