@@ -159,6 +159,17 @@ static enum fng_resume check_connect(struct fng_call *c)
 		t->init_done = true; /* the runtime asks for its first event: init is over */
 	note_lookup(t, c, &s, &d);
 	judge(t, &d, fng_sock_protocol(&s), &v);
+	if (v.rule != FNG_RULE_NONE && s.type == SOCK_DGRAM && d.port == 0) {
+		/* glibc's getaddrinfo connects a UDP socket to port 0 of every
+		 * candidate address to learn its source address (RFC 6724
+		 * sorting); no packet leaves. Failed under block, no event: one
+		 * per address of every blocked name would drown the real ones. */
+		v.rule = v.mode == FNG_MODE_BLOCK ? v.rule : FNG_RULE_NONE;
+		if (v.rule != FNG_RULE_NONE) {
+			fng_sock_put(&s);
+			return fng_fail_call(c, -EACCES);
+		}
+	}
 	how = enforce(c, &v);
 	if (how != FNG_RESUME_CONT || !judging(t)) {
 		fng_sock_put(&s);
