@@ -421,3 +421,18 @@ t_dns_adv_raw_sockets() {
 	expect_events 4 event_type=network policy=outbound_connectivity mode=block action=blocked syscall=socket
 	expect_events 4 action=blocked
 }
+
+# musl's own resolver (static, no glibc): unconnected sendto to the
+# nameserver and recvfrom; wildcards work because its answers are seen.
+t_dns_musl() {
+	dns_setup
+	dns_run "$P_HOSTS" -- "$BUILD/test/progs/musl/dial" allowed.test a.cdn.test blocked.test
+	assert_rc 0
+	assert_stdout "OK allowed.test" "OK a.cdn.test" "DENIED 13 blocked.test"
+	dns_collect
+	expect_received 1 tcp "${ALLOWED_ADDRS[@]}"
+	expect_received 1 tcp 10.89.3.1
+	expect_received 0 tcp 10.89.2.1
+	expect_blocked 1 blocked.test 10.89.2.1 8080 tcp syscall=connect process.name=dial
+	expect_events 1 action=blocked
+}
