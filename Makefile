@@ -8,7 +8,7 @@ DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
 
-PKGS      := libseccomp json-c libuv
+PKGS      := libseccomp json-c libuv libcurl
 TEST_PKGS := cmocka
 BUILD     := build$(if $(SANITIZE),-san)
 
