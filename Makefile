@@ -72,7 +72,7 @@ $(BUILD)/test/adversarial/%: test/adversarial/%.c test/adversarial/adv.h | $(DEP
 	$(CC) $(TEST_PROG_CFLAGS) $(if $(findstring raw_static,$*),-static) -o $@ $<
 $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
+	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
 
 test-programs: $(PROG_BINS) $(ADV_BINS)
 

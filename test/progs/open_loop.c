@@ -44,6 +44,7 @@ static void run(int proc, long n, const char *sync_dir)
 
 int main(int argc, char **argv)
 {
+	struct timespec t0, t1;
 	long n, per;
 	int procs, code;
 	const char *sync_dir;
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 	procs = atoi(argv[2]);
 	code = atoi(argv[3]);
 	sync_dir = argc > 4 ? argv[4] : NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (procs < 1 || n < procs)
 		return 2;
 	signal(SIGHUP, SIG_IGN);
@@ -72,6 +74,9 @@ int main(int argc, char **argv)
 	run(0, n - per * (procs - 1), sync_dir);
 	while (wait(NULL) > 0 || errno == EINTR)
 		;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fprintf(stderr, "open_loop: %ld opens in %.3f s\n", n,
+		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	printf("done %ld\n", n);
 	return code;
 }
