@@ -23,7 +23,7 @@ void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uin
 	fng_strlcpy(l->msgid, msgid, sizeof(l->msgid));
 	for (size_t i = 0; i < lg->n_sinks; i++) {
 		struct fng_sink *s = lg->sinks[i];
-		if (only_ready && (s->closing || s->q_len || !s->ops->ready(s)))
+		if (only_ready && (s->closing || !s->ops->ready(s)))
 			continue;
 		fng_sink_push(s, l);
 	}

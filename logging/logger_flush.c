@@ -171,7 +171,19 @@ static void on_exit_timer(uv_timer_t *t)
 
 	switch (lg->phase) {
 	case PHASE_DRAIN:
-		/* The deadline: whoever still holds events is closed, its events dropped. */
+		/* The deadline: what is still queued is dropped; writes already in
+		 * flight get EXIT_EVENT_GRACE_MS to finish, so the counters are final. */
+		lg->phase = PHASE_SETTLE;
+		for (size_t i = 0; i < lg->n_sinks; i++) {
+			struct fng_sink *s = lg->sinks[i];
+			if (!s->closing)
+				fng_sink_drop_after(s, s->ops->inflight(s));
+		}
+		uv_timer_start(&lg->exit_timer, on_exit_timer, EXIT_EVENT_GRACE_MS, 0);
+		fng_logger_progress(lg);
+		break;
+	case PHASE_SETTLE:
+		/* Stuck (a collector that never reads): closed, its events dropped. */
 		for (size_t i = 0; i < lg->n_sinks; i++) {
 			struct fng_sink *s = lg->sinks[i];
 			if (s->q_len && !s->closing) {
@@ -204,8 +216,11 @@ void fng_logger_check_exit(struct fng_logger *lg)
 {
 	switch (lg->phase) {
 	case PHASE_DRAIN:
-		if (all_empty(lg))
+	case PHASE_SETTLE:
+		if (all_empty(lg)) {
+			uv_timer_stop(&lg->exit_timer);
 			exit_event(lg);
+		}
 		break;
 	case PHASE_EXIT_EVENT:
 		if (all_empty(lg))

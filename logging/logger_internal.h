@@ -26,6 +26,7 @@ struct flush_req {
 enum logger_phase {
 	PHASE_RUN = 0,
 	PHASE_DRAIN,		/* exit: waiting for the sinks, up to the flush deadline */
+	PHASE_SETTLE,		/* exit: past it, waiting for the writes in flight */
 	PHASE_EXIT_EVENT,	/* exit: the exit event to the sinks that are up */
 	PHASE_CLOSE,		/* closing every handle */
 };

@@ -151,6 +151,20 @@ void fng_sink_pop(struct fng_sink *s, size_t n, bool delivered)
 		fng_logger_progress(s->lg);
 }
 
+void fng_sink_drop_after(struct fng_sink *s, size_t keep)
+{
+	while (s->q_len > keep) {
+		size_t i = (s->q_head + s->q_len - 1) % FNG_SINK_QUEUE_LINES;
+		struct fng_line *l = s->q[i];
+		s->q[i] = NULL;
+		s->q_len--;
+		s->q_bytes -= l->len;
+		count_drop(s, l);
+		fng_line_unref(l);
+	}
+	fng_logger_progress(s->lg);
+}
+
 void fng_sink_drop_all(struct fng_sink *s)
 {
 	fng_sink_pop(s, s->q_len, false);

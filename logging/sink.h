@@ -59,6 +59,8 @@ struct fng_sink_ops {
 	void (*reopen)(struct fng_sink *s);
 	/* Connected / able to take the exit event right now. */
 	bool (*ready)(struct fng_sink *s);
+	/* How many of the oldest lines I/O is using now (must not be dropped). */
+	size_t (*inflight)(struct fng_sink *s);
 	/* Stop all I/O and close every handle; lines in flight stay queued.
 	 * Calls fng_sink_closed() once nothing is left open. */
 	void (*close)(struct fng_sink *s);
@@ -93,8 +95,9 @@ bool fng_sink_push(struct fng_sink *s, struct fng_line *l);
 struct fng_line *fng_sink_at(const struct fng_sink *s, size_t i);
 /* The n oldest lines are finished: delivered or dropped. */
 void fng_sink_pop(struct fng_sink *s, size_t n, bool delivered);
-/* Drop everything queued (flush deadline, shutdown). */
+/* Drop everything queued (shutdown), or all but the `keep` oldest (deadline). */
 void fng_sink_drop_all(struct fng_sink *s);
+void fng_sink_drop_after(struct fng_sink *s, size_t keep);
 /* True when no queued line has seq <= upto. */
 bool fng_sink_flushed(const struct fng_sink *s, uint64_t upto);
 

@@ -221,6 +221,15 @@ static bool fd_ready(struct fng_sink *s)
 	return f->fs_mode ? f->fd >= 0 : fng_sock_ready(&f->k);
 }
 
+static size_t fd_inflight(struct fng_sink *s)
+{
+	struct fd_sink *f = s->priv;
+
+	if (!f->fs_mode)
+		return fng_sock_inflight(&f->k);
+	return f->busy ? f->n_inflight : f->off ? 1 : 0;
+}
+
 static void fd_close(struct fng_sink *s)
 {
 	struct fd_sink *f = s->priv;
@@ -241,5 +250,6 @@ const struct fng_sink_ops fng_sink_fd_ops = {
 	.kick = fd_kick,
 	.reopen = fd_reopen,
 	.ready = fd_ready,
+	.inflight = fd_inflight,
 	.close = fd_close,
 };

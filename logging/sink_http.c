@@ -334,6 +334,11 @@ static bool http_ready(struct fng_sink *s)
 	return !s->failing && !h->waiting;
 }
 
+static size_t http_inflight(struct fng_sink *s)
+{
+	return ((struct http_sink *)s->priv)->batch_lines;
+}
+
 static void http_close(struct fng_sink *s)
 {
 	struct http_sink *h = s->priv;
@@ -369,5 +374,6 @@ const struct fng_sink_ops fng_sink_http_ops = {
 	.start = http_start,
 	.kick = http_kick,
 	.ready = http_ready,
+	.inflight = http_inflight,
 	.close = http_close,
 };

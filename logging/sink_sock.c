@@ -336,6 +336,11 @@ static void on_poll(uv_poll_t *p, int status, int events)
 		fng_sock_kick(k);
 }
 
+size_t fng_sock_inflight(const struct fng_sock *k)
+{
+	return k->off ? 1 : 0;
+}
+
 bool fng_sock_ready(const struct fng_sock *k)
 {
 	return k->connected && !k->dead;

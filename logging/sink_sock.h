@@ -46,6 +46,8 @@ void fng_sock_retry_later(struct fng_sock *k);
 void fng_sock_start(struct fng_sock *k);
 void fng_sock_kick(struct fng_sock *k);
 bool fng_sock_ready(const struct fng_sock *k);
+/* 1 while a line is half written on a stream, else 0. */
+size_t fng_sock_inflight(const struct fng_sock *k);
 /* Close everything; fng_sink_closed() once every handle is closed. An owner
  * with requests of its own counts them in open_handles and reports each
  * one's end with fng_sock_handle_closed(). */

@@ -167,6 +167,11 @@ static bool syslog_ready(struct fng_sink *s)
 	return fng_sock_ready(&((struct syslog_sink *)s->priv)->k);
 }
 
+static size_t syslog_inflight(struct fng_sink *s)
+{
+	return fng_sock_inflight(&((struct syslog_sink *)s->priv)->k);
+}
+
 static void syslog_close(struct fng_sink *s)
 {
 	struct syslog_sink *y = s->priv;
@@ -181,6 +186,7 @@ const struct fng_sink_ops fng_sink_syslog_ops = {
 	.start = syslog_start,
 	.kick = syslog_kick,
 	.ready = syslog_ready,
+	.inflight = syslog_inflight,
 	.close = syslog_close,
 	.frame = syslog_frame,
 };

@@ -42,6 +42,11 @@ static bool unix_ready(struct fng_sink *s)
 	return fng_sock_ready(&((struct unix_sink *)s->priv)->k);
 }
 
+static size_t unix_inflight(struct fng_sink *s)
+{
+	return fng_sock_inflight(&((struct unix_sink *)s->priv)->k);
+}
+
 static void unix_close(struct fng_sink *s)
 {
 	fng_sock_close(&((struct unix_sink *)s->priv)->k);
@@ -52,5 +57,6 @@ const struct fng_sink_ops fng_sink_unix_ops = {
 	.start = unix_start,
 	.kick = unix_kick,
 	.ready = unix_ready,
+	.inflight = unix_inflight,
 	.close = unix_close,
 };
