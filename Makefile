@@ -44,7 +44,7 @@ all: fnguard
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v python3 >/dev/null && command -v node >/dev/null \
+	@pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && command -v python3 >/dev/null && command -v node >/dev/null && test -x /usr/sbin/rsyslogd \
 		|| sh scripts/install-deps.sh
 	@touch $@
 
