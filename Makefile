@@ -8,10 +8,10 @@ DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
 
-PKGS      := libseccomp json-c libuv libcares
+PKGS      := libseccomp json-c libuv libcares libcurl
 TEST_PKGS := cmocka
 # Programs the tests run (installed by scripts/install-deps.sh too).
-TOOLS     := python3 node musl-gcc curl go /usr/sbin/dnsmasq
+TOOLS     := python3 node musl-gcc curl go /usr/sbin/dnsmasq /usr/sbin/rsyslogd
 BUILD     := build$(if $(SANITIZE),-san)
 
 # Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
@@ -87,7 +87,7 @@ $(GO_PROG): test/progs/go/dnsclient.go | $(DEPS_STAMP)
 	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
 $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
+	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
 
 # The same resolver test against musl's own resolver: static, no glibc code.
 $(BUILD)/test/progs/musl/%: test/progs/musl/%.c | $(DEPS_STAMP)

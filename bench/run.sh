@@ -25,3 +25,4 @@ echo "open+close of an allowed file, ns per iteration (median of $RUNS interleav
 echo "  native                        $n"
 echo "  fnguard, all-allow policy     $a   (ratio $(awk "BEGIN{printf \"%.2f\", $a/$n}"))"
 echo "  fnguard, default policy       $t   (ratio $(awk "BEGIN{printf \"%.2f\", $t/$n}"); +$(awk "BEGIN{printf \"%.1f\", ($t-$n)/1000}") us per traced openat)"
+bash "$(dirname "$0")/events.sh" # event pipeline (issue 4)

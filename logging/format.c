@@ -1,4 +1,5 @@
 #include "logging/format.h"
+#include "logging/json_out.h"
 #include "logging/util.h"
 #include "policy/policy.h"
 
@@ -40,7 +41,7 @@ static void format_time(uint64_t ns, char *buf, size_t n)
 	snprintf(buf, n, "%s.%03uZ", base, (unsigned)((ns / 1000000u) % 1000u));
 }
 
-static void add_str(json_object *o, const char *key, const char *v)
+void fng_json_add_str(json_object *o, const char *key, const char *v)
 {
 	if (v && *v)
 		json_object_object_add(o, key, json_object_new_string(v));
@@ -73,23 +74,23 @@ void fng_function_info_free(struct fng_function_info *fi)
 	memset(fi, 0, sizeof(*fi));
 }
 
-static void add_function(json_object *root, const struct fng_function_info *fi)
+void fng_json_add_function(json_object *root, const struct fng_function_info *fi)
 {
 	json_object *f;
 
 	if (!fi->name)
 		return;
 	f = json_object_new_object();
-	add_str(f, "name", fi->name);
-	add_str(f, "version", fi->version);
-	add_str(f, "region", fi->region);
-	add_str(f, "memory", fi->memory);
-	add_str(f, "log_group", fi->log_group);
-	add_str(f, "log_stream", fi->log_stream);
+	fng_json_add_str(f, "name", fi->name);
+	fng_json_add_str(f, "version", fi->version);
+	fng_json_add_str(f, "region", fi->region);
+	fng_json_add_str(f, "memory", fi->memory);
+	fng_json_add_str(f, "log_group", fi->log_group);
+	fng_json_add_str(f, "log_stream", fi->log_stream);
 	json_object_object_add(root, "function", f);
 }
 
-static int finish(json_object *root, char **out, size_t *len)
+int fng_json_finish(json_object *root, char **out, size_t *len)
 {
 	size_t n;
 	const char *s = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
@@ -119,6 +120,44 @@ static json_object *new_root(uint64_t ns, const char *type)
 	return root;
 }
 
+json_object *fng_event_details_json(const struct fng_event *ev)
+{
+	json_object *details;
+
+	details = json_object_new_object();
+	if (ev->type == FNG_EV_PROCESS) {
+		fng_json_add_str(details, "program", ev->path);
+	} else {
+		fng_json_add_str(details, "path", ev->path);
+	}
+	fng_json_add_str(details, "target", ev->path2);
+	fng_json_add_str(details, ev->type == FNG_EV_DNS ? "name" : "host", ev->host);
+	fng_json_add_str(details, "qtype", ev->qtype);
+	fng_json_add_str(details, "ip", ev->ip);
+	if (ev->port)
+		json_object_object_add(details, "port", json_object_new_int(ev->port));
+	fng_json_add_str(details, "protocol", ev->protocol);
+	if (ev->type == FNG_EV_DNS || ev->argc) {
+		json_object *argv = json_object_new_array();
+		const char *a = ev->argv;
+		const char *end = ev->argv + sizeof(ev->argv);
+		for (unsigned i = 0; i < ev->argc && a < end; i++) {
+			size_t alen = strnlen(a, (size_t)(end - a));
+			json_object_array_add(argv, json_object_new_string_len(a, (int)alen));
+			a += alen + 1;
+		}
+		json_object_object_add(details, ev->type == FNG_EV_DNS ? "answers" : "argv", argv);
+	}
+	if (ev->error)
+		fng_json_add_str(details, "error", strerrorname_np(ev->error));
+	fng_json_add_str(details, "reason", ev->reason);
+	fng_json_add_str(details, "phase", ev->phase);
+	fng_json_add_str(details, "message", ev->message);
+	if (ev->type == FNG_EV_LIFECYCLE)
+		fng_json_add_str(details, "version", FNG_VERSION);
+	return details;
+}
+
 int fng_format_event(const struct fng_event *ev, const struct fng_function_info *fi, char **out, size_t *len)
 {
 	json_object *root, *details;
@@ -133,39 +172,9 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 	}
 	if (ev->action < FNG_ARRAY_LEN(action_names) && action_names[ev->action])
 		json_object_object_add(root, "action", json_object_new_string(action_names[ev->action]));
-	add_str(root, "syscall", ev->syscall);
+	fng_json_add_str(root, "syscall", ev->syscall);
 
-	details = json_object_new_object();
-	if (ev->type == FNG_EV_PROCESS) {
-		add_str(details, "program", ev->path);
-	} else {
-		add_str(details, "path", ev->path);
-	}
-	add_str(details, "target", ev->path2);
-	add_str(details, ev->type == FNG_EV_DNS ? "name" : "host", ev->host);
-	add_str(details, "qtype", ev->qtype);
-	add_str(details, "ip", ev->ip);
-	if (ev->port)
-		json_object_object_add(details, "port", json_object_new_int(ev->port));
-	add_str(details, "protocol", ev->protocol);
-	if (ev->type == FNG_EV_DNS || ev->argc) {
-		json_object *argv = json_object_new_array();
-		const char *a = ev->argv;
-		const char *end = ev->argv + sizeof(ev->argv);
-		for (unsigned i = 0; i < ev->argc && a < end; i++) {
-			size_t alen = strnlen(a, (size_t)(end - a));
-			json_object_array_add(argv, json_object_new_string_len(a, (int)alen));
-			a += alen + 1;
-		}
-		json_object_object_add(details, ev->type == FNG_EV_DNS ? "answers" : "argv", argv);
-	}
-	if (ev->error)
-		add_str(details, "error", strerrorname_np(ev->error));
-	add_str(details, "reason", ev->reason);
-	add_str(details, "phase", ev->phase);
-	add_str(details, "message", ev->message);
-	if (ev->type == FNG_EV_LIFECYCLE)
-		add_str(details, "version", FNG_VERSION);
+	details = fng_event_details_json(ev);
 	if (json_object_object_length(details))
 		json_object_object_add(root, "details", details);
 	else
@@ -175,19 +184,18 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 		json_object *proc = json_object_new_object();
 		json_object_object_add(proc, "pid", json_object_new_int(ev->pid));
 		json_object_object_add(proc, "ppid", json_object_new_int(ev->ppid));
-		add_str(proc, "name", ev->comm);
-		add_str(proc, "exe", ev->exe);
-		add_str(proc, "cmdline", ev->cmdline);
+		fng_json_add_str(proc, "name", ev->comm);
+		fng_json_add_str(proc, "exe", ev->exe);
+		fng_json_add_str(proc, "cmdline", ev->cmdline);
 		json_object_object_add(proc, "uid", json_object_new_int(ev->uid));
 		json_object_object_add(root, "process", proc);
 	}
-	add_function(root, fi);
-	return finish(root, out, len);
+	fng_json_add_function(root, fi);
+	return fng_json_finish(root, out, len);
 }
 
-int fng_format_exit(const struct fng_exit_info *xi, const struct fng_function_info *fi, char **out, size_t *len)
+json_object *fng_exit_details_json(const struct fng_exit_info *xi)
 {
-	json_object *root = new_root(fng_now_ns(), "lifecycle");
 	json_object *details = json_object_new_object();
 	json_object *counters = json_object_new_object();
 
@@ -204,8 +212,75 @@ int fng_format_exit(const struct fng_exit_info *xi, const struct fng_function_in
 	json_object_object_add(counters, "tasks", json_object_new_uint64(xi->processes));
 	json_object_object_add(counters, "traced_calls", json_object_new_uint64(xi->traced_calls));
 	json_object_object_add(details, "counters", counters);
+	if (xi->n_sinks) {
+		json_object *sinks = json_object_new_array();
+		for (size_t i = 0; i < xi->n_sinks; i++) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "dest", json_object_new_string(xi->sinks[i].dest));
+			json_object_object_add(o, "delivered", json_object_new_uint64(xi->sinks[i].delivered));
+			json_object_object_add(o, "dropped", json_object_new_uint64(xi->sinks[i].dropped));
+			json_object_object_add(o, "retries", json_object_new_uint64(xi->sinks[i].retries));
+			json_object_array_add(sinks, o);
+		}
+		json_object_object_add(details, "sinks", sinks);
+	}
 	json_object_object_add(details, "version", json_object_new_string(FNG_VERSION));
-	json_object_object_add(root, "details", details);
-	add_function(root, fi);
-	return finish(root, out, len);
+	return details;
+}
+
+int fng_format_exit(const struct fng_exit_info *xi, const struct fng_function_info *fi, char **out, size_t *len)
+{
+	json_object *root = new_root(fng_now_ns(), "lifecycle");
+
+	json_object_object_add(root, "details", fng_exit_details_json(xi));
+	fng_json_add_function(root, fi);
+	return fng_json_finish(root, out, len);
+}
+
+void fng_loss_message(const struct fng_loss_info *li, char *buf, size_t n)
+{
+	uint64_t total = li->ring;
+	size_t off;
+
+	for (size_t i = 0; i < li->n_sinks; i++)
+		total += li->sinks[i].dropped;
+	off = (size_t)snprintf(buf, n, "%llu event(s) dropped since the last report:", (unsigned long long)total);
+	if (li->ring && off < n)
+		off += (size_t)snprintf(buf + off, n - off, " %llu at the full event ring (no sink got them);",
+					(unsigned long long)li->ring);
+	for (size_t i = 0; i < li->n_sinks && off < n; i++)
+		if (li->sinks[i].dropped)
+			off += (size_t)snprintf(buf + off, n - off, " %llu by %s;", (unsigned long long)li->sinks[i].dropped,
+						li->sinks[i].dest);
+	if (off < n && off > 0 && buf[off - 1] == ';')
+		buf[off - 1] = '\0';
+}
+
+json_object *fng_loss_details_json(const struct fng_loss_info *li)
+{
+	json_object *details = json_object_new_object();
+	json_object *dropped = json_object_new_object();
+	json_object *sinks = json_object_new_object();
+	char msg[512];
+
+	fng_loss_message(li, msg, sizeof(msg));
+	json_object_object_add(details, "phase", json_object_new_string("loss"));
+	json_object_object_add(details, "message", json_object_new_string(msg));
+	json_object_object_add(dropped, "ring", json_object_new_uint64(li->ring));
+	for (size_t i = 0; i < li->n_sinks; i++)
+		json_object_object_add(sinks, li->sinks[i].dest, json_object_new_uint64(li->sinks[i].dropped));
+	json_object_object_add(dropped, "sinks", sinks);
+	json_object_object_add(details, "dropped", dropped);
+	json_object_object_add(details, "version", json_object_new_string(FNG_VERSION));
+	return details;
+}
+
+int fng_format_loss(const struct fng_loss_info *li, uint64_t time_ns, const struct fng_function_info *fi,
+		    char **out, size_t *len)
+{
+	json_object *root = new_root(time_ns, "lifecycle");
+
+	json_object_object_add(root, "details", fng_loss_details_json(li));
+	fng_json_add_function(root, fi);
+	return fng_json_finish(root, out, len);
 }

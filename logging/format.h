@@ -14,16 +14,39 @@ struct fng_function_info {
 void fng_function_info_from_env(struct fng_function_info *fi);
 void fng_function_info_free(struct fng_function_info *fi);
 
-/* What the exit event reports; filled by the supervisor. */
+#define FNG_MAX_SINKS 16
+
+/* One sink's delivery counters, as the exit and loss events report them. */
+struct fng_sink_counts {
+	const char *dest;
+	uint64_t delivered, dropped, retries;
+};
+
+/* What the exit event reports; status fields filled by the supervisor, the
+ * counters by the logger. emitted: every event produced before the exit
+ * event; dropped: lost before reaching any sink (ring full). */
 struct fng_exit_info {
 	int status;		/* fnguard's own exit status */
 	int exit_code;		/* runtime's exit code, -1 if killed */
 	int signal;		/* signal that killed the runtime, 0 if none */
 	uint64_t emitted, dropped, blocked, alerted, processes, traced_calls;
+	size_t n_sinks;
+	struct fng_sink_counts sinks[FNG_MAX_SINKS];
+};
+
+/* A loss report: what was dropped since the previous report. */
+struct fng_loss_info {
+	uint64_t ring;		/* ring full, before any sink */
+	size_t n_sinks;
+	struct fng_sink_counts sinks[FNG_MAX_SINKS];	/* dropped: this burst's drops */
 };
 
 /* One JSON object plus '\n', malloc'd into *out. 0 or -errno. */
 int fng_format_event(const struct fng_event *ev, const struct fng_function_info *fi, char **out, size_t *len);
 int fng_format_exit(const struct fng_exit_info *xi, const struct fng_function_info *fi, char **out, size_t *len);
+int fng_format_loss(const struct fng_loss_info *li, uint64_t time_ns, const struct fng_function_info *fi,
+		    char **out, size_t *len);
+/* The human-readable summary of a loss report. */
+void fng_loss_message(const struct fng_loss_info *li, char *buf, size_t n);
 
 #endif

@@ -1,87 +1,75 @@
-#include "logging/logger.h"
-#include "logging/ring.h"
+#include "logging/logger_internal.h"
 #include "logging/util.h"
 #include "policy/policy.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
-#include <uv.h>
 
-#define MAX_SINKS 8
-
-struct sink {
-	int fd;
-	bool failed;	/* reported once, then skipped */
-};
-
-struct fng_logger {
-	struct fng_ring ring;
-	struct fng_counters counters;
-	struct fng_function_info fn;
-	struct sink sinks[MAX_SINKS];
-	size_t n_sinks;
-
-	uv_loop_t loop;
-	uv_async_t wake;
-	uv_async_t stop;
-	pthread_t thread;
-	uv_sem_t started;
-	_Atomic pid_t tid;	/* the logging thread's tid: the filter protects it */
-	struct fng_exit_info *exit_info;	/* set before stop is sent */
-};
-
-int fng_sink_parse(const char *dest, struct fng_sink_spec *out, const char **why)
+void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uint64_t time_ns, uint8_t severity,
+			const char *msgid, bool own, bool only_ready)
 {
-	if (strcmp(dest, "stderr") == 0) {
-		out->kind = FNG_SINK_STDERR;
-	} else if (strcmp(dest, "stdout") == 0) {
-		out->kind = FNG_SINK_STDOUT;
-	} else if (strncmp(dest, "file:", 5) == 0 || dest[0] == '/' || dest[0] == '.') {
-		out->kind = FNG_SINK_FILE;
-		out->path = strncmp(dest, "file:", 5) == 0 ? dest + 5 : dest;
-		if (!*out->path) {
-			*why = "file: needs a path";
-			return -EINVAL;
-		}
-	} else {
-		*why = "expected stderr, stdout, file:/path or a path";
-		return -EINVAL;
+	struct fng_line *l = fng_line_new(text, len);
+
+	if (!l) {
+		lg->format_failed++;
+		return;
 	}
-	return 0;
+	l->seq = ++lg->seq;
+	l->time_ns = time_ns;
+	l->severity = severity;
+	l->own = own;
+	fng_strlcpy(l->msgid, msgid, sizeof(l->msgid));
+	for (size_t i = 0; i < lg->n_sinks; i++) {
+		struct fng_sink *s = lg->sinks[i];
+		if (only_ready && (s->closing || !s->ops->ready(s)))
+			continue;
+		fng_sink_push(s, l);
+	}
+	fng_line_unref(l);
 }
 
-static void write_all(struct sink *s, const char *buf, size_t len)
+/* Syslog severity of an event (docs/events.md). */
+static uint8_t severity_of(const struct fng_event *ev)
 {
-	while (len && !s->failed) {
-		ssize_t n = write(s->fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				struct pollfd p = { .fd = s->fd, .events = POLLOUT };
-				if (poll(&p, 1, 1000) > 0)
-					continue;
-			}
-			/* One line, once: a broken sink never crashes fnguard. */
-			fprintf(stderr, "fnguard: log sink write failed: %s; further events to it are dropped\n",
-				strerror(errno));
-			s->failed = true;
-			return;
-		}
-		buf += n;
-		len -= (size_t)n;
+	if (ev->type == FNG_EV_LIFECYCLE)
+		return strcmp(ev->phase, "unprotected") == 0 ? 2 : strncmp(ev->phase, "sink", 4) == 0 ? 4 : 6;
+	switch (ev->action) {
+	case FNG_ACT_KILLED: return 3;
+	case FNG_ACT_BLOCKED: return 4;
+	case FNG_ACT_ALERTED: return 5;
+	default: return 6;
 	}
 }
 
-static void emit_line(struct fng_logger *lg, const char *line, size_t len)
+static const char *const msgids[] = {
+	[FNG_EV_FILE] = "file",	  [FNG_EV_PROCESS] = "process", [FNG_EV_NETWORK] = "network",
+	[FNG_EV_DNS] = "dns",	  [FNG_EV_INPUT] = "input",	[FNG_EV_OUTPUT] = "output",
+	[FNG_EV_LIFECYCLE] = "lifecycle",
+};
+
+/* Format one event in the configured format and hand it to the sinks. */
+static void publish_event(struct fng_logger *lg, const struct fng_event *ev, bool own)
 {
-	for (size_t i = 0; i < lg->n_sinks; i++)
-		write_all(&lg->sinks[i], line, len);
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	if (lg->format == FNG_FORMAT_OCSF)
+		r = fng_ocsf_event(ev, &lg->fn, &lg->ocsf, &text, &len);
+	else
+		r = fng_format_event(ev, &lg->fn, &text, &len);
+	if (r < 0) {
+		if (!own)
+			lg->format_failed++;	/* a tracer event lost before any sink */
+		return;
+	}
+	if (own)
+		lg->own_events++;
+	fng_logger_publish(lg, text, len, ev->time_ns, severity_of(ev),
+			   ev->type < FNG_ARRAY_LEN(msgids) ? msgids[ev->type] : "-", own, false);
+	free(text);
 }
 
 static void drain(struct fng_logger *lg)
@@ -89,49 +77,105 @@ static void drain(struct fng_logger *lg)
 	const struct fng_event *ev;
 
 	while ((ev = fng_ring_peek(&lg->ring))) {
-		char *line = NULL;
-		size_t len = 0;
-		if (fng_format_event(ev, &lg->fn, &line, &len) == 0)
-			emit_line(lg, line, len);
-		else
-			atomic_fetch_add(&lg->counters.dropped, 1);
-		free(line);
+		publish_event(lg, ev, false);
 		fng_ring_release(&lg->ring);
 	}
+	/* The tracer counts ring drops; a new one starts (or extends) a loss burst. */
+	if (atomic_load_explicit(&lg->counters.dropped, memory_order_relaxed) != lg->ring_reported)
+		fng_logger_note_drop(lg);
+}
+
+/* A lifecycle event made on the logging thread (sink reports). */
+void fng_logger_sink_report(struct fng_logger *lg, struct fng_sink *s, const char *phase, const char *msg)
+{
+	if (lg->phase >= PHASE_EXIT_EVENT)
+		return;	/* after the counters were taken: the exit event says it all */
+	if (lg->n_reports == FNG_ARRAY_LEN(lg->reports))
+		return;
+	lg->reports[lg->n_reports].s = s;
+	fng_strlcpy(lg->reports[lg->n_reports].phase, phase, sizeof(lg->reports[0].phase));
+	fng_strlcpy(lg->reports[lg->n_reports].msg, msg, sizeof(lg->reports[0].msg));
+	lg->n_reports++;
+	fng_logger_defer(lg);
+}
+
+static void run_sink_reports(struct fng_logger *lg)
+{
+	struct fng_event *ev = calloc(1, sizeof(*ev));
+
+	for (size_t i = 0; i < lg->n_reports; i++) {
+		struct fng_sink *s = lg->reports[i].s;
+		if (!ev)
+			break;
+		memset(ev, 0, sizeof(*ev));
+		ev->time_ns = fng_now_ns();
+		ev->type = FNG_EV_LIFECYCLE;
+		ev->rule = FNG_RULE_NONE;
+		fng_strlcpy(ev->phase, lg->reports[i].phase, sizeof(ev->phase));
+		snprintf(ev->message, sizeof(ev->message), "log sink %s: %s", s->name, lg->reports[i].msg);
+		/* Said once per burst: on stderr too when no sink shows stderr. */
+		if (!lg->stderr_is_sink)
+			fprintf(stderr, "fnguard: %s\n", ev->message);
+		publish_event(lg, ev, true);
+	}
+	lg->n_reports = 0;
+	free(ev);
+}
+
+static void on_idle(uv_idle_t *h)
+{
+	struct fng_logger *lg = h->data;
+
+	uv_idle_stop(h);
+	lg->idle_on = false;
+	if (lg->n_reports)
+		run_sink_reports(lg);
+	if (lg->progress) {
+		lg->progress = false;
+		fng_logger_check_flushes(lg);
+		fng_logger_check_exit(lg);
+	}
+}
+
+void fng_logger_defer(struct fng_logger *lg)
+{
+	if (!lg->idle_on && !uv_is_closing((uv_handle_t *)&lg->idle)) {
+		uv_idle_start(&lg->idle, on_idle);
+		lg->idle_on = true;
+	}
+}
+
+void fng_logger_progress(struct fng_logger *lg)
+{
+	lg->progress = true;
+	fng_logger_defer(lg);
 }
 
 static void on_wake(uv_async_t *h)
 {
-	drain(h->data);
-}
+	struct fng_logger *lg = h->data;
 
-static void on_close(uv_handle_t *h)
-{
-	(void)h;
+	if (atomic_exchange(&lg->reopen, false))
+		for (size_t i = 0; i < lg->n_sinks; i++)
+			if (lg->sinks[i]->ops->reopen && !lg->sinks[i]->closing)
+				lg->sinks[i]->ops->reopen(lg->sinks[i]);
+	fng_logger_take_flushes(lg);
+	drain(lg);
+	fng_logger_progress(lg);
 }
 
 static void on_stop(uv_async_t *h)
 {
 	struct fng_logger *lg = h->data;
 
+	fng_logger_take_flushes(lg);
 	drain(lg);
-	if (lg->exit_info) {
-		struct fng_exit_info *xi = lg->exit_info;
-		char *line = NULL;
-		size_t len = 0;
+	fng_logger_begin_exit(lg);
+}
 
-		xi->emitted = atomic_load(&lg->counters.emitted);
-		xi->dropped = atomic_load(&lg->counters.dropped);
-		xi->blocked = atomic_load(&lg->counters.blocked);
-		xi->alerted = atomic_load(&lg->counters.alerted);
-		xi->processes = atomic_load(&lg->counters.processes);
-		xi->traced_calls = atomic_load(&lg->counters.traced_calls);
-		if (fng_format_exit(xi, &lg->fn, &line, &len) == 0)
-			emit_line(lg, line, len);
-		free(line);
-	}
-	uv_close((uv_handle_t *)&lg->wake, on_close);
-	uv_close((uv_handle_t *)&lg->stop, on_close);
+void fng_logger_drain(struct fng_logger *lg)
+{
+	drain(lg);
 }
 
 static void *thread_main(void *arg)
@@ -139,59 +183,60 @@ static void *thread_main(void *arg)
 	struct fng_logger *lg = arg;
 
 	atomic_store(&lg->tid, gettid());
+	for (size_t i = 0; i < lg->n_sinks && lg->start_result == 0; i++)
+		lg->start_result = lg->sinks[i]->ops->start(lg->sinks[i], lg->start_err, lg->start_errn);
 	uv_sem_post(&lg->started);
+	if (lg->start_result < 0)
+		return NULL;
 	uv_run(&lg->loop, UV_RUN_DEFAULT);
 	return NULL;
-}
-
-static int open_sink(const struct fng_sink_spec *spec, int *fd)
-{
-	switch (spec->kind) {
-	case FNG_SINK_STDERR:
-		*fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-		break;
-	case FNG_SINK_STDOUT:
-		*fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-		break;
-	case FNG_SINK_FILE:
-		*fd = open(spec->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		break;
-	}
-	return *fd < 0 ? -errno : 0;
 }
 
 static void logger_free(struct fng_logger *lg)
 {
 	for (size_t i = 0; i < lg->n_sinks; i++)
-		close(lg->sinks[i].fd);
+		fng_sink_free(lg->sinks[i]);
 	fng_ring_destroy(&lg->ring);
 	fng_function_info_free(&lg->fn);
+	pthread_mutex_destroy(&lg->flush_mu);
 	free(lg);
 }
 
-int fng_logger_start(struct fng_logger **out, const struct fng_sink_spec *specs, size_t n, char *err, size_t errn)
+static int init_loop(struct fng_logger *lg)
 {
-	struct fng_logger *lg = calloc(1, sizeof(*lg));
+	int r = uv_loop_init(&lg->loop);
+
+	if (r == 0)
+		r = uv_async_init(&lg->loop, &lg->wake, on_wake);
+	if (r == 0)
+		r = uv_async_init(&lg->loop, &lg->stop, on_stop);
+	if (r == 0)
+		r = uv_idle_init(&lg->loop, &lg->idle);
+	if (r == 0)
+		r = uv_timer_init(&lg->loop, &lg->exit_timer);
+	if (r == 0)
+		r = fng_logger_report_init(lg);
+	lg->wake.data = lg->stop.data = lg->idle.data = lg->exit_timer.data = lg;
+	return r;
+}
+
+int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cfg, char *err, size_t errn)
+{
+	struct fng_logger *lg;
 	sigset_t all, old;
+	bool http = false;
 	int r;
 
-	if (!lg)
-		return -ENOMEM;
-	if (n > MAX_SINKS) {
-		snprintf(err, errn, "at most %d log destinations", MAX_SINKS);
-		free(lg);
+	if (cfg->n_sinks > FNG_MAX_SINKS) {
+		snprintf(err, errn, "at most %d log destinations", FNG_MAX_SINKS);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		r = open_sink(&specs[i], &lg->sinks[i].fd);
-		if (r < 0) {
-			snprintf(err, errn, "cannot open log destination %s: %s",
-				 specs[i].kind == FNG_SINK_FILE ? specs[i].path : "stdio", strerror(-r));
-			logger_free(lg);
-			return r;
-		}
-		lg->n_sinks++;
-	}
+	lg = calloc(1, sizeof(*lg));
+	if (!lg)
+		return -ENOMEM;
+	pthread_mutex_init(&lg->flush_mu, NULL);
+	lg->format = cfg->format;
+	lg->flush_timeout_ms = cfg->flush_timeout_ms;
 	r = fng_ring_init(&lg->ring, FNG_RING_CAPACITY);
 	if (r < 0) {
 		snprintf(err, errn, "cannot allocate the event ring: %s", strerror(-r));
@@ -199,40 +244,55 @@ int fng_logger_start(struct fng_logger **out, const struct fng_sink_spec *specs,
 		return r;
 	}
 	fng_function_info_from_env(&lg->fn);
-	r = uv_loop_init(&lg->loop);
-	if (r == 0)
-		r = uv_async_init(&lg->loop, &lg->wake, on_wake);
-	if (r == 0)
-		r = uv_async_init(&lg->loop, &lg->stop, on_stop);
-	if (r < 0) {
-		snprintf(err, errn, "cannot start the event loop: %s", uv_strerror(r));
+	fng_ocsf_ctx_init(&lg->ocsf);
+	if (init_loop(lg) < 0) {
+		snprintf(err, errn, "cannot start the event loop");
 		logger_free(lg);
 		return -EIO;
 	}
-	lg->wake.data = lg;
-	lg->stop.data = lg;
-
+	for (size_t i = 0; i < cfg->n_sinks; i++) {
+		r = fng_sink_new(&lg->sinks[i], lg, &lg->loop, &cfg->sinks[i]);
+		if (r < 0) {
+			snprintf(err, errn, "cannot set up log destination %s: %s", cfg->sinks[i].dest, strerror(-r));
+			logger_free(lg);
+			return r;
+		}
+		lg->n_sinks++;
+		lg->stderr_is_sink |= cfg->sinks[i].kind == FNG_SINK_STDERR;
+		http |= cfg->sinks[i].kind == FNG_SINK_HTTP;
+	}
+	if (http && fng_http_global_init() < 0) {
+		snprintf(err, errn, "cannot initialise libcurl");
+		logger_free(lg);
+		return -EIO;
+	}
+	lg->start_err = err;
+	lg->start_errn = errn;
 	if (uv_sem_init(&lg->started, 0) < 0) {
 		snprintf(err, errn, "cannot start the logging thread");
 		logger_free(lg);
 		return -EIO;
 	}
-	/* The logging thread takes no signals: they belong to the tracer thread. */
+	/* The logging thread (and libuv's thread pool, which it starts) takes
+	 * no signals: they belong to the tracer thread. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	r = pthread_create(&lg->thread, NULL, thread_main, lg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r != 0) {
 		snprintf(err, errn, "cannot start the logging thread: %s", strerror(r));
-		uv_close((uv_handle_t *)&lg->wake, NULL);
-		uv_close((uv_handle_t *)&lg->stop, NULL);
-		uv_run(&lg->loop, UV_RUN_DEFAULT);
-		uv_loop_close(&lg->loop);
-		logger_free(lg);
+		uv_sem_destroy(&lg->started);
+		logger_free(lg);	/* the loop's handles die with the process: fnguard exits */
 		return -r;
 	}
 	uv_sem_wait(&lg->started);
 	uv_sem_destroy(&lg->started);
+	if (lg->start_result < 0) {
+		r = lg->start_result;
+		pthread_join(lg->thread, NULL);
+		logger_free(lg);	/* as above: fnguard exits with the message in err */
+		return r;
+	}
 	*out = lg;
 	return 0;
 }
@@ -240,6 +300,11 @@ int fng_logger_start(struct fng_logger **out, const struct fng_sink_spec *specs,
 pid_t fng_logger_tid(struct fng_logger *lg)
 {
 	return atomic_load(&lg->tid);
+}
+
+struct uv_loop_s *fng_logger_loop(struct fng_logger *lg)
+{
+	return &lg->loop;
 }
 
 struct fng_event *fng_logger_reserve(struct fng_logger *lg)
@@ -283,13 +348,27 @@ struct fng_counters *fng_logger_counters(struct fng_logger *lg)
 	return &lg->counters;
 }
 
+void fng_logger_reopen(struct fng_logger *lg)
+{
+	atomic_store(&lg->reopen, true);
+	uv_async_send(&lg->wake);
+}
+
 void fng_logger_stop(struct fng_logger *lg, struct fng_exit_info *xi)
 {
+	bool stuck;
+
 	if (!lg)
 		return;
+	pthread_mutex_lock(&lg->flush_mu);
+	lg->shut = true;
+	pthread_mutex_unlock(&lg->flush_mu);
 	lg->exit_info = xi;
 	uv_async_send(&lg->stop);
 	pthread_join(lg->thread, NULL);
-	uv_loop_close(&lg->loop);
-	logger_free(lg);
+	/* A write stuck in the thread pool (a hung disk) past every deadline:
+	 * its buffers must outlive it, so leave everything to process exit. */
+	stuck = uv_loop_close(&lg->loop) == UV_EBUSY;
+	if (!stuck)
+		logger_free(lg);
 }

@@ -1,35 +1,30 @@
-/* The logging thread: a libuv loop that drains the event ring, formats JSON
- * and writes it to the sinks. The tracer thread only reserves/commits slots
- * and pokes the loop; it never formats, never blocks on a sink. */
+/* The logging thread: a libuv loop that drains the event ring, formats each
+ * event once (fnguard JSON or OCSF) and hands it to every sink's bounded
+ * queue. The tracer thread only reserves/commits slots and pokes the loop;
+ * it never formats, never blocks on a sink. docs/events.md, "Delivery". */
 #ifndef FNG_LOGGER_H
 #define FNG_LOGGER_H
 
 #include "logging/event.h"
 
 #include <stdatomic.h>
+#include "logging/dest.h"
 #include "logging/format.h"
 
 #include <stddef.h>
 #include <sys/types.h>
 
-enum fng_sink_kind {
-	FNG_SINK_STDERR,
-	FNG_SINK_STDOUT,
-	FNG_SINK_FILE,
-};
-
-struct fng_sink_spec {
-	enum fng_sink_kind kind;
-	const char *path;	/* FNG_SINK_FILE; points into the argument */
-};
-
-/* "stderr", "stdout", "file:/path" or a bare path. 0, or -EINVAL with why. */
-int fng_sink_parse(const char *dest, struct fng_sink_spec *out, const char **why);
-
 struct fng_logger;
 
+struct fng_logger_config {
+	const struct fng_sink_spec *sinks;
+	size_t n_sinks;			/* at most FNG_MAX_SINKS */
+	enum fng_log_format format;
+	unsigned flush_timeout_ms;	/* how long the exit waits for the sinks */
+};
+
 /* Opens the sinks (errors reported in err) and starts the thread. */
-int fng_logger_start(struct fng_logger **out, const struct fng_sink_spec *sinks, size_t n, char *err, size_t errn);
+int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cfg, char *err, size_t errn);
 
 /* Tracer side. reserve returns a zeroed slot with time and pid fields unset,
  * or NULL when the ring is full (the drop is counted). */
@@ -42,8 +37,23 @@ void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *
 /* The logging thread's tid (the filter keeps signals away from it). */
 pid_t fng_logger_tid(struct fng_logger *lg);
 
-/* Drain everything, write the exit event (counters filled in from the
- * logger's own), stop the thread and free. xi may be NULL: no exit event. */
+/* Reopen file sinks (logrotate). Async-signal-safe: call it from a SIGHUP handler. */
+void fng_logger_reopen(struct fng_logger *lg);
+
+/* "Flush everything committed up to now": every event committed before this
+ * call is delivered or dropped (and counted) by every sink, or deadline_ms
+ * passes. cb(arg, 0) or cb(arg, -ETIMEDOUT) then runs once, on the logging
+ * thread. Callable from any thread (the Lambda Runtime API proxy runs on the
+ * logging thread's loop, fng_logger_loop()). 0 or -ENOMEM / -ESHUTDOWN. */
+typedef void (*fng_flush_cb)(void *arg, int status);
+int fng_logger_flush(struct fng_logger *lg, unsigned deadline_ms, fng_flush_cb cb, void *arg);
+
+/* The logging thread's libuv loop, for code that runs on it (Runtime API proxy). */
+struct uv_loop_s *fng_logger_loop(struct fng_logger *lg);
+
+/* Drain everything, flush the sinks for up to the configured deadline, write
+ * the exit event (counters filled in from the logger's own), stop the thread
+ * and free. xi may be NULL: no exit event. */
 void fng_logger_stop(struct fng_logger *lg, struct fng_exit_info *xi);
 
 #endif

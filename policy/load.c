@@ -4,6 +4,7 @@
  * anything unknown is an error, never a silently weaker policy. */
 #include "policy/policy.h"
 #include "policy/jsonpos.h"
+#include "logging/dest.h"
 #include "logging/util.h"
 
 #include <json-c/json.h>
@@ -428,6 +429,63 @@ static int parse_handler(struct loader *L, json_object *v)
 	return 0;
 }
 
+static int parse_event_sinks(struct loader *L, json_object *v)
+{
+	struct fng_policy *p = L->p;
+
+	if (!json_object_is_type(v, json_type_array))
+		return fail(L, "events.sinks: expected an array of log destinations, got %s", type_name(v));
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+		struct fng_sink_spec spec;
+		const char *why = NULL;
+
+		push_index(L, i);
+		if (!json_object_is_type(e, json_type_string))
+			return fail(L, "events.sinks: each destination must be a string, got %s", type_name(e));
+		if (fng_sink_parse(json_object_get_string(e), &spec, &why) < 0)
+			return fail(L, "events.sinks: bad destination \"%s\": %s", json_object_get_string(e), why);
+		if (strv_push(&p->event_sinks, &p->n_event_sinks, json_object_get_string(e)) < 0)
+			return -ENOMEM;
+		pop(L);
+	}
+	return 0;
+}
+
+/* "events": {"sinks": [...], "format": "fnguard"|"ocsf", "flush_timeout_ms": N} */
+static int parse_events(struct loader *L, json_object *v)
+{
+	struct fng_policy *p = L->p;
+
+	if (!json_object_is_type(v, json_type_object))
+		return fail(L, "events: expected an object, got %s", type_name(v));
+	json_object_object_foreach(v, key, val) {
+		int r = 0;
+		push_key(L, key);
+		if (strcmp(key, "sinks") == 0) {
+			r = parse_event_sinks(L, val);
+		} else if (strcmp(key, "format") == 0) {
+			enum fng_log_format f;
+			if (!json_object_is_type(val, json_type_string) || fng_log_format_parse(json_object_get_string(val), &f) < 0)
+				r = fail(L, "events.format: expected \"fnguard\" or \"ocsf\"");
+			else
+				p->event_format = f == FNG_FORMAT_OCSF ? 2 : 1;
+		} else if (strcmp(key, "flush_timeout_ms") == 0) {
+			int64_t ms = json_object_get_int64(val);
+			if (!json_object_is_type(val, json_type_int) || ms < 0 || ms > FNG_FLUSH_TIMEOUT_MAX_MS)
+				r = fail(L, "events.flush_timeout_ms: expected milliseconds from 0 to %d", FNG_FLUSH_TIMEOUT_MAX_MS);
+			p->has_flush_timeout = true;
+			p->flush_timeout_ms = (unsigned)ms;
+		} else {
+			r = fail_key(L, "events: unknown key \"%s\" (expected sinks, format or flush_timeout_ms)", key);
+		}
+		if (r < 0)
+			return r;
+		pop(L);
+	}
+	return 0;
+}
+
 static int parse_top_key(struct loader *L, const char *key, json_object *val)
 {
 	struct fng_policy *p = L->p;
@@ -463,15 +521,18 @@ static int parse_top_key(struct loader *L, const char *key, json_object *val)
 	if (strcmp(key, "api_endpoint") == 0) {
 		if (parse_string(L, val, key, &s) < 0)
 			return -EINVAL;
-		if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
-			return fail(L, "api_endpoint: expected an http:// or https:// URL");
+		{
+			struct fng_sink_spec spec;
+			const char *why = NULL;
+			if (fng_sink_parse(s, &spec, &why) < 0 || spec.kind != FNG_SINK_HTTP)
+				return fail(L, "api_endpoint: expected an http:// or https:// URL");
+		}
 		free(p->api_endpoint);
 		p->api_endpoint = strdup(s);
-		if (!p->api_endpoint)
-			return -ENOMEM;
-		return notice(L, "api_endpoint: HTTP event delivery is not available in this build; "
-			      "events go to the --log destinations only");
+		return p->api_endpoint ? 0 : -ENOMEM;
 	}
+	if (strcmp(key, "events") == 0)
+		return parse_events(L, val);
 	return fail_key(L, "unknown key \"%s\"", key);
 }
 

@@ -65,6 +65,7 @@ void fng_policy_free(struct fng_policy *p)
 	free(p->tmp_root);
 	free_strv(p->handler_paths, p->n_handler_paths);
 	free(p->api_endpoint);
+	free_strv(p->event_sinks, p->n_event_sinks);
 	free_strv(p->notices, p->n_notices);
 	memset(p, 0, sizeof(*p));
 }

@@ -62,7 +62,14 @@ struct fng_policy {
 	char *tmp_root;			/* default "/tmp" */
 	char **handler_paths;		/* explicit handler files; else from _HANDLER */
 	size_t n_handler_paths;
-	char *api_endpoint;		/* Iron Function's remote event collector */
+	char *api_endpoint;		/* Iron Function's remote event collector: an HTTP sink */
+
+	/* "events": where and how events go (docs/policy.md). Zero: not set. */
+	char **event_sinks;		/* log destinations, as --log takes them */
+	size_t n_event_sinks;
+	int event_format;		/* 0 unset, 1 fnguard, 2 ocsf */
+	bool has_flush_timeout;
+	unsigned flush_timeout_ms;
 	enum fng_on_unsupported on_unsupported;
 
 	/* Human-readable notices produced while loading (ignored keys ...). */

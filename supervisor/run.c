@@ -27,14 +27,21 @@ struct run_opts {
 	const char *policy_file;
 	struct fng_sink_spec sinks[MAX_LOGS];
 	size_t n_sinks;
+	int format;		/* -1: from the policy, else enum fng_log_format */
+	long flush_timeout_ms;	/* -1: from the policy */
 	char **cmd;
 };
 
 static void usage_run(FILE *f)
 {
-	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--] CMD [ARGS...]\n"
-	      "  --policy FILE  JSON policy (default: the four FunctionShield rules, all block)\n"
-	      "  --log DEST     where events go: stderr (default), stdout, file:/path or a path; repeatable\n",
+	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format fnguard|ocsf]\n"
+	      "                   [--flush-timeout MS] [--] CMD [ARGS...]\n"
+	      "  --policy FILE        JSON policy (default: the four FunctionShield rules, all block)\n"
+	      "  --log DEST           where events go (repeatable): stderr (default), stdout, file:/path,\n"
+	      "                       unix:/path, syslog:, syslog+udp://host:port, syslog+tcp://host:port,\n"
+	      "                       http://... or https://...\n"
+	      "  --log-format FMT     fnguard (JSON lines, the default) or ocsf (OCSF 1.1)\n"
+	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n",
 	      f);
 }
 
@@ -43,14 +50,20 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'F' },
+		{ "flush-timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	optind = 1;
+	o->format = -1;
+	o->flush_timeout_ms = -1;
 	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
 		const char *why = NULL;
+		enum fng_log_format fmt;
+		char *end;
 		switch (c) {
 		case 'p':
 			o->policy_file = optarg;
@@ -61,6 +74,18 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			if (fng_sink_parse(optarg, &o->sinks[o->n_sinks], &why) < 0)
 				fng_die(FNG_EXIT_USAGE, "--log %s: %s", optarg, why);
 			o->n_sinks++;
+			break;
+		case 'F':
+			if (fng_log_format_parse(optarg, &fmt) < 0)
+				fng_die(FNG_EXIT_USAGE, "--log-format %s: expected fnguard or ocsf", optarg);
+			o->format = (int)fmt;
+			break;
+		case 'T':
+			errno = 0;
+			o->flush_timeout_ms = strtol(optarg, &end, 10);
+			if (errno || *end || !*optarg || o->flush_timeout_ms < 0 || o->flush_timeout_ms > FNG_FLUSH_TIMEOUT_MAX_MS)
+				fng_die(FNG_EXIT_USAGE, "--flush-timeout %s: expected milliseconds from 0 to %d", optarg,
+					FNG_FLUSH_TIMEOUT_MAX_MS);
 			break;
 		case 'h':
 			usage_run(stdout);
@@ -75,11 +100,45 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 		fng_die(FNG_EXIT_USAGE, "run: no command given");
 	}
 	o->cmd = argv + optind;
-	if (o->n_sinks == 0) {
-		o->sinks[0].kind = FNG_SINK_STDERR;
-		o->n_sinks = 1;
-	}
 }
+
+static void add_sink(struct fng_sink_spec *sinks, size_t *n, const struct fng_sink_spec *spec)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(sinks[i].dest, spec->dest) == 0)
+			return;	/* the same destination twice gets events once */
+	if (*n == FNG_MAX_SINKS)
+		fng_die(FNG_EXIT_USAGE, "at most %d log destinations (command line and policy together)", FNG_MAX_SINKS);
+	sinks[(*n)++] = *spec;
+}
+
+/* Where events go: --log, the policy's events.sinks, stderr when neither
+ * names one; and Iron Function's api_endpoint, always. Format and flush
+ * deadline: the command line, else the policy, else the defaults. */
+static void logger_config(const struct run_opts *o, const struct fng_policy *p, struct fng_sink_spec *sinks,
+			  struct fng_logger_config *cfg)
+{
+	struct fng_sink_spec spec;
+	const char *why = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->n_sinks; i++)
+		add_sink(sinks, &n, &o->sinks[i]);
+	for (size_t i = 0; i < p->n_event_sinks; i++)
+		if (fng_sink_parse(p->event_sinks[i], &spec, &why) == 0)
+			add_sink(sinks, &n, &spec);
+	if (n == 0 && fng_sink_parse("stderr", &spec, &why) == 0)
+		add_sink(sinks, &n, &spec);
+	if (p->api_endpoint && fng_sink_parse(p->api_endpoint, &spec, &why) == 0)
+		add_sink(sinks, &n, &spec);
+	cfg->sinks = sinks;
+	cfg->n_sinks = n;
+	cfg->format = o->format >= 0 ? (enum fng_log_format)o->format
+		    : p->event_format == 2 ? FNG_FORMAT_OCSF : FNG_FORMAT_FNGUARD;
+	cfg->flush_timeout_ms = o->flush_timeout_ms >= 0 ? (unsigned)o->flush_timeout_ms
+			      : p->has_flush_timeout ? p->flush_timeout_ms : FNG_FLUSH_TIMEOUT_DEFAULT_MS;
+}
+
 
 static void load_policy(const char *file, struct fng_policy *p)
 {
@@ -104,6 +163,17 @@ static bool privileged(void)
 	return data[0].effective & (1u << CAP_SYS_ADMIN);
 }
 
+static void reopen_logs(void *lg)
+{
+	fng_logger_reopen(lg);
+}
+
+static void stop_logger(struct fng_logger *lg, struct fng_exit_info *xi)
+{
+	fng_signals_on_hup(NULL, NULL);
+	fng_logger_stop(lg, xi);
+}
+
 /* ptrace or seccomp refused: fail closed, or run unprotected if the policy says so. */
 static _Noreturn void unsupported(const struct fng_policy *p, struct fng_logger *lg, const struct fng_sigstate *sig,
 				  char **cmd, const char *why)
@@ -111,12 +181,12 @@ static _Noreturn void unsupported(const struct fng_policy *p, struct fng_logger 
 	char msg[512];
 
 	if (p->on_unsupported != FNG_UNSUPPORTED_RUN) {
-		fng_logger_stop(lg, NULL);
+		stop_logger(lg, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", why);
 	}
 	snprintf(msg, sizeof(msg), "running %s UNPROTECTED (on_unsupported: run-unprotected): %s", cmd[0], why);
 	fng_logger_lifecycle(lg, "unprotected", "%s", msg);
-	fng_logger_stop(lg, NULL);
+	stop_logger(lg, NULL);
 	fprintf(stderr, "fnguard: %s\n", msg);
 	fng_signals_restore(sig);
 	execvp(cmd[0], cmd);
@@ -172,6 +242,8 @@ int fng_cmd_run(int argc, char **argv)
 	struct fng_child child;
 	struct fng_run_result res = { 0 };
 	struct fng_exit_info xi = { 0 };
+	struct fng_sink_spec sinks[FNG_MAX_SINKS];
+	struct fng_logger_config lc;
 	scmp_filter_ctx ctx;
 	char err[512], program[PATH_MAX], summary[256];
 	bool foreground;
@@ -186,12 +258,14 @@ int fng_cmd_run(int argc, char **argv)
 	if (r < 0)
 		fng_die(FNG_EXIT_CANNOT_EXEC, "%s: %s", o.cmd[0], strerror(-r));
 
-	if (fng_logger_start(&lg, o.sinks, o.n_sinks, err, sizeof(err)) < 0)
+	logger_config(&o, &policy, sinks, &lc);
+	if (fng_logger_start(&lg, &lc, err, sizeof(err)) < 0)
 		fng_die(FNG_EXIT_USAGE, "%s", err);
 	if (fng_signals_install(&sig) < 0) {
-		fng_logger_stop(lg, NULL);
+		stop_logger(lg, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "cannot install signal handlers: %s", strerror(errno));
 	}
+	fng_signals_on_hup(reopen_logs, lg);
 	fng_policy_summary(&policy, summary, sizeof(summary));
 	fng_logger_lifecycle(lg, "start", "%s", summary);
 	for (size_t i = 0; i < policy.n_notices; i++)
@@ -210,7 +284,7 @@ int fng_cmd_run(int argc, char **argv)
 			.on_root_exit = stop_forwarding,
 		};
 		if (fng_tracer_new(&tracer, &tc, err, sizeof(err)) < 0) {
-			fng_logger_stop(lg, NULL);
+			stop_logger(lg, NULL);
 			fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
 		}
 	}
@@ -226,7 +300,7 @@ int fng_cmd_run(int argc, char **argv)
 		seccomp_release(ctx);
 	}
 	if (r < 0) {
-		fng_logger_stop(lg, NULL);
+		stop_logger(lg, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "cannot build the seccomp filter: %s", strerror(-r));
 	}
 
@@ -248,7 +322,7 @@ int fng_cmd_run(int argc, char **argv)
 	if (r < 0) {
 		if (r == -EPERM)
 			unsupported(&policy, lg, &sig, o.cmd, err);
-		fng_logger_stop(lg, NULL);
+		stop_logger(lg, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
 	}
 	/* Not dumpable: a runtime with our uid cannot open /proc/<us>/mem or ptrace us. */
@@ -292,7 +366,7 @@ int fng_cmd_run(int argc, char **argv)
 	xi.status = status;
 	xi.exit_code = res.exit_code;
 	xi.signal = res.signal;
-	fng_logger_stop(lg, &xi);
+	stop_logger(lg, &xi);
 	fng_tracer_free(tracer);
 	fng_policy_free(&policy);
 	if (err[0])

@@ -1,21 +1,31 @@
 #include "supervisor/signals.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* The single piece of static state in fnguard: a signal handler has no
- * other way to learn where to forward to. */
-static volatile sig_atomic_t forward_pid;
+ * other way to learn where to forward to, and whom to tell about SIGHUP. */
+static struct {
+	volatile sig_atomic_t forward_pid;
+	void (*_Atomic hup_fn)(void *);
+	void *_Atomic hup_arg;
+} sigst;
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
 static void on_signal(int sig, siginfo_t *si, void *uc)
 {
-	pid_t pid = forward_pid;
+	pid_t pid = sigst.forward_pid;
 	int saved = errno;
 
 	(void)si;
 	(void)uc;
+	if (sig == SIGHUP) {
+		void (*fn)(void *) = atomic_load(&sigst.hup_fn);
+		if (fn)
+			fn(atomic_load(&sigst.hup_arg));
+	}
 	if (pid > 0)
 		kill(pid, sig);
 	errno = saved;
@@ -63,7 +73,14 @@ int fng_signals_install(struct fng_sigstate *st)
 
 void fng_signals_forward_to(pid_t pid)
 {
-	forward_pid = pid;
+	sigst.forward_pid = pid;
+}
+
+void fng_signals_on_hup(void (*fn)(void *arg), void *arg)
+{
+	atomic_store(&sigst.hup_fn, NULL);
+	atomic_store(&sigst.hup_arg, arg);
+	atomic_store(&sigst.hup_fn, fn);
 }
 
 void fng_signals_restore(const struct fng_sigstate *st)

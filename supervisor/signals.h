@@ -20,6 +20,8 @@ struct fng_sigstate {
 int fng_signals_install(struct fng_sigstate *st);
 /* From now on, forwarded signals go to pid. */
 void fng_signals_forward_to(pid_t pid);
+/* On SIGHUP, also call fn(arg) (async-signal-safe: fng_logger_reopen). NULL: nobody. */
+void fng_signals_on_hup(void (*fn)(void *arg), void *arg);
 /* In the child, before exec: put everything back as it was. */
 void fng_signals_restore(const struct fng_sigstate *st);
 

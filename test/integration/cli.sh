@@ -112,7 +112,7 @@ t_cli_log_destinations() {
 	EV=$WORK/second.jsonl expect_events 1 policy=read_write_tmp
 	fng --log "bogus://x" -- /bin/true
 	assert_rc 2
-	assert_err "expected stderr, stdout, file:/path or a path"
+	assert_err "expected stderr, stdout, file:/path, unix:/path, syslog:"
 	fng --log "file:$WORK/no/such/dir/x.jsonl" -- /bin/true
 	assert_rc 2
 	assert_err "cannot open log destination"

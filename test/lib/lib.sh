@@ -9,8 +9,9 @@ EVENTS_PY="$ROOT/test/lib/events.py"
 fail() {
 	echo "FAIL: $*" >&2
 	if [ -n "${EV:-}" ] && [ -s "$EV" ]; then
-		echo "--- events:" >&2
-		cut -c1-400 "$EV" >&2
+		echo "--- events (last 20):" >&2
+		tail -20 "$EV" | cut -c1-400 >&2
+		echo "FAIL: $*" >&2
 	fi
 	exit 1
 }

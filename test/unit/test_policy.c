@@ -162,9 +162,8 @@ static void iron_function_seed(void **state)
 	assert_string_equal(p.host_allow[p.n_host_allow - 1].name, "yahoo.com");
 	assert_non_null(p.api_endpoint);
 	assert_string_equal(p.api_endpoint, "https://collector.example/events");
-	/* one notice, for api_endpoint */
-	assert_int_equal(p.n_notices, 1);
-	assert_non_null(strstr(p.notices[0], "api_endpoint"));
+	/* no notice: api_endpoint is an HTTP sink now */
+	assert_int_equal(p.n_notices, 0);
 	assert_string_equal(p.tmp_root, "/tmp");
 	fng_policy_free(&p);
 	assert_zeroed(&p);
@@ -640,6 +639,67 @@ static void err_after_allocations_frees(void **state)
 		     NAME ":1:94: outbound_connectivity: bad exception \"1.2.3\"");
 }
 
+static void events_section(void **state)
+{
+	(void)state;
+	struct fng_policy p;
+
+	load_ok("{\"events\": {\"sinks\": [\"stderr\", \"syslog+tcp://127.0.0.1:514\", \"unix:/run/x.sock\", "
+		"\"https://c.example/in\"], \"format\": \"ocsf\", \"flush_timeout_ms\": 500}}", &p);
+	assert_int_equal(p.n_event_sinks, 4);
+	assert_string_equal(p.event_sinks[1], "syslog+tcp://127.0.0.1:514");
+	assert_string_equal(p.event_sinks[3], "https://c.example/in");
+	assert_int_equal(p.event_format, 2);
+	assert_true(p.has_flush_timeout);
+	assert_int_equal(p.flush_timeout_ms, 500);
+	fng_policy_free(&p);
+	assert_zeroed(&p);
+
+	/* nothing said: nothing set, the command line and defaults decide */
+	load_ok("{\"events\": {}}", &p);
+	assert_int_equal(p.n_event_sinks, 0);
+	assert_int_equal(p.event_format, 0);
+	assert_false(p.has_flush_timeout);
+	fng_policy_free(&p);
+	load_ok("{\"events\": {\"format\": \"fnguard\", \"flush_timeout_ms\": 0}}", &p);
+	assert_int_equal(p.event_format, 1);
+	assert_true(p.has_flush_timeout);
+	assert_int_equal(p.flush_timeout_ms, 0);
+	fng_policy_free(&p);
+}
+
+static void err_events(void **state)
+{
+	(void)state;
+	expect_error("{\"events\": []}", NAME ":1:12: events: expected an object, got an array");
+	expect_error("{\"events\": {\"sinks\": \"stderr\"}}",
+		     NAME ":1:22: events.sinks: expected an array of log destinations, got a string");
+	expect_error("{\"events\": {\"sinks\": [\"stderr\", 3]}}",
+		     NAME ":1:33: events.sinks: each destination must be a string, got a number");
+	expect_error("{\"events\": {\"sinks\": [\"stderr\",\n  \"syslog+udp://host\"]}}",
+		     NAME ":2:3: events.sinks: bad destination \"syslog+udp://host\": expected host:port with a port "
+		     "from 1 to 65535 (IPv6 as [addr]:port)");
+	expect_error("{\"events\": {\"sinks\": [\"unix:relative\"]}}",
+		     NAME ":1:23: events.sinks: bad destination \"unix:relative\": unix: needs an absolute socket path "
+		     "shorter than 108 bytes");
+	expect_error("{\"events\": {\"sinks\": [\"kafka://x\"]}}", NAME ":1:23: events.sinks: bad destination \"kafka://x\": "
+		     "expected stderr, stdout, file:/path, unix:/path, syslog:, syslog+udp://host:port, "
+		     "syslog+tcp://host:port, http://... or https://...");
+	expect_error("{\"events\": {\"format\": \"cef\"}}", NAME ":1:23: events.format: expected \"fnguard\" or \"ocsf\"");
+	expect_error("{\"events\": {\"flush_timeout_ms\": -1}}",
+		     NAME ":1:33: events.flush_timeout_ms: expected milliseconds from 0 to 600000");
+	expect_error("{\"events\": {\"flush_timeout_ms\": \"2s\"}}",
+		     NAME ":1:33: events.flush_timeout_ms: expected milliseconds from 0 to 600000");
+	expect_error("{\"events\": {\"flush_timeout_ms\": 600001}}",
+		     NAME ":1:33: events.flush_timeout_ms: expected milliseconds from 0 to 600000");
+	expect_error("{\"events\": {\"sink\": []}}",
+		     NAME ":1:13: events: unknown key \"sink\" (expected sinks, format or flush_timeout_ms)");
+	/* an error after sinks were collected frees them (ASan's leak checker) */
+	expect_error("{\"events\": {\"sinks\": [\"stdout\", \"file:/x\"], \"format\": 1}}",
+		     NAME ":1:55: events.format: expected \"fnguard\" or \"ocsf\"");
+	expect_error("{\"api_endpoint\": \"http://\"}", NAME ":1:18: api_endpoint: expected an http:// or https:// URL");
+}
+
 static void names(void **state)
 {
 	(void)state;
@@ -695,6 +755,8 @@ int main(void)
 		cmocka_unit_test(err_root_not_object),
 		cmocka_unit_test(err_root_scalar_at_eof),
 		cmocka_unit_test(err_after_allocations_frees),
+		cmocka_unit_test(events_section),
+		cmocka_unit_test(err_events),
 		cmocka_unit_test(names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

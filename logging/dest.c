@@ -1,0 +1,116 @@
+#include "logging/dest.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int fng_split_host_port(const char *s, char *host, size_t hostn, unsigned *port)
+{
+	const char *colon, *h = s;
+	size_t hlen;
+	char *end;
+	unsigned long p;
+
+	if (*s == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':')
+			return -EINVAL;
+		h = s + 1;
+		hlen = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || memchr(s, ':', (size_t)(colon - s)))
+			return -EINVAL;	/* no port, or a bare IPv6 address */
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen == 0 || hlen >= hostn || !colon[1] || strspn(colon + 1, "0123456789") != strlen(colon + 1))
+		return -EINVAL;
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (errno || *end || p < 1 || p > 65535)
+		return -EINVAL;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	*port = (unsigned)p;
+	return 0;
+}
+
+static int parse_hostport(const char *target, const char **why)
+{
+	char host[256];
+	unsigned port;
+
+	if (fng_split_host_port(target, host, sizeof(host), &port) < 0) {
+		*why = "expected host:port with a port from 1 to 65535 (IPv6 as [addr]:port)";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int fng_sink_parse(const char *dest, struct fng_sink_spec *out, const char **why)
+{
+	memset(out, 0, sizeof(*out));
+	out->dest = dest;
+	if (strcmp(dest, "stderr") == 0) {
+		out->kind = FNG_SINK_STDERR;
+	} else if (strcmp(dest, "stdout") == 0) {
+		out->kind = FNG_SINK_STDOUT;
+	} else if (has_prefix(dest, "file:") || dest[0] == '/' || dest[0] == '.') {
+		out->kind = FNG_SINK_FILE;
+		out->target = has_prefix(dest, "file:") ? dest + 5 : dest;
+		if (!*out->target) {
+			*why = "file: needs a path";
+			return -EINVAL;
+		}
+	} else if (has_prefix(dest, "unix:") || has_prefix(dest, "unix+stream:") || has_prefix(dest, "unix+dgram:")) {
+		out->kind = FNG_SINK_UNIX;
+		out->sock = has_prefix(dest, "unix:") ? FNG_SOCK_AUTO
+			  : has_prefix(dest, "unix+stream:") ? FNG_SOCK_STREAM : FNG_SOCK_DGRAM;
+		out->target = strchr(dest, ':') + 1;
+		if (out->target[0] != '/' || strlen(out->target) >= 108) {
+			*why = "unix: needs an absolute socket path shorter than 108 bytes";
+			return -EINVAL;
+		}
+	} else if (has_prefix(dest, "syslog+udp://") || has_prefix(dest, "syslog+tcp://")) {
+		out->kind = dest[7] == 'u' ? FNG_SINK_SYSLOG_UDP : FNG_SINK_SYSLOG_TCP;
+		out->target = dest + strlen("syslog+udp://");
+		return parse_hostport(out->target, why);
+	} else if (has_prefix(dest, "syslog:")) {
+		out->kind = FNG_SINK_SYSLOG_LOCAL;
+		out->target = dest[7] ? dest + 7 : "/dev/log";
+		if (out->target[0] != '/' || strlen(out->target) >= 108) {
+			*why = "syslog: takes no argument or an absolute socket path (default /dev/log)";
+			return -EINVAL;
+		}
+	} else if (has_prefix(dest, "http://") || has_prefix(dest, "https://")) {
+		out->kind = FNG_SINK_HTTP;
+		out->target = dest;
+		if (!dest[has_prefix(dest, "http://") ? 7 : 8] || strpbrk(dest, " \t\r\n")) {
+			*why = "an http:// or https:// URL needs a host and no white space";
+			return -EINVAL;
+		}
+	} else {
+		*why = "expected stderr, stdout, file:/path, unix:/path, syslog:, syslog+udp://host:port, "
+		       "syslog+tcp://host:port, http://... or https://...";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int fng_log_format_parse(const char *s, enum fng_log_format *out)
+{
+	if (strcmp(s, "fnguard") == 0)
+		*out = FNG_FORMAT_FNGUARD;
+	else if (strcmp(s, "ocsf") == 0)
+		*out = FNG_FORMAT_OCSF;
+	else
+		return -EINVAL;
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* The logger's insides, shared by logger.c (thread, ring, fan-out),
+ * logger_flush.c (flush requests, the exit sequence) and logger_report.c
+ * (loss and sink-error reports). Everything but the ring, the counters, the
+ * flush inbox and the reopen flag belongs to the logging thread. */
+#ifndef FNG_LOGGER_INTERNAL_H
+#define FNG_LOGGER_INTERNAL_H
+
+#include "logging/logger.h"
+#include "logging/ocsf.h"
+#include "logging/ring.h"
+#include "logging/sink.h"
+
+#include <pthread.h>
+#include <uv.h>
+
+struct flush_req {
+	struct flush_req *next;
+	struct fng_logger *lg;
+	uint64_t upto;		/* line seq; 0 until the loop takes the request */
+	unsigned deadline_ms;
+	fng_flush_cb cb;
+	void *arg;
+	uv_timer_t timer;
+};
+
+enum logger_phase {
+	PHASE_RUN = 0,
+	PHASE_DRAIN,		/* exit: waiting for the sinks, up to the flush deadline */
+	PHASE_SETTLE,		/* exit: past it, waiting for the writes in flight */
+	PHASE_EXIT_EVENT,	/* exit: the exit event to the sinks that are up */
+	PHASE_CLOSE,		/* closing every handle */
+};
+
+#define EXIT_EVENT_GRACE_MS 250	/* extra time for the exit event itself */
+
+struct fng_logger {
+	struct fng_ring ring;
+	struct fng_counters counters;
+	struct fng_function_info fn;
+	struct fng_ocsf_ctx ocsf;
+	enum fng_log_format format;
+	unsigned flush_timeout_ms;
+
+	struct fng_sink *sinks[FNG_MAX_SINKS];
+	size_t n_sinks;
+	bool stderr_is_sink;
+
+	uint64_t seq;		/* last line seq handed out */
+	uint64_t own_events;	/* reports made by the logging thread */
+	uint64_t format_failed;	/* events lost before any sink (out of memory) */
+
+	/* loss reports (logger_report.c) */
+	uint64_t ring_reported;
+	uint64_t loss_last_total;
+	unsigned loss_ticks;
+	uv_timer_t loss_timer;
+	bool loss_active;
+
+	/* deferred work: sink reports and progress checks, run from an idle handle */
+	struct { struct fng_sink *s; char phase[16]; char msg[256]; } reports[8];
+	size_t n_reports;
+	uv_idle_t idle;
+	bool idle_on, progress;
+
+	/* flush requests (logger_flush.c) */
+	pthread_mutex_t flush_mu;
+	struct flush_req *inbox;	/* guarded by flush_mu */
+	bool shut;			/* guarded by flush_mu: no more requests */
+	struct flush_req *pending;
+	_Atomic bool reopen;
+
+	/* exit */
+	enum logger_phase phase;
+	uv_timer_t exit_timer;
+	struct fng_exit_info *exit_info;
+
+	uv_loop_t loop;
+	uv_async_t wake;
+	uv_async_t stop;
+	pthread_t thread;
+	uv_sem_t started;
+	_Atomic pid_t tid;
+	int start_result;
+	char *start_err;
+	size_t start_errn;
+};
+
+/* logger.c: format and hand one line to every sink (only_ready: the exit
+ * event goes only to sinks that are up). The text is the caller's. */
+void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uint64_t time_ns, uint8_t severity,
+			const char *msgid, bool own, bool only_ready);
+/* Take everything out of the ring and publish it. */
+void fng_logger_drain(struct fng_logger *lg);
+/* Sink callbacks. */
+void fng_logger_note_drop(struct fng_logger *lg);
+void fng_logger_progress(struct fng_logger *lg);
+void fng_logger_sink_report(struct fng_logger *lg, struct fng_sink *s, const char *phase, const char *msg);
+/* Run deferred work from the idle handle. */
+void fng_logger_defer(struct fng_logger *lg);
+
+/* logger_report.c */
+int fng_logger_report_init(struct fng_logger *lg);
+void fng_logger_report_now(struct fng_logger *lg);	/* publish unreported losses */
+void fng_logger_run_reports(struct fng_logger *lg);
+void fng_logger_fill_counts(struct fng_logger *lg, struct fng_exit_info *xi);
+
+/* logger_flush.c */
+void fng_logger_take_flushes(struct fng_logger *lg);
+void fng_logger_check_flushes(struct fng_logger *lg);
+void fng_logger_begin_exit(struct fng_logger *lg);
+void fng_logger_check_exit(struct fng_logger *lg);
+
+#endif
