@@ -38,7 +38,7 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check demo install clean deps bench test-programs
+.PHONY: all check demo install clean deps bench profile test-programs
 all: fnguard
 
 deps: $(DEPS_STAMP)
@@ -70,20 +70,29 @@ $(BUILD)/test/progs/%: test/progs/%.c | $(DEPS_STAMP)
 $(BUILD)/test/adversarial/%: test/adversarial/%.c test/adversarial/adv.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) $(if $(findstring raw_static,$*),-static) -o $@ $<
-$(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
+$(BUILD)/bench/%: bench/%.c bench/case.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
+	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $<
+# The floor traces exactly the rows of fnguard's syscall table: built from it.
+$(BUILD)/bench/floor: bench/floor.c tracer/syscalls.c tracer/syscalls.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ bench/floor.c tracer/syscalls.c $(PKG_LIBS)
 
 test-programs: $(PROG_BINS) $(ADV_BINS)
 
-check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs
+check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS)
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
 
 demo: fnguard
 	@bash examples/demo.sh $(abspath fnguard)
 
-bench: fnguard $(BENCH_BINS) $(PROG_BINS)
+bench: fnguard $(BENCH_BINS)
+	@command -v strace >/dev/null || sh scripts/install-deps.sh
 	@FNGUARD=$(abspath fnguard) BUILD=$(abspath $(BUILD)) bash bench/run.sh
+
+# Where the tracer's time goes on one case: bench/profile.sh [CASE [N]].
+profile: fnguard $(BENCH_BINS)
+	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) bash bench/profile.sh $(CASE) $(N)
 
 install: fnguard
 	install -D -m 0755 fnguard $(DESTDIR)$(PREFIX)/bin/fnguard
