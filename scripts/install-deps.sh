@@ -8,7 +8,8 @@ set -eu
 PKGS="gcc make pkg-config
 libseccomp-dev libjson-c-dev libuv1-dev libelf-dev libunwind-dev
 libcmocka-dev libcurl4-openssl-dev libpcre2-dev libhttp-parser-dev libc-ares-dev
-python3 nodejs iproute2 util-linux"
+python3 nodejs iproute2 util-linux
+strace"
 
 missing=""
 for p in $PKGS; do
