@@ -57,7 +57,7 @@ for name, c in r["cases"].items():
     assert want <= set(c["variants"]), (name, c["variants"])
     for v, s in c["variants"].items():
         assert len(s["samples"]) == 1 and s["min"] <= s["median"] <= s["max"] and s["median"] > 0, (name, v, s)
-    for k in ("ratio", "added", "fnguard_over_floor", "fnguard_over_strace", "unit", "policy", "n"):
+    for k in ("ratio", "added", "by_min", "fnguard_over_floor", "fnguard_over_strace", "unit", "policy", "n"):
         assert k in c, (name, k)
     assert c["ratio"]["fnguard"] > 0, c["ratio"]
 assert r["cases"]["open"]["traced_calls"] >= r["cases"]["open"]["n"], r["cases"]["open"]
