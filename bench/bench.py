@@ -114,9 +114,14 @@ def measure(case, variants, scale, runs, cwd):
     reps = case.get("reps", 1)
     samples = {v: [] for v in variants}
     for _ in range(runs):
-        for v, prefix in variants.items():
-            cmd = prefix(case) + argv
-            samples[v].append(statistics.mean(run_once(cmd, case, v, cwd) for _ in range(reps)))
+        # A process case's reps are interleaved too (A B C A B C within the
+        # run), and the run's figure is their median: one stall is not it.
+        got = {v: [] for v in variants}
+        for _ in range(reps):
+            for v, prefix in variants.items():
+                got[v].append(run_once(prefix(case) + argv, case, v, cwd))
+        for v in variants:
+            samples[v].append(statistics.median(got[v]))
     return n, samples
 
 
