@@ -40,7 +40,7 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check demo install clean deps bench test-programs
+.PHONY: all check demo install clean deps bench profile test-programs
 all: fnguard
 
 deps: $(DEPS_STAMP)
@@ -85,9 +85,13 @@ $(GO_PROG): test/progs/go/dnsclient.go | $(DEPS_STAMP)
 			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
 			go build -tags netgo -o $(abspath $@) dnsclient.go; \
 	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
-$(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
+$(BUILD)/bench/%: bench/%.c bench/case.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
+# The floor traces exactly the rows of fnguard's syscall table: built from it.
+$(BUILD)/bench/floor: bench/floor.c tracer/syscalls.c tracer/syscalls.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ bench/floor.c tracer/syscalls.c $(PKG_LIBS)
 
 # The same resolver test against musl's own resolver: static, no glibc code.
 $(BUILD)/test/progs/musl/%: test/progs/musl/%.c | $(DEPS_STAMP)
@@ -98,14 +102,19 @@ MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
 test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG)
 
-check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs
+check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS)
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
 
 demo: fnguard
 	@bash examples/demo.sh $(abspath fnguard)
 
-bench: fnguard $(BENCH_BINS) $(PROG_BINS)
+bench: fnguard $(BENCH_BINS)
+	@command -v strace >/dev/null || sh scripts/install-deps.sh
 	@FNGUARD=$(abspath fnguard) BUILD=$(abspath $(BUILD)) bash bench/run.sh
+
+# Where the tracer's time goes on one case: bench/profile.sh [CASE [N]].
+profile: fnguard $(BENCH_BINS)
+	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) bash bench/profile.sh $(CASE) $(N)
 
 install: fnguard
 	install -D -m 0755 fnguard $(DESTDIR)$(PREFIX)/bin/fnguard

@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
-# make bench: cost of a traced, allowed openat under fnguard vs native,
-# interleaved runs, median of RUNS, ratios from the same run.
-# (The full benchmark suite is its own issue; this is the seed.)
+# make bench: fnguard against native, the ptrace floor (bench/floor.c) and
+# strace, interleaved runs, median and range, ratios from the same run.
+# bench/bench.py does the measuring and writes bench/results/latest.{md,json};
+# docs/bench.md says how to read them. Environment: see bench/bench.py
+# (RUNS, CASES, VARIANTS, SCALE, BENCH_OUT, BENCH_WORKROOT, RSS_RUNS).
 set -eu
-: "${FNGUARD:?}" "${BUILD:?}"
-RUNS=${RUNS:-7}
-N=${N:-20000}
-loop=$BUILD/bench/openat_loop
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-native=() traced=() allow=()
-allow_policy=$(mktemp)
-trap 'rm -f "$allow_policy"' EXIT
-echo '{}' >"$allow_policy"
-for _ in $(seq "$RUNS"); do
-	native+=("$("$loop" "$N")")
-	traced+=("$("$FNGUARD" run --log file:/dev/null -- "$loop" "$N")")
-	allow+=("$("$FNGUARD" run --policy "$allow_policy" --log file:/dev/null -- "$loop" "$N")")
-done
-n=$(printf '%s\n' "${native[@]}" | median)
-t=$(printf '%s\n' "${traced[@]}" | median)
-a=$(printf '%s\n' "${allow[@]}" | median)
-echo "kernel $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "open+close of an allowed file, ns per iteration (median of $RUNS interleaved runs, N=$N):"
-echo "  native                        $n"
-echo "  fnguard, all-allow policy     $a   (ratio $(awk "BEGIN{printf \"%.2f\", $a/$n}"))"
-echo "  fnguard, default policy       $t   (ratio $(awk "BEGIN{printf \"%.2f\", $t/$n}"); +$(awk "BEGIN{printf \"%.1f\", ($t-$n)/1000}") us per traced openat)"
-bash "$(dirname "$0")/events.sh" # event pipeline (issue 4)
+: "${FNGUARD:?FNGUARD must point at the fnguard binary}" "${BUILD:?BUILD must point at the build directory}"
+export FNGUARD BUILD
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+"$PY" bench/bench.py
+
+# ---- extra benchmark scripts -----------------------------------------------
+# Benchmarks of their own (event pipeline, Lambda invocation loop ...) hook in
+# here: list them in EXTRA_SCRIPTS, or name them bench/extra-*.sh. Each runs
+# with FNGUARD, BUILD, RUNS and BENCH_OUT in its environment and should write
+# its results next to latest.md in $BENCH_OUT. BENCH_EXTRA=0 skips them all.
+EXTRA_SCRIPTS=(
+	bench/events.sh # event pipeline (issue 4)
+)
+if [ "${BENCH_EXTRA:-1}" != 0 ]; then
+	export RUNS="${RUNS:-7}" BENCH_OUT="${BENCH_OUT:-$PWD/bench/results}"
+	for x in "${EXTRA_SCRIPTS[@]}" bench/extra-*.sh; do
+		[ -f "$x" ] || continue
+		echo "== $x"
+		bash "$x"
+	done
+fi
+# ---- end of extra benchmark scripts ----------------------------------------

@@ -9,7 +9,7 @@ PKGS="gcc make pkg-config
 libseccomp-dev libjson-c-dev libuv1-dev libelf-dev libunwind-dev
 libcmocka-dev libcurl4-openssl-dev libpcre2-dev libhttp-parser-dev libc-ares-dev rsyslog
 python3 nodejs iproute2 util-linux
-dnsmasq-base curl golang-go musl-tools"
+dnsmasq-base curl golang-go musl-tools strace"
 
 missing=""
 for p in $PKGS; do
