@@ -89,9 +89,9 @@ $(BUILD)/bench/%: bench/%.c bench/case.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
 # The floor traces exactly the rows of fnguard's syscall table: built from it.
-$(BUILD)/bench/floor: bench/floor.c tracer/syscalls.c tracer/syscalls.h | $(DEPS_STAMP)
+$(BUILD)/bench/floor: bench/floor.c tracer/syscalls.c tracer/syscalls.h tracer/filter.c tracer/filter.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ bench/floor.c tracer/syscalls.c $(PKG_LIBS)
+	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -D_GNU_SOURCE -o $@ bench/floor.c tracer/syscalls.c tracer/filter.c $(PKG_LIBS)
 
 # The same resolver test against musl's own resolver: static, no glibc code.
 $(BUILD)/test/progs/musl/%: test/progs/musl/%.c | $(DEPS_STAMP)

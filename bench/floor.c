@@ -10,7 +10,7 @@
  * on at its delivery stop, and a group-stop stays stopped (PTRACE_LISTEN).
  * Exit status: CMD's, 128+N if signal N killed it, 125 if tracing failed,
  * 127 if CMD could not be executed. */
-#define _GNU_SOURCE
+#include "tracer/filter.h"
 #include "tracer/syscalls.h"
 
 #include <errno.h>
@@ -30,22 +30,8 @@ static int build_filter(scmp_filter_ctx *out)
 
 	if (!ctx)
 		return -ENOMEM;
-	for (unsigned i = 0; i < fng_syscalls_count && r == 0; i++) {
-		const struct fng_syscall_desc *d = &fng_syscalls[i];
-		int nr = seccomp_syscall_resolve_name(d->name);
-
-		if (nr == __NR_SCMP_ERROR)
-			continue;
-		if (d->kind == FNG_SC_SENDTO) {
-			/* As fnguard: sendto without an address is not traced. */
-			struct scmp_arg_cmp c = { .arg = 4, .op = SCMP_CMP_NE, .datum_a = 0 };
-			r = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(i), nr, 1, &c);
-		} else {
-			r = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(i), nr, 0, NULL);
-		}
-		if (r == -EEXIST)
-			r = 0;
-	}
+	/* The same rules fnguard's filter traces for the default policy. */
+	r = fng_filter_add_traced(ctx, ~0u);
 	if (r < 0) {
 		seccomp_release(ctx);
 		return r;

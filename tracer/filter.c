@@ -171,12 +171,12 @@ static void add_socket_rules(struct builder *b, unsigned row)
 	}
 }
 
-static void add_traced(struct builder *b, const struct fng_filter_params *fp)
+static void add_traced(struct builder *b, uint32_t needs)
 {
 	for (unsigned i = 0; i < fng_syscalls_count; i++) {
 		const struct fng_syscall_desc *d = &fng_syscalls[i];
 
-		if (!(d->needs & fp->needs))
+		if (!(d->needs & needs))
 			continue;
 		if (d->kind == FNG_SC_SENDTO || d->kind == FNG_SC_RECVFROM) {
 			/* sendto on a connected socket (no address) is not a new
@@ -208,6 +208,14 @@ static void deny_unknown_numbers(struct builder *b)
 	}
 }
 
+int fng_filter_add_traced(scmp_filter_ctx ctx, uint32_t needs)
+{
+	struct builder b = { .ctx = ctx };
+
+	add_traced(&b, needs);
+	return b.err;
+}
+
 int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out)
 {
 	struct builder b = { 0 };
@@ -222,7 +230,7 @@ int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out)
 	if (!b.err)
 		b.err = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_NNP, 0);
 	harden(&b, fp);
-	add_traced(&b, fp);
+	add_traced(&b, fp->needs);
 	deny_unknown_numbers(&b);
 	if (b.err) {
 		seccomp_release(b.ctx);

@@ -24,4 +24,8 @@ struct fng_filter_params {
  * Returns 0 or -errno. Pure with respect to the process: loads nothing. */
 int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out);
 
+/* Only the SECCOMP_RET_TRACE rules of the watched calls for needs, with
+ * their argument conditions (bench/floor.c traces exactly what fnguard does). */
+int fng_filter_add_traced(scmp_filter_ctx ctx, uint32_t needs);
+
 #endif
