@@ -8,7 +8,7 @@ DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
 
-PKGS      := libseccomp json-c libuv
+PKGS      := libseccomp json-c libuv libunwind-generic libelf
 TEST_PKGS := cmocka
 BUILD     := build$(if $(SANITIZE),-san)
 
@@ -74,7 +74,14 @@ $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
 
-test-programs: $(PROG_BINS) $(ADV_BINS)
+# The stack tests' program also stripped of its symbol table, and static.
+STACK_VARIANTS := $(BUILD)/test/progs/stackprog-stripped $(BUILD)/test/progs/stackprog-static
+$(BUILD)/test/progs/stackprog-stripped: $(BUILD)/test/progs/stackprog
+	strip -o $@ $<
+$(BUILD)/test/progs/stackprog-static: test/progs/stackprog.c | $(DEPS_STAMP)
+	$(CC) $(TEST_PROG_CFLAGS) -static -o $@ $<
+
+test-programs: $(PROG_BINS) $(ADV_BINS) $(STACK_VARIANTS)
 
 check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh

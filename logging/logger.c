@@ -96,6 +96,7 @@ static void drain(struct fng_logger *lg)
 		else
 			atomic_fetch_add(&lg->counters.dropped, 1);
 		free(line);
+		fng_stack_release(ev->stack); /* the slot belongs to the tracer's pool */
 		fng_ring_release(&lg->ring);
 	}
 }

@@ -6,6 +6,8 @@
 #include "tracer/syscalls.h"
 #include "tracer/tracee.h"
 #include "tracer/path.h"
+#include "tracer/stack.h"
+#include "tracer/symbols.h"
 
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -47,6 +49,12 @@ struct fng_tracer {
 	uint16_t api_port;
 
 	struct fng_tracee_table tasks;
+	/* Stacks and executable identity: the files read so far, the unwinder,
+	 * and the slots events carry stacks in (the logging thread hands them
+	 * back, so this outlives the logger: free the tracer after it stops). */
+	struct fng_symcache syms;
+	struct fng_unwinder *unwinder;
+	struct fng_stack_pool stacks;
 	struct fng_run_result result;
 	bool root_done;
 };
@@ -88,6 +96,10 @@ void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type typ
 			const struct fng_verdict *v, enum fng_action action);
 struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall);
 void fng_report_end(struct fng_tracer *t);
+/* The native stack of tid (in a ptrace stop) in a pool slot, or NULL; *end
+ * says why it is short or missing. Only for events that report a decision. */
+struct fng_stack *fng_report_stack(struct fng_tracer *t, pid_t tid, uint8_t *end);
+void fng_report_attach_stack(struct fng_tracer *t, struct fng_event *ev, pid_t tid);
 void fng_verdict_take(struct fng_verdict *v, enum fng_rule rule, enum fng_mode mode, const char *path);
 /* Skip the call, which returns -err. For arguments fnguard cannot read or
  * resolve (a deny, never an allow) and calls it performed itself. */

@@ -1,4 +1,5 @@
 #include "tracer/tracee.h"
+#include "tracer/stack.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,8 +21,10 @@ int fng_tracees_init(struct fng_tracee_table *t)
 
 static void mm_put(struct fng_mm *mm)
 {
-	if (mm && --mm->users == 0)
+	if (mm && --mm->users == 0) {
+		fng_unwind_mm_free(mm->unwind);
 		free(mm);
+	}
 }
 
 void fng_tracees_free(struct fng_tracee_table *t)

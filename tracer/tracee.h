@@ -8,9 +8,12 @@
 
 /* One program image (address space), shared by threads and CLONE_VM
  * children; a new one at every execve. Once-per-image reports live here. */
+struct fng_unwind_mm;
+
 struct fng_mm {
 	unsigned users;
 	uint32_t reported;	/* once-per-image reports already made (bit per reason) */
+	struct fng_unwind_mm *unwind;	/* stack unwinder caches, made by the first capture */
 };
 
 enum fng_pending {
