@@ -60,6 +60,8 @@ void fng_policy_free(struct fng_policy *p)
 {
 	free(p->net_allow);
 	free_strv(p->host_allow, p->n_host_allow);
+	free_strv(p->exec_allow_paths, p->n_exec_allow_paths);
+	free(p->exec_allow_ids);
 	free(p->tmp_root);
 	free_strv(p->handler_paths, p->n_handler_paths);
 	free(p->api_endpoint);
@@ -72,4 +74,45 @@ void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
 	snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s",
 		 fng_mode_name(p->mode[FNG_RULE_OUTBOUND]), fng_mode_name(p->mode[FNG_RULE_TMP]),
 		 fng_mode_name(p->mode[FNG_RULE_CHILD]), fng_mode_name(p->mode[FNG_RULE_HANDLER]));
+}
+
+#define BUILD_ID_PREFIX "build-id:"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int fng_build_id_parse(const char *s, struct fng_build_id *out)
+{
+	size_t n;
+
+	if (strncmp(s, BUILD_ID_PREFIX, strlen(BUILD_ID_PREFIX)) != 0)
+		return -EINVAL;
+	s += strlen(BUILD_ID_PREFIX);
+	n = strlen(s);
+	if (n < 2 || n > 2 * FNG_POLICY_BUILD_ID_MAX || n % 2)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out->id[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	out->len = (uint8_t)(n / 2);
+	return 0;
+}
+
+bool fng_policy_exec_id_allowed(const struct fng_policy *p, const uint8_t *id, size_t len)
+{
+	for (size_t i = 0; len && i < p->n_exec_allow_ids; i++)
+		if (p->exec_allow_ids[i].len == len && memcmp(p->exec_allow_ids[i].id, id, len) == 0)
+			return true;
+	return false;
 }

@@ -37,6 +37,14 @@ struct fng_netrule {
 	uint16_t port;		/* 0 = any port */
 };
 
+#define FNG_POLICY_BUILD_ID_MAX 32	/* bytes */
+
+/* A GNU build-id (NT_GNU_BUILD_ID), as readelf -n prints it in hex. */
+struct fng_build_id {
+	uint8_t len;
+	uint8_t id[FNG_POLICY_BUILD_ID_MAX];
+};
+
 struct fng_policy {
 	enum fng_mode mode[FNG_RULE_COUNT];
 
@@ -44,6 +52,11 @@ struct fng_policy {
 	size_t n_net_allow;
 	char **host_allow;		/* outbound exceptions naming hosts (DNS issue) */
 	size_t n_host_allow;
+
+	char **exec_allow_paths;	/* create_child_process exceptions: absolute paths */
+	size_t n_exec_allow_paths;
+	struct fng_build_id *exec_allow_ids;	/* ... and "build-id:HEX" */
+	size_t n_exec_allow_ids;
 
 	char *tmp_root;			/* default "/tmp" */
 	char **handler_paths;		/* explicit handler files; else from _HANDLER */
@@ -79,6 +92,11 @@ int fng_policy_load_buffer(const char *name, const char *text, size_t len,
  * or -ERANGE with a message in why when it looks like an address but is wrong. */
 int fng_netrule_parse(const char *s, struct fng_netrule *out, const char **why);
 bool fng_netrule_match(const struct fng_netrule *r, const uint8_t addr16[16], uint16_t port);
+
+/* "build-id:" followed by 2 to 64 hex digits (an even number). 0 or -EINVAL. */
+int fng_build_id_parse(const char *s, struct fng_build_id *out);
+/* Is this build-id a create_child_process exception? */
+bool fng_policy_exec_id_allowed(const struct fng_policy *p, const uint8_t *id, size_t len);
 
 /* Does the rule set's exceptions let addr:port through? */
 bool fng_policy_net_allowed(const struct fng_policy *p, const uint8_t addr16[16], uint16_t port);

@@ -95,8 +95,8 @@ void fng_report_end(struct fng_tracer *t)
 	fng_logger_commit(t->logger);
 }
 
-void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
-			const struct fng_verdict *v, enum fng_action action)
+static struct fng_event *begin_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type,
+				       const char *syscall, const struct fng_verdict *v, enum fng_action action)
 {
 	struct fng_event *ev;
 
@@ -106,7 +106,7 @@ void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type typ
 		atomic_fetch_add(&t->counters->alerted, 1);
 	ev = fng_report_begin(t, tid, type, syscall);
 	if (!ev)
-		return;
+		return NULL;
 	ev->rule = (uint8_t)v->rule;
 	ev->mode = (uint8_t)v->mode;
 	ev->action = (uint8_t)action;
@@ -119,7 +119,33 @@ void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type typ
 	ev->port = v->port;
 	ev->argc = v->argc;
 	memcpy(ev->argv, v->argv, sizeof(ev->argv));
+	ev->image = v->image;
+	return ev;
+}
+
+void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+			const struct fng_verdict *v, enum fng_action action)
+{
+	struct fng_event *ev = begin_verdict(t, tid, type, syscall, v, action);
+
+	if (!ev)
+		return;
 	fng_report_attach_stack(t, ev, tid);
+	fng_report_end(t);
+}
+
+void fng_report_verdict_stack(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+			      const struct fng_verdict *v, enum fng_action action, struct fng_stack *st,
+			      uint8_t stack_end)
+{
+	struct fng_event *ev = begin_verdict(t, tid, type, syscall, v, action);
+
+	if (!ev) {
+		fng_stack_release(st);
+		return;
+	}
+	ev->stack = st;
+	ev->stack_end = stack_end;
 	fng_report_end(t);
 }
 

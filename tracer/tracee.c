@@ -33,6 +33,7 @@ void fng_tracees_free(struct fng_tracee_table *t)
 		if (t->slots[i]) {
 			mm_put(t->slots[i]->mm);
 			free(t->slots[i]->saved_regs);
+			fng_exec_pending_free(t->slots[i]->exec);
 			free(t->slots[i]);
 		}
 	}
@@ -126,6 +127,7 @@ void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid)
 		return;
 	mm_put(t->slots[i]->mm);
 	free(t->slots[i]->saved_regs);
+	fng_exec_pending_free(t->slots[i]->exec);
 	free(t->slots[i]);
 	t->slots[i] = NULL;
 	t->count--;

@@ -120,6 +120,8 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	if (r == 0)
 		r = fng_stack_pool_init(&t->stacks);
 	if (r == 0)
+		r = fng_exec_allow_setup(t);
+	if (r == 0)
 		r = setup_tmp(t, err, errn);
 	if (r < 0) {
 		fng_tracer_free(t);
@@ -155,6 +157,7 @@ void fng_tracer_free(struct fng_tracer *t)
 		return;
 	if (t->tasks.slots)
 		fng_tracees_free(&t->tasks);
+	free(t->exec_allow);
 	fng_unwinder_free(t->unwinder);
 	fng_symcache_destroy(&t->syms);
 	fng_stack_pool_destroy(&t->stacks);
