@@ -73,6 +73,10 @@ $(BUILD)/test/adversarial/%: test/adversarial/%.c test/adversarial/adv.h | $(DEP
 $(BUILD)/bench/%: bench/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -o $@ $< $(PKG_LIBS)
+# In-process timing of the tracer's own code.
+$(BUILD)/bench/stack_cost: bench/stack_cost.c $(LIB_OBJS) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lpthread
 
 # The stack tests' program also stripped of its symbol table, and static.
 STACK_VARIANTS := $(BUILD)/test/progs/stackprog-stripped $(BUILD)/test/progs/stackprog-static
@@ -91,6 +95,7 @@ demo: fnguard
 
 bench: fnguard $(BENCH_BINS) $(PROG_BINS)
 	@FNGUARD=$(abspath fnguard) BUILD=$(abspath $(BUILD)) bash bench/run.sh
+	@BUILD=$(abspath $(BUILD)) bash bench/stack.sh
 
 install: fnguard
 	install -D -m 0755 fnguard $(DESTDIR)$(PREFIX)/bin/fnguard

@@ -1,6 +1,7 @@
 /* Names, the embedded default policy, freeing and summaries. Pure. */
 #include "policy/policy.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,17 +79,6 @@ void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
 
 #define BUILD_ID_PREFIX "build-id:"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int fng_build_id_parse(const char *s, struct fng_build_id *out)
 {
 	size_t n;
@@ -100,10 +90,10 @@ int fng_build_id_parse(const char *s, struct fng_build_id *out)
 	if (n < 2 || n > 2 * FNG_POLICY_BUILD_ID_MAX || n % 2)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
-		if (hi < 0 || lo < 0)
+		char byte[3] = { s[i], s[i + 1], '\0' };
+		if (!isxdigit((unsigned char)byte[0]) || !isxdigit((unsigned char)byte[1]))
 			return -EINVAL;
-		out->id[i / 2] = (uint8_t)(hi << 4 | lo);
+		out->id[i / 2] = (uint8_t)strtoul(byte, NULL, 16);
 	}
 	out->len = (uint8_t)(n / 2);
 	return 0;

@@ -19,6 +19,16 @@ stack_run() {
 	assert_rc 0
 }
 
+# stack_of PROGRAM MODE PORT [ARGS...]: a stackprog mode whose connect is
+# blocked; the event's frames in $WORK/frames.
+stack_of() {
+	local prog=$1 mode=$2
+	shift 2
+	stack_run block "$prog" "$mode" "$@"
+	assert_out "$mode: DENIED 13"
+	frames >/dev/null
+}
+
 # The connect event's frames, one per line: MODULE FUNCTION OFFSET BUILD_ID.
 frames() {
 	$PY "$FRAMES_PY" "$EV" syscall=connect "$@" >"$WORK/frames" || fail "no connect event"
@@ -49,10 +59,8 @@ offset_in() { # module file function
 }
 
 t_stack_names_leak_secrets() {
-	stack_run block "$STACKPROG" leak 4260
-	assert_out "leak: DENIED 13"
+	stack_of "$STACKPROG" leak 4260
 	expect_events 1 syscall=connect action=blocked details.host=192.0.2.1
-	frames >/dev/null
 	local libc
 	libc=$(libc_of "$STACKPROG")
 	# innermost: libc's connect, then the function that called it, then main
@@ -77,9 +85,7 @@ t_stack_alert_has_stack() {
 t_stack_stripped_binary() {
 	local prog=$STACKPROG-stripped
 	[ -z "$(nm "$prog" 2>/dev/null)" ] || fail "$prog still has a symbol table"
-	stack_run block "$prog" leak 4262
-	assert_out "leak: DENIED 13"
-	frames >/dev/null
+	stack_of "$prog" leak 4262
 	sed -n 2p "$WORK/frames" | grep -q "^stackprog-stripped - 0x[0-9a-f]* $(build_id "$prog")$" ||
 		fail "frame 1 should be an unnamed stackprog-stripped frame with its build-id"
 	offset_in stackprog-stripped "$STACKPROG" leak_secrets <"$WORK/frames" ||
@@ -92,9 +98,7 @@ t_stack_static_binary() {
 	local prog=$STACKPROG-static
 	readelf -lW "$prog" | grep -q INTERP && fail "$prog is not static"
 	readelf -lW "$prog" | grep -q GNU_EH_FRAME && fail "$prog has .eh_frame_hdr: the test would not test the fallback"
-	stack_run block "$prog" leak 4263
-	assert_out "leak: DENIED 13"
-	frames >/dev/null
+	stack_of "$prog" leak 4263
 	sed -n 2p "$WORK/frames" | grep -q "^stackprog-static leak_secrets 0x[0-9a-f]* $(build_id "$prog")$" ||
 		fail "frame 1 is not leak_secrets in stackprog-static"
 	grep -q "^stackprog-static main " "$WORK/frames" || fail "no main frame"
@@ -102,9 +106,7 @@ t_stack_static_binary() {
 
 # 10,000 nested calls: the innermost 32 frames, marked as cut at the limit.
 t_stack_deep_recursion_bounded() {
-	stack_run block "$STACKPROG" deep 4264 10000
-	assert_out "deep: DENIED 13"
-	frames >/dev/null
+	stack_of "$STACKPROG" deep 4264 10000
 	[ "$(grep -c '^stackprog' "$WORK/frames")" = 31 ] || fail "expected 31 stackprog frames under libc's connect"
 	[ "$(grep -c '^stackprog recurse ' "$WORK/frames")" = 30 ] || fail "expected 30 recurse frames"
 	assert_eq "$(tail -1 "$WORK/frames")" "truncated: frame limit" "marker"
@@ -114,9 +116,7 @@ t_stack_deep_recursion_bounded() {
 # rsp and rbp point at unmapped memory at the call: the one frame that can
 # be read (the pc), a marker, and fnguard goes on normally.
 t_stack_smashed_stack_pointer() {
-	stack_run block "$STACKPROG" smashed 4265
-	assert_out "smashed: DENIED 13"
-	frames >/dev/null
+	stack_of "$STACKPROG" smashed 4265
 	assert_eq "$(head -1 "$WORK/frames" | cut -d' ' -f1-2)" "stackprog smash_thread" "frame 0"
 	assert_eq "$(grep -vc '^truncated' "$WORK/frames")" 1 "frames"
 	assert_eq "$(tail -1 "$WORK/frames")" "truncated: unreadable frame" "marker"
@@ -125,9 +125,7 @@ t_stack_smashed_stack_pointer() {
 
 # rsp points at a buffer of frames that repeat for ever: bounded.
 t_stack_endless_fake_frames() {
-	stack_run block "$STACKPROG" fake 4266
-	assert_out "fake: DENIED 13"
-	frames >/dev/null
+	stack_of "$STACKPROG" fake 4266
 	assert_eq "$(grep -c '^stackprog flat ' "$WORK/frames")" 31 "repeated frames"
 	assert_eq "$(tail -1 "$WORK/frames")" "truncated: frame limit" "marker"
 }
