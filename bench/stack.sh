@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cost of one native stack (capture + symbolisation) on the tracer thread,
-# for a small C program and for Python, in three cache states (see
+# for a small C program, Python and Node, in three cache states (see
 # bench/stack_cost.c). Only alert and block events pay it; allowed calls
 # never do. Medians of N captures, measured in-process.
 set -eu
@@ -27,4 +27,7 @@ def f(n):
         return f(n - 1)
     os.kill(os.getpid(), signal.SIGSTOP)
 f(5)'
+if [ -x /usr/bin/node ]; then
+	row "node, startup stack" /usr/bin/node -e "process.kill(process.pid, 'SIGSTOP')"
+fi
 echo "cold: no file read yet; new image: files cached, new address space; warm: same call site again"

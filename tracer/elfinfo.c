@@ -153,7 +153,7 @@ int fng_elf_read(int fd, struct fng_elf *out)
 
 struct sym {
 	uint64_t addr, size;
-	const char *name;
+	uint32_t name;
 	int rank;		/* lower is a better name for the address */
 };
 
@@ -202,27 +202,19 @@ static Elf_Scn *symbol_section(Elf *e, GElf_Shdr *sh)
 	return dyn;
 }
 
-/* Copy the kept names (truncated) into one block. */
+/* Keep one entry per address: the best-ranked name came first. */
 static int pack(struct fng_elf *out, const struct sym *v, size_t n)
 {
-	size_t total = 0, used = 0, kept = 0;
+	size_t kept = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (i == 0 || v[i].addr != v[i - 1].addr)
-			total += strnlen(v[i].name, FNG_FRAME_FUNC - 1) + 1;
 	out->funcs = malloc((n ? n : 1) * sizeof(*out->funcs));
-	out->names = malloc(total ? total : 1);
-	if (!out->funcs || !out->names)
+	if (!out->funcs)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		size_t len;
 		if (i > 0 && v[i].addr == v[i - 1].addr)
-			continue; /* the best name for this address came first */
-		len = strnlen(v[i].name, FNG_FRAME_FUNC - 1);
-		memcpy(out->names + used, v[i].name, len);
-		out->names[used + len] = '\0';
-		out->funcs[kept++] = (struct fng_elf_func){ v[i].addr, v[i].size, (uint32_t)used };
-		used += len + 1;
+			continue;
+		out->funcs[kept++] = (struct fng_elf_func){ v[i].addr, v[i].size > UINT32_MAX ? 0 : (uint32_t)v[i].size,
+							    v[i].name };
 	}
 	out->n_funcs = kept;
 	return 0;
@@ -232,9 +224,9 @@ int fng_elf_read_funcs(int fd, struct fng_elf *out)
 {
 	autoelf Elf *e = open_elf(fd);
 	autofree struct sym *v = NULL;
-	Elf_Scn *scn;
+	Elf_Scn *scn, *strtab;
 	Elf_Data *d;
-	GElf_Shdr sh;
+	GElf_Shdr sh, strsh;
 	size_t count, n = 0;
 
 	out->funcs_read = true;
@@ -243,6 +235,11 @@ int fng_elf_read_funcs(int fd, struct fng_elf *out)
 	scn = symbol_section(e, &sh);
 	if (!scn || !(d = elf_getdata(scn, NULL)))
 		return 0;
+	strtab = elf_getscn(e, sh.sh_link);
+	if (!strtab || !gelf_getshdr(strtab, &strsh) || strsh.sh_type != SHT_STRTAB)
+		return 0;
+	out->strtab_off = strsh.sh_offset;
+	out->strtab_size = strsh.sh_size;
 	count = sh.sh_size / sh.sh_entsize;
 	v = malloc((count ? count : 1) * sizeof(*v));
 	if (!v)
@@ -257,7 +254,7 @@ int fng_elf_read_funcs(int fd, struct fng_elf *out)
 		name = elf_strptr(e, sh.sh_link, s.st_name);
 		if (!name || !*name)
 			continue;
-		v[n++] = (struct sym){ s.st_value, s.st_size, name, name_rank(name, GELF_ST_BIND(s.st_info)) };
+		v[n++] = (struct sym){ s.st_value, s.st_size, s.st_name, name_rank(name, GELF_ST_BIND(s.st_info)) };
 	}
 	qsort(v, n, sizeof(*v), sym_cmp);
 	return pack(out, v, n);
@@ -266,16 +263,14 @@ int fng_elf_read_funcs(int fd, struct fng_elf *out)
 void fng_elf_free(struct fng_elf *e)
 {
 	free(e->funcs);
-	free(e->names);
 	free(e->table);
 	e->funcs = NULL;
-	e->names = NULL;
 	e->table = NULL;
 	e->n_funcs = 0;
 	e->table_count = 0;
 }
 
-const char *fng_elf_func_at(const struct fng_elf *e, uint64_t vaddr)
+const struct fng_elf_func *fng_elf_func_at(const struct fng_elf *e, uint64_t vaddr)
 {
 	size_t lo = 0, hi = e->n_funcs;
 	const struct fng_elf_func *f;
@@ -293,7 +288,23 @@ const char *fng_elf_func_at(const struct fng_elf *e, uint64_t vaddr)
 	f = &e->funcs[lo - 1];
 	if (f->size && vaddr - f->addr >= f->size)
 		return NULL; /* between functions: a symbol this table does not have */
-	return e->names + f->name;
+	return f;
+}
+
+int fng_elf_func_name(int fd, const struct fng_elf *e, const struct fng_elf_func *f, char *out, size_t n)
+{
+	ssize_t got;
+
+	if (n == 0 || f->name >= e->strtab_size)
+		return -ERANGE;
+	if (n - 1 > e->strtab_size - f->name)
+		n = (size_t)(e->strtab_size - f->name) + 1;
+	got = pread(fd, out, n - 1, (off_t)(e->strtab_off + f->name));
+	if (got <= 0)
+		return got < 0 ? -errno : -EIO;
+	out[got] = '\0';
+	out[strnlen(out, (size_t)got)] = '\0';
+	return out[0] ? 0 : -ENOENT;
 }
 
 int fng_elf_bias(const struct fng_elf *e, uint64_t start, uint64_t pgoff, uint64_t *bias)

@@ -22,8 +22,9 @@ struct fng_elf_seg {
 };
 
 struct fng_elf_func {
-	uint64_t addr, size;
-	uint32_t name;		/* offset in names */
+	uint64_t addr;
+	uint32_t size;		/* 0: unknown (or 4 GiB and more) */
+	uint32_t name;		/* offset in the string table, in the file */
 };
 
 struct fng_elf {
@@ -46,12 +47,14 @@ struct fng_elf {
 	size_t table_count;
 	uint64_t table_base;		/* vaddr of .eh_frame */
 
-	/* fng_elf_read_funcs: functions sorted by address, names truncated
-	 * to FNG_FRAME_FUNC - 1 bytes. From .symtab, else .dynsym. */
+	/* fng_elf_read_funcs: functions sorted by address, one (the best)
+	 * name per address, from .symtab, else .dynsym. Names stay in the
+	 * file (a big program's string table runs to megabytes): a lookup
+	 * reads the one it needs. */
 	bool funcs_read;
 	struct fng_elf_func *funcs;
 	size_t n_funcs;
-	char *names;
+	uint64_t strtab_off, strtab_size;	/* where the names are in the file */
 };
 
 /* Identity and layout. 0, -ENOEXEC (not ELF) or -errno. */
@@ -64,7 +67,10 @@ void fng_elf_free(struct fng_elf *e);
 
 /* The function containing vaddr (nearest preceding function symbol whose
  * size covers it, or of unknown size), or NULL. */
-const char *fng_elf_func_at(const struct fng_elf *e, uint64_t vaddr);
+const struct fng_elf_func *fng_elf_func_at(const struct fng_elf *e, uint64_t vaddr);
+/* Its name, read from the file open on fd, truncated to n - 1 bytes.
+ * 0 or -errno. */
+int fng_elf_func_name(int fd, const struct fng_elf *e, const struct fng_elf_func *f, char *out, size_t n);
 
 /* Load bias of a mapping of this file at address start, file offset pgoff
  * (as /proc/PID/maps shows them): vaddr = address - bias. 0 or -ENOENT. */

@@ -12,22 +12,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A regular file, opened for reading without side effects (O_PATH first:
- * a FIFO or a device is never opened for real). */
+/* A regular file for reading (no FIFO or device is ever opened), and
+ * which object it is. */
 static int open_regular(const char *path, struct fng_object *obj)
 {
-	autoclose int pfd = open(path, O_PATH | O_CLOEXEC);
 	struct stat st;
-	char proc[64];
+	int fd = fng_open_regular(path, &st);
 
-	if (pfd < 0)
-		return -errno;
-	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode))
-		return -EACCES;
-	obj->dev = st.st_dev;
-	obj->ino = st.st_ino;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
-	return open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd >= 0) {
+		obj->dev = st.st_dev;
+		obj->ino = st.st_ino;
+	}
+	return fd;
 }
 
 static void fill_elf(struct fng_tracer *t, int fd, struct fng_ev_image *im)

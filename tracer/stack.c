@@ -35,6 +35,7 @@ struct fng_unwinder {
 	uint64_t regs[FNG_ARCH_UNWIND_REGS];
 	int nregs;
 	unsigned reads;
+	unsigned accesses;	/* every word asked for: bounds loops that only hit the cache */
 	uint64_t deadline;
 	bool over_budget;
 	unsigned next_page;
@@ -105,6 +106,12 @@ static int acc_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val,
 	(void)as;
 	if (write)
 		return -UNW_EINVAL; /* never change the tracee */
+	/* libunwind's DWARF expressions can jump backwards: a crafted one
+	 * would loop for ever on cached words. Every access counts. */
+	if (++u->accesses > FNG_UNWIND_ACCESS_BUDGET || ((u->accesses & 1023) == 0 && out_of_budget(u))) {
+		u->over_budget = true;
+		return -UNW_EINVAL;
+	}
 	if (addr >= LOCAL_TABLE_ADDR && u->local) {
 		uint64_t off = addr - LOCAL_TABLE_ADDR;
 		if (off > u->local->table_count * 8 - sizeof(*val))
@@ -305,6 +312,7 @@ int fng_stack_capture(struct fng_unwinder *u, struct fng_unwind_mm **mm_state_p,
 	out->n = 0;
 	u->tid = tid;
 	u->reads = 0;
+	u->accesses = 0;
 	u->over_budget = false;
 	u->deadline = now_ns() + FNG_UNWIND_TIME_BUDGET_NS;
 	memset(u->tags, 0, sizeof(u->tags));

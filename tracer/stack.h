@@ -18,6 +18,7 @@
 
 #define FNG_UNWIND_PAGES 16		/* tracee pages cached during one capture */
 #define FNG_UNWIND_READ_BUDGET 1024	/* pages read from the tracee per capture (4 MiB) */
+#define FNG_UNWIND_ACCESS_BUDGET (1u << 20)	/* words libunwind may ask for (cached or not) */
 #define FNG_UNWIND_TIME_BUDGET_NS (20 * 1000 * 1000ull)	/* per capture */
 
 struct fng_unwinder;

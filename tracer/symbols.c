@@ -20,6 +20,8 @@ void fng_symcache_init(struct fng_symcache *c)
 static void module_free(struct fng_module *m)
 {
 	if (m) {
+		if (m->fd >= 0)
+			close(m->fd);
 		fng_elf_free(&m->elf);
 		free(m);
 	}
@@ -90,8 +92,12 @@ static int complete(struct fng_module *m, int fd, unsigned want)
 {
 	unsigned miss = missing(m, want);
 
-	if ((miss & FNG_WANT_FUNCS) && fng_elf_read_funcs(fd, &m->elf) == -ENOMEM)
-		return -ENOMEM;
+	if (miss & FNG_WANT_FUNCS) {
+		if (fng_elf_read_funcs(fd, &m->elf) == -ENOMEM)
+			return -ENOMEM;
+		if (m->elf.n_funcs && m->fd < 0)
+			m->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	}
 	if ((miss & FNG_WANT_UNWIND) && fng_elf_read_unwind(fd, &m->elf) == -ENOMEM)
 		return -ENOMEM;
 	return 0;
@@ -104,6 +110,7 @@ static struct fng_module *load(struct fng_symcache *c, int fd, const struct stat
 
 	if (!m)
 		return NULL;
+	m->fd = -1;
 	if (fng_elf_read(fd, &m->elf) < 0 || complete(m, fd, want) < 0 || !(slot = place(c))) {
 		module_free(m);
 		return NULL;
@@ -112,7 +119,7 @@ static struct fng_module *load(struct fng_symcache *c, int fd, const struct stat
 	m->ino = st->st_ino;
 	m->mtime = st->st_mtim;
 	m->used = ++c->clock;
-	c->loads++;
+	m->id = ++c->loads;
 	*slot = m;
 	return m;
 }
@@ -271,15 +278,29 @@ static int locate(pid_t tid, const struct fng_map *map, char *path, size_t n, st
 	return -ENOENT;
 }
 
+int fng_open_regular(const char *path, struct stat *st)
+{
+	autoclose int pfd = open(path, O_PATH | O_CLOEXEC);
+	char proc[64];
+
+	if (pfd < 0)
+		return -errno;
+	if (fstat(pfd, st) < 0 || !S_ISREG(st->st_mode))
+		return -EACCES;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	return open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+}
+
+/* The file at path, if it is still the object st describes. */
 static int open_same(const char *path, const struct stat *st)
 {
 	struct stat now;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = fng_open_regular(path, &now);
 
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &now) < 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
-	    now.st_mtim.tv_sec != st->st_mtim.tv_sec || now.st_mtim.tv_nsec != st->st_mtim.tv_nsec) {
+		return fd;
+	if (now.st_dev != st->st_dev || now.st_ino != st->st_ino || now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec) {
 		close(fd);
 		return -ESTALE; /* replaced between the stat and the open */
 	}
@@ -318,13 +339,29 @@ struct fng_module *fng_map_module(struct fng_symcache *c, pid_t tid, struct fng_
 	return map->mod;
 }
 
+/* A function's name: from the names cache, else read from its file. */
+static void function_name(struct fng_symcache *c, struct fng_module *m, const struct fng_elf_func *f, char *out,
+			  size_t n)
+{
+	uint64_t key = (m->id << 32 | (uint64_t)(f - m->elf.funcs)) + 1;
+	size_t slot = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 56) % FNG_SYMCACHE_NAMES;
+
+	if (c->names[slot].key != key) {
+		if (m->fd < 0 || fng_elf_func_name(m->fd, &m->elf, f, c->names[slot].name, sizeof(c->names[slot].name)) < 0)
+			c->names[slot].name[0] = '\0';
+		c->names[slot].key = key;
+	}
+	fng_strlcpy(out, c->names[slot].name, n);
+}
+
 void fng_symbolize(struct fng_symcache *c, pid_t tid, struct fng_maps *m, uint64_t pc, bool ret_addr,
 		   struct fng_frame *out)
 {
 	uint64_t look = ret_addr && pc ? pc - 1 : pc, bias;
 	struct fng_map *map = m ? fng_maps_find(m, look) : NULL;
 	struct fng_module *mod;
-	const char *base, *fn;
+	const struct fng_elf_func *fn;
+	const char *base;
 
 	memset(out, 0, sizeof(*out));
 	out->offset = pc;
@@ -350,5 +387,5 @@ void fng_symbolize(struct fng_symcache *c, pid_t tid, struct fng_maps *m, uint64
 	out->offset = pc - bias;
 	fn = fng_elf_func_at(&mod->elf, look - bias);
 	if (fn)
-		fng_strlcpy(out->function, fn, sizeof(out->function));
+		function_name(c, mod, fn, out->function, sizeof(out->function));
 }

@@ -13,18 +13,26 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#define FNG_SYMCACHE_MAX 128	/* files kept; least recently used goes first */
+#define FNG_SYMCACHE_MAX 128	/* files kept (and at most as many descriptors); least recently used goes first */
 
 struct fng_module {
 	dev_t dev;
 	ino_t ino;
 	struct timespec mtime;
 	uint64_t used;		/* cache clock at last use */
+	uint64_t id;		/* unique while the cache lives (names are cached by it) */
+	int fd;			/* kept open once functions are read: names are read from it */
 	struct fng_elf elf;
 };
 
+#define FNG_SYMCACHE_NAMES 256	/* function names kept (their files are only read once) */
+
 struct fng_symcache {
 	struct fng_module *mods[FNG_SYMCACHE_MAX];
+	struct {
+		uint64_t key;	/* module id << 32 | function index, +1; 0: empty */
+		char name[FNG_FRAME_FUNC];
+	} names[FNG_SYMCACHE_NAMES];
 	size_t n;
 	uint64_t clock;
 	uint64_t epoch;		/* modules used since this tick are in use: not evicted */
@@ -58,6 +66,11 @@ void fng_symcache_begin(struct fng_symcache *c);
 /* The module for a regular file open on fd (exec identity). NULL if it is
  * not a readable ELF file. */
 struct fng_module *fng_symcache_fd(struct fng_symcache *c, int fd);
+
+/* Open a regular file for reading without side effects: O_PATH first, so
+ * a FIFO or device put there is never really opened. The fd or -errno;
+ * st gets its stat. */
+int fng_open_regular(const char *path, struct stat *st);
 
 /* Read /proc/TID/maps (buffers are reused). 0 or -errno. */
 int fng_maps_read(pid_t tid, struct fng_maps *m);

@@ -53,6 +53,16 @@ t_exec_id_static_binary() {
 	[ "$(ev_count event_type=process details.executable.interpreter=*)" = 0 ] || fail "a static binary has no PT_INTERP"
 }
 
+# A thread that is not the leader execs: the new image takes the leader's
+# tid, and the alert held for the exec goes with it.
+t_exec_id_alert_from_thread() {
+	fng --policy "$(policy '{"create_child_process": "alert"}')" -- "$BUILD/test/progs/stackprog" thread-exec /usr/bin/true
+	assert_rc 0
+	expect_events 1 policy=create_child_process action=alerted details.program=/usr/bin/true details.executable.source=exe
+	$PY "$ROOT/test/lib/frames.py" "$EV" event_type=process | grep -q '^stackprog exec_thread ' ||
+		fail "the alert lacks the exec'ing thread's stack"
+}
+
 # A script runs as its #! interpreter: that ELF is described, with the line.
 t_exec_id_script_shebang() {
 	printf '#!/bin/sh -e\necho script-ran\n' >"$WORK/s.sh"

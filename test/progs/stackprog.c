@@ -5,6 +5,7 @@
  *   deep PORT N    N nested calls of recurse(), then connect
  *   smashed PORT   a thread sets rsp and rbp to unmapped addresses, raw syscall connect
  *   fake PORT      a thread points rsp at a buffer of self-repeating frames
+ *   thread-exec PROGRAM   a thread other than main execs PROGRAM
  * Built three ways by the Makefile: with symbols, stripped, and -static. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -112,13 +113,29 @@ static int run_thread(const char *mode, struct smash_arg *a)
 	return report(mode, a->ret);
 }
 
+static void *exec_thread(void *p)
+{
+	char *argv[] = { p, NULL };
+
+	execv(p, argv);
+	printf("thread-exec: FAILED %d\n", errno);
+	exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	int port;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: stackprog leak|deep|smashed|fake PORT [N]\n");
+		fprintf(stderr, "usage: stackprog leak|deep|smashed|fake PORT [N] | thread-exec PROGRAM\n");
 		return 2;
+	}
+	if (strcmp(argv[1], "thread-exec") == 0) {
+		pthread_t th;
+		if (pthread_create(&th, NULL, exec_thread, argv[2]) != 0)
+			return 1;
+		pthread_join(th, NULL); /* the exec ends this thread with the process */
+		return 1;
 	}
 	port = atoi(argv[2]);
 	if (strcmp(argv[1], "leak") == 0)

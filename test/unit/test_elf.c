@@ -110,6 +110,16 @@ static void identity_of_self(void **state)
 	close(fd);
 }
 
+static const char *name_at(int fd, const struct fng_elf *e, uint64_t vaddr)
+{
+	static char name[64];
+	const struct fng_elf_func *f = fng_elf_func_at(e, vaddr);
+
+	if (!f || fng_elf_func_name(fd, e, f, name, sizeof(name)) < 0)
+		return "";
+	return name;
+}
+
 static void functions_of_self(void **state)
 {
 	(void)state;
@@ -121,10 +131,15 @@ static void functions_of_self(void **state)
 	assert_int_equal(fng_elf_read(fd, &e), 0);
 	assert_int_equal(fng_elf_read_funcs(fd, &e), 0);
 	assert_true(e.funcs_read);
-	assert_string_equal(fng_elf_func_at(&e, fn), "marker_function");
-	assert_string_equal(fng_elf_func_at(&e, fn + 1), "marker_function");
-	assert_string_equal(fng_elf_func_at(&e, (uint64_t)(uintptr_t)identity_of_self - s.bias + 4), "identity_of_self");
+	assert_string_equal(name_at(fd, &e, fn), "marker_function");
+	assert_string_equal(name_at(fd, &e, fn + 1), "marker_function");
+	assert_string_equal(name_at(fd, &e, (uint64_t)(uintptr_t)identity_of_self - s.bias + 4), "identity_of_self");
 	assert_null(fng_elf_func_at(&e, 0)); /* before every function */
+	{
+		char tiny[5];
+		assert_int_equal(fng_elf_func_name(fd, &e, fng_elf_func_at(&e, fn), tiny, sizeof(tiny)), 0);
+		assert_string_equal(tiny, "mark"); /* truncated, terminated */
+	}
 	for (size_t i = 1; i < e.n_funcs; i++)
 		assert_true(e.funcs[i - 1].addr < e.funcs[i].addr); /* sorted, one name per address */
 	fng_elf_free(&e);
