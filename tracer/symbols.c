@@ -316,8 +316,9 @@ struct fng_module *fng_map_module(struct fng_symcache *c, pid_t tid, struct fng_
 	if (map->mod_state < 0 || (map->mod_state > 0 && !missing(map->mod, want)))
 		return map->mod;
 	if (map->path[0] != '/' || map->ino == 0 || locate(tid, map, path, sizeof(path), &st) < 0) {
-		map->mod_state = -1;
-		return NULL;
+		if (!map->mod)
+			map->mod_state = -1;
+		return map->mod; /* what was read already, if anything */
 	}
 	if (map->mod_state == 0) {
 		map->mod = find(c, &st);

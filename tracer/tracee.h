@@ -40,7 +40,7 @@ struct fng_tracee {
 	struct fng_exec_pending *exec;	/* an exec to report or verify at its exec stop */
 };
 
-struct fng_exec_pending;
+/* check_exec.c */
 void fng_exec_pending_free(struct fng_exec_pending *p);
 
 struct fng_tracee_table {
