@@ -2,10 +2,10 @@
 # Cost of one native stack (capture + symbolisation) on the tracer thread,
 # for a small C program, Python and Node, in three cache states (see
 # bench/stack_cost.c). Only alert and block events pay it; allowed calls
-# never do. Medians of N captures, measured in-process.
+# never do. Medians of STACK_N (200) captures, measured in-process.
 set -eu
 : "${BUILD:?}"
-N=${N:-200}
+N=${STACK_N:-200}
 cost=$BUILD/bench/stack_cost
 py=$(readlink -f /usr/bin/python3)
 
