@@ -8,7 +8,7 @@ DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
 
-PKGS      := libseccomp json-c libuv libcares libcurl
+PKGS      := libseccomp json-c libuv libcares libcurl libunwind-generic libelf
 TEST_PKGS := cmocka
 # Programs the tests run (installed by scripts/install-deps.sh too).
 TOOLS     := python3 node musl-gcc curl go /usr/sbin/dnsmasq /usr/sbin/rsyslogd
@@ -98,9 +98,22 @@ $(BUILD)/test/progs/musl/%: test/progs/musl/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	musl-gcc -static -O1 -Wall -Wextra -Werror -o $@ $<
 
+# In-process timing of the tracer's own code.
+$(BUILD)/bench/stack_cost: bench/stack_cost.c $(LIB_OBJS) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lpthread
+
+# The stack tests' program also stripped of its symbol table, and static.
+STACK_VARIANTS := $(BUILD)/test/progs/stackprog-stripped $(BUILD)/test/progs/stackprog-static
+$(BUILD)/test/progs/stackprog-stripped: $(BUILD)/test/progs/stackprog
+	strip -o $@ $<
+$(BUILD)/test/progs/stackprog-static: test/progs/stackprog.c | $(DEPS_STAMP)
+	$(CC) $(TEST_PROG_CFLAGS) -static -o $@ $<
+
+
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
-test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(STACK_VARIANTS)
 
 check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS)
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh

@@ -20,6 +20,7 @@ PY=/usr/bin/python3
 # its results next to latest.md in $BENCH_OUT. BENCH_EXTRA=0 skips them all.
 EXTRA_SCRIPTS=(
 	bench/events.sh # event pipeline (issue 4)
+	bench/stack.sh  # stack capture and symbolisation (issue 5)
 )
 if [ "${BENCH_EXTRA:-1}" != 0 ]; then
 	export RUNS="${RUNS:-7}" BENCH_OUT="${BENCH_OUT:-$PWD/bench/results}"

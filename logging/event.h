@@ -6,6 +6,8 @@
 
 #include <stdint.h>
 
+#include "logging/stack.h"
+
 enum fng_event_type {
 	FNG_EV_FILE = 0,
 	FNG_EV_PROCESS,
@@ -26,6 +28,30 @@ enum fng_action {
 
 #define FNG_EV_ARGV_MAX 512
 #define FNG_EV_PATH_MAX 1024
+
+enum fng_linkage {
+	FNG_LINK_NONE = 0,	/* not an ELF file, or unreadable */
+	FNG_LINK_STATIC,
+	FNG_LINK_STATIC_PIE,	/* ET_DYN without PT_INTERP */
+	FNG_LINK_DYNAMIC,	/* has PT_INTERP */
+};
+
+enum fng_image_source {
+	FNG_IMAGE_NONE = 0,	/* no identity section */
+	FNG_IMAGE_EXE,		/* /proc/PID/exe after the exec: what the kernel mapped */
+	FNG_IMAGE_PATH,		/* the exec was refused: the file at the resolved path */
+};
+
+/* What an exec ran (or would have run): details.executable. */
+struct fng_ev_image {
+	uint8_t source;		/* enum fng_image_source */
+	uint8_t linkage;	/* enum fng_linkage */
+	uint8_t build_id_len;
+	uint8_t build_id[FNG_BUILD_ID_MAX];
+	char path[256];		/* the ELF file */
+	char interp[64];	/* PT_INTERP */
+	char shebang[128];	/* a script's #! line, without "#!" */
+};
 
 struct fng_event {
 	uint64_t time_ns;		/* CLOCK_REALTIME */
@@ -51,6 +77,9 @@ struct fng_event {
 	char reason[160];		/* details.reason: why, in words */
 	char phase[16];			/* lifecycle: start, exit, unprotected, notice */
 	char message[256];		/* lifecycle: free text */
+	struct fng_ev_image image;	/* process events: what was executed */
+	uint8_t stack_end;		/* enum fng_stack_end, also when stack is NULL */
+	struct fng_stack *stack;	/* alert/block events: a pool slot, released after formatting */
 };
 
 /* Counters shared by the tracer (writer) and the logging thread (reader). */

@@ -1,9 +1,11 @@
 #include "logging/format.h"
 #include "logging/json_out.h"
+#include "logging/stack.h"
 #include "logging/util.h"
 #include "policy/policy.h"
 
 #include <json-c/json.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -120,6 +122,65 @@ static json_object *new_root(uint64_t ns, const char *type)
 	return root;
 }
 
+static void add_hex(json_object *o, const char *key, const uint8_t *id, size_t len)
+{
+	char hex[2 * FNG_BUILD_ID_MAX + 1];
+
+	if (len == 0 || len > FNG_BUILD_ID_MAX)
+		return;
+	for (size_t i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	json_object_object_add(o, key, json_object_new_string(hex));
+}
+
+/* details.executable: what an exec ran, or would have run. */
+static void add_image(json_object *details, const struct fng_ev_image *im)
+{
+	static const char *const linkage[] = {
+		[FNG_LINK_STATIC] = "static", [FNG_LINK_STATIC_PIE] = "static-pie", [FNG_LINK_DYNAMIC] = "dynamic",
+	};
+	json_object *o;
+
+	if (im->source == FNG_IMAGE_NONE)
+		return;
+	o = json_object_new_object();
+	fng_json_add_str(o, "path", im->path);
+	add_hex(o, "build_id", im->build_id, im->build_id_len);
+	if (im->linkage && im->linkage < FNG_ARRAY_LEN(linkage))
+		fng_json_add_str(o, "linkage", linkage[im->linkage]);
+	fng_json_add_str(o, "interpreter", im->interp);
+	fng_json_add_str(o, "shebang", im->shebang);
+	fng_json_add_str(o, "source", im->source == FNG_IMAGE_EXE ? "exe" : "path");
+	json_object_object_add(details, "executable", o);
+}
+
+/* "stack": [{"module","function","offset","build_id"}...] and, when it is
+ * not the whole stack, "stack_truncated": why. */
+static void add_stack(json_object *root, const struct fng_event *ev)
+{
+	const struct fng_stack *st = ev->stack;
+	const char *end = fng_stack_end_name(ev->stack_end);
+
+	if (st && st->n) {
+		json_object *arr = json_object_new_array();
+		char off[24];
+
+		for (unsigned i = 0; i < st->n && i < FNG_STACK_FRAMES; i++) {
+			const struct fng_frame *f = &st->frames[i];
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "module", json_object_new_string(f->module[0] ? f->module : "?"));
+			fng_json_add_str(o, "function", f->function);
+			snprintf(off, sizeof(off), "0x%" PRIx64, f->offset);
+			json_object_object_add(o, "offset", json_object_new_string(off));
+			add_hex(o, "build_id", f->build_id, f->build_id_len);
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(root, "stack", arr);
+	}
+	fng_json_add_str(root, "stack_truncated", end);
+}
+
 json_object *fng_event_details_json(const struct fng_event *ev)
 {
 	json_object *details;
@@ -155,6 +216,7 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 	fng_json_add_str(details, "message", ev->message);
 	if (ev->type == FNG_EV_LIFECYCLE)
 		fng_json_add_str(details, "version", FNG_VERSION);
+	add_image(details, &ev->image);
 	return details;
 }
 
@@ -190,6 +252,7 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 		json_object_object_add(proc, "uid", json_object_new_int(ev->uid));
 		json_object_object_add(root, "process", proc);
 	}
+	add_stack(root, ev);
 	fng_json_add_function(root, fi);
 	return fng_json_finish(root, out, len);
 }

@@ -1,4 +1,5 @@
 #include "logging/logger_internal.h"
+#include "logging/stack.h"
 #include "logging/util.h"
 #include "policy/policy.h"
 
@@ -78,6 +79,7 @@ static void drain(struct fng_logger *lg)
 
 	while ((ev = fng_ring_peek(&lg->ring))) {
 		publish_event(lg, ev, false);
+		fng_stack_release(ev->stack); /* the slot belongs to the tracer's pool */
 		fng_ring_release(&lg->ring);
 	}
 	/* The tracer counts ring drops; a new one starts (or extends) a loss burst. */

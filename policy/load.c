@@ -213,6 +213,44 @@ static int parse_exceptions(struct loader *L, json_object *arr, const char *rule
 	return 0;
 }
 
+/* create_child_process exceptions: absolute paths of programs, or
+ * "build-id:HEX" naming an ELF file wherever it lives. */
+static int parse_exec_exceptions(struct loader *L, json_object *arr, const char *rule)
+{
+	struct fng_policy *p = L->p;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(L, "%s: exceptions must be an array of strings, got %s", rule, type_name(arr));
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+		const char *s;
+
+		push_index(L, i);
+		if (!json_object_is_type(e, json_type_string))
+			return fail(L, "%s: exception must be a string, got %s", rule, type_name(e));
+		s = json_object_get_string(e);
+		if (strncmp(s, "build-id:", 9) == 0) {
+			struct fng_build_id id;
+			struct fng_build_id *v;
+			if (fng_build_id_parse(s, &id) < 0)
+				return fail(L, "%s: bad exception \"%s\": a build-id is 2 to 64 hexadecimal digits, "
+					    "an even number of them", rule, s);
+			v = realloc(p->exec_allow_ids, (p->n_exec_allow_ids + 1) * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			p->exec_allow_ids = v;
+			v[p->n_exec_allow_ids++] = id;
+		} else if (s[0] == '/') {
+			if (strv_push(&p->exec_allow_paths, &p->n_exec_allow_paths, s) < 0)
+				return -ENOMEM;
+		} else {
+			return fail(L, "%s: bad exception \"%s\": expected an absolute path or build-id:HEX", rule, s);
+		}
+		pop(L);
+	}
+	return 0;
+}
+
 static int parse_string(struct loader *L, json_object *v, const char *key, const char **out);
 
 static bool is_outbound_setting(const char *key)
@@ -326,10 +364,13 @@ static int parse_rule(struct loader *L, enum fng_rule rule, json_object *v)
 				r = parse_mode(L, val, name, &L->p->mode[rule]);
 			have_mode = true;
 		} else if (strcmp(key, "exceptions") == 0 || strcmp(key, "allow") == 0) {
-			if (rule != FNG_RULE_OUTBOUND)
-				r = fail(L, "%s: \"%s\" is only supported for outbound_connectivity", name, key);
-			else
+			if (rule == FNG_RULE_OUTBOUND)
 				r = parse_exceptions(L, val, name);
+			else if (rule == FNG_RULE_CHILD)
+				r = parse_exec_exceptions(L, val, name);
+			else
+				r = fail(L, "%s: \"%s\" is only supported for outbound_connectivity and create_child_process",
+					 name, key);
 		} else if (rule == FNG_RULE_OUTBOUND && is_outbound_setting(key)) {
 			r = parse_outbound_setting(L, key, val);
 		} else {

@@ -1,6 +1,7 @@
 /* Names, the embedded default policy, freeing and summaries. Pure. */
 #include "policy/policy.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,8 @@ void fng_policy_free(struct fng_policy *p)
 	fng_hostrules_free(p->host_allow, p->n_host_allow);
 	free(p->aws_ip_ranges);
 	free(p->resolvers);
+	free_strv(p->exec_allow_paths, p->n_exec_allow_paths);
+	free(p->exec_allow_ids);
 	free(p->tmp_root);
 	free_strv(p->handler_paths, p->n_handler_paths);
 	free(p->api_endpoint);
@@ -75,4 +78,34 @@ void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
 	snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s",
 		 fng_mode_name(p->mode[FNG_RULE_OUTBOUND]), fng_mode_name(p->mode[FNG_RULE_TMP]),
 		 fng_mode_name(p->mode[FNG_RULE_CHILD]), fng_mode_name(p->mode[FNG_RULE_HANDLER]));
+}
+
+#define BUILD_ID_PREFIX "build-id:"
+
+int fng_build_id_parse(const char *s, struct fng_build_id *out)
+{
+	size_t n;
+
+	if (strncmp(s, BUILD_ID_PREFIX, strlen(BUILD_ID_PREFIX)) != 0)
+		return -EINVAL;
+	s += strlen(BUILD_ID_PREFIX);
+	n = strlen(s);
+	if (n < 2 || n > 2 * FNG_POLICY_BUILD_ID_MAX || n % 2)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i += 2) {
+		char byte[3] = { s[i], s[i + 1], '\0' };
+		if (!isxdigit((unsigned char)byte[0]) || !isxdigit((unsigned char)byte[1]))
+			return -EINVAL;
+		out->id[i / 2] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	out->len = (uint8_t)(n / 2);
+	return 0;
+}
+
+bool fng_policy_exec_id_allowed(const struct fng_policy *p, const uint8_t *id, size_t len)
+{
+	for (size_t i = 0; len && i < p->n_exec_allow_ids; i++)
+		if (p->exec_allow_ids[i].len == len && memcmp(p->exec_allow_ids[i].id, id, len) == 0)
+			return true;
+	return false;
 }

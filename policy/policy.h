@@ -45,6 +45,14 @@ struct fng_hostrule {
 	uint16_t port;		/* 0 = any port */
 };
 
+#define FNG_POLICY_BUILD_ID_MAX 32	/* bytes */
+
+/* A GNU build-id (NT_GNU_BUILD_ID), as readelf -n prints it in hex. */
+struct fng_build_id {
+	uint8_t len;
+	uint8_t id[FNG_POLICY_BUILD_ID_MAX];
+};
+
 struct fng_policy {
 	enum fng_mode mode[FNG_RULE_COUNT];
 
@@ -58,6 +66,11 @@ struct fng_policy {
 	struct fng_netrule *resolvers;	/* DNS servers trusted for names; none: /etc/resolv.conf */
 	size_t n_resolvers;
 	bool log_dns;			/* a dns event per answer the function received */
+
+	char **exec_allow_paths;	/* create_child_process exceptions: absolute paths */
+	size_t n_exec_allow_paths;
+	struct fng_build_id *exec_allow_ids;	/* ... and "build-id:HEX" */
+	size_t n_exec_allow_ids;
 
 	char *tmp_root;			/* default "/tmp" */
 	char **handler_paths;		/* explicit handler files; else from _HANDLER */
@@ -112,6 +125,10 @@ void fng_hostrules_free(struct fng_hostrule *v, size_t n);
  * overlaps an EC2 one (EC2 addresses belong to anyone). Appends to *rules.
  * 0, or -EINVAL with a message in why (static text). */
 int fng_aws_ranges_parse(const char *text, size_t len, struct fng_netrule **rules, size_t *n, const char **why);
+/* "build-id:" followed by 2 to 64 hex digits (an even number). 0 or -EINVAL. */
+int fng_build_id_parse(const char *s, struct fng_build_id *out);
+/* Is this build-id a create_child_process exception? */
+bool fng_policy_exec_id_allowed(const struct fng_policy *p, const uint8_t *id, size_t len);
 
 /* Does the rule set's exceptions let addr:port through? */
 bool fng_policy_net_allowed(const struct fng_policy *p, const uint8_t addr16[16], uint16_t port);

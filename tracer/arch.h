@@ -2,7 +2,11 @@
 #ifndef FNG_ARCH_H
 #define FNG_ARCH_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+#define FNG_ARCH_UNWIND_REGS 32	/* room for the DWARF register numbers the unwinder uses */
 
 /* At a seccomp stop: do not run the call; it returns retval (e.g. -EACCES). */
 int fng_arch_skip_syscall(pid_t tid, long retval);
@@ -13,5 +17,10 @@ int fng_arch_set_return(pid_t tid, long retval);
 int fng_arch_inject_close(pid_t tid, int fd, void **saved);
 /* After the injected call's exit stop: restore, with retval as the result. */
 int fng_arch_restore(pid_t tid, void *saved, long retval);
+
+/* At any ptrace stop: the registers an unwinder starts from, indexed by
+ * DWARF register number (libunwind's UNW_<ARCH>_* numbering). Returns how
+ * many are filled (at most n), or -errno. */
+int fng_arch_unwind_regs(pid_t tid, uint64_t *regs, size_t n);
 
 #endif

@@ -77,3 +77,19 @@ int fng_arch_restore(pid_t tid, void *saved, long retval)
 	r.rax = (unsigned long long)retval;
 	return setregs(tid, &r);
 }
+
+int fng_arch_unwind_regs(pid_t tid, uint64_t *regs, size_t n)
+{
+	struct user_regs_struct r;
+	int e = getregs(tid, &r);
+
+	if (e < 0)
+		return e;
+	/* DWARF numbering on x86-64: rax rdx rcx rbx rsi rdi rbp rsp r8-r15, then the return address. */
+	const uint64_t v[] = { r.rax, r.rdx, r.rcx, r.rbx, r.rsi, r.rdi, r.rbp, r.rsp, r.r8,
+			       r.r9,  r.r10, r.r11, r.r12, r.r13, r.r14, r.r15, r.rip };
+	if (n > sizeof(v) / sizeof(v[0]))
+		n = sizeof(v) / sizeof(v[0]);
+	memcpy(regs, v, n * sizeof(*regs));
+	return (int)n;
+}

@@ -77,6 +77,7 @@ static void report_guard(struct fng_tracer *t, pid_t tid, const char *syscall, e
 	ev->action = (uint8_t)action;
 	ev->error = err;
 	fng_strlcpy(ev->reason, reason, sizeof(ev->reason));
+	fng_report_attach_stack(t, ev, tid);
 	fng_report_end(t);
 }
 
@@ -88,8 +89,8 @@ enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason
 	if (!reason)
 		reason = reason_for(shown);
 	if (fng_arch_skip_syscall(c->tc->tid, -err) < 0) {
-		kill(c->tc->tgid, SIGKILL);
 		report_guard(c->t, c->tc->tid, shown, FNG_ACT_KILLED, 0, reason);
+		kill(c->tc->tgid, SIGKILL);
 		free(name);
 		return FNG_RESUME_KILL;
 	}
@@ -164,7 +165,7 @@ enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, c
 
 	snprintf(reason, sizeof(reason), "system call %llu through a foreign ABI (%s): the process is ended",
 		 (unsigned long long)si->seccomp.nr, si->arch == AUDIT_ARCH_I386 ? "i386 int 0x80" : "x32");
-	kill(tc->tgid, SIGKILL);
 	report_guard(t, tc->tid, "", FNG_ACT_KILLED, 0, reason);
+	kill(tc->tgid, SIGKILL);
 	return FNG_RESUME_KILL;
 }

@@ -7,6 +7,8 @@
 #include "tracer/tracee.h"
 #include "tracer/path.h"
 #include "tracer/dns.h"
+#include "tracer/stack.h"
+#include "tracer/symbols.h"
 
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -17,6 +19,14 @@
 struct fng_object {
 	dev_t dev;
 	ino_t ino;
+};
+
+/* A create_child_process exception naming a path, resolved at start. */
+struct fng_exec_allow {
+	const char *path;		/* as the policy wrote it */
+	char real[FNG_PATH_BUF];	/* canonical */
+	struct fng_object obj;
+	bool have_obj;			/* it existed at start */
 };
 
 struct fng_tracer {
@@ -39,6 +49,9 @@ struct fng_tracer {
 	dev_t tmp_dev;
 	bool tmp_is_mount;	/* then any object on tmp_dev is in the temp root */
 
+	struct fng_exec_allow *exec_allow;
+	size_t n_exec_allow;
+
 	struct fng_object handlers[FNG_MAX_HANDLERS];
 	size_t n_handlers;
 	char handler_names[FNG_MAX_HANDLERS][256];
@@ -50,6 +63,12 @@ struct fng_tracer {
 	struct fng_dns dns;	/* address -> host name, from the function's own lookups */
 
 	struct fng_tracee_table tasks;
+	/* Stacks and executable identity: the files read so far, the unwinder,
+	 * and the slots events carry stacks in (the logging thread hands them
+	 * back, so this outlives the logger: free the tracer after it stops). */
+	struct fng_symcache syms;
+	struct fng_unwinder *unwinder;
+	struct fng_stack_pool stacks;
 	struct fng_run_result result;
 	bool root_done;
 };
@@ -68,6 +87,16 @@ struct fng_verdict {
 	uint16_t port;
 	uint16_t argc;		/* exec: argv, NUL-separated */
 	char argv[FNG_EV_ARGV_MAX];
+	struct fng_ev_image image;	/* exec: what runs */
+};
+
+/* What an exec runs: the program as named, and the ELF file that runs it
+ * (the program, or a script's #! interpreter). */
+struct fng_exec_target {
+	char path[FNG_PATH_BUF];	/* the program (resolved), or /proc/TID/exe's target */
+	struct fng_ev_image image;	/* the ELF: details.executable */
+	struct fng_object prog, elf;
+	bool have_prog, have_elf, script;
 };
 
 /* The call being looked at, at its seccomp stop. */
@@ -91,8 +120,16 @@ enum fng_resume {
 /* report.c */
 void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
 			const struct fng_verdict *v, enum fng_action action);
+/* The same with a stack captured earlier (owned: released if unused). */
+void fng_report_verdict_stack(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+			      const struct fng_verdict *v, enum fng_action action, struct fng_stack *st,
+			      uint8_t stack_end);
 struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall);
 void fng_report_end(struct fng_tracer *t);
+/* The native stack of tid (in a ptrace stop) in a pool slot, or NULL; *end
+ * says why it is short or missing. Only for events that report a decision. */
+struct fng_stack *fng_report_stack(struct fng_tracer *t, pid_t tid, uint8_t *end);
+void fng_report_attach_stack(struct fng_tracer *t, struct fng_event *ev, pid_t tid);
 void fng_verdict_take(struct fng_verdict *v, enum fng_rule rule, enum fng_mode mode, const char *path);
 /* Skip the call, which returns -err. For arguments fnguard cannot read or
  * resolve (a deny, never an allow) and calls it performed itself. */
@@ -110,7 +147,17 @@ bool fng_in_tmp(const struct fng_tracer *t, const char *path);
 bool fng_is_handler(const struct fng_tracer *t, const char *path);
 /* check_exec.c */
 enum fng_resume fng_check_exec(struct fng_call *c);
+/* At PTRACE_EVENT_EXEC (tc is the task that now runs the new image). */
 void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc);
+/* At the exit stop of an exec that failed (ret < 0). */
+void fng_exec_failed(struct fng_tracer *t, struct fng_tracee *tc, long ret);
+/* tc is gone: an alert still waiting for its exec is reported now. */
+void fng_exec_gone(struct fng_tracer *t, struct fng_tracee *tc);
+/* exec_id.c */
+void fng_exec_target_of_path(struct fng_tracer *t, pid_t tid, const char *path, struct fng_exec_target *x);
+void fng_exec_target_of_exe(struct fng_tracer *t, pid_t tid, struct fng_exec_target *x);
+bool fng_exec_excepted(const struct fng_tracer *t, const struct fng_exec_target *x);
+int fng_exec_allow_setup(struct fng_tracer *t);
 /* check_net.c */
 enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);

@@ -171,6 +171,10 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 	case FNG_PENDING_CONNECT:
 		how = fng_verify_connect(t, tc, (long)si.exit.rval);
 		break;
+	case FNG_PENDING_EXEC: /* no exec stop came first: the exec failed */
+		tc->pending = FNG_PENDING_NONE;
+		fng_exec_failed(t, tc, (long)si.exit.rval);
+		break;
 	case FNG_PENDING_INJECT_EXIT:
 		fng_arch_restore(tc->tid, tc->saved_regs, tc->inject_ret);
 		free(tc->saved_regs);
@@ -189,8 +193,17 @@ static void on_exec(struct fng_tracer *t, struct fng_tracee *tc)
 	unsigned long former = 0;
 
 	ptrace(PTRACE_GETEVENTMSG, tc->tid, NULL, &former);
-	if ((pid_t)former != tc->tid && former > 0)
+	if ((pid_t)former != tc->tid && former > 0) {
+		/* A thread other than the leader exec'd: it goes on under the
+		 * leader's tid, with what was pending for its exec. */
+		struct fng_tracee *old = fng_tracee_find(&t->tasks, (pid_t)former);
+		if (old && old->exec) {
+			fng_exec_pending_free(tc->exec);
+			tc->exec = old->exec;
+			old->exec = NULL;
+		}
 		fng_tracee_remove(&t->tasks, (pid_t)former);
+	}
 	fng_tracee_new_mm(tc);
 	tc->pending = FNG_PENDING_NONE;
 	fng_verify_exec(t, tc);
@@ -210,6 +223,11 @@ static void on_task_exit(struct fng_tracer *t, pid_t tid, int status)
 			t->result.exit_code = -1;
 			t->result.signal = WTERMSIG(status);
 		}
+	}
+	{
+		struct fng_tracee *tc = fng_tracee_find(&t->tasks, tid);
+		if (tc && tc->exec)
+			fng_exec_gone(t, tc);
 	}
 	fng_tracee_remove(&t->tasks, tid);
 }

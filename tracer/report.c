@@ -63,13 +63,40 @@ struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_eve
 	return ev;
 }
 
+struct fng_stack *fng_report_stack(struct fng_tracer *t, pid_t tid, uint8_t *end)
+{
+	struct fng_tracee *tc = tid > 0 ? fng_tracee_find(&t->tasks, tid) : NULL;
+	struct fng_stack *st;
+
+	*end = FNG_STACK_COMPLETE;
+	if (!tc)
+		return NULL;
+	st = fng_stack_pool_take(&t->stacks);
+	if (!st) {
+		*end = FNG_STACK_NO_SLOT;
+		return NULL;
+	}
+	fng_stack_capture(t->unwinder, &tc->mm->unwind, tid, st);
+	*end = st->end;
+	if (st->n == 0) {
+		fng_stack_release(st);
+		return NULL;
+	}
+	return st;
+}
+
+void fng_report_attach_stack(struct fng_tracer *t, struct fng_event *ev, pid_t tid)
+{
+	ev->stack = fng_report_stack(t, tid, &ev->stack_end);
+}
+
 void fng_report_end(struct fng_tracer *t)
 {
 	fng_logger_commit(t->logger);
 }
 
-void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
-			const struct fng_verdict *v, enum fng_action action)
+static struct fng_event *begin_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type,
+				       const char *syscall, const struct fng_verdict *v, enum fng_action action)
 {
 	struct fng_event *ev;
 
@@ -79,7 +106,7 @@ void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type typ
 		atomic_fetch_add(&t->counters->alerted, 1);
 	ev = fng_report_begin(t, tid, type, syscall);
 	if (!ev)
-		return;
+		return NULL;
 	ev->rule = (uint8_t)v->rule;
 	ev->mode = (uint8_t)v->mode;
 	ev->action = (uint8_t)action;
@@ -95,6 +122,33 @@ void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type typ
 	ev->port = v->port;
 	ev->argc = v->argc;
 	memcpy(ev->argv, v->argv, sizeof(ev->argv));
+	ev->image = v->image;
+	return ev;
+}
+
+void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+			const struct fng_verdict *v, enum fng_action action)
+{
+	struct fng_event *ev = begin_verdict(t, tid, type, syscall, v, action);
+
+	if (!ev)
+		return;
+	fng_report_attach_stack(t, ev, tid);
+	fng_report_end(t);
+}
+
+void fng_report_verdict_stack(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+			      const struct fng_verdict *v, enum fng_action action, struct fng_stack *st,
+			      uint8_t stack_end)
+{
+	struct fng_event *ev = begin_verdict(t, tid, type, syscall, v, action);
+
+	if (!ev) {
+		fng_stack_release(st);
+		return;
+	}
+	ev->stack = st;
+	ev->stack_end = stack_end;
 	fng_report_end(t);
 }
 
@@ -141,9 +195,10 @@ enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct
 	if (!v->err)
 		v->err = EACCES;
 	if (fng_arch_skip_syscall(c->tc->tid, -v->err) < 0) {
-		/* Cannot fail the call: fail closed by killing the process. */
-		kill(c->tc->tgid, SIGKILL);
+		/* Cannot fail the call: fail closed by killing the process
+		 * (after the report: the stack must still be there to read). */
 		fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_KILLED);
+		kill(c->tc->tgid, SIGKILL);
 		return FNG_RESUME_KILL;
 	}
 	fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_BLOCKED);

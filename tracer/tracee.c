@@ -1,4 +1,5 @@
 #include "tracer/tracee.h"
+#include "tracer/stack.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,8 +21,10 @@ int fng_tracees_init(struct fng_tracee_table *t)
 
 static void mm_put(struct fng_mm *mm)
 {
-	if (mm && --mm->users == 0)
+	if (mm && --mm->users == 0) {
+		fng_unwind_mm_free(mm->unwind);
 		free(mm);
+	}
 }
 
 void fng_tracees_free(struct fng_tracee_table *t)
@@ -30,6 +33,7 @@ void fng_tracees_free(struct fng_tracee_table *t)
 		if (t->slots[i]) {
 			mm_put(t->slots[i]->mm);
 			free(t->slots[i]->saved_regs);
+			fng_exec_pending_free(t->slots[i]->exec);
 			free(t->slots[i]);
 		}
 	}
@@ -123,6 +127,7 @@ void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid)
 		return;
 	mm_put(t->slots[i]->mm);
 	free(t->slots[i]->saved_regs);
+	fng_exec_pending_free(t->slots[i]->exec);
 	free(t->slots[i]);
 	t->slots[i] = NULL;
 	t->count--;

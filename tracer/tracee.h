@@ -8,15 +8,20 @@
 
 /* One program image (address space), shared by threads and CLONE_VM
  * children; a new one at every execve. Once-per-image reports live here. */
+struct fng_unwind_mm;
+struct fng_exec_pending;
+
 struct fng_mm {
 	unsigned users;
 	uint32_t reported;	/* once-per-image reports already made (bit per reason) */
+	struct fng_unwind_mm *unwind;	/* stack unwinder caches, made by the first capture */
 };
 
 enum fng_pending {
 	FNG_PENDING_NONE = 0,
 	FNG_PENDING_OPEN,	/* verify the fd an open returned */
 	FNG_PENDING_CONNECT,	/* verify the peer a connect reached */
+	FNG_PENDING_EXEC,	/* an exec with business at its exec stop (tracee.exec): did it fail? */
 	FNG_PENDING_INJECT_ENTRY,	/* an injected close: waiting for its entry stop */
 	FNG_PENDING_INJECT_EXIT,	/* ... and its exit stop */
 };
@@ -32,7 +37,11 @@ struct fng_tracee {
 	int pending_fd;		/* connect: the socket */
 	long inject_ret;	/* value the undone call returns */
 	void *saved_regs;	/* arch registers saved across an injection */
+	struct fng_exec_pending *exec;	/* an exec to report or verify at its exec stop */
 };
+
+/* check_exec.c */
+void fng_exec_pending_free(struct fng_exec_pending *p);
 
 struct fng_tracee_table {
 	struct fng_tracee **slots;

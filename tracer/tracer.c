@@ -113,9 +113,16 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	t->sup_pid = cfg->sup_pid;
 	memcpy(t->sup_tids, cfg->sup_tids, sizeof(t->sup_tids));
 	t->on_root_exit = cfg->on_root_exit;
+	fng_symcache_init(&t->syms);
 	r = fng_tracees_init(&t->tasks);
 	if (r == 0)
 		r = fng_dns_init(&t->dns, t->policy, "/etc/resolv.conf");
+	if (r == 0)
+		r = fng_unwinder_new(&t->unwinder, &t->syms);
+	if (r == 0)
+		r = fng_stack_pool_init(&t->stacks);
+	if (r == 0)
+		r = fng_exec_allow_setup(t);
 	if (r == 0)
 		r = setup_tmp(t, err, errn);
 	if (r < 0) {
@@ -153,6 +160,10 @@ void fng_tracer_free(struct fng_tracer *t)
 	if (t->tasks.slots)
 		fng_tracees_free(&t->tasks);
 	fng_dns_free(&t->dns);
+	free(t->exec_allow);
+	fng_unwinder_free(t->unwinder);
+	fng_symcache_destroy(&t->syms);
+	fng_stack_pool_destroy(&t->stacks);
 	free(t);
 }
 

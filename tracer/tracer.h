@@ -27,6 +27,7 @@ struct fng_tracer_config {
 /* Resolves what the policy names (temp root, handler files). 0 or -errno
  * with a one-line reason in err. */
 int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn);
+/* After fng_logger_stop: events in the ring may point at the tracer's stack slots. */
 void fng_tracer_free(struct fng_tracer *t);
 
 /* What the filter must trace for this policy. */

@@ -25,6 +25,8 @@ static void assert_zeroed(const struct fng_policy *p)
 	/* fng_policy_free leaves the struct all-zero: nothing left to free */
 	assert_null(p->net_allow);
 	assert_null(p->host_allow);
+	assert_null(p->exec_allow_paths);
+	assert_null(p->exec_allow_ids);
 	assert_null(p->tmp_root);
 	assert_null(p->handler_paths);
 	assert_null(p->api_endpoint);
@@ -277,6 +279,63 @@ static void valid_exceptions(void **state)
 	assert_rule_eq(&p.net_allow[2], &want);
 	assert_int_equal(p.n_notices, 0);
 	fng_policy_free(&p);
+}
+
+static void valid_exec_exceptions(void **state)
+{
+	(void)state;
+	struct fng_policy p;
+	static const uint8_t id[20] = { 0x57, 0x1d, 0x98, 0xe0, 0x10, 0x96, 0xd5, 0xc1, 0xc3, 0x24,
+					0x20, 0xd2, 0x29, 0xa6, 0x73, 0x1a, 0x0a, 0x50, 0xd2, 0xa0 };
+
+	load_ok("{\"create_child_process\": {\"action\": \"block\", \"exceptions\": [\"/usr/bin/git\", "
+		"\"build-id:571D98e01096d5c1c32420d229a6731a0a50d2a0\", \"build-id:00ff\"]}}",
+		&p);
+	assert_int_equal(p.mode[FNG_RULE_CHILD], FNG_MODE_BLOCK);
+	assert_int_equal(p.n_exec_allow_paths, 1);
+	assert_string_equal(p.exec_allow_paths[0], "/usr/bin/git");
+	assert_int_equal(p.n_exec_allow_ids, 2);
+	assert_int_equal(p.exec_allow_ids[0].len, 20);
+	assert_memory_equal(p.exec_allow_ids[0].id, id, 20);
+	assert_true(fng_policy_exec_id_allowed(&p, id, 20));
+	assert_false(fng_policy_exec_id_allowed(&p, id, 19)); /* a prefix is not the id */
+	assert_true(fng_policy_exec_id_allowed(&p, (const uint8_t *)"\x00\xff", 2));
+	assert_false(fng_policy_exec_id_allowed(&p, (const uint8_t *)"\x00\xfe", 2));
+	assert_false(fng_policy_exec_id_allowed(&p, id, 0));
+	assert_int_equal(p.n_net_allow + p.n_host_allow, 0); /* not network exceptions */
+	assert_int_equal(p.n_notices, 0);
+	fng_policy_free(&p);
+	/* "allow" is the other spelling, as for outbound_connectivity */
+	load_ok("{\"policy\": {\"create_child_process\": {\"allow\": [\"/bin/sh\"], \"action\": \"alert\"}}}", &p);
+	assert_int_equal(p.n_exec_allow_paths, 1);
+	assert_int_equal(p.mode[FNG_RULE_CHILD], FNG_MODE_ALERT);
+	fng_policy_free(&p);
+}
+
+static void build_id_parse(void **state)
+{
+	(void)state;
+	struct fng_build_id id;
+
+	assert_int_equal(fng_build_id_parse("build-id:aB09", &id), 0);
+	assert_int_equal(id.len, 2);
+	assert_int_equal(id.id[0], 0xab);
+	assert_int_equal(id.id[1], 0x09);
+	assert_int_equal(fng_build_id_parse("build-id:", &id), -EINVAL);
+	assert_int_equal(fng_build_id_parse("build-id:a", &id), -EINVAL);
+	assert_int_equal(fng_build_id_parse("build-id:abc", &id), -EINVAL);
+	assert_int_equal(fng_build_id_parse("build-id:zz", &id), -EINVAL);
+	assert_int_equal(fng_build_id_parse("build-id: ab", &id), -EINVAL);
+	assert_int_equal(fng_build_id_parse("buildid:ab", &id), -EINVAL);
+	assert_int_equal(fng_build_id_parse("build-id:"
+					    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+					    &id),
+			 0);
+	assert_int_equal(id.len, 32);
+	assert_int_equal(fng_build_id_parse("build-id:"
+					    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef00",
+					    &id),
+			 -EINVAL);
 }
 
 static void settings(void **state)
@@ -532,9 +591,36 @@ static void err_exceptions_on_other_rule(void **state)
 {
 	(void)state;
 	expect_error("{\"read_write_tmp\": {\"action\": \"block\", \"exceptions\": [\"/tmp/x\"]}}",
-		     NAME ":1:54: read_write_tmp: \"exceptions\" is only supported for outbound_connectivity");
-	expect_error("{\"policy\": {\"create_child_process\": {\"allow\": [], \"action\": \"block\"}}}",
-		     NAME ":1:47: create_child_process: \"allow\" is only supported for outbound_connectivity");
+		     NAME ":1:54: read_write_tmp: \"exceptions\" is only supported for outbound_connectivity and "
+			  "create_child_process");
+	expect_error("{\"policy\": {\"read_handler\": {\"allow\": [], \"action\": \"block\"}}}",
+		     NAME ":1:39: read_handler: \"allow\" is only supported for outbound_connectivity and "
+			  "create_child_process");
+}
+
+#define EXEC_DOC(e)                          \
+	"{\"create_child_process\": {\n"    \
+	"  \"action\": \"block\",\n"         \
+	"  \"exceptions\": [\n"              \
+	"    \"/usr/bin/git\",\n"             \
+	"    " e "\n"                         \
+	"  ]\n"                              \
+	"}}\n"
+
+static void err_bad_exec_exceptions(void **state)
+{
+	(void)state;
+	expect_error(EXEC_DOC("\"git\""),
+		     NAME ":5:5: create_child_process: bad exception \"git\": expected an absolute path or build-id:HEX");
+	expect_error(EXEC_DOC("\"build-id:abc\""),
+		     NAME ":5:5: create_child_process: bad exception \"build-id:abc\": a build-id is 2 to 64 "
+			  "hexadecimal digits, an even number of them");
+	expect_error(EXEC_DOC("\"build-id:xyzw\""), NAME ":5:5: create_child_process: bad exception \"build-id:xyzw\"");
+	expect_error(EXEC_DOC("\"build-id:\""), NAME ":5:5: create_child_process: bad exception \"build-id:\"");
+	expect_error(EXEC_DOC("\"\""), NAME ":5:5: create_child_process: bad exception \"\": expected an absolute path");
+	expect_error(EXEC_DOC("7"), NAME ":5:5: create_child_process: exception must be a string, got a number");
+	expect_error("{\"create_child_process\": {\"action\": \"block\", \"exceptions\": \"/usr/bin/git\"}}",
+		     NAME ":1:60: create_child_process: exceptions must be an array of strings, got a string");
 }
 
 #define EXC_DOC(e)                          \
@@ -728,6 +814,8 @@ int main(void)
 		cmocka_unit_test(default_policy),
 		cmocka_unit_test(rule_object_forms),
 		cmocka_unit_test(valid_exceptions),
+		cmocka_unit_test(valid_exec_exceptions),
+		cmocka_unit_test(build_id_parse),
 		cmocka_unit_test(settings),
 		cmocka_unit_test(load_file),
 		cmocka_unit_test(err_malformed_missing_brace),
@@ -748,6 +836,7 @@ int main(void)
 		cmocka_unit_test(err_rule_twice),
 		cmocka_unit_test(err_exceptions_on_other_rule),
 		cmocka_unit_test(err_bad_exceptions),
+		cmocka_unit_test(err_bad_exec_exceptions),
 		cmocka_unit_test(err_bad_host_port_long),
 		cmocka_unit_test(err_tmp_root_relative),
 		cmocka_unit_test(err_on_unsupported),

@@ -1,0 +1,154 @@
+/* exec_exception_race — create_child_process allows a few programs by
+ * path (exceptions); a racing thread or a symlink swap changes what the exec
+ * names between the supervisor's check and the kernel's use of it.
+ *
+ * Run under a policy whose create_child_process exceptions are exactly
+ * /usr/bin/true and FNG_WORKDIR/a.sh. The forbidden program leaves
+ * FNG_WORKDIR/marker behind: its existence is a bypass.
+ *
+ * Vectors (ATTEMPTS each, every attempt in a forked child):
+ *   path_flip     - a thread flips the execve path between /usr/bin/true and /usr/bin/touch
+ *   script_flip   - the same between two scripts with the same #! interpreter:
+ *                   a.sh (excepted) and e.sh (creates the marker with a shell redirection)
+ *   symlink_flip  - execve(FNG_WORKDIR/link) while link is swapped between
+ *                   /usr/bin/true and /usr/bin/touch
+ * Env: FNG_WORKDIR.
+ */
+#define _GNU_SOURCE
+#include "adv.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define ATTEMPTS 100
+
+static char g_path[4096];	/* the buffer the racer flips */
+static char g_a[4096], g_b[4096];
+static atomic_int g_stop;
+static const char *workdir;
+static char marker[4096];
+
+static void *flip_buffer(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&g_stop, memory_order_relaxed)) {
+		strcpy((char *)(volatile char *)g_path, g_b);
+		for (volatile int k = 0; k < 200; k++)
+			;
+		strcpy((char *)(volatile char *)g_path, g_a);
+		for (volatile int k = 0; k < 200; k++)
+			;
+	}
+	return NULL;
+}
+
+static void *flip_symlink(void *arg)
+{
+	char tmp[4200];
+
+	(void)arg;
+	snprintf(tmp, sizeof(tmp), "%s.new", g_path);
+	while (!atomic_load_explicit(&g_stop, memory_order_relaxed)) {
+		unlink(tmp);
+		if (symlink(g_b, tmp) == 0)
+			rename(tmp, g_path);
+		unlink(tmp);
+		if (symlink(g_a, tmp) == 0)
+			rename(tmp, g_path);
+	}
+	return NULL;
+}
+
+/* One attempt: a child starts the racer and execs g_path. */
+static int attempt(void *(*racer)(void *))
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		static char *const envp[] = { "PATH=/usr/bin:/bin", NULL };
+		char *argv[] = { "x", marker, NULL };
+		pthread_t t;
+		if (pthread_create(&t, NULL, racer, NULL) != 0)
+			_exit(98);
+		for (volatile int k = 0; k < 500; k++)
+			;
+		execve(racer == flip_symlink ? g_path : (char *)(volatile char *)g_path, argv, envp);
+		_exit(is_denial(errno) ? 99 : 98);
+	}
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+static void race(const char *name, void *(*racer)(void *), const char *a, const char *b, const char *exec_path)
+{
+	int ran = 0, denied = 0, killed = 0, other = 0, bypass = 0;
+	struct stat sb;
+
+	snprintf(g_a, sizeof(g_a), "%s", a);
+	snprintf(g_b, sizeof(g_b), "%s", b);
+	snprintf(g_path, sizeof(g_path), "%s", exec_path);
+	unlink(marker);
+	for (int i = 0; i < ATTEMPTS && !bypass; i++) {
+		int st = attempt(racer);
+		if (lstat(marker, &sb) == 0)
+			bypass++;
+		else if (st < 0 || (WIFEXITED(st) && WEXITSTATUS(st) == 98))
+			other++;
+		else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+			killed++;
+		else if (WIFEXITED(st) && WEXITSTATUS(st) == 99)
+			denied++;
+		else
+			ran++;
+	}
+	unlink(marker);
+	if (bypass)
+		report(name, BYPASSED, "the forbidden program ran (marker created)");
+	else if (other)
+		report(name, ERRORED, "%d attempt(s) failed for another reason", other);
+	else
+		report(name, DEFENDED, "%d attempts: %d refused at the check, %d killed at the exec stop, %d ran the allowed program",
+		       ATTEMPTS, denied, killed, ran);
+}
+
+static int write_script(const char *path, const char *body)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	return chmod(path, 0755);
+}
+
+int main(void)
+{
+	char a[4096], e[4096], link[4096];
+
+	adv_init();
+	workdir = need_env("FNG_WORKDIR");
+	snprintf(marker, sizeof(marker), "%s/marker", workdir);
+	snprintf(a, sizeof(a), "%s/a.sh", workdir);
+	snprintf(e, sizeof(e), "%s/e.sh", workdir);
+	snprintf(link, sizeof(link), "%s/link", workdir);
+	if (write_script(a, "exit 0") < 0 || write_script(e, ": > \"$1\"") < 0)
+		env_error("cannot write the scripts in %s", workdir);
+
+	race("path_flip", flip_buffer, "/usr/bin/true", "/usr/bin/touch", "/usr/bin/true");
+	race("script_flip", flip_buffer, a, e, a);
+	unlink(link);
+	if (symlink("/usr/bin/true", link) < 0)
+		setup_failed("symlink_flip", "symlink", errno);
+	else
+		race("symlink_flip", flip_symlink, "/usr/bin/true", "/usr/bin/touch", link);
+	unlink(link);
+	unlink(a);
+	unlink(e);
+	return adv_exit_status();
+}
