@@ -85,10 +85,13 @@ stop_rsyslog() { # flushes its files
 # run_loop N PROCS [fnguard options...]: open_loop under an alert policy, events
 # also to $EV; the function's exit status (7) and output must be unchanged.
 run_loop() {
-	local n=$1 procs=$2 p
+	local n=$1 procs=$2 p flush=()
 	shift 2
 	p=$(policy "$ALERT_TMP")
-	fng --policy "$p" "$@" -- "$OPEN_LOOP" "$n" "$procs" 7 ${SYNC:+"$SYNC"}
+	# Exactly-once checks must not depend on how fast this machine is: a
+	# generous exit flush deadline unless the test sets its own.
+	[[ " $* " == *" --flush-timeout "* ]] || flush=(--flush-timeout 120000)
+	fng --policy "$p" "${flush[@]}" "$@" -- "$OPEN_LOOP" "$n" "$procs" 7 ${SYNC:+"$SYNC"}
 	assert_rc 7
 	assert_out "done $n"
 }
@@ -239,7 +242,9 @@ t_events_100k_with_stalled_sink() {
 	[ "$reports" -ge 1 ] || fail "no loss report for the stalled sink"
 	[ "$reports" -lt 100 ] || fail "$reports loss reports: one per burst, not per event"
 	[ "$reported" -le "$(sink "$stall" dropped)" ] || fail "loss reports say $reported, the exit event less"
-	$PY "$EVCHECK" exact "$EV" 100000 2 >/dev/null || [ "$ring" -gt 0 ] || fail "order or duplicates in the file sink"
+	# complete and in order, unless the ring or the file sink dropped (counted above)
+	$PY "$EVCHECK" exact "$EV" 100000 2 >/dev/null || [ "$ring" -gt 0 ] || [ "$fdrop" -gt 0 ] ||
+		fail "order or duplicates in the file sink"
 }
 
 t_events_sighup_reopens_file() {
