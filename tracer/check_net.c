@@ -100,7 +100,7 @@ static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *pr
 static void note_lookup(struct fng_tracer *t, const struct fng_call *c, const struct fng_sock *s,
 			const struct fng_dest *d)
 {
-	if ((c->d->needs & FNG_NEED_DNS) && d->inet && d->port == 53 && s->type == SOCK_DGRAM &&
+	if (d->inet && d->port == 53 && s->type == SOCK_DGRAM &&
 	    fng_dns_is_resolver(&t->dns, d->addr))
 		fng_dns_watch(&t->dns, c->tc->tgid, (int)c->args[0]);
 }
