@@ -120,9 +120,12 @@ static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
 }
 
 /* A stream socket's destination is its peer: verified at the exit stop
- * (getpeername), since a blocking connect would stall the tracer here. */
-static enum fng_resume verify_at_exit(struct fng_call *c, int tfd)
+ * (getpeername), since a blocking connect would stall the tracer here. A
+ * call already alerted at entry is not verified: that would only say it again. */
+static enum fng_resume verify_at_exit(struct fng_call *c, int tfd, const struct fng_verdict *entry)
 {
+	if (entry->rule != FNG_RULE_NONE)
+		return FNG_RESUME_CONT;
 	c->tc->pending = FNG_PENDING_CONNECT;
 	c->tc->pending_desc = (uint16_t)c->desc_index;
 	c->tc->pending_fd = tfd;
@@ -177,8 +180,7 @@ static enum fng_resume check_connect(struct fng_call *c)
 	}
 	if (s.type == SOCK_STREAM && !s.nonblock) {
 		fng_sock_put(&s);
-		/* Alerted already: the exit check would only say it again. */
-		return v.rule != FNG_RULE_NONE ? FNG_RESUME_CONT : verify_at_exit(c, (int)c->args[0]);
+		return verify_at_exit(c, (int)c->args[0], &v);
 	}
 	r = connect(s.fd, (const struct sockaddr *)&ss, len);
 	r = r < 0 ? -errno : 0;
@@ -351,7 +353,7 @@ static enum fng_resume check_send(struct fng_call *c)
 	}
 	if (j.s.type == SOCK_STREAM) {
 		job_free(&j);
-		return v.rule != FNG_RULE_NONE ? FNG_RESUME_CONT : verify_at_exit(c, (int)c->args[0]);
+		return verify_at_exit(c, (int)c->args[0], &v);
 	}
 	if (c->d->kind == FNG_SC_SENDTO) {
 		struct fng_out_msg m = { .buf = c->args[1], .len = c->args[2], .name = &j.names[0],

@@ -3,14 +3,19 @@
 # a network namespace of its own (test/lib/netns.sh): 192.0.2.1 is an address
 # on that namespace's lo, so nothing leaves it.
 
-net_run() { # proto port policy-json python-code
-	local p
+net_run_cmd() { # proto port policy-json -- CMD...
+	local proto=$1 port=$2 p
 	p=$(policy "$3")
+	shift 4
 	set +e
-	unshare -n -- "$ROOT/test/lib/netns.sh" "$1" "$2" -- "$FNGUARD" run --policy "$p" --log "file:$EV" -- "$PY" -c "$4" >"$WORK/out" 2>"$WORK/err"
+	unshare -n -- "$ROOT/test/lib/netns.sh" "$proto" "$port" -- "$FNGUARD" run --policy "$p" --log "file:$EV" -- "$@" >"$WORK/out" 2>"$WORK/err"
 	RC=$?
 	set -e
 	assert_rc 0
+}
+
+net_run() { # proto port policy-json python-code
+	net_run_cmd "$1" "$2" "$3" -- "$PY" -c "$4"
 }
 
 UDP_SENDTO='
@@ -148,15 +153,9 @@ for port in (4250, 4251):
 # Datagrams to an allowed address are sent by fnguard itself (the checked
 # address is the one used): every one arrives, whole, with the right result.
 t_net_datagrams_sent_on_behalf_arrive() {
-	local p
-	p=$(policy '{"outbound_connectivity": {"action": "block", "exceptions": ["192.0.2.1"]}}')
-	set +e
-	unshare -n -- "$ROOT/test/lib/netns.sh" udp 4252 -- "$FNGUARD" run --policy "$p" --log "file:$EV" -- "$NODE" -e '
+	net_run_cmd udp 4252 '{"outbound_connectivity": {"action": "block", "exceptions": ["192.0.2.1"]}}' -- "$NODE" -e '
 const s = require("dgram").createSocket("udp4"); let n = 0;
-for (let i = 0; i < 5; i++) s.send("hello" + i, 4252, "192.0.2.1", (e) => { if (e) console.log("ERR", e.code); if (++n == 5) { console.log("sent", n); s.close(); } });' >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
-	assert_rc 0
+for (let i = 0; i < 5; i++) s.send("hello" + i, 4252, "192.0.2.1", (e) => { if (e) console.log("ERR", e.code); if (++n == 5) { console.log("sent", n); s.close(); } });'
 	assert_out "^sent 5"
 	assert_out "received 5"
 	net_run udp 4253 '{"outbound_connectivity": {"action": "block", "exceptions": ["192.0.2.1:4253"]}}' '
