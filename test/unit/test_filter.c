@@ -687,9 +687,12 @@ static void unknown_numbers(void **state)
 	assert_null(name);
 	EXPECT(call_arch(&PS->all, AUDIT_ARCH_X86_64, 500, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
 	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, 500, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
-	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, 1023);
+	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, 511);
 	assert_null(name);
-	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, 1023, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
+	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, 511, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
+	/* past x86_64's table (512 and up are x32 numbers, which need the x32
+	 * bit) the kernel answers ENOSYS itself: the filter spends no rule */
+	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, 1023, 0, 0, 0, 0, 0, 0), RET_ALLOW);
 	/* the highest number libseccomp can name is not caught by this rule */
 	for (int nr = 1023; nr >= 0; nr--) {
 		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
