@@ -15,7 +15,7 @@ static void usage(FILE *f)
 	      "  fnguard run [--policy FILE] [--log DEST]... [--] CMD [ARGS...]\n"
 	      "                          run CMD under the policy (default: FunctionShield's four rules, block)\n"
 	      "  fnguard trace [--policy FILE] [-o FILE] [--json] [-e CLASSES] [--stack] [--enforce] [--] CMD [ARGS...]\n"
-	      "                          show every watched call and what the policy would decide; blocks nothing\n"
+	      "                          show every watched call and what the policy would decide; blocks only with --enforce\n"
 	      "  fnguard policy check FILE   validate a policy\n"
 	      "  fnguard --version\n"
 	      "Exit status: CMD's own (128+N if killed by signal N); 2 usage or policy error;\n"
