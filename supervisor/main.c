@@ -14,6 +14,8 @@ static void usage(FILE *f)
 	fputs("usage: fnguard COMMAND ...\n"
 	      "  fnguard run [--policy FILE] [--log DEST]... [--] CMD [ARGS...]\n"
 	      "                          run CMD under the policy (default: FunctionShield's four rules, block)\n"
+	      "  fnguard trace [--policy FILE] [-o FILE] [--json] [-e CLASSES] [--stack] [--enforce] [--] CMD [ARGS...]\n"
+	      "                          show every watched call and what the policy would decide; blocks only with --enforce\n"
 	      "  fnguard policy check FILE   validate a policy\n"
 	      "  fnguard --version\n"
 	      "Exit status: CMD's own (128+N if killed by signal N); 2 usage or policy error;\n"
@@ -37,6 +39,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return fng_cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "trace") == 0)
+		return fng_cmd_trace(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)
 		return fng_cmd_policy(argc - 1, argv + 1);
 	usage(stderr);

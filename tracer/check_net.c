@@ -80,6 +80,24 @@ static bool dest_allowed(struct fng_tracer *t, const struct fng_dest *d, const c
 	return allowed;
 }
 
+static void set_dest(struct fng_verdict *v, const struct fng_dest *d, const char *name, const char *proto)
+{
+	fng_addr_format(d->addr, v->ip, sizeof(v->ip));
+	fng_strlcpy(v->host, name ? name : v->ip, sizeof(v->host));
+	v->port = d->port;
+	v->protocol = proto;
+}
+
+/* Observe mode: the destination of a call let through, for its event (the
+ * first one; an offending one found later replaces it). */
+static void observe_dest(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
+{
+	bool allowed;
+
+	if (t->observe && d->inet && !v->ip[0])
+		set_dest(v, d, fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed), proto);
+}
+
 static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
 {
 	enum fng_mode mode = t->policy->mode[FNG_RULE_OUTBOUND];
@@ -90,10 +108,7 @@ static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *pr
 	if (dest_allowed(t, d, &name))
 		return;
 	fng_verdict_take(v, FNG_RULE_OUTBOUND, mode, NULL);
-	fng_addr_format(d->addr, v->ip, sizeof(v->ip));
-	fng_strlcpy(v->host, name ? name : v->ip, sizeof(v->host));
-	v->port = d->port;
-	v->protocol = proto;
+	set_dest(v, d, name, proto);
 }
 
 /* A lookup going to a trusted resolver: its answer will be peeked at. */
@@ -124,7 +139,7 @@ static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
  * call already alerted at entry is not verified: that would only say it again. */
 static enum fng_resume verify_at_exit(struct fng_call *c, int tfd, const struct fng_verdict *entry)
 {
-	if (entry->rule != FNG_RULE_NONE || !fng_racers_possible(c->t))
+	if (entry->rule != FNG_RULE_NONE || !fng_enforcing(c->t) || !fng_racers_possible(c->t))
 		return FNG_RESUME_CONT;
 	c->tc->pending = FNG_PENDING_CONNECT;
 	c->tc->pending_desc = (uint16_t)c->desc_index;
@@ -162,18 +177,20 @@ static enum fng_resume check_connect(struct fng_call *c)
 		t->init_done = true; /* the runtime asks for its first event: init is over */
 	note_lookup(t, c, &s, &d);
 	judge(t, &d, fng_sock_protocol(&s), &v);
+	observe_dest(t, &d, fng_sock_protocol(&s), &v);
 	if (v.rule != FNG_RULE_NONE && s.type == SOCK_DGRAM && d.port == 0) {
 		/* glibc's getaddrinfo connects a UDP socket to port 0 of every
 		 * candidate address to learn its source address (RFC 6724
 		 * sorting); no packet leaves. Failed under block, no event: one
 		 * per address of every blocked name would drown the real ones. */
-		v.rule = v.mode == FNG_MODE_BLOCK ? v.rule : FNG_RULE_NONE;
+		v.rule = v.mode == FNG_MODE_BLOCK && fng_enforcing(t) ? v.rule : FNG_RULE_NONE;
 		if (v.rule != FNG_RULE_NONE) {
 			fng_sock_put(&s);
 			return fng_fail_call(c, -EACCES);
 		}
 	}
-	how = enforce(c, &v);
+	/* Port-0 probes: no event in observe mode either. */
+	how = s.type == SOCK_DGRAM && d.port == 0 ? FNG_RESUME_CONT : enforce(c, &v);
 	if (how != FNG_RESUME_CONT || !judging(t)) {
 		fng_sock_put(&s);
 		return how;
@@ -345,8 +362,10 @@ static enum fng_resume check_send(struct fng_call *c)
 		fng_sock_decode(&j.s, &j.names[i], j.namelens[i], &d);
 		note_lookup(t, c, &j.s, &d);
 		judge(t, &d, fng_sock_protocol(&j.s), &v);
+		observe_dest(t, &d, fng_sock_protocol(&j.s), &v);
 	}
-	how = enforce(c, &v);
+	/* No destination named (a connected socket): nothing new to observe. */
+	how = v.rule == FNG_RULE_NONE && !v.ip[0] ? FNG_RESUME_CONT : enforce(c, &v);
 	if (how != FNG_RESUME_CONT || !judging(t)) {
 		job_free(&j);
 		return how;
@@ -406,10 +425,11 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c)
 	    fng_dns_parse(t->dns.buf, (size_t)n, &a) < 0)
 		return FNG_RESUME_CONT; /* only a trusted resolver's answers teach names */
 	fng_dns_learn(&t->dns, &a);
-	if (t->policy->log_dns) {
+	if (t->policy->log_dns || t->observe) {
 		struct fng_event *ev = fng_report_begin(t, c->tc->tid, FNG_EV_DNS, c->d->name);
 		if (ev) {
 			size_t off = 0;
+			ev->action = t->observe ? FNG_ACT_ALLOWED : FNG_ACT_NONE;
 			fng_strlcpy(ev->host, a.name, sizeof(ev->host));
 			fng_strlcpy(ev->qtype, a.qtype, sizeof(ev->qtype));
 			fng_addr_format(d.addr, ev->ip, sizeof(ev->ip));
