@@ -3,6 +3,7 @@
  * exit as it did. Also `fnguard policy check`. */
 #include "supervisor/run.h"
 #include "supervisor/exit.h"
+#include "supervisor/policy_env.h"
 #include "supervisor/session.h"
 #include "logging/logger.h"
 #include "logging/util.h"
@@ -28,7 +29,8 @@ static void usage_run(FILE *f)
 {
 	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format fnguard|ocsf]\n"
 	      "                   [--flush-timeout MS] [--] CMD [ARGS...]\n"
-	      "  --policy FILE        JSON policy (default: the four FunctionShield rules, all block)\n"
+	      "  --policy FILE        JSON policy (default: $FNGUARD_POLICY, else $IRON_FUNCTION_POLICY,\n"
+	      "                       else the four FunctionShield rules, all block)\n"
 	      "  --log DEST           where events go (repeatable): stderr (default), stdout, file:/path,\n"
 	      "                       unix:/path, syslog:, syslog+udp://host:port, syslog+tcp://host:port,\n"
 	      "                       http://... or https://...\n"
@@ -135,14 +137,17 @@ static void logger_config(const struct run_opts *o, const struct fng_policy *p, 
 static void load_policy(const char *file, struct fng_policy *p)
 {
 	struct fng_policy_error err;
+	const char *var = NULL;
 
+	if (!file)
+		file = fng_policy_from_env(&var);
 	if (!file) {
 		if (fng_policy_default(p) < 0)
 			fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
 		return;
 	}
 	if (fng_policy_load_file(file, p, &err) < 0)
-		fng_die(FNG_EXIT_USAGE, "%s", err.msg);
+		fng_die(FNG_EXIT_USAGE, "%s%s%s%s", err.msg, var ? " (from " : "", var ? var : "", var ? ")" : "");
 }
 
 int fng_cmd_run(int argc, char **argv)
