@@ -42,7 +42,7 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check demo install clean deps bench profile test-programs
+.PHONY: all check demo install clean deps bench profile test-programs layer
 all: fnguard
 
 deps: $(DEPS_STAMP)
@@ -117,8 +117,50 @@ MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
 test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(STACK_VARIANTS)
 
-check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS)
+check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
+
+# `make layer`: an AWS Lambda layer (docs/deploy.md) whose fnguard runs on
+# Amazon Linux 2023 (glibc 2.34). Libraries Debian ships as static archives
+# are linked in (libunwind's are not PIC, hence -no-pie); glibc stays dynamic;
+# so does libcurl, whose static archive needs a dozen libraries Debian ships
+# only as .so: it is linked against a stub with no symbol versions, so any
+# distribution's libcurl.so.4 satisfies it. The glibc versions the binary
+# needs are checked (scripts/layer/check-glibc.sh): the target fails on any
+# GLIBC_2.35 or newer. Always built from unsanitized objects.
+LAYER_BUILD  := build/layer
+LAYER_ZIP    := dist/fnguard-layer-x86_64.zip
+LAYER_STATIC := -lseccomp -ljson-c -luv_a -lcares -lunwind-generic -lunwind -lelf -lz -llzma
+LAYER_GLIBC  := 2.34
+ifeq ($(SANITIZE),)
+layer: $(LAYER_ZIP)
+else
+layer:
+	@$(MAKE) --no-print-directory SANITIZE= layer
+endif
+
+$(LAYER_BUILD)/stub/libcurl.so: $(OBJS)
+	@mkdir -p $(dir $@)
+	nm -u $(OBJS) | awk '$$1 == "U" && $$2 ~ /^curl_/ { print $$2 }' | sort -u | \
+		sed 's/.*/void &(void); void &(void) {}/' >$(LAYER_BUILD)/stub/curl.c
+	$(CC) -shared -fPIC -Wl,-soname,libcurl.so.4 -o $@ $(LAYER_BUILD)/stub/curl.c
+
+$(LAYER_BUILD)/fnguard: $(OBJS) $(LAYER_BUILD)/stub/libcurl.so scripts/layer/check-glibc.sh
+	$(CC) $(LDFLAGS) -no-pie -o $@.tmp $(OBJS) -Wl,-Bstatic $(LAYER_STATIC) -Wl,-Bdynamic \
+		-L$(LAYER_BUILD)/stub -lcurl -lpthread -ldl -lrt
+	strip --strip-debug $@.tmp
+	sh scripts/layer/check-glibc.sh $@.tmp $(LAYER_GLIBC) || { rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+
+$(LAYER_ZIP): $(LAYER_BUILD)/fnguard scripts/layer/fnguard-wrapper scripts/layer/bootstrap \
+		examples/policies/default.json scripts/layer/zip.py
+	rm -rf $(LAYER_BUILD)/root
+	install -D -m 0755 $(LAYER_BUILD)/fnguard $(LAYER_BUILD)/root/bin/fnguard
+	install -D -m 0755 scripts/layer/fnguard-wrapper $(LAYER_BUILD)/root/bin/fnguard-wrapper
+	install -D -m 0755 scripts/layer/bootstrap $(LAYER_BUILD)/root/bootstrap
+	install -D -m 0644 examples/policies/default.json $(LAYER_BUILD)/root/etc/fnguard/default.json
+	@mkdir -p $(dir $@)
+	python3 scripts/layer/zip.py $@ $(LAYER_BUILD)/root
 
 demo: fnguard
 	@bash examples/demo.sh $(abspath fnguard)
@@ -137,6 +179,6 @@ install: fnguard
 	install -D -m 0644 examples/policies/default.json $(DESTDIR)$(PREFIX)/share/fnguard/default.json
 
 clean:
-	rm -rf build build-san fnguard
+	rm -rf build build-san fnguard dist
 
 -include $(OBJS:.o=.d)
