@@ -121,11 +121,10 @@ check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
 
 # `make layer`: an AWS Lambda layer (docs/deploy.md) whose fnguard runs on
-# Amazon Linux 2023 (glibc 2.34). Libraries Debian ships as static archives
-# are linked in (libunwind's are not PIC, hence -no-pie); glibc stays dynamic;
-# so does libcurl, whose static archive needs a dozen libraries Debian ships
-# only as .so: it is linked against a stub with no symbol versions, so any
-# distribution's libcurl.so.4 satisfies it. The glibc versions the binary
+# Amazon Linux 2023 (glibc 2.34). Every library Debian ships as a static
+# archive is linked in (libunwind's archives are not PIC, hence -no-pie);
+# glibc stays dynamic; libcurl is not linked at all (logging/curl_dl.c loads
+# the host's libcurl.so.4 for HTTP sinks). The glibc versions the binary
 # needs are checked (scripts/layer/check-glibc.sh): the target fails on any
 # GLIBC_2.35 or newer. Always built from unsanitized objects.
 LAYER_BUILD  := build/layer
@@ -139,15 +138,9 @@ layer:
 	@$(MAKE) --no-print-directory SANITIZE= layer
 endif
 
-$(LAYER_BUILD)/stub/libcurl.so: $(OBJS)
+$(LAYER_BUILD)/fnguard: $(OBJS) scripts/layer/check-glibc.sh
 	@mkdir -p $(dir $@)
-	nm -u $(OBJS) | awk '$$1 == "U" && $$2 ~ /^curl_/ { print $$2 }' | sort -u | \
-		sed 's/.*/void &(void); void &(void) {}/' >$(LAYER_BUILD)/stub/curl.c
-	$(CC) -shared -fPIC -Wl,-soname,libcurl.so.4 -o $@ $(LAYER_BUILD)/stub/curl.c
-
-$(LAYER_BUILD)/fnguard: $(OBJS) $(LAYER_BUILD)/stub/libcurl.so scripts/layer/check-glibc.sh
-	$(CC) $(LDFLAGS) -no-pie -o $@.tmp $(OBJS) -Wl,-Bstatic $(LAYER_STATIC) -Wl,-Bdynamic \
-		-L$(LAYER_BUILD)/stub -lcurl -lpthread -ldl -lrt
+	$(CC) $(LDFLAGS) -no-pie -o $@.tmp $(OBJS) -Wl,-Bstatic $(LAYER_STATIC) -Wl,-Bdynamic -lpthread -ldl -lrt
 	strip --strip-debug $@.tmp
 	sh scripts/layer/check-glibc.sh $@.tmp $(LAYER_GLIBC) || { rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
