@@ -81,6 +81,12 @@ t_layer_wrapper_default_policy_blocks() {
 	expect_events 1 policy=read_write_tmp action=blocked "details.path=$TMPD/w"
 	expect_events 1 event_type=lifecycle details.phase=start \
 		"details.message=outbound_connectivity=block read_write_tmp=block create_child_process=block read_handler=block"
+	# That default is the layer's file, not the embedded one: edited, it rules.
+	printf '{"read_write_tmp": "alert"}\n' >"$L/etc/fnguard/default.json"
+	wrapper -- "$PY" -c "$WRITE_TMP" "$TMPD/w"
+	assert_rc 0
+	assert_exists "$TMPD/w"
+	expect_events 1 policy=read_write_tmp action=alerted
 }
 
 t_layer_wrapper_fnguard_policy() {
