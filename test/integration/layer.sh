@@ -21,18 +21,23 @@ with zipfile.ZipFile(sys.argv[1]) as z:
 PY
 }
 
-# wrapper ENV... -- CMD...: the layer's exec wrapper with only ENV set
-# (no FNGUARD_POLICY / IRON_FUNCTION_POLICY from the caller); RC, out, err;
-# the JSON lines of stderr in $EV.
+# outcome CMD...: run CMD; RC, stdout in $WORK/out, stderr in $WORK/err and
+# its JSON lines (the events, on stderr by default) in $EV.
+outcome() {
+	set +e
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	grep '^{' "$WORK/err" >"$EV" || true
+}
+
+# wrapper ENV... -- CMD...: the layer's exec wrapper with only ENV set (no
+# FNGUARD_POLICY / IRON_FUNCTION_POLICY from the caller).
 wrapper() {
 	local envs=()
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
-	set +e
-	env -u FNGUARD_POLICY -u IRON_FUNCTION_POLICY "${envs[@]}" "$L/bin/fnguard-wrapper" "$@" >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
-	grep '^{' "$WORK/err" >"$EV" || true
+	outcome env -u FNGUARD_POLICY -u IRON_FUNCTION_POLICY "${envs[@]}" "$L/bin/fnguard-wrapper" "$@"
 }
 
 t_layer_zip_lists_exactly_the_documented_files() {
@@ -54,10 +59,7 @@ t_layer_binary_glibc_and_libraries() {
 	sh "$ROOT/scripts/layer/check-glibc.sh" "$L/bin/fnguard" 2.34 >"$WORK/out" 2>"$WORK/err" ||
 		{ cat "$WORK/err"; fail "layer binary needs glibc > 2.34"; }
 	# The same check refuses a program that needs glibc 2.36, naming the symbol.
-	set +e
-	sh "$ROOT/scripts/layer/check-glibc.sh" "$BUILD/test/progs/glibc_new" 2.34 >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
+	outcome sh "$ROOT/scripts/layer/check-glibc.sh" "$BUILD/test/progs/glibc_new" 2.34
 	assert_rc 1
 	assert_err "needs GLIBC_2.36 (glibc > 2.34): arc4random"
 	# Only glibc is shared: every other library is linked in; libcurl is
@@ -117,11 +119,8 @@ t_layer_policy_precedence() {
 	assert_rc 1
 	assert_absent "$TMPD/w"
 	expect_events 1 policy=read_write_tmp action=blocked
-	set +e
-	FNGUARD_POLICY=$WORK/nope.json IRON_FUNCTION_POLICY=$WORK/nope.json \
-		"$L/bin/fnguard" run --policy "$allow" -- "$PY" -c "$WRITE_TMP" "$TMPD/w" >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
+	outcome env FNGUARD_POLICY="$WORK/nope.json" IRON_FUNCTION_POLICY="$WORK/nope.json" \
+		"$L/bin/fnguard" run --policy "$allow" -- "$PY" -c "$WRITE_TMP" "$TMPD/w"
 	assert_rc 0
 	assert_exists "$TMPD/w"
 	# An empty variable counts as unset: the next one applies.
@@ -155,28 +154,18 @@ t_layer_bootstrap() {
 	mkdir -p "$WORK/task"
 	printf '#!/bin/sh\necho "real bootstrap $0"\necho x >"%s/b" || echo "write failed"\n' "$TMPD" >"$WORK/task/bootstrap.real"
 	chmod +x "$WORK/task/bootstrap.real"
-	set +e
-	env -u FNGUARD_POLICY -u IRON_FUNCTION_POLICY LAMBDA_TASK_ROOT="$WORK/task" "$L/bootstrap" >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
-	grep '^{' "$WORK/err" >"$EV" || true
+	outcome env -u FNGUARD_POLICY -u IRON_FUNCTION_POLICY LAMBDA_TASK_ROOT="$WORK/task" "$L/bootstrap"
 	assert_rc 0
 	assert_out "real bootstrap $WORK/task/bootstrap.real"
 	assert_out "write failed"
 	assert_absent "$TMPD/b"
 	expect_events 1 policy=read_write_tmp action=blocked
 	cp "$WORK/task/bootstrap.real" "$WORK/other"
-	set +e
-	env FNGUARD_BOOTSTRAP="$WORK/other" FNGUARD_POLICY="$(policy "$ALLOW_ALL")" "$L/bootstrap" >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
+	outcome env FNGUARD_BOOTSTRAP="$WORK/other" FNGUARD_POLICY="$(policy "$ALLOW_ALL")" "$L/bootstrap"
 	assert_rc 0
 	assert_out "real bootstrap $WORK/other"
 	assert_exists "$TMPD/b"
-	set +e
-	env -u FNGUARD_BOOTSTRAP LAMBDA_TASK_ROOT="$WORK/empty" "$L/bootstrap" >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
+	outcome env -u FNGUARD_BOOTSTRAP LAMBDA_TASK_ROOT="$WORK/empty" "$L/bootstrap"
 	assert_rc 127
 	assert_eq "$(wc -l <"$WORK/err")" 1 "stderr lines"
 	assert_err "^fnguard bootstrap: $WORK/empty/bootstrap.real: not found"
@@ -187,22 +176,18 @@ t_layer_bootstrap() {
 # the function does not run; with on_unsupported run-unprotected it runs.
 t_layer_ptrace_refused() {
 	unpack_layer
-	set +e
-	env -u FNGUARD_POLICY -u IRON_FUNCTION_POLICY "$FNGUARD" run --policy "$(policy "$ALLOW_ALL")" --log "file:$EV" \
-		-- "$L/bin/fnguard-wrapper" /bin/echo should-not-run >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
+	outcome env -u FNGUARD_POLICY -u IRON_FUNCTION_POLICY "$FNGUARD" run --policy "$(policy "$ALLOW_ALL")" \
+		-- "$L/bin/fnguard-wrapper" /bin/echo should-not-run
 	assert_rc 125
 	assert_err "^fnguard: ptrace refused: PTRACE_SEIZE: Operation not permitted (a seccomp profile, Yama ptrace_scope, or a managed runtime such as AWS Lambda forbids tracing)$"
 	grep -q should-not-run "$WORK/out" && fail "the command ran unprotected"
-	set +e
-	env FNGUARD_POLICY="$(policy '{"on_unsupported": "run-unprotected"}')" "$FNGUARD" run --policy "$(policy "$ALLOW_ALL")" \
-		--log "file:$EV" -- "$L/bin/fnguard-wrapper" /bin/echo ran-unprotected >"$WORK/out" 2>"$WORK/err"
-	RC=$?
-	set -e
+	expect_events 1 syscall=ptrace action=blocked
+	outcome env FNGUARD_POLICY="$(policy '{"on_unsupported": "run-unprotected"}')" "$FNGUARD" run \
+		--policy "$(policy "$ALLOW_ALL")" -- "$L/bin/fnguard-wrapper" /bin/echo ran-unprotected
 	assert_rc 0
 	assert_out ran-unprotected
 	assert_err "UNPROTECTED"
+	expect_events 1 event_type=lifecycle details.phase=unprotected
 }
 
 # The layer's binary loads the host's libcurl for an HTTP sink (Iron
