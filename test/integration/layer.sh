@@ -28,7 +28,8 @@ outcome() {
 	"$@" >"$WORK/out" 2>"$WORK/err"
 	RC=$?
 	set -e
-	grep '^{' "$WORK/err" >"$EV" || true
+	# An event line may follow the function's own unfinished stderr line.
+	grep -o '{"time":.*' "$WORK/err" >"$EV" || true
 }
 
 # wrapper ENV... -- CMD...: the layer's exec wrapper with only ENV set (no
