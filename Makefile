@@ -129,7 +129,12 @@ check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS) layer
 # GLIBC_2.35 or newer. Always built from unsanitized objects.
 LAYER_BUILD  := build/layer
 LAYER_ZIP    := dist/fnguard-layer-x86_64.zip
-LAYER_STATIC := -lseccomp -ljson-c -luv_a -lcares -lunwind-generic -lunwind -lelf -lz -llzma
+# PKGS' static link lines (libcurl excepted), glibc's parts left dynamic;
+# Debian names libuv's archive libuv_a.a. NOPC_LIBS: libraries without a
+# pkg-config file, if the Makefile names any.
+LAYER_GLIBC_LIBS := -lpthread -ldl -lrt -lm
+LAYER_STATIC = $(patsubst -luv,-luv_a,$(filter-out $(LAYER_GLIBC_LIBS),\
+	$(shell pkg-config --libs --static $(filter-out libcurl,$(PKGS))))) $(NOPC_LIBS)
 LAYER_GLIBC  := 2.34
 ifeq ($(SANITIZE),)
 layer: $(LAYER_ZIP)
@@ -140,7 +145,7 @@ endif
 
 $(LAYER_BUILD)/fnguard: $(OBJS) scripts/layer/check-glibc.sh
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -no-pie -o $@.tmp $(OBJS) -Wl,-Bstatic $(LAYER_STATIC) -Wl,-Bdynamic -lpthread -ldl -lrt
+	$(CC) $(LDFLAGS) -no-pie -o $@.tmp $(OBJS) -Wl,-Bstatic $(LAYER_STATIC) -Wl,-Bdynamic $(LAYER_GLIBC_LIBS)
 	strip --strip-debug $@.tmp
 	sh scripts/layer/check-glibc.sh $@.tmp $(LAYER_GLIBC) || { rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
