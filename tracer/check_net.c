@@ -9,6 +9,7 @@
 #include "tracer/arch.h"
 #include "tracer/mem.h"
 #include "tracer/sock.h"
+#include "policy/allowlist.h"
 #include "logging/util.h"
 
 #include <arpa/inet.h>
@@ -80,20 +81,45 @@ static bool dest_allowed(struct fng_tracer *t, const struct fng_dest *d, const c
 	return allowed;
 }
 
+static void take_dest(struct fng_verdict *v, enum fng_rule rule, enum fng_mode mode, const struct fng_dest *d,
+		      const char *name, const char *proto)
+{
+	fng_verdict_take(v, rule, mode, NULL);
+	fng_addr_format(d->addr, v->ip, sizeof(v->ip));
+	fng_strlcpy(v->host, name ? name : v->ip, sizeof(v->host));
+	v->port = d->port;
+	v->protocol = proto;
+}
+
+/* The allowlist judges every IP destination, loopback included, but the
+ * Runtime API and lookups going to a trusted resolver. */
+static void judge_allowlist(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
+{
+	const struct fng_policy *p = t->policy;
+	const char *name;
+	bool named;
+
+	if (!p->allow || !d->inet || is_runtime_api(t, d) || (d->port == 53 && fng_dns_is_resolver(&t->dns, d->addr)))
+		return;
+	name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &named);
+	if (fng_allow_net(p->allow, d->addr, d->port, name, fng_tracer_initialising(t)))
+		return;
+	take_dest(v, FNG_RULE_ALLOWLIST, p->mode[FNG_RULE_ALLOWLIST], d, name, proto);
+	snprintf(v->reason, sizeof(v->reason), "not in the allowlist (hosts, ips)");
+}
+
 static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
 {
 	enum fng_mode mode = t->policy->mode[FNG_RULE_OUTBOUND];
 	const char *name = NULL;
 
-	if (mode == FNG_MODE_ALLOW || v->rule != FNG_RULE_NONE)
+	if (v->rule != FNG_RULE_NONE)
 		return; /* keep the first offending destination */
-	if (dest_allowed(t, d, &name))
+	if (mode != FNG_MODE_ALLOW && !dest_allowed(t, d, &name)) {
+		take_dest(v, FNG_RULE_OUTBOUND, mode, d, name, proto);
 		return;
-	fng_verdict_take(v, FNG_RULE_OUTBOUND, mode, NULL);
-	fng_addr_format(d->addr, v->ip, sizeof(v->ip));
-	fng_strlcpy(v->host, name ? name : v->ip, sizeof(v->host));
-	v->port = d->port;
-	v->protocol = proto;
+	}
+	judge_allowlist(t, d, proto, v);
 }
 
 /* A lookup going to a trusted resolver: its answer will be peeked at. */
@@ -107,7 +133,7 @@ static void note_lookup(struct fng_tracer *t, const struct fng_call *c, const st
 
 static bool judging(const struct fng_tracer *t)
 {
-	return t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW;
+	return t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || t->policy->allow;
 }
 
 /* Report (alert) or fail (block) the call; FNG_RESUME_CONT from an alert
@@ -374,6 +400,8 @@ static enum fng_resume check_socket(struct fng_call *c)
 	int domain = (int)c->args[0], type = (int)c->args[1] & 0xf;
 
 	fng_verdict_take(&v, FNG_RULE_OUTBOUND, c->t->policy->mode[FNG_RULE_OUTBOUND], NULL);
+	if (c->t->policy->allow) /* no destination the allowlist could name */
+		fng_verdict_take(&v, FNG_RULE_ALLOWLIST, c->t->policy->mode[FNG_RULE_ALLOWLIST], NULL);
 	v.protocol = domain == AF_PACKET ? "packet" : "raw";
 	snprintf(v.reason, sizeof(v.reason), "%s socket (%s, type %d): sends packets to any address",
 		 v.protocol, domain == AF_PACKET ? "AF_PACKET" : domain == AF_INET6 ? "AF_INET6" : "AF_INET", type);

@@ -187,5 +187,10 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 	 * outbound traffic is judged (recvfrom with an address only). */
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || p->log_dns)
 		needs |= FNG_NEED_DNS;
+	/* The allowlist judges file calls, execs and destinations (names
+	 * included), and its init-only entries need the end of initialisation. */
+	if (p->allow)
+		needs |= FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_CHILD | FNG_NEED_OUTBOUND | FNG_NEED_DNS |
+			 FNG_NEED_INIT_END;
 	return needs;
 }
