@@ -26,6 +26,11 @@ enum fng_action {
 	FNG_ACT_ALLOWED,
 };
 
+/* details.access of file events in observe mode (bits). */
+#define FNG_ACCESS_READ 1u
+#define FNG_ACCESS_WRITE 2u
+#define FNG_ACCESS_CREATE 4u
+
 #define FNG_EV_ARGV_MAX 512
 #define FNG_EV_PATH_MAX 1024
 
@@ -60,6 +65,8 @@ struct fng_event {
 	uint8_t mode;			/* enum fng_mode */
 	uint8_t action;			/* enum fng_action */
 	uint8_t fn_phase;		/* enum fng_fn_phase: 0 none, 1 init, 2 invoke (function.phase) */
+	uint8_t would;			/* observe without enforcing: what the policy would have done (FNG_ACT_BLOCKED), else 0 */
+	uint8_t access;			/* file events in observe mode: FNG_ACCESS_* */
 	int32_t error;			/* errno the call got, 0 if none */
 	int32_t pid, ppid, uid;		/* 0: no process section */
 	char syscall[24];

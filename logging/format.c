@@ -209,6 +209,16 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 		}
 		json_object_object_add(details, ev->type == FNG_EV_DNS ? "answers" : "argv", argv);
 	}
+	if (ev->access) {
+		json_object *acc = json_object_new_array();
+		if (ev->access & FNG_ACCESS_READ)
+			json_object_array_add(acc, json_object_new_string("read"));
+		if (ev->access & FNG_ACCESS_WRITE)
+			json_object_array_add(acc, json_object_new_string("write"));
+		if (ev->access & FNG_ACCESS_CREATE)
+			json_object_array_add(acc, json_object_new_string("create"));
+		json_object_object_add(details, "access", acc);
+	}
 	if (ev->error)
 		fng_json_add_str(details, "error", strerrorname_np(ev->error));
 	fng_json_add_str(details, "reason", ev->reason);
@@ -249,6 +259,8 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 	}
 	if (ev->action < FNG_ARRAY_LEN(action_names) && action_names[ev->action])
 		json_object_object_add(root, "action", json_object_new_string(action_names[ev->action]));
+	if (ev->would == FNG_ACT_BLOCKED)
+		json_object_object_add(root, "would", json_object_new_string("block"));
 	fng_json_add_str(root, "syscall", ev->syscall);
 
 	details = fng_event_details_json(ev);

@@ -68,6 +68,12 @@ static void read_argv(pid_t tid, uint64_t argv_addr, struct fng_verdict *v)
 	}
 }
 
+/* execve's argv is its second argument, execveat's its third. */
+static void read_call_argv(const struct fng_call *c, struct fng_verdict *v)
+{
+	read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], v);
+}
+
 /* The name the kernel gives the new image (bprm->filename, AT_EXECFN):
  * the path as passed, or /dev/fd/N[/path] for a descriptor-relative execveat. */
 static void kernel_filename(const struct fng_call *c, const char *raw, char *out, size_t n)
@@ -141,13 +147,24 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 		have_x = true;
 		fng_allow_judge_exec(t, v.path, &x.image, &v);
 	}
-	if (v.rule == FNG_RULE_NONE && !excepted)
+	if (v.rule == FNG_RULE_NONE && !excepted && !t->observe)
 		return FNG_RESUME_CONT;
 	if (!have_x)
 		fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
+	if (v.rule == FNG_RULE_NONE) { /* allowed, or an exception: observe mode says so */
+		if (t->observe) {
+			v.image = x.image;
+			if (excepted)
+				snprintf(v.reason, sizeof(v.reason), "an exception of create_child_process");
+			read_call_argv(c, &v);
+			fng_observe(c, FNG_EV_PROCESS, &v);
+		}
+		if (!excepted)
+			return FNG_RESUME_CONT;
+	}
 	if (v.rule != FNG_RULE_NONE && v.mode != FNG_MODE_ALERT) {
 		v.image = x.image;
-		read_argv(c->tc->tid, c->args[d->kind == FNG_SC_EXEC && d->dirfd != FNG_NOARG ? 2 : 1], &v);
+		read_call_argv(c, &v);
 		return fng_enforce(c, FNG_EV_PROCESS, &v);
 	}
 	/* Alerted, or let through as an exception: the rest happens at the
@@ -157,7 +174,7 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 		return fng_fail_call(c, -ENOMEM);
 	if (v.rule != FNG_RULE_NONE) {
 		v.image = x.image;
-		read_argv(c->tc->tid, c->args[d->kind == FNG_SC_EXEC && d->dirfd != FNG_NOARG ? 2 : 1], &v);
+		read_call_argv(c, &v);
 		pend->alert = true;
 		pend->v = v;
 		pend->syscall = d->name;
@@ -220,6 +237,8 @@ static bool violation(struct fng_tracer *t, struct fng_tracee *tc, enum fng_rule
 {
 	struct fng_verdict v = { .rule = rule, .mode = t->policy->mode[rule] };
 
+	if (!fng_enforcing(t))
+		return false; /* what ran was reported at the call, with what the policy would do */
 	fng_strlcpy(v.path, x->path, sizeof(v.path));
 	fng_strlcpy(v.reason, reason, sizeof(v.reason));
 	v.image = x->image;

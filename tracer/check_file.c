@@ -176,13 +176,17 @@ enum fng_resume fng_check_file(struct fng_call *c)
 			fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);
 		fng_allow_judge_file(t, second, true, &v);
 	}
+	if (t->observe && is_open_kind(d->kind))
+		v.access = fng_open_access(flags);
 	if (v.rule != FNG_RULE_NONE)
 		return fng_enforce(c, FNG_EV_FILE, &v);
+	fng_observe(c, FNG_EV_FILE, &v);
 
 	/* What an open really opened is checked at its exit stop, always: the
 	 * path buffer may sit in memory another process writes (MAP_SHARED, a
 	 * file mapping), or a symlink may be swapped on disk after this check. */
-	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t) || t->policy->allow)) {
+	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t) || t->policy->allow) &&
+	    fng_enforcing(t)) {
 		c->tc->pending_write = write;
 		c->tc->pending = FNG_PENDING_OPEN;
 		c->tc->pending_desc = (uint16_t)c->desc_index;

@@ -81,14 +81,22 @@ static bool dest_allowed(struct fng_tracer *t, const struct fng_dest *d, const c
 	return allowed;
 }
 
-static void take_dest(struct fng_verdict *v, enum fng_rule rule, enum fng_mode mode, const struct fng_dest *d,
-		      const char *name, const char *proto)
+static void set_dest(struct fng_verdict *v, const struct fng_dest *d, const char *name, const char *proto)
 {
-	fng_verdict_take(v, rule, mode, NULL);
 	fng_addr_format(d->addr, v->ip, sizeof(v->ip));
 	fng_strlcpy(v->host, name ? name : v->ip, sizeof(v->host));
 	v->port = d->port;
 	v->protocol = proto;
+}
+
+/* Observe mode: the destination of a call let through, for its event (the
+ * first one; an offending one found later replaces it). */
+static void observe_dest(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
+{
+	bool allowed;
+
+	if (t->observe && d->inet && !v->ip[0])
+		set_dest(v, d, fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed), proto);
 }
 
 /* The allowlist judges every IP destination, loopback included, but the
@@ -104,7 +112,8 @@ static void judge_allowlist(struct fng_tracer *t, const struct fng_dest *d, cons
 	name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &named);
 	if (fng_allow_net(p->allow, d->addr, d->port, name, fng_tracer_initialising(t)))
 		return;
-	take_dest(v, FNG_RULE_ALLOWLIST, p->mode[FNG_RULE_ALLOWLIST], d, name, proto);
+	fng_verdict_take(v, FNG_RULE_ALLOWLIST, p->mode[FNG_RULE_ALLOWLIST], NULL);
+	set_dest(v, d, name, proto);
 	snprintf(v->reason, sizeof(v->reason), "not in the allowlist (hosts, ips)");
 }
 
@@ -116,7 +125,8 @@ static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *pr
 	if (v->rule != FNG_RULE_NONE)
 		return; /* keep the first offending destination */
 	if (mode != FNG_MODE_ALLOW && !dest_allowed(t, d, &name)) {
-		take_dest(v, FNG_RULE_OUTBOUND, mode, d, name, proto);
+		fng_verdict_take(v, FNG_RULE_OUTBOUND, mode, NULL);
+		set_dest(v, d, name, proto);
 		return;
 	}
 	judge_allowlist(t, d, proto, v);
@@ -150,7 +160,7 @@ static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
  * call already alerted at entry is not verified: that would only say it again. */
 static enum fng_resume verify_at_exit(struct fng_call *c, int tfd, const struct fng_verdict *entry)
 {
-	if (entry->rule != FNG_RULE_NONE)
+	if (entry->rule != FNG_RULE_NONE || !fng_enforcing(c->t))
 		return FNG_RESUME_CONT;
 	c->tc->pending = FNG_PENDING_CONNECT;
 	c->tc->pending_desc = (uint16_t)c->desc_index;
@@ -188,18 +198,20 @@ static enum fng_resume check_connect(struct fng_call *c)
 		t->init_done = true; /* the runtime asks for its first event: init is over */
 	note_lookup(t, c, &s, &d);
 	judge(t, &d, fng_sock_protocol(&s), &v);
+	observe_dest(t, &d, fng_sock_protocol(&s), &v);
 	if (v.rule != FNG_RULE_NONE && s.type == SOCK_DGRAM && d.port == 0) {
 		/* glibc's getaddrinfo connects a UDP socket to port 0 of every
 		 * candidate address to learn its source address (RFC 6724
 		 * sorting); no packet leaves. Failed under block, no event: one
 		 * per address of every blocked name would drown the real ones. */
-		v.rule = v.mode == FNG_MODE_BLOCK ? v.rule : FNG_RULE_NONE;
+		v.rule = v.mode == FNG_MODE_BLOCK && fng_enforcing(t) ? v.rule : FNG_RULE_NONE;
 		if (v.rule != FNG_RULE_NONE) {
 			fng_sock_put(&s);
 			return fng_fail_call(c, -EACCES);
 		}
 	}
-	how = enforce(c, &v);
+	/* Port-0 probes: no event in observe mode either. */
+	how = s.type == SOCK_DGRAM && d.port == 0 ? FNG_RESUME_CONT : enforce(c, &v);
 	if (how != FNG_RESUME_CONT || !judging(t)) {
 		fng_sock_put(&s);
 		return how;
@@ -371,8 +383,10 @@ static enum fng_resume check_send(struct fng_call *c)
 		fng_sock_decode(&j.s, &j.names[i], j.namelens[i], &d);
 		note_lookup(t, c, &j.s, &d);
 		judge(t, &d, fng_sock_protocol(&j.s), &v);
+		observe_dest(t, &d, fng_sock_protocol(&j.s), &v);
 	}
-	how = enforce(c, &v);
+	/* No destination named (a connected socket): nothing new to observe. */
+	how = v.rule == FNG_RULE_NONE && !v.ip[0] ? FNG_RESUME_CONT : enforce(c, &v);
 	if (how != FNG_RESUME_CONT || !judging(t)) {
 		job_free(&j);
 		return how;
@@ -430,10 +444,11 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c)
 	    fng_dns_parse(t->dns.buf, (size_t)n, &a) < 0)
 		return FNG_RESUME_CONT; /* only a trusted resolver's answers teach names */
 	fng_dns_learn(&t->dns, &a);
-	if (t->policy->log_dns) {
+	if (t->policy->log_dns || t->observe) {
 		struct fng_event *ev = fng_report_begin(t, c->tc->tid, FNG_EV_DNS, c->d->name);
 		if (ev) {
 			size_t off = 0;
+			ev->action = t->observe ? FNG_ACT_ALLOWED : FNG_ACT_NONE;
 			fng_strlcpy(ev->host, a.name, sizeof(ev->host));
 			fng_strlcpy(ev->qtype, a.qtype, sizeof(ev->qtype));
 			fng_addr_format(d.addr, ev->ip, sizeof(ev->ip));

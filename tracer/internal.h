@@ -38,6 +38,7 @@ struct fng_tracer {
 	pid_t root;
 	void (*on_root_exit)(void);
 
+	bool observe, enforce, stack_all;	/* fng_tracer_config */
 	bool runtime_started;	/* the root's first exec happened */
 	bool init_done;		/* initialisation over: read_handler is armed */
 
@@ -88,6 +89,7 @@ struct fng_verdict {
 	uint16_t argc;		/* exec: argv, NUL-separated */
 	char argv[FNG_EV_ARGV_MAX];
 	struct fng_ev_image image;	/* exec: what runs */
+	uint8_t access;		/* file: FNG_ACCESS_* (observe events) */
 };
 
 /* What an exec runs: the program as named, and the ELF file that runs it
@@ -139,6 +141,20 @@ enum fng_resume fng_fail_call(struct fng_call *c, long ret);
 int fng_tracee_fd(pid_t tgid, int fd);
 /* Apply a verdict at the seccomp stop: report and skip/kill as the mode says. */
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v);
+/* Observe mode (fng_tracer_config.observe). fng_enforcing: blocks apply
+ * (run, or trace --enforce). fng_observe: report a call the policy lets
+ * through (action allowed); nothing unless observing. fng_would_block: when
+ * blocks do not apply, report the block the policy would make (action
+ * allowed, would block) and return true: the call goes on. */
+static inline bool fng_enforcing(const struct fng_tracer *t)
+{
+	return !t->observe || t->enforce;
+}
+/* details.access of an open with these flags (FNG_ACCESS_*). */
+uint8_t fng_open_access(uint64_t flags);
+void fng_observe(struct fng_call *c, enum fng_event_type type, const struct fng_verdict *v);
+bool fng_would_block(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+		     const struct fng_verdict *v);
 
 /* check_file.c */
 enum fng_resume fng_check_file(struct fng_call *c);

@@ -1,9 +1,11 @@
 /* Filling events from the tracer side: the process section comes from
- * /proc, read only when there is something to report (never on allowed calls). */
+ * /proc, read only when there is something to report (on allowed calls only
+ * in observe mode). */
 #include "tracer/internal.h"
 #include "logging/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,8 +124,9 @@ static struct fng_event *begin_verdict(struct fng_tracer *t, pid_t tid, enum fng
 		fng_strlcpy(ev->protocol, v->protocol, sizeof(ev->protocol));
 	ev->port = v->port;
 	ev->argc = v->argc;
-	memcpy(ev->argv, v->argv, sizeof(ev->argv));
+	memcpy(ev->argv, v->argv, v->argc ? sizeof(ev->argv) : 0);
 	ev->image = v->image;
+	ev->access = v->access;
 	return ev;
 }
 
@@ -151,6 +154,49 @@ void fng_report_verdict_stack(struct fng_tracer *t, pid_t tid, enum fng_event_ty
 	ev->stack = st;
 	ev->stack_end = stack_end;
 	fng_report_end(t);
+}
+
+uint8_t fng_open_access(uint64_t flags)
+{
+	uint8_t a = (flags & O_ACCMODE) == O_RDONLY ? FNG_ACCESS_READ
+		  : (flags & O_ACCMODE) == O_WRONLY ? FNG_ACCESS_WRITE
+		  : FNG_ACCESS_READ | FNG_ACCESS_WRITE;
+
+	if (flags & O_TRUNC)
+		a |= FNG_ACCESS_WRITE;
+	if (flags & O_CREAT)
+		a |= FNG_ACCESS_CREATE;
+	return a;
+}
+
+void fng_observe(struct fng_call *c, enum fng_event_type type, const struct fng_verdict *v)
+{
+	struct fng_event *ev;
+
+	if (!c->t->observe)
+		return;
+	ev = begin_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_ALLOWED);
+	if (!ev)
+		return;
+	if (c->t->stack_all)
+		fng_report_attach_stack(c->t, ev, c->tc->tid);
+	fng_report_end(c->t);
+}
+
+bool fng_would_block(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+		     const struct fng_verdict *v)
+{
+	struct fng_event *ev;
+
+	if (fng_enforcing(t))
+		return false;
+	ev = begin_verdict(t, tid, type, syscall, v, FNG_ACT_ALLOWED);
+	if (!ev)
+		return true;
+	ev->would = FNG_ACT_BLOCKED;
+	fng_report_attach_stack(t, ev, tid);
+	fng_report_end(t);
+	return true;
 }
 
 /* Keep the strictest finding: block over alert over allow. */
@@ -187,12 +233,16 @@ int fng_tracee_fd(pid_t tgid, int fd)
 
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v)
 {
-	if (v->rule == FNG_RULE_NONE)
+	if (v->rule == FNG_RULE_NONE) {
+		fng_observe(c, type, v);
 		return FNG_RESUME_CONT;
+	}
 	if (v->mode == FNG_MODE_ALERT) {
 		fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_ALERTED);
 		return FNG_RESUME_CONT;
 	}
+	if (fng_would_block(c->t, c->tc->tid, type, c->d->name, v))
+		return FNG_RESUME_CONT;
 	if (!v->err)
 		v->err = EACCES;
 	if (fng_arch_skip_syscall(c->tc->tid, -v->err) < 0) {

@@ -113,6 +113,9 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	t->sup_pid = cfg->sup_pid;
 	memcpy(t->sup_tids, cfg->sup_tids, sizeof(t->sup_tids));
 	t->on_root_exit = cfg->on_root_exit;
+	t->observe = cfg->observe;
+	t->enforce = cfg->enforce;
+	t->stack_all = cfg->stack_all;
 	fng_symcache_init(&t->syms);
 	r = fng_tracees_init(&t->tasks);
 	if (r == 0)
@@ -187,6 +190,9 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 	 * outbound traffic is judged (recvfrom with an address only). */
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || p->log_dns)
 		needs |= FNG_NEED_DNS;
+	/* Observe mode sees every class, whatever the rules say. */
+	if (t->observe)
+		needs |= FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_CHILD | FNG_NEED_OUTBOUND | FNG_NEED_DNS;
 	/* The allowlist judges file calls, execs and destinations (names
 	 * included), and its init-only entries need the end of initialisation. */
 	if (p->allow)

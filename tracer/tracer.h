@@ -22,6 +22,16 @@ struct fng_tracer_config {
 	/* Called when the root has been reaped: its pid may be reused from
 	 * then on, so nothing may be sent to it any more. */
 	void (*on_root_exit)(void);
+	/* Observe mode (trace, baseline; docs/events.md "Observe mode"): every
+	 * watched call is reported, the allowed ones too (action "allowed"),
+	 * and the filter traces every class whatever the policy's modes. */
+	bool observe;
+	/* With observe: apply the policy's blocks. Without it nothing the
+	 * policy would block is blocked: the call proceeds and its event says
+	 * "would": "block". Ignored without observe (run always enforces). */
+	bool enforce;
+	/* With observe: a native stack on allowed calls too (trace --stack). */
+	bool stack_all;
 };
 
 /* Resolves what the policy names (temp root, handler files). 0 or -errno

@@ -1,0 +1,237 @@
+/* The one run loop behind run and trace: the logging thread, the filter,
+ * the runtime started under it, the tracer following it to the end, and
+ * fnguard's exit status. */
+#include "supervisor/session.h"
+#include "supervisor/exit.h"
+#include "supervisor/signals.h"
+#include "supervisor/spawn.h"
+#include "logging/util.h"
+#include "tracer/tracer.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+#include <unistd.h>
+
+static bool privileged(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return false;
+	return data[0].effective & (1u << CAP_SYS_ADMIN);
+}
+
+static void reopen_logs(void *lg)
+{
+	fng_logger_reopen(lg);
+}
+
+static void stop_logger(struct fng_logger *lg, struct fng_exit_info *xi)
+{
+	fng_signals_on_hup(NULL, NULL);
+	fng_logger_stop(lg, xi);
+}
+
+/* ptrace or seccomp refused: fail closed, or run unprotected if the policy says so. */
+static _Noreturn void unsupported(const struct fng_policy *p, struct fng_logger *lg, const struct fng_sigstate *sig,
+				  char *const *cmd, const char *why)
+{
+	char msg[512];
+
+	if (p->on_unsupported != FNG_UNSUPPORTED_RUN) {
+		stop_logger(lg, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "%s", why);
+	}
+	snprintf(msg, sizeof(msg), "running %s UNPROTECTED (on_unsupported: run-unprotected): %s", cmd[0], why);
+	fng_logger_lifecycle(lg, "unprotected", "%s", msg);
+	stop_logger(lg, NULL);
+	fprintf(stderr, "fnguard: %s\n", msg);
+	fng_signals_restore(sig);
+	execvp(cmd[0], cmd);
+	fng_die(errno == ENOENT ? FNG_EXIT_NOT_FOUND : FNG_EXIT_CANNOT_EXEC, "%s: %s", cmd[0], strerror(errno));
+}
+
+/* Turn the libseccomp filter into a BPF program the child can load with
+ * one system call (no allocation after fork). */
+static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog)
+{
+	autoclose int fd = memfd_create("fnguard-filter", MFD_CLOEXEC);
+	off_t size;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return r;
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0)
+		return -EINVAL;
+	prog->filter = malloc((size_t)size);
+	if (!prog->filter)
+		return -ENOMEM;
+	if (pread(fd, prog->filter, (size_t)size, 0) != size) {
+		free(prog->filter);
+		return -EIO;
+	}
+	prog->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
+
+static void stop_forwarding(void)
+{
+	fng_signals_forward_to(0);
+}
+
+static int exit_status(const struct fng_run_result *res)
+{
+	return res->signal ? 128 + res->signal : res->exit_code;
+}
+
+int fng_session_run(const struct fng_session *s)
+{
+	const struct fng_policy *policy = s->policy;
+	struct fng_logger *lg = NULL;
+	struct fng_tracer *tracer = NULL;
+	struct fng_sigstate sig;
+	struct fng_filter_params fp = { 0 };
+	struct sock_fprog prog = { 0 };
+	struct fng_child child;
+	struct fng_run_result res = { 0 };
+	struct fng_exit_info xi = { 0 };
+	scmp_filter_ctx ctx;
+	char err[512], program[PATH_MAX], summary[256];
+	bool foreground;
+	int r, status;
+
+	r = fng_find_program(s->cmd[0], program, sizeof(program));
+	if (r == -ENOENT)
+		fng_die(FNG_EXIT_NOT_FOUND, "%s: command not found", s->cmd[0]);
+	if (r < 0)
+		fng_die(FNG_EXIT_CANNOT_EXEC, "%s: %s", s->cmd[0], strerror(-r));
+
+	if (fng_logger_start(&lg, s->logger, err, sizeof(err)) < 0)
+		fng_die(FNG_EXIT_USAGE, "%s", err);
+	if (fng_signals_install(&sig) < 0) {
+		stop_logger(lg, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "cannot install signal handlers: %s", strerror(errno));
+	}
+	fng_signals_on_hup(reopen_logs, lg);
+	fng_policy_summary(policy, summary, sizeof(summary));
+	fng_logger_lifecycle(lg, "start", "%s", summary);
+	for (size_t i = 0; i < policy->n_notices; i++)
+		fng_logger_lifecycle(lg, "notice", "%s", policy->notices[i]);
+
+	if (fng_preflight(err, sizeof(err)) < 0)
+		unsupported(policy, lg, &sig, s->cmd, err);
+
+	{
+		struct fng_tracer_config tc = {
+			.policy = policy,
+			.logger = lg,
+			.sup_pid = getpid(),
+			.sup_tids = { getpid(), fng_logger_tid(lg) },
+			.runtime_api = getenv("AWS_LAMBDA_RUNTIME_API"),
+			.on_root_exit = stop_forwarding,
+			.observe = s->observe,
+			.enforce = s->enforce,
+			.stack_all = s->stack_all,
+		};
+		if (fng_tracer_new(&tracer, &tc, err, sizeof(err)) < 0) {
+			stop_logger(lg, NULL);
+			fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
+		}
+	}
+	fp.needs = fng_tracer_needs(tracer);
+	fp.sup_pid = getpid();
+	fp.sup_pgid = getpgrp();
+	fp.sup_tids[0] = getpid();
+	fp.sup_tids[1] = fng_logger_tid(lg);
+	fp.deny_mount = fng_policy_watches_files(policy);
+	r = fng_filter_build(&fp, &ctx);
+	if (r == 0) {
+		r = export_filter(ctx, &prog);
+		seccomp_release(ctx);
+	}
+	if (r < 0) {
+		stop_logger(lg, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "cannot build the seccomp filter: %s", strerror(-r));
+	}
+
+	/* Orphans of the runtime come back to us, so nothing is left as a zombie. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	{
+		struct fng_spawn sp = {
+			.path = program,
+			.argv = s->cmd,
+			.filter = &prog,
+			.signals = &sig,
+			.no_new_privs = !privileged(),
+			.foreground = foreground,
+		};
+		r = fng_spawn_start(&sp, &child, err, sizeof(err));
+	}
+	free(prog.filter);
+	if (r < 0) {
+		if (r == -EPERM)
+			unsupported(policy, lg, &sig, s->cmd, err);
+		stop_logger(lg, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
+	}
+	/* Not dumpable: a runtime with our uid cannot open /proc/<us>/mem or ptrace us. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	fng_signals_forward_to(child.pid);
+
+	r = fng_tracer_run(tracer, child.pid, &res);
+	fng_signals_forward_to(0);
+	if (foreground) {
+		sigset_t ttou, old;
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		sigprocmask(SIG_BLOCK, &ttou, &old);
+		tcsetpgrp(STDIN_FILENO, getpgrp());
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+
+	if (r < 0) {
+		snprintf(err, sizeof(err), "tracer failed: %s", strerror(-r));
+		status = FNG_EXIT_UNSUPPORTED;
+	} else if (res.exec_failed) {
+		enum fng_child_stage stage;
+		int e;
+		fng_spawn_failure(child.status_fd, &stage, &e);
+		if (stage == FNG_STAGE_FILTER) {
+			snprintf(err, sizeof(err), "seccomp refused the filter: %s", strerror(e));
+			status = FNG_EXIT_UNSUPPORTED;
+		} else if (stage == FNG_STAGE_EXEC) {
+			snprintf(err, sizeof(err), "%s: %s", s->cmd[0], strerror(e));
+			status = e == ENOENT ? FNG_EXIT_NOT_FOUND : FNG_EXIT_CANNOT_EXEC;
+		} else {
+			err[0] = '\0';
+			status = exit_status(&res);
+		}
+	} else {
+		err[0] = '\0';
+		status = exit_status(&res);
+	}
+	close(child.status_fd);
+
+	xi.status = status;
+	xi.exit_code = res.exit_code;
+	xi.signal = res.signal;
+	stop_logger(lg, &xi);
+	fng_tracer_free(tracer);
+	if (err[0])
+		fprintf(stderr, "fnguard: %s\n", err);
+	return status;
+}
+
