@@ -21,6 +21,11 @@ struct fng_logger_config {
 	size_t n_sinks;			/* at most FNG_MAX_SINKS */
 	enum fng_log_format format;
 	unsigned flush_timeout_ms;	/* how long the exit waits for the sinks */
+	/* Called on the logging thread with every tracer event before it is
+	 * formatted (fnguard baseline's recorder), and with NULL when the
+	 * ring overflowed and events were lost. Optional. */
+	void (*on_event)(void *arg, const struct fng_event *ev);
+	void *on_event_arg;
 };
 
 /* Opens the sinks (errors reported in err) and starts the thread. */

@@ -157,7 +157,7 @@ int fng_cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	struct fng_policy policy;
 	struct fng_sink_spec sinks[FNG_MAX_SINKS];
-	struct fng_logger_config lc;
+	struct fng_logger_config lc = { 0 };
 	struct fng_session s = { .policy = &policy, .logger = &lc };
 	int status;
 

@@ -150,8 +150,8 @@ static bool judging(const struct fng_tracer *t)
  * means "carry on with the call". */
 static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
 {
-	if (v->rule == FNG_RULE_NONE)
-		return FNG_RESUME_CONT;
+	if (v->rule == FNG_RULE_NONE && !c->t->observe)
+		return FNG_RESUME_CONT; /* observe mode: fng_enforce reports it allowed */
 	return fng_enforce(c, FNG_EV_NETWORK, v);
 }
 
