@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 
 bool fng_tracer_initialising(const struct fng_tracer *t)
 {
@@ -53,4 +54,22 @@ void fng_allow_judge_exec(struct fng_tracer *t, const char *path, const struct f
 
 	if (a && !fng_allow_exec(a, path, im->build_id, im->build_id_len, fng_tracer_initialising(t)))
 		take(t, v, "exec", NULL);
+}
+
+/* At an open's exit stop: the path of what was opened, from /proc/PID/fd,
+ * which names an unlinked file "PATH (deleted)". */
+void fng_allow_judge_opened(struct fng_tracer *t, const char *fd_path, bool write, struct fng_verdict *v)
+{
+	static const char deleted[] = " (deleted)";
+	char path[FNG_PATH_BUF];
+	size_t n = strlen(fd_path);
+
+	if (!t->policy->allow)
+		return;
+	if (n > sizeof(deleted) - 1 && n < sizeof(path) && strcmp(fd_path + n - (sizeof(deleted) - 1), deleted) == 0) {
+		memcpy(path, fd_path, n - (sizeof(deleted) - 1));
+		path[n - (sizeof(deleted) - 1)] = '\0';
+		fd_path = path;
+	}
+	fng_allow_judge_file(t, fd_path, write, v);
 }

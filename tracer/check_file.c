@@ -214,7 +214,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
 	if (handler_armed(t) && stat(link, &st) == 0 && object_is_handler(t, &st))
 		fng_verdict_take(&v, FNG_RULE_HANDLER, t->policy->mode[FNG_RULE_HANDLER], NULL);
-	fng_allow_judge_file(t, v.path, tc->pending_write, &v);
+	fng_allow_judge_opened(t, v.path, tc->pending_write, &v);
 	if (guard) {
 		v.rule = FNG_RULE_NONE;
 		v.mode = FNG_MODE_BLOCK;

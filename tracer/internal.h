@@ -184,6 +184,7 @@ bool fng_tracer_initialising(const struct fng_tracer *t);
 uint8_t fng_tracer_fn_phase(const struct fng_tracer *t);	/* enum fng_fn_phase */
 bool fng_open_writes(uint64_t flags);
 void fng_allow_judge_file(struct fng_tracer *t, const char *path, bool write, struct fng_verdict *v);
+void fng_allow_judge_opened(struct fng_tracer *t, const char *fd_path, bool write, struct fng_verdict *v);
 void fng_allow_judge_exec(struct fng_tracer *t, const char *path, const struct fng_ev_image *im,
 			  struct fng_verdict *v);
 /* check_guard.c: calls the filter refuses, and signals aimed at us */

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "logging/event.h"
+#include "logging/format.h"
 #include "policy/allowlist.h"
 #include "policy/collapse.h"
 #include "policy/recorder.h"
@@ -356,6 +358,32 @@ static void merge_and_diff(void **state)
 	fng_policy_free(&new_p);
 }
 
+/* An allowlist event: policy "allowlist"; function.phase from fn_phase. */
+static void event_format(void **state)
+{
+	struct fng_event *ev = calloc(1, sizeof(*ev));
+	struct fng_function_info fi = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+
+	(void)state;
+	ev->type = FNG_EV_FILE;
+	ev->rule = FNG_RULE_ALLOWLIST;
+	ev->mode = FNG_MODE_BLOCK;
+	ev->action = FNG_ACT_BLOCKED;
+	ev->fn_phase = FNG_FN_PHASE_INVOKE;
+	strcpy(ev->path, "/etc/shadow");
+	assert_int_equal(fng_format_event(ev, &fi, &out, &len), 0);
+	assert_non_null(strstr(out, "\"policy\":\"allowlist\",\"mode\":\"block\""));
+	assert_non_null(strstr(out, "\"function\":{\"phase\":\"invoke\"}"));
+	free(out);
+	ev->fn_phase = FNG_FN_PHASE_NONE;
+	assert_int_equal(fng_format_event(ev, &fi, &out, &len), 0);
+	assert_null(strstr(out, "\"function\""));
+	free(out);
+	free(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +395,7 @@ int main(void)
 		cmocka_unit_test(collapse_threshold),
 		cmocka_unit_test(recorder_round_trip),
 		cmocka_unit_test(merge_and_diff),
+		cmocka_unit_test(event_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
