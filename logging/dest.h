@@ -40,6 +40,7 @@ int fng_split_host_port(const char *s, char *host, size_t hostn, unsigned *port)
 enum fng_log_format {
 	FNG_FORMAT_FNGUARD = 0,
 	FNG_FORMAT_OCSF,
+	FNG_FORMAT_TEXT,	/* fnguard trace's lines (logging/text.h); not a --log-format */
 };
 
 /* "fnguard" or "ocsf". 0 or -EINVAL. */

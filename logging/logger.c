@@ -57,8 +57,12 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 	size_t len = 0;
 	int r;
 
+	if (lg->classes && fng_text_class_of(ev) && !(fng_text_class_of(ev) & lg->classes))
+		return;	/* fnguard trace -e */
 	if (lg->format == FNG_FORMAT_OCSF)
 		r = fng_ocsf_event(ev, &lg->fn, &lg->ocsf, &text, &len);
+	else if (lg->format == FNG_FORMAT_TEXT)
+		r = fng_text_event(lg->text, ev, &text, &len);
 	else
 		r = fng_format_event(ev, &lg->fn, &text, &len);
 	if (r < 0) {
@@ -73,11 +77,26 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 	free(text);
 }
 
+/* Lossless (fnguard trace): while a sink's queue is nearly full the ring is
+ * left alone, so the tracer waits at a full ring instead of a sink dropping.
+ * Never once the exit has begun: then everything is drained. */
+static bool backpressure(const struct fng_logger *lg)
+{
+	if (!lg->lossless || lg->draining_all)
+		return false;
+	for (size_t i = 0; i < lg->n_sinks; i++) {
+		const struct fng_sink *s = lg->sinks[i];
+		if (s->q_len + 16 >= FNG_SINK_QUEUE_LINES || s->q_bytes + (256u << 10) >= FNG_SINK_QUEUE_BYTES)
+			return true;
+	}
+	return false;
+}
+
 static void drain(struct fng_logger *lg)
 {
 	const struct fng_event *ev;
 
-	while ((ev = fng_ring_peek(&lg->ring))) {
+	while (!backpressure(lg) && (ev = fng_ring_peek(&lg->ring))) {
 		if (lg->on_event)
 			lg->on_event(lg->on_event_arg, ev);
 		if (lg->n_sinks)
@@ -140,6 +159,8 @@ static void on_idle(uv_idle_t *h)
 		run_sink_reports(lg);
 	if (lg->progress) {
 		lg->progress = false;
+		if (lg->lossless)
+			drain(lg);	/* a sink made room */
 		fng_logger_check_flushes(lg);
 		fng_logger_check_exit(lg);
 	}
@@ -176,6 +197,7 @@ static void on_stop(uv_async_t *h)
 {
 	struct fng_logger *lg = h->data;
 
+	lg->draining_all = true;
 	fng_logger_take_flushes(lg);
 	drain(lg);
 	fng_logger_begin_exit(lg);
@@ -206,6 +228,7 @@ static void logger_free(struct fng_logger *lg)
 		fng_sink_free(lg->sinks[i]);
 	fng_ring_destroy(&lg->ring);
 	fng_function_info_free(&lg->fn);
+	fng_text_free(lg->text);
 	pthread_mutex_destroy(&lg->flush_mu);
 	free(lg);
 }
@@ -247,6 +270,13 @@ int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cf
 	lg->on_event = cfg->on_event;
 	lg->on_event_arg = cfg->on_event_arg;
 	lg->flush_timeout_ms = cfg->flush_timeout_ms;
+	lg->lossless = cfg->lossless;
+	lg->classes = cfg->text ? cfg->text->classes : 0;
+	if (cfg->format == FNG_FORMAT_TEXT && (!cfg->text || !(lg->text = fng_text_new(cfg->text)))) {
+		snprintf(err, errn, "cannot set up the text format");
+		logger_free(lg);
+		return -ENOMEM;
+	}
 	r = fng_ring_init(&lg->ring, FNG_RING_CAPACITY);
 	if (r < 0) {
 		snprintf(err, errn, "cannot allocate the event ring: %s", strerror(-r));
@@ -321,6 +351,12 @@ struct fng_event *fng_logger_reserve(struct fng_logger *lg)
 {
 	struct fng_event *ev = fng_ring_reserve(&lg->ring);
 
+	while (!ev && lg->lossless) {
+		struct timespec ts = { .tv_nsec = 100000 };
+		uv_async_send(&lg->wake);
+		nanosleep(&ts, NULL);
+		ev = fng_ring_reserve(&lg->ring);
+	}
 	if (!ev) {
 		atomic_fetch_add_explicit(&lg->counters.dropped, 1, memory_order_relaxed);
 		return NULL;

@@ -11,16 +11,26 @@
 #include "logging/dest.h"
 #include "logging/format.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct fng_logger;
+struct fng_text_opts;
 
 struct fng_logger_config {
 	const struct fng_sink_spec *sinks;
 	size_t n_sinks;			/* at most FNG_MAX_SINKS */
 	enum fng_log_format format;
 	unsigned flush_timeout_ms;	/* how long the exit waits for the sinks */
+	/* fnguard trace: the classes shown (any format) and FNG_FORMAT_TEXT's
+	 * settings; NULL: everything, and no text format. */
+	const struct fng_text_opts *text;
+	/* A full ring makes the tracer wait instead of dropping, and a nearly
+	 * full sink queue stops the ring being drained (trace: every call on
+	 * screen matters more than the traced program's speed). A flush request
+	 * then covers what was drained when it was taken, not the whole ring. */
+	bool lossless;
 	/* Called on the logging thread with every tracer event before it is
 	 * formatted (fnguard baseline's recorder), and with NULL when the
 	 * ring overflowed and events were lost. Optional. */

@@ -131,6 +131,8 @@ static void exit_event(struct fng_logger *lg)
 		fng_logger_fill_counts(lg, xi);
 		if (lg->format == FNG_FORMAT_OCSF)
 			r = fng_ocsf_exit(xi, &lg->fn, &lg->ocsf, &text, &len);
+		else if (lg->format == FNG_FORMAT_TEXT)
+			r = fng_text_exit(lg->text, xi, &text, &len);
 		else
 			r = fng_format_exit(xi, &lg->fn, &text, &len);
 		if (r == 0)

@@ -9,6 +9,7 @@
 #include "logging/ocsf.h"
 #include "logging/ring.h"
 #include "logging/sink.h"
+#include "logging/text.h"
 
 #include <pthread.h>
 #include <uv.h>
@@ -40,6 +41,10 @@ struct fng_logger {
 	struct fng_ocsf_ctx ocsf;
 	enum fng_log_format format;
 	unsigned flush_timeout_ms;
+	struct fng_text *text;		/* FNG_FORMAT_TEXT's state */
+	uint32_t classes;		/* FNG_TEXT_CLASS_* shown; 0: all */
+	bool lossless;
+	bool draining_all;		/* the exit began: lossless or not, drain everything */
 
 	struct fng_sink *sinks[FNG_MAX_SINKS];
 	size_t n_sinks;

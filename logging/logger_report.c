@@ -55,6 +55,8 @@ void fng_logger_report_now(struct fng_logger *lg)
 	}
 	if (lg->format == FNG_FORMAT_OCSF)
 		r = fng_ocsf_loss(&li, fng_now_ns(), &lg->fn, &lg->ocsf, &text, &len);
+	else if (lg->format == FNG_FORMAT_TEXT)
+		r = fng_text_loss(&li, &text, &len);
 	else
 		r = fng_format_loss(&li, fng_now_ns(), &lg->fn, &text, &len);
 	if (r < 0)

@@ -56,7 +56,7 @@ static void on_event(void *arg, const struct fng_event *ev)
 		c->lost = true;
 		return;
 	}
-	if (ev->action != FNG_ACT_ALLOWED)
+	if (ev->action != FNG_ACT_ALLOWED || ev->would)
 		return; /* refused by fnguard itself (its own /proc entries, ...): not learned */
 	switch (ev->type) {
 	case FNG_EV_FILE: {
@@ -251,7 +251,10 @@ int fng_cmd_baseline(int argc, char **argv)
 	struct opts o = { 0 };
 	struct fng_policy policy, old;
 	struct capture cap = { 0 };
-	struct fng_logger_config lc = { .format = FNG_FORMAT_FNGUARD, .flush_timeout_ms = FNG_FLUSH_TIMEOUT_DEFAULT_MS };
+	/* lossless: a full ring makes the tracer wait; a lost event would be a
+	 * missing entry, and a block later. */
+	struct fng_logger_config lc = { .format = FNG_FORMAT_FNGUARD, .flush_timeout_ms = FNG_FLUSH_TIMEOUT_DEFAULT_MS,
+					.lossless = true };
 	struct fng_session s = { .policy = &policy, .logger = &lc, .observe = true, .enforce = false };
 	struct fng_allowlist *learned = NULL;
 	int status;

@@ -15,6 +15,8 @@ static void usage(FILE *f)
 	fputs("usage: fnguard COMMAND ...\n"
 	      "  fnguard run [--policy FILE] [--log DEST]... [--] CMD [ARGS...]\n"
 	      "                          run CMD under the policy (default: FunctionShield's four rules, block)\n"
+	      "  fnguard trace [--policy FILE] [-o FILE] [--json] [-e CLASSES] [--stack] [--enforce] [--] CMD [ARGS...]\n"
+	      "                          show every watched call and what the policy would decide; blocks only with --enforce\n"
 	      "  fnguard baseline -o PROFILE.json [--mode alert|block] [--merge OLD.json] [--] CMD [ARGS...]\n"
 	      "                          run CMD allowing everything and write what it did as an allowlist policy\n"
 	      "  fnguard baseline merge A.json B.json... -o OUT.json   union of profiles\n"
@@ -42,6 +44,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return fng_cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "trace") == 0)
+		return fng_cmd_trace(argc - 1, argv + 1);
 	if (strcmp(argv[1], "baseline") == 0)
 		return fng_cmd_baseline(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)

@@ -1,24 +1,17 @@
-/* `fnguard run`: load the policy, start the logging thread, start the
- * runtime under the filter and follow it to the end; exit as it did. */
+/* `fnguard run`: parse the command line, load the policy, choose the log
+ * destinations, and run the command under the tracer (supervisor/session.c);
+ * exit as it did. Also `fnguard policy check`. */
 #include "supervisor/run.h"
 #include "supervisor/exit.h"
 #include "supervisor/session.h"
 #include "logging/logger.h"
 #include "logging/util.h"
 #include "policy/policy.h"
-#include "tracer/tracer.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <termios.h>
-#include <unistd.h>
 
 #define MAX_LOGS 8
 

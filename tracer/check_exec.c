@@ -151,6 +151,9 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 		return FNG_RESUME_CONT;
 	if (!have_x)
 		fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
+	if (r < 0 && t->observe)
+		snprintf(v.reason, sizeof(v.reason), "no such program: the call fails with %s",
+			 strerrorname_np(-r) ? strerrorname_np(-r) : "an error");
 	if (v.rule == FNG_RULE_NONE) { /* allowed, or an exception: observe mode says so */
 		if (t->observe) {
 			v.image = x.image;
