@@ -28,8 +28,10 @@ static json_object *list_json(const struct fng_al_list *l, enum fng_al_kind k, b
 
 	if (!v)
 		return arr;
-	memcpy(v, l->v, l->n * sizeof(*v));
-	qsort(v, l->n, sizeof(*v), entry_cmp);
+	if (l->n) {
+		memcpy(v, l->v, l->n * sizeof(*v));
+		qsort(v, l->n, sizeof(*v), entry_cmp);
+	}
 	for (size_t i = 0; i < l->n; i++) {
 		if (v[i].init_only != init)
 			continue;

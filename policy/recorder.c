@@ -96,7 +96,8 @@ int fng_recorder_add(struct fng_recorder *r, enum fng_al_kind k, const char *tex
 	h = hash_of((uint8_t)k, text, id, idlen) & (r->nslots - 1);
 	for (; r->slots[h]; h = (h + 1) & (r->nslots - 1)) {
 		it = &r->v[r->slots[h] - 1];
-		if (it->kind == k && it->idlen == idlen && memcmp(it->id, id, idlen) == 0 && strcmp(it->text, text) == 0) {
+		if (it->kind == k && it->idlen == idlen && (!idlen || memcmp(it->id, id, idlen) == 0) &&
+		    strcmp(it->text, text) == 0) {
 			it->phases |= phase;
 			return 0;
 		}
