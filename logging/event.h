@@ -64,6 +64,7 @@ struct fng_event {
 	uint8_t rule;			/* enum fng_rule, FNG_RULE_NONE for none */
 	uint8_t mode;			/* enum fng_mode */
 	uint8_t action;			/* enum fng_action */
+	uint8_t fn_phase;		/* enum fng_fn_phase: 0 none, 1 init, 2 invoke (function.phase) */
 	uint8_t would;			/* observe without enforcing: what the policy would have done (FNG_ACT_BLOCKED), else 0 */
 	uint8_t access;			/* file events in observe mode: FNG_ACCESS_* */
 	int32_t error;			/* errno the call got, 0 if none */

@@ -230,6 +230,21 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 	return details;
 }
 
+/* function.phase: when the function did it (initialisation or an invocation). */
+static void add_fn_phase(json_object *root, uint8_t phase)
+{
+	static const char *const names[] = { [1] = "init", [2] = "invoke" };
+	json_object *f = NULL;
+
+	if (!phase || phase >= FNG_ARRAY_LEN(names))
+		return;
+	if (!json_object_object_get_ex(root, "function", &f)) {
+		f = json_object_new_object();
+		json_object_object_add(root, "function", f);
+	}
+	json_object_object_add(f, "phase", json_object_new_string(names[phase]));
+}
+
 int fng_format_event(const struct fng_event *ev, const struct fng_function_info *fi, char **out, size_t *len)
 {
 	json_object *root, *details;
@@ -266,6 +281,7 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 	}
 	add_stack(root, ev);
 	fng_json_add_function(root, fi);
+	add_fn_phase(root, ev->fn_phase);
 	return fng_json_finish(root, out, len);
 }
 

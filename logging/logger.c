@@ -97,13 +97,19 @@ static void drain(struct fng_logger *lg)
 	const struct fng_event *ev;
 
 	while (!backpressure(lg) && (ev = fng_ring_peek(&lg->ring))) {
-		publish_event(lg, ev, false);
+		if (lg->on_event)
+			lg->on_event(lg->on_event_arg, ev);
+		if (lg->n_sinks)
+			publish_event(lg, ev, false);
 		fng_stack_release(ev->stack); /* the slot belongs to the tracer's pool */
 		fng_ring_release(&lg->ring);
 	}
 	/* The tracer counts ring drops; a new one starts (or extends) a loss burst. */
-	if (atomic_load_explicit(&lg->counters.dropped, memory_order_relaxed) != lg->ring_reported)
+	if (atomic_load_explicit(&lg->counters.dropped, memory_order_relaxed) != lg->ring_reported) {
+		if (lg->on_event)
+			lg->on_event(lg->on_event_arg, NULL);
 		fng_logger_note_drop(lg);
+	}
 }
 
 /* A lifecycle event made on the logging thread (sink reports). */
@@ -261,6 +267,8 @@ int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cf
 		return -ENOMEM;
 	pthread_mutex_init(&lg->flush_mu, NULL);
 	lg->format = cfg->format;
+	lg->on_event = cfg->on_event;
+	lg->on_event_arg = cfg->on_event_arg;
 	lg->flush_timeout_ms = cfg->flush_timeout_ms;
 	lg->lossless = cfg->lossless;
 	lg->classes = cfg->text ? cfg->text->classes : 0;

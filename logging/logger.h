@@ -31,6 +31,11 @@ struct fng_logger_config {
 	 * screen matters more than the traced program's speed). A flush request
 	 * then covers what was drained when it was taken, not the whole ring. */
 	bool lossless;
+	/* Called on the logging thread with every tracer event before it is
+	 * formatted (fnguard baseline's recorder), and with NULL when the
+	 * ring overflowed and events were lost. Optional. */
+	void (*on_event)(void *arg, const struct fng_event *ev);
+	void *on_event_arg;
 };
 
 /* Opens the sinks (errors reported in err) and starts the thread. */

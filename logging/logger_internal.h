@@ -51,6 +51,8 @@ struct fng_logger {
 	struct fng_sink *sinks[FNG_MAX_SINKS];
 	size_t n_sinks;
 	bool stderr_is_sink;
+	void (*on_event)(void *arg, const struct fng_event *ev);	/* fng_logger_config */
+	void *on_event_arg;
 
 	uint64_t seq;		/* last line seq handed out */
 	uint64_t own_events;	/* reports made by the logging thread */

@@ -4,6 +4,7 @@
  * anything unknown is an error, never a silently weaker policy. */
 #include "policy/policy.h"
 #include "policy/jsonpos.h"
+#include "policy/load_allow.h"
 #include "logging/dest.h"
 #include "logging/util.h"
 
@@ -390,7 +391,7 @@ static int parse_rule(struct loader *L, enum fng_rule rule, json_object *v)
 
 static int rule_from_name(const char *key, enum fng_rule *out)
 {
-	for (int r = 0; r < FNG_RULE_COUNT; r++) {
+	for (int r = 0; r < FNG_RULE_ALLOWLIST; r++) { /* the allowlist is a section of its own */
 		if (strcmp(key, fng_rule_name((enum fng_rule)r)) == 0) {
 			*out = (enum fng_rule)r;
 			return 0;
@@ -574,6 +575,8 @@ static int parse_top_key(struct loader *L, const char *key, json_object *val)
 	}
 	if (strcmp(key, "events") == 0)
 		return parse_events(L, val);
+	if (strcmp(key, "allowlist") == 0)
+		return fng_allowlist_load(L->name, L->text, L->len, val, L->path, L->depth, p, L->err);
 	return fail_key(L, "unknown key \"%s\"", key);
 }
 

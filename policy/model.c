@@ -1,5 +1,6 @@
 /* Names, the embedded default policy, freeing and summaries. Pure. */
 #include "policy/policy.h"
+#include "policy/allowlist.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,6 +19,7 @@ static const char *const rule_names[] = {
 	[FNG_RULE_TMP] = "read_write_tmp",
 	[FNG_RULE_CHILD] = "create_child_process",
 	[FNG_RULE_HANDLER] = "read_handler",
+	[FNG_RULE_ALLOWLIST] = "allowlist",
 };
 
 const char *fng_mode_name(enum fng_mode m)
@@ -44,7 +46,7 @@ int fng_mode_parse(const char *s, enum fng_mode *out)
 int fng_policy_default(struct fng_policy *p)
 {
 	memset(p, 0, sizeof(*p));
-	for (int r = 0; r < FNG_RULE_COUNT; r++)
+	for (int r = 0; r < FNG_RULE_ALLOWLIST; r++)
 		p->mode[r] = FNG_MODE_BLOCK;
 	p->tmp_root = strdup("/tmp");
 	return p->tmp_root ? 0 : -ENOMEM;
@@ -59,6 +61,7 @@ static void free_strv(char **v, size_t n)
 
 void fng_policy_free(struct fng_policy *p)
 {
+	fng_allowlist_free(p->allow);
 	free(p->net_allow);
 	fng_hostrules_free(p->host_allow, p->n_host_allow);
 	free(p->aws_ip_ranges);
@@ -75,9 +78,10 @@ void fng_policy_free(struct fng_policy *p)
 
 void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
 {
-	snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s",
+	snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s%s%s",
 		 fng_mode_name(p->mode[FNG_RULE_OUTBOUND]), fng_mode_name(p->mode[FNG_RULE_TMP]),
-		 fng_mode_name(p->mode[FNG_RULE_CHILD]), fng_mode_name(p->mode[FNG_RULE_HANDLER]));
+		 fng_mode_name(p->mode[FNG_RULE_CHILD]), fng_mode_name(p->mode[FNG_RULE_HANDLER]),
+		 p->allow ? " allowlist=" : "", p->allow ? fng_mode_name(p->mode[FNG_RULE_ALLOWLIST]) : "");
 }
 
 #define BUILD_ID_PREFIX "build-id:"

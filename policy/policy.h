@@ -19,6 +19,7 @@ enum fng_rule {
 	FNG_RULE_TMP,		/* read_write_tmp */
 	FNG_RULE_CHILD,		/* create_child_process */
 	FNG_RULE_HANDLER,	/* read_handler */
+	FNG_RULE_ALLOWLIST,	/* "allowlist" (allowlist.h): not one of FunctionShield's four */
 	FNG_RULE_COUNT,
 	FNG_RULE_NONE = FNG_RULE_COUNT,
 };
@@ -53,8 +54,11 @@ struct fng_build_id {
 	uint8_t id[FNG_POLICY_BUILD_ID_MAX];
 };
 
+struct fng_allowlist;
+
 struct fng_policy {
-	enum fng_mode mode[FNG_RULE_COUNT];
+	enum fng_mode mode[FNG_RULE_COUNT];	/* [FNG_RULE_ALLOWLIST]: allow when there is none */
+	struct fng_allowlist *allow;		/* "allowlist", or NULL */
 
 	struct fng_netrule *net_allow;	/* outbound exceptions: IPs and CIDRs */
 	size_t n_net_allow;
@@ -143,10 +147,11 @@ void fng_addr_format(const uint8_t addr16[16], char *buf, size_t n);
 /* A short one-line summary of the effective policy, for the start event. */
 void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n);
 
-/* Is any rule that watches files (tmp, handler) active? */
+/* Is any rule that watches files (tmp, handler, allowlist) active? */
 static inline bool fng_policy_watches_files(const struct fng_policy *p)
 {
-	return p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || p->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW;
+	return p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || p->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW ||
+	       p->mode[FNG_RULE_ALLOWLIST] != FNG_MODE_ALLOW;
 }
 
 #endif

@@ -1,4 +1,5 @@
 /* fnguard: an external supervisor for serverless functions. */
+#include "supervisor/baseline.h"
 #include "supervisor/exit.h"
 #include "supervisor/run.h"
 
@@ -16,6 +17,10 @@ static void usage(FILE *f)
 	      "                          run CMD under the policy (default: FunctionShield's four rules, block)\n"
 	      "  fnguard trace [--policy FILE] [-o FILE] [--json] [-e CLASSES] [--stack] [--enforce] [--] CMD [ARGS...]\n"
 	      "                          show every watched call and what the policy would decide; blocks only with --enforce\n"
+	      "  fnguard baseline -o PROFILE.json [--mode alert|block] [--merge OLD.json] [--] CMD [ARGS...]\n"
+	      "                          run CMD allowing everything and write what it did as an allowlist policy\n"
+	      "  fnguard baseline merge A.json B.json... -o OUT.json   union of profiles\n"
+	      "  fnguard baseline diff OLD.json NEW.json   what NEW allows beyond OLD (exit 1 if anything)\n"
 	      "  fnguard policy check FILE   validate a policy\n"
 	      "  fnguard --version\n"
 	      "Exit status: CMD's own (128+N if killed by signal N); 2 usage or policy error;\n"
@@ -41,6 +46,8 @@ int main(int argc, char **argv)
 		return fng_cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "trace") == 0)
 		return fng_cmd_trace(argc - 1, argv + 1);
+	if (strcmp(argv[1], "baseline") == 0)
+		return fng_cmd_baseline(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)
 		return fng_cmd_policy(argc - 1, argv + 1);
 	usage(stderr);

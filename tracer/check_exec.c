@@ -141,6 +141,12 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 		fng_verdict_take(&v, FNG_RULE_TMP, p->mode[FNG_RULE_TMP], NULL);
 		snprintf(v.reason, sizeof(v.reason), "program lives in the temp root");
 	}
+	if (p->allow) {
+		if (!have_x)
+			fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
+		have_x = true;
+		fng_allow_judge_exec(t, v.path, &x.image, &v);
+	}
 	if (v.rule == FNG_RULE_NONE && !excepted && !t->observe)
 		return FNG_RESUME_CONT;
 	if (!have_x)

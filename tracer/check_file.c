@@ -137,7 +137,7 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	enum fng_mode tmp_mode = t->policy->mode[FNG_RULE_TMP];
 	struct fng_verdict v = { .rule = FNG_RULE_NONE };
 	uint64_t flags;
-	bool in_root, follow, empty;
+	bool in_root, follow, empty, write;
 	int r;
 
 	/* An argument fnguard cannot read or resolve is a deny, never an allow;
@@ -162,6 +162,9 @@ enum fng_resume fng_check_file(struct fng_call *c)
 		fng_verdict_take(&v, FNG_RULE_HANDLER, t->policy->mode[FNG_RULE_HANDLER], NULL);
 		snprintf(v.reason, sizeof(v.reason), "the function's own code");
 	}
+	/* The allowlist: opens by their flags; everything else changes the file. */
+	write = !is_open_kind(d->kind) || fng_open_writes(flags);
+	fng_allow_judge_file(t, v.path, write, &v);
 	if (d->kind == FNG_SC_TWO_PATHS) {
 		char second[FNG_PATH_BUF];
 		r = resolve_arg(c, d->dirfd2, d->path2, follows(d->follow2, flags, d->flag_bit), false, false, second,
@@ -171,6 +174,7 @@ enum fng_resume fng_check_file(struct fng_call *c)
 		fng_strlcpy(v.path2, second, sizeof(v.path2));
 		if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, second))
 			fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);
+		fng_allow_judge_file(t, second, true, &v);
 	}
 	if (t->observe && is_open_kind(d->kind))
 		v.access = fng_open_access(flags);
@@ -183,8 +187,9 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
 	 * symlink may be swapped on disk after it. Observing without enforcing,
 	 * there is nothing to undo. */
-	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t)) && fng_enforcing(t) &&
-	    fng_racers_possible(t)) {
+	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t) || t->policy->allow) &&
+	    fng_enforcing(t) && fng_racers_possible(t)) {
+		c->tc->pending_write = write;
 		c->tc->pending = FNG_PENDING_OPEN;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
 		return FNG_RESUME_SYSCALL;
@@ -211,6 +216,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
 	if (handler_armed(t) && stat(link, &st) == 0 && object_is_handler(t, &st))
 		fng_verdict_take(&v, FNG_RULE_HANDLER, t->policy->mode[FNG_RULE_HANDLER], NULL);
+	fng_allow_judge_opened(t, v.path, tc->pending_write, &v);
 	if (guard) {
 		v.rule = FNG_RULE_NONE;
 		v.mode = FNG_MODE_BLOCK;

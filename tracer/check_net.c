@@ -9,6 +9,7 @@
 #include "tracer/arch.h"
 #include "tracer/mem.h"
 #include "tracer/sock.h"
+#include "policy/allowlist.h"
 #include "logging/util.h"
 
 #include <arpa/inet.h>
@@ -98,17 +99,37 @@ static void observe_dest(struct fng_tracer *t, const struct fng_dest *d, const c
 		set_dest(v, d, fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed), proto);
 }
 
+/* The allowlist judges every IP destination, loopback included, but the
+ * Runtime API and lookups going to a trusted resolver. */
+static void judge_allowlist(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
+{
+	const struct fng_policy *p = t->policy;
+	const char *name;
+	bool named;
+
+	if (!p->allow || !d->inet || is_runtime_api(t, d) || (d->port == 53 && fng_dns_is_resolver(&t->dns, d->addr)))
+		return;
+	name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &named);
+	if (fng_allow_net(p->allow, d->addr, d->port, name, fng_tracer_initialising(t)))
+		return;
+	fng_verdict_take(v, FNG_RULE_ALLOWLIST, p->mode[FNG_RULE_ALLOWLIST], NULL);
+	set_dest(v, d, name, proto);
+	snprintf(v->reason, sizeof(v->reason), "not in the allowlist (hosts, ips)");
+}
+
 static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
 {
 	enum fng_mode mode = t->policy->mode[FNG_RULE_OUTBOUND];
 	const char *name = NULL;
 
-	if (mode == FNG_MODE_ALLOW || v->rule != FNG_RULE_NONE)
+	if (v->rule != FNG_RULE_NONE)
 		return; /* keep the first offending destination */
-	if (dest_allowed(t, d, &name))
+	if (mode != FNG_MODE_ALLOW && !dest_allowed(t, d, &name)) {
+		fng_verdict_take(v, FNG_RULE_OUTBOUND, mode, NULL);
+		set_dest(v, d, name, proto);
 		return;
-	fng_verdict_take(v, FNG_RULE_OUTBOUND, mode, NULL);
-	set_dest(v, d, name, proto);
+	}
+	judge_allowlist(t, d, proto, v);
 }
 
 /* A lookup going to a trusted resolver: its answer will be peeked at. */
@@ -122,15 +143,15 @@ static void note_lookup(struct fng_tracer *t, const struct fng_call *c, const st
 
 static bool judging(const struct fng_tracer *t)
 {
-	return t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW;
+	return t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || t->policy->allow;
 }
 
 /* Report (alert) or fail (block) the call; FNG_RESUME_CONT from an alert
  * means "carry on with the call". */
 static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
 {
-	if (v->rule == FNG_RULE_NONE)
-		return FNG_RESUME_CONT;
+	if (v->rule == FNG_RULE_NONE && !c->t->observe)
+		return FNG_RESUME_CONT; /* observe mode: fng_enforce reports it allowed */
 	return fng_enforce(c, FNG_EV_NETWORK, v);
 }
 
@@ -396,6 +417,8 @@ static enum fng_resume check_socket(struct fng_call *c)
 	/* Their mmap'd rings are written by the kernel beside the task. */
 	c->t->async_writers |= frames;
 	fng_verdict_take(&v, FNG_RULE_OUTBOUND, c->t->policy->mode[FNG_RULE_OUTBOUND], NULL);
+	if (c->t->policy->allow) /* no destination the allowlist could name */
+		fng_verdict_take(&v, FNG_RULE_ALLOWLIST, c->t->policy->mode[FNG_RULE_ALLOWLIST], NULL);
 	v.protocol = frames ? "packet" : "raw";
 	snprintf(v.reason, sizeof(v.reason), "%s socket (%s, type %d): sends packets to any address", v.protocol,
 		 domain == AF_PACKET ? "AF_PACKET" : domain == AF_XDP ? "AF_XDP" : domain == AF_INET6 ? "AF_INET6" : "AF_INET",

@@ -193,6 +193,14 @@ enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);
 /* recvfrom on a socket a lookup went out on: peek at the answer (dns.h). */
 enum fng_resume fng_check_dns_answer(struct fng_call *c);
+/* check_allow.c: the allowlist, added to a verdict at a decision point */
+bool fng_tracer_initialising(const struct fng_tracer *t);
+uint8_t fng_tracer_fn_phase(const struct fng_tracer *t);	/* enum fng_fn_phase */
+bool fng_open_writes(uint64_t flags);
+void fng_allow_judge_file(struct fng_tracer *t, const char *path, bool write, struct fng_verdict *v);
+void fng_allow_judge_opened(struct fng_tracer *t, const char *fd_path, bool write, struct fng_verdict *v);
+void fng_allow_judge_exec(struct fng_tracer *t, const char *path, const struct fng_ev_image *im,
+			  struct fng_verdict *v);
 /* check_guard.c: calls the filter refuses, and signals aimed at us */
 /* reason NULL: the filter's own reason for this call */
 enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason);

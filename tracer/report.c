@@ -58,6 +58,7 @@ struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_eve
 		return NULL;
 	ev->type = (uint8_t)type;
 	ev->rule = FNG_RULE_NONE;
+	ev->fn_phase = fng_tracer_fn_phase(t);
 	if (syscall)
 		fng_strlcpy(ev->syscall, syscall, sizeof(ev->syscall));
 	if (tid > 0)

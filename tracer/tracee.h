@@ -35,6 +35,7 @@ struct fng_tracee {
 	enum fng_pending pending;
 	uint16_t pending_desc;	/* row in fng_syscalls */
 	int pending_fd;		/* connect: the socket */
+	bool pending_write;	/* open: checked as a write (the allowlist's files.write) */
 	long inject_ret;	/* value the undone call returns */
 	void *saved_regs;	/* arch registers saved across an injection */
 	struct fng_exec_pending *exec;	/* an exec to report or verify at its exec stop */

@@ -186,9 +186,6 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 		needs |= FNG_NEED_CHILD;
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)
 		needs |= FNG_NEED_OUTBOUND;
-	/* Exit stops are skipped while no one could race a check (fng_racers_possible). */
-	if (needs & (FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_OUTBOUND))
-		needs |= FNG_NEED_ASYNC;
 	/* Names for events and host exceptions: watch lookups whenever
 	 * outbound traffic is judged (recvfrom with an address only). */
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || p->log_dns)
@@ -196,5 +193,13 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 	/* Observe mode sees every class, whatever the rules say. */
 	if (t->observe)
 		needs |= FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_CHILD | FNG_NEED_OUTBOUND | FNG_NEED_DNS;
+	/* The allowlist judges file calls, execs and destinations (names
+	 * included), and its init-only entries need the end of initialisation. */
+	if (p->allow)
+		needs |= FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_CHILD | FNG_NEED_OUTBOUND | FNG_NEED_DNS |
+			 FNG_NEED_INIT_END;
+	/* Exit stops are skipped while no one could race a check (fng_racers_possible). */
+	if (needs & (FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_OUTBOUND))
+		needs |= FNG_NEED_ASYNC;
 	return needs;
 }

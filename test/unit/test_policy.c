@@ -150,7 +150,7 @@ static void iron_function_seed(void **state)
 		"\"37.130.156.31\"]}, \"read_write_tmp\": \"block\", \"create_child_process\": \"block\", "
 		"\"read_handler\": \"block\", \"api_endpoint\": \"https://collector.example/events\"}",
 		&p);
-	for (int r = 0; r < FNG_RULE_COUNT; r++)
+	for (int r = 0; r < FNG_RULE_ALLOWLIST; r++) /* the four; no allowlist */
 		assert_int_equal(p.mode[r], FNG_MODE_BLOCK);
 	assert_int_equal(p.n_net_allow, 1);
 	v4rule(&want, "37.130.156.31", 32, 0);
@@ -198,7 +198,7 @@ static void empty_object_all_allow(void **state)
 	struct fng_policy p;
 
 	load_ok(" \n{ }\n\n", &p);
-	for (int r = 0; r < FNG_RULE_COUNT; r++)
+	for (int r = 0; r < FNG_RULE_ALLOWLIST; r++) /* the four; no allowlist */
 		assert_int_equal(p.mode[r], FNG_MODE_ALLOW);
 	assert_string_equal(p.tmp_root, "/tmp");
 	assert_int_equal(p.n_notices, 0);
@@ -218,8 +218,10 @@ static void default_policy(void **state)
 
 	memset(&p, 0xa5, sizeof(p));
 	assert_int_equal(fng_policy_default(&p), 0);
-	for (int r = 0; r < FNG_RULE_COUNT; r++)
+	for (int r = 0; r < FNG_RULE_ALLOWLIST; r++) /* the four; no allowlist */
 		assert_int_equal(p.mode[r], FNG_MODE_BLOCK);
+	assert_int_equal(p.mode[FNG_RULE_ALLOWLIST], FNG_MODE_ALLOW);
+	assert_null(p.allow);
 	assert_string_equal(p.tmp_root, "/tmp");
 	assert_int_equal(p.n_net_allow, 0);
 	assert_null(p.net_allow);

@@ -1,0 +1,30 @@
+/* The collapsing rule of a baseline capture (collapse.c, docs/policy.md). Pure. */
+#ifndef FNG_COLLAPSE_H
+#define FNG_COLLAPSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* More entries than this in one folder (two or more levels deep) collapse
+ * into the whole folder. */
+#define FNG_COLLAPSE_THRESHOLD 8
+
+/* Phase bits of a recorded item: seen during initialisation, seen otherwise. */
+#define FNG_SEEN_INIT 1u
+#define FNG_SEEN_OTHER 2u
+
+struct fng_path_item {
+	char *path;		/* owned */
+	uint8_t phases;		/* FNG_SEEN_* */
+};
+
+/* One path component (c, n bytes) as a pattern: per-request names become
+ * "*" patterns (in_tmp: the component is under a temp folder). */
+void fng_collapse_component(const char *c, size_t n, bool in_tmp, char *out, size_t outn);
+
+/* Collapse v[0..*n) in place (paths replaced and freed, *n shrinks; sorted
+ * on return). 0 or -ENOMEM. */
+int fng_collapse_paths(struct fng_path_item *v, size_t *n, size_t threshold);
+
+#endif
