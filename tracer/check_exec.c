@@ -30,8 +30,9 @@ struct fng_exec_pending {
 	const char *syscall;
 	struct fng_stack *stack;
 	uint8_t stack_end;
-	/* verify: allowed as an exception; check what really runs */
-	bool verify;
+	/* verify: allowed as an exception; verify_allow: allowed by the
+	 * allowlist; check what really runs */
+	bool verify, verify_allow;
 	bool script;			/* a script excepted by its path */
 	struct fng_object interp;	/* ... and the interpreter it names */
 	char filename[FNG_PATH_BUF];	/* the name the kernel execs (its AT_EXECFN) */
@@ -114,7 +115,7 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 		.empty_path = d->empty_path_ok && (flags & AT_EMPTY_PATH),
 		.root = t->root_path,
 	};
-	bool excepted = false, have_x = false;
+	bool excepted = false, have_x = false, verify_allow = false;
 	ssize_t n;
 	int r;
 
@@ -146,8 +147,11 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 			fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
 		have_x = true;
 		fng_allow_judge_exec(t, v.path, &x.image, &v);
+		/* what the allowlist let through is checked again at the exec
+		 * stop whenever a racer could have swapped the path meanwhile */
+		verify_allow = v.rule == FNG_RULE_NONE && r == 0 && fng_enforcing(t) && fng_racers_possible(t);
 	}
-	if (v.rule == FNG_RULE_NONE && !excepted && !t->observe)
+	if (v.rule == FNG_RULE_NONE && !excepted && !verify_allow && !t->observe)
 		return FNG_RESUME_CONT;
 	if (!have_x)
 		fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
@@ -162,7 +166,7 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 			read_call_argv(c, &v);
 			fng_observe(c, FNG_EV_PROCESS, &v);
 		}
-		if (!excepted)
+		if (!excepted && !verify_allow)
 			return FNG_RESUME_CONT;
 	}
 	if (v.rule != FNG_RULE_NONE && v.mode != FNG_MODE_ALERT) {
@@ -183,8 +187,9 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 		pend->syscall = d->name;
 		pend->stack = fng_report_stack(t, c->tc->tid, &pend->stack_end);
 	}
-	if (excepted) {
-		pend->verify = true;
+	if (excepted || verify_allow) {
+		pend->verify = excepted;
+		pend->verify_allow = verify_allow;
 		pend->script = x.script && x.have_elf;
 		pend->interp = x.elf;
 		kernel_filename(c, raw, pend->filename, sizeof(pend->filename));
@@ -222,16 +227,30 @@ static bool execfn_is(pid_t tid, const char *want)
 	return false;
 }
 
+/* A script allowed by its own path runs as its interpreter: did the kernel
+ * run that interpreter, given that very name? */
+static bool ran_checked_script(pid_t tid, const struct fng_exec_pending *pend, const struct fng_exec_target *x)
+{
+	return pend->script && x->have_elf && x->elf.dev == pend->interp.dev && x->elf.ino == pend->interp.ino &&
+	       execfn_is(tid, pend->filename);
+}
+
 /* An exception checked at the seccomp stop: is it what the kernel ran? */
 static bool still_excepted(const struct fng_tracer *t, pid_t tid, const struct fng_exec_pending *pend,
 			   const struct fng_exec_target *x)
 {
-	if (fng_exec_excepted(t, x))
-		return true;
-	/* A script excepted by its own path runs as its interpreter: that
-	 * interpreter, given that very name. */
-	return pend->script && x->have_elf && x->elf.dev == pend->interp.dev && x->elf.ino == pend->interp.ino &&
-	       execfn_is(tid, pend->filename);
+	return fng_exec_excepted(t, x) || ran_checked_script(tid, pend, x);
+}
+
+/* The allowlist let this exec through at the seccomp stop: does it allow
+ * what the kernel ran (the same script, as the interpreter checked)? */
+static bool still_allowlisted(struct fng_tracer *t, pid_t tid, const struct fng_exec_pending *pend,
+			      const struct fng_exec_target *x)
+{
+	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+
+	fng_allow_judge_exec(t, x->path, &x->image, &v);
+	return v.rule == FNG_RULE_NONE || ran_checked_script(tid, pend, x);
 }
 
 /* What ran is not what the policy allows: end it (block) or say so (alert). */
@@ -282,6 +301,11 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 	}
 	if (pend && pend->verify && !still_excepted(t, tc->tid, pend, &x) &&
 	    violation(t, tc, FNG_RULE_CHILD, &x, "executed a program that is not an exception, after the check (racing thread)")) {
+		fng_exec_pending_free(pend);
+		return;
+	}
+	if (pend && pend->verify_allow && !still_allowlisted(t, tc->tid, pend, &x) &&
+	    violation(t, tc, FNG_RULE_ALLOWLIST, &x, "executed a program not in the allowlist, after the check (racing thread)")) {
 		fng_exec_pending_free(pend);
 		return;
 	}

@@ -153,3 +153,22 @@ t_exec_exception_race() {
 	killed=$(ev_count policy=create_child_process action=killed details.reason="executed a program that is not an exception, after the check (racing thread)")
 	[ "$killed" -ge 1 ] || { cat "$WORK/out"; fail "no exec was caught at the exec stop: the race was never hit"; }
 }
+
+# The same races against an allowlist that lets through exactly /usr/bin/true
+# and a.sh: what the allowlist let through at the call is checked again at
+# the exec stop, and a swapped program is killed (tracer/check_exec.c).
+t_exec_allowlist_race() {
+	local prog=$BUILD/test/adversarial/exec_exception_race
+	FNG_WORKDIR=$WORK fng --policy "$(policy "{\"allowlist\": {\"mode\": \"block\",
+		\"files\": {\"read\": [\"/**\"], \"write\": [\"/**\"]},
+		\"exec\": [\"/usr/bin/true\", \"$WORK/a.sh\"]}}")" -- "$prog"
+	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
+		cat "$WORK/out"
+		fail "exec_exception_race under an allowlist: $RC vector(s) got through"
+	fi
+	assert_absent "$WORK/marker"
+	assert_events_valid
+	local killed
+	killed=$(ev_count policy=allowlist action=killed details.reason="executed a program not in the allowlist, after the check (racing thread)")
+	[ "$killed" -ge 1 ] || { cat "$WORK/out"; fail "no exec was caught at the exec stop: the race was never hit"; }
+}
