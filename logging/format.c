@@ -92,6 +92,20 @@ void fng_json_add_function(json_object *root, const struct fng_function_info *fi
 	json_object_object_add(root, "function", f);
 }
 
+void fng_json_add_invocation(json_object *root, const struct fng_event *ev)
+{
+	json_object *f;
+
+	if (!ev->request_id[0])
+		return;
+	if (!json_object_object_get_ex(root, "function", &f)) {
+		f = json_object_new_object();
+		json_object_object_add(root, "function", f);
+	}
+	fng_json_add_str(f, "request_id", ev->request_id);
+	fng_json_add_str(f, "trace_id", ev->trace_id);
+}
+
 int fng_json_finish(json_object *root, char **out, size_t *len)
 {
 	size_t n;
@@ -254,6 +268,7 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 	}
 	add_stack(root, ev);
 	fng_json_add_function(root, fi);
+	fng_json_add_invocation(root, ev);
 	return fng_json_finish(root, out, len);
 }
 
