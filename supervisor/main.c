@@ -1,4 +1,5 @@
 /* fnguard: an external supervisor for serverless functions. */
+#include "supervisor/emulate.h"
 #include "supervisor/exit.h"
 #include "supervisor/run.h"
 
@@ -14,6 +15,9 @@ static void usage(FILE *f)
 	fputs("usage: fnguard COMMAND ...\n"
 	      "  fnguard run [--policy FILE] [--log DEST]... [--] CMD [ARGS...]\n"
 	      "                          run CMD under the policy (default: FunctionShield's four rules, block)\n"
+	      "  fnguard emulate [--event FILE | --events FILE.jsonl] [--port N] [--policy FILE] [--] CMD [ARGS...]\n"
+	      "                          a local Lambda Runtime API feeding events to CMD under fnguard run;\n"
+	      "                          one JSON line per response or error; exit 0 if all succeeded, 1 if not\n"
 	      "  fnguard policy check FILE   validate a policy\n"
 	      "  fnguard --version\n"
 	      "Exit status: CMD's own (128+N if killed by signal N); 2 usage or policy error;\n"
@@ -37,6 +41,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return fng_cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "emulate") == 0)
+		return fng_cmd_emulate(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)
 		return fng_cmd_policy(argc - 1, argv + 1);
 	usage(stderr);

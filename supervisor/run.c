@@ -2,6 +2,7 @@
  * runtime under the filter and follow it to the end; exit as it did. */
 #include "supervisor/run.h"
 #include "supervisor/exit.h"
+#include "supervisor/proxy.h"
 #include "supervisor/signals.h"
 #include "supervisor/spawn.h"
 #include "logging/logger.h"
@@ -29,19 +30,33 @@ struct run_opts {
 	size_t n_sinks;
 	int format;		/* -1: from the policy, else enum fng_log_format */
 	long flush_timeout_ms;	/* -1: from the policy */
+	bool no_proxy;
+	int on_block;		/* -1: from the policy, else enum fng_on_block */
 	char **cmd;
+};
+
+/* The Runtime API proxy, when AWS_LAMBDA_RUNTIME_API is set. */
+struct run_lambda {
+	struct fng_proxy *px;
+	char *real_api;		/* the real AWS_LAMBDA_RUNTIME_API */
+	char addr[64];		/* the proxy's, which the runtime gets */
+	struct fng_lambda_state state;
 };
 
 static void usage_run(FILE *f)
 {
 	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format fnguard|ocsf]\n"
-	      "                   [--flush-timeout MS] [--] CMD [ARGS...]\n"
+	      "                   [--flush-timeout MS] [--no-proxy] [--on-block fail-call|fail-invocation|kill]\n"
+	      "                   [--] CMD [ARGS...]\n"
 	      "  --policy FILE        JSON policy (default: the four FunctionShield rules, all block)\n"
 	      "  --log DEST           where events go (repeatable): stderr (default), stdout, file:/path,\n"
 	      "                       unix:/path, syslog:, syslog+udp://host:port, syslog+tcp://host:port,\n"
 	      "                       http://... or https://...\n"
 	      "  --log-format FMT     fnguard (JSON lines, the default) or ocsf (OCSF 1.1)\n"
-	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n",
+	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n"
+	      "  --no-proxy           with AWS_LAMBDA_RUNTIME_API set, do not proxy the Runtime API\n"
+	      "  --on-block WHAT      what a block does besides failing the call: fail-call (default),\n"
+	      "                       fail-invocation (Function.SecurityViolation) or kill (end the runtime)\n",
 	      f);
 }
 
@@ -52,6 +67,8 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 		{ "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "flush-timeout", required_argument, NULL, 'T' },
+		{ "no-proxy", no_argument, NULL, 'P' },
+		{ "on-block", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -60,6 +77,7 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	optind = 1;
 	o->format = -1;
 	o->flush_timeout_ms = -1;
+	o->on_block = -1;
 	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
 		const char *why = NULL;
 		enum fng_log_format fmt;
@@ -87,6 +105,16 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 				fng_die(FNG_EXIT_USAGE, "--flush-timeout %s: expected milliseconds from 0 to %d", optarg,
 					FNG_FLUSH_TIMEOUT_MAX_MS);
 			break;
+		case 'P':
+			o->no_proxy = true;
+			break;
+		case 'B': {
+			enum fng_on_block b;
+			if (fng_on_block_parse(optarg, &b) < 0)
+				fng_die(FNG_EXIT_USAGE, "--on-block %s: expected fail-call, fail-invocation or kill", optarg);
+			o->on_block = (int)b;
+			break;
+		}
 		case 'h':
 			usage_run(stdout);
 			exit(0);
@@ -168,18 +196,70 @@ static void reopen_logs(void *lg)
 	fng_logger_reopen(lg);
 }
 
+/* Stop the proxy (its last responses wait for their events) and give the
+ * real Runtime API address back, then say what it did. */
+static void stop_proxy(struct fng_logger *lg, struct run_lambda *rl)
+{
+	struct fng_proxy_stats st;
+
+	if (!rl || !rl->px)
+		return;
+	fng_proxy_stop(rl->px, &st);
+	rl->px = NULL;
+	setenv("AWS_LAMBDA_RUNTIME_API", rl->real_api, 1);
+	fng_logger_lifecycle(lg, "notice",
+			     "Runtime API proxy: %llu invocations, %llu connections, %llu event flushes "
+			     "(mean %llu us, max %llu us, %llu past the %u ms deadline), %llu responses replaced by "
+			     "Function.SecurityViolation",
+			     (unsigned long long)st.invocations, (unsigned long long)st.connections,
+			     (unsigned long long)st.flushes,
+			     (unsigned long long)(st.flushes ? st.flush_us_total / st.flushes : 0),
+			     (unsigned long long)st.flush_us_max, (unsigned long long)st.flush_timeouts,
+			     FNG_PROXY_FLUSH_MS, (unsigned long long)st.violations);
+}
+
 static void stop_logger(struct fng_logger *lg, struct fng_exit_info *xi)
 {
 	fng_signals_on_hup(NULL, NULL);
 	fng_logger_stop(lg, xi);
 }
 
+/* With AWS_LAMBDA_RUNTIME_API set (and the proxy not turned off), serve the
+ * Runtime API on loopback and give the runtime that address. */
+static void start_proxy(const struct run_opts *o, const struct fng_policy *p, struct fng_logger *lg,
+			struct run_lambda *rl)
+{
+	const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+	struct fng_proxy_config pc = { 0 };
+	char err[256];
+
+	if (!api || !*api || o->no_proxy || p->no_proxy)
+		return;
+	rl->real_api = strdup(api);
+	if (!rl->real_api) {
+		stop_logger(lg, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
+	}
+	pc.logger = lg;
+	pc.upstream = rl->real_api;
+	pc.state = &rl->state;
+	pc.fail_invocation = p->on_block == FNG_ON_BLOCK_FAIL_INVOCATION;
+	pc.flush_ms = FNG_PROXY_FLUSH_MS;
+	if (fng_proxy_start(&rl->px, &pc, rl->addr, sizeof(rl->addr), err, sizeof(err)) < 0) {
+		stop_logger(lg, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
+	}
+	setenv("AWS_LAMBDA_RUNTIME_API", rl->addr, 1);
+	fng_logger_lifecycle(lg, "notice", "Runtime API proxy on %s, relaying to %s", rl->addr, rl->real_api);
+}
+
 /* ptrace or seccomp refused: fail closed, or run unprotected if the policy says so. */
 static _Noreturn void unsupported(const struct fng_policy *p, struct fng_logger *lg, const struct fng_sigstate *sig,
-				  char **cmd, const char *why)
+				  char **cmd, const char *why, struct run_lambda *rl)
 {
 	char msg[512];
 
+	stop_proxy(lg, rl);
 	if (p->on_unsupported != FNG_UNSUPPORTED_RUN) {
 		stop_logger(lg, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", why);
@@ -244,6 +324,7 @@ int fng_cmd_run(int argc, char **argv)
 	struct fng_exit_info xi = { 0 };
 	struct fng_sink_spec sinks[FNG_MAX_SINKS];
 	struct fng_logger_config lc;
+	struct run_lambda rl = { 0 };
 	scmp_filter_ctx ctx;
 	char err[512], program[PATH_MAX], summary[256];
 	bool foreground;
@@ -251,6 +332,8 @@ int fng_cmd_run(int argc, char **argv)
 
 	parse_run(argc, argv, &o);
 	load_policy(o.policy_file, &policy);
+	if (o.on_block >= 0)
+		policy.on_block = (enum fng_on_block)o.on_block;
 
 	r = fng_find_program(o.cmd[0], program, sizeof(program));
 	if (r == -ENOENT)
@@ -272,8 +355,9 @@ int fng_cmd_run(int argc, char **argv)
 		fng_logger_lifecycle(lg, "notice", "%s", policy.notices[i]);
 
 	if (fng_preflight(err, sizeof(err)) < 0)
-		unsupported(&policy, lg, &sig, o.cmd, err);
+		unsupported(&policy, lg, &sig, o.cmd, err, NULL);
 
+	start_proxy(&o, &policy, lg, &rl);
 	{
 		struct fng_tracer_config tc = {
 			.policy = &policy,
@@ -281,9 +365,12 @@ int fng_cmd_run(int argc, char **argv)
 			.sup_pid = getpid(),
 			.sup_tids = { getpid(), fng_logger_tid(lg) },
 			.runtime_api = getenv("AWS_LAMBDA_RUNTIME_API"),
+			.real_runtime_api = rl.px ? rl.real_api : NULL,
+			.lambda = rl.px ? &rl.state : NULL,
 			.on_root_exit = stop_forwarding,
 		};
 		if (fng_tracer_new(&tracer, &tc, err, sizeof(err)) < 0) {
+			stop_proxy(lg, &rl);
 			stop_logger(lg, NULL);
 			fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
 		}
@@ -300,6 +387,7 @@ int fng_cmd_run(int argc, char **argv)
 		seccomp_release(ctx);
 	}
 	if (r < 0) {
+		stop_proxy(lg, &rl);
 		stop_logger(lg, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "cannot build the seccomp filter: %s", strerror(-r));
 	}
@@ -321,7 +409,8 @@ int fng_cmd_run(int argc, char **argv)
 	free(prog.filter);
 	if (r < 0) {
 		if (r == -EPERM)
-			unsupported(&policy, lg, &sig, o.cmd, err);
+			unsupported(&policy, lg, &sig, o.cmd, err, &rl);
+		stop_proxy(lg, &rl);
 		stop_logger(lg, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
 	}
@@ -366,7 +455,9 @@ int fng_cmd_run(int argc, char **argv)
 	xi.status = status;
 	xi.exit_code = res.exit_code;
 	xi.signal = res.signal;
+	stop_proxy(lg, &rl);
 	stop_logger(lg, &xi);
+	free(rl.real_api);
 	fng_tracer_free(tracer);
 	fng_policy_free(&policy);
 	if (err[0])
