@@ -68,11 +68,12 @@ struct emu_conn {
 static void usage_emulate(FILE *f)
 {
 	fputs("usage: fnguard emulate [--event FILE | --events FILE.jsonl] [--port N] [--policy FILE]\n"
-	      "                       [--log DEST]... [--no-proxy] [--on-block WHAT] [--] CMD [ARGS...]\n"
+	      "                       [--log DEST]... [--no-proxy] [--on-block WHAT] [--direct] [--] CMD [ARGS...]\n"
 	      "  --event FILE         one event: the file's content (default: {})\n"
 	      "  --events FILE.jsonl  one event per non-empty line\n"
 	      "  --port N             serve the Runtime API on 127.0.0.1:N (default: any free port)\n"
 	      "  --policy, --log, --no-proxy, --on-block   passed to fnguard run\n"
+	      "  --direct             run CMD itself, without fnguard run (for comparisons)\n"
 	      "Prints one JSON line per invocation; exit 0 if all succeeded, 1 if any failed.\n",
 	      f);
 }
@@ -508,7 +509,7 @@ static void build_args(char **args, const char *self, char **run_opts, size_t n_
 	args[k] = NULL;
 }
 
-static int spawn_runtime(struct emu *e, char **run_opts, size_t n_run, char **cmd)
+static int spawn_runtime(struct emu *e, char **run_opts, size_t n_run, char **cmd, bool direct)
 {
 	char self[PATH_MAX];
 	char *args[EMU_MAX_ARGS + 64];
@@ -524,8 +525,8 @@ static int spawn_runtime(struct emu *e, char **run_opts, size_t n_run, char **cm
 		return -errno;
 	self[n] = '\0';
 	build_args(args, self, run_opts, n_run, cmd);
-	po.file = self;
-	po.args = args;
+	po.file = direct ? cmd[0] : self;
+	po.args = direct ? cmd : args;
 	po.exit_cb = on_child_exit;
 	po.stdio = stdio;
 	po.stdio_count = 3;
@@ -558,10 +559,12 @@ int fng_cmd_emulate(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "no-proxy", no_argument, NULL, 'N' },
 		{ "on-block", required_argument, NULL, 'B' },
+		{ "direct", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct emu e = { 0 };
+	bool direct = false;
 	const char *event_file = NULL;
 	bool lines = false;
 	long port = 0;
@@ -601,6 +604,9 @@ int fng_cmd_emulate(int argc, char **argv)
 				fng_die(FNG_EXIT_USAGE, "emulate: too many options");
 			run_opts[n_run++] = (char *)"--no-proxy";
 			break;
+		case 'D':
+			direct = true;
+			break;
 		case 'h':
 			usage_emulate(stdout);
 			return 0;
@@ -633,7 +639,7 @@ int fng_cmd_emulate(int argc, char **argv)
 	snprintf(addr, sizeof(addr), "127.0.0.1:%u", ntohs(sin.sin_port));
 	setenv("AWS_LAMBDA_RUNTIME_API", addr, 1);
 
-	r = spawn_runtime(&e, run_opts, n_run, argv + optind);
+	r = spawn_runtime(&e, run_opts, n_run, argv + optind, direct);
 	if (r < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "emulate: cannot start fnguard run: %s", uv_strerror(r));
 	e.child_running = true;
