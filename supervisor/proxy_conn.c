@@ -28,8 +28,9 @@ struct px_conn {
 	struct px_conn *next, **pprev;
 	uv_tcp_t down, up;
 	uv_connect_t creq;
+	uv_shutdown_t sreq;
 	unsigned refs;			/* the two handles and a pending flush */
-	bool closing, up_ok, held, down_bp, up_bp;
+	bool closing, up_ok, held, down_bp, up_bp, draining;
 
 	/* runtime -> API */
 	http_parser rq;
@@ -110,6 +111,32 @@ void px_conn_close_all(struct fng_proxy *px)
 		conn_close(px->conns);
 }
 
+static void on_drained(uv_shutdown_t *req, int status)
+{
+	(void)status;
+	conn_close(req->data);
+}
+
+/* One side ended: what is still queued for the other goes out first. */
+static void peer_ended(struct px_conn *c, bool up_ended)
+{
+	uv_stream_t *other = (uv_stream_t *)(up_ended ? &c->down : &c->up);
+	size_t queued = up_ended ? c->down_queued : c->up_queued;
+
+	if (c->draining)
+		return;
+	if (!queued || c->held) {
+		conn_close(c); /* held: the runtime left before its response went through */
+		return;
+	}
+	c->draining = true;
+	uv_read_stop((uv_stream_t *)&c->down);
+	uv_read_stop((uv_stream_t *)&c->up);
+	c->sreq.data = c;
+	if (uv_shutdown(&c->sreq, other, on_drained) < 0)
+		conn_close(c);
+}
+
 static void on_read_down(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 static void on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 static void alloc_down(uv_handle_t *h, size_t hint, uv_buf_t *buf);
@@ -118,7 +145,7 @@ static void alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 /* Read the runtime only when its bytes have somewhere to go. */
 static void update_reading(struct px_conn *c)
 {
-	if (c->closing || !c->up_ok)
+	if (c->closing || !c->up_ok || c->draining)
 		return;
 	if (c->held || c->down_bp)
 		uv_read_stop((uv_stream_t *)&c->down);
@@ -432,6 +459,10 @@ static void on_read_down(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	struct px_conn *c = s->data;
 
 	(void)buf;
+	if (n == UV_EOF) {
+		peer_ended(c, false);
+		return;
+	}
 	if (n < 0) {
 		conn_close(c);
 		return;
@@ -521,7 +552,10 @@ static void on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 
 	if (n < 0) {
 		free(buf->base);
-		conn_close(c);
+		if (n == UV_EOF)
+			peer_ended(c, true);
+		else
+			conn_close(c);
 		return;
 	}
 	/* Bookkeeping first: the invocation is published before the runtime

@@ -223,3 +223,19 @@ t_lambda_emulate_usage() {
 	emu --port 70000 -- true
 	assert_rc 2
 }
+
+# AWS_LAMBDA_MAX_CONCURRENCY: several next calls at once go through the proxy;
+# a call made while several invocations are in flight names none of them.
+t_lambda_concurrent_invocations() {
+	lambda_task app.py app.handler
+	export AWS_LAMBDA_MAX_CONCURRENCY=3
+	write_events '{"w": 1}' '{"w": 2}' '{"w": 3}'
+	emu --policy "$(policy "$LAMBDA_POLICY}")" --events "$WORK/in.jsonl" -- "$PY" "$LAMBDA_PROGS/concurrent.py"
+	assert_rc 0
+	assert_response 0 '{"w": 1, "self": "denied 13"}'
+	assert_response 1 '{"w": 2, "self": "denied 13"}'
+	assert_response 2 '{"w": 3, "self": "denied 13"}'
+	expect_events 3 policy=read_handler action=blocked
+	expect_events 0 policy=read_handler function.request_id=*
+	grep -q '"Runtime API proxy: 3 invocations' "$EV" || fail "proxy summary missing"
+}
