@@ -20,7 +20,9 @@ BUILD     := build$(if $(SANITIZE),-san)
 
 # Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) $(NOPC_LIBS)
+# libcurl is compiled against but loaded at run time, only for HTTP sinks
+# (logging/curl_dl.h): linking it would cost every start ~30 libraries.
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) $(NOPC_LIBS)
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation

@@ -263,10 +263,9 @@ int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cf
 		lg->stderr_is_sink |= cfg->sinks[i].kind == FNG_SINK_STDERR;
 		http |= cfg->sinks[i].kind == FNG_SINK_HTTP;
 	}
-	if (http && fng_http_global_init() < 0) {
-		snprintf(err, errn, "cannot initialise libcurl");
+	if (http && (r = fng_curl_load(&lg->curl, err, errn)) < 0) {
 		logger_free(lg);
-		return -EIO;
+		return r;
 	}
 	lg->start_err = err;
 	lg->start_errn = errn;

@@ -5,6 +5,7 @@
 #ifndef FNG_LOGGER_INTERNAL_H
 #define FNG_LOGGER_INTERNAL_H
 
+#include "logging/curl_dl.h"
 #include "logging/logger.h"
 #include "logging/ocsf.h"
 #include "logging/ring.h"
@@ -41,6 +42,7 @@ struct fng_logger {
 	enum fng_log_format format;
 	unsigned flush_timeout_ms;
 
+	struct fng_curl curl;	/* loaded when an HTTP sink is configured */
 	struct fng_sink *sinks[FNG_MAX_SINKS];
 	size_t n_sinks;
 	bool stderr_is_sink;

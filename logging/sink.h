@@ -121,7 +121,4 @@ extern const struct fng_sink_ops fng_sink_unix_ops;	/* unix: */
 extern const struct fng_sink_ops fng_sink_syslog_ops;	/* syslog:, syslog+udp://, syslog+tcp:// */
 extern const struct fng_sink_ops fng_sink_http_ops;	/* http://, https:// */
 
-/* libcurl's global set-up, once, before the logging thread starts. */
-int fng_http_global_init(void);
-
 #endif

@@ -8,7 +8,8 @@
 #include "logging/sink.h"
 #include "logging/util.h"
 
-#include <curl/curl.h>
+#include "logging/curl_dl.h"
+#include "logging/logger_internal.h"
 #include <stdio.h>
 
 #ifndef FNG_VERSION
@@ -31,6 +32,7 @@ struct http_poll {
 };
 
 struct http_sink {
+	const struct fng_curl *cu;	/* the logger's libcurl */
 	CURLM *multi;
 	CURL *easy;
 	struct curl_slist *headers;
@@ -124,8 +126,8 @@ static void finished(struct fng_sink *s, CURLcode rc)
 	struct http_sink *h = s->priv;
 	long status = 0;
 
-	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
-	curl_multi_remove_handle(h->multi, h->easy);
+	h->cu->easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &status);
+	h->cu->multi_remove_handle(h->multi, h->easy);
 	h->in_flight = false;
 	if (rc == CURLE_OK && status >= 200 && status < 300) {
 		fng_sink_pop(s, h->batch_lines, true);
@@ -136,7 +138,7 @@ static void finished(struct fng_sink *s, CURLcode rc)
 		return;
 	}
 	if (rc != CURLE_OK)
-		fng_sink_fail(s, "%s", h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+		fng_sink_fail(s, "%s", h->errbuf[0] ? h->errbuf : h->cu->easy_strerror(rc));
 	else
 		fng_sink_fail(s, "the collector answered HTTP %ld", status);
 	if (retryable(rc, status) && h->attempt <= MAX_RETRIES) {
@@ -160,7 +162,7 @@ static void check_done(struct fng_sink *s)
 	CURLMsg *m;
 	int left;
 
-	while ((m = curl_multi_info_read(h->multi, &left))) {
+	while ((m = h->cu->multi_info_read(h->multi, &left))) {
 		if (m->msg == CURLMSG_DONE && m->easy_handle == h->easy)
 			finished(s, m->data.result);
 	}
@@ -178,7 +180,7 @@ static void on_poll(uv_poll_t *hd, int status, int events)
 		flags |= CURL_CSELECT_IN;
 	if (events & UV_WRITABLE)
 		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(h->multi, p->fd, flags, &running);
+	h->cu->multi_socket_action(h->multi, p->fd, flags, &running);
 	check_done(p->s);
 }
 
@@ -193,7 +195,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 	if (what == CURL_POLL_REMOVE) {
 		if (p) {
 			close_poll(h, p);
-			curl_multi_assign(h->multi, fd, NULL);
+			h->cu->multi_assign(h->multi, fd, NULL);
 		}
 		return 0;
 	}
@@ -209,7 +211,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 		p->next = h->polls;
 		h->polls = p;
 		h->open_handles++;
-		curl_multi_assign(h->multi, fd, p);
+		h->cu->multi_assign(h->multi, fd, p);
 	}
 	if (what & CURL_POLL_IN)
 		events |= UV_READABLE;
@@ -225,7 +227,7 @@ static void on_curl_timeout(uv_timer_t *t)
 	struct http_sink *h = s->priv;
 	int running;
 
-	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	h->cu->multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	check_done(s);
 }
 
@@ -248,11 +250,11 @@ static void send_batch(struct fng_sink *s)
 	CURLMcode mc;
 
 	h->errbuf[0] = '\0';
-	curl_easy_setopt(h->easy, CURLOPT_POSTFIELDS, h->body);
-	curl_easy_setopt(h->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)h->body_len);
-	mc = curl_multi_add_handle(h->multi, h->easy);
+	h->cu->easy_setopt(h->easy, CURLOPT_POSTFIELDS, h->body);
+	h->cu->easy_setopt(h->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)h->body_len);
+	mc = h->cu->multi_add_handle(h->multi, h->easy);
 	if (mc != CURLM_OK) {
-		fng_sink_fail(s, "cannot start a request: %s", curl_multi_strerror(mc));
+		fng_sink_fail(s, "cannot start a request: %s", h->cu->multi_strerror(mc));
 		fng_sink_pop(s, h->batch_lines, false);
 		h->batch_lines = 0;
 		wait_backoff(s);
@@ -292,34 +294,35 @@ static int http_start(struct fng_sink *s, char *err, size_t errn)
 {
 	struct http_sink *h = s->priv;
 
-	h->multi = curl_multi_init();
-	h->easy = curl_easy_init();
-	h->headers = curl_slist_append(NULL, "Content-Type: application/x-ndjson");
+	h->cu = &s->lg->curl;
+	h->multi = h->cu->multi_init();
+	h->easy = h->cu->easy_init();
+	h->headers = h->cu->slist_append(NULL, "Content-Type: application/x-ndjson");
 	if (h->headers)
-		h->headers = curl_slist_append(h->headers, "Expect:");
+		h->headers = h->cu->slist_append(h->headers, "Expect:");
 	if (!h->multi || !h->easy || !h->headers) {
 		snprintf(err, errn, "%s: cannot set up libcurl", s->name);
 		return -ENOMEM;
 	}
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, s);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, s);
-	if (curl_easy_setopt(h->easy, CURLOPT_URL, s->spec.target) != CURLE_OK ||
-	    curl_easy_setopt(h->easy, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
+	h->cu->multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	h->cu->multi_setopt(h->multi, CURLMOPT_SOCKETDATA, s);
+	h->cu->multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+	h->cu->multi_setopt(h->multi, CURLMOPT_TIMERDATA, s);
+	if (h->cu->easy_setopt(h->easy, CURLOPT_URL, s->spec.target) != CURLE_OK ||
+	    h->cu->easy_setopt(h->easy, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
 		snprintf(err, errn, "%s: libcurl does not accept this URL", s->name);
 		return -EINVAL;
 	}
-	curl_easy_setopt(h->easy, CURLOPT_POST, 1L);
-	curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, h->headers);
-	curl_easy_setopt(h->easy, CURLOPT_USERAGENT, "fnguard/" FNG_VERSION);
-	curl_easy_setopt(h->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS, (long)REQUEST_TIMEOUT_MS);
-	curl_easy_setopt(h->easy, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h->easy, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(h->easy, CURLOPT_ERRORBUFFER, h->errbuf);
+	h->cu->easy_setopt(h->easy, CURLOPT_POST, 1L);
+	h->cu->easy_setopt(h->easy, CURLOPT_HTTPHEADER, h->headers);
+	h->cu->easy_setopt(h->easy, CURLOPT_USERAGENT, "fnguard/" FNG_VERSION);
+	h->cu->easy_setopt(h->easy, CURLOPT_NOSIGNAL, 1L);
+	h->cu->easy_setopt(h->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
+	h->cu->easy_setopt(h->easy, CURLOPT_TIMEOUT_MS, (long)REQUEST_TIMEOUT_MS);
+	h->cu->easy_setopt(h->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	h->cu->easy_setopt(h->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	h->cu->easy_setopt(h->easy, CURLOPT_WRITEFUNCTION, discard);
+	h->cu->easy_setopt(h->easy, CURLOPT_ERRORBUFFER, h->errbuf);
 	uv_timer_init(s->loop, &h->timer);
 	uv_timer_init(s->loop, &h->backoff);
 	h->timer.data = h->backoff.data = s;
@@ -347,12 +350,12 @@ static void http_close(struct fng_sink *s)
 		return;
 	h->closing = true;
 	if (h->in_flight)
-		curl_multi_remove_handle(h->multi, h->easy);	/* its lines stay queued */
+		h->cu->multi_remove_handle(h->multi, h->easy);	/* its lines stay queued */
 	h->in_flight = false;
 	h->batch_lines = 0;
-	curl_easy_cleanup(h->easy);
-	curl_multi_cleanup(h->multi);
-	curl_slist_free_all(h->headers);
+	h->cu->easy_cleanup(h->easy);
+	h->cu->multi_cleanup(h->multi);
+	h->cu->slist_free_all(h->headers);
 	free(h->body);
 	h->easy = NULL;
 	h->multi = NULL;
@@ -364,10 +367,7 @@ static void http_close(struct fng_sink *s)
 	uv_close((uv_handle_t *)&h->backoff, on_timer_closed);
 }
 
-int fng_http_global_init(void)
-{
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -EIO;
-}
+
 
 const struct fng_sink_ops fng_sink_http_ops = {
 	.priv_size = sizeof(struct http_sink),

@@ -175,10 +175,11 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	if (v.rule != FNG_RULE_NONE)
 		return fng_enforce(c, FNG_EV_FILE, &v);
 
-	/* What an open really opened is checked at its exit stop, always: the
-	 * path buffer may sit in memory another process writes (MAP_SHARED, a
-	 * file mapping), or a symlink may be swapped on disk after this check. */
-	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t))) {
+	/* What an open really opened is checked at its exit stop whenever
+	 * something could race this check: the path buffer may sit in memory
+	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
+	 * symlink may be swapped on disk after it. */
+	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t)) && fng_racers_possible(t)) {
 		c->tc->pending = FNG_PENDING_OPEN;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
 		return FNG_RESUME_SYSCALL;

@@ -146,7 +146,7 @@ static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
  * call already alerted at entry is not verified: that would only say it again. */
 static enum fng_resume verify_at_exit(struct fng_call *c, int tfd, const struct fng_verdict *entry)
 {
-	if (entry->rule != FNG_RULE_NONE)
+	if (entry->rule != FNG_RULE_NONE || !fng_racers_possible(c->t))
 		return FNG_RESUME_CONT;
 	c->tc->pending = FNG_PENDING_CONNECT;
 	c->tc->pending_desc = (uint16_t)c->desc_index;
@@ -398,11 +398,15 @@ static enum fng_resume check_socket(struct fng_call *c)
 {
 	struct fng_verdict v = { .rule = FNG_RULE_NONE };
 	int domain = (int)c->args[0], type = (int)c->args[1] & 0xf;
+	bool frames = domain == AF_PACKET || domain == AF_XDP;
 
+	/* Their mmap'd rings are written by the kernel beside the task. */
+	c->t->async_writers |= frames;
 	fng_verdict_take(&v, FNG_RULE_OUTBOUND, c->t->policy->mode[FNG_RULE_OUTBOUND], NULL);
-	v.protocol = domain == AF_PACKET ? "packet" : "raw";
-	snprintf(v.reason, sizeof(v.reason), "%s socket (%s, type %d): sends packets to any address",
-		 v.protocol, domain == AF_PACKET ? "AF_PACKET" : domain == AF_INET6 ? "AF_INET6" : "AF_INET", type);
+	v.protocol = frames ? "packet" : "raw";
+	snprintf(v.reason, sizeof(v.reason), "%s socket (%s, type %d): sends packets to any address", v.protocol,
+		 domain == AF_PACKET ? "AF_PACKET" : domain == AF_XDP ? "AF_XDP" : domain == AF_INET6 ? "AF_INET6" : "AF_INET",
+		 type);
 	return enforce(c, &v);
 }
 

@@ -67,6 +67,9 @@ struct fng_tracer {
 	uint16_t real_api_port;
 
 	struct fng_dns dns;	/* address -> host name, from the function's own lookups */
+	/* The kernel may write a tracee's memory beside it (AIO, perf or packet
+	 * rings were set up): a lone task is no longer alone with its memory. */
+	bool async_writers;
 
 	struct fng_tracee_table tasks;
 	/* Stacks and executable identity: the files read so far, the unwinder,
@@ -161,6 +164,17 @@ enum fng_resume fng_fail_call(struct fng_call *c, long ret);
 int fng_tracee_fd(pid_t tgid, int fd);
 /* Apply a verdict at the seccomp stop: report and skip/kill as the mode says. */
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v);
+
+/* Could anything change a tracee's memory or files between a check at the
+ * seccomp stop and the kernel's own use of them? Only a second task of the
+ * traced tree (a thread, a process sharing memory, one swapping a symlink) or
+ * the kernel writing memory on the tracee's behalf. Untraced processes are
+ * not the function's to command. When this is false the entry check is what
+ * the kernel will see, and no exit stop is needed to verify it. */
+static inline bool fng_racers_possible(const struct fng_tracer *t)
+{
+	return t->tasks.count > 1 || t->async_writers;
+}
 
 /* check_file.c */
 enum fng_resume fng_check_file(struct fng_call *c);

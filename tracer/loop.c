@@ -104,6 +104,9 @@ static enum fng_resume dispatch(struct fng_call *c)
 		return fng_check_dns_answer(c);
 	case FNG_SC_PIDFD_SIGNAL:
 		return fng_check_pidfd_signal(c);
+	case FNG_SC_ASYNC_WRITER:
+		c->t->async_writers = true; /* for the rest of the run */
+		return FNG_RESUME_CONT;
 	}
 	return FNG_RESUME_CONT;
 }

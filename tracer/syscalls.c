@@ -48,8 +48,10 @@ const struct fng_syscall_desc fng_syscalls[] = {
 	{ "sendto",      FNG_SC_SENDTO,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_DNS },
 	{ "sendmsg",     FNG_SC_SENDMSG,   NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_DNS },
 	{ "sendmmsg",    FNG_SC_SENDMMSG,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_DNS },
-	{ "socket",      FNG_SC_SOCKET,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND },
+	{ "socket",      FNG_SC_SOCKET,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_ASYNC },
 	{ "recvfrom",    FNG_SC_RECVFROM,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_DNS },
+	{ "io_setup",    FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC },
+	{ "perf_event_open", FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC },
 	{ "pidfd_send_signal", FNG_SC_PIDFD_SIGNAL, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ALWAYS },
 };
 /* clang-format on */

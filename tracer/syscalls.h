@@ -24,6 +24,7 @@ enum fng_sc_kind {
 	FNG_SC_PIDFD_SIGNAL,	/* pidfd_send_signal: may aim at the supervisor */
 	FNG_SC_SOCKET,		/* raw and packet sockets are outbound traffic */
 	FNG_SC_RECVFROM,	/* with an address: maybe a DNS answer to learn from */
+	FNG_SC_ASYNC_WRITER,	/* sets up kernel writes into user memory that run beside the task (AIO, perf rings) */
 };
 
 /* How the last component of a path is treated. */
@@ -44,6 +45,7 @@ enum fng_follow {
 #define FNG_NEED_INIT_END (1u << 4)	/* connect: the runtime's first Runtime API call */
 #define FNG_NEED_ALWAYS (1u << 5)
 #define FNG_NEED_DNS (1u << 6)		/* host-name exceptions or DNS events: watch lookups */
+#define FNG_NEED_ASYNC (1u << 7)	/* a check relies on no one else writing the tracee's memory */
 
 struct fng_syscall_desc {
 	const char *name;

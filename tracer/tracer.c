@@ -201,6 +201,9 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 		needs |= FNG_NEED_CHILD;
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)
 		needs |= FNG_NEED_OUTBOUND;
+	/* Exit stops are skipped while no one could race a check (fng_racers_possible). */
+	if (needs & (FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_OUTBOUND))
+		needs |= FNG_NEED_ASYNC;
 	/* Names for events and host exceptions: watch lookups whenever
 	 * outbound traffic is judged (recvfrom with an address only). */
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || p->log_dns)

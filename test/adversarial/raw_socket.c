@@ -16,6 +16,7 @@
  *   packet_raw     socket(AF_PACKET, SOCK_RAW, 0), an Ethernet + IPv4 + UDP
  *                  frame on lo to 10.89.2.1:5407
  *   packet_dgram   socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP)) (created is enough)
+ *   xdp_socket     socket(AF_XDP, SOCK_RAW, 0): frames straight to a NIC queue (created is enough)
  * Env: none besides the usual (only FNG_WORKDIR is checked to be set).
  */
 #define _GNU_SOURCE
@@ -140,5 +141,9 @@ int main(void)
 	create_only("raw_inet6_udp", "socket(AF_INET6, SOCK_RAW, IPPROTO_UDP)", AF_INET6, SOCK_RAW, IPPROTO_UDP);
 	packet_raw(5407);
 	create_only("packet_dgram", "socket(AF_PACKET, SOCK_DGRAM, ETH_P_IP)", AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
+	create_only("xdp_socket", "socket(AF_XDP, SOCK_RAW, 0)", AF_XDP, SOCK_RAW, 0);
 	return adv_exit_status();
 }

@@ -52,3 +52,4 @@ t_adv_child_bypass() { adv_case child_bypass 4; }
 t_adv_foreign_abi() { adv_case foreign_abi 1; }
 t_adv_exec_tmp() { adv_case exec_tmp 5; }
 t_adv_connect_race() { adv_case connect_race 1; }
+t_adv_lone_racer() { adv_case lone_racer 1; }

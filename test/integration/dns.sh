@@ -417,9 +417,11 @@ t_dns_adv_raw_sockets() {
 		"vector raw_inet_udp: defended (setup: socket(AF_INET, SOCK_RAW, IPPROTO_UDP): Permission denied)" \
 		"vector raw_inet6_udp: defended (setup: socket(AF_INET6, SOCK_RAW, IPPROTO_UDP): Permission denied)" \
 		"vector packet_raw: defended (setup: socket(AF_PACKET, SOCK_RAW, 0): Permission denied)" \
-		"vector packet_dgram: defended (setup: socket(AF_PACKET, SOCK_DGRAM, ETH_P_IP): Permission denied)"
-	expect_events 4 event_type=network policy=outbound_connectivity mode=block action=blocked syscall=socket
-	expect_events 4 action=blocked
+		"vector packet_dgram: defended (setup: socket(AF_PACKET, SOCK_DGRAM, ETH_P_IP): Permission denied)" \
+		"vector xdp_socket: defended (setup: socket(AF_XDP, SOCK_RAW, 0): Permission denied)"
+	expect_events 5 event_type=network policy=outbound_connectivity mode=block action=blocked syscall=socket
+	expect_events 1 details.reason="packet socket (AF_XDP, type 3): sends packets to any address"
+	expect_events 5 action=blocked
 }
 
 # musl's own resolver (static, no glibc): unconnected sendto to the

@@ -306,3 +306,23 @@ t_events_policy_sinks_and_cli_errors() {
 	assert_rc 2
 	assert_err "expected host:port"
 }
+
+# libcurl is loaded only for HTTP sinks (logging/curl_dl.h): without an HTTP
+# sink fnguard runs where libcurl is unusable; with one it says why and exits 2.
+t_events_libcurl_only_for_http_sinks() {
+	local lib
+	lib=$(ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64/ {print $NF; exit}')
+	[ -n "$lib" ] || fail "libcurl.so.4 not in the loader cache"
+	ldd "$FNGUARD" | grep -q libcurl && fail "fnguard is linked against libcurl"
+	: >"$WORK/empty.so"
+	unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh "$WORK/empty.so" "$lib" \
+		"$FNGUARD" run --log "file:$EV" -- /bin/echo ran >"$WORK/out" 2>"$WORK/err" && RC=0 || RC=$?
+	assert_rc 0
+	grep -qx ran "$WORK/out" || fail "the function did not run without libcurl"
+	expect_events 1 event_type=lifecycle details.phase=exit
+	unshare -m sh -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' sh "$WORK/empty.so" "$lib" \
+		"$FNGUARD" run --log http://127.0.0.1:9/events -- /bin/echo ran >"$WORK/out" 2>"$WORK/err" && RC=0 || RC=$?
+	assert_rc 2
+	assert_err "http:// and https:// sinks need libcurl (libcurl.so.4)"
+	[ ! -s "$WORK/out" ] || fail "the function ran although its HTTP sink could not start"
+}
