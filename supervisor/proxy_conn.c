@@ -20,47 +20,7 @@
 #include <strings.h>
 #include <time.h>
 
-enum stage { ST_HEAD, ST_BODY };
 enum { CB_NONE, CB_HEADERS, CB_MESSAGE };
-
-struct px_conn {
-	struct fng_proxy *px;
-	struct px_conn *next, **pprev;
-	uv_tcp_t down, up;
-	uv_connect_t creq;
-	uv_shutdown_t sreq;
-	unsigned refs;			/* the two handles and a pending flush */
-	bool closing, up_ok, held, down_bp, up_bp, draining;
-
-	/* runtime -> API */
-	http_parser rq;
-	enum stage stage;
-	int last_cb;
-	struct fng_rt_hdr rqh;
-	bool expect_continue, url_cut;
-	char url[512];
-	size_t url_len;
-	enum fng_rt_route route;
-	char id[FNG_RT_ID_MAX];
-	bool swallow;			/* replaced by a Function.SecurityViolation error */
-	char *head;
-	size_t head_len;
-	size_t held_n;			/* bytes at in_off waiting for the flush */
-	uint64_t flush_start;
-	char in[PX_IN_SIZE];
-	size_t in_len, in_off;
-	size_t up_queued;
-
-	/* API -> runtime */
-	http_parser rs;
-	bool rs_broken;
-	struct fng_rt_hdr rsh;
-	char rs_id[FNG_RT_ID_MAX];
-	char rs_trace[FNG_TRACE_ID_MAX];
-	enum fng_rt_route pend[PX_PEND_MAX];
-	unsigned pend_n;
-	size_t down_queued;
-};
 
 struct px_write {
 	uv_write_t req;
@@ -93,7 +53,7 @@ static void on_closed(uv_handle_t *h)
 	unref(h->data);
 }
 
-static void conn_close(struct px_conn *c)
+void px_conn_close(struct px_conn *c)
 {
 	if (c->closing)
 		return;
@@ -108,17 +68,17 @@ static void conn_close(struct px_conn *c)
 void px_conn_close_all(struct fng_proxy *px)
 {
 	while (px->conns)
-		conn_close(px->conns);
+		px_conn_close(px->conns);
 }
 
 static void on_drained(uv_shutdown_t *req, int status)
 {
 	(void)status;
-	conn_close(req->data);
+	px_conn_close(req->data);
 }
 
 /* One side ended: what is still queued for the other goes out first. */
-static void peer_ended(struct px_conn *c, bool up_ended)
+void px_peer_ended(struct px_conn *c, bool up_ended)
 {
 	uv_stream_t *other = (uv_stream_t *)(up_ended ? &c->down : &c->up);
 	size_t queued = up_ended ? c->down_queued : c->up_queued;
@@ -126,7 +86,7 @@ static void peer_ended(struct px_conn *c, bool up_ended)
 	if (c->draining)
 		return;
 	if (!queued || c->held) {
-		conn_close(c); /* held: the runtime left before its response went through */
+		px_conn_close(c); /* held: the runtime left before its response went through */
 		return;
 	}
 	c->draining = true;
@@ -134,13 +94,11 @@ static void peer_ended(struct px_conn *c, bool up_ended)
 	uv_read_stop((uv_stream_t *)&c->up);
 	c->sreq.data = c;
 	if (uv_shutdown(&c->sreq, other, on_drained) < 0)
-		conn_close(c);
+		px_conn_close(c);
 }
 
 static void on_read_down(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
-static void on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 static void alloc_down(uv_handle_t *h, size_t hint, uv_buf_t *buf);
-static void alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 
 /* Read the runtime only when its bytes have somewhere to go. */
 static void update_reading(struct px_conn *c)
@@ -154,7 +112,7 @@ static void update_reading(struct px_conn *c)
 	if (c->up_bp)
 		uv_read_stop((uv_stream_t *)&c->up);
 	else
-		uv_read_start((uv_stream_t *)&c->up, alloc_up, on_read_up);
+		uv_read_start((uv_stream_t *)&c->up, px_alloc_up, px_on_read_up);
 }
 
 static void on_written(uv_write_t *req, int status)
@@ -170,7 +128,7 @@ static void on_written(uv_write_t *req, int status)
 	if (c->closing)
 		return;
 	if (status < 0) {
-		conn_close(c);
+		px_conn_close(c);
 		return;
 	}
 	if (c->down_bp && c->up_queued < PX_QUEUE_LOW) {
@@ -183,7 +141,7 @@ static void on_written(uv_write_t *req, int status)
 	}
 }
 
-static void send_bytes(struct px_conn *c, bool to_up, const char *p, size_t n)
+void px_send(struct px_conn *c, bool to_up, const char *p, size_t n)
 {
 	struct px_write *w;
 	uv_buf_t b;
@@ -192,7 +150,7 @@ static void send_bytes(struct px_conn *c, bool to_up, const char *p, size_t n)
 		return;
 	w = malloc(sizeof(*w) + n);
 	if (!w) {
-		conn_close(c);
+		px_conn_close(c);
 		return;
 	}
 	memcpy(w->data, p, n);
@@ -202,7 +160,7 @@ static void send_bytes(struct px_conn *c, bool to_up, const char *p, size_t n)
 	b = uv_buf_init(w->data, (unsigned)n);
 	if (uv_write(&w->req, (uv_stream_t *)(to_up ? &c->up : &c->down), &b, 1, on_written) < 0) {
 		free(w);
-		conn_close(c);
+		px_conn_close(c);
 		return;
 	}
 	if (to_up) {
@@ -322,10 +280,10 @@ static void headers_complete(struct px_conn *c)
 		px->st.violations++;
 		if (c->expect_continue) {
 			static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-			send_bytes(c, false, cont, sizeof(cont) - 1);
+			px_send(c, false, cont, sizeof(cont) - 1);
 		}
 	} else {
-		send_bytes(c, true, c->head, c->head_len);
+		px_send(c, true, c->head, c->head_len);
 	}
 	c->head_len = 0;
 	expect_response(c, c->route);
@@ -335,13 +293,13 @@ static void segment(struct px_conn *c, const char *p, size_t n)
 {
 	if (c->stage == ST_HEAD) {
 		if (n > PX_HEAD_MAX - c->head_len) {
-			conn_close(c); /* no Runtime API request has a 64 KiB head */
+			px_conn_close(c); /* no Runtime API request has a 64 KiB head */
 			return;
 		}
 		memcpy(c->head + c->head_len, p, n);
 		c->head_len += n;
 	} else if (!c->swallow) {
-		send_bytes(c, true, p, n);
+		px_send(c, true, p, n);
 	}
 }
 
@@ -361,7 +319,7 @@ static void send_violation(struct px_conn *c)
 		     "Content-Length: %d\r\n\r\n%s",
 		     c->id, c->px->cfg.upstream, bn, body);
 	if (n > 0 && (size_t)n < sizeof(req))
-		send_bytes(c, true, req, (size_t)n);
+		px_send(c, true, req, (size_t)n);
 }
 
 static bool flushes(enum fng_rt_route r)
@@ -423,7 +381,7 @@ static void process_down(struct px_conn *c)
 		n = http_parser_execute(&c->rq, &rq_settings, p, len);
 		e = HTTP_PARSER_ERRNO(&c->rq);
 		if (e != HPE_OK && e != HPE_PAUSED) {
-			conn_close(c); /* not HTTP: nothing sensible to relay */
+			px_conn_close(c); /* not HTTP: nothing sensible to relay */
 			return;
 		}
 		if (e == HPE_PAUSED)
@@ -460,114 +418,17 @@ static void on_read_down(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 
 	(void)buf;
 	if (n == UV_EOF) {
-		peer_ended(c, false);
+		px_peer_ended(c, false);
 		return;
 	}
 	if (n < 0) {
-		conn_close(c);
+		px_conn_close(c);
 		return;
 	}
 	c->in_len += (size_t)n;
 	process_down(c);
 }
 
-/* ---- responses: real API -> runtime ---- */
-
-static int rs_begin(http_parser *p)
-{
-	struct px_conn *c = p->data;
-
-	fng_rt_hdr_reset(&c->rsh);
-	c->rs_id[0] = c->rs_trace[0] = '\0';
-	return 0;
-}
-
-static void rs_pair(struct px_conn *c)
-{
-	if (fng_rt_header_is(c->rsh.name, c->rsh.nlen, "Lambda-Runtime-Aws-Request-Id"))
-		fng_strlcpy(c->rs_id, c->rsh.value, sizeof(c->rs_id));
-	else if (fng_rt_header_is(c->rsh.name, c->rsh.nlen, "Lambda-Runtime-Trace-Id"))
-		fng_strlcpy(c->rs_trace, c->rsh.value, sizeof(c->rs_trace));
-	fng_rt_hdr_reset(&c->rsh);
-}
-
-static int rs_field(http_parser *p, const char *at, size_t len)
-{
-	struct px_conn *c = p->data;
-
-	if (fng_rt_hdr_name(&c->rsh, at, len)) {
-		rs_pair(c);
-		fng_rt_hdr_name(&c->rsh, at, len);
-	}
-	return 0;
-}
-
-static int rs_value(http_parser *p, const char *at, size_t len)
-{
-	fng_rt_hdr_value(&((struct px_conn *)p->data)->rsh, at, len);
-	return 0;
-}
-
-static int rs_headers_done(http_parser *p)
-{
-	struct px_conn *c = p->data;
-
-	if (fng_rt_hdr_done(&c->rsh))
-		rs_pair(c);
-	if (p->status_code >= 200 && c->pend_n && c->pend[0] == FNG_RT_NEXT && p->status_code == 200 && c->rs_id[0])
-		px_inv_start(c->px, c->rs_id, c->rs_trace);
-	return 0;
-}
-
-static int rs_message_done(http_parser *p)
-{
-	struct px_conn *c = p->data;
-
-	if (p->status_code >= 200 && c->pend_n) {
-		memmove(c->pend, c->pend + 1, (c->pend_n - 1) * sizeof(c->pend[0]));
-		c->pend_n--;
-	}
-	return 0;
-}
-
-static const http_parser_settings rs_settings = {
-	.on_message_begin = rs_begin,
-	.on_header_field = rs_field,
-	.on_header_value = rs_value,
-	.on_headers_complete = rs_headers_done,
-	.on_message_complete = rs_message_done,
-};
-
-static void alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf)
-{
-	(void)h;
-	(void)hint;
-	buf->base = malloc(PX_IN_SIZE);
-	buf->len = buf->base ? PX_IN_SIZE : 0;
-}
-
-static void on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
-{
-	struct px_conn *c = s->data;
-
-	if (n < 0) {
-		free(buf->base);
-		if (n == UV_EOF)
-			peer_ended(c, true);
-		else
-			conn_close(c);
-		return;
-	}
-	/* Bookkeeping first: the invocation is published before the runtime
-	 * can read its event. A parse error stops the bookkeeping, not the relay. */
-	if (n > 0 && !c->rs_broken) {
-		http_parser_execute(&c->rs, &rs_settings, buf->base, (size_t)n);
-		if (HTTP_PARSER_ERRNO(&c->rs) != HPE_OK)
-			c->rs_broken = true;
-	}
-	send_bytes(c, false, buf->base, (size_t)n);
-	free(buf->base);
-}
 
 /* ---- setting up ---- */
 
@@ -578,7 +439,7 @@ static void on_up_connected(uv_connect_t *req, int status)
 	if (c->closing)
 		return;
 	if (status < 0) {
-		conn_close(c);
+		px_conn_close(c);
 		return;
 	}
 	c->up_ok = true;
@@ -615,11 +476,11 @@ void px_conn_accept(struct fng_proxy *px)
 	http_parser_init(&c->rs, HTTP_RESPONSE);
 	c->rq.data = c->rs.data = c;
 	if (uv_accept((uv_stream_t *)&px->listener, (uv_stream_t *)&c->down) < 0) {
-		conn_close(c);
+		px_conn_close(c);
 		return;
 	}
 	uv_tcp_nodelay(&c->down, 1);
 	c->creq.data = c;
 	if (uv_tcp_connect(&c->creq, &c->up, (const struct sockaddr *)&px->up_addr, on_up_connected) < 0)
-		conn_close(c);
+		px_conn_close(c);
 }

@@ -52,8 +52,58 @@ bool px_inv_violated(struct fng_proxy *px, const char *id);
 /* A connection or handle let go: post the stop semaphore when the last one has. */
 void px_release(struct fng_proxy *px);
 
+enum px_stage { ST_HEAD, ST_BODY };
+
+/* One runtime connection and its twin to the real API (proxy_conn.c). */
+struct px_conn {
+	struct fng_proxy *px;
+	struct px_conn *next, **pprev;
+	uv_tcp_t down, up;
+	uv_connect_t creq;
+	uv_shutdown_t sreq;
+	unsigned refs;			/* the two handles and a pending flush */
+	bool closing, up_ok, held, down_bp, up_bp, draining;
+
+	/* runtime -> API */
+	http_parser rq;
+	enum px_stage stage;
+	int last_cb;
+	struct fng_rt_hdr rqh;
+	bool expect_continue, url_cut;
+	char url[512];
+	size_t url_len;
+	enum fng_rt_route route;
+	char id[FNG_RT_ID_MAX];
+	bool swallow;			/* replaced by a Function.SecurityViolation error */
+	char *head;
+	size_t head_len;
+	size_t held_n;			/* bytes at in_off waiting for the flush */
+	uint64_t flush_start;
+	char in[PX_IN_SIZE];
+	size_t in_len, in_off;
+	size_t up_queued;
+
+	/* API -> runtime */
+	http_parser rs;
+	bool rs_broken;
+	struct fng_rt_hdr rsh;
+	char rs_id[FNG_RT_ID_MAX];
+	char rs_trace[FNG_TRACE_ID_MAX];
+	enum fng_rt_route pend[PX_PEND_MAX];
+	unsigned pend_n;
+	size_t down_queued;
+};
+
 /* proxy_conn.c */
 void px_conn_accept(struct fng_proxy *px);
 void px_conn_close_all(struct fng_proxy *px);
+void px_conn_close(struct px_conn *c);
+/* Queue bytes to the real API (to_up) or the runtime, with back-pressure. */
+void px_send(struct px_conn *c, bool to_up, const char *p, size_t n);
+/* One side ended: the other's queued bytes go out first, then both close. */
+void px_peer_ended(struct px_conn *c, bool up_ended);
+/* proxy_resp.c: reading the real API's side */
+void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 
 #endif
