@@ -10,6 +10,10 @@ SANITIZE ?=
 
 PKGS      := libseccomp json-c libuv libcares libcurl libunwind-generic libelf
 TEST_PKGS := cmocka
+# Libraries Debian ships without a pkg-config file: linked by name, their
+# header checked for by the deps stamp.
+NOPC_LIBS    := -lhttp_parser
+NOPC_HEADERS := /usr/include/http_parser.h
 # Programs the tests run (installed by scripts/install-deps.sh too).
 TOOLS     := python3 node musl-gcc curl go /usr/sbin/dnsmasq /usr/sbin/rsyslogd
 BUILD     := build$(if $(SANITIZE),-san)
@@ -18,7 +22,7 @@ BUILD     := build$(if $(SANITIZE),-san)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libcurl is compiled against but loaded at run time, only for HTTP sinks
 # (logging/curl_dl.h): linking it would cost every start ~30 libraries.
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)))
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) $(NOPC_LIBS)
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
@@ -48,7 +52,8 @@ all: fnguard
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && $(foreach c,$(TOOLS),command -v $(c) >/dev/null &&) true; \
+	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && $(foreach h,$(NOPC_HEADERS),test -f $(h) &&) \
+		$(foreach c,$(TOOLS),command -v $(c) >/dev/null &&) true; \
 		then :; else sh scripts/install-deps.sh; fi
 	@touch $@
 

@@ -21,6 +21,7 @@ PY=/usr/bin/python3
 EXTRA_SCRIPTS=(
 	bench/events.sh # event pipeline (issue 4)
 	bench/stack.sh  # stack capture and symbolisation (issue 5)
+	bench/lambda.sh # Lambda invocation loop through emulate and the proxy (issue 7)
 )
 if [ "${BENCH_EXTRA:-1}" != 0 ]; then
 	export RUNS="${RUNS:-7}" BENCH_OUT="${BENCH_OUT:-$PWD/bench/results}"

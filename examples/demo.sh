@@ -30,7 +30,7 @@ fi
 run() {
 	echo
 	echo "\$ fnguard run -- $*"
-	"${isolate[@]}" "$FNGUARD" run --log "file:$events" -- "$@"
+	"${isolate[@]}" "$FNGUARD" run --no-proxy --log "file:$events" -- "$@"
 	echo "  (exit status $?)"
 }
 

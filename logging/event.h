@@ -86,6 +86,8 @@ struct fng_event {
 	char phase[16];			/* lifecycle: start, exit, unprotected, notice */
 	char message[256];		/* lifecycle: free text */
 	struct fng_ev_image image;	/* process events: what was executed */
+	char request_id[64];		/* function.request_id: the invocation running (Runtime API proxy) */
+	char trace_id[192];		/* function.trace_id: its Lambda-Runtime-Trace-Id */
 	uint8_t stack_end;		/* enum fng_stack_end, also when stack is NULL */
 	struct fng_stack *stack;	/* alert/block events: a pool slot, released after formatting */
 };

@@ -92,6 +92,29 @@ void fng_json_add_function(json_object *root, const struct fng_function_info *fi
 	json_object_object_add(root, "function", f);
 }
 
+/* The event's "function" section, made if it is not there yet. */
+static json_object *function_section(json_object *root)
+{
+	json_object *f = NULL;
+
+	if (!json_object_object_get_ex(root, "function", &f)) {
+		f = json_object_new_object();
+		json_object_object_add(root, "function", f);
+	}
+	return f;
+}
+
+void fng_json_add_invocation(json_object *root, const struct fng_event *ev)
+{
+	json_object *f;
+
+	if (!ev->request_id[0])
+		return;
+	f = function_section(root);
+	fng_json_add_str(f, "request_id", ev->request_id);
+	fng_json_add_str(f, "trace_id", ev->trace_id);
+}
+
 int fng_json_finish(json_object *root, char **out, size_t *len)
 {
 	size_t n;
@@ -234,15 +257,10 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 static void add_fn_phase(json_object *root, uint8_t phase)
 {
 	static const char *const names[] = { [1] = "init", [2] = "invoke" };
-	json_object *f = NULL;
 
 	if (!phase || phase >= FNG_ARRAY_LEN(names))
 		return;
-	if (!json_object_object_get_ex(root, "function", &f)) {
-		f = json_object_new_object();
-		json_object_object_add(root, "function", f);
-	}
-	json_object_object_add(f, "phase", json_object_new_string(names[phase]));
+	json_object_object_add(function_section(root), "phase", json_object_new_string(names[phase]));
 }
 
 int fng_format_event(const struct fng_event *ev, const struct fng_function_info *fi, char **out, size_t *len)
@@ -282,6 +300,7 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 	add_stack(root, ev);
 	fng_json_add_function(root, fi);
 	add_fn_phase(root, ev->fn_phase);
+	fng_json_add_invocation(root, ev);
 	return fng_json_finish(root, out, len);
 }
 

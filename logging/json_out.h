@@ -6,6 +6,8 @@
 #include <json-c/json.h>
 #include <stddef.h>
 
+struct fng_event;
+
 /* Add key: v when v is a non-empty string. */
 void fng_json_add_str(json_object *o, const char *key, const char *v);
 /* Serialise root plus '\n' into a malloc'd buffer and release root. 0 or -ENOMEM. */
@@ -21,5 +23,7 @@ json_object *fng_exit_details_json(const struct fng_exit_info *xi);
 json_object *fng_loss_details_json(const struct fng_loss_info *li);
 /* root.function {name, version, region ...} when running in Lambda. */
 void fng_json_add_function(json_object *root, const struct fng_function_info *fi);
+/* function.request_id and function.trace_id of the invocation an event happened in. */
+void fng_json_add_invocation(json_object *root, const struct fng_event *ev);
 
 #endif

@@ -350,6 +350,7 @@ static int finding(const struct fng_event *ev, const struct fng_function_info *f
 	json_object_object_add(root, "device", device(c));
 	json_object_object_add(root, "unmapped", unmapped(ev));
 	fng_json_add_function(json_object_object_get(root, "unmapped"), fi);
+	fng_json_add_invocation(json_object_object_get(root, "unmapped"), ev);
 	return fng_json_finish(root, out, len);
 }
 
@@ -373,6 +374,7 @@ static int activity(const struct fng_event *ev, const struct fng_function_info *
 	add_objects(root, ev, true);
 	json_object_object_add(root, "unmapped", unmapped(ev));
 	fng_json_add_function(json_object_object_get(root, "unmapped"), fi);
+	fng_json_add_invocation(json_object_object_get(root, "unmapped"), ev);
 	return fng_json_finish(root, out, len);
 }
 

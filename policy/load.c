@@ -528,6 +528,21 @@ static int parse_events(struct loader *L, json_object *v)
 	return 0;
 }
 
+static int parse_lambda(struct loader *L, json_object *val)
+{
+	const char *k1, *k2;
+	char msg[300];
+	bool at_key;
+
+	if (fng_policy_parse_lambda(val, L->p, msg, sizeof(msg), &k1, &k2, &at_key) == 0)
+		return 0;
+	if (k1)
+		push_key(L, k1);
+	if (k2)
+		push_key(L, k2);
+	return at_key ? fail_key(L, "%s", msg) : fail(L, "%s", msg);
+}
+
 static int parse_top_key(struct loader *L, const char *key, json_object *val)
 {
 	struct fng_policy *p = L->p;
@@ -577,6 +592,8 @@ static int parse_top_key(struct loader *L, const char *key, json_object *val)
 		return parse_events(L, val);
 	if (strcmp(key, "allowlist") == 0)
 		return fng_allowlist_load(L->name, L->text, L->len, val, L->path, L->depth, p, L->err);
+	if (strcmp(key, "lambda") == 0)
+		return parse_lambda(L, val);
 	return fail_key(L, "unknown key \"%s\"", key);
 }
 

@@ -24,6 +24,20 @@ enum fng_rule {
 	FNG_RULE_NONE = FNG_RULE_COUNT,
 };
 
+/* What a block does beyond failing the call ("lambda": {"on_block": ...}). */
+enum fng_on_block {
+	FNG_ON_BLOCK_FAIL_CALL = 0,	/* the call fails with EACCES (default) */
+	FNG_ON_BLOCK_FAIL_INVOCATION,	/* ... and the invocation is reported failed, Function.SecurityViolation */
+	FNG_ON_BLOCK_KILL,		/* the runtime is killed, as FunctionShield's block did */
+};
+
+/* When a rule applies ("lambda": {"phases": {RULE: ...}}). */
+enum fng_phase {
+	FNG_PHASE_ALWAYS = 0,
+	FNG_PHASE_INIT,		/* until the first GET .../invocation/next */
+	FNG_PHASE_INVOKE,	/* from then on */
+};
+
 enum fng_on_unsupported {
 	FNG_UNSUPPORTED_FAIL = 0,	/* refuse to start, exit 125 (default) */
 	FNG_UNSUPPORTED_RUN,		/* exec the runtime unprotected, loud event */
@@ -89,6 +103,11 @@ struct fng_policy {
 	unsigned flush_timeout_ms;
 	enum fng_on_unsupported on_unsupported;
 
+	/* "lambda": the Runtime API proxy and what a block does (load_lambda.c). */
+	bool no_proxy;			/* "proxy": false */
+	enum fng_on_block on_block;
+	uint8_t phase[FNG_RULE_COUNT];	/* enum fng_phase */
+
 	/* Human-readable notices produced while loading (ignored keys ...). */
 	char **notices;
 	size_t n_notices;
@@ -143,6 +162,19 @@ bool fng_addr_is_loopback(const uint8_t addr16[16]);
 bool fng_addr_is_v4mapped(const uint8_t addr16[16]);
 /* Text form for events: "192.0.2.1" or "2001:db8::1". */
 void fng_addr_format(const uint8_t addr16[16], char *buf, size_t n);
+
+/* The "lambda" section (load_lambda.c). 0, or -EINVAL with a message in
+ * msg and where it is: *key1 / *key2 the sub-keys leading to the bad value
+ * (NULL when the section itself is wrong), *at_key when the key itself is. */
+struct json_object;
+int fng_policy_parse_lambda(struct json_object *v, struct fng_policy *p, char *msg, size_t n, const char **key1,
+			    const char **key2, bool *at_key);
+const char *fng_on_block_name(enum fng_on_block b);
+int fng_on_block_parse(const char *s, enum fng_on_block *out);
+const char *fng_phase_name(enum fng_phase ph);
+/* The policy as it applies in one phase: rules scoped to the other phase
+ * are allow. A shallow copy: it shares p's lists and must not be freed. */
+void fng_policy_for_phase(const struct fng_policy *p, enum fng_phase ph, struct fng_policy *out);
 
 /* A short one-line summary of the effective policy, for the start event. */
 void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n);

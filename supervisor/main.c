@@ -1,5 +1,6 @@
 /* fnguard: an external supervisor for serverless functions. */
 #include "supervisor/baseline.h"
+#include "supervisor/emulate.h"
 #include "supervisor/exit.h"
 #include "supervisor/run.h"
 
@@ -21,6 +22,9 @@ static void usage(FILE *f)
 	      "                          run CMD allowing everything and write what it did as an allowlist policy\n"
 	      "  fnguard baseline merge A.json B.json... -o OUT.json   union of profiles\n"
 	      "  fnguard baseline diff OLD.json NEW.json   what NEW allows beyond OLD (exit 1 if anything)\n"
+	      "  fnguard emulate [--event FILE | --events FILE.jsonl] [--port N] [--policy FILE] [--] CMD [ARGS...]\n"
+	      "                          a local Lambda Runtime API feeding events to CMD under fnguard run;\n"
+	      "                          one JSON line per response or error; exit 0 if all succeeded, 1 if not\n"
 	      "  fnguard policy check FILE   validate a policy\n"
 	      "  fnguard --version\n"
 	      "Exit status: CMD's own (128+N if killed by signal N); 2 usage or policy error;\n"
@@ -48,6 +52,8 @@ int main(int argc, char **argv)
 		return fng_cmd_trace(argc - 1, argv + 1);
 	if (strcmp(argv[1], "baseline") == 0)
 		return fng_cmd_baseline(argc - 1, argv + 1);
+	if (strcmp(argv[1], "emulate") == 0)
+		return fng_cmd_emulate(argc - 1, argv + 1);
 	if (strcmp(argv[1], "policy") == 0)
 		return fng_cmd_policy(argc - 1, argv + 1);
 	usage(stderr);

@@ -22,20 +22,26 @@ struct run_opts {
 	size_t n_sinks;
 	int format;		/* -1: from the policy, else enum fng_log_format */
 	long flush_timeout_ms;	/* -1: from the policy */
+	bool no_proxy;
+	int on_block;		/* -1: from the policy, else enum fng_on_block */
 	char **cmd;
 };
 
 static void usage_run(FILE *f)
 {
 	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format fnguard|ocsf]\n"
-	      "                   [--flush-timeout MS] [--] CMD [ARGS...]\n"
+	      "                   [--flush-timeout MS] [--no-proxy] [--on-block fail-call|fail-invocation|kill]\n"
+	      "                   [--] CMD [ARGS...]\n"
 	      "  --policy FILE        JSON policy (default: $FNGUARD_POLICY, else $IRON_FUNCTION_POLICY,\n"
 	      "                       else the four FunctionShield rules, all block)\n"
 	      "  --log DEST           where events go (repeatable): stderr (default), stdout, file:/path,\n"
 	      "                       unix:/path, syslog:, syslog+udp://host:port, syslog+tcp://host:port,\n"
 	      "                       http://... or https://...\n"
 	      "  --log-format FMT     fnguard (JSON lines, the default) or ocsf (OCSF 1.1)\n"
-	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n",
+	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n"
+	      "  --no-proxy           with AWS_LAMBDA_RUNTIME_API set, do not proxy the Runtime API\n"
+	      "  --on-block WHAT      what a block does besides failing the call: fail-call (default),\n"
+	      "                       fail-invocation (Function.SecurityViolation) or kill (end the runtime)\n",
 	      f);
 }
 
@@ -46,6 +52,8 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 		{ "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "flush-timeout", required_argument, NULL, 'T' },
+		{ "no-proxy", no_argument, NULL, 'P' },
+		{ "on-block", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -54,6 +62,7 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	optind = 1;
 	o->format = -1;
 	o->flush_timeout_ms = -1;
+	o->on_block = -1;
 	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
 		const char *why = NULL;
 		enum fng_log_format fmt;
@@ -81,6 +90,16 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 				fng_die(FNG_EXIT_USAGE, "--flush-timeout %s: expected milliseconds from 0 to %d", optarg,
 					FNG_FLUSH_TIMEOUT_MAX_MS);
 			break;
+		case 'P':
+			o->no_proxy = true;
+			break;
+		case 'B': {
+			enum fng_on_block b;
+			if (fng_on_block_parse(optarg, &b) < 0)
+				fng_die(FNG_EXIT_USAGE, "--on-block %s: expected fail-call, fail-invocation or kill", optarg);
+			o->on_block = (int)b;
+			break;
+		}
 		case 'h':
 			usage_run(stdout);
 			exit(0);
@@ -161,8 +180,11 @@ int fng_cmd_run(int argc, char **argv)
 
 	parse_run(argc, argv, &o);
 	load_policy(o.policy_file, &policy);
+	if (o.on_block >= 0)
+		policy.on_block = (enum fng_on_block)o.on_block;
 	logger_config(&o, &policy, sinks, &lc);
 	s.cmd = o.cmd;
+	s.no_proxy = o.no_proxy;
 	status = fng_session_run(&s);
 	fng_policy_free(&policy);
 	return status;

@@ -3,6 +3,7 @@
  * fnguard's exit status. */
 #include "supervisor/session.h"
 #include "supervisor/exit.h"
+#include "supervisor/proxy.h"
 #include "supervisor/signals.h"
 #include "supervisor/spawn.h"
 #include "logging/util.h"
@@ -34,25 +35,90 @@ static void reopen_logs(void *lg)
 	fng_logger_reopen(lg);
 }
 
-static void stop_logger(struct fng_logger *lg, struct fng_exit_info *xi)
+/* What runs beside the tracer: the logging thread and, when
+ * AWS_LAMBDA_RUNTIME_API is set, the Runtime API proxy on its loop. */
+struct session_live {
+	struct fng_logger *lg;
+	struct fng_proxy *px;
+	char *real_api;		/* the real AWS_LAMBDA_RUNTIME_API */
+	char addr[64];		/* the proxy's, which the runtime gets */
+	struct fng_lambda_state state;
+};
+
+/* Stop the proxy (its last responses wait for their events) and give the
+ * real Runtime API address back, then say what it did. */
+static void stop_proxy(struct session_live *l)
 {
+	struct fng_proxy_stats st;
+
+	if (!l->px)
+		return;
+	fng_proxy_stop(l->px, &st);
+	l->px = NULL;
+	setenv("AWS_LAMBDA_RUNTIME_API", l->real_api, 1);
+	fng_logger_lifecycle(l->lg, "notice",
+			     "Runtime API proxy: %llu invocations, %llu connections, %llu event flushes "
+			     "(mean %llu us, max %llu us, %llu past the %u ms deadline), %llu responses replaced by "
+			     "Function.SecurityViolation",
+			     (unsigned long long)st.invocations, (unsigned long long)st.connections,
+			     (unsigned long long)st.flushes,
+			     (unsigned long long)(st.flushes ? st.flush_us_total / st.flushes : 0),
+			     (unsigned long long)st.flush_us_max, (unsigned long long)st.flush_timeouts,
+			     FNG_PROXY_FLUSH_MS, (unsigned long long)st.violations);
+}
+
+/* The proxy, then the logger with the exit event (or none). */
+static void stop_all(struct session_live *l, struct fng_exit_info *xi)
+{
+	stop_proxy(l);
 	fng_signals_on_hup(NULL, NULL);
-	fng_logger_stop(lg, xi);
+	fng_logger_stop(l->lg, xi);
+	free(l->real_api);
+	l->real_api = NULL;
+}
+
+/* With AWS_LAMBDA_RUNTIME_API set (and the proxy not turned off), serve the
+ * Runtime API on loopback and give the runtime that address. */
+static void start_proxy(const struct fng_session *s, struct session_live *l)
+{
+	const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+	struct fng_proxy_config pc = { 0 };
+	char err[256];
+
+	if (!api || !*api || s->no_proxy || s->policy->no_proxy)
+		return;
+	l->real_api = strdup(api);
+	if (!l->real_api) {
+		stop_all(l, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
+	}
+	pc.logger = l->lg;
+	pc.upstream = l->real_api;
+	pc.state = &l->state;
+	pc.fail_invocation = s->policy->on_block == FNG_ON_BLOCK_FAIL_INVOCATION;
+	pc.flush_ms = FNG_PROXY_FLUSH_MS;
+	if (fng_proxy_start(&l->px, &pc, l->addr, sizeof(l->addr), err, sizeof(err)) < 0) {
+		stop_all(l, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
+	}
+	setenv("AWS_LAMBDA_RUNTIME_API", l->addr, 1);
+	fng_logger_lifecycle(l->lg, "notice", "Runtime API proxy on %s, relaying to %s", l->addr, l->real_api);
 }
 
 /* ptrace or seccomp refused: fail closed, or run unprotected if the policy says so. */
-static _Noreturn void unsupported(const struct fng_policy *p, struct fng_logger *lg, const struct fng_sigstate *sig,
+static _Noreturn void unsupported(const struct fng_policy *p, struct session_live *l, const struct fng_sigstate *sig,
 				  char *const *cmd, const char *why)
 {
 	char msg[512];
 
+	stop_proxy(l);
 	if (p->on_unsupported != FNG_UNSUPPORTED_RUN) {
-		stop_logger(lg, NULL);
+		stop_all(l, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", why);
 	}
 	snprintf(msg, sizeof(msg), "running %s UNPROTECTED (on_unsupported: run-unprotected): %s", cmd[0], why);
-	fng_logger_lifecycle(lg, "unprotected", "%s", msg);
-	stop_logger(lg, NULL);
+	fng_logger_lifecycle(l->lg, "unprotected", "%s", msg);
+	stop_all(l, NULL);
 	fprintf(stderr, "fnguard: %s\n", msg);
 	fng_signals_restore(sig);
 	execvp(cmd[0], cmd);
@@ -99,7 +165,7 @@ static int exit_status(const struct fng_run_result *res)
 int fng_session_run(const struct fng_session *s)
 {
 	const struct fng_policy *policy = s->policy;
-	struct fng_logger *lg = NULL;
+	struct session_live live = { 0 };
 	struct fng_tracer *tracer = NULL;
 	struct fng_sigstate sig;
 	struct fng_filter_params fp = { 0 };
@@ -118,35 +184,39 @@ int fng_session_run(const struct fng_session *s)
 	if (r < 0)
 		fng_die(FNG_EXIT_CANNOT_EXEC, "%s: %s", s->cmd[0], strerror(-r));
 
-	if (fng_logger_start(&lg, s->logger, err, sizeof(err)) < 0)
+	if (fng_logger_start(&live.lg, s->logger, err, sizeof(err)) < 0)
 		fng_die(FNG_EXIT_USAGE, "%s", err);
 	if (fng_signals_install(&sig) < 0) {
-		stop_logger(lg, NULL);
+		stop_all(&live, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "cannot install signal handlers: %s", strerror(errno));
 	}
-	fng_signals_on_hup(reopen_logs, lg);
+	fng_signals_on_hup(reopen_logs, live.lg);
 	fng_policy_summary(policy, summary, sizeof(summary));
-	fng_logger_lifecycle(lg, "start", "%s", summary);
+	fng_logger_lifecycle(live.lg, "start", "%s", summary);
 	for (size_t i = 0; i < policy->n_notices; i++)
-		fng_logger_lifecycle(lg, "notice", "%s", policy->notices[i]);
+		fng_logger_lifecycle(live.lg, "notice", "%s", policy->notices[i]);
 
 	if (fng_preflight(err, sizeof(err)) < 0)
-		unsupported(policy, lg, &sig, s->cmd, err);
+		unsupported(policy, &live, &sig, s->cmd, err);
+
+	start_proxy(s, &live);
 
 	{
 		struct fng_tracer_config tc = {
 			.policy = policy,
-			.logger = lg,
+			.logger = live.lg,
 			.sup_pid = getpid(),
-			.sup_tids = { getpid(), fng_logger_tid(lg) },
+			.sup_tids = { getpid(), fng_logger_tid(live.lg) },
 			.runtime_api = getenv("AWS_LAMBDA_RUNTIME_API"),
+			.real_runtime_api = live.px ? live.real_api : NULL,
+			.lambda = live.px ? &live.state : NULL,
 			.on_root_exit = stop_forwarding,
 			.observe = s->observe,
 			.enforce = s->enforce,
 			.stack_all = s->stack_all,
 		};
 		if (fng_tracer_new(&tracer, &tc, err, sizeof(err)) < 0) {
-			stop_logger(lg, NULL);
+			stop_all(&live, NULL);
 			fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
 		}
 	}
@@ -154,7 +224,7 @@ int fng_session_run(const struct fng_session *s)
 	fp.sup_pid = getpid();
 	fp.sup_pgid = getpgrp();
 	fp.sup_tids[0] = getpid();
-	fp.sup_tids[1] = fng_logger_tid(lg);
+	fp.sup_tids[1] = fng_logger_tid(live.lg);
 	fp.deny_mount = fng_policy_watches_files(policy);
 	r = fng_filter_build(&fp, &ctx);
 	if (r == 0) {
@@ -162,7 +232,7 @@ int fng_session_run(const struct fng_session *s)
 		seccomp_release(ctx);
 	}
 	if (r < 0) {
-		stop_logger(lg, NULL);
+		stop_all(&live, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "cannot build the seccomp filter: %s", strerror(-r));
 	}
 
@@ -183,8 +253,8 @@ int fng_session_run(const struct fng_session *s)
 	free(prog.filter);
 	if (r < 0) {
 		if (r == -EPERM)
-			unsupported(policy, lg, &sig, s->cmd, err);
-		stop_logger(lg, NULL);
+			unsupported(policy, &live, &sig, s->cmd, err);
+		stop_all(&live, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
 	}
 	/* Not dumpable: a runtime with our uid cannot open /proc/<us>/mem or ptrace us. */
@@ -228,7 +298,7 @@ int fng_session_run(const struct fng_session *s)
 	xi.status = status;
 	xi.exit_code = res.exit_code;
 	xi.signal = res.signal;
-	stop_logger(lg, &xi);
+	stop_all(&live, &xi);
 	fng_tracer_free(tracer);
 	if (err[0])
 		fprintf(stderr, "fnguard: %s\n", err);

@@ -15,6 +15,7 @@ struct fng_session {
 	const struct fng_logger_config *logger;
 	/* fng_tracer_config's observe mode (tracer/tracer.h) */
 	bool observe, enforce, stack_all;
+	bool no_proxy;		/* run --no-proxy: no Runtime API proxy even with AWS_LAMBDA_RUNTIME_API */
 };
 
 /* fnguard's exit status: CMD's own (128+N if killed by signal N), or one of

@@ -62,9 +62,9 @@ bool fng_is_handler(const struct fng_tracer *t, const char *path)
 	return object_is_handler(t, &st);
 }
 
-static bool handler_armed(const struct fng_tracer *t)
+static bool handler_armed(struct fng_tracer *t)
 {
-	return t->init_done && t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW;
+	return t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && fng_init_over(t);
 }
 
 static bool follows(enum fng_follow f, uint64_t flags, uint32_t bit)

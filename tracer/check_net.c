@@ -46,6 +46,26 @@ static bool is_runtime_api(const struct fng_tracer *t, const struct fng_dest *d)
 	return t->have_api && d->port == t->api_port && memcmp(d->addr, t->api_addr, 16) == 0;
 }
 
+/* The real Runtime API behind fnguard's proxy (0.0.0.0 and :: reach it too). */
+static bool is_real_api(const struct fng_tracer *t, const struct fng_dest *d)
+{
+	return t->have_real_api && d->inet && d->port == t->real_api_port &&
+	       (memcmp(d->addr, t->real_api_addr, 16) == 0 || is_any(d->addr));
+}
+
+/* Reaching past the proxy is blocked whatever outbound_connectivity says. */
+static enum fng_resume block_real_api(struct fng_call *c, const struct fng_dest *d)
+{
+	struct fng_verdict v = { .rule = FNG_RULE_OUTBOUND, .mode = FNG_MODE_BLOCK, .err = EACCES };
+
+	fng_addr_format(d->addr, v.ip, sizeof(v.ip));
+	fng_strlcpy(v.host, v.ip, sizeof(v.host));
+	v.port = d->port;
+	v.protocol = "tcp";
+	snprintf(v.reason, sizeof(v.reason), "the real Runtime API: only fnguard's proxy may talk to it");
+	return fng_enforce(c, FNG_EV_NETWORK, &v);
+}
+
 static bool has_exact_hosts(const struct fng_policy *p)
 {
 	for (size_t i = 0; i < p->n_host_allow; i++)
@@ -63,6 +83,8 @@ static bool dest_allowed(struct fng_tracer *t, const struct fng_dest *d, const c
 	bool allowed = false;
 
 	*name = NULL;
+	if (is_real_api(t, d))
+		return false;
 	if (!d->inet || is_any(d->addr) || is_runtime_api(t, d))
 		return true;
 	if (fng_addr_is_loopback(d->addr) && !p->judge_loopback)
@@ -194,8 +216,12 @@ static enum fng_resume check_connect(struct fng_call *c)
 		return fng_fail_call(c, -EFAULT);
 	}
 	fng_sock_decode(&s, &ss, len, &d);
-	if (is_runtime_api(t, &d) && !t->init_done)
-		t->init_done = true; /* the runtime asks for its first event: init is over */
+	if (is_real_api(t, &d)) {
+		fng_sock_put(&s);
+		return block_real_api(c, &d);
+	}
+	if (is_runtime_api(t, &d) && !t->init_done && !t->lambda)
+		fng_init_end(t); /* the runtime asks for its first event: init is over */
 	note_lookup(t, c, &s, &d);
 	judge(t, &d, fng_sock_protocol(&s), &v);
 	observe_dest(t, &d, fng_sock_protocol(&s), &v);

@@ -30,7 +30,9 @@ struct fng_exec_allow {
 };
 
 struct fng_tracer {
-	const struct fng_policy *policy;
+	const struct fng_policy *policy;	/* as it applies in the current phase */
+	const struct fng_policy *written;	/* as written: both phases */
+	struct fng_policy phase_policy[2];	/* init, invoke (fng_policy_for_phase) */
 	struct fng_logger *logger;
 	struct fng_counters *counters;
 	pid_t sup_pid;
@@ -40,7 +42,8 @@ struct fng_tracer {
 
 	bool observe, enforce, stack_all;	/* fng_tracer_config */
 	bool runtime_started;	/* the root's first exec happened */
-	bool init_done;		/* initialisation over: read_handler is armed */
+	bool init_done;		/* initialisation over: read_handler is armed (fng_init_over) */
+	struct fng_lambda_state *lambda;	/* the Runtime API proxy's view, or NULL */
 
 	char tmp_root[FNG_PATH_BUF];	/* canonical */
 	/* The tracees' root directory. Known for good while a file rule is
@@ -60,6 +63,9 @@ struct fng_tracer {
 	bool have_api;		/* AWS_LAMBDA_RUNTIME_API parsed */
 	uint8_t api_addr[16];
 	uint16_t api_port;
+	bool have_real_api;	/* the proxy runs: the real Runtime API, blocked */
+	uint8_t real_api_addr[16];
+	uint16_t real_api_port;
 
 	struct fng_dns dns;	/* address -> host name, from the function's own lookups */
 	/* The kernel may write a tracee's memory beside it (AIO, perf or packet
@@ -76,6 +82,22 @@ struct fng_tracer {
 	struct fng_run_result result;
 	bool root_done;
 };
+
+/* Has initialisation ended? The one source of phase truth: with the
+ * Runtime API proxy, its first GET .../invocation/next; without it, the
+ * runtime's first connect to the Runtime API (check_net.c). */
+static inline void fng_init_end(struct fng_tracer *t)
+{
+	t->init_done = true;
+	t->policy = &t->phase_policy[1];
+}
+
+static inline bool fng_init_over(struct fng_tracer *t)
+{
+	if (!t->init_done && t->lambda && atomic_load_explicit(&t->lambda->init_done, memory_order_acquire))
+		fng_init_end(t);
+	return t->init_done;
+}
 
 /* What a check decided about one call. */
 struct fng_verdict {

@@ -83,6 +83,7 @@ static struct fng_tracee *adopt(struct fng_tracer *t, pid_t tid, pid_t parent_hi
 
 static enum fng_resume dispatch(struct fng_call *c)
 {
+	fng_init_over(c->t); /* the phase the policy applies in (one relaxed load) */
 	switch (c->d->kind) {
 	case FNG_SC_OPEN:
 	case FNG_SC_CREAT:

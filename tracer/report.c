@@ -63,6 +63,11 @@ struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_eve
 		fng_strlcpy(ev->syscall, syscall, sizeof(ev->syscall));
 	if (tid > 0)
 		fill_process(ev, tid);
+	if (t->lambda) {
+		fng_init_over(t);
+		fng_lambda_current(t->lambda, ev->request_id, sizeof(ev->request_id), ev->trace_id,
+				   sizeof(ev->trace_id));
+	}
 	return ev;
 }
 
@@ -245,6 +250,14 @@ enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct
 		return FNG_RESUME_CONT;
 	if (!v->err)
 		v->err = EACCES;
+	if (c->t->policy->on_block == FNG_ON_BLOCK_KILL) {
+		/* "on_block": "kill": the runtime ends, as FunctionShield's block did. */
+		fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_KILLED);
+		kill(c->tc->tgid, SIGKILL);
+		if (c->t->root > 0 && !c->t->root_done)
+			kill(c->t->root, SIGKILL);
+		return FNG_RESUME_KILL;
+	}
 	if (fng_arch_skip_syscall(c->tc->tid, -v->err) < 0) {
 		/* Cannot fail the call: fail closed by killing the process
 		 * (after the report: the stack must still be there to read). */

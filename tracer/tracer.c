@@ -81,23 +81,31 @@ static void setup_handlers(struct fng_tracer *t)
 }
 
 /* AWS_LAMBDA_RUNTIME_API is "127.0.0.1:9001" or "[::1]:9001" or "localhost:9001". */
-static void setup_runtime_api(struct fng_tracer *t, const char *api)
+static bool parse_runtime_api(const char *api, uint8_t addr[16], uint16_t *port)
 {
 	struct fng_netrule nr;
 	const char *why;
 	char buf[128];
 
 	if (!api || !*api || strlen(api) >= sizeof(buf))
-		return;
+		return false;
 	if (strncmp(api, "localhost:", 10) == 0) {
 		snprintf(buf, sizeof(buf), "127.0.0.1:%s", api + 10);
 		api = buf;
 	}
 	if (fng_netrule_parse(api, &nr, &why) < 0 || !nr.port)
-		return;
-	memcpy(t->api_addr, nr.addr, 16);
-	t->api_port = nr.port;
-	t->have_api = true;
+		return false;
+	memcpy(addr, nr.addr, 16);
+	*port = nr.port;
+	return true;
+}
+
+static void setup_runtime_api(struct fng_tracer *t, const struct fng_tracer_config *cfg)
+{
+	t->have_api = parse_runtime_api(cfg->runtime_api, t->api_addr, &t->api_port);
+	t->lambda = cfg->lambda;
+	if (cfg->real_runtime_api)
+		t->have_real_api = parse_runtime_api(cfg->real_runtime_api, t->real_api_addr, &t->real_api_port);
 }
 
 int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn)
@@ -107,7 +115,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 
 	if (!t)
 		return -ENOMEM;
-	t->policy = cfg->policy;
+	t->policy = t->written = cfg->policy;
 	t->logger = cfg->logger;
 	t->counters = fng_logger_counters(cfg->logger);
 	t->sup_pid = cfg->sup_pid;
@@ -140,7 +148,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 		}
 	}
 	setup_handlers(t);
-	setup_runtime_api(t, cfg->runtime_api);
+	setup_runtime_api(t, cfg);
 	if (t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW) {
 		if (t->n_handlers == 0)
 			fng_logger_lifecycle(t->logger, "notice",
@@ -152,6 +160,9 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 					     "ends and %s stays readable",
 					     t->handler_names[0]);
 	}
+	fng_policy_for_phase(t->written, FNG_PHASE_INIT, &t->phase_policy[0]);
+	fng_policy_for_phase(t->written, FNG_PHASE_INVOKE, &t->phase_policy[1]);
+	t->policy = &t->phase_policy[0];
 	*out = t;
 	return 0;
 }
@@ -172,16 +183,23 @@ void fng_tracer_free(struct fng_tracer *t)
 
 uint32_t fng_tracer_needs(const struct fng_tracer *t)
 {
-	const struct fng_policy *p = t->policy;
+	const struct fng_policy *p = t->written;
 	uint32_t needs = FNG_NEED_ALWAYS;
 
 	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW)
 		needs |= FNG_NEED_TMP;
 	if (p->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && t->n_handlers > 0) {
 		needs |= FNG_NEED_HANDLER;
-		if (t->have_api)
+		if (t->have_api && !t->lambda)
 			needs |= FNG_NEED_INIT_END;
 	}
+	/* A rule scoped to a phase needs to know when init ends, as the handler rule does. */
+	for (unsigned r = 0; r < FNG_RULE_COUNT; r++)
+		if (p->phase[r] != FNG_PHASE_ALWAYS && p->mode[r] != FNG_MODE_ALLOW && t->have_api && !t->lambda)
+			needs |= FNG_NEED_INIT_END;
+	/* With the proxy, connect is watched to keep the real Runtime API out of reach. */
+	if (t->have_real_api)
+		needs |= FNG_NEED_INIT_END;
 	if (p->mode[FNG_RULE_CHILD] != FNG_MODE_ALLOW)
 		needs |= FNG_NEED_CHILD;
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)

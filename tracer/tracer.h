@@ -7,6 +7,7 @@
 #include "logging/logger.h"
 #include "policy/policy.h"
 #include "tracer/filter.h"
+#include "tracer/lambda.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -19,6 +20,11 @@ struct fng_tracer_config {
 	pid_t sup_pid;
 	pid_t sup_tids[4];		/* its threads, 0-terminated */
 	const char *runtime_api;	/* AWS_LAMBDA_RUNTIME_API, or NULL */
+	/* With the Runtime API proxy: runtime_api is the proxy's address, the
+	 * real one is off limits to the tracees, and lambda (written by the
+	 * proxy) says when initialisation ends and which invocation runs. */
+	const char *real_runtime_api;
+	struct fng_lambda_state *lambda;
 	/* Called when the root has been reaped: its pid may be reused from
 	 * then on, so nothing may be sent to it any more. */
 	void (*on_root_exit)(void);

@@ -1,5 +1,8 @@
 # read_handler: the function may load its own code during initialisation;
 # once the runtime asks the Runtime API for work, reading it is the rule.
+# These run without the Runtime API proxy (--no-proxy): the first connect to
+# the Runtime API address ends initialisation; test/integration/lambda.sh
+# covers the proxy, where the first GET .../invocation/next does.
 
 handler_env() {
 	mkdir -p "$WORK/task"
@@ -46,7 +49,7 @@ handler_case_py() { # mode
 	write_py_handler
 	export _HANDLER=app.handler
 	p=$(policy "{\"read_handler\": \"$1\"}")
-	fng --policy "$p" -- "$PY" "$WORK/task/app.py"
+	fng --no-proxy --policy "$p" -- "$PY" "$WORK/task/app.py"
 	assert_rc 0
 	assert_out INIT-READ-OK
 	expect_handler_outcome "$1" "DENIED 13 $WORK/task/app.py" "OK $WORK/task/app.py" "$WORK/task/app.py"
@@ -66,7 +69,7 @@ t_handler_aliases_py() {
 	ln -s "$WORK/task/app.py" "$WORK/alias-symlink.py"
 	ln "$WORK/task/app.py" "$WORK/alias-hardlink.py"
 	p=$(policy '{"read_handler": "block"}')
-	fng --policy "$p" -- "$PY" "$WORK/task/app.py" "$WORK/alias-symlink.py" "$WORK/alias-hardlink.py" /proc/self/cwd/task/app.py
+	fng --no-proxy --policy "$p" -- "$PY" "$WORK/task/app.py" "$WORK/alias-symlink.py" "$WORK/alias-hardlink.py" /proc/self/cwd/task/app.py
 	assert_rc 0
 	assert_out "DENIED 13 $WORK/alias-symlink.py"
 	assert_out "DENIED 13 $WORK/alias-hardlink.py"
@@ -89,7 +92,7 @@ s.on('error', () => {
 });
 JS
 	p=$(policy "{\"read_handler\": \"$1\"}")
-	fng --policy "$p" -- "$NODE" "$WORK/task/index.js"
+	fng --no-proxy --policy "$p" -- "$NODE" "$WORK/task/index.js"
 	assert_rc 0
 	assert_out INIT-READ-OK
 	expect_handler_outcome "$1" "DENIED EACCES" "^OK" "$WORK/task/index.js"

@@ -96,7 +96,7 @@ t_net_exception_port_mismatch_blocks() {
 
 t_net_runtime_api_always_reachable() {
 	export AWS_LAMBDA_RUNTIME_API=192.0.2.1:4247
-	net_run tcp 4247 '{"outbound_connectivity": "block"}' "$TCP_CONNECT"
+	net_run tcp 4247 '{"outbound_connectivity": "block", "lambda": {"proxy": false}}' "$TCP_CONNECT"
 	assert_out "^OK"
 	assert_out "received 1"
 	expect_events 0 policy=*

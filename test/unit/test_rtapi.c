@@ -1,0 +1,236 @@
+/* Unit tests for the Lambda pieces that are pure: Runtime API routes and
+ * headers (supervisor/rtapi.c), emulate's output helpers, the proxy's address
+ * parsing, the invocation seqlock (tracer/lambda.c) and the "lambda" policy
+ * section (policy/load_lambda.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "policy/policy.h"
+#include "supervisor/emulate.h"
+#include "supervisor/proxy.h"
+#include "supervisor/rtapi.h"
+#include "tracer/lambda.h"
+
+static enum fng_rt_route R(const char *url, char *id)
+{
+	return fng_rt_route(url, strlen(url), id, FNG_RT_ID_MAX);
+}
+
+static void routes(void **state)
+{
+	char id[FNG_RT_ID_MAX];
+	char longid[200];
+
+	(void)state;
+	assert_int_equal(R("/2018-06-01/runtime/invocation/next", id), FNG_RT_NEXT);
+	assert_int_equal(R("/2018-06-01/runtime/invocation/next?x=1", id), FNG_RT_NEXT);
+	assert_int_equal(R("/2018-06-01/runtime/init/error", id), FNG_RT_INIT_ERROR);
+	assert_int_equal(R("/2018-06-01/runtime/invocation/abc-123/response", id), FNG_RT_RESPONSE);
+	assert_string_equal(id, "abc-123");
+	assert_int_equal(R("/2018-06-01/runtime/invocation/8f0e3bc9-4156-4cf6-b17f-59479c3d78b2/error", id),
+			 FNG_RT_ERROR);
+	assert_string_equal(id, "8f0e3bc9-4156-4cf6-b17f-59479c3d78b2");
+	/* not routes */
+	assert_int_equal(R("/2018-06-01/runtime/invocation//response", id), FNG_RT_OTHER);
+	assert_string_equal(id, "");
+	assert_int_equal(R("/2018-06-01/runtime/invocation/a/b/response", id), FNG_RT_OTHER);
+	assert_int_equal(R("/2018-06-01/runtime/invocation/a/responses", id), FNG_RT_OTHER);
+	assert_int_equal(R("/2018-06-01/runtime/invocation/nextx", id), FNG_RT_OTHER);
+	assert_int_equal(R("/2020-01-01/runtime/invocation/next", id), FNG_RT_OTHER);
+	assert_int_equal(R("/2018-06-01/runtime/invocation/a b/error", id), FNG_RT_OTHER);
+	assert_int_equal(R("", id), FNG_RT_OTHER);
+	snprintf(longid, sizeof(longid), "/2018-06-01/runtime/invocation/%070d/response", 1);
+	assert_int_equal(R(longid, id), FNG_RT_OTHER);
+	/* the length given is the whole target: no reading past it */
+	assert_int_equal(fng_rt_route("/2018-06-01/runtime/invocation/nextGARBAGE", 35, id, sizeof(id)), FNG_RT_NEXT);
+	assert_string_equal(fng_rt_route_name(FNG_RT_INIT_ERROR), "init-error");
+}
+
+static void headers(void **state)
+{
+	struct fng_rt_hdr h = { 0 };
+
+	(void)state;
+	assert_true(fng_rt_header_is("lambda-runtime-aws-request-id", 29, "Lambda-Runtime-Aws-Request-Id"));
+	assert_false(fng_rt_header_is("Lambda-Runtime-Aws-Request", 26, "Lambda-Runtime-Aws-Request-Id"));
+	/* a name and a value in pieces, then the next name */
+	assert_false(fng_rt_hdr_name(&h, "Lambda-Runtime-", 15));
+	assert_false(fng_rt_hdr_name(&h, "Trace-Id", 8));
+	fng_rt_hdr_value(&h, "Root=1-", 7);
+	fng_rt_hdr_value(&h, "abc", 3);
+	assert_true(fng_rt_hdr_name(&h, "Next", 4));
+	assert_string_equal(h.name, "Lambda-Runtime-Trace-Id");
+	assert_string_equal(h.value, "Root=1-abc");
+	fng_rt_hdr_reset(&h);
+	assert_false(fng_rt_hdr_name(&h, "Next", 4));
+	assert_false(fng_rt_hdr_done(&h));
+	fng_rt_hdr_value(&h, "v", 1);
+	assert_true(fng_rt_hdr_done(&h));
+	/* over-long values are cut, not overrun */
+	{
+		char big[1000];
+		memset(big, 'x', sizeof(big));
+		fng_rt_hdr_value(&h, big, sizeof(big));
+		assert_true(h.cut);
+		assert_int_equal(strlen(h.value), sizeof(h.value) - 1);
+	}
+}
+
+static void error_types(void **state)
+{
+	(void)state;
+	assert_true(fng_rt_error_type_ok("Function.SecurityViolation"));
+	assert_true(fng_rt_error_type_ok("Runtime.InitError"));
+	assert_false(fng_rt_error_type_ok("Function.securityViolation"));
+	assert_false(fng_rt_error_type_ok("Handler.Error"));
+	assert_false(fng_rt_error_type_ok("Function."));
+	assert_false(fng_rt_error_type_ok("Function.Bad-Name"));
+}
+
+static void output_helpers(void **state)
+{
+	char *b;
+
+	(void)state;
+	assert_true(fng_emu_utf8_ok((const unsigned char *)"h\xc3\xa9llo \xe2\x82\xac", 10));
+	assert_false(fng_emu_utf8_ok((const unsigned char *)"\xc3", 1));		/* cut short */
+	assert_false(fng_emu_utf8_ok((const unsigned char *)"\xc0\xaf", 2));	/* overlong */
+	assert_false(fng_emu_utf8_ok((const unsigned char *)"\xed\xa0\x80", 3));	/* surrogate */
+	assert_false(fng_emu_utf8_ok((const unsigned char *)"a\0b", 3));
+	assert_false(fng_emu_utf8_ok((const unsigned char *)"\xff", 1));
+	b = fng_emu_base64((const unsigned char *)"fnguard", 7);
+	assert_string_equal(b, "Zm5ndWFyZA==");
+	free(b);
+	b = fng_emu_base64((const unsigned char *)"", 0);
+	assert_string_equal(b, "");
+	free(b);
+	{
+		char rid[FNG_RT_ID_MAX], tid[FNG_TRACE_ID_MAX];
+		fng_emu_ids(rid, sizeof(rid), tid, sizeof(tid), 0x5f000000);
+		assert_int_equal(strlen(rid), 36);
+		assert_int_equal(rid[14], '4');
+		assert_int_equal(strncmp(tid, "Root=1-5f000000-", 16), 0);
+		assert_non_null(strstr(tid, ";Parent="));
+	}
+}
+
+static void proxy_addresses(void **state)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+	(void)state;
+	assert_int_equal(fng_proxy_parse_addr("127.0.0.1:9001", &ss), 0);
+	assert_int_equal(in4->sin_family, AF_INET);
+	assert_int_equal(ntohs(in4->sin_port), 9001);
+	assert_int_equal(fng_proxy_parse_addr("localhost:80", &ss), 0);
+	assert_int_equal(ntohl(in4->sin_addr.s_addr), INADDR_LOOPBACK);
+	assert_int_equal(fng_proxy_parse_addr("[::1]:9001", &ss), 0);
+	assert_int_equal(in6->sin6_family, AF_INET6);
+	assert_int_equal(fng_proxy_parse_addr("127.0.0.1", &ss), -EINVAL);
+	assert_int_equal(fng_proxy_parse_addr("127.0.0.1:0", &ss), -EINVAL);
+	assert_int_equal(fng_proxy_parse_addr("127.0.0.1:65536", &ss), -EINVAL);
+	assert_int_equal(fng_proxy_parse_addr("example.com:9001", &ss), -EINVAL);
+	assert_int_equal(fng_proxy_parse_addr("[::1:9001", &ss), -EINVAL);
+	assert_int_equal(fng_proxy_parse_addr("", &ss), -EINVAL);
+}
+
+static void invocation_seqlock(void **state)
+{
+	struct fng_lambda_state s = { 0 };
+	char rid[FNG_REQUEST_ID_MAX], tid[FNG_TRACE_ID_MAX];
+	char longid[300];
+
+	(void)state;
+	fng_lambda_current(&s, rid, sizeof(rid), tid, sizeof(tid));
+	assert_string_equal(rid, "");
+	fng_lambda_publish(&s, 1, "req-1", "Root=1-a");
+	fng_lambda_current(&s, rid, sizeof(rid), tid, sizeof(tid));
+	assert_string_equal(rid, "req-1");
+	assert_string_equal(tid, "Root=1-a");
+	assert_int_equal(atomic_load(&s.seq) % 2, 0);
+	/* two in flight: a call cannot be tied to one, so none is named */
+	fng_lambda_publish(&s, 2, "req-1", "Root=1-a");
+	fng_lambda_current(&s, rid, sizeof(rid), tid, sizeof(tid));
+	assert_string_equal(rid, "");
+	assert_string_equal(tid, "");
+	/* too long: cut, still terminated */
+	memset(longid, 'r', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	fng_lambda_publish(&s, 1, longid, longid);
+	fng_lambda_current(&s, rid, sizeof(rid), tid, sizeof(tid));
+	assert_int_equal(strlen(rid), FNG_REQUEST_ID_MAX - 1);
+	assert_int_equal(strlen(tid), FNG_TRACE_ID_MAX - 1);
+}
+
+static int load(const char *text, struct fng_policy *p, struct fng_policy_error *err)
+{
+	return fng_policy_load_buffer("t.json", text, strlen(text), p, err);
+}
+
+static void lambda_section(void **state)
+{
+	struct fng_policy p, ph;
+	struct fng_policy_error err;
+
+	(void)state;
+	assert_int_equal(load("{\"read_handler\":\"block\",\"create_child_process\":\"alert\","
+			      "\"lambda\":{\"proxy\":false,\"on_block\":\"fail-invocation\","
+			      "\"phases\":{\"create_child_process\":\"invoke\",\"read_handler\":\"always\"}}}",
+			      &p, &err),
+			 0);
+	assert_true(p.no_proxy);
+	assert_int_equal(p.on_block, FNG_ON_BLOCK_FAIL_INVOCATION);
+	assert_int_equal(p.phase[FNG_RULE_CHILD], FNG_PHASE_INVOKE);
+	fng_policy_for_phase(&p, FNG_PHASE_INIT, &ph);
+	assert_int_equal(ph.mode[FNG_RULE_CHILD], FNG_MODE_ALLOW);
+	assert_int_equal(ph.mode[FNG_RULE_HANDLER], FNG_MODE_BLOCK);
+	fng_policy_for_phase(&p, FNG_PHASE_INVOKE, &ph);
+	assert_int_equal(ph.mode[FNG_RULE_CHILD], FNG_MODE_ALERT);
+	fng_policy_free(&p);
+
+	assert_int_equal(load("{\"lambda\":{\"on_block\":\"kill\"}}", &p, &err), 0);
+	assert_int_equal(p.on_block, FNG_ON_BLOCK_KILL);
+	assert_false(p.no_proxy);
+	fng_policy_free(&p);
+
+	assert_int_equal(load("{\"lambda\":{\"on_block\":\"explode\"}}", &p, &err), -EINVAL);
+	assert_string_equal(err.msg,
+			    "t.json:1:23: lambda.on_block: expected \"fail-call\", \"fail-invocation\" or \"kill\"");
+	assert_int_equal(load("{\"lambda\":{\"phases\":{\"read_handler\":\"later\"}}}", &p, &err), -EINVAL);
+	assert_string_equal(err.msg, "t.json:1:37: lambda.phases.read_handler: expected \"init\", \"invoke\" or \"always\"");
+	assert_int_equal(load("{\"lambda\":{\"phases\":{\"nope\":\"init\"}}}", &p, &err), -EINVAL);
+	assert_string_equal(err.msg, "t.json:1:22: lambda.phases: unknown rule \"nope\"");
+	assert_int_equal(load("{\"lambda\":{\"proxy\":\"no\"}}", &p, &err), -EINVAL);
+	assert_string_equal(err.msg, "t.json:1:20: lambda.proxy: expected true or false");
+	assert_int_equal(load("{\"lambda\":{\"flush\":1}}", &p, &err), -EINVAL);
+	assert_string_equal(err.msg, "t.json:1:12: lambda: unknown key \"flush\" (expected proxy, on_block or phases)");
+	assert_int_equal(load("{\"lambda\":[]}", &p, &err), -EINVAL);
+	assert_string_equal(err.msg, "t.json:1:11: lambda: expected an object");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(routes),
+		cmocka_unit_test(headers),
+		cmocka_unit_test(error_types),
+		cmocka_unit_test(output_helpers),
+		cmocka_unit_test(proxy_addresses),
+		cmocka_unit_test(invocation_seqlock),
+		cmocka_unit_test(lambda_section),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
