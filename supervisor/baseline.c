@@ -4,6 +4,7 @@
  * profiles. docs/cli.md "fnguard baseline". */
 #include "supervisor/baseline.h"
 #include "supervisor/exit.h"
+#include "supervisor/run.h"
 #include "supervisor/session.h"
 #include "logging/util.h"
 #include "policy/recorder.h"
@@ -211,7 +212,6 @@ static void parse(int argc, char **argv, struct opts *o)
 	optind = 1;
 	o->mode = FNG_MODE_BLOCK;
 	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
-		const char *why = NULL;
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -225,11 +225,7 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->merge = optarg;
 			break;
 		case 'l':
-			if (o->n_sinks == MAX_LOGS)
-				fng_die(FNG_EXIT_USAGE, "--log: at most %d destinations", MAX_LOGS);
-			if (fng_sink_parse(optarg, &o->sinks[o->n_sinks], &why) < 0)
-				fng_die(FNG_EXIT_USAGE, "--log %s: %s", optarg, why);
-			o->n_sinks++;
+			fng_cli_add_log(o->sinks, &o->n_sinks, MAX_LOGS, optarg);
 			break;
 		case 'h':
 			usage_baseline(stdout);

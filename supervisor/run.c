@@ -64,7 +64,6 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	o->flush_timeout_ms = -1;
 	o->on_block = -1;
 	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
-		const char *why = NULL;
 		enum fng_log_format fmt;
 		char *end;
 		switch (c) {
@@ -72,11 +71,7 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			o->policy_file = optarg;
 			break;
 		case 'l':
-			if (o->n_sinks == MAX_LOGS)
-				fng_die(FNG_EXIT_USAGE, "--log: at most %d destinations", MAX_LOGS);
-			if (fng_sink_parse(optarg, &o->sinks[o->n_sinks], &why) < 0)
-				fng_die(FNG_EXIT_USAGE, "--log %s: %s", optarg, why);
-			o->n_sinks++;
+			fng_cli_add_log(o->sinks, &o->n_sinks, MAX_LOGS, optarg);
 			break;
 		case 'F':
 			if (fng_log_format_parse(optarg, &fmt) < 0)
@@ -188,6 +183,17 @@ int fng_cmd_run(int argc, char **argv)
 	status = fng_session_run(&s);
 	fng_policy_free(&policy);
 	return status;
+}
+
+void fng_cli_add_log(struct fng_sink_spec *sinks, size_t *n, size_t max, const char *dest)
+{
+	const char *why = NULL;
+
+	if (*n == max)
+		fng_die(FNG_EXIT_USAGE, "--log: at most %zu destinations", max);
+	if (fng_sink_parse(dest, &sinks[*n], &why) < 0)
+		fng_die(FNG_EXIT_USAGE, "--log %s: %s", dest, why);
+	(*n)++;
 }
 
 void fng_run_load_policy(const char *file, struct fng_policy *p)
