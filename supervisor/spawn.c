@@ -147,7 +147,9 @@ int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err
 	setpgid(pid, pid);
 	r = fng_tracer_seize(pid);
 	if (r < 0) {
-		snprintf(err, errn, "ptrace refused: PTRACE_SEIZE: %s", strerror(-r));
+		snprintf(err, errn, "ptrace refused: PTRACE_SEIZE: %s (a seccomp profile, Yama ptrace_scope, or a "
+				    "managed runtime such as AWS Lambda forbids tracing)",
+			 strerror(-r));
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		close(sync[1]);
@@ -183,7 +185,6 @@ void fng_spawn_failure(int status_fd, enum fng_child_stage *stage, int *err)
 int fng_preflight(char *why, size_t n)
 {
 	uint32_t action = SECCOMP_RET_TRACE;
-	pid_t probe;
 	int r;
 
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
@@ -195,24 +196,7 @@ int fng_preflight(char *why, size_t n)
 		snprintf(why, n, "seccomp refused: SECCOMP_RET_TRACE is not available: %s", strerror(errno));
 		return r;
 	}
-	probe = fork();
-	if (probe < 0) {
-		r = -errno;
-		snprintf(why, n, "fork: %s", strerror(errno));
-		return r;
-	}
-	if (probe == 0) {
-		pause();
-		_exit(0);
-	}
-	r = ptrace(PTRACE_SEIZE, probe, NULL, NULL) < 0 ? -errno : 0;
-	kill(probe, SIGKILL);
-	waitpid(probe, NULL, __WALL);
-	if (r < 0) {
-		snprintf(why, n, "ptrace refused: PTRACE_SEIZE: %s (a seccomp profile, Yama ptrace_scope, or a "
-				 "managed runtime such as AWS Lambda forbids tracing)",
-			 strerror(-r));
-		return r;
-	}
+	/* Whether ptrace is allowed shows when the runtime is seized
+	 * (fng_spawn_start): a probe process here cost every start a fork. */
 	return 0;
 }

@@ -38,7 +38,8 @@ void fng_spawn_failure(int status_fd, enum fng_child_stage *stage, int *err);
 /* PATH search like execvp. 0 and out filled, -ENOENT, or -EACCES. */
 int fng_find_program(const char *name, char *out, size_t outsz);
 
-/* ptrace and seccomp usable here? 0, or -errno with a one-line reason. */
+/* seccomp usable here (ptrace shows at fng_spawn_start)? 0, or -errno with a
+ * one-line reason. */
 int fng_preflight(char *why, size_t n);
 
 #endif
