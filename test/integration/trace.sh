@@ -42,11 +42,20 @@ golden() {
 	diff -u "$want" "$got" >&2 || fail "trace output differs from $want"
 }
 
+# The traced programs run from $WORK, never from the checkout: a clone under
+# /tmp would sit in the temp root and change the decisions (and the order of
+# equal counts in the summary, which sorts by name).
+golden_progs() {
+	mkdir -p "$WORK/prog"
+	cp "$GOLDEN/trace_prog.py" "$BUILD/test/progs/tcp_connect" "$WORK/prog/"
+}
+
 t_trace_golden_python() {
 	export LC_ALL=C
+	golden_progs
 	set +e
 	unshare -n -- "$ROOT/test/lib/netns.sh" tcp 4270 -- "$FNGUARD" trace -o "$WORK/trace.txt" -- \
-		"$PY" -I -S "$GOLDEN/trace_prog.py" 4270 >"$WORK/out" 2>"$WORK/err"
+		"$PY" -I -S "$WORK/prog/trace_prog.py" 4270 >"$WORK/out" 2>"$WORK/err"
 	RC=$?
 	set -e
 	TRACE_OUT=$WORK/trace.txt
@@ -59,9 +68,10 @@ t_trace_golden_python() {
 
 t_trace_golden_shell() {
 	export LC_ALL=C
+	golden_progs
 	set +e
 	unshare -n -- "$ROOT/test/lib/netns.sh" tcp 4271 -- "$FNGUARD" trace -o "$WORK/trace.txt" -- \
-		/bin/sh -c 'echo hi >"$TMPD/note.txt"; /bin/cat "$TMPD/note.txt"; "$BUILD/test/progs/tcp_connect" 192.0.2.1 4271' \
+		/bin/sh -c 'echo hi >"$TMPD/note.txt"; /bin/cat "$TMPD/note.txt"; "$WORK/prog/tcp_connect" 192.0.2.1 4271' \
 		>"$WORK/out" 2>"$WORK/err"
 	RC=$?
 	set -e
