@@ -180,32 +180,25 @@ static int on_url(http_parser *p, const char *at, size_t len)
 {
 	struct emu_conn *c = p->data;
 
-	if (len > sizeof(c->url) - 1 - c->url_len) {
-		c->url_cut = true;
-		len = sizeof(c->url) - 1 - c->url_len;
-	}
-	memcpy(c->url + c->url_len, at, len);
-	c->url_len += len;
+	fng_rt_append(c->url, sizeof(c->url), &c->url_len, at, len, &c->url_cut);
 	return 0;
 }
 
-static void pair(struct emu_conn *c)
+static void pair(const struct fng_rt_hdr *h, void *arg)
 {
-	if (fng_rt_header_is(c->hdr.name, c->hdr.nlen, "Lambda-Runtime-Function-Error-Type"))
-		fng_strlcpy(c->err_type, c->hdr.value, sizeof(c->err_type));
-	else if (fng_rt_header_is(c->hdr.name, c->hdr.nlen, "Lambda-Runtime-Function-Response-Mode"))
-		c->streaming = strcasecmp(c->hdr.value, "streaming") == 0;
-	fng_rt_hdr_reset(&c->hdr);
+	struct emu_conn *c = arg;
+
+	if (fng_rt_header_is(h->name, h->nlen, "Lambda-Runtime-Function-Error-Type"))
+		fng_strlcpy(c->err_type, h->value, sizeof(c->err_type));
+	else if (fng_rt_header_is(h->name, h->nlen, "Lambda-Runtime-Function-Response-Mode"))
+		c->streaming = strcasecmp(h->value, "streaming") == 0;
 }
 
 static int on_field(http_parser *p, const char *at, size_t len)
 {
 	struct emu_conn *c = p->data;
 
-	if (fng_rt_hdr_name(&c->hdr, at, len)) {
-		pair(c);
-		fng_rt_hdr_name(&c->hdr, at, len);
-	}
+	fng_rt_hdr_name(&c->hdr, at, len, pair, c);
 	return 0;
 }
 
@@ -219,8 +212,7 @@ static int on_headers(http_parser *p)
 {
 	struct emu_conn *c = p->data;
 
-	if (fng_rt_hdr_done(&c->hdr))
-		pair(c);
+	fng_rt_hdr_finish(&c->hdr, pair, c);
 	return 0;
 }
 

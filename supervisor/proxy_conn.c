@@ -198,30 +198,23 @@ static int rq_url(http_parser *p, const char *at, size_t len)
 {
 	struct px_conn *c = p->data;
 
-	if (len > sizeof(c->url) - 1 - c->url_len) {
-		c->url_cut = true;
-		len = sizeof(c->url) - 1 - c->url_len;
-	}
-	memcpy(c->url + c->url_len, at, len);
-	c->url_len += len;
+	fng_rt_append(c->url, sizeof(c->url), &c->url_len, at, len, &c->url_cut);
 	return 0;
 }
 
-static void rq_pair(struct px_conn *c)
+static void rq_pair(const struct fng_rt_hdr *h, void *arg)
 {
-	if (fng_rt_header_is(c->rqh.name, c->rqh.nlen, "Expect") && strcasecmp(c->rqh.value, "100-continue") == 0)
+	struct px_conn *c = arg;
+
+	if (fng_rt_header_is(h->name, h->nlen, "Expect") && strcasecmp(h->value, "100-continue") == 0)
 		c->expect_continue = true;
-	fng_rt_hdr_reset(&c->rqh);
 }
 
 static int rq_field(http_parser *p, const char *at, size_t len)
 {
 	struct px_conn *c = p->data;
 
-	if (fng_rt_hdr_name(&c->rqh, at, len)) {
-		rq_pair(c);
-		fng_rt_hdr_name(&c->rqh, at, len);
-	}
+	fng_rt_hdr_name(&c->rqh, at, len, rq_pair, c);
 	return 0;
 }
 
@@ -235,8 +228,7 @@ static int rq_headers_done(http_parser *p)
 {
 	struct px_conn *c = p->data;
 
-	if (fng_rt_hdr_done(&c->rqh))
-		rq_pair(c);
+	fng_rt_hdr_finish(&c->rqh, rq_pair, c);
 	c->route = c->url_cut ? FNG_RT_OTHER : fng_rt_route(c->url, c->url_len, c->id, sizeof(c->id));
 	c->last_cb = CB_HEADERS;
 	http_parser_pause(p, 1);

@@ -16,23 +16,21 @@ static int rs_begin(http_parser *p)
 	return 0;
 }
 
-static void rs_pair(struct px_conn *c)
+static void rs_pair(const struct fng_rt_hdr *h, void *arg)
 {
-	if (fng_rt_header_is(c->rsh.name, c->rsh.nlen, "Lambda-Runtime-Aws-Request-Id"))
-		fng_strlcpy(c->rs_id, c->rsh.value, sizeof(c->rs_id));
-	else if (fng_rt_header_is(c->rsh.name, c->rsh.nlen, "Lambda-Runtime-Trace-Id"))
-		fng_strlcpy(c->rs_trace, c->rsh.value, sizeof(c->rs_trace));
-	fng_rt_hdr_reset(&c->rsh);
+	struct px_conn *c = arg;
+
+	if (fng_rt_header_is(h->name, h->nlen, "Lambda-Runtime-Aws-Request-Id"))
+		fng_strlcpy(c->rs_id, h->value, sizeof(c->rs_id));
+	else if (fng_rt_header_is(h->name, h->nlen, "Lambda-Runtime-Trace-Id"))
+		fng_strlcpy(c->rs_trace, h->value, sizeof(c->rs_trace));
 }
 
 static int rs_field(http_parser *p, const char *at, size_t len)
 {
 	struct px_conn *c = p->data;
 
-	if (fng_rt_hdr_name(&c->rsh, at, len)) {
-		rs_pair(c);
-		fng_rt_hdr_name(&c->rsh, at, len);
-	}
+	fng_rt_hdr_name(&c->rsh, at, len, rs_pair, c);
 	return 0;
 }
 
@@ -46,8 +44,7 @@ static int rs_headers_done(http_parser *p)
 {
 	struct px_conn *c = p->data;
 
-	if (fng_rt_hdr_done(&c->rsh))
-		rs_pair(c);
+	fng_rt_hdr_finish(&c->rsh, rs_pair, c);
 	if (p->status_code >= 200 && c->pend_n && c->pend[0] == FNG_RT_NEXT && p->status_code == 200 && c->rs_id[0])
 		px_inv_start(c->px, c->rs_id, c->rs_trace);
 	return 0;

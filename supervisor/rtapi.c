@@ -94,7 +94,7 @@ bool fng_rt_error_type_ok(const char *s)
 	return true;
 }
 
-static void append(char *buf, size_t cap, size_t *len, const char *at, size_t n, bool *cut)
+void fng_rt_append(char *buf, size_t cap, size_t *len, const char *at, size_t n, bool *cut)
 {
 	size_t room = cap - 1 - *len;
 
@@ -107,25 +107,24 @@ static void append(char *buf, size_t cap, size_t *len, const char *at, size_t n,
 	buf[*len] = '\0';
 }
 
-bool fng_rt_hdr_name(struct fng_rt_hdr *h, const char *at, size_t len)
+void fng_rt_hdr_name(struct fng_rt_hdr *h, const char *at, size_t len, fng_rt_pair_fn pair, void *arg)
 {
-	bool ready = h->in_value;
-
-	if (ready)
-		return true; /* the caller reads the pair, resets, and calls again */
-	append(h->name, sizeof(h->name), &h->nlen, at, len, &h->cut);
-	return false;
+	fng_rt_hdr_finish(h, pair, arg);
+	fng_rt_append(h->name, sizeof(h->name), &h->nlen, at, len, &h->cut);
 }
 
 void fng_rt_hdr_value(struct fng_rt_hdr *h, const char *at, size_t len)
 {
 	h->in_value = true;
-	append(h->value, sizeof(h->value), &h->vlen, at, len, &h->cut);
+	fng_rt_append(h->value, sizeof(h->value), &h->vlen, at, len, &h->cut);
 }
 
-bool fng_rt_hdr_done(const struct fng_rt_hdr *h)
+void fng_rt_hdr_finish(struct fng_rt_hdr *h, fng_rt_pair_fn pair, void *arg)
 {
-	return h->in_value;
+	if (!h->in_value)
+		return;
+	pair(h, arg);
+	fng_rt_hdr_reset(h);
 }
 
 void fng_rt_hdr_reset(struct fng_rt_hdr *h)

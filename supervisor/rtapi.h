@@ -32,6 +32,10 @@ bool fng_rt_header_is(const char *name, size_t len, const char *want);
  * and digits. */
 bool fng_rt_error_type_ok(const char *s);
 
+/* Append a piece (a URL, a header name or value) to buf[cap], which holds
+ * *len bytes and stays NUL-terminated; what does not fit is cut and *cut set. */
+void fng_rt_append(char *buf, size_t cap, size_t *len, const char *at, size_t n, bool *cut);
+
 /* Header fields arrive from http-parser in pieces: gather one name/value
  * pair at a time. Over-long names or values are cut (and flagged). */
 struct fng_rt_hdr {
@@ -40,12 +44,15 @@ struct fng_rt_hdr {
 	size_t nlen, vlen;
 	bool in_value, cut;
 };
-/* Feed a name piece / a value piece. Returns true when a complete pair is
- * ready *before* this piece (a new name starts): read it, then continue. */
-bool fng_rt_hdr_name(struct fng_rt_hdr *h, const char *at, size_t len);
+/* What a caller does with each complete pair. */
+typedef void (*fng_rt_pair_fn)(const struct fng_rt_hdr *h, void *arg);
+/* Feed a name piece: a name starting after a value first hands the
+ * finished pair to pair(h, arg). */
+void fng_rt_hdr_name(struct fng_rt_hdr *h, const char *at, size_t len, fng_rt_pair_fn pair, void *arg);
+/* Feed a value piece. */
 void fng_rt_hdr_value(struct fng_rt_hdr *h, const char *at, size_t len);
-/* At headers-complete: is a last pair waiting? */
-bool fng_rt_hdr_done(const struct fng_rt_hdr *h);
+/* At headers-complete: hand over the last pair, if one is waiting. */
+void fng_rt_hdr_finish(struct fng_rt_hdr *h, fng_rt_pair_fn pair, void *arg);
 void fng_rt_hdr_reset(struct fng_rt_hdr *h);
 
 #endif

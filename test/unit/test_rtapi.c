@@ -57,26 +57,48 @@ static void routes(void **state)
 	assert_string_equal(fng_rt_route_name(FNG_RT_INIT_ERROR), "init-error");
 }
 
+/* The pairs the header gatherer handed over, the last one kept. */
+struct pairs {
+	int n;
+	char name[64], value[256];
+};
+
+static void take_pair(const struct fng_rt_hdr *h, void *arg)
+{
+	struct pairs *got = arg;
+
+	got->n++;
+	snprintf(got->name, sizeof(got->name), "%s", h->name);
+	snprintf(got->value, sizeof(got->value), "%s", h->value);
+}
+
 static void headers(void **state)
 {
 	struct fng_rt_hdr h = { 0 };
+	struct pairs got = { 0 };
 
 	(void)state;
 	assert_true(fng_rt_header_is("lambda-runtime-aws-request-id", 29, "Lambda-Runtime-Aws-Request-Id"));
 	assert_false(fng_rt_header_is("Lambda-Runtime-Aws-Request", 26, "Lambda-Runtime-Aws-Request-Id"));
 	/* a name and a value in pieces, then the next name */
-	assert_false(fng_rt_hdr_name(&h, "Lambda-Runtime-", 15));
-	assert_false(fng_rt_hdr_name(&h, "Trace-Id", 8));
+	fng_rt_hdr_name(&h, "Lambda-Runtime-", 15, take_pair, &got);
+	fng_rt_hdr_name(&h, "Trace-Id", 8, take_pair, &got);
+	assert_int_equal(got.n, 0);
 	fng_rt_hdr_value(&h, "Root=1-", 7);
 	fng_rt_hdr_value(&h, "abc", 3);
-	assert_true(fng_rt_hdr_name(&h, "Next", 4));
-	assert_string_equal(h.name, "Lambda-Runtime-Trace-Id");
-	assert_string_equal(h.value, "Root=1-abc");
-	fng_rt_hdr_reset(&h);
-	assert_false(fng_rt_hdr_name(&h, "Next", 4));
-	assert_false(fng_rt_hdr_done(&h));
+	fng_rt_hdr_name(&h, "Next", 4, take_pair, &got);
+	assert_int_equal(got.n, 1);
+	assert_string_equal(got.name, "Lambda-Runtime-Trace-Id");
+	assert_string_equal(got.value, "Root=1-abc");
+	assert_string_equal(h.name, "Next");
+	/* a name without a value yet is not a pair; the last one comes at the end */
+	fng_rt_hdr_finish(&h, take_pair, &got);
+	assert_int_equal(got.n, 1);
 	fng_rt_hdr_value(&h, "v", 1);
-	assert_true(fng_rt_hdr_done(&h));
+	fng_rt_hdr_finish(&h, take_pair, &got);
+	assert_int_equal(got.n, 2);
+	assert_string_equal(got.name, "Next");
+	assert_string_equal(got.value, "v");
 	/* over-long values are cut, not overrun */
 	{
 		char big[1000];
