@@ -127,31 +127,6 @@ static _Noreturn void unsupported(const struct fng_policy *p, struct session_liv
 
 /* Turn the libseccomp filter into a BPF program the child can load with
  * one system call (no allocation after fork). */
-static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog)
-{
-	autoclose int fd = memfd_create("fnguard-filter", MFD_CLOEXEC);
-	off_t size;
-	int r;
-
-	if (fd < 0)
-		return -errno;
-	r = seccomp_export_bpf(ctx, fd);
-	if (r < 0)
-		return r;
-	size = lseek(fd, 0, SEEK_END);
-	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0)
-		return -EINVAL;
-	prog->filter = malloc((size_t)size);
-	if (!prog->filter)
-		return -ENOMEM;
-	if (pread(fd, prog->filter, (size_t)size, 0) != size) {
-		free(prog->filter);
-		return -EIO;
-	}
-	prog->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
-	return 0;
-}
-
 static void stop_forwarding(void)
 {
 	fng_signals_forward_to(0);
@@ -173,7 +148,6 @@ int fng_session_run(const struct fng_session *s)
 	struct fng_child child;
 	struct fng_run_result res = { 0 };
 	struct fng_exit_info xi = { 0 };
-	scmp_filter_ctx ctx;
 	char err[512], program[PATH_MAX], summary[256];
 	bool foreground;
 	int r, status;
@@ -226,11 +200,7 @@ int fng_session_run(const struct fng_session *s)
 	fp.sup_tids[0] = getpid();
 	fp.sup_tids[1] = fng_logger_tid(live.lg);
 	fp.deny_mount = fng_policy_watches_files(policy);
-	r = fng_filter_build(&fp, &ctx);
-	if (r == 0) {
-		r = export_filter(ctx, &prog);
-		seccomp_release(ctx);
-	}
+	r = fng_filter_program(&fp, &prog);
 	if (r < 0) {
 		stop_all(&live, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "cannot build the seccomp filter: %s", strerror(-r));

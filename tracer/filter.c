@@ -9,7 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -20,9 +25,9 @@
 
 /* x86_64's kernel table ends below 512 (512 and up are x32 numbers, reachable
  * only with __X32_SYSCALL_BIT, which the arch check sends away): above this
- * the kernel itself answers ENOSYS. Every unknown number is one rule, and the
- * rules are most of the filter's compile time, so check no further. */
+ * the kernel itself answers ENOSYS, so the filter checks no further. */
 #define HIGHEST_SYSCALL_CHECKED 511
+#define MAX_UNKNOWN_RANGES 32
 #define LOW32 0xffffffffu
 
 struct builder {
@@ -201,20 +206,51 @@ static void add_traced(struct builder *b, uint32_t needs)
 	}
 }
 
+struct nr_range {
+	uint32_t lo, hi;
+};
+
 /* Numbers this libseccomp cannot name are newer than fnguard's view of the
- * world (setxattrat, file_setattr, ...): ENOSYS, so libc falls back. */
-static void deny_unknown_numbers(struct builder *b)
+ * world (uretprobe, setxattrat, file_setattr, ...), as runs of numbers. */
+static ssize_t unknown_ranges(struct nr_range *out, size_t max)
 {
-	for (int nr = 0; nr <= HIGHEST_SYSCALL_CHECKED && !b->err; nr++) {
-		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+	size_t n = 0;
+
+	for (uint32_t nr = 0; nr <= HIGHEST_SYSCALL_CHECKED; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)nr);
 		if (name) {
 			free(name);
 			continue;
 		}
-		int r = seccomp_rule_add(b->ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
-		if (r < 0 && r != -EEXIST && r != -EDOM)
-			b->err = r;
+		if (n > 0 && out[n - 1].hi == nr - 1)
+			out[n - 1].hi = nr;
+		else if (n < max)
+			out[n++] = (struct nr_range){ nr, nr };
+		else
+			return -1; /* more holes than the prefix holds: not with today's tables */
 	}
+	return (ssize_t)n;
+}
+
+/* The unknown numbers fail with ENOSYS, so libc falls back. They are
+ * checked ahead of libseccomp's program, a range in two instructions: as
+ * libseccomp rules, one per number, they were most of its compile time. */
+static size_t unknown_prefix(struct sock_filter *out, const struct nr_range *r, size_t n)
+{
+	size_t k = 0;
+
+	out[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	/* another ABI: libseccomp's arch check deals with it */
+	out[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, (uint8_t)(2 * n + 3));
+	out[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	for (size_t i = 0; i < n; i++) {
+		out[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, r[i].lo, 0, 1);
+		out[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, r[i].hi, 0,
+							(uint8_t)(2 * (n - 1 - i) + 1));
+	}
+	out[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, 1, 0, 0);
+	out[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	return k;
 }
 
 int fng_filter_add_traced(scmp_filter_ctx ctx, uint32_t needs)
@@ -240,11 +276,54 @@ int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out)
 		b.err = seccomp_attr_set(b.ctx, SCMP_FLTATR_CTL_NNP, 0);
 	harden(&b, fp);
 	add_traced(&b, fp->needs);
-	deny_unknown_numbers(&b);
 	if (b.err) {
 		seccomp_release(b.ctx);
 		return b.err;
 	}
 	*out = b.ctx;
+	return 0;
+}
+
+int fng_filter_program(const struct fng_filter_params *fp, struct sock_fprog *out)
+{
+	struct nr_range ranges[MAX_UNKNOWN_RANGES];
+	ssize_t found = unknown_ranges(ranges, MAX_UNKNOWN_RANGES);
+	size_t n_ranges = found < 0 ? 0 : (size_t)found, head;
+	struct sock_filter *ins;
+	scmp_filter_ctx ctx;
+	off_t size;
+	int fd, r;
+
+	if (found < 0)
+		return -ERANGE;
+	r = fng_filter_build(fp, &ctx);
+	if (r < 0)
+		return r;
+	fd = memfd_create("fnguard-filter", MFD_CLOEXEC);
+	if (fd < 0) {
+		seccomp_release(ctx);
+		return -errno;
+	}
+	r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	size = r < 0 ? 0 : lseek(fd, 0, SEEK_END);
+	if (r == 0 && (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0))
+		r = -EINVAL;
+	head = 2 * n_ranges + 5;
+	ins = r == 0 ? calloc(head + (size_t)size / sizeof(struct sock_filter), sizeof(*ins)) : NULL;
+	if (r == 0 && !ins)
+		r = -ENOMEM;
+	if (r == 0 && pread(fd, ins + head, (size_t)size, 0) != size)
+		r = -EIO;
+	close(fd);
+	if (r == 0 && head + (size_t)size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		r = -E2BIG;
+	if (r < 0) {
+		free(ins);
+		return r;
+	}
+	unknown_prefix(ins, ranges, n_ranges);
+	out->filter = ins;
+	out->len = (unsigned short)(head + (size_t)size / sizeof(struct sock_filter));
 	return 0;
 }

@@ -24,6 +24,12 @@ struct fng_filter_params {
  * Returns 0 or -errno. Pure with respect to the process: loads nothing. */
 int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out);
 
+/* The program to load: fng_filter_build's rules exported by libseccomp,
+ * after a check that fails numbers libseccomp cannot name with ENOSYS.
+ * out->filter is the caller's to free. 0 or -errno. */
+struct sock_fprog;
+int fng_filter_program(const struct fng_filter_params *fp, struct sock_fprog *out);
+
 /* Only the SECCOMP_RET_TRACE rules of the watched calls for needs, with
  * their argument conditions (bench/floor.c traces exactly what fnguard does). */
 int fng_filter_add_traced(scmp_filter_ctx ctx, uint32_t needs);
