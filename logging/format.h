@@ -29,7 +29,7 @@ struct fng_exit_info {
 	int status;		/* fnguard's own exit status */
 	int exit_code;		/* runtime's exit code, -1 if killed */
 	int signal;		/* signal that killed the runtime, 0 if none */
-	uint64_t emitted, dropped, blocked, alerted, processes, traced_calls;
+	uint64_t emitted, dropped, blocked, alerted, processes, traced_calls, path_cache_hits;
 	size_t n_sinks;
 	struct fng_sink_counts sinks[FNG_MAX_SINKS];
 };

@@ -114,6 +114,7 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 		.follow_last = !(flags & AT_SYMLINK_NOFOLLOW),
 		.empty_path = d->empty_path_ok && (flags & AT_EMPTY_PATH),
 		.root = t->root_path,
+		.names = &t->names,
 	};
 	bool excepted = false, have_x = false, verify_allow = false;
 	ssize_t n;

@@ -20,7 +20,7 @@ static bool is_open_kind(enum fng_sc_kind k)
 }
 
 /* The nearest existing ancestor's device tells which file system a path is on. */
-static bool on_device(const char *path, dev_t dev)
+static bool on_device(const struct fng_namecache *nc, const char *path, dev_t dev)
 {
 	char buf[FNG_PATH_BUF];
 	struct stat st;
@@ -28,7 +28,7 @@ static bool on_device(const char *path, dev_t dev)
 	fng_strlcpy(buf, path, sizeof(buf));
 	for (;;) {
 		char *slash;
-		if (stat(buf, &st) == 0)
+		if (fng_namecache_stat(nc, buf, &st) == 0)
 			return st.st_dev == dev;
 		slash = strrchr(buf, '/');
 		if (!slash || slash == buf)
@@ -42,7 +42,7 @@ bool fng_in_tmp(const struct fng_tracer *t, const char *path)
 	if (fng_path_under(t->tmp_root, path))
 		return true;
 	/* A deleted file or directory: "/tmp/x (deleted)" */
-	return t->tmp_is_mount && path[0] == '/' && on_device(path, t->tmp_dev);
+	return t->tmp_is_mount && path[0] == '/' && on_device(&t->names, path, t->tmp_dev);
 }
 
 static bool object_is_handler(const struct fng_tracer *t, const struct stat *st)
@@ -57,7 +57,7 @@ bool fng_is_handler(const struct fng_tracer *t, const char *path)
 {
 	struct stat st;
 
-	if (t->n_handlers == 0 || path[0] != '/' || stat(path, &st) < 0)
+	if (t->n_handlers == 0 || path[0] != '/' || fng_namecache_stat(&t->names, path, &st) < 0)
 		return false;
 	return object_is_handler(t, &st);
 }
@@ -92,6 +92,7 @@ static int resolve_arg(struct fng_call *c, int dirfd_idx, int path_idx, bool fol
 		.empty_path = empty_ok,
 		.in_root = in_root,
 		.root = c->t->root_path,
+		.names = &c->t->names,
 	};
 
 	if (c->args[path_idx] == 0 && empty_ok) {
@@ -130,7 +131,7 @@ static int open_flags(struct fng_call *c, uint64_t *flags, bool *in_root)
 	}
 }
 
-enum fng_resume fng_check_file(struct fng_call *c)
+static enum fng_resume judge_file(struct fng_call *c)
 {
 	const struct fng_syscall_desc *d = c->d;
 	struct fng_tracer *t = c->t;
@@ -195,6 +196,35 @@ enum fng_resume fng_check_file(struct fng_call *c)
 		return FNG_RESUME_SYSCALL;
 	}
 	return FNG_RESUME_CONT;
+}
+
+/* A call that removes or replaces names (unlink, rmdir, rename, link) is
+ * about to run: what the name cache knows may stop being true. Calls that
+ * only create a name fail if it exists, so nothing known goes stale. A lone
+ * task's call is over before its next one; beside other tasks, nothing is
+ * learnt until its exit stop. */
+static enum fng_resume names_change(struct fng_call *c)
+{
+	struct fng_namecache *nc = &c->t->names;
+
+	if (!nc->enabled)
+		return FNG_RESUME_CONT;
+	if (!fng_racers_possible(c->t)) {
+		fng_namecache_forget(nc);
+		return FNG_RESUME_CONT;
+	}
+	fng_namecache_begin_change(nc);
+	c->tc->pending = FNG_PENDING_NAMES;
+	return FNG_RESUME_SYSCALL;
+}
+
+enum fng_resume fng_check_file(struct fng_call *c)
+{
+	enum fng_resume how = judge_file(c);
+
+	if (how == FNG_RESUME_CONT && (c->d->kind == FNG_SC_UNNAME || c->d->kind == FNG_SC_TWO_PATHS))
+		return names_change(c);
+	return how;
 }
 
 enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret)

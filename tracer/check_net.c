@@ -500,7 +500,8 @@ static enum fng_resume check_bind(struct fng_call *c)
 	struct sockaddr_un sun;
 	struct fng_verdict v = { .rule = FNG_RULE_NONE };
 	uint64_t len = c->args[2];
-	struct fng_path_req req = { .tid = c->tc->tid, .tgid = c->tc->tgid, .dirfd = AT_FDCWD, .root = c->t->root_path };
+	struct fng_path_req req = { .tid = c->tc->tid, .tgid = c->tc->tgid, .dirfd = AT_FDCWD, .root = c->t->root_path,
+				    .names = &c->t->names };
 
 	if (len <= offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
 		return FNG_RESUME_CONT;

@@ -6,6 +6,7 @@
 #include "tracer/syscalls.h"
 #include "tracer/tracee.h"
 #include "tracer/path.h"
+#include "tracer/namecache.h"
 #include "tracer/dns.h"
 #include "tracer/stack.h"
 #include "tracer/symbols.h"
@@ -52,6 +53,7 @@ struct fng_tracer {
 	char root_buf[FNG_PATH_BUF];
 	dev_t tmp_dev;
 	bool tmp_is_mount;	/* then any object on tmp_dev is in the temp root */
+	struct fng_namecache names;	/* what path resolution learnt (tracer/namecache.h) */
 
 	struct fng_exec_allow *exec_allow;
 	size_t n_exec_allow;

@@ -89,6 +89,7 @@ static enum fng_resume dispatch(struct fng_call *c)
 	case FNG_SC_CREAT:
 	case FNG_SC_OPENAT2:
 	case FNG_SC_MUTATE:
+	case FNG_SC_UNNAME:
 	case FNG_SC_TWO_PATHS:
 		return fng_check_file(c);
 	case FNG_SC_EXEC:
@@ -179,6 +180,10 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 		tc->pending = FNG_PENDING_NONE;
 		fng_exec_failed(t, tc, (long)si.exit.rval);
 		break;
+	case FNG_PENDING_NAMES:
+		tc->pending = FNG_PENDING_NONE;
+		fng_namecache_end_change(&t->names);
+		break;
 	case FNG_PENDING_INJECT_EXIT:
 		fng_arch_restore(tc->tid, tc->saved_regs, tc->inject_ret);
 		free(tc->saved_regs);
@@ -190,6 +195,16 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 		break;
 	}
 	resume(tc, tc->tid, how, 0);
+}
+
+/* A task leaves without its exit stop: what it had pending ends here. */
+static void drop_task(struct fng_tracer *t, pid_t tid)
+{
+	struct fng_tracee *tc = fng_tracee_find(&t->tasks, tid);
+
+	if (tc && tc->pending == FNG_PENDING_NAMES)
+		fng_namecache_end_change(&t->names);
+	fng_tracee_remove(&t->tasks, tid);
 }
 
 static void on_exec(struct fng_tracer *t, struct fng_tracee *tc)
@@ -206,9 +221,13 @@ static void on_exec(struct fng_tracer *t, struct fng_tracee *tc)
 			tc->exec = old->exec;
 			old->exec = NULL;
 		}
-		fng_tracee_remove(&t->tasks, (pid_t)former);
+		drop_task(t, (pid_t)former);
 	}
 	fng_tracee_new_mm(tc);
+	/* The leader's tid now names the thread that exec'd: the leader's own
+	 * pending call ended with it. */
+	if (tc->pending == FNG_PENDING_NAMES)
+		fng_namecache_end_change(&t->names);
 	tc->pending = FNG_PENDING_NONE;
 	fng_verify_exec(t, tc);
 	resume(tc, tc->tid, FNG_RESUME_CONT, 0);
@@ -233,7 +252,7 @@ static void on_task_exit(struct fng_tracer *t, pid_t tid, int status)
 		if (tc && tc->exec)
 			fng_exec_gone(t, tc);
 	}
-	fng_tracee_remove(&t->tasks, tid);
+	drop_task(t, tid);
 }
 
 static int on_stop(struct fng_tracer *t, pid_t tid, int status)
@@ -315,6 +334,7 @@ int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res)
 		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 			;
 	}
+	atomic_store(&t->counters->path_cache_hits, t->names.hits);
 	res->exit_code = t->result.exit_code;
 	res->signal = t->result.signal;
 	res->exec_failed = !t->runtime_started;

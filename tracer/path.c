@@ -1,4 +1,5 @@
 #include "tracer/path.h"
+#include "tracer/namecache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -184,18 +185,17 @@ int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz)
 		if (last && !req->follow_last && !trailing)
 			continue;
 
-		struct stat st;
-		if (lstat(cur, &st) < 0) {
+		struct fng_name_info ni;
+		if (fng_namecache_lstat(req->names, cur, &ni, target, sizeof(target)) < 0) {
 			/* Does not exist (yet): the rest is taken as written. */
 			continue;
 		}
-		if (!S_ISLNK(st.st_mode))
+		if (!S_ISLNK(ni.mode))
 			continue;
 		if (++links > MAX_SYMLINKS)
 			return -ELOOP;
-		r = read_link(cur, target, sizeof(target));
-		if (r < 0)
-			return r;
+		if (ni.link_err < 0)
+			return ni.link_err;
 		go_up(cur, root_len);
 		if (target[0] != '/') {
 			/* /proc magic links to non-path objects: pipe:[..], anon_inode:.. */

@@ -11,6 +11,8 @@
 
 #define FNG_PATH_BUF 4096
 
+struct fng_namecache;
+
 struct fng_path_req {
 	pid_t tid, tgid;
 	int dirfd;		/* AT_FDCWD or a descriptor of the tracee */
@@ -19,6 +21,7 @@ struct fng_path_req {
 	bool empty_path;	/* AT_EMPTY_PATH (or NULL path) was given */
 	bool in_root;		/* openat2 RESOLVE_IN_ROOT: dirfd is the root */
 	const char *root;	/* the tracee's root when known (no chroot possible), else NULL */
+	struct fng_namecache *names;	/* what lstat said before, or NULL (tracer/namecache.h) */
 };
 
 /* 0 and the path in out, or -errno as the kernel would fail (ELOOP,

@@ -13,7 +13,8 @@ enum fng_sc_kind {
 	FNG_SC_OPEN,		/* path (+dirfd), open flags */
 	FNG_SC_CREAT,		/* creat(path, mode): O_CREAT|O_WRONLY|O_TRUNC */
 	FNG_SC_OPENAT2,		/* flags and resolve flags in struct open_how */
-	FNG_SC_MUTATE,		/* creates, removes or changes the object at one path */
+	FNG_SC_MUTATE,		/* creates or changes the object at one path */
+	FNG_SC_UNNAME,		/* removes the name at one path (unlink, rmdir) */
 	FNG_SC_TWO_PATHS,	/* rename/link: both paths are touched */
 	FNG_SC_EXEC,		/* execve, execveat */
 	FNG_SC_CONNECT,

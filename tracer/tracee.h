@@ -24,6 +24,7 @@ enum fng_pending {
 	FNG_PENDING_EXEC,	/* an exec with business at its exec stop (tracee.exec): did it fail? */
 	FNG_PENDING_INJECT_ENTRY,	/* an injected close: waiting for its entry stop */
 	FNG_PENDING_INJECT_EXIT,	/* ... and its exit stop */
+	FNG_PENDING_NAMES,	/* a name-changing call ran beside other tasks (namecache.h) */
 };
 
 struct fng_tracee {

@@ -149,6 +149,8 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	}
 	setup_handlers(t);
 	setup_runtime_api(t, cfg);
+	/* Kept answers are safe only while every name-changing call stops here. */
+	fng_namecache_init(&t->names, t->root_path && (fng_tracer_needs(t) & FNG_NEED_TMP));
 	if (t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW) {
 		if (t->n_handlers == 0)
 			fng_logger_lifecycle(t->logger, "notice",
@@ -178,6 +180,7 @@ void fng_tracer_free(struct fng_tracer *t)
 	fng_unwinder_free(t->unwinder);
 	fng_symcache_destroy(&t->syms);
 	fng_stack_pool_destroy(&t->stacks);
+	fng_namecache_free(&t->names);
 	free(t);
 }
 

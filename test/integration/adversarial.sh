@@ -53,3 +53,14 @@ t_adv_foreign_abi() { adv_case foreign_abi 1; }
 t_adv_exec_tmp() { adv_case exec_tmp 5; }
 t_adv_connect_race() { adv_case connect_race 1; }
 t_adv_lone_racer() { adv_case lone_racer 1; }
+t_adv_name_swap() {
+	adv_case name_swap 8
+	# not vacuous: the vectors ran with the name cache answering lookups
+	local hits
+	hits=$($PY -c 'import json,sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("event_type") == "lifecycle" and e["details"].get("phase") == "exit":
+        print(e["details"]["counters"]["path_cache_hits"])' "$EV")
+	[ "${hits:-0}" -gt 0 ] || fail "the name cache answered nothing (path_cache_hits=${hits:-none})"
+}
