@@ -71,7 +71,9 @@ int fng_dns_init(struct fng_dns *d, const struct fng_policy *p, const char *reso
 
 void fng_dns_free(struct fng_dns *d)
 {
-	if (d->slots)
+	/* Nothing was ever learnt (clock 0): no names to free, and no reason to
+	 * fault in 128 KiB of untouched slots to find that out. */
+	if (d->slots && d->clock)
 		for (size_t i = 0; i < FNG_DNS_SLOTS; i++)
 			free(d->slots[i].name);
 	free(d->slots);
