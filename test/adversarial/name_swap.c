@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,34 +107,23 @@ static void v_rename(void)
 	try_secret("rename", d);
 }
 
-static void v_rmdir(void)
+/* A known directory is removed (rmdir, or unlinkat with AT_REMOVEDIR) and a
+ * symlink to the temp root takes its name. */
+static void remove_dir(const char *vector, const char *name, bool with_unlinkat)
 {
 	char d[PATH_MAX];
+	int r;
 
-	path(d, "rmdir", NULL);
+	path(d, name, NULL);
 	if (mkdir(d, 0755) < 0)
-		return setup_failed("rmdir", "mkdir", errno);
+		return setup_failed(vector, "mkdir", errno);
 	prime(d);
-	if (rmdir(d) < 0)
-		return setup_failed("rmdir", "rmdir", errno);
+	r = with_unlinkat ? unlinkat(AT_FDCWD, d, AT_REMOVEDIR) : rmdir(d);
+	if (r < 0)
+		return setup_failed(vector, with_unlinkat ? "unlinkat" : "rmdir", errno);
 	if (symlink(tmpdir_n, d) < 0)
-		return setup_failed("rmdir", "symlink", errno);
-	try_secret("rmdir", d);
-}
-
-static void v_unlinkat_dir(void)
-{
-	char d[PATH_MAX];
-
-	path(d, "unlinkat", NULL);
-	if (mkdir(d, 0755) < 0)
-		return setup_failed("unlinkat_dir", "mkdir", errno);
-	prime(d);
-	if (unlinkat(AT_FDCWD, d, AT_REMOVEDIR) < 0)
-		return setup_failed("unlinkat_dir", "unlinkat", errno);
-	if (symlink(tmpdir_n, d) < 0)
-		return setup_failed("unlinkat_dir", "symlink", errno);
-	try_secret("unlinkat_dir", d);
+		return setup_failed(vector, "symlink", errno);
+	try_secret(vector, d);
 }
 
 static void v_exchange(void)
@@ -243,8 +233,8 @@ int main(void)
 
 	/* lone-task vectors first: once a thread has run, it is gone again */
 	v_rename();
-	v_rmdir();
-	v_unlinkat_dir();
+	remove_dir("rmdir", "rmdir", false);
+	remove_dir("unlinkat_dir", "unlinkat", true);
 	v_exchange();
 	v_relink();
 	v_parent();

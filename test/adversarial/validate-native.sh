@@ -23,7 +23,8 @@ SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD_DIR=${1:-/work/advbuild}
 PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open seccomp_listener
           attack_supervisor raw_static child_bypass foreign_abi exec_tmp connect_race
-          net_send_paths sendto_race raw_socket exec_exception_race lone_racer)
+          net_send_paths sendto_race raw_socket exec_exception_race lone_racer
+          name_swap)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
