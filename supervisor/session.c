@@ -125,8 +125,6 @@ static _Noreturn void unsupported(const struct fng_policy *p, struct session_liv
 	fng_die(errno == ENOENT ? FNG_EXIT_NOT_FOUND : FNG_EXIT_CANNOT_EXEC, "%s: %s", cmd[0], strerror(errno));
 }
 
-/* Turn the libseccomp filter into a BPF program the child can load with
- * one system call (no allocation after fork). */
 static void stop_forwarding(void)
 {
 	fng_signals_forward_to(0);

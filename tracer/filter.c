@@ -5,6 +5,7 @@
  * syscall numbers libseccomp cannot name to a place where they fail closed. */
 #include "tracer/filter.h"
 #include "tracer/syscalls.h"
+#include "logging/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -235,7 +236,12 @@ static ssize_t unknown_ranges(struct nr_range *out, size_t max)
 /* The unknown numbers fail with ENOSYS, so libc falls back. They are
  * checked ahead of libseccomp's program, a range in two instructions: as
  * libseccomp rules, one per number, they were most of its compile time. */
-static size_t unknown_prefix(struct sock_filter *out, const struct nr_range *r, size_t n)
+static size_t unknown_prefix_len(size_t n)
+{
+	return 2 * n + 5;
+}
+
+static void unknown_prefix(struct sock_filter *out, const struct nr_range *r, size_t n)
 {
 	size_t k = 0;
 
@@ -250,7 +256,6 @@ static size_t unknown_prefix(struct sock_filter *out, const struct nr_range *r, 
 	}
 	out[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, 1, 0, 0);
 	out[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
-	return k;
 }
 
 int fng_filter_add_traced(scmp_filter_ctx ctx, uint32_t needs)
@@ -284,46 +289,54 @@ int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out)
 	return 0;
 }
 
+/* libseccomp's program, exported into a memfd and read back after head
+ * empty instructions. */
+static int export_after(scmp_filter_ctx ctx, size_t head, struct sock_fprog *out)
+{
+	autoclose int fd = memfd_create("fnguard-filter", MFD_CLOEXEC);
+	struct sock_filter *ins;
+	size_t n;
+	off_t size;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return r;
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0)
+		return -EINVAL;
+	n = head + (size_t)size / sizeof(struct sock_filter);
+	if (n > BPF_MAXINSNS)
+		return -E2BIG;
+	ins = calloc(n, sizeof(*ins));
+	if (!ins)
+		return -ENOMEM;
+	if (pread(fd, ins + head, (size_t)size, 0) != size) {
+		free(ins);
+		return -EIO;
+	}
+	out->filter = ins;
+	out->len = (unsigned short)n;
+	return 0;
+}
+
 int fng_filter_program(const struct fng_filter_params *fp, struct sock_fprog *out)
 {
 	struct nr_range ranges[MAX_UNKNOWN_RANGES];
-	ssize_t found = unknown_ranges(ranges, MAX_UNKNOWN_RANGES);
-	size_t n_ranges = found < 0 ? 0 : (size_t)found, head;
-	struct sock_filter *ins;
+	ssize_t n_ranges = unknown_ranges(ranges, MAX_UNKNOWN_RANGES);
 	scmp_filter_ctx ctx;
-	off_t size;
-	int fd, r;
+	int r;
 
-	if (found < 0)
+	if (n_ranges < 0)
 		return -ERANGE;
 	r = fng_filter_build(fp, &ctx);
 	if (r < 0)
 		return r;
-	fd = memfd_create("fnguard-filter", MFD_CLOEXEC);
-	if (fd < 0) {
-		seccomp_release(ctx);
-		return -errno;
-	}
-	r = seccomp_export_bpf(ctx, fd);
+	r = export_after(ctx, unknown_prefix_len((size_t)n_ranges), out);
 	seccomp_release(ctx);
-	size = r < 0 ? 0 : lseek(fd, 0, SEEK_END);
-	if (r == 0 && (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0))
-		r = -EINVAL;
-	head = 2 * n_ranges + 5;
-	ins = r == 0 ? calloc(head + (size_t)size / sizeof(struct sock_filter), sizeof(*ins)) : NULL;
-	if (r == 0 && !ins)
-		r = -ENOMEM;
-	if (r == 0 && pread(fd, ins + head, (size_t)size, 0) != size)
-		r = -EIO;
-	close(fd);
-	if (r == 0 && head + (size_t)size / sizeof(struct sock_filter) > BPF_MAXINSNS)
-		r = -E2BIG;
-	if (r < 0) {
-		free(ins);
-		return r;
-	}
-	unknown_prefix(ins, ranges, n_ranges);
-	out->filter = ins;
-	out->len = (unsigned short)(head + (size_t)size / sizeof(struct sock_filter));
-	return 0;
+	if (r == 0)
+		unknown_prefix(out->filter, ranges, (size_t)n_ranges);
+	return r;
 }

@@ -151,6 +151,16 @@ static int on_seccomp(struct fng_tracer *t, struct fng_tracee *tc)
 	return 0;
 }
 
+/* The name-changing call tc was making is over (its exit stop, or the task
+ * is gone): the name cache may learn again (tracer/namecache.h). */
+static void end_names_change(struct fng_tracer *t, struct fng_tracee *tc)
+{
+	if (tc->pending == FNG_PENDING_NAMES) {
+		tc->pending = FNG_PENDING_NONE;
+		fng_namecache_end_change(&t->names);
+	}
+}
+
 static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 {
 	struct __ptrace_syscall_info si;
@@ -181,8 +191,7 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 		fng_exec_failed(t, tc, (long)si.exit.rval);
 		break;
 	case FNG_PENDING_NAMES:
-		tc->pending = FNG_PENDING_NONE;
-		fng_namecache_end_change(&t->names);
+		end_names_change(t, tc);
 		break;
 	case FNG_PENDING_INJECT_EXIT:
 		fng_arch_restore(tc->tid, tc->saved_regs, tc->inject_ret);
@@ -202,8 +211,8 @@ static void drop_task(struct fng_tracer *t, pid_t tid)
 {
 	struct fng_tracee *tc = fng_tracee_find(&t->tasks, tid);
 
-	if (tc && tc->pending == FNG_PENDING_NAMES)
-		fng_namecache_end_change(&t->names);
+	if (tc)
+		end_names_change(t, tc);
 	fng_tracee_remove(&t->tasks, tid);
 }
 
@@ -226,8 +235,7 @@ static void on_exec(struct fng_tracer *t, struct fng_tracee *tc)
 	fng_tracee_new_mm(tc);
 	/* The leader's tid now names the thread that exec'd: the leader's own
 	 * pending call ended with it. */
-	if (tc->pending == FNG_PENDING_NAMES)
-		fng_namecache_end_change(&t->names);
+	end_names_change(t, tc);
 	tc->pending = FNG_PENDING_NONE;
 	fng_verify_exec(t, tc);
 	resume(tc, tc->tid, FNG_RESUME_CONT, 0);

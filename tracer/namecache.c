@@ -1,4 +1,5 @@
 #include "tracer/namecache.h"
+#include "tracer/path.h"
 
 #include <errno.h>
 #include <linux/magic.h>
@@ -133,7 +134,6 @@ int fng_namecache_lstat(struct fng_namecache *nc, const char *path, struct fng_n
 	uint32_t h = cacheable ? hash_name(path, len) : 0;
 	const struct fng_name_entry *e = cacheable ? find(nc, path, len, h) : NULL;
 	struct stat st;
-	ssize_t n;
 
 	out->link_err = 0;
 	if (e) {
@@ -155,17 +155,12 @@ int fng_namecache_lstat(struct fng_namecache *nc, const char *path, struct fng_n
 	out->dev = st.st_dev;
 	out->ino = st.st_ino;
 	if (S_ISLNK(st.st_mode)) {
-		n = readlink(path, target, targetsz - 1);
-		if (n < 0 || (size_t)n >= targetsz - 1) {
-			out->link_err = n < 0 ? -errno : -ENAMETOOLONG;
+		out->link_err = fng_path_read_link(path, target, targetsz);
+		if (out->link_err < 0)
 			return 0;
-		}
-		target[n] = '\0';
 	}
-	if (cacheable) {
-		nc->misses++;
+	if (cacheable)
 		learn(nc, path, len, h, out, S_ISLNK(st.st_mode) ? target : NULL);
-	}
 	return 0;
 }
 

@@ -37,7 +37,7 @@ struct fng_namecache {
 		dev_t dev;
 		bool stable;	/* names change only by calls (fs type allowlist) */
 	} devs[FNG_NAMECACHE_DEVS];
-	uint64_t hits, misses;	/* for tests and make bench */
+	uint64_t hits;		/* answers from memory: the exit event's path_cache_hits */
 };
 
 /* What lstat said about a name. */

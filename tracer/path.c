@@ -20,7 +20,7 @@ bool fng_path_under(const char *root, const char *path)
 	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static int read_link(const char *link, char *out, size_t outsz)
+int fng_path_read_link(const char *link, char *out, size_t outsz)
 {
 	ssize_t n = readlink(link, out, outsz - 1);
 
@@ -37,7 +37,7 @@ int fng_path_of_fd(pid_t tid, int fd, char *out, size_t outsz)
 	char link[64];
 
 	snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
-	return read_link(link, out, outsz);
+	return fng_path_read_link(link, out, outsz);
 }
 
 /* Remove the last component of cur (never above root). */
@@ -91,7 +91,7 @@ static int base_of(const struct fng_path_req *req, char *out, size_t outsz)
 		snprintf(link, sizeof(link), "/proc/%d/cwd", req->tid);
 	else
 		snprintf(link, sizeof(link), "/proc/%d/fd/%d", req->tid, req->dirfd);
-	return read_link(link, out, outsz);
+	return fng_path_read_link(link, out, outsz);
 }
 
 int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz)
@@ -111,7 +111,7 @@ int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz)
 			return -ENAMETOOLONG;
 	} else {
 		snprintf(link, sizeof(link), "/proc/%d/root", req->tid);
-		r = read_link(link, root, sizeof(root));
+		r = fng_path_read_link(link, root, sizeof(root));
 		if (r < 0)
 			return r;
 	}
