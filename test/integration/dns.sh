@@ -167,49 +167,31 @@ t_dns_python_round_robin() {
 	expect_events 0 action=blocked
 }
 
-t_dns_python_urllib() {
+# One client program reaching allowed.test, one CDN name and the blocked
+# host (by name, then as a literal): runtime script mode cdn-host cdn-addr
+# [further conditions on the blocked events...].
+dns_client_case() {
+	local runtime=$1 script=$2 mode=$3 cdn=$4 cdn_addr=$5
+	shift 5
 	dns_setup
-	dns_run "$P_HOSTS" -- "$PY" "$DNSCLIENT_PY" http allowed.test b.cdn.test blocked.test 10.89.2.1
+	dns_run "$P_HOSTS" -- "$runtime" "$script" "$mode" allowed.test "$cdn" blocked.test 10.89.2.1
 	assert_rc 0
-	assert_stdout "OK allowed.test" "OK b.cdn.test" "DENIED 13 blocked.test" "DENIED 13 10.89.2.1"
+	assert_stdout "OK allowed.test" "OK $cdn" "DENIED 13 blocked.test" "DENIED 13 10.89.2.1"
 	dns_collect
 	expect_received 1 tcp "${ALLOWED_ADDRS[@]}"
-	expect_received 1 tcp 10.89.3.2
+	expect_received 1 tcp "$cdn_addr"
 	expect_received 0 tcp 10.89.2.1
 	# The literal 10.89.2.1 was looked up as blocked.test earlier in the run:
 	# its event carries that name too (docs/events.md).
-	expect_blocked 2 blocked.test 10.89.2.1 8080 tcp syscall=connect
+	expect_blocked 2 blocked.test 10.89.2.1 8080 tcp "$@"
 	expect_events 2 action=blocked
 }
 
+t_dns_python_urllib() { dns_client_case "$PY" "$DNSCLIENT_PY" http b.cdn.test 10.89.3.2 syscall=connect; }
 t_dns_node_net() {
-	dns_setup
-	dns_run "$P_HOSTS" -- "$NODE" "$DNSCLIENT_JS" net allowed.test a.cdn.test blocked.test 10.89.2.1
-	assert_rc 0
-	assert_stdout "OK allowed.test" "OK a.cdn.test" "DENIED 13 blocked.test" "DENIED 13 10.89.2.1"
-	dns_collect
-	expect_received 1 tcp "${ALLOWED_ADDRS[@]}"
-	expect_received 1 tcp 10.89.3.1
-	expect_received 0 tcp 10.89.2.1
-	# The literal 10.89.2.1 was looked up as blocked.test earlier in the run:
-	# its event carries that name too (docs/events.md).
-	expect_blocked 2 blocked.test 10.89.2.1 8080 tcp syscall=connect process.name=node
-	expect_events 2 action=blocked
+	dns_client_case "$NODE" "$DNSCLIENT_JS" net a.cdn.test 10.89.3.1 syscall=connect process.name=node
 }
-
-t_dns_node_http() {
-	dns_setup
-	dns_run "$P_HOSTS" -- "$NODE" "$DNSCLIENT_JS" http allowed.test b.cdn.test blocked.test 10.89.2.1
-	assert_rc 0
-	assert_stdout "OK allowed.test" "OK b.cdn.test" "DENIED 13 blocked.test" "DENIED 13 10.89.2.1"
-	dns_collect
-	expect_received 1 tcp "${ALLOWED_ADDRS[@]}"
-	expect_received 1 tcp 10.89.3.2
-	expect_received 0 tcp 10.89.2.1
-	# the literal was looked up as blocked.test earlier in the run: same name
-	expect_blocked 2 blocked.test 10.89.2.1 8080 tcp
-	expect_events 2 action=blocked
-}
+t_dns_node_http() { dns_client_case "$NODE" "$DNSCLIENT_JS" http b.cdn.test 10.89.3.2; }
 
 # Node's two resolvers: c-ares (dns.resolve4) and getaddrinfo (dns.lookup).
 # Resolving a name is not connecting to it: blocked.test resolves too.
