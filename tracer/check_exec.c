@@ -291,8 +291,16 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 		fng_exec_pending_free(pend);
 		return;
 	}
-	if (!pend && t->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
-		return;
+	if (!pend) {
+		/* Nothing was pending for this exec: only where the program
+		 * lies matters, and its identity is read only to report it. */
+		char path[FNG_PATH_BUF];
+		if (t->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
+			return;
+		fng_exec_path_of_exe(tc->tid, path, sizeof(path));
+		if (!path[0] || !fng_in_tmp(t, path))
+			return;
+	}
 	fng_exec_target_of_exe(t, tc->tid, &x);
 	if (pend && pend->alert) {
 		if (pend->v.image.shebang[0]) /* the script's #! line, read at the check */

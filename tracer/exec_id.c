@@ -96,19 +96,28 @@ void fng_exec_target_of_path(struct fng_tracer *t, pid_t tid, const char *path, 
 	fill_elf(t, fd, &x->image);
 }
 
+/* /proc/TID/exe's target; cut short rather than dropped if it is too long,
+ * so that its start still says where it is. */
+void fng_exec_path_of_exe(pid_t tid, char *out, size_t outsz)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", tid);
+	n = readlink(link, out, outsz - 1);
+	out[n > 0 ? n : 0] = '\0';
+}
+
 void fng_exec_target_of_exe(struct fng_tracer *t, pid_t tid, struct fng_exec_target *x)
 {
 	autoclose int fd = -1;
 	char link[64];
-	ssize_t n;
 
 	memset(x, 0, sizeof(*x));
 	x->image.source = FNG_IMAGE_EXE;
-	snprintf(link, sizeof(link), "/proc/%d/exe", tid);
-	n = readlink(link, x->path, sizeof(x->path) - 1);
-	if (n > 0)
-		x->path[n] = '\0';
+	fng_exec_path_of_exe(tid, x->path, sizeof(x->path));
 	fng_strlcpy(x->image.path, x->path, sizeof(x->image.path));
+	snprintf(link, sizeof(link), "/proc/%d/exe", tid);
 	fd = open_regular(link, &x->prog);
 	if (fd < 0)
 		return;

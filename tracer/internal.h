@@ -210,6 +210,7 @@ void fng_exec_gone(struct fng_tracer *t, struct fng_tracee *tc);
 /* exec_id.c */
 void fng_exec_target_of_path(struct fng_tracer *t, pid_t tid, const char *path, struct fng_exec_target *x);
 void fng_exec_target_of_exe(struct fng_tracer *t, pid_t tid, struct fng_exec_target *x);
+void fng_exec_path_of_exe(pid_t tid, char *out, size_t outsz);
 bool fng_exec_excepted(const struct fng_tracer *t, const struct fng_exec_target *x);
 int fng_exec_allow_setup(struct fng_tracer *t);
 /* check_net.c */

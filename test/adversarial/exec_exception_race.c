@@ -12,7 +12,10 @@
  *                   a.sh (excepted) and e.sh (creates the marker with a shell redirection)
  *   symlink_flip  - execve(FNG_WORKDIR/link) while link is swapped between
  *                   /usr/bin/true and /usr/bin/touch
- * Env: FNG_WORKDIR.
+ * Env: FNG_WORKDIR; FNG_FORBIDDEN, if set, is the forbidden program instead of
+ * /usr/bin/touch (a copy of it in the temp root, run under a policy that
+ * allows child processes: the race is then against the temp-root rule, and
+ * script_flip, which has no forbidden program, is skipped).
  */
 #define _GNU_SOURCE
 #include "adv.h"
@@ -130,6 +133,7 @@ static int write_script(const char *path, const char *body)
 int main(void)
 {
 	char a[4096], e[4096], link[4096];
+	const char *forbidden = getenv("FNG_FORBIDDEN") ? getenv("FNG_FORBIDDEN") : "/usr/bin/touch";
 
 	adv_init();
 	workdir = need_env("FNG_WORKDIR");
@@ -140,13 +144,14 @@ int main(void)
 	if (write_script(a, "exit 0") < 0 || write_script(e, ": > \"$1\"") < 0)
 		env_error("cannot write the scripts in %s", workdir);
 
-	race("path_flip", flip_buffer, "/usr/bin/true", "/usr/bin/touch", "/usr/bin/true");
-	race("script_flip", flip_buffer, a, e, a);
+	race("path_flip", flip_buffer, "/usr/bin/true", forbidden, "/usr/bin/true");
+	if (!getenv("FNG_FORBIDDEN"))
+		race("script_flip", flip_buffer, a, e, a);
 	unlink(link);
 	if (symlink("/usr/bin/true", link) < 0)
 		setup_failed("symlink_flip", "symlink", errno);
 	else
-		race("symlink_flip", flip_symlink, "/usr/bin/true", "/usr/bin/touch", link);
+		race("symlink_flip", flip_symlink, "/usr/bin/true", forbidden, link);
 	unlink(link);
 	unlink(a);
 	unlink(e);

@@ -154,6 +154,25 @@ t_exec_exception_race() {
 	[ "$killed" -ge 1 ] || { cat "$WORK/out"; fail "no exec was caught at the exec stop: the race was never hit"; }
 }
 
+# The same races where child processes are allowed and the forbidden program
+# is a copy of touch in the temp root: with nothing pending for the exec, the
+# exec stop still reads /proc/PID/exe and kills a program from the temp root
+# (tracer/check_exec.c, fng_verify_exec).
+t_exec_tmp_race() {
+	local prog=$BUILD/test/adversarial/exec_exception_race
+	cp /usr/bin/touch "$TMPD/touch"
+	FNG_WORKDIR=$WORK FNG_FORBIDDEN=$TMPD/touch fng --policy "$(policy '{"read_write_tmp": "block", "create_child_process": "allow"}')" -- "$prog"
+	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
+		cat "$WORK/out"
+		fail "exec_exception_race against the temp root: $RC vector(s) got through"
+	fi
+	assert_absent "$WORK/marker"
+	assert_events_valid
+	local killed
+	killed=$(ev_count policy=read_write_tmp action=killed details.reason="executed a program from the temp root after the check (racing thread)")
+	[ "$killed" -ge 1 ] || { cat "$WORK/out"; fail "no exec was caught at the exec stop: the race was never hit"; }
+}
+
 # The same races against an allowlist that lets through exactly /usr/bin/true
 # and a.sh: what the allowlist let through at the call is checked again at
 # the exec stop, and a swapped program is killed (tracer/check_exec.c).
