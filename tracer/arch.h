@@ -18,6 +18,11 @@ int fng_arch_inject_close(pid_t tid, int fd, void **saved);
 /* After the injected call's exit stop: restore, with retval as the result. */
 int fng_arch_restore(pid_t tid, void *saved, long retval);
 
+/* At a PTRACE_EVENT_FORK/VFORK/CLONE stop: the flags of the call that made
+ * the new task (fork's and vfork's are implied by the call). -ENOENT if the
+ * call is not one whose flags its registers hold: ask /proc instead. */
+int fng_arch_clone_flags(pid_t tid, unsigned long *flags);
+
 /* At any ptrace stop: the registers an unwinder starts from, indexed by
  * DWARF register number (libunwind's UNW_<ARCH>_* numbering). Returns how
  * many are filled (at most n), or -errno. */

@@ -1,6 +1,7 @@
 #include "tracer/arch.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -76,6 +77,30 @@ int fng_arch_restore(pid_t tid, void *saved, long retval)
 	memcpy(&r, saved, sizeof(r));
 	r.rax = (unsigned long long)retval;
 	return setregs(tid, &r);
+}
+
+int fng_arch_clone_flags(pid_t tid, unsigned long *flags)
+{
+	struct user_regs_struct r;
+	int e = getregs(tid, &r);
+
+	if (e < 0)
+		return e;
+	/* The registers saved at the call's entry: what the kernel read. No
+	 * other task can change them, and clone3 (flags in memory) is refused
+	 * in the filter. */
+	switch (r.orig_rax) {
+	case SYS_clone:
+		*flags = r.rdi;
+		return 0;
+	case SYS_fork:
+		*flags = 0;
+		return 0;
+	case SYS_vfork:
+		*flags = CLONE_VM | CLONE_VFORK;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 int fng_arch_unwind_regs(pid_t tid, uint64_t *regs, size_t n)

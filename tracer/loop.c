@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <linux/kcmp.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -76,6 +77,27 @@ static struct fng_tracee *adopt(struct fng_tracer *t, pid_t tid, pid_t parent_hi
 			share = parent;
 	}
 	tc = fng_tracee_add(&t->tasks, tid, tgid, share);
+	if (tc)
+		atomic_fetch_add(&t->counters->processes, 1);
+	return tc;
+}
+
+/* The task a fork, vfork or clone just made, placed from the call's flags
+ * at its creator's event stop: no /proc read. If the child's own first stop
+ * came first, it was placed from /proc then (adopt). */
+static struct fng_tracee *adopt_child(struct fng_tracer *t, struct fng_tracee *parent, pid_t child)
+{
+	struct fng_tracee *tc = fng_tracee_find(&t->tasks, child);
+	unsigned long flags;
+
+	if (tc)
+		return tc;
+	if (fng_arch_clone_flags(parent->tid, &flags) < 0)
+		return adopt(t, child, parent->tid);
+	/* CLONE_THREAD implies CLONE_VM; CLONE_VM alone (vfork, posix_spawn)
+	 * is a process that shares its creator's memory. */
+	tc = fng_tracee_add(&t->tasks, child, (flags & CLONE_THREAD) ? parent->tgid : child,
+			    (flags & CLONE_VM) ? parent : NULL);
 	if (tc)
 		atomic_fetch_add(&t->counters->processes, 1);
 	return tc;
@@ -278,7 +300,7 @@ static int on_stop(struct fng_tracer *t, pid_t tid, int status)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE: {
 		unsigned long child = 0;
-		if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &child) == 0 && child > 0 && !adopt(t, (pid_t)child, tid))
+		if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &child) == 0 && child > 0 && !adopt_child(t, tc, (pid_t)child))
 			return -ENOMEM;
 		resume(tc, tid, FNG_RESUME_CONT, 0);
 		return 0;
