@@ -65,16 +65,21 @@ static uint32_t hash_name(const char *s, size_t len)
 	return h;
 }
 
+/* Two ways a set: two names that share a set (LC_CTYPE and LC_MONETARY of
+ * a locale do) do not keep evicting each other. */
+static struct fng_name_entry *set_of(const struct fng_namecache *nc, uint32_t h)
+{
+	return &nc->slots[(h % (FNG_NAMECACHE_SLOTS / 2)) * 2];
+}
+
 static struct fng_name_entry *find(const struct fng_namecache *nc, const char *path, size_t len, uint32_t h)
 {
-	struct fng_name_entry *e;
-
 	if (!nc->slots)
 		return NULL;
-	e = &nc->slots[h % FNG_NAMECACHE_SLOTS];
-	if (e->gen != nc->gen || e->hash != h || e->name_len != len || memcmp(e->text, path, len) != 0)
-		return NULL;
-	return e;
+	for (struct fng_name_entry *e = set_of(nc, h), *end = e + 2; e < end; e++)
+		if (e->gen == nc->gen && e->hash == h && e->name_len == len && memcmp(e->text, path, len) == 0)
+			return e;
+	return NULL;
 }
 
 /* Do names on this device change only by calls? Asked of the kernel once
@@ -112,7 +117,11 @@ static void learn(struct fng_namecache *nc, const char *path, size_t len, uint32
 			return;
 		}
 	}
-	e = &nc->slots[h % FNG_NAMECACHE_SLOTS];
+	/* The newest name goes first, the one it displaces second; the
+	 * oldest of three is dropped. */
+	e = set_of(nc, h);
+	if (e[0].gen == nc->gen)
+		e[1] = e[0];
 	e->gen = nc->gen;
 	e->hash = h;
 	e->mode = ni->mode;

@@ -28,7 +28,7 @@
 struct fng_name_entry;
 
 struct fng_namecache {
-	struct fng_name_entry *slots;	/* direct-mapped by hash, allocated at first use */
+	struct fng_name_entry *slots;	/* two ways a set, by hash; allocated at first use */
 	uint32_t gen;		/* entries of another generation are stale */
 	unsigned changing;	/* name-changing calls running now: learn nothing */
 	bool enabled;		/* every name-changing call is traced */

@@ -100,6 +100,10 @@ int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz)
 	char link[FNG_PATH_BUF], target[FNG_PATH_BUF];
 	size_t root_len;
 	int links = 0, r;
+	/* A component is missing: the kernel's walk fails there, so nothing
+	 * after it is asked about (a lone task's name cannot appear meanwhile;
+	 * beside others, what an open returned is verified at its exit stop). */
+	bool missing = false;
 
 	if (strlen(req->path) >= FNG_PATH_BUF)
 		return -ENAMETOOLONG;
@@ -186,8 +190,12 @@ int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz)
 			continue;
 
 		struct fng_name_info ni;
-		if (fng_namecache_lstat(req->names, cur, &ni, target, sizeof(target)) < 0) {
+		if (missing)
+			continue;
+		r = fng_namecache_lstat(req->names, cur, &ni, target, sizeof(target));
+		if (r < 0) {
 			/* Does not exist (yet): the rest is taken as written. */
+			missing = r == -ENOENT || r == -ENOTDIR;
 			continue;
 		}
 		if (!S_ISLNK(ni.mode))

@@ -200,6 +200,59 @@ static void generation_wraps(void **state)
 	assert_int_equal(f->nc.hits, hits);
 }
 
+/* tracer/namecache.c's hash (FNV-1a), to find names that share a set. */
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static bool hit(struct fixture *f, const char *path)
+{
+	struct fng_name_info ni;
+	char target[PATH_MAX];
+	uint64_t hits = f->nc.hits;
+
+	assert_int_equal(fng_namecache_lstat(&f->nc, path, &ni, target, sizeof(target)), 0);
+	return f->nc.hits == hits + 1;
+}
+
+/* Two names of one set are both kept (a locale's LC_CTYPE and LC_MONETARY
+ * share one); a third drops the one learnt first. */
+static void two_ways(void **state)
+{
+	struct fixture *f = *state;
+	char names[3][PATH_MAX], p[PATH_MAX];
+	uint32_t set = 0;
+	int n = 0;
+
+	if (!f->stable)
+		skip();
+	for (int i = 0; n < 3 && i < 1000000; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "c%d", i);
+		in(f, name, p);
+		if (n == 0)
+			set = fnv1a(p) % (FNG_NAMECACHE_SLOTS / 2);
+		if (fnv1a(p) % (FNG_NAMECACHE_SLOTS / 2) == set) {
+			snprintf(names[n++], PATH_MAX, "%s", p);
+			assert_int_equal(mkdir(p, 0755), 0);
+		}
+	}
+	assert_int_equal(n, 3);
+	assert_false(hit(f, names[0]));
+	assert_false(hit(f, names[1]));
+	assert_true(hit(f, names[0]));
+	assert_true(hit(f, names[1]));
+	assert_false(hit(f, names[2]));
+	assert_true(hit(f, names[2]));
+	assert_true(hit(f, names[1]));
+	assert_false(hit(f, names[0]));
+}
+
 static void stable_fs(void **state)
 {
 	(void)state;
@@ -223,6 +276,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stat_from_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(disabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(generation_wraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(two_ways, setup, teardown),
 		cmocka_unit_test(stable_fs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
