@@ -36,7 +36,8 @@ open) CMD=("$BUILD/bench/case_open" "$N" "$WORK/allowed.txt") ;;
 open8) CMD=("$BUILD/bench/case_open" "$N" "$WORK/allowed.txt" 8) ;;
 connect) CMD=("$BUILD/bench/case_connect" "$N") ;;
 forkexec) CMD=("$BUILD/bench/case_forkexec" "$N") ;;
-*) echo "profile.sh: unknown case $CASE (getppid open open8 connect forkexec)" >&2; exit 2 ;;
+shell200) CMD=(/bin/sh "$PWD/bench/shell200.sh") ;;
+*) echo "profile.sh: unknown case $CASE (getppid open open8 connect forkexec shell200)" >&2; exit 2 ;;
 esac
 for f in "$FNGUARD" "${CMD[0]}" "$BUILD/bench/floor"; do
 	[ -x "$f" ] || { echo "profile.sh: $f is not built: run make bench first" >&2; exit 2; }
@@ -44,7 +45,7 @@ done
 POL=()
 if [ -n "${POLICY:-}" ]; then
 	POL=(--policy "$POLICY")
-elif [ "$CASE" = forkexec ]; then
+elif [ "$CASE" = forkexec ] || [ "$CASE" = shell200 ]; then
 	echo '{"outbound_connectivity":"block","read_write_tmp":"block","create_child_process":"allow","read_handler":"block"}' >"$WORK/policy.json"
 	POL=(--policy "$WORK/policy.json")
 fi
