@@ -262,6 +262,7 @@ int fng_session_run(const struct fng_session *s)
 		status = exit_status(&res);
 	}
 	close(child.status_fd);
+	fng_spawn_release(&child);
 
 	xi.status = status;
 	xi.exit_code = res.exit_code;

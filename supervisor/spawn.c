@@ -2,15 +2,23 @@
 #include "tracer/tracer.h"
 #include "logging/util.h"
 
+#include "tracer/arch.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -54,12 +62,54 @@ int fng_find_program(const char *name, char *out, size_t outsz)
 	return saw_eacces ? -EACCES : -ENOENT;
 }
 
-/* Async-signal-safe from here on: the parent has threads. */
-static void child_report(int fd, int stage, int err)
+/* The child shares the supervisor's memory until its exec (CLONE_VM, as
+ * posix_spawn does): there are no page tables to copy, and the supervisor
+ * takes no copy-on-write faults afterwards. So the child touches only its
+ * own stack and its spawn_ctx, and calls the kernel directly: errno and all
+ * other libc state belong to the supervisor's threads, which run on. The
+ * supervisor keeps spawn_ctx until the child has exec'd or died
+ * (fng_spawn_release). */
+#define CHILD_STACK (256 * 1024)
+
+struct spawn_ctx {
+	char path[PATH_MAX];
+	char *const *argv;
+	char *const *envp;
+	struct sock_fprog filter;	/* a copy: the caller frees its own */
+	struct fng_sigstate sig;
+	bool no_new_privs, foreground;
+	int sync_rd, sync_wr, report_rd, report_wr;
+	void *stack;
+};
+
+/* The kernel's struct sigaction (x86-64 layout; no restorer is needed for
+ * SIG_DFL and SIG_IGN). */
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+#define KSIGSET 8 /* bytes of the kernel's sigset_t */
+
+static long sys(long nr, long a1, long a2, long a3)
 {
-	struct child_report rep = { stage, err };
-	ssize_t n = write(fd, &rep, sizeof(rep));
-	(void)n;
+	return fng_arch_raw_syscall(nr, a1, a2, a3, 0, 0, 0);
+}
+
+static _Noreturn void child_exit(int code)
+{
+	for (;;)
+		sys(SYS_exit_group, code, 0, 0);
+}
+
+static _Noreturn void child_fail(const struct spawn_ctx *c, enum fng_child_stage stage, long ret)
+{
+	struct child_report rep = { stage, (int)-ret };
+
+	sys(SYS_write, c->report_wr, (long)&rep, sizeof(rep));
+	child_exit(stage == FNG_STAGE_FILTER ? 125 : ret == -ENOENT ? 127 : 126);
 }
 
 /* The runtime must not be able to ptrace the supervisor or read its memory,
@@ -69,77 +119,158 @@ static void drop_ptrace_cap(void)
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 
-	prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0);
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_SYS_PTRACE, 0, 0);
-	if (syscall(SYS_capget, &hdr, data) == 0) {
+	sys(SYS_prctl, PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0);
+	fng_arch_raw_syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_SYS_PTRACE, 0, 0, 0);
+	if (sys(SYS_capget, (long)&hdr, (long)data, 0) == 0) {
 		data[0].effective &= ~(1u << CAP_SYS_PTRACE);
 		data[0].permitted &= ~(1u << CAP_SYS_PTRACE);
 		data[0].inheritable &= ~(1u << CAP_SYS_PTRACE);
-		syscall(SYS_capset, &hdr, data);
+		sys(SYS_capset, (long)&hdr, (long)data, 0);
 	}
 }
 
-static void take_terminal(void)
+/* The dispositions and mask fnguard was started with. A handler the
+ * supervisor installed must never run here (it would run on the
+ * supervisor's memory): every signal with a handler goes back to what it
+ * was before fnguard (ignored) or to the default. All signals are blocked
+ * until then (fng_spawn_start). */
+static void restore_signals(const struct spawn_ctx *c)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	for (int sig = 1; sig < FNG_NSIG; sig++) {
+		struct ksigaction old, sa = { .handler = SIG_DFL };
 
-	sigaction(SIGTTOU, &ign, &old);
-	tcsetpgrp(STDIN_FILENO, getpid());
-	sigaction(SIGTTOU, &old, NULL);
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (c->sig.changed[sig]) {
+			if (c->sig.original[sig].sa_handler == SIG_IGN)
+				sa.handler = SIG_IGN;
+		} else if (fng_arch_raw_syscall(SYS_rt_sigaction, sig, 0, (long)&old, KSIGSET, 0, 0) < 0 ||
+			   old.handler == SIG_DFL || old.handler == SIG_IGN) {
+			continue;
+		}
+		fng_arch_raw_syscall(SYS_rt_sigaction, sig, (long)&sa, 0, KSIGSET, 0, 0);
+	}
+	fng_arch_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&c->sig.mask, 0, KSIGSET, 0, 0);
 }
 
-static _Noreturn void child_main(const struct fng_spawn *sp, int sync_fd, int report_fd)
+static int child_main(void *arg)
 {
+	const struct spawn_ctx *c = arg;
 	char go;
+	long r;
 
-	setpgid(0, 0);
-	if (sp->foreground)
-		take_terminal();
+	sys(SYS_close, c->sync_wr, 0, 0);
+	sys(SYS_close, c->report_rd, 0, 0);
+	sys(SYS_setpgid, 0, 0, 0);
+	if (c->foreground) {
+		/* SIGTTOU is blocked: a background group may take the terminal. */
+		pid_t me = (pid_t)sys(SYS_getpid, 0, 0, 0);
+		sys(SYS_ioctl, STDIN_FILENO, TIOCSPGRP, (long)&me);
+	}
 	drop_ptrace_cap();
-	fng_signals_restore(sp->signals);
+	restore_signals(c);
 	/* Wait until the parent has seized us: SECCOMP_RET_TRACE with no
 	 * tracer attached would fail every traced call with ENOSYS. */
-	if (read(sync_fd, &go, 1) != 1)
-		_exit(125);
-	close(sync_fd);
-	if (sp->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		child_report(report_fd, FNG_STAGE_FILTER, errno);
-		_exit(125);
+	if (sys(SYS_read, c->sync_rd, (long)&go, 1) != 1)
+		child_exit(125);
+	sys(SYS_close, c->sync_rd, 0, 0);
+	if (c->no_new_privs && (r = sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0)) < 0)
+		child_fail(c, FNG_STAGE_FILTER, r);
+	r = sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&c->filter);
+	if (r < 0)
+		child_fail(c, FNG_STAGE_FILTER, r);
+	r = sys(SYS_execve, (long)c->path, (long)c->argv, (long)c->envp);
+	child_fail(c, FNG_STAGE_EXEC, r);
+}
+
+static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
+{
+	struct spawn_ctx *c = calloc(1, sizeof(*c));
+	size_t len = sp->filter->len * sizeof(*sp->filter->filter);
+
+	if (!c)
+		return NULL;
+	c->filter.len = sp->filter->len;
+	c->filter.filter = malloc(len);
+	c->stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (!c->filter.filter || c->stack == MAP_FAILED || !fng_strlcpy(c->path, sp->path, sizeof(c->path))) {
+		if (c->stack != MAP_FAILED)
+			munmap(c->stack, CHILD_STACK);
+		free(c->filter.filter);
+		free(c);
+		return NULL;
 	}
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, sp->filter) < 0) {
-		child_report(report_fd, FNG_STAGE_FILTER, errno);
-		_exit(125);
-	}
-	execve(sp->path, sp->argv, environ);
-	child_report(report_fd, FNG_STAGE_EXEC, errno);
-	_exit(errno == ENOENT ? 127 : 126);
+	memcpy(c->filter.filter, sp->filter->filter, len);
+	c->argv = sp->argv;
+	c->envp = environ;
+	c->sig = *sp->signals;
+	c->no_new_privs = sp->no_new_privs;
+	c->foreground = sp->foreground;
+	return c;
+}
+
+void fng_spawn_release(struct fng_child *child)
+{
+	struct spawn_ctx *c = child->ctx;
+
+	if (!c)
+		return;
+	munmap(c->stack, CHILD_STACK);
+	free(c->filter.filter);
+	free(c);
+	child->ctx = NULL;
+}
+
+/* The child is gone (killed and reaped): nothing of ours is in use. */
+static int abandon(struct spawn_ctx *c, pid_t pid, int r)
+{
+	struct fng_child gone = { .ctx = c };
+
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	close(c->sync_wr);
+	close(c->report_rd);
+	fng_spawn_release(&gone);
+	return r;
 }
 
 int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err, size_t errn)
 {
+	struct spawn_ctx *c = ctx_new(sp);
 	int sync[2], report[2];
+	sigset_t all, old;
 	pid_t pid;
 	int r;
 
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		return -errno;
+	if (!c)
+		return -ENOMEM;
+	if (pipe2(sync, O_CLOEXEC) < 0) {
+		r = -errno;
+		fng_spawn_release(&(struct fng_child){ .ctx = c });
+		return r;
+	}
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		r = -errno;
 		close(sync[0]);
 		close(sync[1]);
+		fng_spawn_release(&(struct fng_child){ .ctx = c });
 		return r;
 	}
-	pid = fork();
+	c->sync_rd = sync[0], c->sync_wr = sync[1];
+	c->report_rd = report[0], c->report_wr = report[1];
+	/* The child starts with every signal blocked, so none of our handlers
+	 * can run in it before restore_signals. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = clone(child_main, (char *)c->stack + CHILD_STACK, CLONE_VM | SIGCHLD, c);
+	r = pid < 0 ? -errno : 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
-		r = -errno;
-		snprintf(err, errn, "fork: %s", strerror(errno));
+		snprintf(err, errn, "clone: %s", strerror(-r));
 		close(sync[0]), close(sync[1]), close(report[0]), close(report[1]);
+		fng_spawn_release(&(struct fng_child){ .ctx = c });
 		return r;
-	}
-	if (pid == 0) {
-		close(sync[1]);
-		close(report[0]);
-		child_main(sp, sync[0], report[1]);
 	}
 	close(sync[0]);
 	close(report[1]);
@@ -150,23 +281,17 @@ int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err
 		snprintf(err, errn, "ptrace refused: PTRACE_SEIZE: %s (a seccomp profile, Yama ptrace_scope, or a "
 				    "managed runtime such as AWS Lambda forbids tracing)",
 			 strerror(-r));
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		close(sync[1]);
-		close(report[0]);
-		return r;
+		return abandon(c, pid, r);
 	}
 	if (write(sync[1], "g", 1) != 1) {
 		r = -errno;
 		snprintf(err, errn, "cannot start the runtime: %s", strerror(errno));
-		kill(pid, SIGKILL);
-		close(sync[1]);
-		close(report[0]);
-		return r;
+		return abandon(c, pid, r);
 	}
 	close(sync[1]);
 	out->pid = pid;
 	out->status_fd = report[0];
+	out->ctx = c;
 	return 0;
 }
 

@@ -19,9 +19,12 @@ struct fng_spawn {
 	bool foreground;		/* give the child's group the terminal */
 };
 
+struct spawn_ctx;
+
 struct fng_child {
 	pid_t pid;
 	int status_fd;			/* the child's report if it never reached exec */
+	struct spawn_ctx *ctx;		/* what the child reads until its exec */
 };
 
 /* Where the child stopped when it did not reach its runtime. */
@@ -31,7 +34,11 @@ enum fng_child_stage {
 	FNG_STAGE_EXEC,			/* execve failed */
 };
 
+/* Start the runtime: a child that shares our memory until its exec (so
+ * nothing is copied), is seized, installs the filter and execs. */
 int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err, size_t errn);
+/* Once the child has exec'd or died (the tracer has seen the tree end). */
+void fng_spawn_release(struct fng_child *child);
 /* After the child died without exec: what went wrong (stage, errno). */
 void fng_spawn_failure(int status_fd, enum fng_child_stage *stage, int *err);
 

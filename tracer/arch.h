@@ -23,6 +23,11 @@ int fng_arch_restore(pid_t tid, void *saved, long retval);
  * call is not one whose flags its registers hold: ask /proc instead. */
 int fng_arch_clone_flags(pid_t tid, unsigned long *flags);
 
+/* A system call made directly, for code that must not touch libc's state
+ * (errno is the calling thread's): the CLONE_VM child of supervisor/spawn.c.
+ * Returns the kernel's result, -errno on failure. */
+long fng_arch_raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
 /* At any ptrace stop: the registers an unwinder starts from, indexed by
  * DWARF register number (libunwind's UNW_<ARCH>_* numbering). Returns how
  * many are filled (at most n), or -errno. */

@@ -103,6 +103,20 @@ int fng_arch_clone_flags(pid_t tid, unsigned long *flags)
 	return -ENOENT;
 }
 
+long fng_arch_raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
 int fng_arch_unwind_regs(pid_t tid, uint64_t *regs, size_t n)
 {
 	struct user_regs_struct r;

@@ -95,6 +95,29 @@ import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))
 	assert_out "$(python3 -c 'import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))')"
 }
 
+# The runtime starts with the signal mask and dispositions fnguard was
+# started with, not fnguard's own (its forwarding handlers, SIGPIPE ignored):
+# a blocked SIGUSR1, an ignored SIGTERM (which fnguard forwards) and SIGUSR2,
+# compared with the same program started without fnguard.
+t_tree_signal_state_inherited() {
+	"$PY" - "$FNGUARD" "$EV" >"$WORK/out" 2>&1 <<'EOF' || { cat "$WORK/out"; fail "signal state differs"; }
+import signal, subprocess, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGWINCH})
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+def state(prefix):
+    out = subprocess.run(prefix + ["/bin/cat", "/proc/self/status"], capture_output=True, text=True).stdout
+    return [l for l in out.splitlines() if l.startswith(("SigBlk", "SigIgn", "SigCgt"))]
+native = state([])
+under = state([sys.argv[1], "run", "--log", "file:" + sys.argv[2], "--"])
+print("native:", native)
+print("fnguard:", under)
+blk = int(native[0].split()[1], 16)
+assert blk & (1 << (signal.SIGUSR1 - 1)), "the native run did not inherit the mask"
+sys.exit(0 if native == under else 1)
+EOF
+}
+
 # signal_fnguard SIG CMD...: run CMD under fnguard in the background, wait
 # until it prints READY, send SIG to fnguard itself, and collect the status.
 signal_fnguard() {
