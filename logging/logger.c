@@ -77,16 +77,19 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 	free(text);
 }
 
-/* Lossless (fnguard trace): while a sink's queue is nearly full the ring is
- * left alone, so the tracer waits at a full ring instead of a sink dropping.
- * Never once the exit has begun: then everything is drained. */
+/* Lossless (fnguard trace, baseline): while a sink's queue is nearly full
+ * the ring is left alone, so the tracer waits at a full ring instead of a
+ * sink dropping. At exit too: the ring's last events go out as the queue
+ * makes room, and the exit waits for them (all_empty, logger_flush.c) up to
+ * the flush deadline. A sink that is closing takes nothing more. */
 static bool backpressure(const struct fng_logger *lg)
 {
-	if (!lg->lossless || lg->draining_all)
+	if (!lg->lossless)
 		return false;
 	for (size_t i = 0; i < lg->n_sinks; i++) {
 		const struct fng_sink *s = lg->sinks[i];
-		if (s->q_len + 16 >= FNG_SINK_QUEUE_LINES || s->q_bytes + (256u << 10) >= FNG_SINK_QUEUE_BYTES)
+		if (!s->closing &&
+		    (s->q_len + 16 >= FNG_SINK_QUEUE_LINES || s->q_bytes + (256u << 10) >= FNG_SINK_QUEUE_BYTES))
 			return true;
 	}
 	return false;
@@ -197,7 +200,6 @@ static void on_stop(uv_async_t *h)
 {
 	struct fng_logger *lg = h->data;
 
-	lg->draining_all = true;
 	fng_logger_take_flushes(lg);
 	drain(lg);
 	fng_logger_begin_exit(lg);

@@ -102,6 +102,9 @@ void fng_logger_check_flushes(struct fng_logger *lg)
 
 static bool all_empty(struct fng_logger *lg)
 {
+	/* Lossless: events held back in the ring are not out yet. */
+	if (lg->lossless && fng_ring_peek(&lg->ring))
+		return false;
 	for (size_t i = 0; i < lg->n_sinks; i++)
 		if (!lg->sinks[i]->closing && lg->sinks[i]->q_len)
 			return false;

@@ -45,7 +45,6 @@ struct fng_logger {
 	struct fng_text *text;		/* FNG_FORMAT_TEXT's state */
 	uint32_t classes;		/* FNG_TEXT_CLASS_* shown; 0: all */
 	bool lossless;
-	bool draining_all;		/* the exit began: lossless or not, drain everything */
 
 	struct fng_curl curl;	/* loaded when an HTTP sink is configured */
 	struct fng_sink *sinks[FNG_MAX_SINKS];

@@ -305,6 +305,10 @@ int fng_text_exit(struct fng_text *tx, const struct fng_exit_info *xi, char **ou
 	fng_summary_print(tx->sum, f);
 	if (xi->dropped)
 		fprintf(f, "%" PRIu64 " event(s) dropped: the lines above are not all the calls\n", xi->dropped);
+	for (size_t i = 0; i < xi->n_sinks; i++)
+		if (xi->sinks[i].dropped)
+			fprintf(f, "%" PRIu64 " line(s) dropped by %s: the lines above are not all the calls\n",
+				xi->sinks[i].dropped, xi->sinks[i].dest);
 	return finish(f, out, len);
 }
 

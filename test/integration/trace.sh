@@ -234,6 +234,32 @@ for i in range(12000):
 	true
 }
 
+# The same through a pipe read slowly: the sink's queue and the ring are full
+# when the program exits, and the exit still writes every line.
+t_trace_loses_nothing_slow_reader() {
+	set +e
+	"$FNGUARD" trace -e file -- "$PY" -I -S -c '
+import os
+for i in range(12000):
+    os.close(os.open("/etc/hostname", os.O_RDONLY))' 2>&1 >/dev/null | "$PY" -c '
+import sys, time
+time.sleep(1)
+with open(sys.argv[1], "wb") as out:
+    while True:
+        b = sys.stdin.buffer.read1(8192)
+        if not b:
+            break
+        out.write(b)
+        time.sleep(0.01)
+' "$WORK/trace.txt"
+	set -e
+	TRACE_OUT=$WORK/trace.txt
+	[ "$(trace_lines 'openat\("/etc/hostname", read\) allowed$')" = 12000 ] ||
+		fail "lines were lost: $(trace_lines 'openat\("/etc/hostname", read\) allowed$'); $(grep dropped "$TRACE_OUT")"
+	grep -q 'dropped' "$TRACE_OUT" && fail "drops reported"
+	true
+}
+
 # Colours on a terminal (script(1) gives fnguard one), never in a file.
 t_trace_colour_only_on_tty() {
 	command -v script >/dev/null || fail "script(1) is missing (util-linux)"
