@@ -183,6 +183,13 @@ static int child_main(void *arg)
 	child_fail(c, FNG_STAGE_EXEC, r);
 }
 
+static void ctx_free(struct spawn_ctx *c)
+{
+	munmap(c->stack, CHILD_STACK);
+	free(c->filter.filter);
+	free(c);
+}
+
 static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 {
 	struct spawn_ctx *c = calloc(1, sizeof(*c));
@@ -193,11 +200,13 @@ static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 	c->filter.len = sp->filter->len;
 	c->filter.filter = malloc(len);
 	c->stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (!c->filter.filter || c->stack == MAP_FAILED || !fng_strlcpy(c->path, sp->path, sizeof(c->path))) {
-		if (c->stack != MAP_FAILED)
-			munmap(c->stack, CHILD_STACK);
+	if (c->stack == MAP_FAILED) {
 		free(c->filter.filter);
 		free(c);
+		return NULL;
+	}
+	if (!c->filter.filter || !fng_strlcpy(c->path, sp->path, sizeof(c->path))) {
+		ctx_free(c);
 		return NULL;
 	}
 	memcpy(c->filter.filter, sp->filter->filter, len);
@@ -211,27 +220,20 @@ static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 
 void fng_spawn_release(struct fng_child *child)
 {
-	struct spawn_ctx *c = child->ctx;
-
-	if (!c)
-		return;
-	munmap(c->stack, CHILD_STACK);
-	free(c->filter.filter);
-	free(c);
+	if (child->ctx)
+		ctx_free(child->ctx);
 	child->ctx = NULL;
 }
 
-/* The child is gone (killed and reaped): nothing of ours is in use. */
+/* Kill and reap the child: then nothing of ours is in use. */
 static int abandon(struct spawn_ctx *c, pid_t pid, int r)
 {
-	struct fng_child gone = { .ctx = c };
-
 	kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
 		;
 	close(c->sync_wr);
 	close(c->report_rd);
-	fng_spawn_release(&gone);
+	ctx_free(c);
 	return r;
 }
 
@@ -247,14 +249,14 @@ int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err
 		return -ENOMEM;
 	if (pipe2(sync, O_CLOEXEC) < 0) {
 		r = -errno;
-		fng_spawn_release(&(struct fng_child){ .ctx = c });
+		ctx_free(c);
 		return r;
 	}
 	if (pipe2(report, O_CLOEXEC) < 0) {
 		r = -errno;
 		close(sync[0]);
 		close(sync[1]);
-		fng_spawn_release(&(struct fng_child){ .ctx = c });
+		ctx_free(c);
 		return r;
 	}
 	c->sync_rd = sync[0], c->sync_wr = sync[1];
@@ -269,7 +271,7 @@ int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err
 	if (pid < 0) {
 		snprintf(err, errn, "clone: %s", strerror(-r));
 		close(sync[0]), close(sync[1]), close(report[0]), close(report[1]);
-		fng_spawn_release(&(struct fng_child){ .ctx = c });
+		ctx_free(c);
 		return r;
 	}
 	close(sync[0]);
