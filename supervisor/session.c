@@ -156,12 +156,13 @@ int fng_session_run(const struct fng_session *s)
 	if (r < 0)
 		fng_die(FNG_EXIT_CANNOT_EXEC, "%s: %s", s->cmd[0], strerror(-r));
 
+	/* Before any thread: what was ignored when we started is still ours
+	 * to see (a thread start may put a libc handler on a signal). */
+	r = fng_signals_install(&sig);
+	if (r < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "cannot install signal handlers: %s", strerror(-r));
 	if (fng_logger_start(&live.lg, s->logger, err, sizeof(err)) < 0)
 		fng_die(FNG_EXIT_USAGE, "%s", err);
-	if (fng_signals_install(&sig) < 0) {
-		stop_all(&live, NULL);
-		fng_die(FNG_EXIT_UNSUPPORTED, "cannot install signal handlers: %s", strerror(errno));
-	}
 	fng_signals_on_hup(reopen_logs, live.lg);
 	fng_policy_summary(policy, summary, sizeof(summary));
 	fng_logger_lifecycle(live.lg, "start", "%s", summary);

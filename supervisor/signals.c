@@ -1,6 +1,8 @@
 #include "supervisor/signals.h"
 
 #include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -46,6 +48,11 @@ int fng_signals_install(struct fng_sigstate *st)
 
 	memset(st, 0, sizeof(*st));
 	sigprocmask(SIG_SETMASK, NULL, &st->mask);
+	for (int sig = 1; sig < FNG_NSIG; sig++) {
+		struct fng_ksigaction old;
+		if (syscall(SYS_rt_sigaction, sig, NULL, &old, FNG_KSIGSET) == 0 && old.handler == SIG_IGN)
+			st->ignored |= 1ull << (sig - 1);
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: waitpid returns EINTR */

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define FNG_NSIG 65
@@ -13,10 +14,25 @@ struct fng_sigstate {
 	struct sigaction original[FNG_NSIG];
 	bool changed[FNG_NSIG];
 	sigset_t mask;
+	/* Bit sig-1: ignored when fnguard started, libc's own signals (32, 33)
+	 * included, which its sigset functions refuse. */
+	uint64_t ignored;
 };
 
+/* The kernel's struct sigaction on x86-64 (for rt_sigaction made directly:
+ * libc refuses its internal signals; SIG_DFL and SIG_IGN need no restorer). */
+struct fng_ksigaction {
+	void *handler;
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+
+#define FNG_KSIGSET 8	/* bytes of the kernel's sigset_t */
+
 /* Install forwarding handlers (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
- * SIGUSR2) and ignore SIGPIPE/SIGIO, remembering what was there. */
+ * SIGUSR2) and ignore SIGPIPE/SIGIO, remembering what was there and which
+ * signals were ignored. Call it before starting any thread. 0 or -errno. */
 int fng_signals_install(struct fng_sigstate *st);
 /* From now on, forwarded signals go to pid. */
 void fng_signals_forward_to(pid_t pid);

@@ -82,17 +82,6 @@ struct spawn_ctx {
 	void *stack;
 };
 
-/* The kernel's struct sigaction (x86-64 layout; no restorer is needed for
- * SIG_DFL and SIG_IGN). */
-struct ksigaction {
-	void *handler;
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
-
-#define KSIGSET 8 /* bytes of the kernel's sigset_t */
-
 static long sys(long nr, long a1, long a2, long a3)
 {
 	return fng_arch_raw_syscall(nr, a1, a2, a3, 0, 0, 0);
@@ -129,28 +118,23 @@ static void drop_ptrace_cap(void)
 	}
 }
 
-/* The dispositions and mask fnguard was started with. A handler the
- * supervisor installed must never run here (it would run on the
- * supervisor's memory): every signal with a handler goes back to what it
- * was before fnguard (ignored) or to the default. All signals are blocked
- * until then (fng_spawn_start). */
+/* The dispositions and mask fnguard was started with: what was ignored
+ * then is ignored, everything else is the default. No handler of the
+ * supervisor may run here (it would run on the supervisor's memory), so all
+ * signals stay blocked until this is done (fng_spawn_start). */
 static void restore_signals(const struct spawn_ctx *c)
 {
 	for (int sig = 1; sig < FNG_NSIG; sig++) {
-		struct ksigaction old, sa = { .handler = SIG_DFL };
+		bool ignored = c->sig.ignored & (1ull << (sig - 1));
+		struct fng_ksigaction old, sa = { .handler = ignored ? SIG_IGN : SIG_DFL };
 
-		if (sig == SIGKILL || sig == SIGSTOP)
+		if (sig == SIGKILL || sig == SIGSTOP ||
+		    fng_arch_raw_syscall(SYS_rt_sigaction, sig, 0, (long)&old, FNG_KSIGSET, 0, 0) < 0 ||
+		    old.handler == sa.handler)
 			continue;
-		if (c->sig.changed[sig]) {
-			if (c->sig.original[sig].sa_handler == SIG_IGN)
-				sa.handler = SIG_IGN;
-		} else if (fng_arch_raw_syscall(SYS_rt_sigaction, sig, 0, (long)&old, KSIGSET, 0, 0) < 0 ||
-			   old.handler == SIG_DFL || old.handler == SIG_IGN) {
-			continue;
-		}
-		fng_arch_raw_syscall(SYS_rt_sigaction, sig, (long)&sa, 0, KSIGSET, 0, 0);
+		fng_arch_raw_syscall(SYS_rt_sigaction, sig, (long)&sa, 0, FNG_KSIGSET, 0, 0);
 	}
-	fng_arch_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&c->sig.mask, 0, KSIGSET, 0, 0);
+	fng_arch_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&c->sig.mask, 0, FNG_KSIGSET, 0, 0);
 }
 
 static int child_main(void *arg)
