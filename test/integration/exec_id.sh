@@ -136,22 +136,31 @@ t_exec_exception_bad_build_id_refused() {
 	assert_err "$p:1:61: create_child_process: bad exception \"build-id:xyz\""
 }
 
+# exec_race_case WHAT POLICY RULE REASON: run exec_exception_race under
+# POLICY (with FNG_WORKDIR, and FNG_FORBIDDEN when set); no vector may get
+# through, and at least one exec must have been killed at the exec stop
+# under RULE with REASON, or the race was never hit.
+exec_race_case() {
+	local what=$1 pol=$2 rule=$3 reason=$4 killed
+	FNG_WORKDIR=$WORK fng --policy "$(policy "$pol")" -- "$BUILD/test/adversarial/exec_exception_race"
+	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
+		cat "$WORK/out"
+		fail "exec_exception_race $what: $RC vector(s) got through"
+	fi
+	assert_absent "$WORK/marker"
+	assert_events_valid
+	killed=$(ev_count policy="$rule" action=killed details.reason="$reason")
+	[ "$killed" -ge 1 ] || { cat "$WORK/out"; fail "no exec was caught at the exec stop: the race was never hit"; }
+}
+
 # A thread rewrites the path, or a symlink is swapped, between the check and
 # the exec: what the kernel really ran is checked at the exec stop and killed
 # if it is not an exception. Races are hit often enough in 100 attempts per
 # vector that at least one kill is expected.
 t_exec_exception_race() {
-	local prog=$BUILD/test/adversarial/exec_exception_race
-	FNG_WORKDIR=$WORK fng --policy "$(policy "{\"create_child_process\": {\"action\": \"block\", \"exceptions\": [\"/usr/bin/true\", \"$WORK/a.sh\"]}}")" -- "$prog"
-	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
-		cat "$WORK/out"
-		fail "exec_exception_race: $RC vector(s) got through"
-	fi
-	assert_absent "$WORK/marker"
-	assert_events_valid
-	local killed
-	killed=$(ev_count policy=create_child_process action=killed details.reason="executed a program that is not an exception, after the check (racing thread)")
-	[ "$killed" -ge 1 ] || { cat "$WORK/out"; fail "no exec was caught at the exec stop: the race was never hit"; }
+	exec_race_case "against exceptions" \
+		"{\"create_child_process\": {\"action\": \"block\", \"exceptions\": [\"/usr/bin/true\", \"$WORK/a.sh\"]}}" \
+		create_child_process "executed a program that is not an exception, after the check (racing thread)"
 }
 
 # The same races where child processes are allowed and the forbidden program
@@ -159,35 +168,18 @@ t_exec_exception_race() {
 # exec stop still reads /proc/PID/exe and kills a program from the temp root
 # (tracer/check_exec.c, fng_verify_exec).
 t_exec_tmp_race() {
-	local prog=$BUILD/test/adversarial/exec_exception_race
 	cp /usr/bin/touch "$TMPD/touch"
-	FNG_WORKDIR=$WORK FNG_FORBIDDEN=$TMPD/touch fng --policy "$(policy '{"read_write_tmp": "block", "create_child_process": "allow"}')" -- "$prog"
-	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
-		cat "$WORK/out"
-		fail "exec_exception_race against the temp root: $RC vector(s) got through"
-	fi
-	assert_absent "$WORK/marker"
-	assert_events_valid
-	local killed
-	killed=$(ev_count policy=read_write_tmp action=killed details.reason="executed a program from the temp root after the check (racing thread)")
-	[ "$killed" -ge 1 ] || { cat "$WORK/out"; fail "no exec was caught at the exec stop: the race was never hit"; }
+	FNG_FORBIDDEN=$TMPD/touch exec_race_case "against the temp root" \
+		'{"read_write_tmp": "block", "create_child_process": "allow"}' \
+		read_write_tmp "executed a program from the temp root after the check (racing thread)"
 }
 
 # The same races against an allowlist that lets through exactly /usr/bin/true
 # and a.sh: what the allowlist let through at the call is checked again at
 # the exec stop, and a swapped program is killed (tracer/check_exec.c).
 t_exec_allowlist_race() {
-	local prog=$BUILD/test/adversarial/exec_exception_race
-	FNG_WORKDIR=$WORK fng --policy "$(policy "{\"allowlist\": {\"mode\": \"block\",
-		\"files\": {\"read\": [\"/**\"], \"write\": [\"/**\"]},
-		\"exec\": [\"/usr/bin/true\", \"$WORK/a.sh\"]}}")" -- "$prog"
-	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
-		cat "$WORK/out"
-		fail "exec_exception_race under an allowlist: $RC vector(s) got through"
-	fi
-	assert_absent "$WORK/marker"
-	assert_events_valid
-	local killed
-	killed=$(ev_count policy=allowlist action=killed details.reason="executed a program not in the allowlist, after the check (racing thread)")
-	[ "$killed" -ge 1 ] || { cat "$WORK/out"; fail "no exec was caught at the exec stop: the race was never hit"; }
+	exec_race_case "under an allowlist" \
+		"{\"allowlist\": {\"mode\": \"block\", \"files\": {\"read\": [\"/**\"], \"write\": [\"/**\"]},
+		\"exec\": [\"/usr/bin/true\", \"$WORK/a.sh\"]}}" \
+		allowlist "executed a program not in the allowlist, after the check (racing thread)"
 }
