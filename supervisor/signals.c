@@ -92,8 +92,14 @@ void fng_signals_on_hup(void (*fn)(void *arg), void *arg)
 
 void fng_signals_restore(const struct fng_sigstate *st)
 {
-	for (int sig = 1; sig < FNG_NSIG; sig++)
+	struct fng_ksigaction ign = { .handler = SIG_IGN };
+
+	for (int sig = 1; sig < FNG_NSIG; sig++) {
 		if (st->changed[sig])
 			sigaction(sig, &st->original[sig], NULL);
+		/* libc's own 32 and 33 (its sigaction refuses them) included */
+		if (st->ignored & (1ull << (sig - 1)))
+			syscall(SYS_rt_sigaction, sig, &ign, NULL, FNG_KSIGSET);
+	}
 	sigprocmask(SIG_SETMASK, &st->mask, NULL);
 }

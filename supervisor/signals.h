@@ -38,7 +38,8 @@ int fng_signals_install(struct fng_sigstate *st);
 void fng_signals_forward_to(pid_t pid);
 /* On SIGHUP, also call fn(arg) (async-signal-safe: fng_logger_reopen). NULL: nobody. */
 void fng_signals_on_hup(void (*fn)(void *arg), void *arg);
-/* In the child, before exec: put everything back as it was. */
+/* Before fnguard execs the command itself (run-unprotected): put the
+ * dispositions and mask back as they were. */
 void fng_signals_restore(const struct fng_sigstate *st);
 
 #endif

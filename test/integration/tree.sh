@@ -100,9 +100,12 @@ import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))
 # a blocked SIGUSR1, an ignored SIGTERM (which fnguard forwards) and SIGUSR2,
 # and an ignored signal 33, libc's own (SIGSETXID), on which starting
 # fnguard's threads puts a handler (GNU make runs recipes with it ignored);
-# compared with the same program started without fnguard.
+# compared with the same program started without fnguard; and the same when
+# ptrace is refused and fnguard runs the command itself (run-unprotected).
 t_tree_signal_state_inherited() {
-	"$PY" - "$FNGUARD" "$EV" >"$WORK/out" 2>&1 <<'EOF' || { cat "$WORK/out"; fail "signal state differs"; }
+	printf '%s\n' "$ALLOW_ALL" >"$WORK/outer.json"
+	printf '{"on_unsupported": "run-unprotected"}\n' >"$WORK/inner.json"
+	"$PY" - "$FNGUARD" "$EV" "$WORK" >"$WORK/out" 2>&1 <<'EOF' || { cat "$WORK/out"; fail "signal state differs"; }
 import ctypes, signal, subprocess, sys
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGWINCH})
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -116,12 +119,16 @@ def state(prefix):
     return [l for l in out.splitlines() if l.startswith(("SigBlk", "SigIgn", "SigCgt"))]
 native = state([])
 under = state([sys.argv[1], "run", "--log", "file:" + sys.argv[2], "--"])
+w = sys.argv[3]
+unprotected = state([sys.argv[1], "run", "--policy", w + "/outer.json", "--log", "file:" + w + "/outer.jsonl", "--",
+                     sys.argv[1], "run", "--policy", w + "/inner.json", "--log", "file:" + w + "/inner.jsonl", "--"])
 print("native:", native)
 print("fnguard:", under)
+print("unprotected:", unprotected)
 blk = int(native[0].split()[1], 16)
 assert blk & (1 << (signal.SIGUSR1 - 1)), "the native run did not inherit the mask"
 assert int(native[1].split()[1], 16) & (1 << 32), "the native run did not inherit signal 33 ignored"
-sys.exit(0 if native == under else 1)
+sys.exit(0 if native == under == unprotected else 1)
 EOF
 }
 
