@@ -1,10 +1,11 @@
 #include "supervisor/signals.h"
+#include "tracer/arch.h"
 
 #include <errno.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* The single piece of static state in fnguard: a signal handler has no
  * other way to learn where to forward to, and whom to tell about SIGHUP. */
@@ -33,12 +34,9 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	errno = saved;
 }
 
-static int set(struct fng_sigstate *st, int sig, const struct sigaction *sa)
+static int set(int sig, const struct sigaction *sa)
 {
-	if (sigaction(sig, sa, &st->original[sig]) < 0)
-		return -errno;
-	st->changed[sig] = true;
-	return 0;
+	return sigaction(sig, sa, NULL) < 0 ? -errno : 0;
 }
 
 int fng_signals_install(struct fng_sigstate *st)
@@ -58,14 +56,14 @@ int fng_signals_install(struct fng_sigstate *st)
 	sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: waitpid returns EINTR */
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++) {
-		r = set(st, forwarded[i], &sa);
+		r = set(forwarded[i], &sa);
 		if (r < 0)
 			return r;
 	}
 	/* A closed log pipe or SIGIO aimed at us must not end the supervisor. */
 	sa.sa_handler = SIG_IGN;
 	sa.sa_flags = 0;
-	if ((r = set(st, SIGPIPE, &sa)) < 0 || (r = set(st, SIGIO, &sa)) < 0)
+	if ((r = set(SIGPIPE, &sa)) < 0 || (r = set(SIGIO, &sa)) < 0)
 		return r;
 	/* Forwarded signals must reach the tracer thread's handler. */
 	{
@@ -92,14 +90,15 @@ void fng_signals_on_hup(void (*fn)(void *arg), void *arg)
 
 void fng_signals_restore(const struct fng_sigstate *st)
 {
-	struct fng_ksigaction ign = { .handler = SIG_IGN };
-
 	for (int sig = 1; sig < FNG_NSIG; sig++) {
-		if (st->changed[sig])
-			sigaction(sig, &st->original[sig], NULL);
-		/* libc's own 32 and 33 (its sigaction refuses them) included */
-		if (st->ignored & (1ull << (sig - 1)))
-			syscall(SYS_rt_sigaction, sig, &ign, NULL, FNG_KSIGSET);
+		bool ignored = st->ignored & (1ull << (sig - 1));
+		struct fng_ksigaction old, sa = { .handler = ignored ? SIG_IGN : SIG_DFL };
+
+		if (sig == SIGKILL || sig == SIGSTOP ||
+		    fng_arch_raw_syscall(SYS_rt_sigaction, sig, 0, (long)&old, FNG_KSIGSET, 0, 0) < 0 ||
+		    old.handler == sa.handler)
+			continue;
+		fng_arch_raw_syscall(SYS_rt_sigaction, sig, (long)&sa, 0, FNG_KSIGSET, 0, 0);
 	}
-	sigprocmask(SIG_SETMASK, &st->mask, NULL);
+	fng_arch_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&st->mask, 0, FNG_KSIGSET, 0, 0);
 }

@@ -11,8 +11,6 @@
 #define FNG_NSIG 65
 
 struct fng_sigstate {
-	struct sigaction original[FNG_NSIG];
-	bool changed[FNG_NSIG];
 	sigset_t mask;
 	/* Bit sig-1: ignored when fnguard started, libc's own signals (32, 33)
 	 * included, which its sigset functions refuse. */
@@ -31,15 +29,18 @@ struct fng_ksigaction {
 #define FNG_KSIGSET 8	/* bytes of the kernel's sigset_t */
 
 /* Install forwarding handlers (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1,
- * SIGUSR2) and ignore SIGPIPE/SIGIO, remembering what was there and which
- * signals were ignored. Call it before starting any thread. 0 or -errno. */
+ * SIGUSR2) and ignore SIGPIPE/SIGIO, remembering the mask and which signals
+ * were ignored. Call it before starting any thread. 0 or -errno. */
 int fng_signals_install(struct fng_sigstate *st);
 /* From now on, forwarded signals go to pid. */
 void fng_signals_forward_to(pid_t pid);
 /* On SIGHUP, also call fn(arg) (async-signal-safe: fng_logger_reopen). NULL: nobody. */
 void fng_signals_on_hup(void (*fn)(void *arg), void *arg);
-/* Before fnguard execs the command itself (run-unprotected): put the
- * dispositions and mask back as they were. */
+/* Before an exec of the command (in the runtime's CLONE_VM child, or in
+ * fnguard itself when it runs unprotected): every signal ignored at start is
+ * ignored, every other one is the default, and the mask is the original.
+ * Calls the kernel directly: async-signal-safe, and touches no libc state
+ * (not even errno), so the child may call it. */
 void fng_signals_restore(const struct fng_sigstate *st);
 
 #endif

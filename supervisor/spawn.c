@@ -118,25 +118,6 @@ static void drop_ptrace_cap(void)
 	}
 }
 
-/* The dispositions and mask fnguard was started with: what was ignored
- * then is ignored, everything else is the default. No handler of the
- * supervisor may run here (it would run on the supervisor's memory), so all
- * signals stay blocked until this is done (fng_spawn_start). */
-static void restore_signals(const struct spawn_ctx *c)
-{
-	for (int sig = 1; sig < FNG_NSIG; sig++) {
-		bool ignored = c->sig.ignored & (1ull << (sig - 1));
-		struct fng_ksigaction old, sa = { .handler = ignored ? SIG_IGN : SIG_DFL };
-
-		if (sig == SIGKILL || sig == SIGSTOP ||
-		    fng_arch_raw_syscall(SYS_rt_sigaction, sig, 0, (long)&old, FNG_KSIGSET, 0, 0) < 0 ||
-		    old.handler == sa.handler)
-			continue;
-		fng_arch_raw_syscall(SYS_rt_sigaction, sig, (long)&sa, 0, FNG_KSIGSET, 0, 0);
-	}
-	fng_arch_raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&c->sig.mask, 0, FNG_KSIGSET, 0, 0);
-}
-
 static int child_main(void *arg)
 {
 	const struct spawn_ctx *c = arg;
@@ -152,7 +133,9 @@ static int child_main(void *arg)
 		sys(SYS_ioctl, STDIN_FILENO, TIOCSPGRP, (long)&me);
 	}
 	drop_ptrace_cap();
-	restore_signals(c);
+	/* Signals stay blocked until here (fng_spawn_start): no handler of the
+	 * supervisor may run in the child, on the supervisor's memory. */
+	fng_signals_restore(&c->sig);
 	/* Wait until the parent has seized us: SECCOMP_RET_TRACE with no
 	 * tracer attached would fail every traced call with ENOSYS. */
 	if (sys(SYS_read, c->sync_rd, (long)&go, 1) != 1)
@@ -246,7 +229,7 @@ int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err
 	c->sync_rd = sync[0], c->sync_wr = sync[1];
 	c->report_rd = report[0], c->report_wr = report[1];
 	/* The child starts with every signal blocked, so none of our handlers
-	 * can run in it before restore_signals. */
+	 * can run in it before fng_signals_restore. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pid = clone(child_main, (char *)c->stack + CHILD_STACK, CLONE_VM | SIGCHLD, c);
