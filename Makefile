@@ -21,7 +21,7 @@ BUILD     := build$(if $(SANITIZE),-san)
 # Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libcurl is compiled against but loaded at run time, only for HTTP sinks
-# (logging/curl_dl.h): linking it would cost every start ~30 libraries.
+# (logging/sinks/curl_dl.h): linking it would cost every start ~30 libraries.
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) $(NOPC_LIBS)
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
 
@@ -31,9 +31,24 @@ SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DFNG_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-SRCS := $(wildcard supervisor/*.c tracer/*.c policy/*.c logging/*.c)
+# The layers, lowest first (docs/architecture.md): each may use the ones
+# before it and never one after it. Each builds into its own archive, and a
+# unit test links only its own layer's archives and those below, so a call
+# upward fails the link; scripts/layers.py (make layers) checks includes,
+# symbols and circles between files.
+LAYERS := common logging policy tracer supervisor
+layer_dirs = $(1) $(wildcard $(1)/*/)
+SRCS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c $(l)/*/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
-LIB_OBJS := $(filter-out $(BUILD)/supervisor/main.o,$(OBJS))
+MAIN_OBJ := $(BUILD)/supervisor/cli/main.o
+LIB_OBJS := $(filter-out $(MAIN_OBJ),$(OBJS))
+layer_objs = $(filter $(BUILD)/$(1)/%,$(LIB_OBJS))
+ARCHIVES := $(LAYERS:%=$(BUILD)/lib/libfng_%.a)
+# The archives a program of layer L links: L and every layer below it,
+# highest first (one pass of the linker resolves downward references only).
+layers_upto = $(if $(filter $(1),$(firstword $(2))),$(1),$(firstword $(2)) $(call layers_upto,$(1),$(wordlist 2,99,$(2))))
+reverse = $(if $(1),$(call reverse,$(wordlist 2,99,$(1))) $(firstword $(1)))
+layer_libs = $(foreach l,$(call reverse,$(call layers_upto,$(1),$(LAYERS))),$(BUILD)/lib/libfng_$(l).a)
 
 UNIT_SRCS := $(wildcard test/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
@@ -46,8 +61,10 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check demo install clean deps bench profile test-programs layer
+.PHONY: all check demo install clean deps bench profile test-programs layer layers
 all: fnguard
+
+.SECONDEXPANSION:
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
@@ -57,8 +74,13 @@ $(DEPS_STAMP):
 		then :; else sh scripts/install-deps.sh; fi
 	@touch $@
 
-$(BUILD)/fnguard: $(OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+$(BUILD)/lib/libfng_%.a: $$(call layer_objs,$$*)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/fnguard: $(MAIN_OBJ) $(ARCHIVES)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(MAIN_OBJ) $(call layer_libs,supervisor) $(PKG_LIBS) -lpthread
 
 fnguard: $(BUILD)/fnguard
 	@if [ -z "$(SANITIZE)" ]; then cp $< $@; fi
@@ -67,9 +89,15 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/test/unit/%: test/unit/%.c $(LIB_OBJS) | $(DEPS_STAMP)
+# Each unit test's layer: it links that layer's archives and those below only.
+UNIT_LAYER := test_addr=policy test_common=common test_allowlist=policy test_dns=tracer test_elf=tracer \
+	test_filter=tracer test_jsonpos=policy test_logger=logging test_namecache=tracer \
+	test_observe=logging test_path=tracer test_policy=policy test_ring=logging \
+	test_rtapi=supervisor test_stack_pool=logging test_text=logging
+unit_layer = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(UNIT_LAYER))),$(error $(1): no layer in UNIT_LAYER))
+$(BUILD)/test/unit/%: test/unit/%.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) $(TEST_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,$(call unit_layer,$*)) $(PKG_LIBS) $(TEST_LIBS) -lpthread
 
 # Programs run under fnguard by the tests: plain C, no project code.
 TEST_PROG_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread
@@ -106,9 +134,9 @@ $(BUILD)/test/progs/musl/%: test/progs/musl/%.c | $(DEPS_STAMP)
 	musl-gcc -static -O1 -Wall -Wextra -Werror -o $@ $<
 
 # In-process timing of the tracer's own code.
-$(BUILD)/bench/stack_cost: bench/stack_cost.c $(LIB_OBJS) | $(DEPS_STAMP)
+$(BUILD)/bench/stack_cost: bench/stack_cost.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lpthread
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,tracer) $(PKG_LIBS) -lpthread
 
 # The stack tests' program also stripped of its symbol table, and static.
 STACK_VARIANTS := $(BUILD)/test/progs/stackprog-stripped $(BUILD)/test/progs/stackprog-static
@@ -122,13 +150,18 @@ MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
 test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(STACK_VARIANTS)
 
-check: fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS) layer
+# make layers: no include or call upward, no circle between files
+# (scripts/layers.py, docs/architecture.md "Layers").
+layers: $(BUILD)/fnguard
+	@python3 scripts/layers.py --build $(BUILD) $(LAYERS)
+
+check: layers fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
 
 # `make layer`: an AWS Lambda layer (docs/deploy.md) whose fnguard runs on
 # Amazon Linux 2023 (glibc 2.34). Every library Debian ships as a static
 # archive is linked in (libunwind's archives are not PIC, hence -no-pie);
-# glibc stays dynamic; libcurl is not linked at all (logging/curl_dl.c loads
+# glibc stays dynamic; libcurl is not linked at all (logging/sinks/curl_dl.c loads
 # the host's libcurl.so.4 for HTTP sinks). The glibc versions the binary
 # needs are checked (scripts/layer/check-glibc.sh): the target fails on any
 # GLIBC_2.35 or newer. Always built from unsanitized objects.

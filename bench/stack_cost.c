@@ -7,7 +7,7 @@
  * Usage: stack_cost N [PROGRAM ARGS...]; with no program, this binary
  * itself stops DEPTH (8) calls deep. The program must stop itself with
  * SIGSTOP. Prints one line: frames cold_us newimage_us warm_us pages_warm. */
-#include "tracer/stack.h"
+#include "tracer/image/stack.h"
 
 #include <errno.h>
 #include <signal.h>

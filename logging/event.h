@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "common/clock.h"
 #include "logging/stack.h"
 
 enum fng_event_type {
@@ -31,6 +32,15 @@ enum fng_action {
 #define FNG_ACCESS_WRITE 2u
 #define FNG_ACCESS_CREATE 4u
 
+/* When an event happened: the function's phase (function.phase). */
+enum fng_fn_phase {
+	FNG_FN_PHASE_NONE = 0,	/* no Runtime API: no phases */
+	FNG_FN_PHASE_INIT,	/* before the runtime's first Runtime API call */
+	FNG_FN_PHASE_INVOKE,	/* serving invocations */
+};
+
+#define FNG_EV_RULE_MAX 24
+#define FNG_EV_MODE_MAX 8
 #define FNG_EV_ARGV_MAX 512
 #define FNG_EV_PATH_MAX 1024
 
@@ -61,13 +71,13 @@ struct fng_ev_image {
 struct fng_event {
 	uint64_t time_ns;		/* CLOCK_REALTIME */
 	uint8_t type;			/* enum fng_event_type */
-	uint8_t rule;			/* enum fng_rule, FNG_RULE_NONE for none */
-	uint8_t mode;			/* enum fng_mode */
 	uint8_t action;			/* enum fng_action */
-	uint8_t fn_phase;		/* enum fng_fn_phase: 0 none, 1 init, 2 invoke (function.phase) */
+	uint8_t fn_phase;		/* enum fng_fn_phase (function.phase) */
 	uint8_t would;			/* observe without enforcing: what the policy would have done (FNG_ACT_BLOCKED), else 0 */
 	uint8_t access;			/* file events in observe mode: FNG_ACCESS_* */
 	int32_t error;			/* errno the call got, 0 if none */
+	char rule[FNG_EV_RULE_MAX];	/* policy: the rule's name as the policy writes it; "" for none */
+	char mode[FNG_EV_MODE_MAX];	/* mode: its mode ("block", "alert") when rule is set */
 	int32_t pid, ppid, uid;		/* 0: no process section */
 	char syscall[24];
 	char comm[16];
@@ -102,7 +112,5 @@ struct fng_counters {
 	_Atomic uint64_t traced_calls;	/* seccomp stops handled */
 	_Atomic uint64_t path_cache_hits;	/* lstat/readlink answered by the name cache */
 };
-
-uint64_t fng_now_ns(void);
 
 #endif

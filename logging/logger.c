@@ -1,7 +1,6 @@
 #include "logging/logger_internal.h"
 #include "logging/stack.h"
-#include "logging/util.h"
-#include "policy/policy.h"
+#include "common/util.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -140,7 +139,6 @@ static void run_sink_reports(struct fng_logger *lg)
 		memset(ev, 0, sizeof(*ev));
 		ev->time_ns = fng_now_ns();
 		ev->type = FNG_EV_LIFECYCLE;
-		ev->rule = FNG_RULE_NONE;
 		fng_strlcpy(ev->phase, lg->reports[i].phase, sizeof(ev->phase));
 		snprintf(ev->message, sizeof(ev->message), "log sink %s: %s", s->name, lg->reports[i].msg);
 		/* Said once per burst: on stderr too when no sink shows stderr. */
@@ -382,7 +380,6 @@ void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *
 	if (!ev)
 		return;
 	ev->type = FNG_EV_LIFECYCLE;
-	ev->rule = FNG_RULE_NONE;
 	fng_strlcpy(ev->phase, phase, sizeof(ev->phase));
 	va_start(ap, fmt);
 	vsnprintf(ev->message, sizeof(ev->message), fmt, ap);

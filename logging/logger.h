@@ -8,8 +8,8 @@
 #include "logging/event.h"
 
 #include <stdatomic.h>
-#include "logging/dest.h"
-#include "logging/format.h"
+#include "logging/sinks/dest.h"
+#include "logging/format/format.h"
 
 #include <stdbool.h>
 #include <stddef.h>

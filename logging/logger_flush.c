@@ -4,7 +4,7 @@
  * events then is closed and its events counted as dropped, and the exit event
  * goes to the sinks that are up (with EXIT_EVENT_GRACE_MS more). */
 #include "logging/logger_internal.h"
-#include "logging/util.h"
+#include "common/util.h"
 
 int fng_logger_flush(struct fng_logger *lg, unsigned deadline_ms, fng_flush_cb cb, void *arg)
 {

@@ -5,12 +5,12 @@
 #ifndef FNG_LOGGER_INTERNAL_H
 #define FNG_LOGGER_INTERNAL_H
 
-#include "logging/curl_dl.h"
+#include "logging/sinks/curl_dl.h"
 #include "logging/logger.h"
-#include "logging/ocsf.h"
+#include "logging/format/ocsf.h"
 #include "logging/ring.h"
-#include "logging/sink.h"
-#include "logging/text.h"
+#include "logging/sinks/sink.h"
+#include "logging/format/text.h"
 
 #include <pthread.h>
 #include <uv.h>

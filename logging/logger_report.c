@@ -4,7 +4,7 @@
  * 30 ticks of continuous loss; whatever is unreported at exit is reported
  * before the final flush, and the exit event carries the totals. */
 #include "logging/logger_internal.h"
-#include "logging/util.h"
+#include "common/util.h"
 
 #include <stdio.h>
 

@@ -2,6 +2,7 @@
  * with them. Allowed = matched by "learned" or "add" (an init-only entry
  * only while initialising) and not matched by "remove". Pure. */
 #include "policy/allowlist.h"
+#include "common/array.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -119,14 +120,13 @@ int fng_al_list_add(struct fng_al_list *l, enum fng_al_kind k, const char *text,
 		return -EINVAL;
 	}
 	e.text = strdup(text);
-	nv = e.text ? realloc(l->v, (l->n + 1) * sizeof(*nv)) : NULL;
+	nv = e.text ? FNG_PUSH(l->v, l->n) : NULL;
 	if (!nv) {
 		free(e.text);
 		free(e.host.name);
 		return -ENOMEM;
 	}
-	l->v = nv;
-	nv[l->n++] = e;
+	*nv = e;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #ifndef FNG_ALLOWLIST_H
 #define FNG_ALLOWLIST_H
 
+#include "logging/event.h"	/* enum fng_fn_phase */
 #include "policy/policy.h"
 
 #include <stdbool.h>
@@ -20,13 +21,6 @@ enum fng_al_kind {
 	FNG_AL_IP,		/* ips: "addr", "cidr", "addr:port" */
 	FNG_AL_DNS,		/* dns: names looked up (recorded, compared; not enforced) */
 	FNG_AL_KINDS,
-};
-
-/* When an event happened: the function's phase (struct fng_event.fn_phase). */
-enum fng_fn_phase {
-	FNG_FN_PHASE_NONE = 0,	/* no Runtime API: no phases */
-	FNG_FN_PHASE_INIT,	/* before the runtime's first Runtime API call */
-	FNG_FN_PHASE_INVOKE,	/* serving invocations */
 };
 
 struct fng_al_entry {

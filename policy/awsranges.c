@@ -2,6 +2,7 @@
  * that overlaps an EC2 prefix, because EC2 (and so Elastic IPs and anything
  * hosted on EC2) belongs to whoever rents it. Pure: the caller reads the file. */
 #include "policy/policy.h"
+#include "common/array.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -25,12 +26,11 @@ static bool overlaps(const struct fng_netrule *a, const struct fng_netrule *b)
 
 static int push(struct ranges *r, const struct fng_netrule *nr)
 {
-	struct fng_netrule *nv = realloc(r->v, (r->n + 1) * sizeof(*nv));
+	struct fng_netrule *nv = FNG_PUSH(r->v, r->n);
 
 	if (!nv)
 		return -ENOMEM;
-	r->v = nv;
-	nv[r->n++] = *nr;
+	*nv = *nr;
 	return 0;
 }
 

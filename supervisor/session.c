@@ -3,10 +3,10 @@
  * fnguard's exit status. */
 #include "supervisor/session.h"
 #include "supervisor/exit.h"
-#include "supervisor/proxy.h"
+#include "supervisor/lambda/proxy.h"
 #include "supervisor/signals.h"
 #include "supervisor/spawn.h"
-#include "logging/util.h"
+#include "common/util.h"
 #include "tracer/tracer.h"
 
 #include <errno.h>

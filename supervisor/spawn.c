@@ -1,6 +1,6 @@
 #include "supervisor/spawn.h"
 #include "tracer/tracer.h"
-#include "logging/util.h"
+#include "common/util.h"
 
 #include "tracer/arch.h"
 

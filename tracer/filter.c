@@ -5,7 +5,7 @@
  * syscall numbers libseccomp cannot name to a place where they fail closed. */
 #include "tracer/filter.h"
 #include "tracer/syscalls.h"
-#include "logging/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,11 +5,11 @@
 #include "tracer/tracer.h"
 #include "tracer/syscalls.h"
 #include "tracer/tracee.h"
-#include "tracer/path.h"
-#include "tracer/namecache.h"
-#include "tracer/dns.h"
-#include "tracer/stack.h"
-#include "tracer/symbols.h"
+#include "tracer/resolve/path.h"
+#include "tracer/resolve/namecache.h"
+#include "tracer/resolve/dns.h"
+#include "tracer/image/stack.h"
+#include "tracer/image/symbols.h"
 
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -53,7 +53,7 @@ struct fng_tracer {
 	char root_buf[FNG_PATH_BUF];
 	dev_t tmp_dev;
 	bool tmp_is_mount;	/* then any object on tmp_dev is in the temp root */
-	struct fng_namecache names;	/* what path resolution learnt (tracer/namecache.h) */
+	struct fng_namecache names;	/* what path resolution learnt (tracer/resolve/namecache.h) */
 
 	struct fng_exec_allow *exec_allow;
 	size_t n_exec_allow;
@@ -87,7 +87,7 @@ struct fng_tracer {
 
 /* Has initialisation ended? The one source of phase truth: with the
  * Runtime API proxy, its first GET .../invocation/next; without it, the
- * runtime's first connect to the Runtime API (check_net.c). */
+ * runtime's first connect to the Runtime API (rules/net.c). */
 static inline void fng_init_end(struct fng_tracer *t)
 {
 	t->init_done = true;
@@ -194,12 +194,12 @@ static inline bool fng_racers_possible(const struct fng_tracer *t)
 	return t->tasks.count > 1 || t->async_writers;
 }
 
-/* check_file.c */
+/* rules/file.c */
 enum fng_resume fng_check_file(struct fng_call *c);
 enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret);
 bool fng_in_tmp(const struct fng_tracer *t, const char *path);
 bool fng_is_handler(const struct fng_tracer *t, const char *path);
-/* check_exec.c */
+/* rules/exec.c */
 enum fng_resume fng_check_exec(struct fng_call *c);
 /* At PTRACE_EVENT_EXEC (tc is the task that now runs the new image). */
 void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc);
@@ -213,12 +213,12 @@ void fng_exec_target_of_exe(struct fng_tracer *t, pid_t tid, struct fng_exec_tar
 void fng_exec_path_of_exe(pid_t tid, char *out, size_t outsz);
 bool fng_exec_excepted(const struct fng_tracer *t, const struct fng_exec_target *x);
 int fng_exec_allow_setup(struct fng_tracer *t);
-/* check_net.c */
+/* rules/net.c */
 enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);
 /* recvfrom on a socket a lookup went out on: peek at the answer (dns.h). */
 enum fng_resume fng_check_dns_answer(struct fng_call *c);
-/* check_allow.c: the allowlist, added to a verdict at a decision point */
+/* rules/allow.c: the allowlist, added to a verdict at a decision point */
 bool fng_tracer_initialising(const struct fng_tracer *t);
 uint8_t fng_tracer_fn_phase(const struct fng_tracer *t);	/* enum fng_fn_phase */
 bool fng_open_writes(uint64_t flags);
@@ -226,7 +226,7 @@ void fng_allow_judge_file(struct fng_tracer *t, const char *path, bool write, st
 void fng_allow_judge_opened(struct fng_tracer *t, const char *fd_path, bool write, struct fng_verdict *v);
 void fng_allow_judge_exec(struct fng_tracer *t, const char *path, const struct fng_ev_image *im,
 			  struct fng_verdict *v);
-/* check_guard.c: calls the filter refuses, and signals aimed at us */
+/* rules/guard.c: calls the filter refuses, and signals aimed at us */
 /* reason NULL: the filter's own reason for this call */
 enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason);
 enum fng_resume fng_check_pidfd_signal(struct fng_call *c);

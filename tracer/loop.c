@@ -3,7 +3,8 @@
  * group-stop, signal) and the tracee is resumed exactly once. */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
-#include "logging/util.h"
+#include "common/procstatus.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <linux/kcmp.h>
@@ -40,16 +41,11 @@ static void resume(struct fng_tracee *tc, pid_t tid, enum fng_resume how, int si
 /* Tgid and PPid of a task, from one read of /proc/TID/status (-1 if gone). */
 static void task_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
-	char path[64], buf[1024], *l;
+	struct fng_proc_status st;
 
-	*tgid = *ppid = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	if (fng_read_file(path, buf, sizeof(buf)) <= 0)
-		return;
-	if ((l = strstr(buf, "\nTgid:")))
-		*tgid = atoi(l + 6);
-	if ((l = strstr(buf, "\nPPid:")))
-		*ppid = atoi(l + 6);
+	fng_proc_status(tid, &st);
+	*tgid = st.tgid;
+	*ppid = st.ppid;
 }
 
 /* Place a task we have not seen before: which process it belongs to and
@@ -174,7 +170,7 @@ static int on_seccomp(struct fng_tracer *t, struct fng_tracee *tc)
 }
 
 /* The name-changing call tc was making is over (its exit stop, or the task
- * is gone): the name cache may learn again (tracer/namecache.h). */
+ * is gone): the name cache may learn again (tracer/resolve/namecache.h). */
 static void end_names_change(struct fng_tracer *t, struct fng_tracee *tc)
 {
 	if (tc->pending == FNG_PENDING_NAMES) {

@@ -2,7 +2,7 @@
  * /proc, read only when there is something to report (on allowed calls only
  * in observe mode). */
 #include "tracer/internal.h"
-#include "logging/util.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,28 +14,19 @@
 #include <unistd.h>
 
 #include "tracer/arch.h"
+#include "common/procstatus.h"
 
 static void fill_process(struct fng_event *ev, pid_t tid)
 {
-	char path[64], buf[1024];
+	struct fng_proc_status st;
+	char path[64];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	if (fng_read_file(path, buf, sizeof(buf)) > 0) {
-		char *l;
-		if ((l = strstr(buf, "\nTgid:")))
-			ev->pid = atoi(l + 6);
-		if ((l = strstr(buf, "\nPPid:")))
-			ev->ppid = atoi(l + 6);
-		if ((l = strstr(buf, "\nUid:")))
-			ev->uid = atoi(l + 5);
-		if (strncmp(buf, "Name:", 5) == 0) {
-			char *s = buf + 5 + strspn(buf + 5, " \t");
-			size_t len = strcspn(s, "\n");
-			if (len >= sizeof(ev->comm))
-				len = sizeof(ev->comm) - 1;
-			memcpy(ev->comm, s, len);
-		}
+	if (fng_proc_status(tid, &st) == 0) {
+		ev->pid = st.tgid > 0 ? st.tgid : 0;
+		ev->ppid = st.ppid > 0 ? st.ppid : 0;
+		ev->uid = st.uid != (uid_t)-1 ? (int32_t)st.uid : 0;
+		memcpy(ev->comm, st.name, sizeof(ev->comm));
 	}
 	if (!ev->pid)
 		ev->pid = tid;
@@ -57,7 +48,6 @@ struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_eve
 	if (!ev)
 		return NULL;
 	ev->type = (uint8_t)type;
-	ev->rule = FNG_RULE_NONE;
 	ev->fn_phase = fng_tracer_fn_phase(t);
 	if (syscall)
 		fng_strlcpy(ev->syscall, syscall, sizeof(ev->syscall));
@@ -115,8 +105,10 @@ static struct fng_event *begin_verdict(struct fng_tracer *t, pid_t tid, enum fng
 	ev = fng_report_begin(t, tid, type, syscall);
 	if (!ev)
 		return NULL;
-	ev->rule = (uint8_t)v->rule;
-	ev->mode = (uint8_t)v->mode;
+	if (v->rule != FNG_RULE_NONE) {
+		fng_strlcpy(ev->rule, fng_rule_name(v->rule), sizeof(ev->rule));
+		fng_strlcpy(ev->mode, fng_mode_name(v->mode), sizeof(ev->mode));
+	}
 	ev->action = (uint8_t)action;
 	if (action == FNG_ACT_BLOCKED)
 		ev->error = v->err;

@@ -1,5 +1,5 @@
 #include "tracer/tracee.h"
-#include "tracer/stack.h"
+#include "tracer/image/stack.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -42,7 +42,7 @@ struct fng_tracee {
 	struct fng_exec_pending *exec;	/* an exec to report or verify at its exec stop */
 };
 
-/* check_exec.c */
+/* rules/exec.c */
 void fng_exec_pending_free(struct fng_exec_pending *p);
 
 struct fng_tracee_table {

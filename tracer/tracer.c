@@ -1,7 +1,8 @@
 /* Setting the tracer up: the temp root and handler files the policy talks
  * about are resolved to objects once, before the runtime starts. */
 #include "tracer/internal.h"
-#include "logging/util.h"
+#include "common/hostport.h"
+#include "common/util.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
@@ -80,32 +81,13 @@ static void setup_handlers(struct fng_tracer *t)
 	}
 }
 
-/* AWS_LAMBDA_RUNTIME_API is "127.0.0.1:9001" or "[::1]:9001" or "localhost:9001". */
-static bool parse_runtime_api(const char *api, uint8_t addr[16], uint16_t *port)
-{
-	struct fng_netrule nr;
-	const char *why;
-	char buf[128];
-
-	if (!api || !*api || strlen(api) >= sizeof(buf))
-		return false;
-	if (strncmp(api, "localhost:", 10) == 0) {
-		snprintf(buf, sizeof(buf), "127.0.0.1:%s", api + 10);
-		api = buf;
-	}
-	if (fng_netrule_parse(api, &nr, &why) < 0 || !nr.port)
-		return false;
-	memcpy(addr, nr.addr, 16);
-	*port = nr.port;
-	return true;
-}
-
 static void setup_runtime_api(struct fng_tracer *t, const struct fng_tracer_config *cfg)
 {
-	t->have_api = parse_runtime_api(cfg->runtime_api, t->api_addr, &t->api_port);
+	t->have_api = cfg->runtime_api && fng_hostport_ip(cfg->runtime_api, NULL, NULL, t->api_addr, &t->api_port) == 0;
 	t->lambda = cfg->lambda;
 	if (cfg->real_runtime_api)
-		t->have_real_api = parse_runtime_api(cfg->real_runtime_api, t->real_api_addr, &t->real_api_port);
+		t->have_real_api = fng_hostport_ip(cfg->real_runtime_api, NULL, NULL, t->real_api_addr,
+						   &t->real_api_port) == 0;
 }
 
 int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn)

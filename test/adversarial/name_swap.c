@@ -3,7 +3,7 @@
  *
  * fnguard keeps what path resolution learnt (this directory is a directory,
  * that symlink points there) until a traced call could change it
- * (tracer/namecache.h). Each vector first walks a path in the work dir so
+ * (tracer/resolve/namecache.h). Each vector first walks a path in the work dir so
  * that it is known, then changes what the path means with one kind of
  * name-changing call (made by this task, a thread or a child process), then
  * opens FNG_SECRET through the changed path. A vector is BYPASSED when the

@@ -307,7 +307,7 @@ t_events_policy_sinks_and_cli_errors() {
 	assert_err "expected host:port"
 }
 
-# libcurl is loaded only for HTTP sinks (logging/curl_dl.h): without an HTTP
+# libcurl is loaded only for HTTP sinks (logging/sinks/curl_dl.h): without an HTTP
 # sink fnguard runs where libcurl is unusable; with one it says why and exits 2.
 t_events_libcurl_only_for_http_sinks() {
 	local lib

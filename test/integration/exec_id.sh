@@ -166,7 +166,7 @@ t_exec_exception_race() {
 # The same races where child processes are allowed and the forbidden program
 # is a copy of touch in the temp root: with nothing pending for the exec, the
 # exec stop still reads /proc/PID/exe and kills a program from the temp root
-# (tracer/check_exec.c, fng_verify_exec).
+# (tracer/rules/exec.c, fng_verify_exec).
 t_exec_tmp_race() {
 	cp /usr/bin/touch "$TMPD/touch"
 	FNG_FORBIDDEN=$TMPD/touch exec_race_case "against the temp root" \
@@ -176,7 +176,7 @@ t_exec_tmp_race() {
 
 # The same races against an allowlist that lets through exactly /usr/bin/true
 # and a.sh: what the allowlist let through at the call is checked again at
-# the exec stop, and a swapped program is killed (tracer/check_exec.c).
+# the exec stop, and a swapped program is killed (tracer/rules/exec.c).
 t_exec_allowlist_race() {
 	exec_race_case "under an allowlist" \
 		"{\"allowlist\": {\"mode\": \"block\", \"files\": {\"read\": [\"/**\"], \"write\": [\"/**\"]},

@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "logging/event.h"
-#include "logging/format.h"
+#include "logging/format/format.h"
 #include "policy/allowlist.h"
-#include "policy/collapse.h"
-#include "policy/recorder.h"
+#include "policy/baseline/collapse.h"
+#include "policy/baseline/recorder.h"
 
 #define NAME "t.json"
 
@@ -368,8 +368,8 @@ static void event_format(void **state)
 
 	(void)state;
 	ev->type = FNG_EV_FILE;
-	ev->rule = FNG_RULE_ALLOWLIST;
-	ev->mode = FNG_MODE_BLOCK;
+	strcpy(ev->rule, fng_rule_name(FNG_RULE_ALLOWLIST));
+	strcpy(ev->mode, fng_mode_name(FNG_MODE_BLOCK));
 	ev->action = FNG_ACT_BLOCKED;
 	ev->fn_phase = FNG_FN_PHASE_INVOKE;
 	strcpy(ev->path, "/etc/shadow");

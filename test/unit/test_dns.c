@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "policy/policy.h"
-#include "tracer/dns.h"
+#include "tracer/resolve/dns.h"
 
 static void v4(uint8_t out[16], const char *s)
 {

@@ -1,4 +1,4 @@
-/* Unit tests for tracer/elfinfo.c, tracer/ehframe.c and tracer/symbols.c:
+/* Unit tests for tracer/image/elfinfo.c, tracer/image/ehframe.c and tracer/image/symbols.c:
  * what they read from this very test program (and its libc) is compared
  * with what the dynamic loader knows about them in memory. */
 #include <stdarg.h>
@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tracer/elfinfo.h"
-#include "tracer/symbols.h"
+#include "tracer/image/elfinfo.h"
+#include "tracer/image/symbols.h"
 
 /* What the loader knows about the main program. */
 struct self {

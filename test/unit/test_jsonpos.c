@@ -1,4 +1,4 @@
-/* Unit tests for policy/jsonpos.c: locating values, duplicate keys, line/col. */
+/* Unit tests for policy/load/jsonpos.c: locating values, duplicate keys, line/col. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "policy/jsonpos.h"
+#include "policy/load/jsonpos.h"
 
 /* Offset of the n-th (0-based) occurrence of needle in hay. */
 static size_t nth(const char *hay, const char *needle, int n)

@@ -17,9 +17,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/hostport.h"
 #include "logging/logger.h"
-#include "logging/ocsf.h"
-#include "policy/policy.h"
+#include "logging/format/ocsf.h"
 
 struct waiter {
 	pthread_mutex_t mu;
@@ -109,8 +109,8 @@ static void emit(struct fng_logger *lg, int n)
 		struct fng_event *ev = fng_logger_reserve(lg);
 		assert_non_null(ev);
 		ev->type = FNG_EV_FILE;
-		ev->rule = FNG_RULE_TMP;
-		ev->mode = FNG_MODE_ALERT;
+		strcpy(ev->rule, "read_write_tmp");
+		strcpy(ev->mode, "alert");
 		ev->action = FNG_ACT_ALERTED;
 		ev->pid = 1;
 		snprintf(ev->path, sizeof(ev->path), "/tmp/f%d", i);
@@ -200,14 +200,13 @@ static void dest_forms(void **state)
 	(void)state;
 	struct fng_sink_spec s;
 	const char *why = NULL;
-	char host[64];
-	unsigned port;
+	struct fng_hostport hp;
 
 	assert_int_equal(fng_sink_parse("syslog+tcp://[::1]:6514", &s, &why), 0);
 	assert_int_equal(s.kind, FNG_SINK_SYSLOG_TCP);
-	assert_int_equal(fng_split_host_port(s.target, host, sizeof(host), &port), 0);
-	assert_string_equal(host, "::1");
-	assert_int_equal(port, 6514);
+	assert_int_equal(fng_hostport_parse(s.target, &hp), 0);
+	assert_string_equal(hp.host, "::1");
+	assert_int_equal(hp.port, 6514);
 	assert_int_equal(fng_sink_parse("syslog:", &s, &why), 0);
 	assert_string_equal(s.target, "/dev/log");
 	assert_int_equal(fng_sink_parse("unix:/run/a.sock", &s, &why), 0);
@@ -274,7 +273,7 @@ static void ocsf_classes(void **state)
 
 	ev->time_ns = 1700000000123000000ull;
 	ev->pid = 42;
-	ev->rule = FNG_RULE_NONE;
+	ev->rule[0] = '\0';
 	ev->action = FNG_ACT_ALLOWED;
 
 	ev->type = FNG_EV_FILE;
@@ -298,8 +297,8 @@ static void ocsf_classes(void **state)
 
 	/* blocked, alerted, killed: Detection Findings */
 	ev->type = FNG_EV_NETWORK;
-	ev->rule = FNG_RULE_OUTBOUND;
-	ev->mode = FNG_MODE_BLOCK;
+	strcpy(ev->rule, "outbound_connectivity");
+	strcpy(ev->mode, "block");
 	ev->action = FNG_ACT_BLOCKED;
 	strcpy(ev->host, "192.0.2.1");
 	check_class(ev, 2004, 2, 1, 3);
@@ -324,7 +323,7 @@ static void ocsf_classes(void **state)
 	memset(ev, 0, sizeof(*ev));
 	ev->time_ns = 1700000000123000000ull;
 	ev->type = FNG_EV_LIFECYCLE;
-	ev->rule = FNG_RULE_NONE;
+	ev->rule[0] = '\0';
 	strcpy(ev->phase, "start");
 	check_class(ev, 6002, 6, 3, 1);
 	strcpy(ev->phase, "unprotected");

@@ -1,4 +1,4 @@
-/* Unit tests for tracer/namecache.c: what path resolution learns, when it
+/* Unit tests for tracer/resolve/namecache.c: what path resolution learns, when it
  * answers from memory, and when it must not. The scratch tree lives under
  * /var/tmp (a local file system: names there change only by calls). */
 #include <stdarg.h>
@@ -18,8 +18,8 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "tracer/namecache.h"
-#include "tracer/path.h"
+#include "tracer/resolve/namecache.h"
+#include "tracer/resolve/path.h"
 
 struct fixture {
 	bool stable;	/* the scratch file system is one the cache learns from */
@@ -95,7 +95,7 @@ static void learns(void **state)
 
 /* Known names stay known until told otherwise: that is why every call that
  * removes or replaces a name must end in fng_namecache_forget or
- * fng_namecache_end_change (tracer/check_file.c, tracer/loop.c). */
+ * fng_namecache_end_change (tracer/rules/file.c, tracer/loop.c). */
 static void forget(void **state)
 {
 	struct fixture *f = *state;
@@ -200,7 +200,7 @@ static void generation_wraps(void **state)
 	assert_int_equal(f->nc.hits, hits);
 }
 
-/* tracer/namecache.c's hash (FNV-1a), to find names that share a set. */
+/* tracer/resolve/namecache.c's hash (FNV-1a), to find names that share a set. */
 static uint32_t fnv1a(const char *s)
 {
 	uint32_t h = 2166136261u;

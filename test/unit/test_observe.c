@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logging/format.h"
-#include "logging/util.h"
-#include "policy/policy.h"
+#include "logging/format/format.h"
+#include "common/util.h"
 
 static json_object *format(const struct fng_event *ev)
 {
@@ -41,7 +40,7 @@ static const char *str_at(json_object *o, const char *k1, const char *k2)
 
 static void allowed_open(void **state)
 {
-	struct fng_event ev = { .type = FNG_EV_FILE, .rule = FNG_RULE_NONE, .action = FNG_ACT_ALLOWED,
+	struct fng_event ev = { .type = FNG_EV_FILE, .action = FNG_ACT_ALLOWED,
 				.access = FNG_ACCESS_READ | FNG_ACCESS_WRITE | FNG_ACCESS_CREATE };
 	json_object *o, *acc;
 
@@ -63,7 +62,7 @@ static void allowed_open(void **state)
 
 static void would_block_keeps_functionshield_keys(void **state)
 {
-	struct fng_event ev = { .type = FNG_EV_NETWORK, .rule = FNG_RULE_OUTBOUND, .mode = FNG_MODE_BLOCK,
+	struct fng_event ev = { .type = FNG_EV_NETWORK, .rule = "outbound_connectivity", .mode = "block",
 				.action = FNG_ACT_ALLOWED, .would = FNG_ACT_BLOCKED, .port = 443 };
 	json_object *o;
 

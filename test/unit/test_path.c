@@ -1,4 +1,4 @@
-/* Unit tests for tracer/path.c: path resolution in a "tracee" context. The
+/* Unit tests for tracer/resolve/path.c: path resolution in a "tracee" context. The
  * tracee is this test process (tid = tgid = getpid()), or a forked child when
  * the point is that its cwd differs from ours. Expected results are compared
  * with realpath() wherever the file exists. */
@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tracer/path.h"
+#include "tracer/resolve/path.h"
 
 static char orig_cwd[PATH_MAX];
 static char base[PATH_MAX];	/* realpath of the scratch tree under /tmp */

@@ -1,4 +1,4 @@
-/* Unit tests for policy/load.c and policy/model.c: the policy file formats
+/* Unit tests for policy/load/load.c and policy/model.c: the policy file formats
  * fnguard accepts and the exact "FILE:LINE:COL: message" of every error. */
 #include <stdarg.h>
 #include <stddef.h>

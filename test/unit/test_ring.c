@@ -1,4 +1,4 @@
-/* Unit tests for logging/ring.c and logging/format.c. */
+/* Unit tests for logging/ring.c and logging/format/format.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,9 +12,8 @@
 #include <string.h>
 
 #include "logging/event.h"
-#include "logging/format.h"
+#include "logging/format/format.h"
 #include "logging/ring.h"
-#include "policy/policy.h"
 
 static void ring_init_rejects_non_pow2(void **state)
 {
@@ -196,8 +195,8 @@ static void format_file_event(void **state)
 	memset(&ev, 0, sizeof(ev));
 	ev.time_ns = 1700000000123456789ull; /* 2023-11-14T22:13:20.123Z */
 	ev.type = FNG_EV_FILE;
-	ev.rule = FNG_RULE_TMP;
-	ev.mode = FNG_MODE_BLOCK;
+	strcpy(ev.rule, "read_write_tmp");
+	strcpy(ev.mode, "block");
 	ev.action = FNG_ACT_BLOCKED;
 	ev.error = EACCES;
 	ev.pid = 4321;
@@ -248,8 +247,8 @@ static void format_process_event_argv_and_function(void **state)
 	memset(&ev, 0, sizeof(ev));
 	ev.time_ns = 0;
 	ev.type = FNG_EV_PROCESS;
-	ev.rule = FNG_RULE_CHILD;
-	ev.mode = FNG_MODE_ALERT;
+	strcpy(ev.rule, "create_child_process");
+	strcpy(ev.mode, "alert");
 	ev.action = FNG_ACT_ALERTED;
 	ev.pid = 7;
 	strcpy(ev.path, "/bin/sh");
@@ -278,7 +277,7 @@ static void format_process_event_argv_and_function(void **state)
 }
 
 /* argc larger than what the buffer holds must not read past argv[]. The
- * tracer always NUL-terminates argv (check_exec.c read_argv), so this is
+ * tracer always NUL-terminates argv (rules/exec.c read_argv), so this is
  * defence in depth. */
 static void format_argv_unterminated(void **state)
 {
@@ -289,7 +288,7 @@ static void format_argv_unterminated(void **state)
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = FNG_EV_PROCESS;
-	ev.rule = FNG_RULE_NONE;
+	ev.rule[0] = '\0';
 	ev.argc = 60000;
 	memset(ev.argv, 'a', sizeof(ev.argv)); /* no NUL at all */
 	strcpy(ev.reason, "RRRR");		/* the field right after argv */
@@ -311,8 +310,8 @@ static void format_network_event(void **state)
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = FNG_EV_NETWORK;
-	ev.rule = FNG_RULE_OUTBOUND;
-	ev.mode = FNG_MODE_BLOCK;
+	strcpy(ev.rule, "outbound_connectivity");
+	strcpy(ev.mode, "block");
 	ev.action = FNG_ACT_BLOCKED;
 	strcpy(ev.host, "192.0.2.1");
 	ev.port = 443;
@@ -336,7 +335,7 @@ static void format_lifecycle_event(void **state)
 	memset(&ev, 0, sizeof(ev));
 	ev.time_ns = 1700000000999000000ull;
 	ev.type = FNG_EV_LIFECYCLE;
-	ev.rule = FNG_RULE_NONE;
+	ev.rule[0] = '\0';
 	ev.action = FNG_ACT_NONE;
 	strcpy(ev.phase, "start");
 	strcpy(ev.message, "policy: x");

@@ -1,7 +1,7 @@
 /* Unit tests for the Lambda pieces that are pure: Runtime API routes and
- * headers (supervisor/rtapi.c), emulate's output helpers, the proxy's address
+ * headers (supervisor/lambda/rtapi.c), emulate's output helpers, the proxy's address
  * parsing, the invocation seqlock (tracer/lambda.c) and the "lambda" policy
- * section (policy/load_lambda.c). */
+ * section (policy/load/load_lambda.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,9 +17,10 @@
 #include <sys/socket.h>
 
 #include "policy/policy.h"
-#include "supervisor/emulate.h"
-#include "supervisor/proxy.h"
-#include "supervisor/rtapi.h"
+#include "supervisor/lambda/emulate.h"
+#include "supervisor/lambda/proxy.h"
+#include "common/hostport.h"
+#include "supervisor/lambda/rtapi.h"
 #include "tracer/lambda.h"
 
 static enum fng_rt_route R(const char *url, char *id)
@@ -154,19 +155,19 @@ static void proxy_addresses(void **state)
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
 
 	(void)state;
-	assert_int_equal(fng_proxy_parse_addr("127.0.0.1:9001", &ss), 0);
+	assert_int_equal(fng_hostport_ip("127.0.0.1:9001", &ss, NULL, NULL, NULL), 0);
 	assert_int_equal(in4->sin_family, AF_INET);
 	assert_int_equal(ntohs(in4->sin_port), 9001);
-	assert_int_equal(fng_proxy_parse_addr("localhost:80", &ss), 0);
+	assert_int_equal(fng_hostport_ip("localhost:80", &ss, NULL, NULL, NULL), 0);
 	assert_int_equal(ntohl(in4->sin_addr.s_addr), INADDR_LOOPBACK);
-	assert_int_equal(fng_proxy_parse_addr("[::1]:9001", &ss), 0);
+	assert_int_equal(fng_hostport_ip("[::1]:9001", &ss, NULL, NULL, NULL), 0);
 	assert_int_equal(in6->sin6_family, AF_INET6);
-	assert_int_equal(fng_proxy_parse_addr("127.0.0.1", &ss), -EINVAL);
-	assert_int_equal(fng_proxy_parse_addr("127.0.0.1:0", &ss), -EINVAL);
-	assert_int_equal(fng_proxy_parse_addr("127.0.0.1:65536", &ss), -EINVAL);
-	assert_int_equal(fng_proxy_parse_addr("example.com:9001", &ss), -EINVAL);
-	assert_int_equal(fng_proxy_parse_addr("[::1:9001", &ss), -EINVAL);
-	assert_int_equal(fng_proxy_parse_addr("", &ss), -EINVAL);
+	assert_int_equal(fng_hostport_ip("127.0.0.1", &ss, NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(fng_hostport_ip("127.0.0.1:0", &ss, NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(fng_hostport_ip("127.0.0.1:65536", &ss, NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(fng_hostport_ip("example.com:9001", &ss, NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(fng_hostport_ip("[::1:9001", &ss, NULL, NULL, NULL), -EINVAL);
+	assert_int_equal(fng_hostport_ip("", &ss, NULL, NULL, NULL), -EINVAL);
 }
 
 static void invocation_seqlock(void **state)

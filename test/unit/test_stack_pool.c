@@ -1,5 +1,5 @@
 /* Unit tests for logging/stack.c (the pool of stack slots events point at)
- * and the JSON logging/format.c makes of stacks and executable identity. */
+ * and the JSON logging/format/format.c makes of stacks and executable identity. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,9 +9,8 @@
 #include <json-c/json.h>
 #include <string.h>
 
-#include "logging/format.h"
+#include "logging/format/format.h"
 #include "logging/stack.h"
-#include "policy/policy.h"
 
 static void pool_take_release(void **state)
 {
@@ -69,7 +68,7 @@ static void format_stack(void **state)
 {
 	(void)state;
 	static struct fng_stack st;
-	struct fng_event ev = { .type = FNG_EV_NETWORK, .rule = FNG_RULE_OUTBOUND, .action = FNG_ACT_BLOCKED };
+	struct fng_event ev = { .type = FNG_EV_NETWORK, .rule = "outbound_connectivity", .action = FNG_ACT_BLOCKED };
 	json_object *o, *arr, *f;
 
 	st.n = 2;
@@ -104,7 +103,7 @@ static void format_stack(void **state)
 static void format_no_stack(void **state)
 {
 	(void)state;
-	struct fng_event ev = { .type = FNG_EV_FILE, .rule = FNG_RULE_TMP, .action = FNG_ACT_BLOCKED };
+	struct fng_event ev = { .type = FNG_EV_FILE, .rule = "read_write_tmp", .action = FNG_ACT_BLOCKED };
 	json_object *o;
 
 	o = format(&ev); /* nothing to say */
@@ -121,7 +120,7 @@ static void format_no_stack(void **state)
 static void format_executable(void **state)
 {
 	(void)state;
-	struct fng_event ev = { .type = FNG_EV_PROCESS, .rule = FNG_RULE_CHILD, .action = FNG_ACT_ALERTED };
+	struct fng_event ev = { .type = FNG_EV_PROCESS, .rule = "create_child_process", .action = FNG_ACT_ALERTED };
 	json_object *o, *x;
 
 	strcpy(ev.path, "/var/task/run.sh");

@@ -1,5 +1,5 @@
-/* fnguard trace's text format (logging/text.c) and summary
- * (logging/text_summary.c): one line per event, escaping, decisions, the
+/* fnguard trace's text format (logging/format/text.c) and summary
+ * (logging/format/text_summary.c): one line per event, escaping, decisions, the
  * per-class counts and the bounded tables. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logging/text.h"
-#include "logging/util.h"
-#include "policy/policy.h"
+#include "logging/format/text.h"
+#include "common/util.h"
 
 #define T0 1000000000000ull
 
@@ -28,11 +27,12 @@ static char *line(struct fng_text *tx, const struct fng_event *ev)
 	return out;
 }
 
-static struct fng_event file_ev(const char *path, uint8_t action, uint8_t rule, uint8_t would)
+static struct fng_event file_ev(const char *path, uint8_t action, const char *rule, uint8_t would)
 {
-	struct fng_event ev = { .time_ns = T0, .type = FNG_EV_FILE, .rule = rule, .mode = FNG_MODE_BLOCK,
+	struct fng_event ev = { .time_ns = T0, .type = FNG_EV_FILE, .mode = "block",
 				.action = action, .would = would, .pid = 42, .access = FNG_ACCESS_WRITE | FNG_ACCESS_CREATE };
 
+	fng_strlcpy(ev.rule, rule, sizeof(ev.rule));
 	fng_strlcpy(ev.syscall, "openat", sizeof(ev.syscall));
 	fng_strlcpy(ev.path, path, sizeof(ev.path));
 	return ev;
@@ -46,19 +46,19 @@ static void decisions(void **state)
 	char *s;
 
 	(void)state;
-	ev = file_ev("/tmp/x", FNG_ACT_ALLOWED, FNG_RULE_TMP, FNG_ACT_BLOCKED);
+	ev = file_ev("/tmp/x", FNG_ACT_ALLOWED, "read_write_tmp", FNG_ACT_BLOCKED);
 	s = line(tx, &ev);
 	assert_string_equal(s, "0.000000 [pid    42] openat(\"/tmp/x\", write|create) would block: read_write_tmp\n");
 	free(s);
 
-	ev = file_ev("/tmp/x", FNG_ACT_BLOCKED, FNG_RULE_TMP, 0);
+	ev = file_ev("/tmp/x", FNG_ACT_BLOCKED, "read_write_tmp", 0);
 	ev.error = 13;
 	ev.time_ns = T0 + 1500000;
 	s = line(tx, &ev);
 	assert_string_equal(s, "0.001500 [pid    42] openat(\"/tmp/x\", write|create) = -1 EACCES blocked: read_write_tmp\n");
 	free(s);
 
-	ev = file_ev("/srv/a\"b\n", FNG_ACT_ALLOWED, FNG_RULE_NONE, 0);
+	ev = file_ev("/srv/a\"b\n", FNG_ACT_ALLOWED, "", 0);
 	ev.access = FNG_ACCESS_READ;
 	s = line(tx, &ev);
 	assert_string_equal(s, "0.000000 [pid    42] openat(\"/srv/a\\\"b\\n\", read) allowed\n");
@@ -70,7 +70,7 @@ static void process_and_network(void **state)
 {
 	struct fng_text_opts o = { 0 };
 	struct fng_text *tx = fng_text_new(&o);
-	struct fng_event ev = { .time_ns = T0, .type = FNG_EV_PROCESS, .rule = FNG_RULE_CHILD, .mode = FNG_MODE_ALERT,
+	struct fng_event ev = { .time_ns = T0, .type = FNG_EV_PROCESS, .rule = "create_child_process", .mode = "alert",
 				.action = FNG_ACT_ALERTED, .pid = 7, .argc = 2 };
 	char *s;
 
@@ -85,7 +85,7 @@ static void process_and_network(void **state)
 	memset(&ev, 0, sizeof(ev));
 	ev.time_ns = T0;
 	ev.type = FNG_EV_NETWORK;
-	ev.rule = FNG_RULE_NONE;
+	ev.rule[0] = '\0';
 	ev.action = FNG_ACT_ALLOWED;
 	ev.pid = 7;
 	ev.port = 443;
@@ -110,11 +110,11 @@ static void summary_counts_and_caps(void **state)
 	for (int i = 0; i < FNG_SUMMARY_KEYS + 5; i++) {
 		struct fng_event ev;
 		snprintf(path, sizeof(path), "/f/%04d", i);
-		ev = file_ev(path, FNG_ACT_ALLOWED, FNG_RULE_NONE, 0);
+		ev = file_ev(path, FNG_ACT_ALLOWED, "", 0);
 		free(line(tx, &ev));
 	}
 	for (int i = 0; i < 3; i++) {
-		struct fng_event ev = file_ev("/tmp/hot", FNG_ACT_ALLOWED, FNG_RULE_TMP, FNG_ACT_BLOCKED);
+		struct fng_event ev = file_ev("/tmp/hot", FNG_ACT_ALLOWED, "read_write_tmp", FNG_ACT_BLOCKED);
 		free(line(tx, &ev));
 	}
 	assert_int_equal(fng_text_exit(tx, &xi, &s, &(size_t){ 0 }), 0);

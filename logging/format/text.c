@@ -1,0 +1,324 @@
+/* fnguard trace's lines. One event is one line (its stack, if shown, follows
+ * on indented lines of the same write), so several processes interleave
+ * without ever splitting a line:
+ *
+ *   0.004211 [pid  4242] openat("/tmp/x", write|create) would block: read_write_tmp
+ *   0.005002 [pid  4243] execve("/bin/echo", ["echo", "hi"]) allowed
+ *   0.006113 [pid  4242] connect(127.0.0.1:8080, tcp) = -1 EACCES blocked: outbound_connectivity
+ *
+ * Events are made when the call is decided, before it runs: a line has a
+ * result only when fnguard failed the call. */
+#include "logging/format/text.h"
+#include "common/util.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+struct fng_text {
+	struct fng_text_opts o;
+	uint64_t t0;		/* the first event's time: times are relative to it */
+	struct fng_summary *sum;
+};
+
+static const struct {
+	const char *name;
+	uint32_t bit;
+} class_names[] = {
+	{ "file", FNG_TEXT_CLASS_FILE },
+	{ "net", FNG_TEXT_CLASS_NET },
+	{ "network", FNG_TEXT_CLASS_NET },
+	{ "process", FNG_TEXT_CLASS_PROCESS },
+	{ "dns", FNG_TEXT_CLASS_DNS },
+};
+
+uint32_t fng_text_class_parse(const char *name)
+{
+	for (size_t i = 0; i < FNG_ARRAY_LEN(class_names); i++)
+		if (strcmp(class_names[i].name, name) == 0)
+			return class_names[i].bit;
+	return 0;
+}
+
+uint32_t fng_text_class_of(const struct fng_event *ev)
+{
+	switch (ev->type) {
+	case FNG_EV_FILE: return FNG_TEXT_CLASS_FILE;
+	case FNG_EV_NETWORK: return FNG_TEXT_CLASS_NET;
+	case FNG_EV_PROCESS: return FNG_TEXT_CLASS_PROCESS;
+	case FNG_EV_DNS: return FNG_TEXT_CLASS_DNS;
+	default: return 0;
+	}
+}
+
+struct fng_text *fng_text_new(const struct fng_text_opts *o)
+{
+	struct fng_text *tx = calloc(1, sizeof(*tx));
+
+	if (!tx)
+		return NULL;
+	tx->o = *o;
+	tx->sum = fng_summary_new();
+	if (!tx->sum) {
+		free(tx);
+		return NULL;
+	}
+	return tx;
+}
+
+void fng_text_free(struct fng_text *tx)
+{
+	if (!tx)
+		return;
+	fng_summary_free(tx->sum);
+	free(tx);
+}
+
+/* A string as strace shows it: quoted, with quotes, backslashes and
+ * anything unprintable escaped, so a line is always one line. */
+static void put_quoted(FILE *f, const char *s, size_t max)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < max && s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void put_access(FILE *f, uint8_t a)
+{
+	static const char *const names[] = { "read", "write", "create" };
+	const char *sep = ", ";
+
+	for (unsigned i = 0; i < 3; i++)
+		if (a & (1u << i)) {
+			fprintf(f, "%s%s", sep, names[i]);
+			sep = "|";
+		}
+}
+
+static void put_list(FILE *f, const struct fng_event *ev, const char *sep)
+{
+	const char *a = ev->argv, *end = ev->argv + sizeof(ev->argv);
+
+	for (unsigned i = 0; i < ev->argc && a < end; i++) {
+		size_t n = strnlen(a, (size_t)(end - a));
+		fputs(i ? sep : "", f);
+		put_quoted(f, a, n);
+		a += n + 1;
+	}
+}
+
+static void put_addr(FILE *f, const struct fng_event *ev)
+{
+	if (strchr(ev->ip, ':'))
+		fprintf(f, "[%s]:%u", ev->ip, ev->port);
+	else
+		fprintf(f, "%s:%u", ev->ip, ev->port);
+	if (ev->host[0] && strcmp(ev->host, ev->ip) != 0) {
+		fputc(' ', f);
+		put_quoted(f, ev->host, sizeof(ev->host));
+	}
+}
+
+/* The call and its decoded arguments. */
+static void put_call(FILE *f, const struct fng_event *ev)
+{
+	fprintf(f, "%s(", ev->syscall[0] ? ev->syscall : "?");
+	switch (ev->type) {
+	case FNG_EV_FILE:
+		if (ev->path[0])
+			put_quoted(f, ev->path, sizeof(ev->path));
+		if (ev->path2[0]) {
+			fputs(", ", f);
+			put_quoted(f, ev->path2, sizeof(ev->path2));
+		}
+		put_access(f, ev->access);
+		break;
+	case FNG_EV_PROCESS:
+		if (ev->path[0])
+			put_quoted(f, ev->path, sizeof(ev->path));
+		if (ev->argc) {
+			fputs(", [", f);
+			put_list(f, ev, ", ");
+			fputc(']', f);
+		}
+		break;
+	case FNG_EV_NETWORK:
+		if (ev->ip[0]) {
+			put_addr(f, ev);
+			if (ev->protocol[0])
+				fprintf(f, ", %s", ev->protocol);
+		} else if (ev->protocol[0]) {
+			fputs(ev->protocol, f);
+		}
+		break;
+	case FNG_EV_DNS:
+		fprintf(f, "dns %s ", ev->qtype[0] ? ev->qtype : "?");
+		put_quoted(f, ev->host, sizeof(ev->host));
+		fprintf(f, " from %s:%u", ev->ip, ev->port);
+		break;
+	default:
+		break;
+	}
+	fputc(')', f);
+	if (ev->type == FNG_EV_DNS) {
+		fputs(" = [", f);
+		put_list(f, ev, ", ");
+		fputc(']', f);
+	}
+}
+
+enum { C_NONE, C_RED, C_YELLOW, C_MAGENTA, C_DIM };
+
+static void colour(FILE *f, const struct fng_text *tx, int c)
+{
+	static const char *const codes[] = { "\033[0m", "\033[1;31m", "\033[33m", "\033[35m", "\033[2m" };
+
+	if (tx->o.colour)
+		fputs(codes[c], f);
+}
+
+/* "would block: read_write_tmp", "blocked: outbound_connectivity" ... */
+static void put_decision(FILE *f, const struct fng_text *tx, const struct fng_event *ev)
+{
+	const char *rule = ev->rule[0] ? ev->rule : "fnguard";
+	int c = C_NONE;
+	const char *what = "allowed";
+
+	if (ev->action == FNG_ACT_ALLOWED && ev->would == FNG_ACT_BLOCKED) {
+		what = "would block";
+		c = C_YELLOW;
+	} else if (ev->action == FNG_ACT_BLOCKED) {
+		what = "blocked";
+		c = C_RED;
+	} else if (ev->action == FNG_ACT_KILLED) {
+		what = "killed";
+		c = C_RED;
+	} else if (ev->action == FNG_ACT_ALERTED) {
+		what = "alert";
+		c = C_MAGENTA;
+	} else {
+		c = C_DIM;
+	}
+	if (ev->error)
+		fprintf(f, " = -1 %s", strerrorname_np(ev->error) ? strerrorname_np(ev->error) : "?");
+	else if (ev->action == FNG_ACT_KILLED)
+		fputs(" = ?", f);
+	fputc(' ', f);
+	colour(f, tx, c);
+	fputs(what, f);
+	if (c != C_DIM)
+		fprintf(f, ": %s", rule);
+	colour(f, tx, C_NONE);
+	if (ev->reason[0])
+		fprintf(f, " (%s)", ev->reason);
+}
+
+static void put_stack(FILE *f, const struct fng_event *ev)
+{
+	const struct fng_stack *st = ev->stack;
+	const char *end = fng_stack_end_name(ev->stack_end);
+
+	for (unsigned i = 0; st && i < st->n && i < FNG_STACK_FRAMES; i++) {
+		const struct fng_frame *fr = &st->frames[i];
+		fprintf(f, "    #%-2u %s", i, fr->module[0] ? fr->module : "?");
+		if (fr->function[0])
+			fprintf(f, " %s", fr->function);
+		fprintf(f, " +0x%" PRIx64 "\n", fr->offset);
+	}
+	if (end)
+		fprintf(f, "    (stack: %s)\n", end);
+}
+
+static void put_lifecycle(FILE *f, const struct fng_event *ev)
+{
+	fprintf(f, "--- %s: ", ev->phase[0] ? ev->phase : "fnguard");
+	put_quoted(f, ev->message, sizeof(ev->message));
+	fputs(" ---\n", f);
+}
+
+static int finish(FILE *f, char **out, size_t *len)
+{
+	if (fclose(f) != 0 || !*out) {
+		*len = 0;
+		free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, size_t *len)
+{
+	FILE *f;
+	uint64_t rel;
+
+	*out = NULL;
+	*len = 0;
+	f = open_memstream(out, len);
+	if (!f)
+		return -ENOMEM;
+	if (!tx->t0)
+		tx->t0 = ev->time_ns;
+	if (ev->type == FNG_EV_LIFECYCLE) {
+		put_lifecycle(f, ev);
+		return finish(f, out, len);
+	}
+	rel = ev->time_ns > tx->t0 ? ev->time_ns - tx->t0 : 0;
+	fprintf(f, "%" PRIu64 ".%06" PRIu64 " ", rel / 1000000000u, rel / 1000u % 1000000u);
+	if (ev->pid)
+		fprintf(f, "[pid %5d] ", ev->pid);
+	else
+		fputs("[pid     ?] ", f);
+	put_call(f, ev);
+	put_decision(f, tx, ev);
+	fputc('\n', f);
+	if (tx->o.stacks)
+		put_stack(f, ev);
+	fng_summary_add(tx->sum, ev);
+	return finish(f, out, len);
+}
+
+int fng_text_exit(struct fng_text *tx, const struct fng_exit_info *xi, char **out, size_t *len)
+{
+	FILE *f = open_memstream(out, len);
+
+	if (!f)
+		return -ENOMEM;
+	if (xi->signal)
+		fprintf(f, "+++ killed by %s +++\n", sigabbrev_np(xi->signal) ? sigabbrev_np(xi->signal) : "?");
+	else
+		fprintf(f, "+++ exited with %d +++\n", xi->exit_code);
+	fng_summary_print(tx->sum, f);
+	if (xi->dropped)
+		fprintf(f, "%" PRIu64 " event(s) dropped: the lines above are not all the calls\n", xi->dropped);
+	for (size_t i = 0; i < xi->n_sinks; i++)
+		if (xi->sinks[i].dropped)
+			fprintf(f, "%" PRIu64 " line(s) dropped by %s: the lines above are not all the calls\n",
+				xi->sinks[i].dropped, xi->sinks[i].dest);
+	return finish(f, out, len);
+}
+
+int fng_text_loss(const struct fng_loss_info *li, char **out, size_t *len)
+{
+	char msg[512];
+	FILE *f = open_memstream(out, len);
+
+	if (!f)
+		return -ENOMEM;
+	fng_loss_message(li, msg, sizeof(msg));
+	fprintf(f, "--- loss: %s ---\n", msg);
+	return finish(f, out, len);
+}

@@ -1,0 +1,204 @@
+/* What every sink shares: the bounded queue, the counters, error bursts. */
+#include "logging/sinks/sink.h"
+#include "logging/logger_internal.h"
+#include "common/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+struct fng_line *fng_line_alloc(size_t len)
+{
+	struct fng_line *l;
+
+	if (len > UINT32_MAX - 1)
+		return NULL;
+	l = malloc(sizeof(*l) + len + 1);
+	if (!l)
+		return NULL;
+	memset(l, 0, sizeof(*l));
+	l->refs = 1;
+	l->len = (uint32_t)len;
+	l->data[len] = '\0';
+	return l;
+}
+
+struct fng_line *fng_line_new(const char *data, size_t len)
+{
+	struct fng_line *l = fng_line_alloc(len);
+
+	if (l)
+		memcpy(l->data, data, len);
+	return l;
+}
+
+void fng_line_unref(struct fng_line *l)
+{
+	if (l && --l->refs == 0)
+		free(l);
+}
+
+int fng_sink_new(struct fng_sink **out, struct fng_logger *lg, uv_loop_t *loop, const struct fng_sink_spec *spec)
+{
+	const struct fng_sink_ops *ops;
+	struct fng_sink *s;
+
+	switch (spec->kind) {
+	case FNG_SINK_STDERR:
+	case FNG_SINK_STDOUT:
+	case FNG_SINK_FILE:
+		ops = &fng_sink_fd_ops;
+		break;
+	case FNG_SINK_UNIX:
+		ops = &fng_sink_unix_ops;
+		break;
+	case FNG_SINK_SYSLOG_UDP:
+	case FNG_SINK_SYSLOG_TCP:
+	case FNG_SINK_SYSLOG_LOCAL:
+		ops = &fng_sink_syslog_ops;
+		break;
+	case FNG_SINK_HTTP:
+		ops = &fng_sink_http_ops;
+		break;
+	default:
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->q = calloc(FNG_SINK_QUEUE_LINES, sizeof(*s->q));
+	s->priv = calloc(1, ops->priv_size);
+	if (!s->q || !s->priv) {
+		free(s->q);
+		free(s->priv);
+		free(s);
+		return -ENOMEM;
+	}
+	s->ops = ops;
+	s->lg = lg;
+	s->loop = loop;
+	s->spec = *spec;
+	fng_strlcpy(s->name, spec->dest ? spec->dest : "?", sizeof(s->name));
+	*out = s;
+	return 0;
+}
+
+void fng_sink_free(struct fng_sink *s)
+{
+	if (!s)
+		return;
+	while (s->q_len)
+		fng_sink_pop(s, 1, false);
+	free(s->q);
+	free(s->priv);
+	free(s);
+}
+
+struct fng_line *fng_sink_at(const struct fng_sink *s, size_t i)
+{
+	if (i >= s->q_len)
+		return NULL;
+	return s->q[(s->q_head + i) % FNG_SINK_QUEUE_LINES];
+}
+
+static void count_drop(struct fng_sink *s, const struct fng_line *l)
+{
+	s->st.dropped++;
+	if (l->own)
+		s->dropped_reported++;	/* a lost report does not start another */
+	else
+		fng_logger_note_drop(s->lg);
+}
+
+bool fng_sink_push(struct fng_sink *s, struct fng_line *l)
+{
+	struct fng_line *f;
+
+	if (s->closing || s->q_len == FNG_SINK_QUEUE_LINES || s->q_bytes + l->len > FNG_SINK_QUEUE_BYTES) {
+		count_drop(s, l);
+		return false;
+	}
+	f = s->ops->frame ? s->ops->frame(s, l) : fng_line_ref(l);
+	if (!f) {
+		count_drop(s, l);
+		return false;
+	}
+	f->own = l->own;
+	s->q[(s->q_head + s->q_len) % FNG_SINK_QUEUE_LINES] = f;
+	s->q_len++;
+	s->q_bytes += f->len;
+	s->st.queued++;
+	s->ops->kick(s);
+	return true;
+}
+
+void fng_sink_pop(struct fng_sink *s, size_t n, bool delivered)
+{
+	if (n > s->q_len)
+		n = s->q_len;
+	for (size_t i = 0; i < n; i++) {
+		struct fng_line *l = s->q[s->q_head];
+		s->q[s->q_head] = NULL;
+		s->q_head = (s->q_head + 1) % FNG_SINK_QUEUE_LINES;
+		s->q_len--;
+		s->q_bytes -= l->len;
+		if (delivered)
+			s->st.delivered++;
+		else
+			count_drop(s, l);
+		fng_line_unref(l);
+	}
+	if (n)
+		fng_logger_progress(s->lg);
+}
+
+void fng_sink_drop_after(struct fng_sink *s, size_t keep)
+{
+	while (s->q_len > keep) {
+		size_t i = (s->q_head + s->q_len - 1) % FNG_SINK_QUEUE_LINES;
+		struct fng_line *l = s->q[i];
+		s->q[i] = NULL;
+		s->q_len--;
+		s->q_bytes -= l->len;
+		count_drop(s, l);
+		fng_line_unref(l);
+	}
+	fng_logger_progress(s->lg);
+}
+
+void fng_sink_drop_all(struct fng_sink *s)
+{
+	fng_sink_pop(s, s->q_len, false);
+}
+
+bool fng_sink_flushed(const struct fng_sink *s, uint64_t upto)
+{
+	return s->q_len == 0 || s->q[s->q_head]->seq > upto;
+}
+
+void fng_sink_fail(struct fng_sink *s, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (s->failing)
+		return;
+	s->failing = true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fng_logger_sink_report(s->lg, s, "sink_error", msg);
+}
+
+void fng_sink_recovered(struct fng_sink *s)
+{
+	if (!s->failing)
+		return;
+	s->failing = false;
+	fng_logger_sink_report(s->lg, s, "sink_ok", "delivering again");
+}
+
+void fng_sink_closed(struct fng_sink *s)
+{
+	s->closed = true;
+	fng_logger_progress(s->lg);
+}

@@ -1,0 +1,124 @@
+/* The sink interface: every log destination is a bounded queue of formatted
+ * lines plus non-blocking I/O on the logging thread's libuv loop. A sink that
+ * is slow, dead or refusing fills its own queue and drops (counted) what does
+ * not fit; it never blocks the loop, the tracer or the other sinks.
+ * Everything here runs on the logging thread. docs/events.md, "Delivery". */
+#ifndef FNG_SINK_H
+#define FNG_SINK_H
+
+#include "logging/sinks/dest.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+/* One formatted event, shared by the sinks that queue it. */
+struct fng_line {
+	uint32_t refs;
+	uint32_t len;		/* bytes in data, the final '\n' included */
+	uint64_t seq;		/* formatting order; flush requests wait on it */
+	uint64_t time_ns;	/* the event's time, for syslog headers */
+	uint8_t severity;	/* syslog severity (0 emerg .. 7 debug) */
+	bool own;		/* made by the logging thread (reports): its loss never starts a loss report */
+	char msgid[14];		/* syslog MSGID: the event type */
+	char data[];
+};
+
+/* A line of len bytes, uninitialised (alloc) or copied from data (new). */
+struct fng_line *fng_line_alloc(size_t len);
+struct fng_line *fng_line_new(const char *data, size_t len);
+static inline struct fng_line *fng_line_ref(struct fng_line *l)
+{
+	l->refs++;
+	return l;
+}
+void fng_line_unref(struct fng_line *l);
+
+/* Each sink's queue holds at most this many lines and bytes (docs/events.md). */
+#define FNG_SINK_QUEUE_LINES 4096
+#define FNG_SINK_QUEUE_BYTES (4u << 20)
+
+struct fng_sink_stats {
+	uint64_t queued;	/* lines accepted into the queue */
+	uint64_t delivered;	/* written to the kernel (fd, socket) or acknowledged (HTTP 2xx) */
+	uint64_t dropped;	/* queue full, rejected, retries exhausted, or left at the flush deadline */
+	uint64_t retries;	/* HTTP requests sent again; socket reconnections after a failure */
+};
+
+struct fng_sink;
+struct fng_logger;
+
+struct fng_sink_ops {
+	size_t priv_size;
+	/* Open the destination. A -errno return is fatal (bad file); a
+	 * collector that is down is not: the sink retries with backoff. */
+	int (*start)(struct fng_sink *s, char *err, size_t errn);
+	/* Lines were queued: start writing if idle. */
+	void (*kick)(struct fng_sink *s);
+	/* SIGHUP: reopen (files), optional. */
+	void (*reopen)(struct fng_sink *s);
+	/* Connected / able to take the exit event right now. */
+	bool (*ready)(struct fng_sink *s);
+	/* How many of the oldest lines I/O is using now (must not be dropped). */
+	size_t (*inflight)(struct fng_sink *s);
+	/* Stop all I/O and close every handle; lines in flight stay queued.
+	 * Calls fng_sink_closed() once nothing is left open. */
+	void (*close)(struct fng_sink *s);
+	/* Optional: the line to queue instead of l (framing); a new reference. */
+	struct fng_line *(*frame)(struct fng_sink *s, struct fng_line *l);
+};
+
+struct fng_sink {
+	const struct fng_sink_ops *ops;
+	struct fng_logger *lg;
+	uv_loop_t *loop;
+	struct fng_sink_spec spec;
+	char name[160];		/* spec.dest, for messages */
+
+	struct fng_line **q;	/* FIFO ring of FNG_SINK_QUEUE_LINES */
+	size_t q_head, q_len, q_bytes;
+
+	struct fng_sink_stats st;
+	uint64_t dropped_reported;	/* drops already named in a loss report */
+	bool failing;		/* inside an error burst (reported once) */
+	bool closing, closed;
+	void *priv;		/* ops->priv_size bytes */
+};
+
+/* Create the sink for spec (not started). 0 or -errno. */
+int fng_sink_new(struct fng_sink **out, struct fng_logger *lg, uv_loop_t *loop, const struct fng_sink_spec *spec);
+void fng_sink_free(struct fng_sink *s);
+
+/* Queue a line (framed by the sink); a full queue drops and counts it. */
+bool fng_sink_push(struct fng_sink *s, struct fng_line *l);
+/* The i-th queued line (0 = oldest), or NULL. */
+struct fng_line *fng_sink_at(const struct fng_sink *s, size_t i);
+/* The n oldest lines are finished: delivered or dropped. */
+void fng_sink_pop(struct fng_sink *s, size_t n, bool delivered);
+/* Drop everything queued (shutdown), or all but the `keep` oldest (deadline). */
+void fng_sink_drop_all(struct fng_sink *s);
+void fng_sink_drop_after(struct fng_sink *s, size_t keep);
+/* True when no queued line has seq <= upto. */
+bool fng_sink_flushed(const struct fng_sink *s, uint64_t upto);
+
+/* An error burst starts (reported once, as a lifecycle event and on stderr
+ * when stderr is not a sink) / ends (reported once). */
+void fng_sink_fail(struct fng_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fng_sink_recovered(struct fng_sink *s);
+/* From ops->close, once the last handle is closed. */
+void fng_sink_closed(struct fng_sink *s);
+
+/* Exponential backoff: 0 -> first, then doubling up to max. */
+static inline uint64_t fng_backoff_next(uint64_t cur, uint64_t first, uint64_t max)
+{
+	uint64_t n = cur ? cur * 2 : first;
+	return n > max ? max : n;
+}
+
+/* The kinds. */
+extern const struct fng_sink_ops fng_sink_fd_ops;	/* stderr, stdout, file: */
+extern const struct fng_sink_ops fng_sink_unix_ops;	/* unix: */
+extern const struct fng_sink_ops fng_sink_syslog_ops;	/* syslog:, syslog+udp://, syslog+tcp:// */
+extern const struct fng_sink_ops fng_sink_http_ops;	/* http://, https:// */
+
+#endif

@@ -1,0 +1,297 @@
+/* `fnguard baseline`: run CMD in observe mode with everything allowed,
+ * record what it did on the logging thread (policy/baseline/recorder.h), and write
+ * an allowlist policy; `baseline merge` and `baseline diff` work on such
+ * profiles. docs/cli.md "fnguard baseline". */
+#include "supervisor/cli/baseline.h"
+#include "supervisor/exit.h"
+#include "supervisor/cli/run.h"
+#include "supervisor/session.h"
+#include "common/util.h"
+#include "policy/baseline/recorder.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_LOGS 8
+
+struct capture {
+	struct fng_recorder *rec;
+	bool lost;		/* the ring overflowed: the profile would be short */
+	int err;		/* first recorder error (-ENOMEM) */
+};
+
+static void record(struct capture *c, enum fng_al_kind k, const char *text, const struct fng_event *ev)
+{
+	int r = fng_recorder_add(c->rec, k, text, ev->fn_phase, ev->image.build_id, ev->image.build_id_len);
+
+	if (r == -ENOMEM && !c->err)
+		c->err = r;
+}
+
+static void record_dest(struct capture *c, const struct fng_event *ev)
+{
+	char buf[320];
+
+	if (!ev->ip[0] || !ev->port || ev->port == 53)
+		return; /* port-0 probes; lookups (trusted resolvers are always reachable) */
+	if (ev->host[0] && strcmp(ev->host, ev->ip) != 0)
+		snprintf(buf, sizeof(buf), "%s:%u", ev->host, ev->port);
+	else if (strchr(ev->ip, ':'))
+		snprintf(buf, sizeof(buf), "[%s]:%u", ev->ip, ev->port);
+	else
+		snprintf(buf, sizeof(buf), "%s:%u", ev->ip, ev->port);
+	record(c, ev->host[0] && strcmp(ev->host, ev->ip) != 0 ? FNG_AL_HOST : FNG_AL_IP, buf, ev);
+}
+
+/* On the logging thread: one event of the observed run. */
+static void on_event(void *arg, const struct fng_event *ev)
+{
+	struct capture *c = arg;
+
+	if (!ev) {
+		c->lost = true;
+		return;
+	}
+	if (ev->action != FNG_ACT_ALLOWED || ev->would)
+		return; /* refused by fnguard itself (its own /proc entries, ...): not learned */
+	switch (ev->type) {
+	case FNG_EV_FILE: {
+		bool write = !ev->access || (ev->access & (FNG_ACCESS_WRITE | FNG_ACCESS_CREATE));
+		if (ev->path[0] == '/')
+			record(c, write ? FNG_AL_WRITE : FNG_AL_READ, ev->path, ev);
+		if (ev->path2[0] == '/')
+			record(c, FNG_AL_WRITE, ev->path2, ev);
+		break;
+	}
+	case FNG_EV_PROCESS:
+		if (ev->path[0] == '/')
+			record(c, FNG_AL_EXEC, ev->path, ev);
+		break;
+	case FNG_EV_NETWORK:
+		record_dest(c, ev);
+		break;
+	case FNG_EV_DNS:
+		if (ev->host[0])
+			record(c, FNG_AL_DNS, ev->host, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+static void usage_baseline(FILE *f)
+{
+	fputs("usage: fnguard baseline -o PROFILE.json [--mode alert|block] [--merge OLD.json] [--log DEST]...\n"
+	      "                        [--] CMD [ARGS...]\n"
+	      "       fnguard baseline merge A.json B.json... -o OUT.json\n"
+	      "       fnguard baseline diff OLD.json NEW.json\n"
+	      "  -o, --output FILE    where the learned policy goes\n"
+	      "  --mode MODE          what the allowlist does with anything else: block (default) or alert\n"
+	      "  --merge FILE         add what this run learned to FILE's allowlist (its add/remove kept)\n"
+	      "  --log DEST           also send the observed events to DEST (as run's --log)\n"
+	      "diff prints what NEW allows that OLD does not, one line each; exit 1 when there is any.\n",
+	      f);
+}
+
+static void load_profile(const char *file, struct fng_policy *p)
+{
+	struct fng_policy_error err;
+
+	if (fng_policy_load_file(file, p, &err) < 0)
+		fng_die(FNG_EXIT_USAGE, "%s", err.msg);
+	if (!p->allow)
+		fng_die(FNG_EXIT_USAGE, "%s: not a profile: it has no \"allowlist\"", file);
+}
+
+/* Write text to path through a temporary file in the same folder. */
+static void write_file(const char *path, const char *text)
+{
+	autofree char *tmp = NULL;
+	FILE *f;
+
+	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
+	f = fopen(tmp, "w");
+	if (!f)
+		fng_die(FNG_EXIT_USAGE, "%s: cannot write: %s", path, strerror(errno));
+	if (fputs(text, f) < 0 || fclose(f) != 0 || rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		fng_die(FNG_EXIT_USAGE, "%s: cannot write: %s", path, strerror(e));
+	}
+}
+
+static void write_profile(const char *path, const struct fng_allowlist *a)
+{
+	autofree char *text = NULL;
+
+	if (fng_profile_format(a, &text) < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
+	write_file(path, text);
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	const char *out = NULL;
+	struct fng_policy acc, p;
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
+			if (++i == argc)
+				fng_die(FNG_EXIT_USAGE, "baseline merge: -o needs a file");
+			out = argv[i];
+			continue;
+		}
+		if (n == 0) {
+			load_profile(argv[i], &acc);
+		} else {
+			load_profile(argv[i], &p);
+			if (fng_allowlist_merge(acc.allow, p.allow) < 0)
+				fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
+			fng_policy_free(&p);
+		}
+		n++;
+	}
+	if (!out || n == 0) {
+		usage_baseline(stderr);
+		fng_die(FNG_EXIT_USAGE, "baseline merge: give profiles and -o OUT");
+	}
+	write_profile(out, acc.allow);
+	fng_policy_free(&acc);
+	return 0;
+}
+
+static void print_line(void *arg, const char *line)
+{
+	(void)arg;
+	puts(line);
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	struct fng_policy a, b;
+	size_t n;
+
+	if (argc != 3) {
+		usage_baseline(stderr);
+		fng_die(FNG_EXIT_USAGE, "baseline diff: give OLD and NEW");
+	}
+	load_profile(argv[1], &a);
+	load_profile(argv[2], &b);
+	n = fng_allowlist_diff(a.allow, b.allow, print_line, NULL);
+	fflush(stdout);
+	fng_policy_free(&a);
+	fng_policy_free(&b);
+	return n ? 1 : 0;
+}
+
+struct opts {
+	const char *out, *merge;
+	enum fng_mode mode;
+	bool mode_given;
+	struct fng_sink_spec sinks[MAX_LOGS];
+	size_t n_sinks;
+	char **cmd;
+};
+
+static void parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "mode", required_argument, NULL, 'm' },
+		{ "merge", required_argument, NULL, 'M' },  { "log", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	o->mode = FNG_MODE_BLOCK;
+	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'm':
+			if (fng_mode_parse(optarg, &o->mode) < 0 || o->mode == FNG_MODE_ALLOW)
+				fng_die(FNG_EXIT_USAGE, "--mode %s: expected block or alert", optarg);
+			o->mode_given = true;
+			break;
+		case 'M':
+			o->merge = optarg;
+			break;
+		case 'l':
+			fng_cli_add_log(o->sinks, &o->n_sinks, MAX_LOGS, optarg);
+			break;
+		case 'h':
+			usage_baseline(stdout);
+			exit(0);
+		default:
+			usage_baseline(stderr);
+			exit(FNG_EXIT_USAGE);
+		}
+	}
+	if (!o->out || optind >= argc) {
+		usage_baseline(stderr);
+		fng_die(FNG_EXIT_USAGE, "baseline: %s", o->out ? "no command given" : "-o PROFILE.json is required");
+	}
+	o->cmd = argv + optind;
+}
+
+int fng_cmd_baseline(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct fng_policy policy, old;
+	struct capture cap = { 0 };
+	/* lossless: a full ring makes the tracer wait; a lost event would be a
+	 * missing entry, and a block later. */
+	struct fng_logger_config lc = { .format = FNG_FORMAT_FNGUARD, .flush_timeout_ms = FNG_FLUSH_TIMEOUT_DEFAULT_MS,
+					.lossless = true };
+	struct fng_session s = { .policy = &policy, .logger = &lc, .observe = true, .enforce = false };
+	struct fng_allowlist *learned = NULL;
+	int status;
+
+	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 1, argv + 1);
+	parse(argc, argv, &o);
+	if (o.merge)
+		load_profile(o.merge, &old);
+	/* Everything allowed: the four rules off, no allowlist; observe mode
+	 * reports every watched call. */
+	memset(&policy, 0, sizeof(policy));
+	if (fng_recorder_new(&cap.rec) < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
+	lc.sinks = o.sinks;
+	lc.n_sinks = o.n_sinks;
+	lc.on_event = on_event;
+	lc.on_event_arg = &cap;
+	s.cmd = o.cmd;
+	status = fng_session_run(&s);
+	/* The logging thread has stopped: the recorder is ours alone now. */
+	if (cap.lost)
+		fng_die(FNG_EXIT_UNSUPPORTED, "events were lost (the ring overflowed): %s not written, it would be "
+			"incomplete; run the baseline again", o.out);
+	if (cap.err || fng_recorder_build(cap.rec, o.mode, &learned) < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
+	if (o.merge) {
+		if (fng_allowlist_merge(old.allow, learned) < 0)
+			fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
+		if (o.mode_given)
+			old.allow->mode = o.mode;
+		write_profile(o.out, old.allow);
+		fng_policy_free(&old);
+	} else {
+		write_profile(o.out, learned);
+	}
+	fprintf(stderr, "fnguard: baseline: %zu distinct things seen, %zu allowlist entries written to %s\n",
+		fng_recorder_count(cap.rec), fng_allowlist_entries(learned), o.out);
+	fng_allowlist_free(learned);
+	fng_recorder_free(cap.rec);
+	return status;
+}

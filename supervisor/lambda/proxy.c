@@ -1,0 +1,207 @@
+/* The Runtime API proxy: listener, start and stop across threads, and the
+ * table of invocations in flight that the tracer sees through
+ * tracer/lambda.h. The relay itself is proxy_conn.c. */
+#include "supervisor/lambda/proxy_internal.h"
+#include "common/hostport.h"
+#include "common/util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+static void publish(struct fng_proxy *px)
+{
+	fng_lambda_publish(px->cfg.state, (uint32_t)px->n_inv, px->n_inv ? px->inv[0].id : NULL,
+			   px->n_inv ? px->inv[0].trace : NULL);
+}
+
+static struct px_inv *inv_find(struct fng_proxy *px, const char *id)
+{
+	for (size_t i = 0; i < px->n_inv; i++)
+		if (strcmp(px->inv[i].id, id) == 0)
+			return &px->inv[i];
+	return NULL;
+}
+
+void px_inv_start(struct fng_proxy *px, const char *id, const char *trace)
+{
+	struct px_inv *v = inv_find(px, id);
+
+	if (!v) {
+		if (px->n_inv == PX_INV_MAX)
+			return; /* more in flight than any runtime runs: not tracked */
+		v = &px->inv[px->n_inv++];
+		px->st.invocations++;
+	}
+	fng_strlcpy(v->id, id, sizeof(v->id));
+	fng_strlcpy(v->trace, trace, sizeof(v->trace));
+	v->blocked_at = atomic_load(&px->counters->blocked);
+	publish(px);
+}
+
+void px_inv_end(struct fng_proxy *px, const char *id)
+{
+	struct px_inv *v = inv_find(px, id);
+
+	if (!v)
+		return;
+	*v = px->inv[--px->n_inv];
+	publish(px);
+}
+
+bool px_inv_violated(struct fng_proxy *px, const char *id)
+{
+	struct px_inv *v = inv_find(px, id);
+
+	return v && atomic_load(&px->counters->blocked) > v->blocked_at;
+}
+
+void px_release(struct fng_proxy *px)
+{
+	if (--px->busy == 0 && px->stopping)
+		uv_sem_post(&px->sem);
+}
+
+static void on_handle_closed(uv_handle_t *h)
+{
+	px_release(h->data);
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	if (status == 0)
+		px_conn_accept(server->data);
+}
+
+static void on_stop(uv_async_t *a)
+{
+	struct fng_proxy *px = a->data;
+
+	px->stopping = true;
+	px->busy++; /* held while closing, so the semaphore is posted once */
+	uv_close((uv_handle_t *)&px->listener, on_handle_closed);
+	uv_close((uv_handle_t *)&px->stop_async, on_handle_closed);
+	px_conn_close_all(px);
+	px_release(px);
+}
+
+/* Runs on the logging thread (a flush request's callback is the way onto
+ * its loop): take the listening socket into libuv. */
+static void on_loop(void *arg, int status)
+{
+	struct fng_proxy *px = arg;
+	int r;
+
+	(void)status;
+	px->loop = px->cfg.logger ? (uv_loop_t *)fng_logger_loop(px->cfg.logger) : NULL;
+	r = uv_tcp_init(px->loop, &px->listener);
+	if (r == 0) {
+		px->listener.data = px;
+		px->busy++;
+		r = uv_tcp_open(&px->listener, px->listen_fd);
+		if (r == 0)
+			px->listen_fd = -1; /* libuv owns it now */
+		if (r == 0)
+			r = uv_listen((uv_stream_t *)&px->listener, 128, on_connection);
+		if (r == 0)
+			r = uv_async_init(px->loop, &px->stop_async, on_stop);
+		if (r == 0) {
+			px->stop_async.data = px;
+			px->busy++;
+		} else {
+			px->stopping = true;
+			px->busy++;
+			uv_close((uv_handle_t *)&px->listener, on_handle_closed);
+			px->start_result = r;
+			px_release(px); /* posts the semaphore when the listener is closed */
+			return;
+		}
+	}
+	px->start_result = r;
+	uv_sem_post(&px->sem);
+}
+
+static int listen_loopback(int *fd_out, uint16_t *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	autoclose int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 128) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) < 0)
+		return -errno;
+	*port = ntohs(sin.sin_port);
+	*fd_out = fng_steal_fd(&fd);
+	return 0;
+}
+
+int fng_proxy_start(struct fng_proxy **out, const struct fng_proxy_config *cfg, char *addr, size_t addrn, char *err,
+		    size_t errn)
+{
+	struct fng_proxy *px = calloc(1, sizeof(*px));
+	uint16_t port = 0;
+	int r;
+
+	if (!px)
+		return -ENOMEM;
+	px->cfg = *cfg;
+	px->listen_fd = -1;
+	px->counters = fng_logger_counters(cfg->logger);
+	px->inv = calloc(PX_INV_MAX, sizeof(*px->inv));
+	if (!px->inv) {
+		free(px);
+		return -ENOMEM;
+	}
+	if (fng_hostport_ip(cfg->upstream, &px->up_addr, NULL, NULL, NULL) < 0) {
+		snprintf(err, errn, "AWS_LAMBDA_RUNTIME_API=%s: expected an address and port (127.0.0.1:9001)", cfg->upstream);
+		r = -EINVAL;
+		goto fail;
+	}
+	r = listen_loopback(&px->listen_fd, &port);
+	if (r < 0) {
+		snprintf(err, errn, "Runtime API proxy: cannot listen on 127.0.0.1: %s", strerror(-r));
+		goto fail;
+	}
+	r = uv_sem_init(&px->sem, 0);
+	if (r < 0) {
+		snprintf(err, errn, "Runtime API proxy: %s", uv_strerror(r));
+		goto fail;
+	}
+	r = fng_logger_flush(cfg->logger, 0, on_loop, px);
+	if (r == 0) {
+		uv_sem_wait(&px->sem);
+		r = px->start_result;
+	}
+	if (r < 0) {
+		snprintf(err, errn, "Runtime API proxy: cannot start: %s", strerror(-r));
+		uv_sem_destroy(&px->sem);
+		goto fail;
+	}
+	snprintf(addr, addrn, "127.0.0.1:%u", port);
+	*out = px;
+	return 0;
+fail:
+	if (px->listen_fd >= 0)
+		close(px->listen_fd);
+	free(px->inv);
+	free(px);
+	return r;
+}
+
+void fng_proxy_stop(struct fng_proxy *px, struct fng_proxy_stats *stats)
+{
+	if (!px)
+		return;
+	uv_async_send(&px->stop_async);
+	uv_sem_wait(&px->sem);
+	uv_sem_destroy(&px->sem);
+	if (stats)
+		*stats = px->st;
+	fng_lambda_publish(px->cfg.state, 0, NULL, NULL);
+	free(px->inv);
+	free(px);
+}

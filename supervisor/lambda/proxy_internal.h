@@ -1,0 +1,109 @@
+/* The proxy's insides, shared by proxy.c (listener, invocations, start and
+ * stop) and proxy_conn.c (one runtime connection and its upstream twin).
+ * Everything here belongs to the logging thread's loop. */
+#ifndef FNG_PROXY_INTERNAL_H
+#define FNG_PROXY_INTERNAL_H
+
+#include "supervisor/lambda/proxy.h"
+#include "supervisor/lambda/rtapi.h"
+
+#include <http_parser.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#define PX_IN_SIZE (64 * 1024)		/* one read from the runtime */
+#define PX_HEAD_MAX (64 * 1024)		/* a request head, held until it is complete */
+#define PX_QUEUE_HIGH (1024 * 1024)	/* stop reading a side while its peer has this much queued */
+#define PX_QUEUE_LOW (256 * 1024)	/* ... and read again below this */
+#define PX_PEND_MAX 16			/* pipelined requests awaiting their response */
+#define PX_INV_MAX 4096			/* invocations in flight at once */
+
+struct px_inv {
+	char id[FNG_RT_ID_MAX];
+	char trace[FNG_TRACE_ID_MAX];
+	uint64_t blocked_at;		/* counters->blocked when it started */
+};
+
+struct px_conn;
+
+struct fng_proxy {
+	struct fng_proxy_config cfg;
+	struct sockaddr_storage up_addr;
+	struct fng_counters *counters;
+	int listen_fd;
+	uv_loop_t *loop;
+	uv_tcp_t listener;
+	uv_async_t stop_async;
+	uv_sem_t sem;
+	int start_result;
+	unsigned busy;			/* open handles and live connections */
+	bool stopping;
+	struct px_conn *conns;
+	struct px_inv *inv;
+	size_t n_inv;
+	struct fng_proxy_stats st;
+};
+
+/* proxy.c: invocations in flight */
+void px_inv_start(struct fng_proxy *px, const char *id, const char *trace);
+void px_inv_end(struct fng_proxy *px, const char *id);
+/* Did a block happen while invocation id was in flight? */
+bool px_inv_violated(struct fng_proxy *px, const char *id);
+/* A connection or handle let go: post the stop semaphore when the last one has. */
+void px_release(struct fng_proxy *px);
+
+enum px_stage { ST_HEAD, ST_BODY };
+
+/* One runtime connection and its twin to the real API (proxy_conn.c). */
+struct px_conn {
+	struct fng_proxy *px;
+	struct px_conn *next, **pprev;
+	uv_tcp_t down, up;
+	uv_connect_t creq;
+	uv_shutdown_t sreq;
+	unsigned refs;			/* the two handles and a pending flush */
+	bool closing, up_ok, held, down_bp, up_bp, draining;
+
+	/* runtime -> API */
+	http_parser rq;
+	enum px_stage stage;
+	int last_cb;
+	struct fng_rt_hdr rqh;
+	bool expect_continue, url_cut;
+	char url[512];
+	size_t url_len;
+	enum fng_rt_route route;
+	char id[FNG_RT_ID_MAX];
+	bool swallow;			/* replaced by a Function.SecurityViolation error */
+	char *head;
+	size_t head_len;
+	size_t held_n;			/* bytes at in_off waiting for the flush */
+	uint64_t flush_start;
+	char in[PX_IN_SIZE];
+	size_t in_len, in_off;
+	size_t up_queued;
+
+	/* API -> runtime */
+	http_parser rs;
+	bool rs_broken;
+	struct fng_rt_hdr rsh;
+	char rs_id[FNG_RT_ID_MAX];
+	char rs_trace[FNG_TRACE_ID_MAX];
+	enum fng_rt_route pend[PX_PEND_MAX];
+	unsigned pend_n;
+	size_t down_queued;
+};
+
+/* proxy_conn.c */
+void px_conn_accept(struct fng_proxy *px);
+void px_conn_close_all(struct fng_proxy *px);
+void px_conn_close(struct px_conn *c);
+/* Queue bytes to the real API (to_up) or the runtime, with back-pressure. */
+void px_send(struct px_conn *c, bool to_up, const char *p, size_t n);
+/* One side ended: the other's queued bytes go out first, then both close. */
+void px_peer_ended(struct px_conn *c, bool up_ended);
+/* proxy_resp.c: reading the real API's side */
+void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf);
+void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+
+#endif

@@ -1,0 +1,347 @@
+/* create_child_process, and read_write_tmp for programs that live in the
+ * temp root. The runtime's own first exec is the one exec that is allowed,
+ * besides the policy's exceptions (paths and build-ids).
+ *
+ * Exec events say what ran: a refused exec is described at its seccomp stop
+ * from the file at the resolved path; an alerted one is reported at its
+ * exec stop, from /proc/TID/exe, the file the kernel really mapped (with
+ * the stack captured at the seccomp stop, while it still existed). An exec
+ * let through as an exception is checked again at its exec stop, because a
+ * racing thread can change the path after the check. */
+#include "tracer/internal.h"
+#include "tracer/arch.h"
+#include "tracer/mem.h"
+#include "common/util.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ARGV_MAX_ENTRIES 64
+#define AT_EXECFN_TYPE 31	/* auxv: the file name execve was given */
+
+/* An exec with business at its exec stop (tracee.exec). */
+struct fng_exec_pending {
+	/* alert: report at the exec stop, with what really ran */
+	bool alert;
+	struct fng_verdict v;
+	const char *syscall;
+	struct fng_stack *stack;
+	uint8_t stack_end;
+	/* verify: allowed as an exception; verify_allow: allowed by the
+	 * allowlist; check what really runs */
+	bool verify, verify_allow;
+	bool script;			/* a script excepted by its path */
+	struct fng_object interp;	/* ... and the interpreter it names */
+	char filename[FNG_PATH_BUF];	/* the name the kernel execs (its AT_EXECFN) */
+};
+
+void fng_exec_pending_free(struct fng_exec_pending *p)
+{
+	if (!p)
+		return;
+	fng_stack_release(p->stack);
+	free(p);
+}
+
+static void read_argv(pid_t tid, uint64_t argv_addr, struct fng_verdict *v)
+{
+	size_t used = 0;
+
+	v->argc = 0;
+	for (unsigned i = 0; i < ARGV_MAX_ENTRIES && argv_addr; i++) {
+		uint64_t p;
+		ssize_t n;
+
+		if (fng_mem_read(tid, argv_addr + i * sizeof(uint64_t), &p, sizeof(p)) < 0 || p == 0)
+			break;
+		if (used + 1 >= sizeof(v->argv))
+			break;
+		n = fng_mem_read_str(tid, p, v->argv + used, sizeof(v->argv) - used);
+		if (n == -EFAULT)
+			break;
+		if (n < 0) /* truncated: keep what fits */
+			n = (ssize_t)strlen(v->argv + used);
+		used += (size_t)n + 1;
+		v->argc++;
+	}
+}
+
+/* execve's argv is its second argument, execveat's its third. */
+static void read_call_argv(const struct fng_call *c, struct fng_verdict *v)
+{
+	read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], v);
+}
+
+/* The name the kernel gives the new image (bprm->filename, AT_EXECFN):
+ * the path as passed, or /dev/fd/N[/path] for a descriptor-relative execveat. */
+static void kernel_filename(const struct fng_call *c, const char *raw, char *out, size_t n)
+{
+	int dirfd = c->d->dirfd == FNG_NOARG ? AT_FDCWD : (int)c->args[c->d->dirfd];
+
+	if (dirfd == AT_FDCWD || raw[0] == '/')
+		fng_strlcpy(out, raw, n);
+	else if (raw[0] == '\0')
+		snprintf(out, n, "/dev/fd/%d", dirfd);
+	else
+		snprintf(out, n, "/dev/fd/%d/%s", dirfd, raw);
+}
+
+static struct fng_exec_pending *pending(struct fng_tracee *tc)
+{
+	fng_exec_pending_free(tc->exec);
+	tc->exec = calloc(1, sizeof(*tc->exec));
+	return tc->exec;
+}
+
+enum fng_resume fng_check_exec(struct fng_call *c)
+{
+	struct fng_tracer *t = c->t;
+	const struct fng_syscall_desc *d = c->d;
+	const struct fng_policy *p = t->policy;
+	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	struct fng_exec_target x;
+	struct fng_exec_pending *pend;
+	char raw[FNG_PATH_BUF];
+	uint64_t flags = d->flags == FNG_NOARG ? 0 : c->args[d->flags];
+	struct fng_path_req req = {
+		.tid = c->tc->tid,
+		.tgid = c->tc->tgid,
+		.dirfd = d->dirfd == FNG_NOARG ? AT_FDCWD : (int)c->args[d->dirfd],
+		.path = raw,
+		.follow_last = !(flags & AT_SYMLINK_NOFOLLOW),
+		.empty_path = d->empty_path_ok && (flags & AT_EMPTY_PATH),
+		.root = t->root_path,
+		.names = &t->names,
+	};
+	bool excepted = false, have_x = false, verify_allow = false;
+	ssize_t n;
+	int r;
+
+	if (!t->runtime_started && c->tc->tgid == t->root)
+		return FNG_RESUME_CONT; /* the runtime itself starting */
+
+	n = fng_mem_read_str(c->tc->tid, c->args[d->path], raw, sizeof(raw));
+	if (n < 0)
+		return fng_fail_call(c, n);
+	r = fng_path_resolve(&req, v.path, sizeof(v.path));
+	if (r < 0)
+		fng_strlcpy(v.path, raw, sizeof(v.path));
+
+	if (p->mode[FNG_RULE_CHILD] != FNG_MODE_ALLOW) {
+		if (p->n_exec_allow_paths || p->n_exec_allow_ids) {
+			fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
+			have_x = true;
+			excepted = r == 0 && fng_exec_excepted(t, &x);
+		}
+		if (!excepted)
+			fng_verdict_take(&v, FNG_RULE_CHILD, p->mode[FNG_RULE_CHILD], NULL);
+	}
+	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && r == 0 && fng_in_tmp(t, v.path)) {
+		fng_verdict_take(&v, FNG_RULE_TMP, p->mode[FNG_RULE_TMP], NULL);
+		snprintf(v.reason, sizeof(v.reason), "program lives in the temp root");
+	}
+	if (p->allow) {
+		if (!have_x)
+			fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
+		have_x = true;
+		fng_allow_judge_exec(t, v.path, &x.image, &v);
+		/* what the allowlist let through is checked again at the exec
+		 * stop whenever a racer could have swapped the path meanwhile */
+		verify_allow = v.rule == FNG_RULE_NONE && r == 0 && fng_enforcing(t) && fng_racers_possible(t);
+	}
+	if (v.rule == FNG_RULE_NONE && !excepted && !verify_allow && !t->observe)
+		return FNG_RESUME_CONT;
+	if (!have_x)
+		fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
+	if (r < 0 && t->observe)
+		snprintf(v.reason, sizeof(v.reason), "no such program: the call fails with %s",
+			 strerrorname_np(-r) ? strerrorname_np(-r) : "an error");
+	if (v.rule == FNG_RULE_NONE) { /* allowed, or an exception: observe mode says so */
+		if (t->observe) {
+			v.image = x.image;
+			if (excepted)
+				snprintf(v.reason, sizeof(v.reason), "an exception of create_child_process");
+			read_call_argv(c, &v);
+			fng_observe(c, FNG_EV_PROCESS, &v);
+		}
+		if (!excepted && !verify_allow)
+			return FNG_RESUME_CONT;
+	}
+	if (v.rule != FNG_RULE_NONE && v.mode != FNG_MODE_ALERT) {
+		v.image = x.image;
+		read_call_argv(c, &v);
+		return fng_enforce(c, FNG_EV_PROCESS, &v);
+	}
+	/* Alerted, or let through as an exception: the rest happens at the
+	 * exec stop, or at the exit stop if the exec fails. */
+	pend = pending(c->tc);
+	if (!pend)
+		return fng_fail_call(c, -ENOMEM);
+	if (v.rule != FNG_RULE_NONE) {
+		v.image = x.image;
+		read_call_argv(c, &v);
+		pend->alert = true;
+		pend->v = v;
+		pend->syscall = d->name;
+		pend->stack = fng_report_stack(t, c->tc->tid, &pend->stack_end);
+	}
+	if (excepted || verify_allow) {
+		pend->verify = excepted;
+		pend->verify_allow = verify_allow;
+		pend->script = x.script && x.have_elf;
+		pend->interp = x.elf;
+		kernel_filename(c, raw, pend->filename, sizeof(pend->filename));
+	}
+	c->tc->pending = FNG_PENDING_EXEC;
+	return FNG_RESUME_SYSCALL;
+}
+
+/* Report an exec alert held since the seccomp stop. */
+static void report_alert(struct fng_tracer *t, pid_t tid, struct fng_exec_pending *pend)
+{
+	if (!pend->alert)
+		return;
+	fng_report_verdict_stack(t, tid, FNG_EV_PROCESS, pend->syscall, &pend->v, FNG_ACT_ALERTED, pend->stack,
+				 pend->stack_end);
+	pend->stack = NULL;
+	pend->alert = false;
+}
+
+/* Does the new image's AT_EXECFN name what was checked? Read before the
+ * image has run a single instruction: only the kernel has written it. */
+static bool execfn_is(pid_t tid, const char *want)
+{
+	char path[64], name[FNG_PATH_BUF];
+	uint64_t auxv[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/auxv", tid);
+	n = fng_read_file(path, (char *)auxv, sizeof(auxv));
+	for (ssize_t i = 0; i + 1 < n / 8; i += 2) {
+		if (auxv[i] != AT_EXECFN_TYPE)
+			continue;
+		return fng_mem_read_str(tid, auxv[i + 1], name, sizeof(name)) >= 0 && strcmp(name, want) == 0;
+	}
+	return false;
+}
+
+/* A script allowed by its own path runs as its interpreter: did the kernel
+ * run that interpreter, given that very name? */
+static bool ran_checked_script(pid_t tid, const struct fng_exec_pending *pend, const struct fng_exec_target *x)
+{
+	return pend->script && x->have_elf && x->elf.dev == pend->interp.dev && x->elf.ino == pend->interp.ino &&
+	       execfn_is(tid, pend->filename);
+}
+
+/* An exception checked at the seccomp stop: is it what the kernel ran? */
+static bool still_excepted(const struct fng_tracer *t, pid_t tid, const struct fng_exec_pending *pend,
+			   const struct fng_exec_target *x)
+{
+	return fng_exec_excepted(t, x) || ran_checked_script(tid, pend, x);
+}
+
+/* The allowlist let this exec through at the seccomp stop: does it allow
+ * what the kernel ran (the same script, as the interpreter checked)? */
+static bool still_allowlisted(struct fng_tracer *t, pid_t tid, const struct fng_exec_pending *pend,
+			      const struct fng_exec_target *x)
+{
+	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+
+	fng_allow_judge_exec(t, x->path, &x->image, &v);
+	return v.rule == FNG_RULE_NONE || ran_checked_script(tid, pend, x);
+}
+
+/* What ran is not what the policy allows: end it (block) or say so (alert). */
+static bool violation(struct fng_tracer *t, struct fng_tracee *tc, enum fng_rule rule, const struct fng_exec_target *x,
+		      const char *reason)
+{
+	struct fng_verdict v = { .rule = rule, .mode = t->policy->mode[rule] };
+
+	if (!fng_enforcing(t))
+		return false; /* what ran was reported at the call, with what the policy would do */
+	fng_strlcpy(v.path, x->path, sizeof(v.path));
+	fng_strlcpy(v.reason, reason, sizeof(v.reason));
+	v.image = x->image;
+	if (v.mode == FNG_MODE_ALERT) {
+		fng_report_verdict(t, tc->tid, FNG_EV_PROCESS, "execve", &v, FNG_ACT_ALERTED);
+		return false;
+	}
+	/* The report first: the stack must still be there to read. */
+	fng_report_verdict(t, tc->tid, FNG_EV_PROCESS, "execve", &v, FNG_ACT_KILLED);
+	kill(tc->tgid, SIGKILL);
+	return true;
+}
+
+/* At PTRACE_EVENT_EXEC: the new image is in place and has not run yet. What
+ * the kernel really executed is checked here, so a path swapped by a racing
+ * thread after the seccomp stop still cannot run a program from the temp
+ * root, nor one that is not an exception. */
+void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
+{
+	struct fng_exec_pending *pend = tc->exec;
+	struct fng_exec_target x;
+
+	tc->exec = NULL;
+	if (!t->runtime_started) {
+		if (tc->tgid == t->root)
+			t->runtime_started = true;
+		fng_exec_pending_free(pend);
+		return;
+	}
+	if (!pend) {
+		/* Nothing was pending for this exec: only where the program
+		 * lies matters, and its identity is read only to report it. */
+		char path[FNG_PATH_BUF];
+		if (t->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
+			return;
+		fng_exec_path_of_exe(tc->tid, path, sizeof(path));
+		if (!path[0] || !fng_in_tmp(t, path))
+			return;
+	}
+	fng_exec_target_of_exe(t, tc->tid, &x);
+	if (pend && pend->alert) {
+		if (pend->v.image.shebang[0]) /* the script's #! line, read at the check */
+			memcpy(x.image.shebang, pend->v.image.shebang, sizeof(x.image.shebang));
+		pend->v.image = x.image;
+		report_alert(t, tc->tid, pend);
+	}
+	if (pend && pend->verify && !still_excepted(t, tc->tid, pend, &x) &&
+	    violation(t, tc, FNG_RULE_CHILD, &x, "executed a program that is not an exception, after the check (racing thread)")) {
+		fng_exec_pending_free(pend);
+		return;
+	}
+	if (pend && pend->verify_allow && !still_allowlisted(t, tc->tid, pend, &x) &&
+	    violation(t, tc, FNG_RULE_ALLOWLIST, &x, "executed a program not in the allowlist, after the check (racing thread)")) {
+		fng_exec_pending_free(pend);
+		return;
+	}
+	fng_exec_pending_free(pend);
+	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && x.path[0] && fng_in_tmp(t, x.path))
+		violation(t, tc, FNG_RULE_TMP, &x, "executed a program from the temp root after the check (racing thread)");
+}
+
+void fng_exec_failed(struct fng_tracer *t, struct fng_tracee *tc, long ret)
+{
+	struct fng_exec_pending *pend = tc->exec;
+
+	tc->exec = NULL;
+	if (pend && pend->alert && ret < 0)
+		snprintf(pend->v.reason, sizeof(pend->v.reason), "the exec failed: %s",
+			 strerrorname_np((int)-ret) ? strerrorname_np((int)-ret) : "?");
+	if (pend)
+		report_alert(t, tc->tid, pend);
+	fng_exec_pending_free(pend);
+}
+
+void fng_exec_gone(struct fng_tracer *t, struct fng_tracee *tc)
+{
+	struct fng_exec_pending *pend = tc->exec;
+
+	tc->exec = NULL;
+	if (pend)
+		report_alert(t, 0, pend); /* no process section: the task is gone */
+	fng_exec_pending_free(pend);
+}

@@ -1,0 +1,273 @@
+/* read_write_tmp and read_handler: calls that name files. The path is read
+ * and resolved in the tracee's context at the seccomp stop; what an open
+ * really returned is checked again at its exit stop and undone if it breaks
+ * the policy (the buffer or a symlink may have changed in between). */
+#include "tracer/internal.h"
+#include "tracer/arch.h"
+#include "tracer/mem.h"
+#include "common/util.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <signal.h>
+
+static bool is_open_kind(enum fng_sc_kind k)
+{
+	return k == FNG_SC_OPEN || k == FNG_SC_CREAT || k == FNG_SC_OPENAT2;
+}
+
+/* The nearest existing ancestor's device tells which file system a path is on. */
+static bool on_device(const struct fng_namecache *nc, const char *path, dev_t dev)
+{
+	char buf[FNG_PATH_BUF];
+	struct stat st;
+
+	fng_strlcpy(buf, path, sizeof(buf));
+	for (;;) {
+		char *slash;
+		if (fng_namecache_stat(nc, buf, &st) == 0)
+			return st.st_dev == dev;
+		slash = strrchr(buf, '/');
+		if (!slash || slash == buf)
+			return false;
+		*slash = '\0';
+	}
+}
+
+bool fng_in_tmp(const struct fng_tracer *t, const char *path)
+{
+	if (fng_path_under(t->tmp_root, path))
+		return true;
+	/* A deleted file or directory: "/tmp/x (deleted)" */
+	return t->tmp_is_mount && path[0] == '/' && on_device(&t->names, path, t->tmp_dev);
+}
+
+static bool object_is_handler(const struct fng_tracer *t, const struct stat *st)
+{
+	for (size_t i = 0; i < t->n_handlers; i++)
+		if (t->handlers[i].dev == st->st_dev && t->handlers[i].ino == st->st_ino)
+			return true;
+	return false;
+}
+
+bool fng_is_handler(const struct fng_tracer *t, const char *path)
+{
+	struct stat st;
+
+	if (t->n_handlers == 0 || path[0] != '/' || fng_namecache_stat(&t->names, path, &st) < 0)
+		return false;
+	return object_is_handler(t, &st);
+}
+
+static bool handler_armed(struct fng_tracer *t)
+{
+	return t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && fng_init_over(t);
+}
+
+static bool follows(enum fng_follow f, uint64_t flags, uint32_t bit)
+{
+	switch (f) {
+	case FNG_FOLLOW: return true;
+	case FNG_NOFOLLOW: return false;
+	case FNG_FOLLOW_UNLESS_FLAG: return !(flags & bit);
+	case FNG_NOFOLLOW_UNLESS_FLAG: return flags & bit;
+	}
+	return true;
+}
+
+/* Read and resolve one path argument. 0, or -errno the call fails with. */
+static int resolve_arg(struct fng_call *c, int dirfd_idx, int path_idx, bool follow, bool empty_ok, bool in_root,
+		       char *out, size_t outsz)
+{
+	char raw[FNG_PATH_BUF];
+	struct fng_path_req req = {
+		.tid = c->tc->tid,
+		.tgid = c->tc->tgid,
+		.dirfd = dirfd_idx == FNG_NOARG ? AT_FDCWD : (int)c->args[dirfd_idx],
+		.path = raw,
+		.follow_last = follow,
+		.empty_path = empty_ok,
+		.in_root = in_root,
+		.root = c->t->root_path,
+		.names = &c->t->names,
+	};
+
+	if (c->args[path_idx] == 0 && empty_ok) {
+		raw[0] = '\0';
+	} else {
+		ssize_t n = fng_mem_read_str(c->tc->tid, c->args[path_idx], raw, sizeof(raw));
+		if (n < 0)
+			return (int)n;
+	}
+	return fng_path_resolve(&req, out, outsz);
+}
+
+static int open_flags(struct fng_call *c, uint64_t *flags, bool *in_root)
+{
+	*in_root = false;
+	switch (c->d->kind) {
+	case FNG_SC_OPEN:
+		*flags = c->args[c->d->flags];
+		return 0;
+	case FNG_SC_CREAT:
+		*flags = O_CREAT | O_WRONLY | O_TRUNC;
+		return 0;
+	case FNG_SC_OPENAT2: {
+		struct open_how how;
+		if (c->args[3] < sizeof(how))
+			return -EINVAL;
+		if (fng_mem_read(c->tc->tid, c->args[2], &how, sizeof(how)) < 0)
+			return -EFAULT;
+		*flags = how.flags;
+		*in_root = how.resolve & RESOLVE_IN_ROOT;
+		return 0;
+	}
+	default:
+		*flags = c->d->flags == FNG_NOARG ? 0 : c->args[c->d->flags];
+		return 0;
+	}
+}
+
+static enum fng_resume judge_file(struct fng_call *c)
+{
+	const struct fng_syscall_desc *d = c->d;
+	struct fng_tracer *t = c->t;
+	enum fng_mode tmp_mode = t->policy->mode[FNG_RULE_TMP];
+	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	uint64_t flags;
+	bool in_root, follow, empty, write;
+	int r;
+
+	/* An argument fnguard cannot read or resolve is a deny, never an allow;
+	 * the kernel would have failed the same way. */
+	r = open_flags(c, &flags, &in_root);
+	if (r < 0)
+		return fng_fail_call(c, r);
+	if (is_open_kind(d->kind))
+		follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
+	else
+		follow = follows(d->follow, flags, d->flag_bit);
+	empty = d->empty_path_ok && ((flags & AT_EMPTY_PATH) || c->args[d->path] == 0);
+
+	r = resolve_arg(c, d->dirfd, d->path, follow, empty, in_root, v.path, sizeof(v.path));
+	if (r < 0)
+		return fng_fail_call(c, r);
+	if (fng_guard_path(t, v.path))
+		return fng_check_denied(c, EACCES, FNG_GUARD_PROC_REASON);
+	if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, v.path))
+		fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);
+	if (is_open_kind(d->kind) && handler_armed(t) && fng_is_handler(t, v.path)) {
+		fng_verdict_take(&v, FNG_RULE_HANDLER, t->policy->mode[FNG_RULE_HANDLER], NULL);
+		snprintf(v.reason, sizeof(v.reason), "the function's own code");
+	}
+	/* The allowlist: opens by their flags; everything else changes the file. */
+	write = !is_open_kind(d->kind) || fng_open_writes(flags);
+	fng_allow_judge_file(t, v.path, write, &v);
+	if (d->kind == FNG_SC_TWO_PATHS) {
+		char second[FNG_PATH_BUF];
+		r = resolve_arg(c, d->dirfd2, d->path2, follows(d->follow2, flags, d->flag_bit), false, false, second,
+				sizeof(second));
+		if (r < 0)
+			return fng_fail_call(c, r);
+		fng_strlcpy(v.path2, second, sizeof(v.path2));
+		if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, second))
+			fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);
+		fng_allow_judge_file(t, second, true, &v);
+	}
+	if (t->observe && is_open_kind(d->kind))
+		v.access = fng_open_access(flags);
+	if (v.rule != FNG_RULE_NONE)
+		return fng_enforce(c, FNG_EV_FILE, &v);
+	fng_observe(c, FNG_EV_FILE, &v);
+
+	/* What an open really opened is checked at its exit stop whenever
+	 * something could race this check: the path buffer may sit in memory
+	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
+	 * symlink may be swapped on disk after it. Observing without enforcing,
+	 * there is nothing to undo. */
+	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t) || t->policy->allow) &&
+	    fng_enforcing(t) && fng_racers_possible(t)) {
+		c->tc->pending_write = write;
+		c->tc->pending = FNG_PENDING_OPEN;
+		c->tc->pending_desc = (uint16_t)c->desc_index;
+		return FNG_RESUME_SYSCALL;
+	}
+	return FNG_RESUME_CONT;
+}
+
+/* A call that removes or replaces names (unlink, rmdir, rename, link) is
+ * about to run: what the name cache knows may stop being true. Calls that
+ * only create a name fail if it exists, so nothing known goes stale. A lone
+ * task's call is over before its next one; beside other tasks, nothing is
+ * learnt until its exit stop. */
+static enum fng_resume names_change(struct fng_call *c)
+{
+	struct fng_namecache *nc = &c->t->names;
+
+	if (!nc->enabled)
+		return FNG_RESUME_CONT;
+	if (!fng_racers_possible(c->t)) {
+		fng_namecache_forget(nc);
+		return FNG_RESUME_CONT;
+	}
+	fng_namecache_begin_change(nc);
+	c->tc->pending = FNG_PENDING_NAMES;
+	return FNG_RESUME_SYSCALL;
+}
+
+enum fng_resume fng_check_file(struct fng_call *c)
+{
+	enum fng_resume how = judge_file(c);
+
+	if (how == FNG_RESUME_CONT && (c->d->kind == FNG_SC_UNNAME || c->d->kind == FNG_SC_TWO_PATHS))
+		return names_change(c);
+	return how;
+}
+
+enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret)
+{
+	const struct fng_syscall_desc *d = &fng_syscalls[tc->pending_desc];
+	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	char link[64];
+	struct stat st;
+	bool guard;
+
+	tc->pending = FNG_PENDING_NONE;
+	if (ret < 0)
+		return FNG_RESUME_CONT;
+	if (fng_path_of_fd(tc->tid, (int)ret, v.path, sizeof(v.path)) < 0)
+		return FNG_RESUME_CONT; /* fd already gone: closed by another thread */
+	guard = fng_guard_path(t, v.path);
+	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_in_tmp(t, v.path))
+		fng_verdict_take(&v, FNG_RULE_TMP, t->policy->mode[FNG_RULE_TMP], NULL);
+	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
+	if (handler_armed(t) && stat(link, &st) == 0 && object_is_handler(t, &st))
+		fng_verdict_take(&v, FNG_RULE_HANDLER, t->policy->mode[FNG_RULE_HANDLER], NULL);
+	fng_allow_judge_opened(t, v.path, tc->pending_write, &v);
+	if (guard) {
+		v.rule = FNG_RULE_NONE;
+		v.mode = FNG_MODE_BLOCK;
+		snprintf(v.reason, sizeof(v.reason), "%s", FNG_GUARD_PROC_REASON);
+	} else if (v.rule == FNG_RULE_NONE) {
+		return FNG_RESUME_CONT;
+	} else {
+		snprintf(v.reason, sizeof(v.reason), "what was opened differs from what was checked (racing writer)");
+	}
+	if (v.mode == FNG_MODE_ALERT) {
+		fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_ALERTED);
+		return FNG_RESUME_CONT;
+	}
+	v.err = EACCES;
+	if (fng_arch_inject_close(tc->tid, (int)ret, &tc->saved_regs) < 0) {
+		kill(tc->tgid, SIGKILL);
+		fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_KILLED);
+		return FNG_RESUME_KILL;
+	}
+	tc->pending = FNG_PENDING_INJECT_ENTRY;
+	tc->inject_ret = -EACCES;
+	fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_BLOCKED);
+	return FNG_RESUME_SYSCALL;
+}
