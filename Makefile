@@ -61,7 +61,7 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check demo install clean deps bench profile test-programs layer layers
+.PHONY: all check demo install clean deps bench profile test-programs layer layers unit
 all: fnguard
 
 .SECONDEXPANSION:
@@ -145,6 +145,8 @@ $(BUILD)/test/progs/stackprog-stripped: $(BUILD)/test/progs/stackprog
 $(BUILD)/test/progs/stackprog-static: test/progs/stackprog.c | $(DEPS_STAMP)
 	$(CC) $(TEST_PROG_CFLAGS) -static -o $@ $<
 
+
+unit: $(UNIT_BINS)
 
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 

@@ -1,3 +1,4 @@
+/* Small helpers (util.h): reading small files whole. */
 #include "common/util.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* The logging thread (logger.h): its loop, the ring it drains, the fan-out to sinks. */
 #include "logging/logger_internal.h"
 #include "logging/stack.h"
 #include "common/util.h"

@@ -1,3 +1,4 @@
+/* The bounded single-producer single-consumer event ring (ring.h). */
 #include "logging/ring.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* The pool of native stacks events carry (stack.h). */
 #include "logging/stack.h"
 
 #include <errno.h>

@@ -10,7 +10,8 @@ Fails (exit 1, one line per finding) when
 - files form a circle: objects that use each other's symbols, or headers
   that include each other. One object deliberately split across files is
   the exception: P.c and P_*.c beside a P_internal.h may use each other;
-- a file is over 600 lines or a function over 100 lines.
+- a file is over 600 lines or a function over 100 lines;
+- a file does not open with a comment saying what it is.
 """
 import collections
 import os
@@ -146,6 +147,8 @@ def check_sizes(files, problems):
     for f in files:
         with open(f) as fh:
             lines = fh.read().split('\n')
+        if not lines[0].startswith('/*'):
+            problems.append(f'{f}:1: no opening comment saying what the file is')
         if len(lines) - 1 > MAX_FILE_LINES:
             problems.append(f'{f}: {len(lines) - 1} lines (at most {MAX_FILE_LINES})')
         start = None
@@ -176,7 +179,7 @@ def main(argv):
         print('layers: ' + p)
     if problems:
         return 1
-    print(f'layers: ok: {len(files)} files in {len(layers)} layers ({" < ".join(layers)}), no circle, no oversize')
+    print(f'layers: ok: {len(files)} files in {len(layers)} layers ({" < ".join(layers)}), no circle, no oversize, every file introduced')
     return 0
 
 

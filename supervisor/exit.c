@@ -1,3 +1,4 @@
+/* fnguard's own exit statuses (exit.h): names and messages. */
 #include "supervisor/exit.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* Forwarding signals to the runtime and restoring fnguard's start-up signal state in it (signals.h). */
 #include "supervisor/signals.h"
 #include "tracer/arch.h"
 

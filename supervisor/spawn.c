@@ -1,3 +1,4 @@
+/* Starting the runtime (spawn.h): a CLONE_VM child that sets up, loads the filter and execs. */
 #include "supervisor/spawn.h"
 #include "tracer/tracer.h"
 #include "common/util.h"

@@ -1,3 +1,4 @@
+/* x86_64's register operations (arch.h): arguments, skipping a call, setting its return value. */
 #include "tracer/arch.h"
 
 #include <errno.h>

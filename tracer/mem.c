@@ -1,3 +1,4 @@
+/* Reading and writing a tracee's memory with process_vm_readv/writev (mem.h). */
 #include "tracer/mem.h"
 
 #include <errno.h>

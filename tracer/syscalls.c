@@ -1,3 +1,4 @@
+/* The table of watched system calls (syscalls.h). */
 #include "tracer/syscalls.h"
 
 #include <fcntl.h>

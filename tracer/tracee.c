@@ -1,3 +1,4 @@
+/* The table of traced tasks (tracee.h). */
 #include "tracer/tracee.h"
 #include "tracer/image/stack.h"
 

@@ -1,3 +1,4 @@
+/* fnguard's JSON event lines (format.h, docs/events.md). */
 #include "logging/format/format.h"
 #include "common/hex.h"
 #include "logging/format/json_out.h"

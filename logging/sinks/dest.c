@@ -1,3 +1,4 @@
+/* Log destinations as written (--log DEST, the policy's "events"), parsed and checked (dest.h). */
 #include "logging/sinks/dest.h"
 #include "common/hostport.h"
 

@@ -1,3 +1,4 @@
+/* Writing a sink's queue to a socket or non-blocking fd (sink_sock.h). */
 #include "logging/sinks/sink_sock.h"
 #include "common/util.h"
 

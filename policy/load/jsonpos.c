@@ -1,3 +1,4 @@
+/* Positions in JSON text, for FILE:LINE:COL errors (jsonpos.h). */
 #include "policy/load/jsonpos.h"
 
 #include <errno.h>

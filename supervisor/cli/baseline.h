@@ -1,3 +1,4 @@
+/* `fnguard baseline` (baseline.c): learn what CMD does, write an allowlist policy. */
 #ifndef FNG_BASELINE_H
 #define FNG_BASELINE_H
 

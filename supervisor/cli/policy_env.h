@@ -1,3 +1,4 @@
+/* Where the policy comes from when the command line names none (policy_env.c). */
 #ifndef FNG_POLICY_ENV_H
 #define FNG_POLICY_ENV_H
 

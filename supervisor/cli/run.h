@@ -1,3 +1,4 @@
+/* `fnguard run` (run.c): enforce a policy on CMD. */
 #ifndef FNG_RUN_H
 #define FNG_RUN_H
 

@@ -1,3 +1,4 @@
+/* Reading ELF files with libelf (elfinfo.h): build-id, linkage, interpreter, symbols. */
 #include "tracer/image/elfinfo.h"
 #include "common/util.h"
 

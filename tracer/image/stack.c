@@ -1,3 +1,4 @@
+/* The native stack of a stopped tracee thread, unwound with libunwind (stack.h). */
 #include "tracer/image/stack.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"

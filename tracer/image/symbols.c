@@ -1,3 +1,4 @@
+/* Symbolisation (symbols.h): mapped files from /proc/TID/maps, symbols from their ELF. */
 #include "tracer/image/symbols.h"
 #include "common/util.h"
 

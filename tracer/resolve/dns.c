@@ -1,3 +1,4 @@
+/* DNS awareness (dns.h): answers peeked at, addresses remembered with the names they came from. */
 #include "tracer/resolve/dns.h"
 #include "common/clock.h"
 #include "common/util.h"

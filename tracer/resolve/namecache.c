@@ -1,3 +1,4 @@
+/* The path resolver's name cache (namecache.h): lstat and readlink answers until a traced call changes names. */
 #include "tracer/resolve/namecache.h"
 #include "tracer/resolve/path.h"
 

@@ -1,3 +1,4 @@
+/* Path resolution in the tracee's context (path.h): cwd, dirfds, root and symlinks. */
 #include "tracer/resolve/path.h"
 #include "tracer/resolve/namecache.h"
 
