@@ -1,4 +1,4 @@
-/* The filter follows DESIGN.md "Tracer rules": trace only what the policy
+/* The filter follows docs/architecture.md "Tracer rules": trace only what the policy
  * needs, deny in the filter itself what would let the function escape the
  * tracer (io_uring, ptrace, seccomp listeners, CLONE_UNTRACED, clone3,
  * signals and ptrace aimed at the supervisor), and send foreign ABIs and

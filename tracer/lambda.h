@@ -1,7 +1,7 @@
 /* What the Lambda Runtime API proxy (logging thread) tells the tracer: has
  * initialisation ended, and which invocation is running. Written by the
  * proxy only, read by the tracer when it reports; atomics only, no locks
- * (DESIGN.md, "Threads and data flow"). The invocation is a seqlock over
+ * (docs/architecture.md, "Threads and data flow"). The invocation is a seqlock over
  * atomic words: the reader retries while a write is in progress. */
 #ifndef FNG_TRACER_LAMBDA_H
 #define FNG_TRACER_LAMBDA_H
