@@ -4,24 +4,35 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-ssize_t fng_read_file(const char *path, char *buf, size_t size)
+/* Read from fd into buf until *got reaches room or the file ends: 1 at the
+ * end of the file, 0 when room is full, -errno. */
+static int read_upto(int fd, char *buf, size_t room, size_t *got)
 {
-	autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t got = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (got + 1 < size) {
-		ssize_t n = read(fd, buf + got, size - 1 - got);
+	while (*got < room) {
+		ssize_t n = read(fd, buf + *got, room - *got);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
 		if (n == 0)
-			break;
-		got += (size_t)n;
+			return 1;
+		*got += (size_t)n;
 	}
+	return 0;
+}
+
+ssize_t fng_read_file(const char *path, char *buf, size_t size)
+{
+	autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = read_upto(fd, buf, size - 1, &got);
+	if (r < 0)
+		return r;
 	buf[got] = '\0';
 	return (ssize_t)got;
 }
@@ -31,13 +42,14 @@ int fng_slurp(const char *path, char **out, size_t *len)
 	autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);
 	autofree char *buf = NULL;
 	size_t cap = 4096, got = 0;
+	int r = 0;
 
 	if (fd < 0)
 		return -errno;
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
-	for (;;) {
+	while (r == 0) {
 		if (got + 1 >= cap) {
 			char *nb;
 			if (cap > (64u << 20))
@@ -48,15 +60,9 @@ int fng_slurp(const char *path, char **out, size_t *len)
 			buf = nb;
 			cap *= 2;
 		}
-		ssize_t n = read(fd, buf + got, cap - 1 - got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+		r = read_upto(fd, buf, cap - 1, &got);
+		if (r < 0)
+			return r;
 	}
 	buf[got] = '\0';
 	*out = fng_steal_ptr(&buf);

@@ -16,6 +16,7 @@
 #include "common/hex.h"
 #include "common/hostport.h"
 #include "common/procstatus.h"
+#include "common/util.h"
 
 static void hostport_table(void **state)
 {
@@ -152,12 +153,39 @@ static void proc_status(void **state)
 	assert_int_equal(st.tgid, -1);
 }
 
+/* Whole small files: truncated to the buffer, or grown past the first 4 KiB. */
+static void read_whole_files(void **state)
+{
+	char path[] = "/var/tmp/fng-test-common.XXXXXX", small[8];
+	autoclose int fd = mkstemp(path);
+	static char big[10000];
+	char *got = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
+	assert_int_equal(fng_read_file(path, small, sizeof(small)), 7);
+	assert_string_equal(small, "abcdefg");
+	assert_int_equal(fng_slurp(path, &got, &len), 0);
+	assert_int_equal(len, sizeof(big));
+	assert_memory_equal(got, big, sizeof(big));
+	assert_int_equal(got[len], '\0');
+	free(got);
+	unlink(path);
+	assert_int_equal(fng_read_file(path, small, sizeof(small)), -ENOENT);
+	assert_int_equal(fng_slurp(path, &got, &len), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hostport_table), cmocka_unit_test(runtime_api_address_table),
 		cmocka_unit_test(hex_table),	  cmocka_unit_test(array_push),
 		cmocka_unit_test(clocks),	  cmocka_unit_test(proc_status),
+		cmocka_unit_test(read_whole_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
