@@ -25,7 +25,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) $(NOPC_LIBS)
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
 
-WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral $(if $(filter clang%,$(notdir $(CC))),,-Wno-format-truncation)
 CFLAGS   ?= -O2 -g
 SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -D_GNU_SOURCE -DFNG_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS) -MMD -MP
@@ -61,7 +61,7 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check demo install clean deps bench profile test-programs layer layers unit
+.PHONY: all check demo install clean deps bench profile test-programs layer layers unit fuzz
 all: fnguard
 
 .SECONDEXPANSION:
@@ -148,6 +148,38 @@ $(BUILD)/test/progs/stackprog-static: test/progs/stackprog.c | $(DEPS_STAMP)
 
 unit: $(UNIT_BINS)
 
+# Fuzz targets (test/fuzz/): each target's layer, as UNIT_LAYER. make check
+# replays the committed corpora through them (replay.c, no libFuzzer); make
+# fuzz runs libFuzzer on each for FUZZ_SECONDS (clang, sanitizers) and merges
+# what adds coverage into test/fuzz/corpus/TARGET (commit it deliberately).
+FUZZ_LAYER := policy=policy jsonpos=policy dns=tracer rtapi=supervisor addr=policy
+FUZZ_TARGETS := $(foreach f,$(FUZZ_LAYER),$(firstword $(subst =, ,$(f))))
+fuzz_layer = $(patsubst $(1)=%,%,$(filter $(1)=%,$(FUZZ_LAYER)))
+FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/test/fuzz/replay_%)
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build-fuzz
+$(BUILD)/test/fuzz/replay_%: test/fuzz/fuzz_%.c test/fuzz/replay.c test/fuzz/fuzz.h $(ARCHIVES) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< test/fuzz/replay.c $(call layer_libs,$(call fuzz_layer,$*)) $(PKG_LIBS) -lpthread
+fuzz: | $(DEPS_STAMP)
+	@command -v clang >/dev/null || sh scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=fuzzer-no-link,address,undefined \
+		$(LAYERS:%=$(FUZZ_BUILD)/lib/libfng_%.a)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		l=$$(echo " $(FUZZ_LAYER) " | sed -n "s/.* $$t=\([a-z]*\) .*/\1/p"); \
+		libs=$$(for x in $(call reverse,$(LAYERS)); do echo $(FUZZ_BUILD)/lib/libfng_$$x.a; done | \
+			sed -n "/libfng_$$l\.a/,\$$p"); \
+		clang $(filter-out -Wno-format-truncation,$(ALL_CFLAGS)) -fsanitize=fuzzer,address,undefined -o $(FUZZ_BUILD)/fuzz_$$t test/fuzz/fuzz_$$t.c \
+			$$libs $(PKG_LIBS) -lpthread; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+		$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ \
+			$(FUZZ_BUILD)/corpus/$$t test/fuzz/corpus/$$t >$(FUZZ_BUILD)/fuzz_$$t.log 2>&1 || \
+			{ tail -40 $(FUZZ_BUILD)/fuzz_$$t.log; echo "fuzz $$t: failed (input in $(FUZZ_BUILD)/)"; exit 1; }; \
+		grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units)' $(FUZZ_BUILD)/fuzz_$$t.log; \
+		$(FUZZ_BUILD)/fuzz_$$t -merge=1 test/fuzz/corpus/$$t $(FUZZ_BUILD)/corpus/$$t 2>&1 | grep -E 'MERGE-OUTER: [0-9]+ new files' || true; \
+	done
+
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
 test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(STACK_VARIANTS)
@@ -157,7 +189,7 @@ test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(STACK_VARIANTS
 layers: $(BUILD)/fnguard
 	@python3 scripts/layers.py --build $(BUILD) $(LAYERS)
 
-check: layers fnguard $(BUILD)/fnguard $(UNIT_BINS) test-programs $(BENCH_BINS) layer
+check: layers fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
 
 # `make layer`: an AWS Lambda layer (docs/deploy.md) whose fnguard runs on
@@ -217,6 +249,6 @@ install: fnguard
 	install -D -m 0644 examples/policies/default.json $(DESTDIR)$(PREFIX)/share/fnguard/default.json
 
 clean:
-	rm -rf build build-san fnguard dist
+	rm -rf build build-san build-fuzz fnguard dist
 
 -include $(OBJS:.o=.d)

@@ -127,6 +127,7 @@ struct fng_policy_error {
 	char msg[512];
 };
 int fng_policy_load_file(const char *path, struct fng_policy *p, struct fng_policy_error *err);
+/* text[len] must be readable and NUL (json-c is handed len + 1 bytes). */
 int fng_policy_load_buffer(const char *name, const char *text, size_t len,
 			   struct fng_policy *p, struct fng_policy_error *err);
 
