@@ -287,7 +287,7 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 	fputc('\n', f);
 	if (tx->o.stacks)
 		put_stack(f, ev);
-	fng_summary_add(tx->sum, ev);
+	fng_summary_add(tx->sum, ev, fng_text_class_of(ev));
 	return finish(f, out, len);
 }
 
