@@ -116,8 +116,10 @@ static void drain(struct fng_logger *lg)
 }
 
 /* A lifecycle event made on the logging thread (sink reports). */
-void fng_logger_sink_report(struct fng_logger *lg, struct fng_sink *s, const char *phase, const char *msg)
+static void sink_report(void *arg, struct fng_sink *s, const char *phase, const char *msg)
 {
+	struct fng_logger *lg = arg;
+
 	if (lg->phase >= PHASE_EXIT_EVENT)
 		return;	/* after the counters were taken: the exit event says it all */
 	if (lg->n_reports == FNG_ARRAY_LEN(lg->reports))
@@ -180,6 +182,16 @@ void fng_logger_progress(struct fng_logger *lg)
 {
 	lg->progress = true;
 	fng_logger_defer(lg);
+}
+
+static void sink_dropped(void *arg)
+{
+	fng_logger_note_drop(arg);
+}
+
+static void sink_progress(void *arg)
+{
+	fng_logger_progress(arg);
 }
 
 static void on_wake(uv_async_t *h)
@@ -254,6 +266,9 @@ static int init_loop(struct fng_logger *lg)
 
 int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cfg, char *err, size_t errn)
 {
+	struct fng_sink_owner owner = {
+		.dropped = sink_dropped, .progress = sink_progress, .report = sink_report,
+	};
 	struct fng_logger *lg;
 	sigset_t all, old;
 	bool http = false;
@@ -291,8 +306,11 @@ int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cf
 		logger_free(lg);
 		return -EIO;
 	}
+	owner.loop = &lg->loop;
+	owner.curl = &lg->curl;
+	owner.arg = lg;
 	for (size_t i = 0; i < cfg->n_sinks; i++) {
-		r = fng_sink_new(&lg->sinks[i], lg, &lg->loop, &cfg->sinks[i]);
+		r = fng_sink_new(&lg->sinks[i], fng_sink_kind_ops(cfg->sinks[i].kind), &owner, &cfg->sinks[i]);
 		if (r < 0) {
 			snprintf(err, errn, "cannot set up log destination %s: %s", cfg->sinks[i].dest, strerror(-r));
 			logger_free(lg);
