@@ -54,17 +54,15 @@ uint32_t fng_text_class_of(const struct fng_event *ev)
 
 struct fng_text *fng_text_new(const struct fng_text_opts *o)
 {
-	struct fng_text *tx = calloc(1, sizeof(*tx));
+	autofree struct fng_text *tx = calloc(1, sizeof(*tx));
 
 	if (!tx)
 		return NULL;
 	tx->o = *o;
 	tx->sum = fng_summary_new();
-	if (!tx->sum) {
-		free(tx);
+	if (!tx->sum)
 		return NULL;
-	}
-	return tx;
+	return fng_steal_ptr(&tx);
 }
 
 void fng_text_free(struct fng_text *tx)

@@ -199,11 +199,11 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 		return 0;
 	}
 	if (!p) {
-		p = calloc(1, sizeof(*p));
-		if (!p || uv_poll_init_socket(s->loop, &p->poll, fd) < 0) {
-			free(p);
+		autofree struct http_poll *np = calloc(1, sizeof(*np));
+
+		if (!np || uv_poll_init_socket(s->loop, &np->poll, fd) < 0)
 			return -1;
-		}
+		p = fng_steal_ptr(&np);
 		p->fd = fd;
 		p->s = s;
 		p->poll.data = p;
