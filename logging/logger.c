@@ -53,7 +53,7 @@ static const char *const msgids[] = {
 /* Format one event in the configured format and hand it to the sinks. */
 static void publish_event(struct fng_logger *lg, const struct fng_event *ev, bool own)
 {
-	char *text = NULL;
+	autofree char *text = NULL;
 	size_t len = 0;
 	int r;
 
@@ -74,7 +74,6 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 		lg->own_events++;
 	fng_logger_publish(lg, text, len, ev->time_ns, severity_of(ev),
 			   ev->type < FNG_ARRAY_LEN(msgids) ? msgids[ev->type] : "-", own, false);
-	free(text);
 }
 
 /* Lossless (fnguard trace, baseline): while a sink's queue is nearly full
@@ -116,8 +115,10 @@ static void drain(struct fng_logger *lg)
 }
 
 /* A lifecycle event made on the logging thread (sink reports). */
-void fng_logger_sink_report(struct fng_logger *lg, struct fng_sink *s, const char *phase, const char *msg)
+static void sink_report(void *arg, struct fng_sink *s, const char *phase, const char *msg)
 {
+	struct fng_logger *lg = arg;
+
 	if (lg->phase >= PHASE_EXIT_EVENT)
 		return;	/* after the counters were taken: the exit event says it all */
 	if (lg->n_reports == FNG_ARRAY_LEN(lg->reports))
@@ -182,6 +183,16 @@ void fng_logger_progress(struct fng_logger *lg)
 	fng_logger_defer(lg);
 }
 
+static void sink_dropped(void *arg)
+{
+	fng_logger_note_drop(arg);
+}
+
+static void sink_progress(void *arg)
+{
+	fng_logger_progress(arg);
+}
+
 static void on_wake(uv_async_t *h)
 {
 	struct fng_logger *lg = h->data;
@@ -234,6 +245,14 @@ static void logger_free(struct fng_logger *lg)
 	free(lg);
 }
 
+/* A logger not (or no longer) running, freed when it goes out of scope. */
+static void logger_freep(struct fng_logger **lg)
+{
+	if (*lg)
+		logger_free(*lg);
+}
+#define autologger __attribute__((cleanup(logger_freep)))
+
 static int init_loop(struct fng_logger *lg)
 {
 	int r = uv_loop_init(&lg->loop);
@@ -252,21 +271,16 @@ static int init_loop(struct fng_logger *lg)
 	return r;
 }
 
-int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cfg, char *err, size_t errn)
+/* Everything but the thread: settings, text format, ring, loop, sinks, libcurl. */
+static int logger_setup(struct fng_logger *lg, const struct fng_logger_config *cfg, char *err, size_t errn)
 {
-	struct fng_logger *lg;
-	sigset_t all, old;
+	struct fng_sink_owner owner = {
+		.loop = &lg->loop, .curl = &lg->curl, .arg = lg,
+		.dropped = sink_dropped, .progress = sink_progress, .report = sink_report,
+	};
 	bool http = false;
 	int r;
 
-	if (cfg->n_sinks > FNG_MAX_SINKS) {
-		snprintf(err, errn, "at most %d log destinations", FNG_MAX_SINKS);
-		return -EINVAL;
-	}
-	lg = calloc(1, sizeof(*lg));
-	if (!lg)
-		return -ENOMEM;
-	pthread_mutex_init(&lg->flush_mu, NULL);
 	lg->format = cfg->format;
 	lg->on_event = cfg->on_event;
 	lg->on_event_arg = cfg->on_event_arg;
@@ -275,42 +289,46 @@ int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cf
 	lg->classes = cfg->text ? cfg->text->classes : 0;
 	if (cfg->format == FNG_FORMAT_TEXT && (!cfg->text || !(lg->text = fng_text_new(cfg->text)))) {
 		snprintf(err, errn, "cannot set up the text format");
-		logger_free(lg);
 		return -ENOMEM;
 	}
 	r = fng_ring_init(&lg->ring, FNG_RING_CAPACITY);
 	if (r < 0) {
 		snprintf(err, errn, "cannot allocate the event ring: %s", strerror(-r));
-		logger_free(lg);
 		return r;
 	}
 	fng_function_info_from_env(&lg->fn);
 	fng_ocsf_ctx_init(&lg->ocsf);
 	if (init_loop(lg) < 0) {
 		snprintf(err, errn, "cannot start the event loop");
-		logger_free(lg);
 		return -EIO;
 	}
 	for (size_t i = 0; i < cfg->n_sinks; i++) {
-		r = fng_sink_new(&lg->sinks[i], lg, &lg->loop, &cfg->sinks[i]);
+		r = fng_sink_new(&lg->sinks[i], fng_sink_kind_ops(cfg->sinks[i].kind), &owner, &cfg->sinks[i]);
 		if (r < 0) {
 			snprintf(err, errn, "cannot set up log destination %s: %s", cfg->sinks[i].dest, strerror(-r));
-			logger_free(lg);
 			return r;
 		}
 		lg->n_sinks++;
 		lg->stderr_is_sink |= cfg->sinks[i].kind == FNG_SINK_STDERR;
 		http |= cfg->sinks[i].kind == FNG_SINK_HTTP;
 	}
-	if (http && (r = fng_curl_load(&lg->curl, err, errn)) < 0) {
-		logger_free(lg);
+	if (http && (r = fng_curl_load(&lg->curl, err, errn)) < 0)
 		return r;
-	}
+	return 0;
+}
+
+/* Start the thread and wait for it to open the sinks. On failure the
+ * loop's handles are left to die with the process: fnguard exits with the
+ * message in err. */
+static int start_thread(struct fng_logger *lg, char *err, size_t errn)
+{
+	sigset_t all, old;
+	int r;
+
 	lg->start_err = err;
 	lg->start_errn = errn;
 	if (uv_sem_init(&lg->started, 0) < 0) {
 		snprintf(err, errn, "cannot start the logging thread");
-		logger_free(lg);
 		return -EIO;
 	}
 	/* The logging thread (and libuv's thread pool, which it starts) takes
@@ -322,18 +340,36 @@ int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cf
 	if (r != 0) {
 		snprintf(err, errn, "cannot start the logging thread: %s", strerror(r));
 		uv_sem_destroy(&lg->started);
-		logger_free(lg);	/* the loop's handles die with the process: fnguard exits */
 		return -r;
 	}
 	uv_sem_wait(&lg->started);
 	uv_sem_destroy(&lg->started);
 	if (lg->start_result < 0) {
-		r = lg->start_result;
 		pthread_join(lg->thread, NULL);
-		logger_free(lg);	/* as above: fnguard exits with the message in err */
-		return r;
+		return lg->start_result;
 	}
-	*out = lg;
+	return 0;
+}
+
+int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cfg, char *err, size_t errn)
+{
+	autologger struct fng_logger *lg = NULL;
+	int r;
+
+	if (cfg->n_sinks > FNG_MAX_SINKS) {
+		snprintf(err, errn, "at most %d log destinations", FNG_MAX_SINKS);
+		return -EINVAL;
+	}
+	lg = calloc(1, sizeof(*lg));
+	if (!lg)
+		return -ENOMEM;
+	pthread_mutex_init(&lg->flush_mu, NULL);
+	r = logger_setup(lg, cfg, err, errn);
+	if (r == 0)
+		r = start_thread(lg, err, errn);
+	if (r < 0)
+		return r;	/* lg is freed on the way out */
+	*out = fng_steal_ptr(&lg);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 
 int fng_logger_flush(struct fng_logger *lg, unsigned deadline_ms, fng_flush_cb cb, void *arg)
 {
-	struct flush_req *req = calloc(1, sizeof(*req));
+	autofree struct flush_req *req = calloc(1, sizeof(*req));
 
 	if (!req)
 		return -ENOMEM;
@@ -19,11 +19,10 @@ int fng_logger_flush(struct fng_logger *lg, unsigned deadline_ms, fng_flush_cb c
 	pthread_mutex_lock(&lg->flush_mu);
 	if (lg->shut) {
 		pthread_mutex_unlock(&lg->flush_mu);
-		free(req);
 		return -ESHUTDOWN;
 	}
 	req->next = lg->inbox;
-	lg->inbox = req;
+	lg->inbox = fng_steal_ptr(&req);
 	pthread_mutex_unlock(&lg->flush_mu);
 	uv_async_send(&lg->wake);
 	return 0;

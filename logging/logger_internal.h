@@ -99,10 +99,10 @@ void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uin
 			const char *msgid, bool own, bool only_ready);
 /* Take everything out of the ring and publish it. */
 void fng_logger_drain(struct fng_logger *lg);
-/* Sink callbacks. */
+/* A drop (ring or sink) may start a loss burst (logger_report.c). */
 void fng_logger_note_drop(struct fng_logger *lg);
+/* Something left a queue: check flushes and the exit from the idle handle. */
 void fng_logger_progress(struct fng_logger *lg);
-void fng_logger_sink_report(struct fng_logger *lg, struct fng_sink *s, const char *phase, const char *msg);
 /* Run deferred work from the idle handle. */
 void fng_logger_defer(struct fng_logger *lg);
 

@@ -38,7 +38,7 @@ void fng_logger_report_now(struct fng_logger *lg)
 {
 	struct fng_loss_info li = { 0 };
 	uint64_t ring = ring_total(lg);
-	char *text = NULL;
+	autofree char *text = NULL;
 	size_t len = 0;
 	int r;
 
@@ -68,7 +68,6 @@ void fng_logger_report_now(struct fng_logger *lg)
 		fprintf(stderr, "fnguard: %s\n", msg);
 	}
 	fng_logger_publish(lg, text, len, fng_now_ns(), 4, "lifecycle", true, false);
-	free(text);
 }
 
 static void on_loss_tick(uv_timer_t *t)

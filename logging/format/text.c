@@ -54,17 +54,15 @@ uint32_t fng_text_class_of(const struct fng_event *ev)
 
 struct fng_text *fng_text_new(const struct fng_text_opts *o)
 {
-	struct fng_text *tx = calloc(1, sizeof(*tx));
+	autofree struct fng_text *tx = calloc(1, sizeof(*tx));
 
 	if (!tx)
 		return NULL;
 	tx->o = *o;
 	tx->sum = fng_summary_new();
-	if (!tx->sum) {
-		free(tx);
+	if (!tx->sum)
 		return NULL;
-	}
-	return tx;
+	return fng_steal_ptr(&tx);
 }
 
 void fng_text_free(struct fng_text *tx)
@@ -287,7 +285,7 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 	fputc('\n', f);
 	if (tx->o.stacks)
 		put_stack(f, ev);
-	fng_summary_add(tx->sum, ev);
+	fng_summary_add(tx->sum, ev, fng_text_class_of(ev));
 	return finish(f, out, len);
 }
 

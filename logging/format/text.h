@@ -42,13 +42,14 @@ int fng_text_exit(struct fng_text *tx, const struct fng_exit_info *xi, char **ou
 int fng_text_loss(const struct fng_loss_info *li, char **out, size_t *len);
 
 /* text_summary.c: counts per class and decision, top files, hosts and
- * programs, in bounded tables. */
+ * programs, in bounded tables. It does not call back into text.c: the
+ * caller gives each event's class (fng_text_class_of; 0: not counted). */
 #define FNG_SUMMARY_KEYS 256	/* distinct names kept per table */
 #define FNG_SUMMARY_TOP 10	/* names shown per table */
 struct fng_summary;
 struct fng_summary *fng_summary_new(void);
 void fng_summary_free(struct fng_summary *s);
-void fng_summary_add(struct fng_summary *s, const struct fng_event *ev);
+void fng_summary_add(struct fng_summary *s, const struct fng_event *ev, uint32_t cls);
 void fng_summary_print(const struct fng_summary *s, FILE *f);
 
 #endif

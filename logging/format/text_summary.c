@@ -77,9 +77,8 @@ static void count(struct table *t, const char *name)
 	t->e[t->used++].n = 1;
 }
 
-void fng_summary_add(struct fng_summary *s, const struct fng_event *ev)
+void fng_summary_add(struct fng_summary *s, const struct fng_event *ev, uint32_t cls)
 {
-	uint32_t cls = fng_text_class_of(ev);
 	char host[320];
 
 	if (!cls)

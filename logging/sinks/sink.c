@@ -1,6 +1,5 @@
 /* What every sink shares: the bounded queue, the counters, error bursts. */
 #include "logging/sinks/sink.h"
-#include "logging/logger_internal.h"
 #include "common/util.h"
 
 #include <stdarg.h>
@@ -37,48 +36,28 @@ void fng_line_unref(struct fng_line *l)
 		free(l);
 }
 
-int fng_sink_new(struct fng_sink **out, struct fng_logger *lg, uv_loop_t *loop, const struct fng_sink_spec *spec)
+int fng_sink_new(struct fng_sink **out, const struct fng_sink_ops *ops, const struct fng_sink_owner *owner,
+		 const struct fng_sink_spec *spec)
 {
-	const struct fng_sink_ops *ops;
-	struct fng_sink *s;
+	autofree struct fng_sink *s = NULL;
+	autofree struct fng_line **q = NULL;
+	autofree void *priv = NULL;
 
-	switch (spec->kind) {
-	case FNG_SINK_STDERR:
-	case FNG_SINK_STDOUT:
-	case FNG_SINK_FILE:
-		ops = &fng_sink_fd_ops;
-		break;
-	case FNG_SINK_UNIX:
-		ops = &fng_sink_unix_ops;
-		break;
-	case FNG_SINK_SYSLOG_UDP:
-	case FNG_SINK_SYSLOG_TCP:
-	case FNG_SINK_SYSLOG_LOCAL:
-		ops = &fng_sink_syslog_ops;
-		break;
-	case FNG_SINK_HTTP:
-		ops = &fng_sink_http_ops;
-		break;
-	default:
+	if (!ops)
 		return -EINVAL;
-	}
 	s = calloc(1, sizeof(*s));
-	if (!s)
+	q = calloc(FNG_SINK_QUEUE_LINES, sizeof(*q));
+	priv = calloc(1, ops->priv_size);
+	if (!s || !q || !priv)
 		return -ENOMEM;
-	s->q = calloc(FNG_SINK_QUEUE_LINES, sizeof(*s->q));
-	s->priv = calloc(1, ops->priv_size);
-	if (!s->q || !s->priv) {
-		free(s->q);
-		free(s->priv);
-		free(s);
-		return -ENOMEM;
-	}
+	s->q = fng_steal_ptr(&q);
+	s->priv = fng_steal_ptr(&priv);
 	s->ops = ops;
-	s->lg = lg;
-	s->loop = loop;
+	s->owner = *owner;
+	s->loop = owner->loop;
 	s->spec = *spec;
 	fng_strlcpy(s->name, spec->dest ? spec->dest : "?", sizeof(s->name));
-	*out = s;
+	*out = fng_steal_ptr(&s);
 	return 0;
 }
 
@@ -106,7 +85,7 @@ static void count_drop(struct fng_sink *s, const struct fng_line *l)
 	if (l->own)
 		s->dropped_reported++;	/* a lost report does not start another */
 	else
-		fng_logger_note_drop(s->lg);
+		s->owner.dropped(s->owner.arg);
 }
 
 bool fng_sink_push(struct fng_sink *s, struct fng_line *l)
@@ -148,7 +127,7 @@ void fng_sink_pop(struct fng_sink *s, size_t n, bool delivered)
 		fng_line_unref(l);
 	}
 	if (n)
-		fng_logger_progress(s->lg);
+		s->owner.progress(s->owner.arg);
 }
 
 void fng_sink_drop_after(struct fng_sink *s, size_t keep)
@@ -162,7 +141,7 @@ void fng_sink_drop_after(struct fng_sink *s, size_t keep)
 		count_drop(s, l);
 		fng_line_unref(l);
 	}
-	fng_logger_progress(s->lg);
+	s->owner.progress(s->owner.arg);
 }
 
 void fng_sink_drop_all(struct fng_sink *s)
@@ -186,7 +165,7 @@ void fng_sink_fail(struct fng_sink *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fng_logger_sink_report(s->lg, s, "sink_error", msg);
+	s->owner.report(s->owner.arg, s, "sink_error", msg);
 }
 
 void fng_sink_recovered(struct fng_sink *s)
@@ -194,11 +173,11 @@ void fng_sink_recovered(struct fng_sink *s)
 	if (!s->failing)
 		return;
 	s->failing = false;
-	fng_logger_sink_report(s->lg, s, "sink_ok", "delivering again");
+	s->owner.report(s->owner.arg, s, "sink_ok", "delivering again");
 }
 
 void fng_sink_closed(struct fng_sink *s)
 {
 	s->closed = true;
-	fng_logger_progress(s->lg);
+	s->owner.progress(s->owner.arg);
 }

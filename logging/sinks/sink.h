@@ -2,6 +2,8 @@
  * lines plus non-blocking I/O on the logging thread's libuv loop. A sink that
  * is slow, dead or refusing fills its own queue and drops (counted) what does
  * not fit; it never blocks the loop, the tracer or the other sinks.
+ * Sinks never call the logger: what they tell it (drops, progress, error
+ * bursts) goes through the struct fng_sink_owner it hands in at creation.
  * Everything here runs on the logging thread. docs/events.md, "Delivery". */
 #ifndef FNG_SINK_H
 #define FNG_SINK_H
@@ -46,7 +48,21 @@ struct fng_sink_stats {
 };
 
 struct fng_sink;
-struct fng_logger;
+struct fng_curl;
+
+/* The sink's owner (the logger), handed in at creation and copied. The
+ * callbacks run on the logging thread, with arg. */
+struct fng_sink_owner {
+	uv_loop_t *loop;
+	const struct fng_curl *curl;	/* libcurl, loaded by the owner before HTTP sinks start */
+	void *arg;
+	/* A line the owner did not make itself (not own) was dropped. */
+	void (*dropped)(void *arg);
+	/* Lines left a queue (delivered or dropped), or a sink closed. */
+	void (*progress)(void *arg);
+	/* An error burst starts ("sink_error") or ends ("sink_ok"). */
+	void (*report)(void *arg, struct fng_sink *s, const char *phase, const char *msg);
+};
 
 struct fng_sink_ops {
 	size_t priv_size;
@@ -70,8 +86,8 @@ struct fng_sink_ops {
 
 struct fng_sink {
 	const struct fng_sink_ops *ops;
-	struct fng_logger *lg;
-	uv_loop_t *loop;
+	struct fng_sink_owner owner;
+	uv_loop_t *loop;	/* owner.loop */
 	struct fng_sink_spec spec;
 	char name[160];		/* spec.dest, for messages */
 
@@ -85,8 +101,12 @@ struct fng_sink {
 	void *priv;		/* ops->priv_size bytes */
 };
 
-/* Create the sink for spec (not started). 0 or -errno. */
-int fng_sink_new(struct fng_sink **out, struct fng_logger *lg, uv_loop_t *loop, const struct fng_sink_spec *spec);
+/* sink_kinds.c: the ops that serve a destination kind, or NULL. */
+const struct fng_sink_ops *fng_sink_kind_ops(enum fng_sink_kind kind);
+/* Create the sink for spec, served by ops (not started). 0 or -errno
+ * (-EINVAL: ops is NULL). */
+int fng_sink_new(struct fng_sink **out, const struct fng_sink_ops *ops, const struct fng_sink_owner *owner,
+		 const struct fng_sink_spec *spec);
 void fng_sink_free(struct fng_sink *s);
 
 /* Queue a line (framed by the sink); a full queue drops and counts it. */

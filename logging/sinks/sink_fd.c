@@ -48,15 +48,14 @@ static int open_stdio(int which, bool *nonblocking, bool *is_socket)
 		return fd < 0 ? -errno : fd;
 	}
 	if (!S_ISREG(st.st_mode)) {
+		autoclose int own = -1;
+		struct stat st2;
+
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", which);
-		fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (fd >= 0) {
-			struct stat st2;
-			if (fstat(fd, &st2) == 0 && st2.st_ino == st.st_ino && st2.st_dev == st.st_dev) {
-				*nonblocking = true;
-				return fd;
-			}
-			close(fd);
+		own = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (own >= 0 && fstat(own, &st2) == 0 && st2.st_ino == st.st_ino && st2.st_dev == st.st_dev) {
+			*nonblocking = true;
+			return fng_steal_fd(&own);
 		}
 	}
 	/* A regular file, or no way to get a private description: the thread

@@ -9,7 +9,6 @@
 #include "common/util.h"
 
 #include "logging/sinks/curl_dl.h"
-#include "logging/logger_internal.h"
 #include <stdio.h>
 
 #ifndef FNG_VERSION
@@ -32,7 +31,7 @@ struct http_poll {
 };
 
 struct http_sink {
-	const struct fng_curl *cu;	/* the logger's libcurl */
+	const struct fng_curl *cu;	/* the owner's libcurl */
 	CURLM *multi;
 	CURL *easy;
 	struct curl_slist *headers;
@@ -200,11 +199,11 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
 		return 0;
 	}
 	if (!p) {
-		p = calloc(1, sizeof(*p));
-		if (!p || uv_poll_init_socket(s->loop, &p->poll, fd) < 0) {
-			free(p);
+		autofree struct http_poll *np = calloc(1, sizeof(*np));
+
+		if (!np || uv_poll_init_socket(s->loop, &np->poll, fd) < 0)
 			return -1;
-		}
+		p = fng_steal_ptr(&np);
 		p->fd = fd;
 		p->s = s;
 		p->poll.data = p;
@@ -294,7 +293,7 @@ static int http_start(struct fng_sink *s, char *err, size_t errn)
 {
 	struct http_sink *h = s->priv;
 
-	h->cu = &s->lg->curl;
+	h->cu = s->owner.curl;
 	h->multi = h->cu->multi_init();
 	h->easy = h->cu->easy_init();
 	h->headers = h->cu->slist_append(NULL, "Content-Type: application/x-ndjson");

@@ -51,17 +51,17 @@ static int set_poll(struct fng_sock *k, int events)
 	int r;
 
 	if (!k->poll) {
+		autofree uv_poll_t *poll = NULL;
+
 		if (events == 0)
 			return 0;
-		k->poll = malloc(sizeof(*k->poll));
-		if (!k->poll)
+		poll = malloc(sizeof(*poll));
+		if (!poll)
 			return -ENOMEM;
-		r = uv_poll_init(k->s->loop, k->poll, k->fd);
-		if (r < 0) {
-			free(k->poll);
-			k->poll = NULL;
+		r = uv_poll_init(k->s->loop, poll, k->fd);
+		if (r < 0)
 			return r;
-		}
+		k->poll = fng_steal_ptr(&poll);
 		k->poll->data = k;
 		k->open_handles++;
 		k->poll_events = 0;

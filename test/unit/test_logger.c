@@ -1,6 +1,7 @@
 /* Unit tests for the logger's flush API (fng_logger_flush), log destination
- * parsing and the OCSF mapping. The flush tests run a real logging thread
- * with a Unix datagram sink bound by the test. */
+ * parsing, the OCSF mapping, and a sink's queue on its own (no logger: what
+ * it tells its owner goes through struct fng_sink_owner). The flush tests run
+ * a real logging thread with a Unix datagram sink bound by the test. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include "common/hostport.h"
 #include "logging/logger.h"
 #include "logging/format/ocsf.h"
+#include "logging/sinks/sink.h"
 
 struct waiter {
 	pthread_mutex_t mu;
@@ -331,6 +333,102 @@ static void ocsf_classes(void **state)
 	free(ev);
 }
 
+/* The owner side of a sink, counting what the sink tells it. */
+struct owner_log {
+	int dropped, progress, errors, oks;
+	char last_msg[256];
+};
+
+static void owner_dropped(void *arg)
+{
+	((struct owner_log *)arg)->dropped++;
+}
+
+static void owner_progress(void *arg)
+{
+	((struct owner_log *)arg)->progress++;
+}
+
+static void owner_report(void *arg, struct fng_sink *s, const char *phase, const char *msg)
+{
+	struct owner_log *o = arg;
+
+	(void)s;
+	if (strcmp(phase, "sink_error") == 0)
+		o->errors++;
+	else if (strcmp(phase, "sink_ok") == 0)
+		o->oks++;
+	snprintf(o->last_msg, sizeof(o->last_msg), "%s", msg);
+}
+
+static void quiet_kick(struct fng_sink *s)
+{
+	(void)s;	/* no I/O: lines stay queued */
+}
+
+static const struct fng_sink_ops quiet_ops = { .priv_size = 1, .kick = quiet_kick };
+
+static void push_line(struct fng_sink *s, const char *text, bool own, bool want)
+{
+	struct fng_line *l = fng_line_new(text, strlen(text));
+
+	assert_non_null(l);
+	l->own = own;
+	assert_int_equal(fng_sink_push(s, l), want);
+	fng_line_unref(l);
+}
+
+static void sink_tells_its_owner(void **state)
+{
+	struct owner_log o = { 0 };
+	struct fng_sink_owner owner = {
+		.arg = &o, .dropped = owner_dropped, .progress = owner_progress, .report = owner_report,
+	};
+	struct fng_sink_spec spec = { .kind = FNG_SINK_STDERR, .dest = "test" };
+	struct fng_sink *s;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(fng_sink_new(&s, NULL, &owner, &spec), -EINVAL);
+	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_FILE), &fng_sink_fd_ops);
+	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_SYSLOG_TCP), &fng_sink_syslog_ops);
+	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_HTTP), &fng_sink_http_ops);
+	assert_int_equal(fng_sink_new(&s, &quiet_ops, &owner, &spec), 0);
+	assert_string_equal(s->name, "test");
+
+	for (i = 0; i < FNG_SINK_QUEUE_LINES; i++)
+		push_line(s, "x\n", false, true);
+	assert_int_equal(o.dropped, 0);
+	push_line(s, "lost\n", false, false);	/* full: dropped, and the owner hears of it */
+	push_line(s, "own\n", true, false);	/* the owner's own line: counted, not reported */
+	assert_int_equal(o.dropped, 1);
+	assert_int_equal(s->st.dropped, 2);
+	assert_int_equal(s->dropped_reported, 1);
+	assert_int_equal(s->st.queued, FNG_SINK_QUEUE_LINES);
+
+	fng_sink_pop(s, 10, true);
+	assert_int_equal(s->st.delivered, 10);
+	assert_int_equal(o.progress, 1);
+	fng_sink_drop_after(s, 5);
+	assert_int_equal(s->q_len, 5);
+	assert_int_equal(o.dropped, 1 + FNG_SINK_QUEUE_LINES - 15);
+	assert_int_equal(o.progress, 2);
+
+	fng_sink_fail(s, "down: %d", 42);
+	fng_sink_fail(s, "still down");		/* one report per burst */
+	assert_int_equal(o.errors, 1);
+	assert_string_equal(o.last_msg, "down: 42");
+	fng_sink_recovered(s);
+	fng_sink_recovered(s);
+	assert_int_equal(o.oks, 1);
+
+	fng_sink_closed(s);
+	assert_true(s->closed);
+	assert_int_equal(o.progress, 3);
+	fng_sink_free(s);	/* what is left is dropped, and told */
+	assert_int_equal(o.dropped, 1 + FNG_SINK_QUEUE_LINES - 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +437,7 @@ int main(void)
 		cmocka_unit_test(flush_with_nothing_pending),
 		cmocka_unit_test(dest_forms),
 		cmocka_unit_test(ocsf_classes),
+		cmocka_unit_test(sink_tells_its_owner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
