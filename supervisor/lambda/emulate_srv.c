@@ -39,7 +39,7 @@ static void reply(struct emu_conn *c, int code, const char *reason, const char *
 	char head[2048];
 	int hn = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\n%sContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
 			  code, reason, extra ? extra : "", n);
-	uv_write_t *req;
+	autofree uv_write_t *req = NULL;
 	char *buf;
 	uv_buf_t b;
 
@@ -55,9 +55,10 @@ static void reply(struct emu_conn *c, int code, const char *reason, const char *
 	memcpy(buf + hn, body, n);
 	b = uv_buf_init(buf, (unsigned)((size_t)hn + n));
 	if (uv_write(req, (uv_stream_t *)&c->h, &b, 1, on_sent) < 0) {
-		free(req);
 		conn_close(c);
+		return;
 	}
+	fng_steal_ptr(&req); /* on_sent frees it */
 }
 
 static void reply_json(struct emu_conn *c, int code, const char *reason, const char *json)
