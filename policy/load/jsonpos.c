@@ -257,6 +257,37 @@ struct dupcheck {
 
 static int scan_value(struct scan *sc, int depth, struct dupcheck *dc);
 
+/* At an opening bracket: step past it; true (and past close too) when the
+ * object or array is empty. */
+static bool open_empty(struct scan *sc, char close)
+{
+	sc->i++;
+	skip_ws(sc);
+	if (sc->i < sc->n && sc->s[sc->i] == close) {
+		sc->i++;
+		return true;
+	}
+	return false;
+}
+
+/* After a member: 1 past the ',' when another follows, 0 past close at the
+ * end, or -EINVAL. */
+static int next_member(struct scan *sc, char close)
+{
+	skip_ws(sc);
+	if (sc->i >= sc->n)
+		return -EINVAL;
+	if (sc->s[sc->i] == ',') {
+		sc->i++;
+		return 1;
+	}
+	if (sc->s[sc->i] == close) {
+		sc->i++;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 /* Remember key (at key_off) among the object's keys; a key seen before is
  * the duplicate. 0 or -ENOMEM: a key that cannot be compared is not let by. */
 static int note_key(struct dupcheck *dc, struct span **keys, size_t *nkeys, size_t *cap, struct span key,
@@ -290,13 +321,9 @@ static int scan_object(struct scan *sc, int depth, struct dupcheck *dc)
 	size_t nkeys = 0, cap = 0;
 	int r;
 
-	sc->i++; /* '{' */
-	skip_ws(sc);
-	if (sc->i < sc->n && sc->s[sc->i] == '}') {
-		sc->i++;
+	if (open_empty(sc, '}'))
 		return 0;
-	}
-	for (;;) {
+	do {
 		struct span key;
 		size_t key_off;
 
@@ -316,46 +343,24 @@ static int scan_object(struct scan *sc, int depth, struct dupcheck *dc)
 		r = scan_value(sc, depth + 1, dc);
 		if (r < 0)
 			return r;
-		skip_ws(sc);
-		if (sc->i >= sc->n)
-			return -EINVAL;
-		if (sc->s[sc->i] == ',') {
-			sc->i++;
-			continue;
-		}
-		if (sc->s[sc->i] == '}') {
-			sc->i++;
-			return 0;
-		}
-		return -EINVAL;
-	}
+		r = next_member(sc, '}');
+	} while (r > 0);
+	return r;
 }
 
 static int scan_array(struct scan *sc, int depth, struct dupcheck *dc)
 {
-	sc->i++; /* '[' */
-	skip_ws(sc);
-	if (sc->i < sc->n && sc->s[sc->i] == ']') {
-		sc->i++;
+	int r;
+
+	if (open_empty(sc, ']'))
 		return 0;
-	}
-	for (;;) {
-		int r = scan_value(sc, depth + 1, dc);
+	do {
+		r = scan_value(sc, depth + 1, dc);
 		if (r < 0)
 			return r;
-		skip_ws(sc);
-		if (sc->i >= sc->n)
-			return -EINVAL;
-		if (sc->s[sc->i] == ',') {
-			sc->i++;
-			continue;
-		}
-		if (sc->s[sc->i] == ']') {
-			sc->i++;
-			return 0;
-		}
-		return -EINVAL;
-	}
+		r = next_member(sc, ']');
+	} while (r > 0);
+	return r;
 }
 
 static int scan_value(struct scan *sc, int depth, struct dupcheck *dc)
