@@ -2,6 +2,7 @@
  * the proxy's route and header code; hands the events out, records and
  * prints the answers (docs/cli.md, "fnguard emulate"). */
 #include "supervisor/lambda/emulate_internal.h"
+#include "common/clock.h"
 #include "common/util.h"
 
 #include <stdio.h>
@@ -71,16 +72,15 @@ static void hand_out(struct emu *e, struct emu_conn *c)
 	size_t i = e->next++;
 	struct emu_inv *v = &e->inv[i];
 	char extra[1024];
-	struct timespec now;
+	uint64_t now_ns = fng_now_ns();
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	fng_emu_ids(v->id, sizeof(v->id), v->trace, sizeof(v->trace), (uint64_t)now.tv_sec);
+	fng_emu_ids(v->id, sizeof(v->id), v->trace, sizeof(v->trace), now_ns / 1000000000u);
 	snprintf(extra, sizeof(extra),
 		 "Lambda-Runtime-Aws-Request-Id: %s\r\n"
 		 "Lambda-Runtime-Deadline-Ms: %llu\r\n"
 		 "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:000000000000:function:fnguard-emulate\r\n"
 		 "Lambda-Runtime-Trace-Id: %s\r\n",
-		 v->id, (unsigned long long)now.tv_sec * 1000ull + (unsigned long long)now.tv_nsec / 1000000ull + 900000ull,
+		 v->id, (unsigned long long)(now_ns / 1000000u) + 900000ull,
 		 v->trace);
 	reply(c, 200, "OK", extra, e->events[i], e->event_len[i]);
 }
