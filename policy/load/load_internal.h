@@ -67,4 +67,7 @@ int fng_load_setting(struct fng_loader *L, const char *key, json_object *val);
 /* load_allow.c: the "allowlist" section, at the current path. */
 int fng_load_allowlist(struct fng_loader *L, json_object *v);
 
+/* load_lambda.c: the "lambda" section, at the current path. */
+int fng_load_lambda(struct fng_loader *L, json_object *v);
+
 #endif

@@ -124,21 +124,6 @@ static int parse_events(struct fng_loader *L, json_object *v)
 	return 0;
 }
 
-static int parse_lambda(struct fng_loader *L, json_object *val)
-{
-	const char *k1, *k2;
-	char msg[300];
-	bool at_key;
-
-	if (fng_policy_parse_lambda(val, L->p, msg, sizeof(msg), &k1, &k2, &at_key) == 0)
-		return 0;
-	if (k1)
-		fng_load_push_key(L, k1);
-	if (k2)
-		fng_load_push_key(L, k2);
-	return at_key ? fng_load_fail_key(L, "%s", msg) : fng_load_fail(L, "%s", msg);
-}
-
 static int parse_on_unsupported(struct fng_loader *L, const char *key, json_object *val)
 {
 	const char *s = NULL;
@@ -189,6 +174,6 @@ int fng_load_setting(struct fng_loader *L, const char *key, json_object *val)
 	if (strcmp(key, "events") == 0)
 		return parse_events(L, val);
 	if (strcmp(key, "lambda") == 0)
-		return parse_lambda(L, val);
+		return fng_load_lambda(L, val);
 	return fng_load_fail_key(L, "unknown key \"%s\"", key);
 }
