@@ -69,20 +69,14 @@ static int collect(json_object *root, const char *list, const char *key, const c
 	return 0;
 }
 
-int fng_aws_ranges_parse(const char *text, size_t len, struct fng_netrule **rules, size_t *n, const char **why)
+/* The AMAZON ranges of root that no EC2 range overlaps, appended to keep. */
+static int keep_amazon(json_object *root, struct ranges *keep, const char **why)
 {
-	struct ranges amazon = { 0 }, ec2 = { 0 }, keep = { .v = *rules, .n = *n };
-	json_tokener *tok = json_tokener_new();
-	json_object *root;
+	struct ranges amazon = { 0 }, ec2 = { 0 };
 	int r = 0;
 
-	if (!tok)
-		return -ENOMEM;
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	json_tokener_free(tok);
 	if (!root || !json_object_is_type(root, json_type_object)) {
 		*why = "ip-ranges: not a JSON object (expected AWS's ip-ranges.json)";
-		json_object_put(root);
 		return -EINVAL;
 	}
 	if (!json_object_object_get_ex(root, "prefixes", NULL)) {
@@ -102,12 +96,27 @@ int fng_aws_ranges_parse(const char *text, size_t len, struct fng_netrule **rule
 		for (size_t j = 0; j < ec2.n && !ec2_overlap; j++)
 			ec2_overlap = overlaps(&amazon.v[i], &ec2.v[j]);
 		if (!ec2_overlap)
-			r = push(&keep, &amazon.v[i]);
+			r = push(keep, &amazon.v[i]);
 	}
-	*rules = keep.v;
-	*n = keep.n;
 	free(amazon.v);
 	free(ec2.v);
+	return r;
+}
+
+int fng_aws_ranges_parse(const char *text, size_t len, struct fng_netrule **rules, size_t *n, const char **why)
+{
+	struct ranges keep = { .v = *rules, .n = *n };
+	json_tokener *tok = json_tokener_new();
+	json_object *root;
+	int r;
+
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	json_tokener_free(tok);
+	r = keep_amazon(root, &keep, why);
+	*rules = keep.v;
+	*n = keep.n;
 	json_object_put(root);
 	return r;
 }

@@ -164,12 +164,7 @@ bool fng_addr_is_v4mapped(const uint8_t addr16[16]);
 /* Text form for events: "192.0.2.1" or "2001:db8::1". */
 void fng_addr_format(const uint8_t addr16[16], char *buf, size_t n);
 
-/* The "lambda" section (load_lambda.c). 0, or -EINVAL with a message in
- * msg and where it is: *key1 / *key2 the sub-keys leading to the bad value
- * (NULL when the section itself is wrong), *at_key when the key itself is. */
-struct json_object;
-int fng_policy_parse_lambda(struct json_object *v, struct fng_policy *p, char *msg, size_t n, const char **key1,
-			    const char **key2, bool *at_key);
+/* The "lambda" section's names (load_lambda.c, which loads it). */
 const char *fng_on_block_name(enum fng_on_block b);
 int fng_on_block_parse(const char *s, enum fng_on_block *out);
 const char *fng_phase_name(enum fng_phase ph);

@@ -135,39 +135,157 @@ static int exit_status(const struct fng_run_result *res)
 	return res->signal ? 128 + res->signal : res->exit_code;
 }
 
+/* CMD[0] found on PATH, or the end with fnguard's not-found or cannot-exec status. */
+static void find_program(const char *cmd, char *program, size_t n)
+{
+	int r = fng_find_program(cmd, program, n);
+
+	if (r == -ENOENT)
+		fng_die(FNG_EXIT_NOT_FOUND, "%s: command not found", cmd);
+	if (r < 0)
+		fng_die(FNG_EXIT_CANNOT_EXEC, "%s: %s", cmd, strerror(-r));
+}
+
+/* Our signal handlers, then the logging thread with the start event and
+ * the policy's notices. */
+static void start_logging(const struct fng_session *s, struct fng_sigstate *sig, struct session_live *l)
+{
+	char err[512], summary[256];
+	int r;
+
+	/* Before any thread: what was ignored when we started is still ours
+	 * to see (a thread start may put a libc handler on a signal). */
+	r = fng_signals_install(sig);
+	if (r < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "cannot install signal handlers: %s", strerror(-r));
+	if (fng_logger_start(&l->lg, s->logger, err, sizeof(err)) < 0)
+		fng_die(FNG_EXIT_USAGE, "%s", err);
+	fng_signals_on_hup(reopen_logs, l->lg);
+	fng_policy_summary(s->policy, summary, sizeof(summary));
+	fng_logger_lifecycle(l->lg, "start", "%s", summary);
+	for (size_t i = 0; i < s->policy->n_notices; i++)
+		fng_logger_lifecycle(l->lg, "notice", "%s", s->policy->notices[i]);
+}
+
+/* The seccomp filter sending the tracer what it watches; the caller frees
+ * prog->filter. */
+static void build_filter(const struct fng_policy *policy, struct session_live *l, struct fng_tracer *tracer,
+			 struct sock_fprog *prog)
+{
+	struct fng_filter_params fp = { 0 };
+	int r;
+
+	fp.needs = fng_tracer_needs(tracer);
+	fp.sup_pid = getpid();
+	fp.sup_pgid = getpgrp();
+	fp.sup_tids[0] = getpid();
+	fp.sup_tids[1] = fng_logger_tid(l->lg);
+	fp.deny_mount = fng_policy_watches_files(policy);
+	r = fng_filter_program(&fp, prog);
+	if (r < 0) {
+		stop_all(l, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "cannot build the seccomp filter: %s", strerror(-r));
+	}
+}
+
+/* Start CMD under the filter (which this frees) and forward our signals to
+ * it. Returns whether it runs in the terminal's foreground. */
+static bool spawn_runtime(const struct fng_session *s, struct session_live *l, const char *program,
+			  const struct fng_sigstate *sig, struct sock_fprog *prog, struct fng_child *child)
+{
+	char err[512];
+	bool foreground;
+	int r;
+
+	/* Orphans of the runtime come back to us, so nothing is left as a zombie. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	{
+		struct fng_spawn sp = {
+			.path = program,
+			.argv = s->cmd,
+			.filter = prog,
+			.signals = sig,
+			.no_new_privs = !privileged(),
+			.foreground = foreground,
+		};
+		r = fng_spawn_start(&sp, child, err, sizeof(err));
+	}
+	free(prog->filter);
+	if (r < 0) {
+		if (r == -EPERM)
+			unsupported(s->policy, l, sig, s->cmd, err);
+		stop_all(l, NULL);
+		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
+	}
+	/* Not dumpable: a runtime with our uid cannot open /proc/<us>/mem or ptrace us. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	fng_signals_forward_to(child->pid);
+	return foreground;
+}
+
+/* Follow the runtime's whole tree to its end, then stop forwarding signals
+ * and take the terminal back. The tracer's status. */
+static int trace_runtime(struct fng_tracer *tracer, const struct fng_child *child, bool foreground,
+			 struct fng_run_result *res)
+{
+	int r = fng_tracer_run(tracer, child->pid, res);
+
+	fng_signals_forward_to(0);
+	if (foreground) {
+		sigset_t ttou, old;
+		sigemptyset(&ttou);
+		sigaddset(&ttou, SIGTTOU);
+		sigprocmask(SIG_BLOCK, &ttou, &old);
+		tcsetpgrp(STDIN_FILENO, getpgrp());
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	return r;
+}
+
+/* fnguard's exit status for how the run ended (r: the tracer's status),
+ * with the reason in err, or "" when CMD's own status is all there is. */
+static int run_status(const struct fng_session *s, int r, const struct fng_run_result *res, int status_fd,
+		      char *err, size_t n)
+{
+	enum fng_child_stage stage;
+	int e;
+
+	if (r < 0) {
+		snprintf(err, n, "tracer failed: %s", strerror(-r));
+		return FNG_EXIT_UNSUPPORTED;
+	}
+	err[0] = '\0';
+	if (!res->exec_failed)
+		return exit_status(res);
+	fng_spawn_failure(status_fd, &stage, &e);
+	if (stage == FNG_STAGE_FILTER) {
+		snprintf(err, n, "seccomp refused the filter: %s", strerror(e));
+		return FNG_EXIT_UNSUPPORTED;
+	}
+	if (stage == FNG_STAGE_EXEC) {
+		snprintf(err, n, "%s: %s", s->cmd[0], strerror(e));
+		return e == ENOENT ? FNG_EXIT_NOT_FOUND : FNG_EXIT_CANNOT_EXEC;
+	}
+	return exit_status(res);
+}
+
 int fng_session_run(const struct fng_session *s)
 {
 	const struct fng_policy *policy = s->policy;
 	struct session_live live = { 0 };
 	struct fng_tracer *tracer = NULL;
 	struct fng_sigstate sig;
-	struct fng_filter_params fp = { 0 };
 	struct sock_fprog prog = { 0 };
 	struct fng_child child;
 	struct fng_run_result res = { 0 };
 	struct fng_exit_info xi = { 0 };
-	char err[512], program[PATH_MAX], summary[256];
+	char err[512], program[PATH_MAX];
 	bool foreground;
 	int r, status;
 
-	r = fng_find_program(s->cmd[0], program, sizeof(program));
-	if (r == -ENOENT)
-		fng_die(FNG_EXIT_NOT_FOUND, "%s: command not found", s->cmd[0]);
-	if (r < 0)
-		fng_die(FNG_EXIT_CANNOT_EXEC, "%s: %s", s->cmd[0], strerror(-r));
-
-	/* Before any thread: what was ignored when we started is still ours
-	 * to see (a thread start may put a libc handler on a signal). */
-	r = fng_signals_install(&sig);
-	if (r < 0)
-		fng_die(FNG_EXIT_UNSUPPORTED, "cannot install signal handlers: %s", strerror(-r));
-	if (fng_logger_start(&live.lg, s->logger, err, sizeof(err)) < 0)
-		fng_die(FNG_EXIT_USAGE, "%s", err);
-	fng_signals_on_hup(reopen_logs, live.lg);
-	fng_policy_summary(policy, summary, sizeof(summary));
-	fng_logger_lifecycle(live.lg, "start", "%s", summary);
-	for (size_t i = 0; i < policy->n_notices; i++)
-		fng_logger_lifecycle(live.lg, "notice", "%s", policy->notices[i]);
+	find_program(s->cmd[0], program, sizeof(program));
+	start_logging(s, &sig, &live);
 
 	if (fng_preflight(err, sizeof(err)) < 0)
 		unsupported(policy, &live, &sig, s->cmd, err);
@@ -193,75 +311,11 @@ int fng_session_run(const struct fng_session *s)
 			fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
 		}
 	}
-	fp.needs = fng_tracer_needs(tracer);
-	fp.sup_pid = getpid();
-	fp.sup_pgid = getpgrp();
-	fp.sup_tids[0] = getpid();
-	fp.sup_tids[1] = fng_logger_tid(live.lg);
-	fp.deny_mount = fng_policy_watches_files(policy);
-	r = fng_filter_program(&fp, &prog);
-	if (r < 0) {
-		stop_all(&live, NULL);
-		fng_die(FNG_EXIT_UNSUPPORTED, "cannot build the seccomp filter: %s", strerror(-r));
-	}
+	build_filter(policy, &live, tracer, &prog);
+	foreground = spawn_runtime(s, &live, program, &sig, &prog, &child);
 
-	/* Orphans of the runtime come back to us, so nothing is left as a zombie. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
-	{
-		struct fng_spawn sp = {
-			.path = program,
-			.argv = s->cmd,
-			.filter = &prog,
-			.signals = &sig,
-			.no_new_privs = !privileged(),
-			.foreground = foreground,
-		};
-		r = fng_spawn_start(&sp, &child, err, sizeof(err));
-	}
-	free(prog.filter);
-	if (r < 0) {
-		if (r == -EPERM)
-			unsupported(policy, &live, &sig, s->cmd, err);
-		stop_all(&live, NULL);
-		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
-	}
-	/* Not dumpable: a runtime with our uid cannot open /proc/<us>/mem or ptrace us. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	fng_signals_forward_to(child.pid);
-
-	r = fng_tracer_run(tracer, child.pid, &res);
-	fng_signals_forward_to(0);
-	if (foreground) {
-		sigset_t ttou, old;
-		sigemptyset(&ttou);
-		sigaddset(&ttou, SIGTTOU);
-		sigprocmask(SIG_BLOCK, &ttou, &old);
-		tcsetpgrp(STDIN_FILENO, getpgrp());
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	}
-
-	if (r < 0) {
-		snprintf(err, sizeof(err), "tracer failed: %s", strerror(-r));
-		status = FNG_EXIT_UNSUPPORTED;
-	} else if (res.exec_failed) {
-		enum fng_child_stage stage;
-		int e;
-		fng_spawn_failure(child.status_fd, &stage, &e);
-		if (stage == FNG_STAGE_FILTER) {
-			snprintf(err, sizeof(err), "seccomp refused the filter: %s", strerror(e));
-			status = FNG_EXIT_UNSUPPORTED;
-		} else if (stage == FNG_STAGE_EXEC) {
-			snprintf(err, sizeof(err), "%s: %s", s->cmd[0], strerror(e));
-			status = e == ENOENT ? FNG_EXIT_NOT_FOUND : FNG_EXIT_CANNOT_EXEC;
-		} else {
-			err[0] = '\0';
-			status = exit_status(&res);
-		}
-	} else {
-		err[0] = '\0';
-		status = exit_status(&res);
-	}
+	r = trace_runtime(tracer, &child, foreground, &res);
+	status = run_status(s, r, &res, child.status_fd, err, sizeof(err));
 	close(child.status_fd);
 	fng_spawn_release(&child);
 
@@ -274,4 +328,3 @@ int fng_session_run(const struct fng_session *s)
 		fprintf(stderr, "fnguard: %s\n", err);
 	return status;
 }
-

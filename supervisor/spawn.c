@@ -153,37 +153,44 @@ static int child_main(void *arg)
 
 static void ctx_free(struct spawn_ctx *c)
 {
-	munmap(c->stack, CHILD_STACK);
+	if (!c)
+		return;
+	if (c->stack)
+		munmap(c->stack, CHILD_STACK);
 	free(c->filter.filter);
 	free(c);
 }
 
+static void ctx_freep(struct spawn_ctx **c)
+{
+	ctx_free(*c);
+}
+
+#define autoctx __attribute__((cleanup(ctx_freep)))
+
 static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 {
-	struct spawn_ctx *c = calloc(1, sizeof(*c));
+	autoctx struct spawn_ctx *c = calloc(1, sizeof(*c));
 	size_t len = sp->filter->len * sizeof(*sp->filter->filter);
+	void *stack;
 
 	if (!c)
 		return NULL;
 	c->filter.len = sp->filter->len;
 	c->filter.filter = malloc(len);
-	c->stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (c->stack == MAP_FAILED) {
-		free(c->filter.filter);
-		free(c);
+	stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
 		return NULL;
-	}
-	if (!c->filter.filter || !fng_strlcpy(c->path, sp->path, sizeof(c->path))) {
-		ctx_free(c);
+	c->stack = stack;
+	if (!c->filter.filter || !fng_strlcpy(c->path, sp->path, sizeof(c->path)))
 		return NULL;
-	}
 	memcpy(c->filter.filter, sp->filter->filter, len);
 	c->argv = sp->argv;
 	c->envp = environ;
 	c->sig = *sp->signals;
 	c->no_new_privs = sp->no_new_privs;
 	c->foreground = sp->foreground;
-	return c;
+	return fng_steal_ptr(&c);
 }
 
 void fng_spawn_release(struct fng_child *child)
@@ -193,42 +200,35 @@ void fng_spawn_release(struct fng_child *child)
 	child->ctx = NULL;
 }
 
-/* Kill and reap the child: then nothing of ours is in use. */
-static int abandon(struct spawn_ctx *c, pid_t pid, int r)
+/* Kill and reap the child: then nothing of ours is in use (the caller's
+ * cleanup closes the pipes and frees the context). */
+static int abandon(pid_t pid, int r)
 {
 	kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
 		;
-	close(c->sync_wr);
-	close(c->report_rd);
-	ctx_free(c);
 	return r;
 }
 
 int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err, size_t errn)
 {
-	struct spawn_ctx *c = ctx_new(sp);
-	int sync[2], report[2];
+	autoctx struct spawn_ctx *c = ctx_new(sp);
+	autoclose int sync_rd = -1, sync_wr = -1, report_rd = -1, report_wr = -1;
+	int fds[2];
 	sigset_t all, old;
 	pid_t pid;
 	int r;
 
 	if (!c)
 		return -ENOMEM;
-	if (pipe2(sync, O_CLOEXEC) < 0) {
-		r = -errno;
-		ctx_free(c);
-		return r;
-	}
-	if (pipe2(report, O_CLOEXEC) < 0) {
-		r = -errno;
-		close(sync[0]);
-		close(sync[1]);
-		ctx_free(c);
-		return r;
-	}
-	c->sync_rd = sync[0], c->sync_wr = sync[1];
-	c->report_rd = report[0], c->report_wr = report[1];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	sync_rd = fds[0], sync_wr = fds[1];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	report_rd = fds[0], report_wr = fds[1];
+	c->sync_rd = sync_rd, c->sync_wr = sync_wr;
+	c->report_rd = report_rd, c->report_wr = report_wr;
 	/* The child starts with every signal blocked, so none of our handlers
 	 * can run in it before fng_signals_restore. */
 	sigfillset(&all);
@@ -238,12 +238,10 @@ int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		snprintf(err, errn, "clone: %s", strerror(-r));
-		close(sync[0]), close(sync[1]), close(report[0]), close(report[1]);
-		ctx_free(c);
 		return r;
 	}
-	close(sync[0]);
-	close(report[1]);
+	close(fng_steal_fd(&sync_rd));
+	close(fng_steal_fd(&report_wr));
 	/* Same group change from this side, so no race with the child. */
 	setpgid(pid, pid);
 	r = fng_tracer_seize(pid);
@@ -251,17 +249,17 @@ int fng_spawn_start(const struct fng_spawn *sp, struct fng_child *out, char *err
 		snprintf(err, errn, "ptrace refused: PTRACE_SEIZE: %s (a seccomp profile, Yama ptrace_scope, or a "
 				    "managed runtime such as AWS Lambda forbids tracing)",
 			 strerror(-r));
-		return abandon(c, pid, r);
+		return abandon(pid, r);
 	}
-	if (write(sync[1], "g", 1) != 1) {
+	if (write(sync_wr, "g", 1) != 1) {
 		r = -errno;
 		snprintf(err, errn, "cannot start the runtime: %s", strerror(errno));
-		return abandon(c, pid, r);
+		return abandon(pid, r);
 	}
-	close(sync[1]);
+	close(fng_steal_fd(&sync_wr));
 	out->pid = pid;
-	out->status_fd = report[0];
-	out->ctx = c;
+	out->status_fd = fng_steal_fd(&report_rd);
+	out->ctx = fng_steal_ptr(&c);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * `fnguard baseline diff`). Pure. */
 #include "policy/baseline/recorder.h"
 #include "common/hex.h"
+#include "common/util.h"
 
 #include <json-c/json.h>
 #include <errno.h>
@@ -18,7 +19,7 @@ static int entry_cmp(const void *a, const void *b)
 static json_object *list_json(const struct fng_al_list *l, enum fng_al_kind k, bool init)
 {
 	json_object *arr = json_object_new_array();
-	struct fng_al_entry *v = malloc((l->n ? l->n : 1) * sizeof(*v));
+	autofree struct fng_al_entry *v = malloc((l->n ? l->n : 1) * sizeof(*v));
 
 	if (!v)
 		return arr;
@@ -40,7 +41,6 @@ static json_object *list_json(const struct fng_al_list *l, enum fng_al_kind k, b
 			json_object_array_add(arr, json_object_new_string(v[i].text));
 		}
 	}
-	free(v);
 	return arr;
 }
 

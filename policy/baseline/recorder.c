@@ -4,6 +4,7 @@
  * what was only seen while initialising made init-only. Pure. */
 #include "policy/baseline/recorder.h"
 #include "common/hex.h"
+#include "common/util.h"
 #include "policy/baseline/collapse.h"
 
 #include <errno.h>
@@ -57,13 +58,11 @@ static int rehash(struct fng_recorder *r, size_t nslots)
 
 int fng_recorder_new(struct fng_recorder **out)
 {
-	struct fng_recorder *r = calloc(1, sizeof(*r));
+	autofree struct fng_recorder *r = calloc(1, sizeof(*r));
 
-	if (!r || rehash(r, 256) < 0) {
-		free(r);
+	if (!r || rehash(r, 256) < 0)
 		return -ENOMEM;
-	}
-	*out = r;
+	*out = fng_steal_ptr(&r);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* Positions in JSON text, for FILE:LINE:COL errors (jsonpos.h). */
 #include "policy/load/jsonpos.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -224,33 +225,28 @@ static size_t unescape(struct span a, char *out)
 	return n;
 }
 
-static bool span_eq(struct span a, struct span b)
+/* 1 when a and b are the same key once decoded, 0 when not, or -ENOMEM. */
+static int span_eq(struct span a, struct span b)
 {
-	char *x, *y;
+	autofree char *x = NULL, *y = NULL;
 	size_t nx, ny;
-	bool eq;
 
 	if (!memchr(a.p, '\\', a.len) && !memchr(b.p, '\\', b.len))
 		return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
 	x = malloc(a.len * 4 + 4);
 	y = malloc(b.len * 4 + 4);
-	if (!x || !y) {
-		free(x);
-		free(y);
-		return false;
-	}
+	if (!x || !y)
+		return -ENOMEM;
 	nx = unescape(a, x);
 	ny = unescape(b, y);
-	eq = nx == ny && memcmp(x, y, nx) == 0;
-	free(x);
-	free(y);
-	return eq;
+	return nx == ny && memcmp(x, y, nx) == 0;
 }
 
+/* Only places an error message: out of memory leaves it unplaced. */
 static bool span_is(struct span a, const char *key)
 {
 	struct span k = { key, strlen(key) };
-	return span_eq(a, k);
+	return span_eq(a, k) == 1;
 }
 
 struct dupcheck {
@@ -261,98 +257,110 @@ struct dupcheck {
 
 static int scan_value(struct scan *sc, int depth, struct dupcheck *dc);
 
-static int scan_object(struct scan *sc, int depth, struct dupcheck *dc)
+/* At an opening bracket: step past it; true (and past close too) when the
+ * object or array is empty. */
+static bool open_empty(struct scan *sc, char close)
 {
-	struct span *keys = NULL;
-	size_t nkeys = 0, cap = 0;
-	int r = -EINVAL;
-
-	sc->i++; /* '{' */
+	sc->i++;
 	skip_ws(sc);
-	if (sc->i < sc->n && sc->s[sc->i] == '}') {
+	if (sc->i < sc->n && sc->s[sc->i] == close) {
+		sc->i++;
+		return true;
+	}
+	return false;
+}
+
+/* After a member: 1 past the ',' when another follows, 0 past close at the
+ * end, or -EINVAL. */
+static int next_member(struct scan *sc, char close)
+{
+	skip_ws(sc);
+	if (sc->i >= sc->n)
+		return -EINVAL;
+	if (sc->s[sc->i] == ',') {
+		sc->i++;
+		return 1;
+	}
+	if (sc->s[sc->i] == close) {
 		sc->i++;
 		return 0;
 	}
-	for (;;) {
+	return -EINVAL;
+}
+
+/* Remember key (at key_off) among the object's keys; a key seen before is
+ * the duplicate. 0 or -ENOMEM: a key that cannot be compared is not let by. */
+static int note_key(struct dupcheck *dc, struct span **keys, size_t *nkeys, size_t *cap, struct span key,
+		    size_t key_off)
+{
+	for (size_t k = 0; k < *nkeys; k++) {
+		int r = span_eq((*keys)[k], key);
+		if (r < 0)
+			return r;
+		if (r) {
+			dc->found = true;
+			dc->off = key_off;
+			break;
+		}
+	}
+	if (*nkeys == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		struct span *nk = realloc(*keys, ncap * sizeof(*nk));
+		if (!nk)
+			return -ENOMEM;
+		*keys = nk;
+		*cap = ncap;
+	}
+	(*keys)[(*nkeys)++] = key;
+	return 0;
+}
+
+static int scan_object(struct scan *sc, int depth, struct dupcheck *dc)
+{
+	autofree struct span *keys = NULL;
+	size_t nkeys = 0, cap = 0;
+	int r;
+
+	if (open_empty(sc, '}'))
+		return 0;
+	do {
 		struct span key;
 		size_t key_off;
 
 		skip_ws(sc);
 		key_off = sc->i;
 		if (scan_string(sc, &key) < 0)
-			goto out;
+			return -EINVAL;
 		if (dc && dc->on && !dc->found) {
-			for (size_t k = 0; k < nkeys; k++) {
-				if (span_eq(keys[k], key)) {
-					dc->found = true;
-					dc->off = key_off;
-					break;
-				}
-			}
-			if (nkeys == cap) {
-				size_t ncap = cap ? cap * 2 : 8;
-				struct span *nk = realloc(keys, ncap * sizeof(*nk));
-				if (!nk) {
-					r = -ENOMEM;
-					goto out;
-				}
-				keys = nk;
-				cap = ncap;
-			}
-			keys[nkeys++] = key;
+			r = note_key(dc, &keys, &nkeys, &cap, key, key_off);
+			if (r < 0)
+				return r;
 		}
 		skip_ws(sc);
 		if (sc->i >= sc->n || sc->s[sc->i] != ':')
-			goto out;
+			return -EINVAL;
 		sc->i++;
 		r = scan_value(sc, depth + 1, dc);
 		if (r < 0)
-			goto out;
-		r = -EINVAL;
-		skip_ws(sc);
-		if (sc->i >= sc->n)
-			goto out;
-		if (sc->s[sc->i] == ',') {
-			sc->i++;
-			continue;
-		}
-		if (sc->s[sc->i] == '}') {
-			sc->i++;
-			r = 0;
-			goto out;
-		}
-		goto out;
-	}
-out:
-	free(keys);
+			return r;
+		r = next_member(sc, '}');
+	} while (r > 0);
 	return r;
 }
 
 static int scan_array(struct scan *sc, int depth, struct dupcheck *dc)
 {
-	sc->i++; /* '[' */
-	skip_ws(sc);
-	if (sc->i < sc->n && sc->s[sc->i] == ']') {
-		sc->i++;
+	int r;
+
+	if (open_empty(sc, ']'))
 		return 0;
-	}
-	for (;;) {
-		int r = scan_value(sc, depth + 1, dc);
+	do {
+		r = scan_value(sc, depth + 1, dc);
 		if (r < 0)
 			return r;
-		skip_ws(sc);
-		if (sc->i >= sc->n)
-			return -EINVAL;
-		if (sc->s[sc->i] == ',') {
-			sc->i++;
-			continue;
-		}
-		if (sc->s[sc->i] == ']') {
-			sc->i++;
-			return 0;
-		}
-		return -EINVAL;
-	}
+		r = next_member(sc, ']');
+	} while (r > 0);
+	return r;
 }
 
 static int scan_value(struct scan *sc, int depth, struct dupcheck *dc)

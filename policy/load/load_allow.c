@@ -4,7 +4,7 @@
  *          "ips": [...], "dns": [...], "init": SET without "init"}
  * The SET keys may also stand in the section itself: they are "learned".
  * Errors are "FILE:LINE:COL: message", like the rest of the loader. */
-#include "policy/load/load_allow.h"
+#include "policy/load/load_internal.h"
 #include "policy/allowlist.h"
 
 #include <errno.h>
@@ -13,60 +13,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AL_MAX_DEPTH 12
-
-struct aload {
-	const char *name, *text;
-	size_t len;
-	struct fng_policy_error *err;
-	struct fng_json_step path[AL_MAX_DEPTH];
-	size_t depth;
-};
-
-__attribute__((format(printf, 3, 4))) static int fail(struct aload *L, bool at_key, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct fng_loader *L, bool at_key, const char *fmt, ...)
 {
-	unsigned line, col;
-	size_t off = 0;
-	char msg[400];
 	va_list ap;
-	int r = at_key ? fng_json_locate_key(L->text, L->len, L->path, L->depth, &off)
-		       : fng_json_locate(L->text, L->len, L->path, L->depth, &off);
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = fng_load_vfail(L, at_key, "allowlist: ", fmt, ap);
 	va_end(ap);
-	fng_json_linecol(L->text, L->len, r < 0 ? 0 : off, &line, &col);
-	snprintf(L->err->msg, sizeof(L->err->msg), "%s:%u:%u: allowlist: %s", L->name, line, col, msg);
-	return -EINVAL;
-}
-
-static void push(struct aload *L, const char *key, size_t index)
-{
-	L->path[L->depth].key = key;
-	L->path[L->depth].index = index;
-	L->depth++;
-}
-
-static void pop(struct aload *L)
-{
-	L->depth--;
+	return r;
 }
 
 /* One entry: a string, or (exec) {"path": P, "build_id": HEX}. */
-static int load_entry(struct aload *L, json_object *e, struct fng_al_list *l, enum fng_al_kind k, bool init)
+static int load_entry(struct fng_loader *L, json_object *e, struct fng_al_list *l, enum fng_al_kind k, bool init)
 {
 	const char *text = NULL, *id = NULL, *why = NULL;
 	int r;
 
 	if (k == FNG_AL_EXEC && json_object_is_type(e, json_type_object)) {
 		json_object_object_foreach(e, key, val) {
-			push(L, key, 0);
+			fng_load_push_key(L, key);
 			if ((strcmp(key, "path") != 0 && strcmp(key, "build_id") != 0))
 				return fail(L, true, "exec: unknown key \"%s\" (expected path or build_id)", key);
 			if (!json_object_is_type(val, json_type_string))
 				return fail(L, false, "exec: %s must be a string", key);
 			*(strcmp(key, "path") == 0 ? &text : &id) = json_object_get_string(val);
-			pop(L);
+			fng_load_pop(L);
 		}
 		if (!text)
 			return fail(L, false, "exec: an entry needs \"path\"");
@@ -82,28 +54,28 @@ static int load_entry(struct aload *L, json_object *e, struct fng_al_list *l, en
 	return r;
 }
 
-static int load_list(struct aload *L, json_object *arr, struct fng_al_set *s, enum fng_al_kind k, bool init)
+static int load_list(struct fng_loader *L, json_object *arr, struct fng_al_set *s, enum fng_al_kind k, bool init)
 {
 	if (!json_object_is_type(arr, json_type_array))
 		return fail(L, false, "%s: expected an array", fng_al_kind_name(k));
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		int r;
-		push(L, NULL, i);
+		fng_load_push_index(L, i);
 		r = load_entry(L, json_object_array_get_idx(arr, i), &s->k[k], k, init);
 		if (r < 0)
 			return r;
-		pop(L);
+		fng_load_pop(L);
 	}
 	return 0;
 }
 
-static int load_files(struct aload *L, json_object *v, struct fng_al_set *s, bool init)
+static int load_files(struct fng_loader *L, json_object *v, struct fng_al_set *s, bool init)
 {
 	if (!json_object_is_type(v, json_type_object))
 		return fail(L, false, "files: expected {\"read\": [...], \"write\": [...]}");
 	json_object_object_foreach(v, key, val) {
 		int r;
-		push(L, key, 0);
+		fng_load_push_key(L, key);
 		if (strcmp(key, "read") == 0)
 			r = load_list(L, val, s, FNG_AL_READ, init);
 		else if (strcmp(key, "write") == 0)
@@ -112,7 +84,7 @@ static int load_files(struct aload *L, json_object *v, struct fng_al_set *s, boo
 			r = fail(L, true, "files: unknown key \"%s\" (expected read or write)", key);
 		if (r < 0)
 			return r;
-		pop(L);
+		fng_load_pop(L);
 	}
 	return 0;
 }
@@ -138,7 +110,7 @@ static bool is_set_key(const char *key)
 }
 
 /* One key of a SET. where: "learned", "add" or "remove" (no "init" there). */
-static int load_set_key(struct aload *L, const char *where, const char *key, json_object *val, struct fng_al_set *s,
+static int load_set_key(struct fng_loader *L, const char *where, const char *key, json_object *val, struct fng_al_set *s,
 			bool init)
 {
 	enum fng_al_kind k;
@@ -156,35 +128,35 @@ static int load_set_key(struct aload *L, const char *where, const char *key, jso
 			return fail(L, false, "%s.init: expected an object", where);
 		json_object_object_foreach(val, ikey, ival) {
 			int r;
-			push(L, ikey, 0);
+			fng_load_push_key(L, ikey);
 			r = is_set_key(ikey) ? load_set_key(L, where, ikey, ival, s, true)
 					     : fail(L, true, "%s.init: unknown key \"%s\" (expected files, exec, "
 							     "hosts, ips or dns)", where, ikey);
 			if (r < 0)
 				return r;
-			pop(L);
+			fng_load_pop(L);
 		}
 		return 0;
 	}
 	return fail(L, true, "%s: unknown key \"%s\" (expected files, exec, hosts, ips, dns or init)", where, key);
 }
 
-static int load_set(struct aload *L, const char *where, json_object *v, struct fng_al_set *s)
+static int load_set(struct fng_loader *L, const char *where, json_object *v, struct fng_al_set *s)
 {
 	if (!json_object_is_type(v, json_type_object))
 		return fail(L, false, "%s: expected an object", where);
 	json_object_object_foreach(v, key, val) {
 		int r;
-		push(L, key, 0);
+		fng_load_push_key(L, key);
 		r = load_set_key(L, where, key, val, s, false);
 		if (r < 0)
 			return r;
-		pop(L);
+		fng_load_pop(L);
 	}
 	return 0;
 }
 
-static int load_section(struct aload *L, json_object *v, struct fng_policy *p, struct fng_allowlist *a)
+static int load_section(struct fng_loader *L, json_object *v, struct fng_policy *p, struct fng_allowlist *a)
 {
 	bool learned_form = false, set_form = false;
 
@@ -193,7 +165,7 @@ static int load_section(struct aload *L, json_object *v, struct fng_policy *p, s
 	a->mode = FNG_MODE_BLOCK;
 	json_object_object_foreach(v, key, val) {
 		int r = 0;
-		push(L, key, 0);
+		fng_load_push_key(L, key);
 		if (strcmp(key, "mode") == 0 || strcmp(key, "action") == 0) {
 			const char *s = json_object_is_type(val, json_type_string) ? json_object_get_string(val) : "";
 			if (strcmp(s, "block") == 0)
@@ -220,28 +192,20 @@ static int load_section(struct aload *L, json_object *v, struct fng_policy *p, s
 			return r;
 		if (learned_form && set_form)
 			return fail(L, true, "give the learned entries either under \"learned\" or directly, not both");
-		pop(L);
+		fng_load_pop(L);
 	}
 	p->mode[FNG_RULE_ALLOWLIST] = a->mode;
 	return 0;
 }
 
-int fng_allowlist_load(const char *name, const char *text, size_t len, json_object *v,
-		       const struct fng_json_step *path, size_t depth, struct fng_policy *p,
-		       struct fng_policy_error *err)
+int fng_load_allowlist(struct fng_loader *L, json_object *v)
 {
-	struct aload L = { .name = name, .text = text, .len = len, .err = err };
-	int r;
+	struct fng_policy *p = L->p;
 
-	if (depth > 2)
-		return -EINVAL;
-	memcpy(L.path, path, depth * sizeof(*path));
-	L.depth = depth;
 	if (p->allow)
-		return fail(&L, true, "given twice");
+		return fail(L, true, "given twice");
 	p->allow = calloc(1, sizeof(*p->allow));
 	if (!p->allow)
 		return -ENOMEM;
-	r = load_section(&L, v, p, p->allow);
-	return r;
+	return load_section(L, v, p, p->allow);
 }

@@ -1,12 +1,12 @@
 /* The "lambda" policy section: the Runtime API proxy, what a block does,
  * and rules scoped to the init or invoke phase (docs/policy.md, "lambda").
  *   "lambda": {"proxy": true, "on_block": "fail-call" | "fail-invocation" | "kill",
- *              "phases": {"read_handler": "invoke", "create_child_process": "init"}} */
-#include "policy/policy.h"
+ *              "phases": {"read_handler": "invoke", "create_child_process": "init"}}
+ * Part of the loader (load_internal.h); the names are the policy model's. */
+#include "policy/load/load_internal.h"
 
 #include <json-c/json.h>
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 static const char *const on_block_names[] = {
@@ -50,68 +50,52 @@ void fng_policy_for_phase(const struct fng_policy *p, enum fng_phase ph, struct 
 			out->mode[r] = FNG_MODE_ALLOW;
 }
 
-static int parse_phases(json_object *v, struct fng_policy *p, char *msg, size_t n, const char **key2, bool *at_key)
+static int parse_phases(struct fng_loader *L, json_object *v)
 {
-	if (!json_object_is_type(v, json_type_object)) {
-		snprintf(msg, n, "lambda.phases: expected an object {\"RULE\": \"init\"|\"invoke\"|\"always\"}");
-		return -EINVAL;
-	}
+	if (!json_object_is_type(v, json_type_object))
+		return fng_load_fail(L, "lambda.phases: expected an object {\"RULE\": \"init\"|\"invoke\"|\"always\"}");
 	json_object_object_foreach(v, key, val) {
 		unsigned r, ph;
-		*key2 = key;
+		fng_load_push_key(L, key);
 		for (r = 0; r < FNG_RULE_COUNT; r++)
 			if (strcmp(key, fng_rule_name((enum fng_rule)r)) == 0)
 				break;
-		if (r == FNG_RULE_COUNT) {
-			*at_key = true;
-			snprintf(msg, n, "lambda.phases: unknown rule \"%s\"", key);
-			return -EINVAL;
-		}
+		if (r == FNG_RULE_COUNT)
+			return fng_load_fail_key(L, "lambda.phases: unknown rule \"%s\"", key);
 		for (ph = 0; ph < 3; ph++)
 			if (json_object_is_type(val, json_type_string) && strcmp(json_object_get_string(val), phase_names[ph]) == 0)
 				break;
-		if (ph == 3) {
-			snprintf(msg, n, "lambda.phases.%s: expected \"init\", \"invoke\" or \"always\"", key);
-			return -EINVAL;
-		}
-		p->phase[r] = (uint8_t)ph;
+		if (ph == 3)
+			return fng_load_fail(L, "lambda.phases.%s: expected \"init\", \"invoke\" or \"always\"", key);
+		L->p->phase[r] = (uint8_t)ph;
+		fng_load_pop(L);
 	}
-	*key2 = NULL;
 	return 0;
 }
 
-int fng_policy_parse_lambda(json_object *v, struct fng_policy *p, char *msg, size_t n, const char **key1,
-			    const char **key2, bool *at_key)
+int fng_load_lambda(struct fng_loader *L, json_object *v)
 {
-	*key1 = *key2 = NULL;
-	*at_key = false;
-	if (!json_object_is_type(v, json_type_object)) {
-		snprintf(msg, n, "lambda: expected an object");
-		return -EINVAL;
-	}
+	struct fng_policy *p = L->p;
+
+	if (!json_object_is_type(v, json_type_object))
+		return fng_load_fail(L, "lambda: expected an object");
 	json_object_object_foreach(v, key, val) {
-		*key1 = key;
+		fng_load_push_key(L, key);
 		if (strcmp(key, "proxy") == 0) {
-			if (!json_object_is_type(val, json_type_boolean)) {
-				snprintf(msg, n, "lambda.proxy: expected true or false");
-				return -EINVAL;
-			}
+			if (!json_object_is_type(val, json_type_boolean))
+				return fng_load_fail(L, "lambda.proxy: expected true or false");
 			p->no_proxy = !json_object_get_boolean(val);
 		} else if (strcmp(key, "on_block") == 0) {
 			if (!json_object_is_type(val, json_type_string) ||
-			    fng_on_block_parse(json_object_get_string(val), &p->on_block) < 0) {
-				snprintf(msg, n, "lambda.on_block: expected \"fail-call\", \"fail-invocation\" or \"kill\"");
-				return -EINVAL;
-			}
+			    fng_on_block_parse(json_object_get_string(val), &p->on_block) < 0)
+				return fng_load_fail(L, "lambda.on_block: expected \"fail-call\", \"fail-invocation\" or \"kill\"");
 		} else if (strcmp(key, "phases") == 0) {
-			if (parse_phases(val, p, msg, n, key2, at_key) < 0)
+			if (parse_phases(L, val) < 0)
 				return -EINVAL;
 		} else {
-			*at_key = true;
-			snprintf(msg, n, "lambda: unknown key \"%s\" (expected proxy, on_block or phases)", key);
-			return -EINVAL;
+			return fng_load_fail_key(L, "lambda: unknown key \"%s\" (expected proxy, on_block or phases)", key);
 		}
+		fng_load_pop(L);
 	}
-	*key1 = NULL;
 	return 0;
 }

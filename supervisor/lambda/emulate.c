@@ -55,7 +55,7 @@ static int add_event(struct emu *e, const char *s, size_t n)
 
 static void load_events(struct emu *e, const char *file, bool lines)
 {
-	char *text = NULL;
+	autofree char *text = NULL;
 	size_t len = 0;
 	int r = 0;
 
@@ -79,7 +79,6 @@ static void load_events(struct emu *e, const char *file, bool lines)
 		if (r == 0 && e->n_events == 0)
 			fng_die(FNG_EXIT_USAGE, "%s: no events (one JSON document per line)", file);
 	}
-	free(text);
 	if (r < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
 	e->inv = calloc(e->n_events, sizeof(*e->inv));
@@ -195,7 +194,18 @@ static int exit_status(const struct emu *e)
 	return 0;
 }
 
-int fng_cmd_emulate(int argc, char **argv)
+/* What the command line asks for, up to CMD. */
+struct emu_opts {
+	const char *event_file;
+	bool lines, direct;
+	long port;
+	char *run_opts[EMU_MAX_ARGS];	/* passed on to fnguard run */
+	size_t n_run;
+};
+
+/* Read the options; CMD starts at argv[optind]. -1 to go on, or the status
+ * to exit with (--help, a bad option). */
+static int parse_options(int argc, char **argv, struct emu_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "event", required_argument, NULL, 'e' },
@@ -209,16 +219,7 @@ int fng_cmd_emulate(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct emu e = { 0 };
-	bool direct = false;
-	const char *event_file = NULL;
-	bool lines = false;
-	long port = 0;
-	char *run_opts[EMU_MAX_ARGS];
-	size_t n_run = 0;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int namelen = sizeof(sin), c, r, status;
-	char addr[64];
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -226,32 +227,32 @@ int fng_cmd_emulate(int argc, char **argv)
 		switch (c) {
 		case 'e':
 		case 'E':
-			if (event_file)
+			if (o->event_file)
 				fng_die(FNG_EXIT_USAGE, "emulate: give --event or --events once");
-			event_file = optarg;
-			lines = c == 'E';
+			o->event_file = optarg;
+			o->lines = c == 'E';
 			break;
 		case 'p':
 			errno = 0;
-			port = strtol(optarg, &end, 10);
-			if (errno || *end || !*optarg || port < 0 || port > 65535)
+			o->port = strtol(optarg, &end, 10);
+			if (errno || *end || !*optarg || o->port < 0 || o->port > 65535)
 				fng_die(FNG_EXIT_USAGE, "--port %s: expected a port number from 0 to 65535", optarg);
 			break;
 		case 'P':
 		case 'l':
 		case 'B':
-			if (n_run + 2 > EMU_MAX_ARGS)
+			if (o->n_run + 2 > EMU_MAX_ARGS)
 				fng_die(FNG_EXIT_USAGE, "emulate: too many options");
-			run_opts[n_run++] = (char *)(c == 'P' ? "--policy" : c == 'l' ? "--log" : "--on-block");
-			run_opts[n_run++] = optarg;
+			o->run_opts[o->n_run++] = (char *)(c == 'P' ? "--policy" : c == 'l' ? "--log" : "--on-block");
+			o->run_opts[o->n_run++] = optarg;
 			break;
 		case 'N':
-			if (n_run + 1 > EMU_MAX_ARGS)
+			if (o->n_run + 1 > EMU_MAX_ARGS)
 				fng_die(FNG_EXIT_USAGE, "emulate: too many options");
-			run_opts[n_run++] = (char *)"--no-proxy";
+			o->run_opts[o->n_run++] = (char *)"--no-proxy";
 			break;
 		case 'D':
-			direct = true;
+			o->direct = true;
 			break;
 		case 'h':
 			usage_emulate(stdout);
@@ -265,37 +266,64 @@ int fng_cmd_emulate(int argc, char **argv)
 		usage_emulate(stderr);
 		fng_die(FNG_EXIT_USAGE, "emulate: no command given");
 	}
-	load_events(&e, event_file, lines);
+	return -1;
+}
 
-	if (uv_loop_init(&e.loop) < 0)
+/* The loop, the server on 127.0.0.1:port (0: any free port) and the kill
+ * timer; the runtime is given the server's address. */
+static void start_server(struct emu *e, long port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int namelen = sizeof(sin), r;
+	char addr[64];
+
+	if (uv_loop_init(&e->loop) < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "emulate: cannot start an event loop");
-	uv_tcp_init(&e.loop, &e.server);
-	e.server.data = &e;
-	uv_timer_init(&e.loop, &e.kill_timer);
-	e.kill_timer.data = &e;
+	uv_tcp_init(&e->loop, &e->server);
+	e->server.data = e;
+	uv_timer_init(&e->loop, &e->kill_timer);
+	e->kill_timer.data = e;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	sin.sin_port = htons((uint16_t)port);
-	r = uv_tcp_bind(&e.server, (const struct sockaddr *)&sin, 0);
+	r = uv_tcp_bind(&e->server, (const struct sockaddr *)&sin, 0);
 	if (r == 0)
-		r = uv_listen((uv_stream_t *)&e.server, 128, emu_on_connection);
+		r = uv_listen((uv_stream_t *)&e->server, 128, emu_on_connection);
 	if (r == 0)
-		r = uv_tcp_getsockname(&e.server, (struct sockaddr *)&sin, &namelen);
+		r = uv_tcp_getsockname(&e->server, (struct sockaddr *)&sin, &namelen);
 	if (r < 0)
 		fng_die(FNG_EXIT_USAGE, "emulate: cannot listen on 127.0.0.1:%ld: %s", port, uv_strerror(r));
 	snprintf(addr, sizeof(addr), "127.0.0.1:%u", ntohs(sin.sin_port));
 	setenv("AWS_LAMBDA_RUNTIME_API", addr, 1);
+}
 
-	r = spawn_runtime(&e, run_opts, n_run, argv + optind, direct);
+static void free_events(struct emu *e)
+{
+	for (size_t i = 0; i < e->n_events; i++)
+		free(e->events[i]);
+	free(e->events);
+	free(e->event_len);
+	free(e->inv);
+}
+
+int fng_cmd_emulate(int argc, char **argv)
+{
+	struct emu_opts o = { 0 };
+	struct emu e = { 0 };
+	int r, status;
+
+	r = parse_options(argc, argv, &o);
+	if (r >= 0)
+		return r;
+	load_events(&e, o.event_file, o.lines);
+	start_server(&e, o.port);
+
+	r = spawn_runtime(&e, o.run_opts, o.n_run, argv + optind, o.direct);
 	if (r < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "emulate: cannot start fnguard run: %s", uv_strerror(r));
 	e.child_running = true;
 	uv_run(&e.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&e.loop);
 	status = exit_status(&e);
-	for (size_t i = 0; i < e.n_events; i++)
-		free(e.events[i]);
-	free(e.events);
-	free(e.event_len);
-	free(e.inv);
+	free_events(&e);
 	return status;
 }

@@ -2,6 +2,7 @@
  * the proxy's route and header code; hands the events out, records and
  * prints the answers (docs/cli.md, "fnguard emulate"). */
 #include "supervisor/lambda/emulate_internal.h"
+#include "common/clock.h"
 #include "common/util.h"
 
 #include <stdio.h>
@@ -39,7 +40,7 @@ static void reply(struct emu_conn *c, int code, const char *reason, const char *
 	char head[2048];
 	int hn = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\n%sContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
 			  code, reason, extra ? extra : "", n);
-	uv_write_t *req;
+	autofree uv_write_t *req = NULL;
 	char *buf;
 	uv_buf_t b;
 
@@ -55,9 +56,10 @@ static void reply(struct emu_conn *c, int code, const char *reason, const char *
 	memcpy(buf + hn, body, n);
 	b = uv_buf_init(buf, (unsigned)((size_t)hn + n));
 	if (uv_write(req, (uv_stream_t *)&c->h, &b, 1, on_sent) < 0) {
-		free(req);
 		conn_close(c);
+		return;
 	}
+	fng_steal_ptr(&req); /* on_sent frees it */
 }
 
 static void reply_json(struct emu_conn *c, int code, const char *reason, const char *json)
@@ -70,16 +72,15 @@ static void hand_out(struct emu *e, struct emu_conn *c)
 	size_t i = e->next++;
 	struct emu_inv *v = &e->inv[i];
 	char extra[1024];
-	struct timespec now;
+	uint64_t now_ns = fng_now_ns();
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	fng_emu_ids(v->id, sizeof(v->id), v->trace, sizeof(v->trace), (uint64_t)now.tv_sec);
+	fng_emu_ids(v->id, sizeof(v->id), v->trace, sizeof(v->trace), now_ns / 1000000000u);
 	snprintf(extra, sizeof(extra),
 		 "Lambda-Runtime-Aws-Request-Id: %s\r\n"
 		 "Lambda-Runtime-Deadline-Ms: %llu\r\n"
 		 "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:000000000000:function:fnguard-emulate\r\n"
 		 "Lambda-Runtime-Trace-Id: %s\r\n",
-		 v->id, (unsigned long long)now.tv_sec * 1000ull + (unsigned long long)now.tv_nsec / 1000000ull + 900000ull,
+		 v->id, (unsigned long long)(now_ns / 1000000u) + 900000ull,
 		 v->trace);
 	reply(c, 200, "OK", extra, e->events[i], e->event_len[i]);
 }

@@ -139,10 +139,25 @@ static int listen_loopback(int *fd_out, uint16_t *port)
 	return 0;
 }
 
+/* Frees a proxy that is not (or no longer) running on the loop. */
+static void px_free(struct fng_proxy *px)
+{
+	if (!px)
+		return;
+	fng_closep(&px->listen_fd);
+	free(px->inv);
+	free(px);
+}
+
+static void px_freep(struct fng_proxy **px)
+{
+	px_free(*px);
+}
+
 int fng_proxy_start(struct fng_proxy **out, const struct fng_proxy_config *cfg, char *addr, size_t addrn, char *err,
 		    size_t errn)
 {
-	struct fng_proxy *px = calloc(1, sizeof(*px));
+	__attribute__((cleanup(px_freep))) struct fng_proxy *px = calloc(1, sizeof(*px));
 	uint16_t port = 0;
 	int r;
 
@@ -152,24 +167,21 @@ int fng_proxy_start(struct fng_proxy **out, const struct fng_proxy_config *cfg, 
 	px->listen_fd = -1;
 	px->counters = fng_logger_counters(cfg->logger);
 	px->inv = calloc(PX_INV_MAX, sizeof(*px->inv));
-	if (!px->inv) {
-		free(px);
+	if (!px->inv)
 		return -ENOMEM;
-	}
 	if (fng_hostport_ip(cfg->upstream, &px->up_addr, NULL, NULL, NULL) < 0) {
 		snprintf(err, errn, "AWS_LAMBDA_RUNTIME_API=%s: expected an address and port (127.0.0.1:9001)", cfg->upstream);
-		r = -EINVAL;
-		goto fail;
+		return -EINVAL;
 	}
 	r = listen_loopback(&px->listen_fd, &port);
 	if (r < 0) {
 		snprintf(err, errn, "Runtime API proxy: cannot listen on 127.0.0.1: %s", strerror(-r));
-		goto fail;
+		return r;
 	}
 	r = uv_sem_init(&px->sem, 0);
 	if (r < 0) {
 		snprintf(err, errn, "Runtime API proxy: %s", uv_strerror(r));
-		goto fail;
+		return r;
 	}
 	r = fng_logger_flush(cfg->logger, 0, on_loop, px);
 	if (r == 0) {
@@ -179,17 +191,11 @@ int fng_proxy_start(struct fng_proxy **out, const struct fng_proxy_config *cfg, 
 	if (r < 0) {
 		snprintf(err, errn, "Runtime API proxy: cannot start: %s", strerror(-r));
 		uv_sem_destroy(&px->sem);
-		goto fail;
+		return r;
 	}
 	snprintf(addr, addrn, "127.0.0.1:%u", port);
-	*out = px;
+	*out = fng_steal_ptr(&px);
 	return 0;
-fail:
-	if (px->listen_fd >= 0)
-		close(px->listen_fd);
-	free(px->inv);
-	free(px);
-	return r;
 }
 
 void fng_proxy_stop(struct fng_proxy *px, struct fng_proxy_stats *stats)
@@ -202,6 +208,5 @@ void fng_proxy_stop(struct fng_proxy *px, struct fng_proxy_stats *stats)
 	if (stats)
 		*stats = px->st;
 	fng_lambda_publish(px->cfg.state, 0, NULL, NULL);
-	free(px->inv);
-	free(px);
+	px_free(px);
 }

@@ -142,7 +142,7 @@ static void on_written(uv_write_t *req, int status)
 
 void px_send(struct px_conn *c, bool to_up, const char *p, size_t n)
 {
-	struct px_write *w;
+	autofree struct px_write *w = NULL;
 	uv_buf_t b;
 
 	if (n == 0 || c->closing)
@@ -158,10 +158,10 @@ void px_send(struct px_conn *c, bool to_up, const char *p, size_t n)
 	w->to_up = to_up;
 	b = uv_buf_init(w->data, (unsigned)n);
 	if (uv_write(&w->req, (uv_stream_t *)(to_up ? &c->up : &c->down), &b, 1, on_written) < 0) {
-		free(w);
 		px_conn_close(c);
 		return;
 	}
+	fng_steal_ptr(&w); /* on_written frees it */
 	if (to_up) {
 		c->up_queued += n;
 		if (c->up_queued > PX_QUEUE_HIGH && !c->down_bp) {
@@ -438,19 +438,10 @@ static void on_up_connected(uv_connect_t *req, int status)
 	update_reading(c);
 }
 
-void px_conn_accept(struct fng_proxy *px)
+/* A new connection joins the proxy's list, which owns it from here: it
+ * ends through px_conn_close. */
+static void conn_start(struct fng_proxy *px, struct px_conn *c)
 {
-	struct px_conn *c;
-
-	if (px->stopping)
-		return;
-	c = calloc(1, sizeof(*c));
-	if (c)
-		c->head = malloc(PX_HEAD_MAX);
-	if (!c || !c->head) {
-		free(c);
-		return;
-	}
 	c->px = px;
 	c->refs = 2;
 	uv_tcp_init(px->loop, &c->down);
@@ -474,4 +465,19 @@ void px_conn_accept(struct fng_proxy *px)
 	c->creq.data = c;
 	if (uv_tcp_connect(&c->creq, &c->up, (const struct sockaddr *)&px->up_addr, on_up_connected) < 0)
 		px_conn_close(c);
+}
+
+void px_conn_accept(struct fng_proxy *px)
+{
+	autofree struct px_conn *c = NULL;
+
+	if (px->stopping)
+		return;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->head = malloc(PX_HEAD_MAX);
+	if (!c->head)
+		return;
+	conn_start(px, fng_steal_ptr(&c));
 }

@@ -80,9 +80,9 @@ void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
 	struct px_conn *c = s->data;
+	autofree char *base = buf->base;
 
 	if (n < 0) {
-		free(buf->base);
 		if (n == UV_EOF)
 			px_peer_ended(c, true);
 		else
@@ -92,10 +92,9 @@ void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	/* Bookkeeping first: the invocation is published before the runtime
 	 * can read its event. A parse error stops the bookkeeping, not the relay. */
 	if (n > 0 && !c->rs_broken) {
-		http_parser_execute(&c->rs, &rs_settings, buf->base, (size_t)n);
+		http_parser_execute(&c->rs, &rs_settings, base, (size_t)n);
 		if (HTTP_PARSER_ERRNO(&c->rs) != HPE_OK)
 			c->rs_broken = true;
 	}
-	px_send(c, false, buf->base, (size_t)n);
-	free(buf->base);
+	px_send(c, false, base, (size_t)n);
 }
