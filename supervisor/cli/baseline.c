@@ -69,7 +69,10 @@ static void on_event(void *arg, const struct fng_event *ev)
 		break;
 	}
 	case FNG_EV_PROCESS:
-		if (ev->path[0] == '/')
+		/* Only a program that was there: a PATH search's misses (no file
+		 * at the path) would let a binary planted there later run. The
+		 * entry carries the build-id of what was there (recorder.c). */
+		if (ev->path[0] == '/' && ev->image.source != FNG_IMAGE_NONE)
 			record(c, FNG_AL_EXEC, ev->path, ev);
 		break;
 	case FNG_EV_NETWORK:

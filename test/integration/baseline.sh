@@ -225,3 +225,53 @@ t_baseline_merge_option() {
 	set -e
 	assert_rc 0
 }
+
+# A PATH search's misses are not learnt (issue 20, class 7): a profile that
+# saw `sh -c prog` find prog in the second PATH folder does not let a binary
+# planted in the first one run, and its entry for prog is pinned to the
+# build-id of what ran. Python's subprocess tries each PATH folder with
+# execve (dash looks first and execs only what it found).
+PROG_BY_PATH='import subprocess
+try:
+    print("rc=%d" % subprocess.run(["prog"]).returncode)
+except OSError as e:
+    print("err=%d" % e.errno)'
+t_baseline_path_misses_not_learnt() {
+	mkdir -p "$WORK/early" "$WORK/late"
+	cp /bin/true "$WORK/late/prog"
+	set +e
+	PATH="$WORK/early:$WORK/late:/usr/bin:/bin" "$FNGUARD" baseline -o "$WORK/profile.json" -- \
+		"$PY" -c "$PROG_BY_PATH" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_out "^rc=0"
+	$PY - "$WORK/profile.json" "$WORK" <<'PY' || fail "profile: $(cat "$WORK/profile.json")"
+import json, sys
+a = json.load(open(sys.argv[1]))["allowlist"]
+def execs(s):
+    out = list(s.get("exec", []))
+    out += execs(s["init"]) if "init" in s else []
+    return out
+e = execs(a.get("learned", {}))
+paths = [x if isinstance(x, str) else x["path"] for x in e]
+work = sys.argv[2]
+assert work + "/late/prog" in paths, paths
+assert not any(p.startswith(work + "/early") for p in paths), paths
+pinned = [x for x in e if not isinstance(x, str) and x["path"] == work + "/late/prog"]
+assert pinned and pinned[0].get("build_id"), e
+PY
+	# the learnt program goes; a different one is planted where the search missed
+	rm "$WORK/late/prog"
+	cp /usr/bin/id "$WORK/early/prog"
+	set +e
+	PATH="$WORK/early:$WORK/late:/usr/bin:/bin" "$FNGUARD" run --policy "$WORK/profile.json" \
+		--log "file:$WORK/events.jsonl" -- "$PY" -c "$PROG_BY_PATH" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	grep -q '^uid=' "$WORK/out" && fail "the planted program ran: $(cat "$WORK/out")"
+	assert_out "^err=13"
+	EV="$WORK/events.jsonl"
+	[ "$($PY "$EVENTS_PY" count "$EV" action=blocked policy=allowlist)" -ge 1 ] ||
+		fail "no blocked allowlist event: $(cat "$EV")"
+}
