@@ -1,5 +1,6 @@
 /* Setting the tracer up: the temp root and handler files the policy talks
- * about are resolved to objects once, before the runtime starts. */
+ * about are resolved to objects once, before the runtime starts (places.c),
+ * and what the filter must trace for the policy. */
 #include "tracer/internal.h"
 #include "common/hostport.h"
 #include "common/util.h"
@@ -9,77 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static int setup_tmp(struct fng_tracer *t, char *err, size_t errn)
-{
-	const char *root = t->policy->tmp_root ? t->policy->tmp_root : "/tmp";
-	char parent[PATH_MAX];
-	struct stat st, pst;
-
-	if (!realpath(root, t->tmp_root)) {
-		/* Not there (yet): watch the name as written. */
-		fng_strlcpy(t->tmp_root, root, sizeof(t->tmp_root));
-		return 0;
-	}
-	if (stat(t->tmp_root, &st) < 0) {
-		snprintf(err, errn, "temp root %s: %s", t->tmp_root, strerror(errno));
-		return -errno;
-	}
-	snprintf(parent, sizeof(parent), "%s/..", t->tmp_root);
-	if (stat(parent, &pst) == 0 && (pst.st_dev != st.st_dev || pst.st_ino == st.st_ino)) {
-		t->tmp_is_mount = strcmp(t->tmp_root, "/") != 0;
-		t->tmp_dev = st.st_dev;
-	}
-	return 0;
-}
-
-static void add_handler(struct fng_tracer *t, const char *path)
-{
-	struct stat st;
-
-	if (t->n_handlers >= FNG_MAX_HANDLERS || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
-	for (size_t i = 0; i < t->n_handlers; i++)
-		if (t->handlers[i].dev == st.st_dev && t->handlers[i].ino == st.st_ino)
-			return;
-	t->handlers[t->n_handlers].dev = st.st_dev;
-	t->handlers[t->n_handlers].ino = st.st_ino;
-	fng_strlcpy(t->handler_names[t->n_handlers], path, sizeof(t->handler_names[0]));
-	t->n_handlers++;
-}
-
-/* _HANDLER "app.fn" in LAMBDA_TASK_ROOT: app.py (Python, dots are packages),
- * app.js, app.mjs, app.cjs (Node). Every existing candidate is protected. */
-static void setup_handlers(struct fng_tracer *t)
-{
-	static const char *const exts[] = { ".py", ".js", ".mjs", ".cjs" };
-	const char *h = getenv("_HANDLER");
-	const char *root = getenv("LAMBDA_TASK_ROOT");
-	char module[256], dotted[256], path[PATH_MAX], cwd[PATH_MAX];
-	char *dot;
-
-	for (size_t i = 0; i < t->policy->n_handler_paths; i++)
-		add_handler(t, t->policy->handler_paths[i]);
-	if (!h || !*h || strlen(h) >= sizeof(module))
-		return;
-	if (!root || !*root)
-		root = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
-	strcpy(module, h);
-	dot = strrchr(module, '.');
-	if (!dot || dot == module)
-		return;
-	*dot = '\0';
-	strcpy(dotted, module);
-	for (char *c = dotted; *c; c++)
-		if (*c == '.')
-			*c = '/';
-	for (size_t i = 0; i < FNG_ARRAY_LEN(exts); i++) {
-		snprintf(path, sizeof(path), "%s/%s%s", root, module, exts[i]);
-		add_handler(t, path);
-		snprintf(path, sizeof(path), "%s/%s%s", root, dotted, exts[i]);
-		add_handler(t, path);
-	}
-}
 
 static void setup_runtime_api(struct fng_tracer *t, const struct fng_tracer_config *cfg)
 {
@@ -117,7 +47,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	if (r == 0)
 		r = fng_exec_allow_setup(t);
 	if (r == 0)
-		r = setup_tmp(t, err, errn);
+		r = fng_place_setup_tmp(t, err, errn);
 	if (r < 0) {
 		fng_tracer_free(t);
 		return r;
@@ -129,7 +59,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 			t->root_path = t->root_buf;
 		}
 	}
-	setup_handlers(t);
+	fng_place_setup_handlers(t, cfg->handler, cfg->task_root);
 	setup_runtime_api(t, cfg);
 	/* Kept answers are safe only while every name-changing call stops here. */
 	fng_namecache_init(&t->names, t->root_path && (fng_tracer_needs(t) & FNG_NEED_TMP));

@@ -100,20 +100,6 @@ enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason
 	return FNG_RESUME_SKIP;
 }
 
-bool fng_guard_path(const struct fng_tracer *t, const char *path)
-{
-	char dir[32];
-
-	if (strncmp(path, "/proc/", 6) != 0)
-		return false;
-	for (size_t i = 0; i < FNG_ARRAY_LEN(t->sup_tids) && t->sup_tids[i]; i++) {
-		snprintf(dir, sizeof(dir), "/proc/%d", t->sup_tids[i]);
-		if (fng_path_under(dir, path))
-			return true;
-	}
-	return false;
-}
-
 static bool same_object(const struct stat *a, const char *path)
 {
 	struct stat b;
