@@ -93,7 +93,7 @@ static int grow(struct fng_tracee_table *t)
 
 struct fng_tracee *fng_tracee_add(struct fng_tracee_table *t, pid_t tid, pid_t tgid, struct fng_tracee *mm_of)
 {
-	struct fng_tracee *tc;
+	autofree struct fng_tracee *tc = NULL;
 
 	if ((t->count + 1) * 2 > t->cap && grow(t) < 0)
 		return NULL;
@@ -106,12 +106,11 @@ struct fng_tracee *fng_tracee_add(struct fng_tracee_table *t, pid_t tid, pid_t t
 		tc->mm = mm_of->mm;
 		tc->mm->users++;
 	} else if (fng_tracee_new_mm(tc) < 0) {
-		free(tc);
 		return NULL;
 	}
 	insert(t, tc);
 	t->count++;
-	return tc;
+	return fng_steal_ptr(&tc);
 }
 
 int fng_tracee_new_mm(struct fng_tracee *tc)

@@ -44,6 +44,12 @@ struct fng_tracee {
 
 /* Free an exec pending (tracee.exec; its stack slot goes back too). */
 void fng_tracee_exec_free(struct fng_exec_pending *p);
+static inline void fng_tracee_exec_freep(struct fng_exec_pending **p)
+{
+	fng_tracee_exec_free(*p);
+}
+/* An exec pending freed when its variable goes out of scope. */
+#define autoexec __attribute__((cleanup(fng_tracee_exec_freep)))
 
 struct fng_tracee_table {
 	struct fng_tracee **slots;

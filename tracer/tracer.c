@@ -20,9 +20,14 @@ static void setup_runtime_api(struct fng_tracer *t, const struct fng_tracer_conf
 						   &t->real_api_port) == 0;
 }
 
+static void tracer_freep(struct fng_tracer **t)
+{
+	fng_tracer_free(*t);
+}
+
 int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn)
 {
-	struct fng_tracer *t = calloc(1, sizeof(*t));
+	__attribute__((cleanup(tracer_freep))) struct fng_tracer *t = calloc(1, sizeof(*t));
 	int r;
 
 	if (!t)
@@ -48,10 +53,8 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 		r = fng_exec_allow_setup(t);
 	if (r == 0)
 		r = fng_place_setup_tmp(t, err, errn);
-	if (r < 0) {
-		fng_tracer_free(t);
+	if (r < 0)
 		return r;
-	}
 	if (fng_policy_watches_files(t->policy)) {
 		ssize_t n = readlink("/proc/self/root", t->root_buf, sizeof(t->root_buf) - 1);
 		if (n > 0) {
@@ -77,7 +80,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	fng_policy_for_phase(t->written, FNG_PHASE_INIT, &t->phase_policy[0]);
 	fng_policy_for_phase(t->written, FNG_PHASE_INVOKE, &t->phase_policy[1]);
 	t->policy = &t->phase_policy[0];
-	*out = t;
+	*out = fng_steal_ptr(&t);
 	return 0;
 }
 

@@ -272,14 +272,13 @@ static bool violation(struct fng_tracer *t, struct fng_tracee *tc, enum fng_rule
  * root, nor one that is not an exception. */
 void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 {
-	struct fng_exec_pending *pend = tc->exec;
+	autoexec struct fng_exec_pending *pend = tc->exec;
 	struct fng_exec_target x;
 
 	tc->exec = NULL;
 	if (!t->runtime_started) {
 		if (tc->tgid == t->root)
 			t->runtime_started = true;
-		fng_tracee_exec_free(pend);
 		return;
 	}
 	if (!pend) {
@@ -300,23 +299,18 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 		report_alert(t, tc->tid, pend);
 	}
 	if (pend && pend->verify && !still_excepted(t, tc->tid, pend, &x) &&
-	    violation(t, tc, FNG_RULE_CHILD, &x, "executed a program that is not an exception, after the check (racing thread)")) {
-		fng_tracee_exec_free(pend);
+	    violation(t, tc, FNG_RULE_CHILD, &x, "executed a program that is not an exception, after the check (racing thread)"))
 		return;
-	}
 	if (pend && pend->verify_allow && !still_allowlisted(t, tc->tid, pend, &x) &&
-	    violation(t, tc, FNG_RULE_ALLOWLIST, &x, "executed a program not in the allowlist, after the check (racing thread)")) {
-		fng_tracee_exec_free(pend);
+	    violation(t, tc, FNG_RULE_ALLOWLIST, &x, "executed a program not in the allowlist, after the check (racing thread)"))
 		return;
-	}
-	fng_tracee_exec_free(pend);
 	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && x.path[0] && fng_place_in_tmp(t, x.path))
 		violation(t, tc, FNG_RULE_TMP, &x, "executed a program from the temp root after the check (racing thread)");
 }
 
 void fng_exec_failed(struct fng_tracer *t, struct fng_tracee *tc, long ret)
 {
-	struct fng_exec_pending *pend = tc->exec;
+	autoexec struct fng_exec_pending *pend = tc->exec;
 
 	tc->exec = NULL;
 	if (pend && pend->alert && ret < 0)
@@ -324,15 +318,13 @@ void fng_exec_failed(struct fng_tracer *t, struct fng_tracee *tc, long ret)
 			 strerrorname_np((int)-ret) ? strerrorname_np((int)-ret) : "?");
 	if (pend)
 		report_alert(t, tc->tid, pend);
-	fng_tracee_exec_free(pend);
 }
 
 void fng_exec_gone(struct fng_tracer *t, struct fng_tracee *tc)
 {
-	struct fng_exec_pending *pend = tc->exec;
+	autoexec struct fng_exec_pending *pend = tc->exec;
 
 	tc->exec = NULL;
 	if (pend)
 		report_alert(t, 0, pend); /* no process section: the task is gone */
-	fng_tracee_exec_free(pend);
 }
