@@ -7,7 +7,10 @@
  * exec stop, from /proc/TID/exe, the file the kernel really mapped (with
  * the stack captured at the seccomp stop, while it still existed). An exec
  * let through as an exception is checked again at its exec stop, because a
- * racing thread can change the path after the check. */
+ * racing thread can change the path after the check.
+ *
+ * What the policy says about an exec is fng_decide_exec's (policy/decide.h);
+ * this file gathers its facts and applies the verdict. */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"

@@ -1,9 +1,9 @@
 /* read_write_tmp, read_handler and the allowlist on calls that name files.
  * The path is read and resolved in the tracee's context at the seccomp stop,
  * where it lies is found out (places.c), and fng_decide_file (policy/decide.h)
- * says what that means; what an open
- * really returned is checked again at its exit stop and undone if it breaks
- * the policy (the buffer or a symlink may have changed in between). */
+ * says what that means. What an open really returned is checked again at its
+ * exit stop and undone if it breaks the policy (the buffer or a symlink may
+ * have changed in between). */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"

@@ -4,7 +4,9 @@
  * CIDRs and host names, matched against the names the function's own DNS
  * lookups returned for the address (dns.c). Also: the first connect to
  * the Runtime API ends initialisation (read_handler arms), and an AF_UNIX
- * bind creates a file, which read_write_tmp watches. */
+ * bind creates a file, which read_write_tmp watches. The decisions are
+ * policy/decide.h's (fng_decide_net and friends); this file reads the
+ * destinations, gathers what is known of them, and applies the verdict. */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"
