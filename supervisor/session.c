@@ -299,6 +299,8 @@ int fng_session_run(const struct fng_session *s)
 			.sup_pid = getpid(),
 			.sup_tids = { getpid(), fng_logger_tid(live.lg) },
 			.runtime_api = getenv("AWS_LAMBDA_RUNTIME_API"),
+			.handler = getenv("_HANDLER"),
+			.task_root = getenv("LAMBDA_TASK_ROOT"),
 			.real_runtime_api = live.px ? live.real_api : NULL,
 			.lambda = live.px ? &live.state : NULL,
 			.on_root_exit = stop_forwarding,

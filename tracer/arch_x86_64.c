@@ -1,5 +1,6 @@
 /* x86_64's register operations (arch.h): arguments, skipping a call, setting its return value. */
 #include "tracer/arch.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -46,28 +47,24 @@ int fng_arch_set_return(pid_t tid, long retval)
 
 int fng_arch_inject_close(pid_t tid, int fd, void **saved)
 {
-	struct user_regs_struct *keep = malloc(sizeof(*keep));
+	autofree struct user_regs_struct *keep = malloc(sizeof(*keep));
 	struct user_regs_struct r;
 	int e;
 
 	if (!keep)
 		return -ENOMEM;
 	e = getregs(tid, keep);
-	if (e < 0) {
-		free(keep);
+	if (e < 0)
 		return e;
-	}
 	r = *keep;
 	r.rax = SYS_close;
 	r.orig_rax = SYS_close;
 	r.rdi = (unsigned long long)fd;
 	r.rip -= SYSCALL_INSN_LEN;
 	e = setregs(tid, &r);
-	if (e < 0) {
-		free(keep);
+	if (e < 0)
 		return e;
-	}
-	*saved = keep;
+	*saved = fng_steal_ptr(&keep);
 	return 0;
 }
 

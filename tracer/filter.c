@@ -294,7 +294,7 @@ int fng_filter_build(const struct fng_filter_params *fp, scmp_filter_ctx *out)
 static int export_after(scmp_filter_ctx ctx, size_t head, struct sock_fprog *out)
 {
 	autoclose int fd = memfd_create("fnguard-filter", MFD_CLOEXEC);
-	struct sock_filter *ins;
+	autofree struct sock_filter *ins = NULL;
 	size_t n;
 	off_t size;
 	int r;
@@ -313,11 +313,9 @@ static int export_after(scmp_filter_ctx ctx, size_t head, struct sock_fprog *out
 	ins = calloc(n, sizeof(*ins));
 	if (!ins)
 		return -ENOMEM;
-	if (pread(fd, ins + head, (size_t)size, 0) != size) {
-		free(ins);
+	if (pread(fd, ins + head, (size_t)size, 0) != size)
 		return -EIO;
-	}
-	out->filter = ins;
+	out->filter = fng_steal_ptr(&ins);
 	out->len = (unsigned short)n;
 	return 0;
 }

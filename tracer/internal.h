@@ -10,6 +10,7 @@
 #include "tracer/resolve/dns.h"
 #include "tracer/image/stack.h"
 #include "tracer/image/symbols.h"
+#include "policy/decide.h"
 
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -17,18 +18,7 @@
 #define FNG_MAX_HANDLERS 8
 
 
-struct fng_object {
-	dev_t dev;
-	ino_t ino;
-};
-
-/* A create_child_process exception naming a path, resolved at start. */
-struct fng_exec_allow {
-	const char *path;		/* as the policy wrote it */
-	char real[FNG_PATH_BUF];	/* canonical */
-	struct fng_object obj;
-	bool have_obj;			/* it existed at start */
-};
+_Static_assert(FNG_DECIDE_PATH_MAX == FNG_PATH_BUF, "decide.h's paths are resolved paths");
 
 struct fng_tracer {
 	const struct fng_policy *policy;	/* as it applies in the current phase */
@@ -101,31 +91,40 @@ static inline bool fng_init_over(struct fng_tracer *t)
 	return t->init_done;
 }
 
-/* What a check decided about one call. */
-struct fng_verdict {
-	enum fng_rule rule;	/* FNG_RULE_NONE: nothing to say */
-	enum fng_mode mode;
-	int err;		/* errno for a block */
-	char path[FNG_PATH_BUF];
-	char path2[256];
-	char reason[160];
-	char host[256];		/* network: the name looked up, else the address */
-	char ip[48];		/* network: the address */
-	const char *protocol;	/* network: "tcp", "udp", "raw", "packet" */
-	uint16_t port;
-	uint16_t argc;		/* exec: argv, NUL-separated */
-	char argv[FNG_EV_ARGV_MAX];
-	struct fng_ev_image image;	/* exec: what runs */
-	uint8_t access;		/* file: FNG_ACCESS_* (observe events) */
-};
+/* What decisions are made against now (policy/decide.h). */
+static inline struct fng_decide_ctx fng_tracer_ctx(struct fng_tracer *t)
+{
+	fng_init_over(t);
+	return (struct fng_decide_ctx){ .policy = t->policy, .init_done = t->init_done };
+}
 
-/* What an exec runs: the program as named, and the ELF file that runs it
- * (the program, or a script's #! interpreter). */
-struct fng_exec_target {
-	char path[FNG_PATH_BUF];	/* the program (resolved), or /proc/TID/exe's target */
-	struct fng_ev_image image;	/* the ELF: details.executable */
-	struct fng_object prog, elf;
-	bool have_prog, have_elf, script;
+/* What a check decided about one call (d), and the facts its event
+ * reports: ev holds the details as the event carries them (host, ip,
+ * protocol, port, path2, argv, image, access) and nothing else; report.c
+ * copies it as one. path is the full resolved path decided on; the event
+ * carries its start. */
+struct fng_verdict {
+	struct fng_decision d;
+	char path[FNG_PATH_BUF];
+	struct fng_event ev;
+};
+#define FNG_VERDICT_NONE { .d = { .rule = FNG_RULE_NONE } }
+
+/* An exec with business at its exec stop (tracee.exec), freed by
+ * fng_tracee_exec_free. */
+struct fng_exec_pending {
+	/* alert: report at the exec stop, with what really ran */
+	bool alert;
+	struct fng_verdict v;
+	const char *syscall;
+	struct fng_stack *stack;
+	uint8_t stack_end;
+	/* verify: allowed as an exception; verify_allow: allowed by the
+	 * allowlist; check what really runs */
+	bool verify, verify_allow;
+	bool script;			/* a script excepted by its path */
+	struct fng_object interp;	/* ... and the interpreter it names */
+	char filename[FNG_PATH_BUF];	/* the name the kernel execs (its AT_EXECFN) */
 };
 
 /* The call being looked at, at its seccomp stop. */
@@ -146,6 +145,28 @@ enum fng_resume {
 	FNG_RESUME_KILL,	/* the process was killed */
 };
 
+/* The layers inside the tracer, each using only those before it: core
+ * (tracee.c, mem.c, arch, sock.c, places.c), report.c (filling events),
+ * enforce.c (applying verdicts), rules/ (gathering facts, deciding through
+ * policy/decide.h, enforcing), then loop.c and tracer.c. */
+
+/* places.c: where a path lies, as the policy's places were resolved at start */
+int fng_place_setup_tmp(struct fng_tracer *t, char *err, size_t errn);
+/* The policy's handler files, and _HANDLER's in task_root (either may be NULL). */
+void fng_place_setup_handlers(struct fng_tracer *t, const char *handler, const char *task_root);
+bool fng_place_in_tmp(const struct fng_tracer *t, const char *path);
+bool fng_place_is_handler(const struct fng_tracer *t, const char *path);
+bool fng_place_handler_object(const struct fng_tracer *t, const struct stat *st);
+/* Is path one of the supervisor's own /proc entries? */
+bool fng_place_guarded(const struct fng_tracer *t, const char *path);
+#define FNG_GUARD_PROC_REASON "the supervisor's /proc entries are off limits"
+
+/* function.phase now (enum fng_fn_phase). */
+static inline uint8_t fng_tracer_fn_phase(const struct fng_tracer *t)
+{
+	return (uint8_t)fng_decide_fn_phase(t->have_api, t->init_done);
+}
+
 /* report.c */
 void fng_report_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
 			const struct fng_verdict *v, enum fng_action action);
@@ -154,18 +175,20 @@ void fng_report_verdict_stack(struct fng_tracer *t, pid_t tid, enum fng_event_ty
 			      const struct fng_verdict *v, enum fng_action action, struct fng_stack *st,
 			      uint8_t stack_end);
 struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall);
+/* An event for a verdict (counted as its action says): its facts, its
+ * decision; the caller adds a stack if it wants one and ends it. */
+struct fng_event *fng_report_begin_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type,
+					   const char *syscall, const struct fng_verdict *v, enum fng_action action);
 void fng_report_end(struct fng_tracer *t);
 /* The native stack of tid (in a ptrace stop) in a pool slot, or NULL; *end
  * says why it is short or missing. Only for events that report a decision. */
 struct fng_stack *fng_report_stack(struct fng_tracer *t, pid_t tid, uint8_t *end);
 void fng_report_attach_stack(struct fng_tracer *t, struct fng_event *ev, pid_t tid);
-void fng_verdict_take(struct fng_verdict *v, enum fng_rule rule, enum fng_mode mode, const char *path);
+
+/* enforce.c */
 /* Skip the call, which returns -err. For arguments fnguard cannot read or
  * resolve (a deny, never an allow) and calls it performed itself. */
 enum fng_resume fng_fail_call(struct fng_call *c, long ret);
-/* A duplicate, in the supervisor, of the tracee's descriptor fd
- * (pidfd_open + pidfd_getfd), or -errno. */
-int fng_tracee_fd(pid_t tgid, int fd);
 /* Apply a verdict at the seccomp stop: report and skip/kill as the mode says. */
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v);
 /* Observe mode (fng_tracer_config.observe). fng_enforcing: blocks apply
@@ -177,8 +200,6 @@ static inline bool fng_enforcing(const struct fng_tracer *t)
 {
 	return !t->observe || t->enforce;
 }
-/* details.access of an open with these flags (FNG_ACCESS_*). */
-uint8_t fng_open_access(uint64_t flags);
 void fng_observe(struct fng_call *c, enum fng_event_type type, const struct fng_verdict *v);
 bool fng_would_block(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
 		     const struct fng_verdict *v);
@@ -197,8 +218,6 @@ static inline bool fng_racers_possible(const struct fng_tracer *t)
 /* rules/file.c */
 enum fng_resume fng_check_file(struct fng_call *c);
 enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret);
-bool fng_in_tmp(const struct fng_tracer *t, const char *path);
-bool fng_is_handler(const struct fng_tracer *t, const char *path);
 /* rules/exec.c */
 enum fng_resume fng_check_exec(struct fng_call *c);
 /* At PTRACE_EVENT_EXEC (tc is the task that now runs the new image). */
@@ -211,6 +230,7 @@ void fng_exec_gone(struct fng_tracer *t, struct fng_tracee *tc);
 void fng_exec_target_of_path(struct fng_tracer *t, pid_t tid, const char *path, struct fng_exec_target *x);
 void fng_exec_target_of_exe(struct fng_tracer *t, pid_t tid, struct fng_exec_target *x);
 void fng_exec_path_of_exe(pid_t tid, char *out, size_t outsz);
+/* Is x an exception of create_child_process (fng_decide_exec_excepted)? */
 bool fng_exec_excepted(const struct fng_tracer *t, const struct fng_exec_target *x);
 int fng_exec_allow_setup(struct fng_tracer *t);
 /* rules/net.c */
@@ -218,21 +238,10 @@ enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);
 /* recvfrom on a socket a lookup went out on: peek at the answer (dns.h). */
 enum fng_resume fng_check_dns_answer(struct fng_call *c);
-/* rules/allow.c: the allowlist, added to a verdict at a decision point */
-bool fng_tracer_initialising(const struct fng_tracer *t);
-uint8_t fng_tracer_fn_phase(const struct fng_tracer *t);	/* enum fng_fn_phase */
-bool fng_open_writes(uint64_t flags);
-void fng_allow_judge_file(struct fng_tracer *t, const char *path, bool write, struct fng_verdict *v);
-void fng_allow_judge_opened(struct fng_tracer *t, const char *fd_path, bool write, struct fng_verdict *v);
-void fng_allow_judge_exec(struct fng_tracer *t, const char *path, const struct fng_ev_image *im,
-			  struct fng_verdict *v);
 /* rules/guard.c: calls the filter refuses, and signals aimed at us */
 /* reason NULL: the filter's own reason for this call */
 enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason);
 enum fng_resume fng_check_pidfd_signal(struct fng_call *c);
-#define FNG_GUARD_PROC_REASON "the supervisor's /proc entries are off limits"
-/* Is path one of the supervisor's own /proc entries? */
-bool fng_guard_path(const struct fng_tracer *t, const char *path);
 enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si);
 
 #endif

@@ -244,7 +244,7 @@ static void on_exec(struct fng_tracer *t, struct fng_tracee *tc)
 		 * leader's tid, with what was pending for its exec. */
 		struct fng_tracee *old = fng_tracee_find(&t->tasks, (pid_t)former);
 		if (old && old->exec) {
-			fng_exec_pending_free(tc->exec);
+			fng_tracee_exec_free(tc->exec);
 			tc->exec = old->exec;
 			old->exec = NULL;
 		}

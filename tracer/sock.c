@@ -4,6 +4,7 @@
 #include "tracer/sock.h"
 #include "tracer/internal.h"
 #include "tracer/mem.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,10 +91,9 @@ const char *fng_sock_protocol(const struct fng_sock *s)
 /* The payload, gathered from the tracee into one buffer. */
 static long gather(pid_t tid, const struct fng_out_msg *m, char **out, size_t *outlen)
 {
-	struct iovec *iov = NULL;
+	autofree struct iovec *iov = NULL;
+	autofree char *buf = NULL;
 	size_t total = 0, n = m->iov ? m->iovlen : 1;
-	char *buf;
-	long r = 0;
 
 	*out = NULL;
 	*outlen = 0;
@@ -103,44 +103,34 @@ static long gather(pid_t tid, const struct fng_out_msg *m, char **out, size_t *o
 	if (!iov)
 		return -ENOMEM;
 	if (m->iov) {
-		if (fng_mem_read(tid, m->iov, iov, n * sizeof(*iov)) < 0) {
-			free(iov);
+		if (fng_mem_read(tid, m->iov, iov, n * sizeof(*iov)) < 0)
 			return -EFAULT;
-		}
 	} else {
 		iov[0].iov_base = (void *)(uintptr_t)m->buf;
 		iov[0].iov_len = m->len;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (iov[i].iov_len > FNG_SEND_MAX || total + iov[i].iov_len > FNG_SEND_MAX) {
-			free(iov);
+		if (iov[i].iov_len > FNG_SEND_MAX || total + iov[i].iov_len > FNG_SEND_MAX)
 			return -EMSGSIZE;
-		}
 		total += iov[i].iov_len;
 	}
 	buf = malloc(total ? total : 1);
-	if (!buf) {
-		free(iov);
+	if (!buf)
 		return -ENOMEM;
-	}
-	for (size_t i = 0, off = 0; i < n && r == 0; i++) {
+	for (size_t i = 0, off = 0; i < n; i++) {
 		if (fng_mem_read(tid, (uint64_t)(uintptr_t)iov[i].iov_base, buf + off, iov[i].iov_len) < 0)
-			r = -EFAULT;
+			return -EFAULT;
 		off += iov[i].iov_len;
 	}
-	free(iov);
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
+	*out = fng_steal_ptr(&buf);
 	*outlen = total;
 	return 0;
 }
 
 long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg *m)
 {
-	char *data = NULL, *control = NULL;
+	autofree char *data = NULL;
+	autofree char *control = NULL;
 	size_t len = 0;
 	struct iovec one;
 	struct msghdr mh = { 0 };
@@ -151,16 +141,13 @@ long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg
 	if (r < 0)
 		return r;
 	if (m->control && m->controllen) {
-		if (m->controllen > CONTROL_MAX) {
-			free(data);
+		if (m->controllen > CONTROL_MAX)
 			return -ENOBUFS;
-		}
 		control = malloc(m->controllen);
-		if (!control || fng_mem_read(tid, m->control, control, m->controllen) < 0) {
-			free(data);
-			free(control);
-			return control ? -EFAULT : -ENOMEM;
-		}
+		if (!control)
+			return -ENOMEM;
+		if (fng_mem_read(tid, m->control, control, m->controllen) < 0)
+			return -EFAULT;
 		mh.msg_control = control;
 		mh.msg_controllen = m->controllen;
 	}
@@ -187,7 +174,5 @@ long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg
 	}
 	if (r == -EPIPE && !(m->flags & MSG_NOSIGNAL))
 		syscall(SYS_tkill, tid, SIGPIPE); /* what the kernel would have done */
-	free(data);
-	free(control);
 	return r;
 }

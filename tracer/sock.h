@@ -20,6 +20,9 @@ struct fng_sock {
 /* 0, or -errno (EBADF: the kernel will answer the call itself). */
 int fng_sock_get(pid_t tgid, int tfd, struct fng_sock *s);
 void fng_sock_put(struct fng_sock *s);
+/* A socket put when its variable goes out of scope (common/util.h's autoclose
+ * for a struct fng_sock; start it as { .fd = -1 }). */
+#define autosock __attribute__((cleanup(fng_sock_put)))
 
 static inline bool fng_sock_inet(const struct fng_sock *s)
 {

@@ -1,9 +1,13 @@
 /* The table of traced tasks (tracee.h). */
+#include "tracer/internal.h"
 #include "tracer/tracee.h"
 #include "tracer/image/stack.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define EMPTY NULL
 
@@ -28,13 +32,21 @@ static void mm_put(struct fng_mm *mm)
 	}
 }
 
+void fng_tracee_exec_free(struct fng_exec_pending *p)
+{
+	if (!p)
+		return;
+	fng_stack_release(p->stack);
+	free(p);
+}
+
 void fng_tracees_free(struct fng_tracee_table *t)
 {
 	for (size_t i = 0; i < t->cap; i++) {
 		if (t->slots[i]) {
 			mm_put(t->slots[i]->mm);
 			free(t->slots[i]->saved_regs);
-			fng_exec_pending_free(t->slots[i]->exec);
+			fng_tracee_exec_free(t->slots[i]->exec);
 			free(t->slots[i]);
 		}
 	}
@@ -81,7 +93,7 @@ static int grow(struct fng_tracee_table *t)
 
 struct fng_tracee *fng_tracee_add(struct fng_tracee_table *t, pid_t tid, pid_t tgid, struct fng_tracee *mm_of)
 {
-	struct fng_tracee *tc;
+	autofree struct fng_tracee *tc = NULL;
 
 	if ((t->count + 1) * 2 > t->cap && grow(t) < 0)
 		return NULL;
@@ -94,12 +106,11 @@ struct fng_tracee *fng_tracee_add(struct fng_tracee_table *t, pid_t tid, pid_t t
 		tc->mm = mm_of->mm;
 		tc->mm->users++;
 	} else if (fng_tracee_new_mm(tc) < 0) {
-		free(tc);
 		return NULL;
 	}
 	insert(t, tc);
 	t->count++;
-	return tc;
+	return fng_steal_ptr(&tc);
 }
 
 int fng_tracee_new_mm(struct fng_tracee *tc)
@@ -128,7 +139,7 @@ void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid)
 		return;
 	mm_put(t->slots[i]->mm);
 	free(t->slots[i]->saved_regs);
-	fng_exec_pending_free(t->slots[i]->exec);
+	fng_tracee_exec_free(t->slots[i]->exec);
 	free(t->slots[i]);
 	t->slots[i] = NULL;
 	t->count--;
@@ -138,4 +149,15 @@ void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid)
 		t->slots[i] = NULL;
 		insert(t, moved);
 	}
+}
+
+int fng_tracee_fd(pid_t tgid, int fd)
+{
+	autoclose int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	int dup;
+
+	if (pidfd < 0)
+		return -errno;
+	dup = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	return dup < 0 ? -errno : dup;
 }

@@ -42,8 +42,14 @@ struct fng_tracee {
 	struct fng_exec_pending *exec;	/* an exec to report or verify at its exec stop */
 };
 
-/* rules/exec.c */
-void fng_exec_pending_free(struct fng_exec_pending *p);
+/* Free an exec pending (tracee.exec; its stack slot goes back too). */
+void fng_tracee_exec_free(struct fng_exec_pending *p);
+static inline void fng_tracee_exec_freep(struct fng_exec_pending **p)
+{
+	fng_tracee_exec_free(*p);
+}
+/* An exec pending freed when its variable goes out of scope. */
+#define autoexec __attribute__((cleanup(fng_tracee_exec_freep)))
 
 struct fng_tracee_table {
 	struct fng_tracee **slots;
@@ -59,5 +65,8 @@ struct fng_tracee *fng_tracee_add(struct fng_tracee_table *t, pid_t tid, pid_t t
 void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid);
 /* The task got a new address space (execve). */
 int fng_tracee_new_mm(struct fng_tracee *tc);
+/* A duplicate, in the supervisor, of the tracee's descriptor fd
+ * (pidfd_open + pidfd_getfd), or -errno. */
+int fng_tracee_fd(pid_t tgid, int fd);
 
 #endif

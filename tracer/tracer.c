@@ -1,5 +1,6 @@
 /* Setting the tracer up: the temp root and handler files the policy talks
- * about are resolved to objects once, before the runtime starts. */
+ * about are resolved to objects once, before the runtime starts (places.c),
+ * and what the filter must trace for the policy. */
 #include "tracer/internal.h"
 #include "common/hostport.h"
 #include "common/util.h"
@@ -10,77 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int setup_tmp(struct fng_tracer *t, char *err, size_t errn)
-{
-	const char *root = t->policy->tmp_root ? t->policy->tmp_root : "/tmp";
-	char parent[PATH_MAX];
-	struct stat st, pst;
-
-	if (!realpath(root, t->tmp_root)) {
-		/* Not there (yet): watch the name as written. */
-		fng_strlcpy(t->tmp_root, root, sizeof(t->tmp_root));
-		return 0;
-	}
-	if (stat(t->tmp_root, &st) < 0) {
-		snprintf(err, errn, "temp root %s: %s", t->tmp_root, strerror(errno));
-		return -errno;
-	}
-	snprintf(parent, sizeof(parent), "%s/..", t->tmp_root);
-	if (stat(parent, &pst) == 0 && (pst.st_dev != st.st_dev || pst.st_ino == st.st_ino)) {
-		t->tmp_is_mount = strcmp(t->tmp_root, "/") != 0;
-		t->tmp_dev = st.st_dev;
-	}
-	return 0;
-}
-
-static void add_handler(struct fng_tracer *t, const char *path)
-{
-	struct stat st;
-
-	if (t->n_handlers >= FNG_MAX_HANDLERS || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
-	for (size_t i = 0; i < t->n_handlers; i++)
-		if (t->handlers[i].dev == st.st_dev && t->handlers[i].ino == st.st_ino)
-			return;
-	t->handlers[t->n_handlers].dev = st.st_dev;
-	t->handlers[t->n_handlers].ino = st.st_ino;
-	fng_strlcpy(t->handler_names[t->n_handlers], path, sizeof(t->handler_names[0]));
-	t->n_handlers++;
-}
-
-/* _HANDLER "app.fn" in LAMBDA_TASK_ROOT: app.py (Python, dots are packages),
- * app.js, app.mjs, app.cjs (Node). Every existing candidate is protected. */
-static void setup_handlers(struct fng_tracer *t)
-{
-	static const char *const exts[] = { ".py", ".js", ".mjs", ".cjs" };
-	const char *h = getenv("_HANDLER");
-	const char *root = getenv("LAMBDA_TASK_ROOT");
-	char module[256], dotted[256], path[PATH_MAX], cwd[PATH_MAX];
-	char *dot;
-
-	for (size_t i = 0; i < t->policy->n_handler_paths; i++)
-		add_handler(t, t->policy->handler_paths[i]);
-	if (!h || !*h || strlen(h) >= sizeof(module))
-		return;
-	if (!root || !*root)
-		root = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
-	strcpy(module, h);
-	dot = strrchr(module, '.');
-	if (!dot || dot == module)
-		return;
-	*dot = '\0';
-	strcpy(dotted, module);
-	for (char *c = dotted; *c; c++)
-		if (*c == '.')
-			*c = '/';
-	for (size_t i = 0; i < FNG_ARRAY_LEN(exts); i++) {
-		snprintf(path, sizeof(path), "%s/%s%s", root, module, exts[i]);
-		add_handler(t, path);
-		snprintf(path, sizeof(path), "%s/%s%s", root, dotted, exts[i]);
-		add_handler(t, path);
-	}
-}
-
 static void setup_runtime_api(struct fng_tracer *t, const struct fng_tracer_config *cfg)
 {
 	t->have_api = cfg->runtime_api && fng_hostport_ip(cfg->runtime_api, NULL, NULL, t->api_addr, &t->api_port) == 0;
@@ -90,9 +20,14 @@ static void setup_runtime_api(struct fng_tracer *t, const struct fng_tracer_conf
 						   &t->real_api_port) == 0;
 }
 
+static void tracer_freep(struct fng_tracer **t)
+{
+	fng_tracer_free(*t);
+}
+
 int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn)
 {
-	struct fng_tracer *t = calloc(1, sizeof(*t));
+	__attribute__((cleanup(tracer_freep))) struct fng_tracer *t = calloc(1, sizeof(*t));
 	int r;
 
 	if (!t)
@@ -117,11 +52,9 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	if (r == 0)
 		r = fng_exec_allow_setup(t);
 	if (r == 0)
-		r = setup_tmp(t, err, errn);
-	if (r < 0) {
-		fng_tracer_free(t);
+		r = fng_place_setup_tmp(t, err, errn);
+	if (r < 0)
 		return r;
-	}
 	if (fng_policy_watches_files(t->policy)) {
 		ssize_t n = readlink("/proc/self/root", t->root_buf, sizeof(t->root_buf) - 1);
 		if (n > 0) {
@@ -129,7 +62,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 			t->root_path = t->root_buf;
 		}
 	}
-	setup_handlers(t);
+	fng_place_setup_handlers(t, cfg->handler, cfg->task_root);
 	setup_runtime_api(t, cfg);
 	/* Kept answers are safe only while every name-changing call stops here. */
 	fng_namecache_init(&t->names, t->root_path && (fng_tracer_needs(t) & FNG_NEED_TMP));
@@ -147,7 +80,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	fng_policy_for_phase(t->written, FNG_PHASE_INIT, &t->phase_policy[0]);
 	fng_policy_for_phase(t->written, FNG_PHASE_INVOKE, &t->phase_policy[1]);
 	t->policy = &t->phase_policy[0];
-	*out = t;
+	*out = fng_steal_ptr(&t);
 	return 0;
 }
 

@@ -20,6 +20,10 @@ struct fng_tracer_config {
 	pid_t sup_pid;
 	pid_t sup_tids[4];		/* its threads, 0-terminated */
 	const char *runtime_api;	/* AWS_LAMBDA_RUNTIME_API, or NULL */
+	/* read_handler's files besides the policy's: _HANDLER ("app.fn") in
+	 * LAMBDA_TASK_ROOT (NULL: the current directory); either may be NULL. */
+	const char *handler;
+	const char *task_root;
 	/* With the Runtime API proxy: runtime_api is the proxy's address, the
 	 * real one is off limits to the tracees, and lambda (written by the
 	 * proxy) says when initialisation ends and which invocation runs. */

@@ -126,32 +126,9 @@ void fng_exec_target_of_exe(struct fng_tracer *t, pid_t tid, struct fng_exec_tar
 	fill_elf(t, fd, &x->image);
 }
 
-static bool same(const struct fng_object *a, const struct fng_object *b)
-{
-	return a->dev == b->dev && a->ino == b->ino;
-}
-
-static bool names_exception(const struct fng_tracer *t, const char *path, const struct fng_object *obj)
-{
-	for (size_t i = 0; i < t->n_exec_allow; i++) {
-		const struct fng_exec_allow *a = &t->exec_allow[i];
-		if ((path && (strcmp(path, a->path) == 0 || strcmp(path, a->real) == 0)) ||
-		    (obj && a->have_obj && same(obj, &a->obj)))
-			return true;
-	}
-	return false;
-}
-
 bool fng_exec_excepted(const struct fng_tracer *t, const struct fng_exec_target *x)
 {
-	const struct fng_policy *p = t->policy;
-
-	if (names_exception(t, x->path, x->have_prog ? &x->prog : NULL))
-		return true; /* the program, by path or object */
-	if (x->have_elf && (names_exception(t, x->image.path, &x->elf) ||
-			    fng_policy_exec_id_allowed(p, x->image.build_id, x->image.build_id_len)))
-		return true; /* the ELF that runs it, by path, object or build-id */
-	return false;
+	return fng_decide_exec_excepted(t->policy, t->exec_allow, t->n_exec_allow, x);
 }
 
 int fng_exec_allow_setup(struct fng_tracer *t)

@@ -1,5 +1,6 @@
 /* The native stack of a stopped tracee thread, unwound with libunwind (stack.h). */
 #include "tracer/image/stack.h"
+#include "common/util.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"
 #include "common/clock.h"
@@ -244,6 +245,7 @@ unsigned fng_unwinder_last_reads(const struct fng_unwinder *u)
 static struct fng_unwind_mm *mm_state(struct fng_unwinder *u, struct fng_unwind_mm **mmp)
 {
 	struct fng_unwind_mm *m = *mmp;
+	autofree struct fng_unwind_mm *fresh = NULL;
 
 	if (m) {
 		if (m->maps_hash != u->maps.hash) {
@@ -252,18 +254,16 @@ static struct fng_unwind_mm *mm_state(struct fng_unwinder *u, struct fng_unwind_
 		}
 		return m;
 	}
-	m = calloc(1, sizeof(*m));
-	if (!m)
+	fresh = calloc(1, sizeof(*fresh));
+	if (!fresh)
 		return NULL;
-	m->as = unw_create_addr_space(&u->acc, 0);
-	if (!m->as) {
-		free(m);
+	fresh->as = unw_create_addr_space(&u->acc, 0);
+	if (!fresh->as)
 		return NULL;
-	}
-	unw_set_caching_policy(m->as, UNW_CACHE_GLOBAL);
-	m->maps_hash = u->maps.hash;
-	*mmp = m;
-	return m;
+	unw_set_caching_policy(fresh->as, UNW_CACHE_GLOBAL);
+	fresh->maps_hash = u->maps.hash;
+	*mmp = fng_steal_ptr(&fresh);
+	return *mmp;
 }
 
 /* Walk the stack: return addresses, innermost first, in pcs. */

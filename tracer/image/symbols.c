@@ -28,6 +28,12 @@ static void module_free(struct fng_module *m)
 	}
 }
 
+static void module_freep(struct fng_module **m)
+{
+	module_free(*m);
+}
+#define automodule __attribute__((cleanup(module_freep)))
+
 void fng_symcache_destroy(struct fng_symcache *c)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -107,22 +113,21 @@ static int complete(struct fng_module *m, int fd, unsigned want)
 /* Read the file open on fd (whose stat is st) into the cache. */
 static struct fng_module *load(struct fng_symcache *c, int fd, const struct stat *st, unsigned want)
 {
-	struct fng_module *m = calloc(1, sizeof(*m)), **slot;
+	automodule struct fng_module *m = calloc(1, sizeof(*m));
+	struct fng_module **slot;
 
 	if (!m)
 		return NULL;
 	m->fd = -1;
-	if (fng_elf_read(fd, &m->elf) < 0 || complete(m, fd, want) < 0 || !(slot = place(c))) {
-		module_free(m);
+	if (fng_elf_read(fd, &m->elf) < 0 || complete(m, fd, want) < 0 || !(slot = place(c)))
 		return NULL;
-	}
 	m->dev = st->st_dev;
 	m->ino = st->st_ino;
 	m->mtime = st->st_mtim;
 	m->used = ++c->clock;
 	m->id = ++c->loads;
-	*slot = m;
-	return m;
+	*slot = fng_steal_ptr(&m);
+	return *slot;
 }
 
 struct fng_module *fng_symcache_fd(struct fng_symcache *c, int fd)
@@ -296,16 +301,14 @@ int fng_open_regular(const char *path, struct stat *st)
 static int open_same(const char *path, const struct stat *st)
 {
 	struct stat now;
-	int fd = fng_open_regular(path, &now);
+	autoclose int fd = fng_open_regular(path, &now);
 
 	if (fd < 0)
 		return fd;
 	if (now.st_dev != st->st_dev || now.st_ino != st->st_ino || now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec) {
-		close(fd);
+	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
 		return -ESTALE; /* replaced between the stat and the open */
-	}
-	return fd;
+	return fng_steal_fd(&fd);
 }
 
 struct fng_module *fng_map_module(struct fng_symcache *c, pid_t tid, struct fng_map *map, unsigned want)

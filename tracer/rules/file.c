@@ -1,7 +1,9 @@
-/* read_write_tmp and read_handler: calls that name files. The path is read
- * and resolved in the tracee's context at the seccomp stop; what an open
- * really returned is checked again at its exit stop and undone if it breaks
- * the policy (the buffer or a symlink may have changed in between). */
+/* read_write_tmp, read_handler and the allowlist on calls that name files.
+ * The path is read and resolved in the tracee's context at the seccomp stop,
+ * where it lies is found out (places.c), and fng_decide_file (policy/decide.h)
+ * says what that means. What an open really returned is checked again at its
+ * exit stop and undone if it breaks the policy (the buffer or a symlink may
+ * have changed in between). */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"
@@ -19,52 +21,18 @@ static bool is_open_kind(enum fng_sc_kind k)
 	return k == FNG_SC_OPEN || k == FNG_SC_CREAT || k == FNG_SC_OPENAT2;
 }
 
-/* The nearest existing ancestor's device tells which file system a path is on. */
-static bool on_device(const struct fng_namecache *nc, const char *path, dev_t dev)
+/* details.access of an open with these flags (FNG_ACCESS_*). */
+static uint8_t open_access(uint64_t flags)
 {
-	char buf[FNG_PATH_BUF];
-	struct stat st;
+	uint8_t a = (flags & O_ACCMODE) == O_RDONLY ? FNG_ACCESS_READ
+		  : (flags & O_ACCMODE) == O_WRONLY ? FNG_ACCESS_WRITE
+		  : FNG_ACCESS_READ | FNG_ACCESS_WRITE;
 
-	fng_strlcpy(buf, path, sizeof(buf));
-	for (;;) {
-		char *slash;
-		if (fng_namecache_stat(nc, buf, &st) == 0)
-			return st.st_dev == dev;
-		slash = strrchr(buf, '/');
-		if (!slash || slash == buf)
-			return false;
-		*slash = '\0';
-	}
-}
-
-bool fng_in_tmp(const struct fng_tracer *t, const char *path)
-{
-	if (fng_path_under(t->tmp_root, path))
-		return true;
-	/* A deleted file or directory: "/tmp/x (deleted)" */
-	return t->tmp_is_mount && path[0] == '/' && on_device(&t->names, path, t->tmp_dev);
-}
-
-static bool object_is_handler(const struct fng_tracer *t, const struct stat *st)
-{
-	for (size_t i = 0; i < t->n_handlers; i++)
-		if (t->handlers[i].dev == st->st_dev && t->handlers[i].ino == st->st_ino)
-			return true;
-	return false;
-}
-
-bool fng_is_handler(const struct fng_tracer *t, const char *path)
-{
-	struct stat st;
-
-	if (t->n_handlers == 0 || path[0] != '/' || fng_namecache_stat(&t->names, path, &st) < 0)
-		return false;
-	return object_is_handler(t, &st);
-}
-
-static bool handler_armed(struct fng_tracer *t)
-{
-	return t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && fng_init_over(t);
+	if (flags & O_TRUNC)
+		a |= FNG_ACCESS_WRITE;
+	if (flags & O_CREAT)
+		a |= FNG_ACCESS_CREATE;
+	return a;
 }
 
 static bool follows(enum fng_follow f, uint64_t flags, uint32_t bit)
@@ -131,14 +99,26 @@ static int open_flags(struct fng_call *c, uint64_t *flags, bool *in_root)
 	}
 }
 
+/* The facts about one resolved path, as the policy needs them. */
+static struct fng_file_facts path_facts(const struct fng_decide_ctx *x, struct fng_tracer *t, const char *path,
+					bool open, bool write)
+{
+	struct fng_file_facts f = { .path = path, .write = write };
+
+	f.in_tmp = x->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_place_in_tmp(t, path);
+	f.handler = open && fng_decide_handler_armed(x) && fng_place_is_handler(t, path);
+	return f;
+}
+
 static enum fng_resume judge_file(struct fng_call *c)
 {
 	const struct fng_syscall_desc *d = c->d;
 	struct fng_tracer *t = c->t;
-	enum fng_mode tmp_mode = t->policy->mode[FNG_RULE_TMP];
-	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	struct fng_decide_ctx x = fng_tracer_ctx(t);
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	struct fng_file_facts f;
+	bool in_root, follow, empty, write, open = is_open_kind(d->kind);
 	uint64_t flags;
-	bool in_root, follow, empty, write;
 	int r;
 
 	/* An argument fnguard cannot read or resolve is a deny, never an allow;
@@ -146,7 +126,7 @@ static enum fng_resume judge_file(struct fng_call *c)
 	r = open_flags(c, &flags, &in_root);
 	if (r < 0)
 		return fng_fail_call(c, r);
-	if (is_open_kind(d->kind))
+	if (open)
 		follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
 	else
 		follow = follows(d->follow, flags, d->flag_bit);
@@ -155,31 +135,26 @@ static enum fng_resume judge_file(struct fng_call *c)
 	r = resolve_arg(c, d->dirfd, d->path, follow, empty, in_root, v.path, sizeof(v.path));
 	if (r < 0)
 		return fng_fail_call(c, r);
-	if (fng_guard_path(t, v.path))
+	if (fng_place_guarded(t, v.path))
 		return fng_check_denied(c, EACCES, FNG_GUARD_PROC_REASON);
-	if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, v.path))
-		fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);
-	if (is_open_kind(d->kind) && handler_armed(t) && fng_is_handler(t, v.path)) {
-		fng_verdict_take(&v, FNG_RULE_HANDLER, t->policy->mode[FNG_RULE_HANDLER], NULL);
-		snprintf(v.reason, sizeof(v.reason), "the function's own code");
-	}
 	/* The allowlist: opens by their flags; everything else changes the file. */
-	write = !is_open_kind(d->kind) || fng_open_writes(flags);
-	fng_allow_judge_file(t, v.path, write, &v);
+	write = !open || fng_decide_open_writes(flags);
+	f = path_facts(&x, t, v.path, open, write);
+	fng_decide_file(&x, &f, &v.d);
 	if (d->kind == FNG_SC_TWO_PATHS) {
 		char second[FNG_PATH_BUF];
 		r = resolve_arg(c, d->dirfd2, d->path2, follows(d->follow2, flags, d->flag_bit), false, false, second,
 				sizeof(second));
 		if (r < 0)
 			return fng_fail_call(c, r);
-		fng_strlcpy(v.path2, second, sizeof(v.path2));
-		if (tmp_mode != FNG_MODE_ALLOW && fng_in_tmp(t, second))
-			fng_verdict_take(&v, FNG_RULE_TMP, tmp_mode, NULL);
-		fng_allow_judge_file(t, second, true, &v);
+		fng_strlcpy(v.ev.path2, second, sizeof(v.ev.path2));
+		f = path_facts(&x, t, second, false, true);
+		f.named = true;
+		fng_decide_file(&x, &f, &v.d);
 	}
-	if (t->observe && is_open_kind(d->kind))
-		v.access = fng_open_access(flags);
-	if (v.rule != FNG_RULE_NONE)
+	if (t->observe && open)
+		v.ev.access = open_access(flags);
+	if (v.d.rule != FNG_RULE_NONE)
 		return fng_enforce(c, FNG_EV_FILE, &v);
 	fng_observe(c, FNG_EV_FILE, &v);
 
@@ -188,7 +163,7 @@ static enum fng_resume judge_file(struct fng_call *c)
 	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
 	 * symlink may be swapped on disk after it. Observing without enforcing,
 	 * there is nothing to undo. */
-	if (is_open_kind(d->kind) && (tmp_mode != FNG_MODE_ALLOW || handler_armed(t) || t->policy->allow) &&
+	if (open && (x.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || fng_decide_handler_armed(&x) || x.policy->allow) &&
 	    fng_enforcing(t) && fng_racers_possible(t)) {
 		c->tc->pending_write = write;
 		c->tc->pending = FNG_PENDING_OPEN;
@@ -230,7 +205,9 @@ enum fng_resume fng_check_file(struct fng_call *c)
 enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret)
 {
 	const struct fng_syscall_desc *d = &fng_syscalls[tc->pending_desc];
-	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	struct fng_decide_ctx x;
+	struct fng_file_facts f;
 	char link[64];
 	struct stat st;
 	bool guard;
@@ -240,27 +217,27 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 		return FNG_RESUME_CONT;
 	if (fng_path_of_fd(tc->tid, (int)ret, v.path, sizeof(v.path)) < 0)
 		return FNG_RESUME_CONT; /* fd already gone: closed by another thread */
-	guard = fng_guard_path(t, v.path);
-	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_in_tmp(t, v.path))
-		fng_verdict_take(&v, FNG_RULE_TMP, t->policy->mode[FNG_RULE_TMP], NULL);
+	guard = fng_place_guarded(t, v.path);
+	x = fng_tracer_ctx(t);
+	f = (struct fng_file_facts){ .path = v.path, .write = tc->pending_write, .opened = true };
+	f.in_tmp = x.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_place_in_tmp(t, v.path);
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
-	if (handler_armed(t) && stat(link, &st) == 0 && object_is_handler(t, &st))
-		fng_verdict_take(&v, FNG_RULE_HANDLER, t->policy->mode[FNG_RULE_HANDLER], NULL);
-	fng_allow_judge_opened(t, v.path, tc->pending_write, &v);
+	f.handler = fng_decide_handler_armed(&x) && stat(link, &st) == 0 && fng_place_handler_object(t, &st);
+	fng_decide_file(&x, &f, &v.d);
 	if (guard) {
-		v.rule = FNG_RULE_NONE;
-		v.mode = FNG_MODE_BLOCK;
-		snprintf(v.reason, sizeof(v.reason), "%s", FNG_GUARD_PROC_REASON);
-	} else if (v.rule == FNG_RULE_NONE) {
+		v.d.rule = FNG_RULE_NONE;
+		v.d.mode = FNG_MODE_BLOCK;
+		snprintf(v.d.reason, sizeof(v.d.reason), "%s", FNG_GUARD_PROC_REASON);
+	} else if (v.d.rule == FNG_RULE_NONE) {
 		return FNG_RESUME_CONT;
 	} else {
-		snprintf(v.reason, sizeof(v.reason), "what was opened differs from what was checked (racing writer)");
+		snprintf(v.d.reason, sizeof(v.d.reason), "what was opened differs from what was checked (racing writer)");
 	}
-	if (v.mode == FNG_MODE_ALERT) {
+	if (v.d.mode == FNG_MODE_ALERT) {
 		fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_ALERTED);
 		return FNG_RESUME_CONT;
 	}
-	v.err = EACCES;
+	v.d.err = EACCES;
 	if (fng_arch_inject_close(tc->tid, (int)ret, &tc->saved_regs) < 0) {
 		kill(tc->tgid, SIGKILL);
 		fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_KILLED);

@@ -83,7 +83,7 @@ static void report_guard(struct fng_tracer *t, pid_t tid, const char *syscall, e
 
 enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason)
 {
-	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, c->nr);
+	autofree char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, c->nr);
 	const char *shown = name ? name : "?";
 
 	if (!reason)
@@ -91,27 +91,11 @@ enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason
 	if (fng_arch_skip_syscall(c->tc->tid, -err) < 0) {
 		report_guard(c->t, c->tc->tid, shown, FNG_ACT_KILLED, 0, reason);
 		kill(c->tc->tgid, SIGKILL);
-		free(name);
 		return FNG_RESUME_KILL;
 	}
 	if (!once_per_image(c->tc, shown))
 		report_guard(c->t, c->tc->tid, shown, FNG_ACT_BLOCKED, err, reason);
-	free(name);
 	return FNG_RESUME_SKIP;
-}
-
-bool fng_guard_path(const struct fng_tracer *t, const char *path)
-{
-	char dir[32];
-
-	if (strncmp(path, "/proc/", 6) != 0)
-		return false;
-	for (size_t i = 0; i < FNG_ARRAY_LEN(t->sup_tids) && t->sup_tids[i]; i++) {
-		snprintf(dir, sizeof(dir), "/proc/%d", t->sup_tids[i]);
-		if (fng_path_under(dir, path))
-			return true;
-	}
-	return false;
 }
 
 static bool same_object(const struct stat *a, const char *path)

@@ -4,12 +4,13 @@
  * CIDRs and host names, matched against the names the function's own DNS
  * lookups returned for the address (dns.c). Also: the first connect to
  * the Runtime API ends initialisation (read_handler arms), and an AF_UNIX
- * bind creates a file, which read_write_tmp watches. */
+ * bind creates a file, which read_write_tmp watches. The decisions are
+ * policy/decide.h's (fng_decide_net and friends); this file reads the
+ * destinations, gathers what is known of them, and applies the verdict. */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"
 #include "tracer/sock.h"
-#include "policy/allowlist.h"
 #include "common/util.h"
 
 #include <arpa/inet.h>
@@ -33,17 +34,17 @@ static int read_sockaddr(pid_t tid, uint64_t addr, uint64_t len, struct sockaddr
 	return fng_mem_read(tid, addr, ss, len);
 }
 
+static bool is_runtime_api(const struct fng_tracer *t, const struct fng_dest *d)
+{
+	return t->have_api && d->port == t->api_port && memcmp(d->addr, t->api_addr, 16) == 0;
+}
+
 static bool is_any(const uint8_t a[16])
 {
 	static const uint8_t zero[16];
 	static const uint8_t v4any[16] = { [10] = 0xff, [11] = 0xff };
 	/* connect(0.0.0.0) and connect(::) reach the local host */
 	return memcmp(a, zero, 16) == 0 || memcmp(a, v4any, 16) == 0;
-}
-
-static bool is_runtime_api(const struct fng_tracer *t, const struct fng_dest *d)
-{
-	return t->have_api && d->port == t->api_port && memcmp(d->addr, t->api_addr, 16) == 0;
 }
 
 /* The real Runtime API behind fnguard's proxy (0.0.0.0 and :: reach it too). */
@@ -53,62 +54,40 @@ static bool is_real_api(const struct fng_tracer *t, const struct fng_dest *d)
 	       (memcmp(d->addr, t->real_api_addr, 16) == 0 || is_any(d->addr));
 }
 
+static void set_dest(struct fng_verdict *v, const struct fng_dest *d, const char *name, const char *proto)
+{
+	fng_addr_format(d->addr, v->ev.ip, sizeof(v->ev.ip));
+	fng_strlcpy(v->ev.host, name ? name : v->ev.ip, sizeof(v->ev.host));
+	v->ev.port = d->port;
+	fng_strlcpy(v->ev.protocol, proto, sizeof(v->ev.protocol));
+}
+
 /* Reaching past the proxy is blocked whatever outbound_connectivity says. */
 static enum fng_resume block_real_api(struct fng_call *c, const struct fng_dest *d)
 {
-	struct fng_verdict v = { .rule = FNG_RULE_OUTBOUND, .mode = FNG_MODE_BLOCK, .err = EACCES };
+	struct fng_verdict v = FNG_VERDICT_NONE;
 
-	fng_addr_format(d->addr, v.ip, sizeof(v.ip));
-	fng_strlcpy(v.host, v.ip, sizeof(v.host));
-	v.port = d->port;
-	v.protocol = "tcp";
-	snprintf(v.reason, sizeof(v.reason), "the real Runtime API: only fnguard's proxy may talk to it");
+	fng_decide_real_api(&v.d);
+	set_dest(&v, d, NULL, "tcp");
 	return fng_enforce(c, FNG_EV_NETWORK, &v);
 }
 
-static bool has_exact_hosts(const struct fng_policy *p)
+/* What is known about a destination: what it is to the function, and the
+ * name the function's own lookups gave it. */
+static struct fng_net_facts dest_facts(const struct fng_tracer *t, const struct fng_dest *d)
 {
-	for (size_t i = 0; i < p->n_host_allow; i++)
-		if (!p->host_allow[i].wildcard)
-			return true;
-	return false;
-}
+	struct fng_net_facts f = {
+		.inet = d->inet,
+		.addr = d->addr,
+		.port = d->port,
+		.runtime_api = is_runtime_api(t, d),
+		.real_api = is_real_api(t, d),
+		.resolver = d->inet && fng_dns_is_resolver(&t->dns, d->addr),
+	};
+	bool allowed;
 
-/* Is the destination let through: exempt (loopback, the Runtime API, a
- * lookup to a trusted resolver), an address exception, or an address the
- * function got for an allowed host name? name gets the host name, if known. */
-static bool dest_allowed(struct fng_tracer *t, const struct fng_dest *d, const char **name)
-{
-	const struct fng_policy *p = t->policy;
-	bool allowed = false;
-
-	*name = NULL;
-	if (is_real_api(t, d))
-		return false;
-	if (!d->inet || is_any(d->addr) || is_runtime_api(t, d))
-		return true;
-	if (fng_addr_is_loopback(d->addr) && !p->judge_loopback)
-		return true;
-	*name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &allowed);
-	if (allowed || fng_policy_net_allowed(p, d->addr, d->port))
-		return true;
-	if (d->port == 53 && fng_dns_is_resolver(&t->dns, d->addr))
-		return true;
-	if (has_exact_hosts(p)) {
-		/* Not learned from the function's lookups (Go's own resolver,
-		 * DNS over TCP): fnguard's own lookup of the exact names. */
-		fng_dns_fallback(&t->dns, p);
-		*name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &allowed);
-	}
-	return allowed;
-}
-
-static void set_dest(struct fng_verdict *v, const struct fng_dest *d, const char *name, const char *proto)
-{
-	fng_addr_format(d->addr, v->ip, sizeof(v->ip));
-	fng_strlcpy(v->host, name ? name : v->ip, sizeof(v->host));
-	v->port = d->port;
-	v->protocol = proto;
+	f.name = d->inet ? fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed) : NULL;
+	return f;
 }
 
 /* Observe mode: the destination of a call let through, for its event (the
@@ -117,41 +96,28 @@ static void observe_dest(struct fng_tracer *t, const struct fng_dest *d, const c
 {
 	bool allowed;
 
-	if (t->observe && d->inet && !v->ip[0])
+	if (t->observe && d->inet && !v->ev.ip[0])
 		set_dest(v, d, fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed), proto);
 }
 
-/* The allowlist judges every IP destination, loopback included, but the
- * Runtime API and lookups going to a trusted resolver. */
-static void judge_allowlist(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
-{
-	const struct fng_policy *p = t->policy;
-	const char *name;
-	bool named;
-
-	if (!p->allow || !d->inet || is_runtime_api(t, d) || (d->port == 53 && fng_dns_is_resolver(&t->dns, d->addr)))
-		return;
-	name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &named);
-	if (fng_allow_net(p->allow, d->addr, d->port, name, fng_tracer_initialising(t)))
-		return;
-	fng_verdict_take(v, FNG_RULE_ALLOWLIST, p->mode[FNG_RULE_ALLOWLIST], NULL);
-	set_dest(v, d, name, proto);
-	snprintf(v->reason, sizeof(v->reason), "not in the allowlist (hosts, ips)");
-}
-
+/* outbound_connectivity and the allowlist on one destination (the first
+ * offending one stays the verdict's). */
 static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
 {
-	enum fng_mode mode = t->policy->mode[FNG_RULE_OUTBOUND];
-	const char *name = NULL;
+	struct fng_decide_ctx x = fng_tracer_ctx(t);
+	struct fng_net_facts f = dest_facts(t, d);
+	bool offends, allowed;
 
-	if (v->rule != FNG_RULE_NONE)
-		return; /* keep the first offending destination */
-	if (mode != FNG_MODE_ALLOW && !dest_allowed(t, d, &name)) {
-		fng_verdict_take(v, FNG_RULE_OUTBOUND, mode, NULL);
-		set_dest(v, d, name, proto);
-		return;
+	if (!fng_decide_net(&x, &f, &v->d, &offends)) {
+		/* Not learned from the function's lookups (Go's own resolver,
+		 * DNS over TCP): fnguard's own lookup of the exact names. */
+		fng_dns_fallback(&t->dns, t->policy);
+		f.name = fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed);
+		f.names_complete = true;
+		fng_decide_net(&x, &f, &v->d, &offends);
 	}
-	judge_allowlist(t, d, proto, v);
+	if (offends)
+		set_dest(v, d, f.name, proto);
 }
 
 /* A lookup going to a trusted resolver: its answer will be peeked at. */
@@ -172,7 +138,7 @@ static bool judging(const struct fng_tracer *t)
  * means "carry on with the call". */
 static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
 {
-	if (v->rule == FNG_RULE_NONE && !c->t->observe)
+	if (v->d.rule == FNG_RULE_NONE && !c->t->observe)
 		return FNG_RESUME_CONT; /* observe mode: fng_enforce reports it allowed */
 	return fng_enforce(c, FNG_EV_NETWORK, v);
 }
@@ -182,7 +148,7 @@ static enum fng_resume enforce(struct fng_call *c, struct fng_verdict *v)
  * call already alerted at entry is not verified: that would only say it again. */
 static enum fng_resume verify_at_exit(struct fng_call *c, int tfd, const struct fng_verdict *entry)
 {
-	if (entry->rule != FNG_RULE_NONE || !fng_enforcing(c->t) || !fng_racers_possible(c->t))
+	if (entry->d.rule != FNG_RULE_NONE || !fng_enforcing(c->t) || !fng_racers_possible(c->t))
 		return FNG_RESUME_CONT;
 	c->tc->pending = FNG_PENDING_CONNECT;
 	c->tc->pending_desc = (uint16_t)c->desc_index;
@@ -197,9 +163,9 @@ static enum fng_resume verify_at_exit(struct fng_call *c, int tfd, const struct 
 static enum fng_resume check_connect(struct fng_call *c)
 {
 	struct fng_tracer *t = c->t;
-	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	autosock struct fng_sock s = { .fd = -1 };
 	struct sockaddr_storage ss;
-	struct fng_sock s;
 	struct fng_dest d;
 	enum fng_resume how;
 	socklen_t len;
@@ -207,58 +173,45 @@ static enum fng_resume check_connect(struct fng_call *c)
 
 	if (fng_sock_get(c->tc->tgid, (int)c->args[0], &s) < 0)
 		return FNG_RESUME_CONT; /* bad fd: the kernel answers EBADF itself */
-	if (!fng_sock_inet(&s)) {
-		fng_sock_put(&s);
+	if (!fng_sock_inet(&s))
 		return FNG_RESUME_CONT; /* AF_UNIX and friends are local */
-	}
-	if (read_sockaddr(c->tc->tid, c->args[1], c->args[2], &ss, &len) < 0) {
-		fng_sock_put(&s);
+	if (read_sockaddr(c->tc->tid, c->args[1], c->args[2], &ss, &len) < 0)
 		return fng_fail_call(c, -EFAULT);
-	}
 	fng_sock_decode(&s, &ss, len, &d);
-	if (is_real_api(t, &d)) {
-		fng_sock_put(&s);
+	if (is_real_api(t, &d))
 		return block_real_api(c, &d);
-	}
 	if (is_runtime_api(t, &d) && !t->init_done && !t->lambda)
 		fng_init_end(t); /* the runtime asks for its first event: init is over */
 	note_lookup(t, c, &s, &d);
 	judge(t, &d, fng_sock_protocol(&s), &v);
 	observe_dest(t, &d, fng_sock_protocol(&s), &v);
-	if (v.rule != FNG_RULE_NONE && s.type == SOCK_DGRAM && d.port == 0) {
+	if (v.d.rule != FNG_RULE_NONE && s.type == SOCK_DGRAM && d.port == 0) {
 		/* glibc's getaddrinfo connects a UDP socket to port 0 of every
 		 * candidate address to learn its source address (RFC 6724
 		 * sorting); no packet leaves. Failed under block, no event: one
 		 * per address of every blocked name would drown the real ones. */
-		v.rule = v.mode == FNG_MODE_BLOCK && fng_enforcing(t) ? v.rule : FNG_RULE_NONE;
-		if (v.rule != FNG_RULE_NONE) {
-			fng_sock_put(&s);
+		v.d.rule = v.d.mode == FNG_MODE_BLOCK && fng_enforcing(t) ? v.d.rule : FNG_RULE_NONE;
+		if (v.d.rule != FNG_RULE_NONE)
 			return fng_fail_call(c, -EACCES);
-		}
 	}
 	/* Port-0 probes: no event in observe mode either. */
 	how = s.type == SOCK_DGRAM && d.port == 0 ? FNG_RESUME_CONT : enforce(c, &v);
-	if (how != FNG_RESUME_CONT || !judging(t)) {
-		fng_sock_put(&s);
+	if (how != FNG_RESUME_CONT || !judging(t))
 		return how;
-	}
-	if (s.type == SOCK_STREAM && !s.nonblock) {
-		fng_sock_put(&s);
+	if (s.type == SOCK_STREAM && !s.nonblock)
 		return verify_at_exit(c, (int)c->args[0], &v);
-	}
 	r = connect(s.fd, (const struct sockaddr *)&ss, len);
-	r = r < 0 ? -errno : 0;
-	fng_sock_put(&s);
-	return fng_fail_call(c, r);
+	return fng_fail_call(c, r < 0 ? -errno : 0);
 }
 
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret)
 {
-	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	struct fng_verdict v = FNG_VERDICT_NONE;
 	const char *name = fng_syscalls[tc->pending_desc].name;
+	autosock struct fng_sock s = { .fd = -1 };
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	struct fng_sock s;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 	struct fng_dest d;
 
 	tc->pending = FNG_PENDING_NONE;
@@ -266,30 +219,22 @@ enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, 
 		return FNG_RESUME_CONT;
 	if (fng_sock_get(tc->tgid, tc->pending_fd, &s) < 0)
 		return FNG_RESUME_CONT;
-	if (getpeername(s.fd, (struct sockaddr *)&ss, &len) < 0) {
-		fng_sock_put(&s);
+	if (getpeername(s.fd, (struct sockaddr *)&ss, &len) < 0)
 		return FNG_RESUME_CONT;
-	}
 	fng_sock_decode(&s, &ss, len, &d);
 	judge(t, &d, fng_sock_protocol(&s), &v);
-	if (v.rule == FNG_RULE_NONE) {
-		fng_sock_put(&s);
+	if (v.d.rule == FNG_RULE_NONE)
 		return FNG_RESUME_CONT;
-	}
-	snprintf(v.reason, sizeof(v.reason), "the address changed between the check and the call (racing thread)");
-	if (v.mode == FNG_MODE_ALERT) {
-		fng_sock_put(&s);
+	snprintf(v.d.reason, sizeof(v.d.reason), "the address changed between the check and the call (racing thread)");
+	if (v.d.mode == FNG_MODE_ALERT) {
 		fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_ALERTED);
 		return FNG_RESUME_CONT;
 	}
 	/* Undo: the socket is shared with us; tear the connection down. */
 	shutdown(s.fd, SHUT_RDWR);
-	{
-		struct sockaddr unspec = { .sa_family = AF_UNSPEC };
-		connect(s.fd, &unspec, sizeof(unspec));
-	}
+	connect(s.fd, &unspec, sizeof(unspec));
 	fng_sock_put(&s);
-	v.err = EACCES;
+	v.d.err = EACCES;
 	fng_arch_set_return(tc->tid, -EACCES);
 	fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_BLOCKED);
 	return FNG_RESUME_CONT;
@@ -307,6 +252,8 @@ struct send_job {
 	uint64_t base;		/* tracee address of the mmsghdr array (sendmmsg) */
 };
 
+/* Cleanup of a send_job variable (start it as { .s = { .fd = -1 } }). */
+#define autojob __attribute__((cleanup(job_free)))
 static void job_free(struct send_job *j)
 {
 	fng_sock_put(&j->s);
@@ -365,43 +312,47 @@ static enum fng_resume send_messages(struct fng_call *c, struct send_job *j, int
 	return fng_fail_call(c, (r < 0 && done == 0) ? r : done);
 }
 
+/* Read the messages of a send call: 0 or -errno; *flags gets its flags. */
+static int read_send(struct fng_call *c, struct send_job *j, int *flags)
+{
+	int r;
+
+	switch (c->d->kind) {
+	case FNG_SC_SENDTO:
+		r = job_read(c, j, 0, 0, 0);
+		if (r < 0)
+			return r;
+		j->count = 1;
+		j->mm[0].msg_hdr.msg_name = (void *)(uintptr_t)c->args[4];
+		if (read_sockaddr(c->tc->tid, c->args[4], c->args[5], &j->names[0], &j->namelens[0]) < 0)
+			r = -EFAULT;
+		*flags = (int)c->args[3];
+		return r;
+	case FNG_SC_SENDMSG:
+		*flags = (int)c->args[2];
+		return job_read(c, j, c->args[1], 1, sizeof(struct msghdr));
+	default:
+		*flags = (int)c->args[3];
+		return job_read(c, j, c->args[1], c->args[2] > MMSG_MAX ? MMSG_MAX : (unsigned)c->args[2],
+				sizeof(struct mmsghdr));
+	}
+}
+
 static enum fng_resume check_send(struct fng_call *c)
 {
 	struct fng_tracer *t = c->t;
-	struct fng_verdict v = { .rule = FNG_RULE_NONE };
-	struct send_job j = { .s = { .fd = -1 } };
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	autojob struct send_job j = { .s = { .fd = -1 } };
 	enum fng_resume how;
-	int flags = 0, r = 0;
+	int flags = 0, r;
 
 	if (fng_sock_get(c->tc->tgid, (int)c->args[0], &j.s) < 0)
 		return FNG_RESUME_CONT;
-	if (!fng_sock_inet(&j.s)) {
-		job_free(&j);
+	if (!fng_sock_inet(&j.s))
 		return FNG_RESUME_CONT; /* a local socket; the kernel refuses IP addresses on it */
-	}
-	switch (c->d->kind) {
-	case FNG_SC_SENDTO:
-		r = job_read(c, &j, 0, 0, 0);
-		j.count = 1;
-		j.mm[0].msg_hdr.msg_name = (void *)(uintptr_t)c->args[4];
-		if (r == 0 && read_sockaddr(c->tc->tid, c->args[4], c->args[5], &j.names[0], &j.namelens[0]) < 0)
-			r = -EFAULT;
-		flags = (int)c->args[3];
-		break;
-	case FNG_SC_SENDMSG:
-		r = job_read(c, &j, c->args[1], 1, sizeof(struct msghdr));
-		flags = (int)c->args[2];
-		break;
-	default:
-		r = job_read(c, &j, c->args[1], c->args[2] > MMSG_MAX ? MMSG_MAX : (unsigned)c->args[2],
-			     sizeof(struct mmsghdr));
-		flags = (int)c->args[3];
-		break;
-	}
-	if (r < 0) {
-		job_free(&j);
+	r = read_send(c, &j, &flags);
+	if (r < 0)
 		return fng_fail_call(c, r);
-	}
 	for (unsigned i = 0; i < j.count; i++) {
 		struct fng_dest d;
 		if (!j.namelens[i])
@@ -412,43 +363,31 @@ static enum fng_resume check_send(struct fng_call *c)
 		observe_dest(t, &d, fng_sock_protocol(&j.s), &v);
 	}
 	/* No destination named (a connected socket): nothing new to observe. */
-	how = v.rule == FNG_RULE_NONE && !v.ip[0] ? FNG_RESUME_CONT : enforce(c, &v);
-	if (how != FNG_RESUME_CONT || !judging(t)) {
-		job_free(&j);
+	how = v.d.rule == FNG_RULE_NONE && !v.ev.ip[0] ? FNG_RESUME_CONT : enforce(c, &v);
+	if (how != FNG_RESUME_CONT || !judging(t))
 		return how;
-	}
-	if (j.s.type == SOCK_STREAM) {
-		job_free(&j);
+	if (j.s.type == SOCK_STREAM)
 		return verify_at_exit(c, (int)c->args[0], &v);
-	}
 	if (c->d->kind == FNG_SC_SENDTO) {
 		struct fng_out_msg m = { .buf = c->args[1], .len = c->args[2], .name = &j.names[0],
 					 .namelen = j.namelens[0], .flags = flags };
-		long sent = fng_sock_send(c->tc->tid, &j.s, &m);
-		job_free(&j);
-		return fng_fail_call(c, sent);
+		return fng_fail_call(c, fng_sock_send(c->tc->tid, &j.s, &m));
 	}
-	how = send_messages(c, &j, flags);
-	job_free(&j);
-	return how;
+	return send_messages(c, &j, flags);
 }
 
 /* Raw and packet sockets write packets with any destination: outbound. */
 static enum fng_resume check_socket(struct fng_call *c)
 {
-	struct fng_verdict v = { .rule = FNG_RULE_NONE };
-	int domain = (int)c->args[0], type = (int)c->args[1] & 0xf;
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	struct fng_decide_ctx x = fng_tracer_ctx(c->t);
+	int domain = (int)c->args[0];
 	bool frames = domain == AF_PACKET || domain == AF_XDP;
 
 	/* Their mmap'd rings are written by the kernel beside the task. */
 	c->t->async_writers |= frames;
-	fng_verdict_take(&v, FNG_RULE_OUTBOUND, c->t->policy->mode[FNG_RULE_OUTBOUND], NULL);
-	if (c->t->policy->allow) /* no destination the allowlist could name */
-		fng_verdict_take(&v, FNG_RULE_ALLOWLIST, c->t->policy->mode[FNG_RULE_ALLOWLIST], NULL);
-	v.protocol = frames ? "packet" : "raw";
-	snprintf(v.reason, sizeof(v.reason), "%s socket (%s, type %d): sends packets to any address", v.protocol,
-		 domain == AF_PACKET ? "AF_PACKET" : domain == AF_XDP ? "AF_XDP" : domain == AF_INET6 ? "AF_INET6" : "AF_INET",
-		 type);
+	fng_decide_raw_socket(&x, domain, (int)c->args[1], &v.d);
+	fng_strlcpy(v.ev.protocol, frames ? "packet" : "raw", sizeof(v.ev.protocol));
 	return enforce(c, &v);
 }
 
@@ -458,7 +397,7 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c)
 	struct sockaddr_storage from;
 	socklen_t flen = sizeof(from);
 	struct fng_dns_answer a;
-	struct fng_sock s;
+	autosock struct fng_sock s = { .fd = -1 };
 	struct fng_dest d;
 	ssize_t n;
 
@@ -498,7 +437,8 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c)
 static enum fng_resume check_bind(struct fng_call *c)
 {
 	struct sockaddr_un sun;
-	struct fng_verdict v = { .rule = FNG_RULE_NONE };
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	struct fng_decide_ctx x = fng_tracer_ctx(c->t);
 	uint64_t len = c->args[2];
 	struct fng_path_req req = { .tid = c->tc->tid, .tgid = c->tc->tgid, .dirfd = AT_FDCWD, .root = c->t->root_path,
 				    .names = &c->t->names };
@@ -510,10 +450,9 @@ static enum fng_resume check_bind(struct fng_call *c)
 		return FNG_RESUME_CONT; /* not a path (abstract socket), or the kernel fails it */
 	sun.sun_path[sizeof(sun.sun_path) - 1] = '\0';
 	req.path = sun.sun_path;
-	if (fng_path_resolve(&req, v.path, sizeof(v.path)) < 0 || !fng_in_tmp(c->t, v.path))
+	if (fng_path_resolve(&req, v.path, sizeof(v.path)) < 0 || !fng_place_in_tmp(c->t, v.path))
 		return FNG_RESUME_CONT;
-	fng_verdict_take(&v, FNG_RULE_TMP, c->t->policy->mode[FNG_RULE_TMP], NULL);
-	snprintf(v.reason, sizeof(v.reason), "creates a socket file");
+	fng_decide_bind(&x, &v.d);
 	return fng_enforce(c, FNG_EV_FILE, &v);
 }
 

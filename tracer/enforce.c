@@ -1,0 +1,77 @@
+/* Applying verdicts at a seccomp stop: a call let through is reported in
+ * observe mode, an alert is reported, a block fails the call (or kills the
+ * process when the call cannot be failed: fail closed), and without
+ * enforcement a block is reported as what the policy would do. */
+#include "tracer/internal.h"
+#include "tracer/arch.h"
+
+#include <errno.h>
+#include <signal.h>
+
+void fng_observe(struct fng_call *c, enum fng_event_type type, const struct fng_verdict *v)
+{
+	struct fng_event *ev;
+
+	if (!c->t->observe)
+		return;
+	ev = fng_report_begin_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_ALLOWED);
+	if (!ev)
+		return;
+	if (c->t->stack_all)
+		fng_report_attach_stack(c->t, ev, c->tc->tid);
+	fng_report_end(c->t);
+}
+
+bool fng_would_block(struct fng_tracer *t, pid_t tid, enum fng_event_type type, const char *syscall,
+		     const struct fng_verdict *v)
+{
+	struct fng_event *ev;
+
+	if (fng_enforcing(t))
+		return false;
+	ev = fng_report_begin_verdict(t, tid, type, syscall, v, FNG_ACT_ALLOWED);
+	if (!ev)
+		return true;
+	ev->would = FNG_ACT_BLOCKED;
+	fng_report_attach_stack(t, ev, tid);
+	fng_report_end(t);
+	return true;
+}
+
+enum fng_resume fng_fail_call(struct fng_call *c, long ret)
+{
+	return fng_arch_skip_syscall(c->tc->tid, ret) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+}
+
+enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v)
+{
+	if (v->d.rule == FNG_RULE_NONE) {
+		fng_observe(c, type, v);
+		return FNG_RESUME_CONT;
+	}
+	if (v->d.mode == FNG_MODE_ALERT) {
+		fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_ALERTED);
+		return FNG_RESUME_CONT;
+	}
+	if (fng_would_block(c->t, c->tc->tid, type, c->d->name, v))
+		return FNG_RESUME_CONT;
+	if (!v->d.err)
+		v->d.err = EACCES;
+	if (c->t->policy->on_block == FNG_ON_BLOCK_KILL) {
+		/* "on_block": "kill": the runtime ends, as FunctionShield's block did. */
+		fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_KILLED);
+		kill(c->tc->tgid, SIGKILL);
+		if (c->t->root > 0 && !c->t->root_done)
+			kill(c->t->root, SIGKILL);
+		return FNG_RESUME_KILL;
+	}
+	if (fng_arch_skip_syscall(c->tc->tid, -v->d.err) < 0) {
+		/* Cannot fail the call: fail closed by killing the process
+		 * (after the report: the stack must still be there to read). */
+		fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_KILLED);
+		kill(c->tc->tgid, SIGKILL);
+		return FNG_RESUME_KILL;
+	}
+	fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_BLOCKED);
+	return FNG_RESUME_SKIP;
+}
