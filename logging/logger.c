@@ -11,12 +11,22 @@
 void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uint64_t time_ns, uint8_t severity,
 			const char *msgid, bool own, bool only_ready)
 {
-	struct fng_line *l = fng_line_new(text, len);
+	autofree char *sealed = NULL;
+	bool record = lg->format != FNG_FORMAT_TEXT;
+	struct fng_line *l;
 
+	/* JSON lines carry their sequence number and run id (and a mac with
+	 * a key): trace's text lines are for people. */
+	if (record && fng_seal_line(&lg->seal, lg->seq + 1, text, len, &sealed, &len) < 0) {
+		lg->format_failed++;
+		return;
+	}
+	l = fng_line_new(record ? sealed : text, len);
 	if (!l) {
 		lg->format_failed++;
 		return;
 	}
+	l->record = record;
 	l->seq = ++lg->seq;
 	l->time_ns = time_ns;
 	l->severity = severity;
@@ -298,6 +308,11 @@ static int logger_setup(struct fng_logger *lg, const struct fng_logger_config *c
 	}
 	fng_function_info_from_env(&lg->fn);
 	fng_ocsf_ctx_init(&lg->ocsf);
+	if (fng_seal_init(&lg->seal, cfg->seal_key, cfg->seal_key_len) < 0) {
+		snprintf(err, errn, "log key: expected %d to %d bytes", FNG_SEAL_KEY_MIN, FNG_SEAL_KEY_MAX);
+		return -EINVAL;
+	}
+	memcpy(lg->ocsf.run_id, lg->seal.run, sizeof(lg->ocsf.run_id));	/* one run id everywhere */
 	if (init_loop(lg) < 0) {
 		snprintf(err, errn, "cannot start the event loop");
 		return -EIO;

@@ -36,6 +36,10 @@ struct fng_logger_config {
 	 * ring overflowed and events were lost. Optional. */
 	void (*on_event)(void *arg, const struct fng_event *ev);
 	void *on_event_arg;
+	/* The key of the JSON lines' "mac" (docs/events.md "Sealed lines"),
+	 * FNG_SEAL_KEY_MIN to FNG_SEAL_KEY_MAX bytes; NULL: no mac. Copied. */
+	const uint8_t *seal_key;
+	size_t seal_key_len;
 };
 
 /* Opens the sinks (errors reported in err) and starts the thread. */

@@ -8,6 +8,7 @@
 #include "logging/sinks/curl_dl.h"
 #include "logging/logger.h"
 #include "logging/format/ocsf.h"
+#include "logging/format/seal.h"
 #include "logging/ring.h"
 #include "logging/sinks/sink.h"
 #include "logging/format/text.h"
@@ -40,6 +41,7 @@ struct fng_logger {
 	struct fng_counters counters;
 	struct fng_function_info fn;
 	struct fng_ocsf_ctx ocsf;
+	struct fng_seal seal;	/* run id, and the key of the lines' mac */
 	enum fng_log_format format;
 	unsigned flush_timeout_ms;
 	struct fng_text *text;		/* FNG_FORMAT_TEXT's state */

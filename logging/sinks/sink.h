@@ -22,6 +22,7 @@ struct fng_line {
 	uint64_t time_ns;	/* the event's time, for syslog headers */
 	uint8_t severity;	/* syslog severity (0 emerg .. 7 debug) */
 	bool own;		/* made by the logging thread (reports): its loss never starts a loss report */
+	bool record;		/* a JSON line (not trace's text): on stderr and stdout it starts a line of its own */
 	char msgid[14];		/* syslog MSGID: the event type */
 	char data[];
 };

@@ -243,6 +243,26 @@ static void fd_close(struct fng_sink *s)
 		fs_finish_close(s);
 }
 
+/* stderr and stdout are the function's too: a JSON line written after the
+ * function's unfinished line would be glued to it, so it starts with a
+ * newline of its own (collectors skip the empty lines this leaves). */
+static struct fng_line *fd_frame(struct fng_sink *s, struct fng_line *l)
+{
+	struct fng_line *f;
+
+	if (s->spec.kind == FNG_SINK_FILE || !l->record)
+		return fng_line_ref(l);
+	f = fng_line_alloc(l->len + 1);
+	if (!f)
+		return NULL;
+	f->data[0] = '\n';
+	memcpy(f->data + 1, l->data, l->len);
+	f->seq = l->seq;
+	f->time_ns = l->time_ns;
+	f->record = true;
+	return f;
+}
+
 const struct fng_sink_ops fng_sink_fd_ops = {
 	.priv_size = sizeof(struct fd_sink),
 	.start = fd_start,
@@ -251,4 +271,5 @@ const struct fng_sink_ops fng_sink_fd_ops = {
 	.ready = fd_ready,
 	.inflight = fd_inflight,
 	.close = fd_close,
+	.frame = fd_frame,
 };

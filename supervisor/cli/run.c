@@ -4,6 +4,7 @@
 #include "supervisor/cli/run.h"
 #include "supervisor/exit.h"
 #include "supervisor/cli/policy_env.h"
+#include "supervisor/cli/log_key.h"
 #include "supervisor/session.h"
 #include "logging/logger.h"
 #include "common/util.h"
@@ -24,12 +25,13 @@ struct run_opts {
 	long flush_timeout_ms;	/* -1: from the policy */
 	bool no_proxy;
 	int on_block;		/* -1: from the policy, else enum fng_on_block */
+	const char *log_key;	/* --log-key FILE */
 	char **cmd;
 };
 
 static void usage_run(FILE *f)
 {
-	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format fnguard|ocsf]\n"
+	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format fnguard|ocsf] [--log-key FILE]\n"
 	      "                   [--flush-timeout MS] [--no-proxy] [--on-block fail-call|fail-invocation|kill]\n"
 	      "                   [--] CMD [ARGS...]\n"
 	      "  --policy FILE        JSON policy (default: $FNGUARD_POLICY, else $IRON_FUNCTION_POLICY,\n"
@@ -38,6 +40,8 @@ static void usage_run(FILE *f)
 	      "                       unix:/path, syslog:, syslog+udp://host:port, syslog+tcp://host:port,\n"
 	      "                       http://... or https://...\n"
 	      "  --log-format FMT     fnguard (JSON lines, the default) or ocsf (OCSF 1.1)\n"
+	      "  --log-key FILE       seal each event line with an HMAC-SHA256 under this key (16 to 256\n"
+	      "                       bytes; default: $FNGUARD_LOG_KEY, which the runtime never sees)\n"
 	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n"
 	      "  --no-proxy           with AWS_LAMBDA_RUNTIME_API set, do not proxy the Runtime API\n"
 	      "  --on-block WHAT      what a block does besides failing the call: fail-call (default),\n"
@@ -51,6 +55,7 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 		{ "policy", required_argument, NULL, 'p' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'F' },
+		{ "log-key", required_argument, NULL, 'K' },
 		{ "flush-timeout", required_argument, NULL, 'T' },
 		{ "no-proxy", no_argument, NULL, 'P' },
 		{ "on-block", required_argument, NULL, 'B' },
@@ -77,6 +82,9 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			if (fng_log_format_parse(optarg, &fmt) < 0)
 				fng_die(FNG_EXIT_USAGE, "--log-format %s: expected fnguard or ocsf", optarg);
 			o->format = (int)fmt;
+			break;
+		case 'K':
+			o->log_key = optarg;
 			break;
 		case 'T':
 			errno = 0;
@@ -171,9 +179,12 @@ int fng_cmd_run(int argc, char **argv)
 	struct fng_sink_spec sinks[FNG_MAX_SINKS];
 	struct fng_logger_config lc = { 0 };
 	struct fng_session s = { .policy = &policy, .logger = &lc };
+	uint8_t key[FNG_SEAL_KEY_MAX];
 	int status;
 
 	parse_run(argc, argv, &o);
+	fng_cli_log_key(o.log_key, key, &lc.seal_key_len);
+	lc.seal_key = lc.seal_key_len ? key : NULL;
 	load_policy(o.policy_file, &policy);
 	if (o.on_block >= 0)
 		policy.on_block = (enum fng_on_block)o.on_block;
@@ -181,6 +192,7 @@ int fng_cmd_run(int argc, char **argv)
 	s.cmd = o.cmd;
 	s.no_proxy = o.no_proxy;
 	status = fng_session_run(&s);
+	explicit_bzero(key, sizeof(key));
 	fng_policy_free(&policy);
 	return status;
 }

@@ -1,0 +1,43 @@
+/* Reading the event lines' sealing key (log_key.h). */
+#include "supervisor/cli/log_key.h"
+#include "supervisor/exit.h"
+#include "common/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_ENV "FNGUARD_LOG_KEY"
+
+static void take(const char *what, const char *s, size_t n, uint8_t *key, size_t *len)
+{
+	if (n < FNG_SEAL_KEY_MIN || n > FNG_SEAL_KEY_MAX)
+		fng_die(FNG_EXIT_USAGE, "%s: the key must be %d to %d bytes, got %zu", what, FNG_SEAL_KEY_MIN,
+			FNG_SEAL_KEY_MAX, n);
+	memcpy(key, s, n);
+	*len = n;
+}
+
+void fng_cli_log_key(const char *file, uint8_t key[FNG_SEAL_KEY_MAX], size_t *len)
+{
+	char *env = getenv(KEY_ENV);
+
+	*len = 0;
+	if (file) {
+		autofree char *buf = NULL;
+		size_t n = 0;
+		int r = fng_slurp(file, &buf, &n);
+
+		if (r < 0)
+			fng_die(FNG_EXIT_USAGE, "--log-key %s: %s", file, strerror(-r));
+		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			n--;	/* a key file written by echo */
+		take(file, buf, n, key, len);
+		explicit_bzero(buf, n);
+	} else if (env) {
+		take("$" KEY_ENV, env, strlen(env), key, len);
+	}
+	if (env) {
+		explicit_bzero(env, strlen(env));	/* also what /proc/PID/environ shows */
+		unsetenv(KEY_ENV);
+	}
+}
