@@ -96,8 +96,9 @@ static bool dest_allowed(struct fng_tracer *t, const struct fng_dest *d, const c
 		return true;
 	if (has_exact_hosts(p)) {
 		/* Not learned from the function's lookups (Go's own resolver,
-		 * DNS over TCP): fnguard's own lookup of the exact names. */
-		fng_dns_fallback(&t->dns, p);
+		 * DNS over TCP): what fnguard's own lookup of the exact names
+		 * found so far (made off this thread, tracer/resolve/hostres.h). */
+		fng_hostres_fallback(t->hostres, &t->dns);
 		*name = fng_dns_lookup(&t->dns, d->addr, p, d->port, &allowed);
 	}
 	return allowed;
