@@ -1,6 +1,7 @@
 /* Path resolution in the tracee's context (path.h): cwd, dirfds, root and symlinks. */
 #include "tracer/resolve/path.h"
 #include "tracer/resolve/namecache.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,24 +22,12 @@ bool fng_path_under(const char *root, const char *path)
 	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-int fng_path_read_link(const char *link, char *out, size_t outsz)
-{
-	ssize_t n = readlink(link, out, outsz - 1);
-
-	if (n < 0)
-		return -errno;
-	if ((size_t)n >= outsz - 1)
-		return -ENAMETOOLONG;
-	out[n] = '\0';
-	return 0;
-}
-
 int fng_path_of_fd(pid_t tid, int fd, char *out, size_t outsz)
 {
 	char link[64];
 
 	snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, fd);
-	return fng_path_read_link(link, out, outsz);
+	return fng_read_link(link, out, outsz);
 }
 
 /* Remove the last component of cur (never above root). */
@@ -92,7 +81,7 @@ static int base_of(const struct fng_path_req *req, char *out, size_t outsz)
 		snprintf(link, sizeof(link), "/proc/%d/cwd", req->tid);
 	else
 		snprintf(link, sizeof(link), "/proc/%d/fd/%d", req->tid, req->dirfd);
-	return fng_path_read_link(link, out, outsz);
+	return fng_read_link(link, out, outsz);
 }
 
 int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz)
@@ -116,7 +105,7 @@ int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz)
 			return -ENAMETOOLONG;
 	} else {
 		snprintf(link, sizeof(link), "/proc/%d/root", req->tid);
-		r = fng_path_read_link(link, root, sizeof(root));
+		r = fng_read_link(link, root, sizeof(root));
 		if (r < 0)
 			return r;
 	}
