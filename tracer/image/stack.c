@@ -3,6 +3,7 @@
 #include "tracer/arch.h"
 #include "tracer/mem.h"
 #include "common/clock.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <libunwind.h>
@@ -243,27 +244,25 @@ unsigned fng_unwinder_last_reads(const struct fng_unwinder *u)
  * executable mappings changed (dlclose, dlopen) since they were built. */
 static struct fng_unwind_mm *mm_state(struct fng_unwinder *u, struct fng_unwind_mm **mmp)
 {
-	struct fng_unwind_mm *m = *mmp;
+	autofree struct fng_unwind_mm *m = NULL;
 
-	if (m) {
-		if (m->maps_hash != u->maps.hash) {
-			unw_flush_cache(m->as, 0, 0);
-			m->maps_hash = u->maps.hash;
+	if (*mmp) {
+		if ((*mmp)->maps_hash != u->maps.hash) {
+			unw_flush_cache((*mmp)->as, 0, 0);
+			(*mmp)->maps_hash = u->maps.hash;
 		}
-		return m;
+		return *mmp;
 	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
 	m->as = unw_create_addr_space(&u->acc, 0);
-	if (!m->as) {
-		free(m);
+	if (!m->as)
 		return NULL;
-	}
 	unw_set_caching_policy(m->as, UNW_CACHE_GLOBAL);
 	m->maps_hash = u->maps.hash;
-	*mmp = m;
-	return m;
+	*mmp = fng_steal_ptr(&m);
+	return *mmp;
 }
 
 /* Walk the stack: return addresses, innermost first, in pcs. */

@@ -296,16 +296,14 @@ int fng_open_regular(const char *path, struct stat *st)
 static int open_same(const char *path, const struct stat *st)
 {
 	struct stat now;
-	int fd = fng_open_regular(path, &now);
+	autoclose int fd = fng_open_regular(path, &now);
 
 	if (fd < 0)
 		return fd;
 	if (now.st_dev != st->st_dev || now.st_ino != st->st_ino || now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec) {
-		close(fd);
+	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
 		return -ESTALE; /* replaced between the stat and the open */
-	}
-	return fd;
+	return fng_steal_fd(&fd);
 }
 
 struct fng_module *fng_map_module(struct fng_symcache *c, pid_t tid, struct fng_map *map, unsigned want)

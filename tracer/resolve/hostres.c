@@ -53,6 +53,7 @@ struct fng_hostres {
 	/* Between the two threads. */
 	uv_sem_t sem;		/* posted once started (or failed), once stopped */
 	int start_result;	/* written before the post */
+	bool synced;		/* sem, mu and round_done are initialised */
 	pthread_mutex_t mu;
 	pthread_cond_t round_done;
 	struct hostres_set *fresh;	/* mu: per name, resolved since the last drain */
@@ -286,17 +287,27 @@ static void on_loop(void *arg, int status)
 
 static void hostres_free(struct fng_hostres *h)
 {
+	if (!h)
+		return;
 	for (size_t i = 0; i < h->n_names; i++)
 		free(h->names[i]);
 	free(h->names);
 	free(h->queries);
 	free(h->fresh);
 	free(h->resolv_conf);
-	pthread_cond_destroy(&h->round_done);
-	pthread_mutex_destroy(&h->mu);
-	uv_sem_destroy(&h->sem);
+	if (h->synced) {
+		pthread_cond_destroy(&h->round_done);
+		pthread_mutex_destroy(&h->mu);
+		uv_sem_destroy(&h->sem);
+	}
 	free(h);
 }
+
+static void hostres_freep(struct fng_hostres **h)
+{
+	hostres_free(*h);
+}
+#define autohostres __attribute__((cleanup(hostres_freep)))
 
 /* The exact (not wildcard) names, each once. */
 static int take_names(struct fng_hostres *h, const struct fng_policy *p)
@@ -344,29 +355,26 @@ static int sync_init(struct fng_hostres *h)
 		uv_sem_destroy(&h->sem);
 		return -ENOMEM;
 	}
+	h->synced = true;
 	return 0;
 }
 
 int fng_hostres_start(struct fng_hostres **out, struct fng_logger *lg, const struct fng_policy *p,
 		      const char *resolv_conf, char *err, size_t errn)
 {
-	struct fng_hostres *h = calloc(1, sizeof(*h));
+	autohostres struct fng_hostres *h = calloc(1, sizeof(*h));
 	int r;
 
 	*out = NULL;
-	if (!h || sync_init(h) < 0) {
-		free(h);
-		snprintf(err, errn, "out of memory");
-		return -ENOMEM;
+	r = h ? sync_init(h) : -ENOMEM;
+	if (r == 0) {
+		h->lg = lg;
+		r = take_names(h, p);
 	}
-	h->lg = lg;
-	r = take_names(h, p);
 	if (r == 0 && resolv_conf && !(h->resolv_conf = strdup(resolv_conf)))
 		r = -ENOMEM;
-	if (r == 0 && h->n_names == 0) {
-		hostres_free(h);
+	if (r == 0 && h->n_names == 0)
 		return 0;
-	}
 	if (r == 0)
 		r = fng_logger_flush(lg, 0, on_loop, h);
 	if (r == 0) {
@@ -374,11 +382,10 @@ int fng_hostres_start(struct fng_hostres **out, struct fng_logger *lg, const str
 		r = h->start_result;
 	}
 	if (r < 0) {
-		snprintf(err, errn, "%s", h->start_err[0] ? h->start_err : strerror(-r));
-		hostres_free(h);
+		snprintf(err, errn, "%s", h && h->start_err[0] ? h->start_err : strerror(-r));
 		return r;
 	}
-	*out = h;
+	*out = fng_steal_ptr(&h);
 	return 0;
 }
 
