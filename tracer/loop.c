@@ -333,8 +333,8 @@ static void start_hostres(struct fng_tracer *t)
 	const struct fng_policy *p = t->written;
 	char err[160];
 
-	if (p->mode[FNG_RULE_OUTBOUND] == FNG_MODE_ALLOW && !t->observe)
-		return;
+	if (p->mode[FNG_RULE_OUTBOUND] == FNG_MODE_ALLOW)
+		return; /* destinations are never judged: nothing to look up */
 	if (fng_hostres_start(&t->hostres, t->logger, p, NULL, err, sizeof(err)) < 0)
 		fng_logger_lifecycle(t->logger, "notice",
 				     "outbound_connectivity: cannot resolve the exact host names itself (%s); addresses "
