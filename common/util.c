@@ -1,4 +1,4 @@
-/* Small helpers (util.h): reading small files whole. */
+/* Small helpers (util.h): reading small files and symlinks whole. */
 #include "common/util.h"
 
 #include <fcntl.h>
@@ -68,5 +68,17 @@ int fng_slurp(const char *path, char **out, size_t *len)
 	*out = fng_steal_ptr(&buf);
 	if (len)
 		*len = got;
+	return 0;
+}
+
+int fng_read_link(const char *link, char *out, size_t outsz)
+{
+	ssize_t n = readlink(link, out, outsz - 1);
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= outsz - 1)
+		return -ENAMETOOLONG;
+	out[n] = '\0';
 	return 0;
 }

@@ -66,4 +66,8 @@ ssize_t fng_read_file(const char *path, char *buf, size_t size);
 /* Read an entire file into a malloc'd NUL-terminated buffer. Returns 0 or -errno. */
 int fng_slurp(const char *path, char **out, size_t *len);
 
+/* readlink(link) NUL-terminated in out: 0, or -errno (-ENAMETOOLONG when
+ * the target does not fit). */
+int fng_read_link(const char *link, char *out, size_t outsz);
+
 #endif

@@ -8,6 +8,7 @@
 #include "tracer/resolve/path.h"
 #include "tracer/resolve/namecache.h"
 #include "tracer/resolve/dns.h"
+#include "tracer/resolve/hostres.h"
 #include "tracer/image/stack.h"
 #include "tracer/image/symbols.h"
 #include "policy/decide.h"
@@ -60,6 +61,7 @@ struct fng_tracer {
 	uint16_t real_api_port;
 
 	struct fng_dns dns;	/* address -> host name, from the function's own lookups */
+	struct fng_hostres *hostres;	/* fnguard's own lookup of exact names, while running */
 	/* The kernel may write a tracee's memory beside it (AIO, perf or packet
 	 * rings were set up): a lone task is no longer alone with its memory. */
 	bool async_writers;

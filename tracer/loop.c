@@ -324,14 +324,42 @@ static int on_stop(struct fng_tracer *t, pid_t tid, int status)
 	}
 }
 
+/* fnguard's own lookup of the exact host names (hostres.h), on the logging
+ * thread's loop: started, and waited for (bounded), while the root is still
+ * stopped. Not started: addresses the function's lookups did not show are
+ * blocked (fail closed), and a notice says why. */
+static void start_hostres(struct fng_tracer *t)
+{
+	const struct fng_policy *p = t->written;
+	char err[160];
+
+	if (p->mode[FNG_RULE_OUTBOUND] == FNG_MODE_ALLOW)
+		return; /* destinations are never judged: nothing to look up */
+	if (fng_hostres_start(&t->hostres, t->logger, p, NULL, err, sizeof(err)) < 0)
+		fng_logger_lifecycle(t->logger, "notice",
+				     "outbound_connectivity: cannot resolve the exact host names itself (%s); addresses "
+				     "the function's own lookups did not show are blocked",
+				     err);
+	else if (!fng_hostres_wait(t->hostres, FNG_HOSTRES_START_WAIT_MS))
+		fng_logger_lifecycle(t->logger, "notice",
+				     "outbound_connectivity: fnguard's own lookup of the exact host names did not "
+				     "finish within %u ms; their addresses the function's own lookups did not show are "
+				     "blocked until it does",
+				     FNG_HOSTRES_START_WAIT_MS);
+}
+
 int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res)
 {
 	int r = 0;
 
 	t->root = root;
 	t->result.exit_code = -1;
-	if (!adopt(t, root, 0))
+	start_hostres(t);
+	if (!adopt(t, root, 0)) {
+		fng_hostres_stop(t->hostres);
+		t->hostres = NULL;
 		return -ENOMEM;
+	}
 	for (;;) {
 		int status;
 		pid_t tid = waitpid(-1, &status, __WALL);
@@ -360,6 +388,8 @@ int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res)
 		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 			;
 	}
+	fng_hostres_stop(t->hostres);
+	t->hostres = NULL;
 	atomic_store(&t->counters->path_cache_hits, t->names.hits);
 	res->exit_code = t->result.exit_code;
 	res->signal = t->result.signal;

@@ -244,6 +244,40 @@ t_dns_curl() {
 	expect_events 2 action=blocked
 }
 
+# fnguard's own lookup of the exact names never holds up the traced tree
+# (tracer/resolve/hostres.h): with a resolver that never answers, each
+# connect to an address nobody looked up is judged at once on what is known
+# (blocked, unless an address exception allows it), not after the
+# resolver's timeout. Eight exact names: a lookup on the tracer thread
+# spent ~10 s on each (glibc: 5 s, 2 attempts) before judging the first
+# connect, and again once they were 30 s old. A hang is what fails here
+# (DNS_TIMEOUT), never an elapsed time.
+t_dns_silent_resolver() {
+	dns_setup
+	dns_silent
+	local p='{"outbound_connectivity": {"action": "block", "exceptions": ["allowed.test", "h1.test", "h2.test",
+		"h3.test", "h4.test", "h5.test", "h6.test", "h7.test", "10.89.3.0/24"]}}'
+	local targets=() want=() i
+	for i in $(seq 10); do
+		targets+=(10.89.1.1 10.89.2.1 10.89.3.1)
+		want+=("DENIED 13 10.89.1.1" "DENIED 13 10.89.2.1" "OK 10.89.3.1")
+	done
+	DNS_TIMEOUT=60 dns_run "$p" -- "$PY" "$DNSCLIENT_PY" tcp "${targets[@]}"
+	case $RC in 124 | 137) fail "the run hung on fnguard's own lookups (stopped after 60 s)" ;; esac
+	assert_rc 0
+	assert_stdout "${want[@]}"
+	dns_collect
+	[ "$(dns_silent_count)" -ge 1 ] || fail "fnguard never asked the resolver: the test tests nothing"
+	expect_received 10 tcp 10.89.3.1
+	expect_received 0 tcp 10.89.1.1 10.89.2.1
+	expect_blocked 10 10.89.1.1 10.89.1.1 8080 tcp syscall=connect
+	expect_blocked 10 10.89.2.1 10.89.2.1 8080 tcp syscall=connect
+	expect_events 20 action=blocked
+	# The start waited a bounded time for the lookups, and says so.
+	expect_events 1 event_type=lifecycle details.phase=notice \
+		details.message="outbound_connectivity: fnguard's own lookup of the exact host names did not finish within 3000 ms; their addresses the function's own lookups did not show are blocked until it does"
+}
+
 # ---------------------------------------------------------------- matching
 
 # "*.cdn.test" matches whole labels: a.cdn.test, never xcdn.test or cdn.test.

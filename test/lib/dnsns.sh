@@ -9,6 +9,8 @@
 #   dns_collect                stop the hosts and resolvers: counts and logs are final
 #   dns_received PROTO ADDR... what reached those hosts (sum), after dns_collect
 #   dns_queries LOG NAME       "query[A] NAME" lines in a dnsmasq log, after dns_collect
+#   dns_silent                 make a resolver that never answers the only one in
+#                              resolv.conf; dns_silent_count after dns_collect
 #
 # The namespace has one interface, its own lo, and every address below lives
 # on it: traffic to a test address stays in the namespace, and anything else
@@ -18,12 +20,14 @@
 #
 #   10.89.0.53  dnsmasq, the resolver in resolv.conf (log $DNS_DIR/dnsmasq1.log)
 #   10.89.0.54  a second dnsmasq nobody listed (log $DNS_DIR/dnsmasq2.log)
+#   10.89.0.55  after dns_silent: a resolver that drops every query (test/lib/silentdns.py)
 #   every host address: HTTP "hello" on TCP 8080, a UDP counter on 5300
 #   (test/lib/testhosts.py), also on 127.0.0.1 (loop.test)
 
 # shellcheck disable=SC2034 # globals (programs, RC) are used by the tests
 DNS_RESOLVER=10.89.0.53
 DNS_UNLISTED=10.89.0.54
+DNS_SILENT=10.89.0.55
 # name address (one line per record: allowed.test has three A and one AAAA)
 DNS_RECORDS='allowed.test 10.89.1.1
 allowed.test 10.89.1.2
@@ -137,11 +141,31 @@ dns_wait_ready() {
 	done
 }
 
+# A resolver that never answers becomes resolv.conf's only nameserver: the
+# function's lookups and fnguard's own ones get no answer.
+dns_silent() {
+	ip -n "$DNS_NS" addr add "$DNS_SILENT/32" dev lo || fail "cannot put $DNS_SILENT on lo in $DNS_NS"
+	ip netns exec "$DNS_NS" "$PY" "$ROOT/test/lib/silentdns.py" "$DNS_SILENT" "$DNS_DIR/silent.ready" "$DNS_DIR/stop" \
+		"$DNS_DIR/silent.count" 2>"$DNS_DIR/silent.err" &
+	DNS_PIDS="$DNS_PIDS $!"
+	for _ in $(seq 100); do
+		[ -e "$DNS_DIR/silent.ready" ] && break
+		sleep 0.05
+	done
+	[ -e "$DNS_DIR/silent.ready" ] || fail "the silent resolver did not start: $(cat "$DNS_DIR/silent.err")"
+	echo "nameserver $DNS_SILENT" >"/etc/netns/$DNS_NS/resolv.conf"
+}
+
+dns_silent_count() { # queries (and TCP connections) the silent resolver got, after dns_collect
+	cat "$DNS_DIR/silent.count" 2>/dev/null || echo 0
+}
+
 # Outputs like fng (lib.sh): RC, $WORK/out, $WORK/err. A run longer than
-# 120 s is stopped (RC 124) rather than hanging make check.
+# DNS_TIMEOUT seconds (120 unless set) is stopped (RC 124) rather than
+# hanging make check.
 dns_exec() {
 	set +e
-	timeout -k 5 120 ip netns exec "$DNS_NS" "$@" >"$WORK/out" 2>"$WORK/err"
+	timeout -k 5 "${DNS_TIMEOUT:-120}" ip netns exec "$DNS_NS" "$@" >"$WORK/out" 2>"$WORK/err"
 	RC=$?
 	set -e
 }

@@ -3,6 +3,7 @@
  * CIE and FDE records of .eh_frame, as read from the file, and keeps each
  * FDE's start address and position: the table .eh_frame_hdr would hold. */
 #include "tracer/image/elfinfo.h"
+#include "tracer/image/elfinfo_internal.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -201,13 +202,13 @@ static Elf_Scn *find_eh_frame(Elf *e, GElf_Shdr *sh)
 
 int fng_elf_read_unwind(int fd, struct fng_elf *out)
 {
-	Elf *e;
+	autoelf Elf *e = NULL;
 	Elf_Scn *scn;
 	Elf_Data *d;
 	GElf_Shdr sh;
 	autofree struct entry *v = NULL;
+	autofree int32_t *table = NULL;
 	size_t max, n, kept = 0;
-	int r = 0;
 
 	out->unwind_read = true;
 	if (out->have_ehf)
@@ -218,30 +219,24 @@ int fng_elf_read_unwind(int fd, struct fng_elf *out)
 		return -ENOEXEC;
 	scn = find_eh_frame(e, &sh);
 	if (!scn || sh.sh_size > FNG_ELF_MAX_SYMTAB || !(d = elf_rawdata(scn, NULL)) || !d->d_buf)
-		goto out;
+		return 0;
 	max = d->d_size / 16 + 1; /* an FDE takes at least 16 bytes */
 	v = malloc(max * sizeof(*v));
-	out->table = malloc(max * 2 * sizeof(*out->table));
-	if (!v || !out->table) {
-		r = -ENOMEM;
-		goto out;
-	}
+	table = malloc(max * 2 * sizeof(*table));
+	if (!v || !table)
+		return -ENOMEM;
 	n = index_records(d->d_buf, d->d_size, sh.sh_addr, v, max);
 	qsort(v, n, sizeof(*v), entry_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].pc < INT32_MIN || v[i].pc > INT32_MAX || v[i].fde > INT32_MAX)
 			continue;
-		out->table[2 * kept] = (int32_t)v[i].pc;
-		out->table[2 * kept + 1] = (int32_t)v[i].fde;
+		table[2 * kept] = (int32_t)v[i].pc;
+		table[2 * kept + 1] = (int32_t)v[i].fde;
 		kept++;
 	}
+	if (kept)
+		out->table = fng_steal_ptr(&table);
 	out->table_count = kept;
 	out->table_base = sh.sh_addr;
-out:
-	if (!out->table_count) {
-		free(out->table);
-		out->table = NULL;
-	}
-	elf_end(e);
-	return r;
+	return 0;
 }

@@ -1,5 +1,6 @@
 /* Reading ELF files with libelf (elfinfo.h): build-id, linkage, interpreter, symbols. */
 #include "tracer/image/elfinfo.h"
+#include "tracer/image/elfinfo_internal.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -17,13 +18,6 @@
 #define PE_UDATA4 0x03
 #define PE_SDATA4 0x0b
 #define PE_DATAREL 0x30
-
-static void elf_endp(Elf **e)
-{
-	if (*e)
-		elf_end(*e);
-}
-#define autoelf __attribute__((cleanup(elf_endp)))
 
 static Elf *open_elf(int fd)
 {

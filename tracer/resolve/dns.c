@@ -1,16 +1,13 @@
 /* DNS awareness (dns.h): answers peeked at, addresses remembered with the names they came from. */
 #include "tracer/resolve/dns.h"
-#include "common/clock.h"
 #include "common/util.h"
 
 #include <ares.h>
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define DNS_HEADER 12
 #define QTYPE_A 1
@@ -53,13 +50,11 @@ int fng_dns_init(struct fng_dns *d, const struct fng_policy *p, const char *reso
 {
 	memset(d, 0, sizeof(*d));
 	d->slots = calloc(FNG_DNS_SLOTS, sizeof(*d->slots));
-	d->fallback_ns = calloc(p->n_host_allow ? p->n_host_allow : 1, sizeof(*d->fallback_ns));
 	d->buf = malloc(FNG_DNS_MSG_MAX);
-	if (!d->slots || !d->fallback_ns || !d->buf) {
+	if (!d->slots || !d->buf) {
 		fng_dns_free(d);
 		return -ENOMEM;
 	}
-	d->n_fallback = p->n_host_allow;
 	for (size_t i = 0; i < FNG_DNS_SOCKS; i++)
 		d->socks[i].fd = -1;
 	if (p->n_resolvers) {
@@ -79,7 +74,6 @@ void fng_dns_free(struct fng_dns *d)
 		for (size_t i = 0; i < FNG_DNS_SLOTS; i++)
 			free(d->slots[i].name);
 	free(d->slots);
-	free(d->fallback_ns);
 	free(d->buf);
 	memset(d, 0, sizeof(*d));
 }
@@ -204,31 +198,4 @@ void fng_dns_learn(struct fng_dns *d, const struct fng_dns_answer *a)
 {
 	for (size_t i = 0; i < a->n_addrs; i++)
 		fng_dns_remember(d, a->addrs[i], a->name);
-}
-
-void fng_dns_fallback(struct fng_dns *d, const struct fng_policy *p)
-{
-	uint64_t now = fng_mono_ns();
-
-	for (size_t i = 0; i < p->n_host_allow && i < d->n_fallback; i++) {
-		const struct fng_hostrule *r = &p->host_allow[i];
-		struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res = NULL;
-
-		if (r->wildcard || (d->fallback_ns[i] && now - d->fallback_ns[i] < FNG_DNS_FALLBACK_S * 1000000000ull))
-			continue;
-		d->fallback_ns[i] = now;
-		if (getaddrinfo(r->name, NULL, &hints, &res) != 0)
-			continue;
-		for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-			uint8_t a[16];
-			if (ai->ai_family == AF_INET)
-				fng_addr_from_v4(a, &((struct sockaddr_in *)ai->ai_addr)->sin_addr);
-			else if (ai->ai_family == AF_INET6)
-				memcpy(a, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
-			else
-				continue;
-			fng_dns_remember(d, a, r->name);
-		}
-		freeaddrinfo(res);
-	}
 }

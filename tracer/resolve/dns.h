@@ -4,7 +4,8 @@
  * host-name exception applies to the addresses the function really got
  * (round-robin DNS, CDNs). The supervisor's own lookup of exact names is the
  * fallback (resolvers fnguard cannot watch: Go's pure-Go resolver reads with
- * read(2), DNS over TCP). Nothing here does ptrace. */
+ * read(2), DNS over TCP), made off the tracer thread by hostres.h and
+ * remembered here. Nothing here does ptrace. */
 #ifndef FNG_DNS_H
 #define FNG_DNS_H
 
@@ -38,9 +39,7 @@ struct fng_dns {
 		int fd;
 	} socks[FNG_DNS_SOCKS];
 	unsigned next_sock;
-	uint64_t *fallback_ns;	/* per host rule: when fnguard last resolved it */
 	uint8_t *buf;		/* FNG_DNS_MSG_MAX bytes for a peeked answer */
-	size_t n_fallback;
 };
 
 /* What one DNS response says (pure parse). */
@@ -73,10 +72,8 @@ int fng_dns_parse(const uint8_t *msg, size_t len, struct fng_dns_answer *out);
 /* Remember every address of a parsed answer. */
 void fng_dns_learn(struct fng_dns *d, const struct fng_dns_answer *a);
 
-/* Fallback: resolve the policy's exact host names (not wildcards) that were
- * not resolved in the last FNG_DNS_FALLBACK_S seconds, and remember them.
- * Blocking (getaddrinfo); only called when an address is not known. */
+/* The fallback (hostres.h) resolves the policy's exact host names again
+ * every FNG_DNS_FALLBACK_S seconds. */
 #define FNG_DNS_FALLBACK_S 30
-void fng_dns_fallback(struct fng_dns *d, const struct fng_policy *p);
 
 #endif

@@ -1,6 +1,6 @@
 /* The path resolver's name cache (namecache.h): lstat and readlink answers until a traced call changes names. */
 #include "tracer/resolve/namecache.h"
-#include "tracer/resolve/path.h"
+#include "common/util.h"
 
 #include <errno.h>
 #include <linux/magic.h>
@@ -165,7 +165,7 @@ int fng_namecache_lstat(struct fng_namecache *nc, const char *path, struct fng_n
 	out->dev = st.st_dev;
 	out->ino = st.st_ino;
 	if (S_ISLNK(st.st_mode)) {
-		out->link_err = fng_path_read_link(path, target, targetsz);
+		out->link_err = fng_read_link(path, target, targetsz);
 		if (out->link_err < 0)
 			return 0;
 	}

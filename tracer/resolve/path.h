@@ -33,10 +33,6 @@ int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz);
 /* Is path the directory root or below it? Both canonical. Pure. */
 bool fng_path_under(const char *root, const char *path);
 
-/* readlink(link) NUL-terminated in out: 0, or -errno (-ENAMETOOLONG when
- * the target does not fit). */
-int fng_path_read_link(const char *link, char *out, size_t outsz);
-
 /* Where the descriptor fd of task tid points (readlink of /proc/TID/fd/FD). */
 int fng_path_of_fd(pid_t tid, int fd, char *out, size_t outsz);
 

@@ -110,8 +110,9 @@ static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *pr
 
 	if (!fng_decide_net(&x, &f, &v->d, &offends)) {
 		/* Not learned from the function's lookups (Go's own resolver,
-		 * DNS over TCP): fnguard's own lookup of the exact names. */
-		fng_dns_fallback(&t->dns, t->policy);
+		 * DNS over TCP): what fnguard's own lookup of the exact names
+		 * found so far (made off this thread, tracer/resolve/hostres.h). */
+		fng_hostres_fallback(t->hostres, &t->dns);
 		f.name = fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed);
 		f.names_complete = true;
 		fng_decide_net(&x, &f, &v->d, &offends);
