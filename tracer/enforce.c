@@ -5,8 +5,12 @@
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 
+#include "common/util.h"
+
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 
 void fng_observe(struct fng_call *c, enum fng_event_type type, const struct fng_verdict *v)
 {
@@ -40,7 +44,37 @@ bool fng_would_block(struct fng_tracer *t, pid_t tid, enum fng_event_type type, 
 
 enum fng_resume fng_fail_call(struct fng_call *c, long ret)
 {
-	return fng_arch_skip_syscall(c->tc->tid, ret) < 0 ? FNG_RESUME_CONT : FNG_RESUME_SKIP;
+	struct fng_event *ev;
+
+	if (fng_arch_skip_syscall(c->tc->tid, ret) == 0)
+		return FNG_RESUME_SKIP;
+	/* The call can be neither failed nor answered: it must not run as it
+	 * is (fail closed). Usually the task is gone already. */
+	ev = fng_report_begin(c->t, c->tc->tid, FNG_EV_PROCESS, c->d->name);
+	if (ev) {
+		ev->action = FNG_ACT_KILLED;
+		fng_strlcpy(ev->reason, "fnguard could not fail or answer this call: the process is ended",
+			    sizeof(ev->reason));
+		fng_report_end(c->t);
+	}
+	kill(c->tc->tgid, SIGKILL);
+	return FNG_RESUME_KILL;
+}
+
+enum fng_resume fng_enforce_unknown(struct fng_call *c, enum fng_event_type type, enum fng_rule rule, int err,
+				    const char *what)
+{
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	const char *name = strerrorname_np(-err);
+
+	if (err == -EBADF)
+		return fng_fail_call(c, -EBADF);
+	v.d.rule = rule;
+	v.d.mode = c->t->policy->mode[rule] == FNG_MODE_ALERT ? FNG_MODE_ALERT : FNG_MODE_BLOCK;
+	v.d.err = EACCES;
+	snprintf(v.d.reason, sizeof(v.d.reason), "fnguard could not examine %s (%s): refused", what,
+		 name ? name : "an error");
+	return fng_enforce(c, type, &v);
 }
 
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v)

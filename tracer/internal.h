@@ -191,6 +191,12 @@ void fng_report_attach_stack(struct fng_tracer *t, struct fng_event *ev, pid_t t
 /* Skip the call, which returns -err. For arguments fnguard cannot read or
  * resolve (a deny, never an allow) and calls it performed itself. */
 enum fng_resume fng_fail_call(struct fng_call *c, long ret);
+/* A fact a decision needs could not be had (err: a descriptor not
+ * obtained ...). -EBADF is the kernel's own answer, given here so that no
+ * other thread can open that descriptor meanwhile; anything else refuses
+ * the call under rule (alerted in alert mode), the event saying why. */
+enum fng_resume fng_enforce_unknown(struct fng_call *c, enum fng_event_type type, enum fng_rule rule, int err,
+				    const char *what);
 /* Apply a verdict at the seccomp stop: report and skip/kill as the mode says. */
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v);
 /* Observe mode (fng_tracer_config.observe). fng_enforcing: blocks apply

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/un.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -175,4 +176,19 @@ long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg
 	if (r == -EPIPE && !(m->flags & MSG_NOSIGNAL))
 		syscall(SYS_tkill, tid, SIGPIPE); /* what the kernel would have done */
 	return r;
+}
+
+int fng_sock_unix_path(const struct sockaddr_un *sun, size_t len, char out[FNG_UNIX_PATH_BUF])
+{
+	size_t plen;
+
+	out[0] = '\0';
+	if (len < offsetof(struct sockaddr_un, sun_path) || len > sizeof(*sun) || sun->sun_family != AF_UNIX)
+		return -EINVAL;
+	if (len == offsetof(struct sockaddr_un, sun_path) || sun->sun_path[0] == '\0')
+		return 0; /* autobind, or an abstract name */
+	plen = strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path));
+	memcpy(out, sun->sun_path, plen);
+	out[plen] = '\0';
+	return 0;
 }

@@ -56,4 +56,14 @@ struct fng_out_msg {
 #define FNG_SEND_MAX (1u << 20)
 long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg *m);
 
+/* The kernel's reading of an AF_UNIX address (net/unix/af_unix.c:
+ * unix_validate_addr, unix_mkname_bsd): addrlen from 2 (autobind) to
+ * sizeof(struct sockaddr_un); a first byte of NUL is an abstract name;
+ * otherwise the path is sun_path up to its first NUL or to addrlen, all 108
+ * bytes included. 0 with the path in out ("" for autobind and abstract
+ * names: no file), or -EINVAL where the kernel refuses the address. Pure. */
+#define FNG_UNIX_PATH_BUF 109
+struct sockaddr_un;
+int fng_sock_unix_path(const struct sockaddr_un *sun, size_t len, char out[FNG_UNIX_PATH_BUF]);
+
 #endif

@@ -168,3 +168,33 @@ print("sendto", s.sendto(b"xyz", ("192.0.2.1", 4253)))'
 	assert_out "received 2"
 	expect_events 0 policy=*
 }
+
+# bind(AF_UNIX) with a 108-byte sun_path and no NUL (issue 20, class 4): the
+# kernel uses all 108 bytes. The path ends in L/..F, L a symlink to the temp
+# root: a decoder that drops the last byte judges L/.., outside the root,
+# while the kernel creates ..F inside it.
+t_net_unix_bind_full_length_path() {
+	local pol base pad path
+	pol=$(policy "{\"read_write_tmp\":\"block\",\"tmp_root\":\"$TMPD\"}")
+	base="$WORK/p/"
+	pad=$(printf '%*s' $((108 - ${#base} - 6)) '' | tr ' ' d)
+	mkdir -p "$base$pad"
+	ln -s "$TMPD" "$base$pad/L"
+	path="$base$pad/L/..F"
+	[ ${#path} = 108 ] || fail "path of ${#path} bytes"
+	# Python refuses a 108-byte path itself: libc's bind, through ctypes
+	fng --policy "$pol" -- "$PY" -c '
+import ctypes, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+path = sys.argv[1].encode()
+addr = (ctypes.c_ubyte * 110)(socket.AF_UNIX, 0, *path)
+if libc.bind(s.fileno(), addr, 110) == 0:
+    print("bound")
+else:
+    print("refused", ctypes.get_errno())' "$path"
+	assert_rc 0
+	assert_out "^refused 13"
+	[ ! -e "$TMPD/..F" ] || fail "the socket file was created in the temp root"
+	expect_events 1 action=blocked policy=read_write_tmp syscall=bind "details.path=$TMPD/..F"
+}

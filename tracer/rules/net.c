@@ -172,8 +172,11 @@ static enum fng_resume check_connect(struct fng_call *c)
 	socklen_t len;
 	int r;
 
-	if (fng_sock_get(c->tc->tgid, (int)c->args[0], &s) < 0)
-		return FNG_RESUME_CONT; /* bad fd: the kernel answers EBADF itself */
+	r = fng_sock_get(c->tc->tgid, (int)c->args[0], &s);
+	if (r < 0)
+		return fng_enforce_unknown(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, r, "the socket");
+	if (s.domain < 0)
+		return fng_fail_call(c, -ENOTSOCK);
 	if (!fng_sock_inet(&s))
 		return FNG_RESUME_CONT; /* AF_UNIX and friends are local */
 	if (read_sockaddr(c->tc->tid, c->args[1], c->args[2], &ss, &len) < 0)
@@ -347,8 +350,11 @@ static enum fng_resume check_send(struct fng_call *c)
 	enum fng_resume how;
 	int flags = 0, r;
 
-	if (fng_sock_get(c->tc->tgid, (int)c->args[0], &j.s) < 0)
-		return FNG_RESUME_CONT;
+	r = fng_sock_get(c->tc->tgid, (int)c->args[0], &j.s);
+	if (r < 0)
+		return fng_enforce_unknown(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, r, "the socket");
+	if (j.s.domain < 0)
+		return fng_fail_call(c, -ENOTSOCK);
 	if (!fng_sock_inet(&j.s))
 		return FNG_RESUME_CONT; /* a local socket; the kernel refuses IP addresses on it */
 	r = read_send(c, &j, &flags);
@@ -435,23 +441,44 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c)
 	return FNG_RESUME_CONT;
 }
 
-static enum fng_resume check_bind(struct fng_call *c)
+static int read_unix_path(pid_t tid, uint64_t addr, uint64_t len, char path[FNG_UNIX_PATH_BUF])
 {
 	struct sockaddr_un sun;
+
+	path[0] = '\0';
+	if (len < offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
+		return -EINVAL;
+	if (fng_mem_read(tid, addr, &sun, len) < 0)
+		return -EFAULT;
+	return fng_sock_unix_path(&sun, (size_t)len, path);
+}
+
+/* An AF_UNIX bind creates a file: read_write_tmp judges where. What cannot
+ * be read or resolved fails the call, as the kernel would, with no window
+ * for another thread to change what the kernel then reads. */
+static enum fng_resume check_bind(struct fng_call *c)
+{
+	char path[FNG_UNIX_PATH_BUF];
 	struct fng_verdict v = FNG_VERDICT_NONE;
 	struct fng_decide_ctx x = fng_tracer_ctx(c->t);
-	uint64_t len = c->args[2];
 	struct fng_path_req req = { .tid = c->tc->tid, .tgid = c->tc->tgid, .dirfd = AT_FDCWD, .root = c->t->root_path,
-				    .names = &c->t->names };
+				    .names = &c->t->names, .path = path };
+	autosock struct fng_sock s = { .fd = -1 };
+	int r = fng_sock_get(c->tc->tgid, (int)c->args[0], &s);
 
-	if (len <= offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
+	if (r < 0)
+		return fng_enforce_unknown(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the socket");
+	if (s.domain != AF_UNIX)
+		return FNG_RESUME_CONT; /* an IP bind makes no file */
+	r = read_unix_path(c->tc->tid, c->args[1], c->args[2], path);
+	if (r < 0)
+		return fng_fail_call(c, r);
+	if (!path[0])
 		return FNG_RESUME_CONT;
-	memset(&sun, 0, sizeof(sun));
-	if (fng_mem_read(c->tc->tid, c->args[1], &sun, len) < 0 || sun.sun_family != AF_UNIX || sun.sun_path[0] == '\0')
-		return FNG_RESUME_CONT; /* not a path (abstract socket), or the kernel fails it */
-	sun.sun_path[sizeof(sun.sun_path) - 1] = '\0';
-	req.path = sun.sun_path;
-	if (fng_path_resolve(&req, v.path, sizeof(v.path)) < 0 || !fng_place_in_tmp(c->t, v.path))
+	r = fng_path_resolve(&req, v.path, sizeof(v.path));
+	if (r < 0)
+		return fng_fail_call(c, r);
+	if (!fng_place_in_tmp(c->t, v.path))
 		return FNG_RESUME_CONT;
 	fng_decide_bind(&x, &v.d);
 	return fng_enforce(c, FNG_EV_FILE, &v);
