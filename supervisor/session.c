@@ -6,6 +6,7 @@
 #include "supervisor/lambda/proxy.h"
 #include "supervisor/signals.h"
 #include "supervisor/spawn.h"
+#include "supervisor/threads.h"
 #include "common/util.h"
 #include "tracer/tracer.h"
 
@@ -39,6 +40,7 @@ static void reopen_logs(void *lg)
  * AWS_LAMBDA_RUNTIME_API is set, the Runtime API proxy on its loop. */
 struct session_live {
 	struct fng_logger *lg;
+	pid_t tids[FNG_SUP_TIDS_MAX];	/* every thread of ours, started before the runtime */
 	struct fng_proxy *px;
 	char *real_api;		/* the real AWS_LAMBDA_RUNTIME_API */
 	char addr[64];		/* the proxy's, which the runtime gets */
@@ -161,6 +163,9 @@ static void start_logging(const struct fng_session *s, struct fng_sigstate *sig,
 	if (fng_logger_start(&l->lg, s->logger, err, sizeof(err)) < 0)
 		fng_die(FNG_EXIT_USAGE, "%s", err);
 	fng_signals_on_hup(reopen_logs, l->lg);
+	r = fng_threads_start_pool();
+	if (r < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "cannot start libuv's thread pool: %s", strerror(-r));
 	fng_policy_summary(s->policy, summary, sizeof(summary));
 	fng_logger_lifecycle(l->lg, "start", "%s", summary);
 	for (size_t i = 0; i < s->policy->n_notices; i++)
@@ -178,8 +183,7 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
 	fp.needs = fng_tracer_needs(tracer);
 	fp.sup_pid = getpid();
 	fp.sup_pgid = getpgrp();
-	fp.sup_tids[0] = getpid();
-	fp.sup_tids[1] = fng_logger_tid(l->lg);
+	memcpy(fp.sup_tids, l->tids, sizeof(fp.sup_tids));
 	fp.deny_mount = fng_policy_watches_files(policy);
 	r = fng_filter_program(&fp, prog);
 	if (r < 0) {
@@ -291,13 +295,16 @@ int fng_session_run(const struct fng_session *s)
 		unsupported(policy, &live, &sig, s->cmd, err);
 
 	start_proxy(s, &live);
+	if (fng_threads_list(live.tids, FNG_SUP_TIDS_MAX) > FNG_SUP_TIDS_MAX)
+		fng_logger_lifecycle(live.lg, "notice", "more than %d supervisor threads: the filter names the first "
+				     "%d, the tracer checks them all", FNG_SUP_TIDS_MAX, FNG_SUP_TIDS_MAX);
 
 	{
 		struct fng_tracer_config tc = {
 			.policy = policy,
 			.logger = live.lg,
 			.sup_pid = getpid(),
-			.sup_tids = { getpid(), fng_logger_tid(live.lg) },
+			.sup_tids = { 0 },
 			.runtime_api = getenv("AWS_LAMBDA_RUNTIME_API"),
 			.handler = getenv("_HANDLER"),
 			.task_root = getenv("LAMBDA_TASK_ROOT"),
@@ -308,6 +315,7 @@ int fng_session_run(const struct fng_session *s)
 			.enforce = s->enforce,
 			.stack_all = s->stack_all,
 		};
+		memcpy(tc.sup_tids, live.tids, sizeof(tc.sup_tids));
 		if (fng_tracer_new(&tracer, &tc, err, sizeof(err)) < 0) {
 			stop_all(&live, NULL);
 			fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);

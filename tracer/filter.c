@@ -19,6 +19,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <linux/sockios.h>
@@ -186,6 +187,28 @@ static void add_socket_rules(struct builder *b, unsigned row)
 	}
 }
 
+/* Calls naming a task by id: traced when they name another one (an id that
+ * is not 0), and only when they change something: prlimit64 with a new
+ * limit, setpriority and ioprio_set on a process (PRIO_PROCESS,
+ * IOPRIO_WHO_PROCESS). The tracer refuses them when the task is one of the
+ * supervisor's threads (rules/guard.c); the supervisor's threads known now
+ * are also refused outright (protect_supervisor). */
+static void add_target_rules(struct builder *b, unsigned row, const struct fng_syscall_desc *d)
+{
+	int arg = __builtin_ctz(d->targets);
+	struct scmp_arg_cmp c[2] = { { .arg = (unsigned)arg, .op = SCMP_CMP_NE, .datum_a = 0 } };
+	unsigned n = 1;
+
+	if (strcmp(d->name, "prlimit64") == 0) {
+		c[n++] = (struct scmp_arg_cmp){ .arg = 2, .op = SCMP_CMP_NE, .datum_a = 0 };
+	} else if (strcmp(d->name, "setpriority") == 0) {
+		c[n++] = (struct scmp_arg_cmp){ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = PRIO_PROCESS };
+	} else if (strcmp(d->name, "ioprio_set") == 0) {
+		c[n++] = (struct scmp_arg_cmp){ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = 1 /* IOPRIO_WHO_PROCESS */ };
+	}
+	add(b, SCMP_ACT_TRACE(row), d->name, n, c);
+}
+
 static void add_traced(struct builder *b, uint32_t needs)
 {
 	for (unsigned i = 0; i < fng_syscalls_count; i++) {
@@ -201,6 +224,8 @@ static void add_traced(struct builder *b, uint32_t needs)
 			add(b, SCMP_ACT_TRACE(i), d->name, 1, &c);
 		} else if (d->kind == FNG_SC_SOCKET) {
 			add_socket_rules(b, i);
+		} else if (d->kind == FNG_SC_TARGET) {
+			add_target_rules(b, i, d);
 		} else {
 			add(b, SCMP_ACT_TRACE(i), d->name, 0, NULL);
 		}

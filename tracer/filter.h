@@ -2,6 +2,9 @@
 #ifndef FNG_FILTER_H
 #define FNG_FILTER_H
 
+/* The supervisor threads named in the filter and the tracer's config. */
+#define FNG_SUP_TIDS_MAX 16
+
 #include <seccomp.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -16,7 +19,7 @@ struct fng_filter_params {
 	uint32_t needs;		/* FNG_NEED_* bits for the active rules */
 	pid_t sup_pid;		/* the supervisor: never a signal or ptrace target */
 	pid_t sup_pgid;
-	pid_t sup_tids[4];	/* its threads (0-terminated) */
+	pid_t sup_tids[FNG_SUP_TIDS_MAX];	/* its threads (0-terminated) */
 	int deny_mount;		/* file rules active: no mount/chroot/handle games */
 };
 

@@ -28,7 +28,7 @@ struct fng_tracer {
 	struct fng_logger *logger;
 	struct fng_counters *counters;
 	pid_t sup_pid;
-	pid_t sup_tids[4];	/* the supervisor's threads, 0-terminated */
+	pid_t sup_tids[FNG_SUP_TIDS_MAX];	/* the supervisor's threads, 0-terminated */
 	pid_t root;
 	void (*on_root_exit)(void);
 
@@ -160,7 +160,11 @@ bool fng_place_in_tmp(const struct fng_tracer *t, const char *path);
 bool fng_place_is_handler(const struct fng_tracer *t, const char *path);
 bool fng_place_handler_object(const struct fng_tracer *t, const struct stat *st);
 /* Is path one of the supervisor's own /proc entries? */
-bool fng_place_guarded(const struct fng_tracer *t, const char *path);
+bool fng_place_guarded(struct fng_tracer *t, const char *path);
+/* Is pid one of the supervisor's threads, whenever it was started? Its
+ * leader or a thread the config named, else a task directory of the
+ * supervisor; a traced task never is. When it cannot be told: yes. */
+bool fng_place_supervisor_task(struct fng_tracer *t, pid_t pid);
 #define FNG_GUARD_PROC_REASON "the supervisor's /proc entries are off limits"
 
 /* function.phase now (enum fng_fn_phase). */
@@ -250,6 +254,7 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c);
 /* reason NULL: the filter's own reason for this call */
 enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason);
 enum fng_resume fng_check_pidfd_signal(struct fng_call *c);
+enum fng_resume fng_check_target(struct fng_call *c);
 enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si);
 
 #endif

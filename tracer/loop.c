@@ -121,6 +121,8 @@ static enum fng_resume dispatch(struct fng_call *c)
 		return fng_check_net(c);
 	case FNG_SC_RECVFROM:
 		return fng_check_dns_answer(c);
+	case FNG_SC_TARGET:
+		return fng_check_target(c);
 	case FNG_SC_PIDFD_SIGNAL:
 		return fng_check_pidfd_signal(c);
 	case FNG_SC_ASYNC_WRITER:

@@ -124,16 +124,34 @@ bool fng_place_is_handler(const struct fng_tracer *t, const char *path)
 	return fng_place_handler_object(t, &st);
 }
 
-bool fng_place_guarded(const struct fng_tracer *t, const char *path)
+bool fng_place_supervisor_task(struct fng_tracer *t, pid_t pid)
 {
-	char dir[32];
+	char path[64];
+	struct stat st;
 
-	if (strncmp(path, "/proc/", 6) != 0)
+	if (pid == t->sup_pid)
+		return true;
+	if (pid <= 0 || fng_tracee_find(&t->tasks, pid))
 		return false;
-	for (size_t i = 0; i < FNG_ARRAY_LEN(t->sup_tids) && t->sup_tids[i]; i++) {
-		snprintf(dir, sizeof(dir), "/proc/%d", t->sup_tids[i]);
-		if (fng_path_under(dir, path))
+	for (size_t i = 0; i < FNG_ARRAY_LEN(t->sup_tids) && t->sup_tids[i]; i++)
+		if (t->sup_tids[i] == pid)
 			return true;
-	}
-	return false;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", t->sup_pid, pid);
+	if (stat(path, &st) == 0)
+		return true;
+	return errno != ENOENT;
+}
+
+bool fng_place_guarded(struct fng_tracer *t, const char *path)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(path, "/proc/", 6) != 0 || path[6] < '1' || path[6] > '9')
+		return false;
+	errno = 0;
+	pid = strtol(path + 6, &end, 10);
+	if (errno || (*end && *end != '/') || pid > INT32_MAX)
+		return false;
+	return fng_place_supervisor_task(t, (pid_t)pid);
 }

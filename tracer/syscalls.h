@@ -26,6 +26,7 @@ enum fng_sc_kind {
 	FNG_SC_SOCKET,		/* raw and packet sockets are outbound traffic */
 	FNG_SC_RECVFROM,	/* with an address: maybe a DNS answer to learn from */
 	FNG_SC_ASYNC_WRITER,	/* sets up kernel writes into user memory that run beside the task (AIO, perf rings) */
+	FNG_SC_TARGET,		/* acts on another process or thread, named by id (targets): never a supervisor thread */
 };
 
 /* How the last component of a path is treated. */
@@ -58,6 +59,7 @@ struct fng_syscall_desc {
 	uint32_t flag_bit;		/* the AT_SYMLINK_* bit for *_UNLESS_FLAG */
 	bool empty_path_ok;		/* AT_EMPTY_PATH (or NULL path) acts on dirfd */
 	uint32_t needs;			/* FNG_NEED_* */
+	uint8_t targets;		/* FNG_SC_TARGET: bit i set = argument i names a process or thread */
 };
 
 extern const struct fng_syscall_desc fng_syscalls[];

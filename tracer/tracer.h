@@ -18,7 +18,7 @@ struct fng_tracer_config {
 	const struct fng_policy *policy;
 	struct fng_logger *logger;
 	pid_t sup_pid;
-	pid_t sup_tids[4];		/* its threads, 0-terminated */
+	pid_t sup_tids[FNG_SUP_TIDS_MAX];		/* its threads, 0-terminated */
 	const char *runtime_api;	/* AWS_LAMBDA_RUNTIME_API, or NULL */
 	/* read_handler's files besides the policy's: _HANDLER ("app.fn") in
 	 * LAMBDA_TASK_ROOT (NULL: the current directory); either may be NULL. */

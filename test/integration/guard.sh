@@ -36,3 +36,54 @@ t_guard_io_uring_reported_once_per_image() {
 	n=$(ev_count syscall=io_uring_setup)
 	[ "$n" -le 1 ] || fail "io_uring_setup reported $n times"
 }
+
+# Every supervisor thread, not only the two the filter used to name (issue
+# 20, class 1): libuv's pool threads are started before the runtime and
+# named, and any thread is refused at the tracer. The harness lists the
+# supervisor's threads from outside (the function cannot read
+# /proc/SUPERVISOR) and the function aims prlimit64, tkill, tgkill,
+# setpriority, sched_setaffinity and pidfd_open at each: all EPERM, each
+# reported.
+t_guard_every_supervisor_thread() {
+	local pid n
+	set +e
+	"$FNGUARD" run --log "file:$EV" -- "$PY" -c '
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+open(sys.argv[1] + "/ready", "w").close()
+while not os.path.exists(sys.argv[1] + "/tids"):
+    time.sleep(0.01)
+sup = os.getppid()
+class RL(ctypes.Structure):
+    _fields_ = [("cur", ctypes.c_ulong), ("max", ctypes.c_ulong)]
+for tid in map(int, open(sys.argv[1] + "/tids").read().split()):
+    old = RL()
+    libc.prlimit(0, 7, None, ctypes.byref(old))
+    calls = {
+        "prlimit64": lambda: libc.prlimit(tid, 7, ctypes.byref(old), None),
+        "tkill": lambda: libc.syscall(200, tid, 0),
+        "tgkill": lambda: libc.syscall(234, sup, tid, 0),
+        "setpriority": lambda: libc.setpriority(0, tid, 0),
+        "sched_setaffinity": lambda: libc.sched_setaffinity(tid, 8, ctypes.byref(ctypes.c_ulong(1))),
+        "pidfd_open": lambda: libc.syscall(434, tid, 0),
+    }
+    for name, call in calls.items():
+        r = call()
+        print(tid, name, "ok" if r >= 0 else ctypes.get_errno())' "$WORK" >"$WORK/out" 2>"$WORK/err" &
+	pid=$!
+	set -e
+	for _ in $(seq 500); do [ -e "$WORK/ready" ] && break; sleep 0.01; done
+	[ -e "$WORK/ready" ] || fail "the function did not start"
+	ls "/proc/$pid/task" >"$WORK/tids.tmp"
+	n=$(wc -l <"$WORK/tids.tmp")
+	[ "$n" -ge 3 ] || fail "expected the supervisor's pool threads, found $n threads"
+	mv "$WORK/tids.tmp" "$WORK/tids"
+	set +e
+	wait $pid
+	RC=$?
+	set -e
+	assert_rc 0
+	[ "$(wc -l <"$WORK/out")" = $((n * 6)) ] || fail "expected $((n * 6)) results: $(cat "$WORK/out")"
+	grep -v ' 1$' "$WORK/out" && fail "a call aimed at a supervisor thread was not refused with EPERM"
+	[ "$(ev_count action=blocked syscall=*)" -ge $((n * 6)) ] || fail "not every refusal was reported"
+}

@@ -104,8 +104,9 @@ static bool same_object(const struct stat *a, const char *path)
 	return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
 }
 
-/* Does the pidfd (or /proc/PID directory fd) dup name the supervisor? */
-static bool targets_supervisor(const struct fng_tracer *t, int dup)
+/* Does the pidfd (or /proc/PID directory fd) dup name the supervisor or
+ * one of its threads (a PIDFD_THREAD pidfd)? */
+static bool targets_supervisor(struct fng_tracer *t, int dup)
 {
 	char path[300], info[512];
 	struct stat st;
@@ -116,7 +117,7 @@ static bool targets_supervisor(const struct fng_tracer *t, int dup)
 	if (fng_read_file(path, info, sizeof(info)) > 0) {
 		char *pid = strstr(info, "\nPid:");
 		if (pid)
-			return atoi(pid + 5) == t->sup_pid;
+			return fng_place_supervisor_task(t, atoi(pid + 5));
 	}
 	if (fstat(dup, &st) < 0)
 		return true; /* cannot tell: refuse */
@@ -138,9 +139,25 @@ enum fng_resume fng_check_pidfd_signal(struct fng_call *c)
 {
 	autoclose int dup = fng_tracee_fd(c->tc->tgid, (int)c->args[0]);
 
-	if (dup < 0 || !targets_supervisor(c->t, dup))
-		return FNG_RESUME_CONT; /* not an fd (the kernel says EBADF), or not us */
-	return fng_check_denied(c, EPERM, NULL);
+	if (dup == -EBADF)
+		return fng_fail_call(c, -EBADF); /* the kernel's answer, with no window to open one */
+	if (dup >= 0 && !targets_supervisor(c->t, dup))
+		return FNG_RESUME_CONT;
+	return fng_check_denied(c, EPERM, dup < 0 ? "the pidfd could not be examined: refused" : NULL);
+}
+
+/* A call naming tasks by id (syscalls.c, FNG_SC_TARGET): refused when one
+ * of them is a supervisor thread, including threads started after the
+ * filter was built (its own rules name those that existed then). */
+enum fng_resume fng_check_target(struct fng_call *c)
+{
+	for (unsigned i = 0; i < 6; i++) {
+		if (!(c->d->targets & (1u << i)))
+			continue;
+		if (fng_place_supervisor_task(c->t, (pid_t)(int32_t)c->args[i]))
+			return fng_check_denied(c, EPERM, "aimed at one of the supervisor's threads");
+	}
+	return FNG_RESUME_CONT;
 }
 
 enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si)
