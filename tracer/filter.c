@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <linux/sockios.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 /* x86_64's kernel table ends below 512 (512 and up are x32 numbers, reachable
  * only with __X32_SYSCALL_BIT, which the arch check sends away): above this
@@ -67,6 +68,13 @@ static void deny(struct builder *b, const char *name, int err)
 static void deny_if_eq32(struct builder *b, const char *name, unsigned arg, uint32_t value)
 {
 	struct scmp_arg_cmp c = { .arg = arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = value };
+	add(b, DENY(EPERM), name, 1, &c);
+}
+
+/* Deny name when its argument arg has every bit of mask set. */
+static void deny_if_eq32_mask(struct builder *b, const char *name, unsigned arg, uint32_t mask)
+{
+	struct scmp_arg_cmp c = { .arg = arg, .op = SCMP_CMP_MASKED_EQ, .datum_a = mask, .datum_b = mask };
 	add(b, DENY(EPERM), name, 1, &c);
 }
 
@@ -126,6 +134,42 @@ static void protect_supervisor(struct builder *b, const struct fng_filter_params
 	deny_if_eq32(b, "ioctl", 1, SIOCSPGRP);
 }
 
+/* New namespaces change what an address, a path or a task id means: a
+ * network namespace of its own answers the function's DNS from its own
+ * 127.0.0.1:53, a mount namespace has other files at the same paths. While
+ * destinations or files are judged, unshare and clone may create none of
+ * these, and setns may join none (clone3 already fails: ENOSYS). IPC
+ * namespaces change nothing fnguard decides on. */
+static void deny_namespaces(struct builder *b)
+{
+	static const uint32_t kinds[] = {
+		CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWPID, CLONE_NEWCGROUP,
+	};
+
+	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = kinds[i], .datum_b = kinds[i] };
+		add(b, DENY(EPERM), "unshare", 1, &c);
+		add(b, DENY(EPERM), "clone", 1, &c);
+	}
+	/* CLONE_NEWTIME shares clone()'s exit-signal byte: unshare only */
+	deny_if_eq32_mask(b, "unshare", 0, CLONE_NEWTIME);
+	deny(b, "setns", EPERM);
+}
+
+/* Socket options that send a packet somewhere other than its destination
+ * address: IPv6 routing headers (a segment list: unprivileged), the next
+ * hop, the RFC 2292 sticky options (a routing header among them), IPv4
+ * source routes. Refused while destinations are judged; as control
+ * messages of a send they are refused by the tracer (rules/net.c). */
+static void deny_route_options(struct builder *b)
+{
+	static const uint32_t v6[] = { IPV6_RTHDR, IPV6_2292RTHDR, IPV6_NEXTHOP, IPV6_2292PKTOPTIONS };
+
+	for (unsigned i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		deny_two_eq32(b, "setsockopt", 1, IPPROTO_IPV6, 2, v6[i]);
+	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IP, 2, IP_OPTIONS);
+}
+
 static void harden(struct builder *b, const struct fng_filter_params *fp)
 {
 	/* ENOSYS so libraries fall back to plain system calls we can see. */
@@ -153,11 +197,15 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 		static const char *const fs_games[] = {
 			"mount", "umount2", "pivot_root", "chroot", "open_by_handle_at", "move_mount",
 			"open_tree", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "acct",
-			"swapon", "swapoff", "setns",
+			"swapon", "swapoff",
 		};
 		for (unsigned i = 0; i < sizeof(fs_games) / sizeof(fs_games[0]); i++)
 			deny(b, fs_games[i], EPERM);
 	}
+	if (fp->deny_mount || (fp->needs & FNG_NEED_OUTBOUND))
+		deny_namespaces(b);
+	if (fp->needs & FNG_NEED_OUTBOUND)
+		deny_route_options(b);
 	protect_supervisor(b, fp);
 }
 

@@ -61,6 +61,8 @@ struct fng_tracer {
 	uint16_t real_api_port;
 
 	struct fng_dns dns;	/* address -> host name, from the function's own lookups */
+	dev_t netns_dev;	/* the supervisor's network namespace: DNS answers */
+	ino_t netns_ino;	/* are learnt only from sockets in it */
 	struct fng_hostres *hostres;	/* fnguard's own lookup of exact names, while running */
 	/* The kernel may write a tracee's memory beside it (AIO, perf or packet
 	 * rings were set up): a lone task is no longer alone with its memory. */
@@ -248,6 +250,15 @@ int fng_exec_allow_setup(struct fng_tracer *t);
 /* rules/net.c */
 enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);
+/* rules/inbound.c: the peer an accept took, judged like a destination. */
+enum fng_resume fng_check_accept(struct fng_call *c);
+enum fng_resume fng_verify_accept(struct fng_tracer *t, struct fng_tracee *tc, long ret);
+/* rules/file.c: an AF_UNIX bind creates a file. */
+enum fng_resume fng_check_bind(struct fng_call *c);
+/* rules/net.c: a destination's verdict, and whether destinations are judged. */
+struct fng_dest;
+void fng_net_judge(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v);
+bool fng_net_judging(const struct fng_tracer *t);
 /* recvfrom on a socket a lookup went out on: peek at the answer (dns.h). */
 enum fng_resume fng_check_dns_answer(struct fng_call *c);
 /* rules/guard.c: calls the filter refuses, and signals aimed at us */

@@ -112,11 +112,14 @@ static enum fng_resume dispatch(struct fng_call *c)
 		return fng_check_file(c);
 	case FNG_SC_EXEC:
 		return fng_check_exec(c);
+	case FNG_SC_ACCEPT:
+		return fng_check_accept(c);
+	case FNG_SC_BIND:
+		return fng_check_bind(c);
 	case FNG_SC_CONNECT:
 	case FNG_SC_SENDTO:
 	case FNG_SC_SENDMSG:
 	case FNG_SC_SENDMMSG:
-	case FNG_SC_BIND:
 	case FNG_SC_SOCKET:
 		return fng_check_net(c);
 	case FNG_SC_RECVFROM:
@@ -205,6 +208,9 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 		break;
 	case FNG_PENDING_CONNECT:
 		how = fng_verify_connect(t, tc, (long)si.exit.rval);
+		break;
+	case FNG_PENDING_ACCEPT:
+		how = fng_verify_accept(t, tc, (long)si.exit.rval);
 		break;
 	case FNG_PENDING_EXEC: /* no exec stop came first: the exec failed */
 		tc->pending = FNG_PENDING_NONE;

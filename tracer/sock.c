@@ -13,13 +13,16 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/un.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <linux/sockios.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #define IOV_MAX_TRACEE 1024
-#define CONTROL_MAX 65536
+
 
 int fng_sock_get(pid_t tgid, int tfd, struct fng_sock *s)
 {
@@ -142,13 +145,17 @@ long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg
 	if (r < 0)
 		return r;
 	if (m->control && m->controllen) {
-		if (m->controllen > CONTROL_MAX)
+		if (m->controllen > FNG_CONTROL_MAX)
 			return -ENOBUFS;
 		control = malloc(m->controllen);
 		if (!control)
 			return -ENOMEM;
 		if (fng_mem_read(tid, m->control, control, m->controllen) < 0)
 			return -EFAULT;
+		/* what is sent is what was read here: checked here */
+		r = fng_sock_control_reroutes(control, m->controllen);
+		if (r != 0)
+			return r < 0 ? r : -EPERM;
 		mh.msg_control = control;
 		mh.msg_controllen = m->controllen;
 	}
@@ -191,4 +198,49 @@ int fng_sock_unix_path(const struct sockaddr_un *sun, size_t len, char out[FNG_U
 	memcpy(out, sun->sun_path, plen);
 	out[plen] = '\0';
 	return 0;
+}
+
+int fng_sock_control_reroutes(const void *control, size_t len)
+{
+	const char *p = control, *end = p + len;
+
+	while ((size_t)(end - p) >= sizeof(struct cmsghdr)) {
+		struct cmsghdr h;
+
+		memcpy(&h, p, sizeof(h));
+		if (h.cmsg_len < sizeof(struct cmsghdr) || h.cmsg_len > (size_t)(end - p))
+			return -EINVAL; /* the kernel's CMSG_OK */
+		if ((h.cmsg_level == IPPROTO_IP && (h.cmsg_type == IP_RETOPTS || h.cmsg_type == IP_OPTIONS)) ||
+		    (h.cmsg_level == IPPROTO_IPV6 && (h.cmsg_type == IPV6_RTHDR || h.cmsg_type == IPV6_2292RTHDR)))
+			return 1;
+		if (CMSG_ALIGN(h.cmsg_len) >= (size_t)(end - p))
+			break;
+		p += CMSG_ALIGN(h.cmsg_len);
+	}
+	return 0;
+}
+
+static bool has_option(int fd, int level, int name)
+{
+	char buf[512];
+	socklen_t len = sizeof(buf);
+
+	if (getsockopt(fd, level, name, buf, &len) < 0)
+		return errno != ENOPROTOOPT && errno != EOPNOTSUPP && errno != EINVAL;
+	return len > 0;
+}
+
+bool fng_sock_reroutes(const struct fng_sock *s)
+{
+	if (s->domain == AF_INET6 && has_option(s->fd, IPPROTO_IPV6, IPV6_RTHDR))
+		return true;
+	return has_option(s->fd, IPPROTO_IP, IP_OPTIONS);
+}
+
+bool fng_sock_in_netns(const struct fng_sock *s, dev_t netns_dev, ino_t netns_ino)
+{
+	autoclose int ns = ioctl(s->fd, SIOCGSKNS);
+	struct stat st;
+
+	return ns >= 0 && fstat(ns, &st) == 0 && st.st_dev == netns_dev && st.st_ino == netns_ino;
 }

@@ -66,4 +66,23 @@ long fng_sock_send(pid_t tid, const struct fng_sock *s, const struct fng_out_msg
 struct sockaddr_un;
 int fng_sock_unix_path(const struct sockaddr_un *sun, size_t len, char out[FNG_UNIX_PATH_BUF]);
 
+/* The most control data fnguard reads for a send it makes on the tracee's
+ * behalf (the kernel's own limit, optmem_max, is lower by default). */
+#define FNG_CONTROL_MAX 65536
+
+/* Does a send's control data, walked as the kernel walks it, hold a message
+ * that sends the packet elsewhere than its destination: an IPv4 source
+ * route (IP_RETOPTS, IP_OPTIONS) or an IPv6 routing header (IPV6_RTHDR,
+ * IPV6_2292RTHDR)? 1 yes, 0 no, -EINVAL where the kernel refuses the data.
+ * Pure. */
+int fng_sock_control_reroutes(const void *control, size_t len);
+
+/* Does the socket carry such an option already (set before fnguard's filter
+ * refused setting it, or in a phase it was allowed)? Unsure: yes. */
+bool fng_sock_reroutes(const struct fng_sock *s);
+
+/* Is the socket in the network namespace of the inode netns_ino on
+ * netns_dev (the supervisor's)? Unsure: no. */
+bool fng_sock_in_netns(const struct fng_sock *s, dev_t netns_dev, ino_t netns_ino);
+
 #endif

@@ -50,6 +50,8 @@ const struct fng_syscall_desc fng_syscalls[] = {
 	{ "sendmsg",     FNG_SC_SENDMSG,   NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_DNS, 0 },
 	{ "sendmmsg",    FNG_SC_SENDMMSG,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_DNS, 0 },
 	{ "socket",      FNG_SC_SOCKET,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND | FNG_NEED_ASYNC, 0 },
+	{ "accept",      FNG_SC_ACCEPT,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND, 0 },
+	{ "accept4",     FNG_SC_ACCEPT,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND, 0 },
 	{ "recvfrom",    FNG_SC_RECVFROM,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_DNS, 0 },
 	{ "io_setup",    FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC, 0 },
 	{ "perf_event_open", FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC, 0 },

@@ -26,6 +26,7 @@ enum fng_sc_kind {
 	FNG_SC_SOCKET,		/* raw and packet sockets are outbound traffic */
 	FNG_SC_RECVFROM,	/* with an address: maybe a DNS answer to learn from */
 	FNG_SC_ASYNC_WRITER,	/* sets up kernel writes into user memory that run beside the task (AIO, perf rings) */
+	FNG_SC_ACCEPT,		/* accept, accept4: the peer is judged like a destination, at the exit stop */
 	FNG_SC_TARGET,		/* acts on another process or thread, named by id (targets): never a supervisor thread */
 };
 

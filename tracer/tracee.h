@@ -21,6 +21,7 @@ enum fng_pending {
 	FNG_PENDING_NONE = 0,
 	FNG_PENDING_OPEN,	/* verify the fd an open returned */
 	FNG_PENDING_CONNECT,	/* verify the peer a connect reached */
+	FNG_PENDING_ACCEPT,	/* judge the peer an accept took */
 	FNG_PENDING_EXEC,	/* an exec with business at its exec stop (tracee.exec): did it fail? */
 	FNG_PENDING_INJECT_ENTRY,	/* an injected close: waiting for its entry stop */
 	FNG_PENDING_INJECT_EXIT,	/* ... and its exit stop */

@@ -25,6 +25,21 @@ static void tracer_freep(struct fng_tracer **t)
 	fng_tracer_free(*t);
 }
 
+/* The supervisor's network namespace: DNS answers are learnt only from
+ * sockets in it. */
+static int own_netns(struct fng_tracer *t, char *err, size_t errn)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st) < 0) {
+		snprintf(err, errn, "cannot read the network namespace (/proc/self/ns/net): %s", strerror(errno));
+		return -errno;
+	}
+	t->netns_dev = st.st_dev;
+	t->netns_ino = st.st_ino;
+	return 0;
+}
+
 int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn)
 {
 	__attribute__((cleanup(tracer_freep))) struct fng_tracer *t = calloc(1, sizeof(*t));
@@ -53,6 +68,8 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 		r = fng_exec_allow_setup(t);
 	if (r == 0)
 		r = fng_place_setup_tmp(t, err, errn);
+	if (r == 0)
+		r = own_netns(t, err, errn);
 	if (r < 0)
 		return r;
 	if (fng_policy_watches_files(t->policy)) {

@@ -26,9 +26,13 @@ adv_tmp_untouched() {
 	[ -z "$extra" ] || fail "new entries in the temp root: $extra"
 }
 
-adv_case() { # program [min-events]
+adv_case() { # program [min-events]: ADV_NETNS=1 for a network namespace of the test's own
 	adv_setup
-	fng -- "$BUILD/test/adversarial/$1"
+	if [ -n "${ADV_NETNS:-}" ]; then
+		fng_netns -- "$BUILD/test/adversarial/$1"
+	else
+		fng -- "$BUILD/test/adversarial/$1"
+	fi
 	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
 		cat "$WORK/out"
 		fail "$1: $RC vector(s) got through"
@@ -51,7 +55,7 @@ t_adv_raw_static() { adv_case raw_static 2; }
 t_adv_child_bypass() { adv_case child_bypass 4; }
 t_adv_foreign_abi() { adv_case foreign_abi 1; }
 t_adv_exec_tmp() { adv_case exec_tmp 5; }
-t_adv_connect_race() { adv_case connect_race 1; }
+t_adv_connect_race() { ADV_NETNS=1 adv_case connect_race 1; }
 t_adv_lone_racer() { adv_case lone_racer 1; }
 t_adv_name_swap() {
 	adv_case name_swap 8

@@ -395,8 +395,8 @@ t_dns_adv_substring_aws() {
 	expect_events 1 action=blocked
 }
 
-dns_adv() { # program: run it under $P_HOSTS (it makes its own namespace)
-	FNG_WORKDIR=$WORK fng --policy "$(policy "$P_HOSTS")" -- "$BUILD/test/adversarial/$1"
+dns_adv() { # program: run it under $P_HOSTS, in a network namespace of the test's own
+	FNG_WORKDIR=$WORK fng_netns --policy "$(policy "$P_HOSTS")" -- "$BUILD/test/adversarial/$1"
 	assert_events_valid
 	if [ "$RC" -ne 0 ] || grep -q 'BYPASSED\|ERROR' "$WORK/out"; then
 		cat "$WORK/out"

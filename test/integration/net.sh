@@ -198,3 +198,46 @@ else:
 	[ ! -e "$TMPD/..F" ] || fail "the socket file was created in the temp root"
 	expect_events 1 action=blocked policy=read_write_tmp syscall=bind "details.path=$TMPD/..F"
 }
+
+# Inbound connections are judged (issue 20, class 6): a function that
+# listens on every address accepts a peer at a test address (not allowed:
+# torn down, the accept fails with ECONNABORTED, one event) and a loopback
+# peer (exempt: served). Both peers are the test's, in a network namespace
+# of its own.
+t_net_inbound_peer_judged() {
+	cat >"$WORK/srv.py" <<'PY'
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 7777)); s.listen(8)
+open(sys.argv[1], "w").close()
+for _ in range(2):
+    try:
+        c, peer = s.accept()
+        c.sendall(b"pong"); print("accepted", peer[0], flush=True); c.close()
+    except OSError as e:
+        print("accept", e.errno, flush=True)
+PY
+	cat >"$WORK/inbound.sh" <<'SH'
+set -e
+ip link set lo up
+ip addr add 198.18.0.1/32 dev lo
+ip addr add 198.18.0.2/32 dev lo
+"$FNGUARD" run --log "file:$EV" -- "$PY" "$WORK/srv.py" "$WORK/ready" >"$WORK/out" 2>"$WORK/err" &
+for _ in $(seq 500); do [ -e "$WORK/ready" ] && break; sleep 0.01; done
+"$PY" -c '
+import socket
+for src, dst in (("198.18.0.2", "198.18.0.1"), ("127.0.0.1", "127.0.0.1")):
+    c = socket.socket(); c.bind((src, 0)); c.settimeout(10); c.connect((dst, 7777))
+    try:
+        print(src, "got", c.recv(10).decode() or "nothing")
+    except OSError as e:
+        print(src, "got nothing:", e)' >"$WORK/clients"
+wait
+SH
+	FNGUARD=$FNGUARD EV=$EV PY=$PY WORK=$WORK unshare -n bash "$WORK/inbound.sh" || fail "the namespace run failed"
+	grep -q '^198.18.0.2 got nothing' "$WORK/clients" || fail "the test host was served: $(cat "$WORK/clients")"
+	grep -q '^127.0.0.1 got pong' "$WORK/clients" || fail "the loopback peer was not served: $(cat "$WORK/clients")"
+	assert_out "^accept 103"
+	assert_out "^accepted 127.0.0.1"
+	expect_events 1 action=blocked policy=outbound_connectivity details.ip=198.18.0.2 details.error=ECONNABORTED
+}

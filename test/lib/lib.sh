@@ -50,6 +50,15 @@ fng() {
 	set -e
 }
 
+# fng_netns: the same, in a network namespace of the test's own (the
+# adversarial programs that build test hosts find it: FNG_NETNS_GIVEN).
+fng_netns() {
+	set +e
+	FNG_NETNS_GIVEN=1 unshare -n "$FNGUARD" run --log "file:$EV" "$@" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+}
+
 # A policy file from JSON text: path printed.
 policy() {
 	local f

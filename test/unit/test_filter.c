@@ -443,7 +443,9 @@ static void clone_flags(void **state)
 	EXPECT(CALL(&PS->always, "clone", thread, 0, 0, 0, 0, 0), RET_ALLOW);
 	EXPECT(CALL(&PS->all, "clone", SIGCHLD, 0, 0, 0, 0, 0), RET_ALLOW);
 	EXPECT(CALL(&PS->all, "clone", 0xffffffff00000000ull | SIGCHLD, 0, 0, 0, 0, 0), RET_ALLOW);
-	EXPECT(CALL(&PS->all, "clone", ~(uint64_t)CLONE_UNTRACED, 0, 0, 0, 0, 0), RET_ALLOW);
+	/* every flag but CLONE_UNTRACED: new namespaces among them */
+	EXPECT(CALL(&PS->all, "clone", ~(uint64_t)CLONE_UNTRACED, 0, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "clone", ~(uint64_t)CLONE_UNTRACED, 0, 0, 0, 0, 0), RET_ALLOW);
 	EXPECT(CALL0(&PS->all, "fork"), RET_ALLOW);
 	EXPECT(CALL0(&PS->all, "vfork"), RET_ALLOW);
 }
@@ -741,11 +743,57 @@ static void unknown_numbers(void **state)
 	}
 }
 
+/* Namespaces change what addresses, paths and task ids mean: none is made
+ * or joined while destinations or files are judged (issue 20, class 3). */
+static void namespaces(void **state)
+{
+	static const uint64_t kinds[] = { CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWPID,
+					  CLONE_NEWCGROUP };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		EXPECT(CALL(&PS->all, "unshare", kinds[i], 0, 0, 0, 0, 0), RET_DENY(EPERM));
+		EXPECT(CALL(&PS->outbound, "unshare", kinds[i] | CLONE_NEWIPC, 0, 0, 0, 0, 0), RET_DENY(EPERM));
+		EXPECT(CALL(&PS->tmp, "unshare", kinds[i], 0, 0, 0, 0, 0), RET_DENY(EPERM));
+		EXPECT(CALL(&PS->always, "unshare", kinds[i], 0, 0, 0, 0, 0), RET_ALLOW);
+		EXPECT(CALL(&PS->all, "clone", kinds[i] | SIGCHLD, 0, 0, 0, 0, 0), RET_DENY(EPERM));
+		EXPECT(CALL(&PS->always, "clone", kinds[i] | SIGCHLD, 0, 0, 0, 0, 0), RET_ALLOW);
+	}
+	EXPECT(CALL(&PS->all, "unshare", CLONE_NEWUSER | CLONE_NEWNET, 0, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->all, "unshare", 0xffffffff00000000ull | CLONE_NEWNET, 0, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->all, "unshare", CLONE_NEWTIME, 0, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->all, "unshare", CLONE_NEWIPC, 0, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->all, "unshare", CLONE_FILES | CLONE_FS, 0, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->all, "clone", SIGCHLD, 0, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL0(&PS->all, "setns"), RET_DENY(EPERM));
+	EXPECT(CALL0(&PS->outbound, "setns"), RET_DENY(EPERM));
+	EXPECT(CALL0(&PS->tmp, "setns"), RET_DENY(EPERM));
+	EXPECT(CALL0(&PS->always, "setns"), RET_ALLOW);
+}
+
+/* Options that send a packet elsewhere than its destination address, while
+ * destinations are judged (issue 20, class 2). */
+static void route_options(void **state)
+{
+	static const uint32_t v6[] = { IPV6_RTHDR, IPV6_2292RTHDR, IPV6_NEXTHOP, IPV6_2292PKTOPTIONS };
+
+	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+		EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IPV6, v6[i], 0, 0, 0), RET_DENY(EPERM));
+		EXPECT(CALL(&PS->all, "setsockopt", 3, 0xffffffff00000000ull | IPPROTO_IPV6, v6[i], 0, 0, 0),
+		       RET_DENY(EPERM));
+		EXPECT(CALL(&PS->always, "setsockopt", 3, IPPROTO_IPV6, v6[i], 0, 0, 0), RET_ALLOW);
+		EXPECT(CALL(&PS->tmp, "setsockopt", 3, IPPROTO_IPV6, v6[i], 0, 0, 0), RET_ALLOW);
+	}
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IP, IP_OPTIONS, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IP, IP_TOS, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IPV6, IPV6_V6ONLY, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, SOL_SOCKET, IP_OPTIONS, 0, 0, 0), RET_ALLOW);
+}
+
 static void mount_games(void **state)
 {
 	static const char *const games[] = {
 		"mount", "umount2", "pivot_root", "chroot", "open_by_handle_at", "move_mount", "open_tree",
-		"fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "acct", "swapon", "swapoff", "setns",
+		"fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "acct", "swapon", "swapoff",
 	};
 
 	for (size_t i = 0; i < sizeof(games) / sizeof(games[0]); i++) {
@@ -798,6 +846,8 @@ int main(void)
 		cmocka_unit_test(foreign_abi_x32),
 		cmocka_unit_test(unknown_numbers),
 		cmocka_unit_test(mount_games),
+		cmocka_unit_test(namespaces),
+		cmocka_unit_test(route_options),
 		cmocka_unit_test(build_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

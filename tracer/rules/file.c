@@ -7,6 +7,7 @@
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"
+#include "tracer/sock.h"
 #include "common/util.h"
 
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <signal.h>
 
 static bool is_open_kind(enum fng_sc_kind k)
@@ -247,4 +249,47 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	tc->inject_ret = -EACCES;
 	fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_BLOCKED);
 	return FNG_RESUME_SYSCALL;
+}
+
+static int read_unix_path(pid_t tid, uint64_t addr, uint64_t len, char path[FNG_UNIX_PATH_BUF])
+{
+	struct sockaddr_un sun;
+
+	path[0] = '\0';
+	if (len < offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
+		return -EINVAL;
+	if (fng_mem_read(tid, addr, &sun, len) < 0)
+		return -EFAULT;
+	return fng_sock_unix_path(&sun, (size_t)len, path);
+}
+
+/* An AF_UNIX bind creates a file: read_write_tmp judges where. What cannot
+ * be read or resolved fails the call, as the kernel would, with no window
+ * for another thread to change what the kernel then reads. */
+enum fng_resume fng_check_bind(struct fng_call *c)
+{
+	char path[FNG_UNIX_PATH_BUF];
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	struct fng_decide_ctx x = fng_tracer_ctx(c->t);
+	struct fng_path_req req = { .tid = c->tc->tid, .tgid = c->tc->tgid, .dirfd = AT_FDCWD, .root = c->t->root_path,
+				    .names = &c->t->names, .path = path };
+	autosock struct fng_sock s = { .fd = -1 };
+	int r = fng_sock_get(c->tc->tgid, (int)c->args[0], &s);
+
+	if (r < 0)
+		return fng_enforce_unknown(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the socket");
+	if (s.domain != AF_UNIX)
+		return FNG_RESUME_CONT; /* an IP bind makes no file */
+	r = read_unix_path(c->tc->tid, c->args[1], c->args[2], path);
+	if (r < 0)
+		return fng_fail_call(c, r);
+	if (!path[0])
+		return FNG_RESUME_CONT;
+	r = fng_path_resolve(&req, v.path, sizeof(v.path));
+	if (r < 0)
+		return fng_fail_call(c, r);
+	if (!fng_place_in_tmp(c->t, v.path))
+		return FNG_RESUME_CONT;
+	fng_decide_bind(&x, &v.d);
+	return fng_enforce(c, FNG_EV_FILE, &v);
 }

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <linux/audit.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,10 @@ static const struct {
 	{ "io_uring_register", "io_uring would bypass system call checks" },
 	{ "seccomp", "seccomp user-notification listeners would bypass the tracer" },
 	{ "clone", "CLONE_UNTRACED would start a task the supervisor cannot see" },
+	{ "unshare", "a new namespace would change what addresses, paths or task ids mean" },
+	{ "setns", "joining another namespace would change what addresses, paths or task ids mean" },
+	{ "setsockopt", "a socket option that sends packets elsewhere than their destination (routing header, "
+			"source route, next hop)" },
 	{ "clone3", "clone3 is refused so that clone flags stay visible" },
 	{ "kill", "signal aimed at the supervisor" },
 	{ "tkill", "signal aimed at the supervisor" },
@@ -87,7 +92,8 @@ enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason
 	const char *shown = name ? name : "?";
 
 	if (!reason)
-		reason = reason_for(shown);
+		reason = strcmp(shown, "clone") == 0 && !(c->args[0] & CLONE_UNTRACED) ? reason_for("unshare")
+										     : reason_for(shown);
 	if (fng_arch_skip_syscall(c->tc->tid, -err) < 0) {
 		report_guard(c->t, c->tc->tid, shown, FNG_ACT_KILLED, 0, reason);
 		kill(c->tc->tgid, SIGKILL);

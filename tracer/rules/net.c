@@ -1,10 +1,9 @@
 /* outbound_connectivity: where connect/sendto/sendmsg/sendmmsg send to, and
- * raw/packet sockets. Loopback (unless "judge"), the Runtime API and lookups
+ * raw/packet sockets (accepted peers: inbound.c). Loopback (unless "judge"), the Runtime API and lookups
  * to a trusted resolver are always reachable; exceptions are addresses,
  * CIDRs and host names, matched against the names the function's own DNS
  * lookups returned for the address (dns.c). Also: the first connect to
- * the Runtime API ends initialisation (read_handler arms), and an AF_UNIX
- * bind creates a file, which read_write_tmp watches. The decisions are
+ * the Runtime API ends initialisation (read_handler arms). The decisions are
  * policy/decide.h's (fng_decide_net and friends); this file reads the
  * destinations, gathers what is known of them, and applies the verdict. */
 #include "tracer/internal.h"
@@ -102,7 +101,7 @@ static void observe_dest(struct fng_tracer *t, const struct fng_dest *d, const c
 
 /* outbound_connectivity and the allowlist on one destination (the first
  * offending one stays the verdict's). */
-static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
+void fng_net_judge(struct fng_tracer *t, const struct fng_dest *d, const char *proto, struct fng_verdict *v)
 {
 	struct fng_decide_ctx x = fng_tracer_ctx(t);
 	struct fng_net_facts f = dest_facts(t, d);
@@ -121,6 +120,20 @@ static void judge(struct fng_tracer *t, const struct fng_dest *d, const char *pr
 		set_dest(v, d, f.name, proto);
 }
 
+/* A routing header or source route (a socket option, or a control message
+ * of this send) would send the packets elsewhere than the address judged:
+ * refused, whatever the mode (the filter refuses setting them too). */
+static enum fng_resume refuse_reroute(struct fng_call *c, const char *what)
+{
+	struct fng_verdict v = FNG_VERDICT_NONE;
+
+	v.d.rule = FNG_RULE_OUTBOUND;
+	v.d.mode = FNG_MODE_BLOCK;
+	v.d.err = EPERM;
+	snprintf(v.d.reason, sizeof(v.d.reason), "%s would send packets elsewhere than their destination", what);
+	return fng_enforce(c, FNG_EV_NETWORK, &v);
+}
+
 /* A lookup going to a trusted resolver: its answer will be peeked at. */
 static void note_lookup(struct fng_tracer *t, const struct fng_call *c, const struct fng_sock *s,
 			const struct fng_dest *d)
@@ -130,7 +143,7 @@ static void note_lookup(struct fng_tracer *t, const struct fng_call *c, const st
 		fng_dns_watch(&t->dns, c->tc->tgid, (int)c->args[0]);
 }
 
-static bool judging(const struct fng_tracer *t)
+bool fng_net_judging(const struct fng_tracer *t)
 {
 	return t->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || t->policy->allow;
 }
@@ -184,10 +197,12 @@ static enum fng_resume check_connect(struct fng_call *c)
 	fng_sock_decode(&s, &ss, len, &d);
 	if (is_real_api(t, &d))
 		return block_real_api(c, &d);
+	if (fng_net_judging(t) && fng_sock_reroutes(&s))
+		return refuse_reroute(c, "the socket's routing header or source route");
 	if (is_runtime_api(t, &d) && !t->init_done && !t->lambda)
 		fng_init_end(t); /* the runtime asks for its first event: init is over */
 	note_lookup(t, c, &s, &d);
-	judge(t, &d, fng_sock_protocol(&s), &v);
+	fng_net_judge(t, &d, fng_sock_protocol(&s), &v);
 	observe_dest(t, &d, fng_sock_protocol(&s), &v);
 	if (v.d.rule != FNG_RULE_NONE && s.type == SOCK_DGRAM && d.port == 0) {
 		/* glibc's getaddrinfo connects a UDP socket to port 0 of every
@@ -200,7 +215,7 @@ static enum fng_resume check_connect(struct fng_call *c)
 	}
 	/* Port-0 probes: no event in observe mode either. */
 	how = s.type == SOCK_DGRAM && d.port == 0 ? FNG_RESUME_CONT : enforce(c, &v);
-	if (how != FNG_RESUME_CONT || !judging(t))
+	if (how != FNG_RESUME_CONT || !fng_net_judging(t))
 		return how;
 	if (s.type == SOCK_STREAM && !s.nonblock)
 		return verify_at_exit(c, (int)c->args[0], &v);
@@ -226,7 +241,7 @@ enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, 
 	if (getpeername(s.fd, (struct sockaddr *)&ss, &len) < 0)
 		return FNG_RESUME_CONT;
 	fng_sock_decode(&s, &ss, len, &d);
-	judge(t, &d, fng_sock_protocol(&s), &v);
+	fng_net_judge(t, &d, fng_sock_protocol(&s), &v);
 	if (v.d.rule == FNG_RULE_NONE)
 		return FNG_RESUME_CONT;
 	snprintf(v.d.reason, sizeof(v.d.reason), "the address changed between the check and the call (racing thread)");
@@ -283,6 +298,31 @@ static int job_read(struct fng_call *c, struct send_job *j, uint64_t base, unsig
 		    read_sockaddr(c->tc->tid, (uint64_t)(uintptr_t)mh->msg_name, mh->msg_namelen, &j->names[i],
 				  &j->namelens[i]) < 0)
 			return -EFAULT;
+	}
+	return 0;
+}
+
+/* Do the control messages of a send reroute it? 1, 0, or -errno. The send
+ * itself checks what it sends again (fng_sock_send): this is for the event. */
+static int controls_reroute(struct fng_call *c, const struct send_job *j)
+{
+	for (unsigned i = 0; i < j->count; i++) {
+		const struct msghdr *mh = &j->mm[i].msg_hdr;
+		autofree char *buf = NULL;
+		int r;
+
+		if (!mh->msg_control || !mh->msg_controllen)
+			continue;
+		if (mh->msg_controllen > FNG_CONTROL_MAX)
+			return -ENOBUFS;
+		buf = malloc(mh->msg_controllen);
+		if (!buf)
+			return -ENOMEM;
+		if (fng_mem_read(c->tc->tid, (uint64_t)(uintptr_t)mh->msg_control, buf, mh->msg_controllen) < 0)
+			return -EFAULT;
+		r = fng_sock_control_reroutes(buf, mh->msg_controllen);
+		if (r != 0)
+			return r;
 	}
 	return 0;
 }
@@ -360,18 +400,25 @@ static enum fng_resume check_send(struct fng_call *c)
 	r = read_send(c, &j, &flags);
 	if (r < 0)
 		return fng_fail_call(c, r);
+	if (fng_net_judging(t) && fng_sock_reroutes(&j.s))
+		return refuse_reroute(c, "the socket's routing header or source route");
+	r = fng_net_judging(t) ? controls_reroute(c, &j) : 0;
+	if (r < 0)
+		return fng_fail_call(c, r);
+	if (r > 0)
+		return refuse_reroute(c, "a routing header or source route in the message");
 	for (unsigned i = 0; i < j.count; i++) {
 		struct fng_dest d;
 		if (!j.namelens[i])
 			continue;
 		fng_sock_decode(&j.s, &j.names[i], j.namelens[i], &d);
 		note_lookup(t, c, &j.s, &d);
-		judge(t, &d, fng_sock_protocol(&j.s), &v);
+		fng_net_judge(t, &d, fng_sock_protocol(&j.s), &v);
 		observe_dest(t, &d, fng_sock_protocol(&j.s), &v);
 	}
 	/* No destination named (a connected socket): nothing new to observe. */
 	how = v.d.rule == FNG_RULE_NONE && !v.ev.ip[0] ? FNG_RESUME_CONT : enforce(c, &v);
-	if (how != FNG_RESUME_CONT || !judging(t))
+	if (how != FNG_RESUME_CONT || !fng_net_judging(t))
 		return how;
 	if (j.s.type == SOCK_STREAM)
 		return verify_at_exit(c, (int)c->args[0], &v);
@@ -410,6 +457,10 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c)
 
 	if (!fng_dns_watched(&t->dns, c->tc->tgid, (int)c->args[0]) ||
 	    fng_sock_get(c->tc->tgid, (int)c->args[0], &s) < 0)
+		return FNG_RESUME_CONT; /* nothing learnt: names stay unknown (fail closed) */
+	/* 127.0.0.1:53 of a network namespace of the function's own is not
+	 * the resolver the policy trusts */
+	if (!fng_sock_in_netns(&s, t->netns_dev, t->netns_ino))
 		return FNG_RESUME_CONT;
 	/* The datagram at the head of the queue is the one this recvfrom gets. */
 	n = recvfrom(s.fd, t->dns.buf, FNG_DNS_MSG_MAX, MSG_PEEK | MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
@@ -441,49 +492,6 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c)
 	return FNG_RESUME_CONT;
 }
 
-static int read_unix_path(pid_t tid, uint64_t addr, uint64_t len, char path[FNG_UNIX_PATH_BUF])
-{
-	struct sockaddr_un sun;
-
-	path[0] = '\0';
-	if (len < offsetof(struct sockaddr_un, sun_path) || len > sizeof(sun))
-		return -EINVAL;
-	if (fng_mem_read(tid, addr, &sun, len) < 0)
-		return -EFAULT;
-	return fng_sock_unix_path(&sun, (size_t)len, path);
-}
-
-/* An AF_UNIX bind creates a file: read_write_tmp judges where. What cannot
- * be read or resolved fails the call, as the kernel would, with no window
- * for another thread to change what the kernel then reads. */
-static enum fng_resume check_bind(struct fng_call *c)
-{
-	char path[FNG_UNIX_PATH_BUF];
-	struct fng_verdict v = FNG_VERDICT_NONE;
-	struct fng_decide_ctx x = fng_tracer_ctx(c->t);
-	struct fng_path_req req = { .tid = c->tc->tid, .tgid = c->tc->tgid, .dirfd = AT_FDCWD, .root = c->t->root_path,
-				    .names = &c->t->names, .path = path };
-	autosock struct fng_sock s = { .fd = -1 };
-	int r = fng_sock_get(c->tc->tgid, (int)c->args[0], &s);
-
-	if (r < 0)
-		return fng_enforce_unknown(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the socket");
-	if (s.domain != AF_UNIX)
-		return FNG_RESUME_CONT; /* an IP bind makes no file */
-	r = read_unix_path(c->tc->tid, c->args[1], c->args[2], path);
-	if (r < 0)
-		return fng_fail_call(c, r);
-	if (!path[0])
-		return FNG_RESUME_CONT;
-	r = fng_path_resolve(&req, v.path, sizeof(v.path));
-	if (r < 0)
-		return fng_fail_call(c, r);
-	if (!fng_place_in_tmp(c->t, v.path))
-		return FNG_RESUME_CONT;
-	fng_decide_bind(&x, &v.d);
-	return fng_enforce(c, FNG_EV_FILE, &v);
-}
-
 enum fng_resume fng_check_net(struct fng_call *c)
 {
 	switch (c->d->kind) {
@@ -495,8 +503,6 @@ enum fng_resume fng_check_net(struct fng_call *c)
 		return check_send(c);
 	case FNG_SC_SOCKET:
 		return check_socket(c);
-	case FNG_SC_BIND:
-		return check_bind(c);
 	default:
 		return FNG_RESUME_CONT;
 	}

@@ -1,0 +1,71 @@
+/* Inbound connections (outbound_connectivity's other direction): a function
+ * that listens talks to whoever connects, so the peer of every accepted
+ * connection is judged like a destination (net.c's exemptions and
+ * exceptions), while destinations are judged. */
+#include "tracer/internal.h"
+#include "tracer/arch.h"
+#include "tracer/sock.h"
+#include "common/util.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* A function that listens talks to whoever connects (a bind shell): the
+ * peer an accept took is judged like a destination, at the exit stop; one
+ * not allowed gets its connection torn down, and the accept fails with
+ * ECONNABORTED (what servers retry on) after an injected close. */
+enum fng_resume fng_check_accept(struct fng_call *c)
+{
+	if (!fng_net_judging(c->t))
+		return FNG_RESUME_CONT;
+	c->tc->pending = FNG_PENDING_ACCEPT;
+	c->tc->pending_desc = (uint16_t)c->desc_index;
+	return FNG_RESUME_SYSCALL;
+}
+
+enum fng_resume fng_verify_accept(struct fng_tracer *t, struct fng_tracee *tc, long ret)
+{
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	const char *name = fng_syscalls[tc->pending_desc].name;
+	autosock struct fng_sock s = { .fd = -1 };
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct fng_dest d;
+
+	tc->pending = FNG_PENDING_NONE;
+	if (ret < 0)
+		return FNG_RESUME_CONT;
+	if (fng_sock_get(tc->tgid, (int)ret, &s) < 0 ||
+	    (fng_sock_inet(&s) && getpeername(s.fd, (struct sockaddr *)&ss, &len) < 0)) {
+		v.d.rule = FNG_RULE_OUTBOUND;
+		v.d.mode = FNG_MODE_BLOCK;
+		snprintf(v.d.reason, sizeof(v.d.reason), "fnguard could not examine the accepted connection: refused");
+	} else {
+		if (!fng_sock_inet(&s))
+			return FNG_RESUME_CONT; /* a local (AF_UNIX) peer */
+		fng_sock_decode(&s, &ss, len, &d);
+		fng_net_judge(t, &d, fng_sock_protocol(&s), &v);
+		if (v.d.rule == FNG_RULE_NONE)
+			return FNG_RESUME_CONT;
+		snprintf(v.d.reason, sizeof(v.d.reason), "an inbound connection from a peer the policy does not allow");
+	}
+	if (v.d.mode == FNG_MODE_ALERT) {
+		fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_ALERTED);
+		return FNG_RESUME_CONT;
+	}
+	if (s.fd >= 0)
+		shutdown(s.fd, SHUT_RDWR);
+	v.d.err = ECONNABORTED;
+	if (fng_arch_inject_close(tc->tid, (int)ret, &tc->saved_regs) < 0) {
+		kill(tc->tgid, SIGKILL);
+		fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_KILLED);
+		return FNG_RESUME_KILL;
+	}
+	tc->pending = FNG_PENDING_INJECT_ENTRY;
+	tc->inject_ret = -ECONNABORTED;
+	fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_BLOCKED);
+	return FNG_RESUME_SYSCALL;
+}
