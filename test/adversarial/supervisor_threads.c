@@ -11,6 +11,13 @@
  * nothing: limits, priorities, masks and scheduling parameters are set to
  * the values just read back, signals are signal 0, page lists are empty.
  *
+ * task_list: BYPASSED if /proc/T/task could be listed; when it cannot, the
+ * tids after T are probed through /proc/TID/status (its Tgid line), and the
+ * leader T is attacked in any case.  A tid whose /proc/TID/status is
+ * refused (EACCES/EPERM) although the program may read other processes'
+ * status files is taken too, marked "?" in the lines: the refusal itself says
+ * the supervisor protects that tid.
+ *
  * One vector line per call.  BYPASSED when the call returned success against
  * at least one supervisor tid (the line lists which: "L" marks the leader);
  * defended when it failed for all of them (the line gives the errors seen).
@@ -71,6 +78,7 @@
 
 static pid_t T;
 static pid_t tids[MAX_TIDS];
+static char refused[MAX_TIDS];	/* found only because its /proc/TID/status was refused */
 static int ntids;
 
 /* the sched_attr layout of sched_setattr(2) (VER1, 56 bytes) */
@@ -260,7 +268,7 @@ static void vec(const char *name, tid_fn fn)
 				nthreads_ok++;
 			if (ol < sizeof ok - 16)
 				ol += (size_t)snprintf(ok + ol, sizeof ok - ol, "%s%d%s", nok > 1 ? "," : "",
-						       (int)tids[i], tids[i] == T ? "L" : "");
+						       (int)tids[i], tids[i] == T ? "L" : refused[i] ? "?" : "");
 			continue;
 		}
 		int known = 0;
@@ -294,22 +302,66 @@ static pid_t tracer_pid(void)
 	return tp;
 }
 
+/* Tgid of task t from /proc/t/status (non-leader tids have /proc/TID too); -errno */
+static int tgid_of(pid_t t)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)t);
+	FILE *f = fopen(path, "re");
+	int tg = -ENOENT;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Tgid: %d", &tg) == 1)
+			break;
+	fclose(f);
+	return tg;
+}
+
+/*
+ * The tids: /proc/T/task, or, when that is refused, a probe of the tids
+ * after T through /proc/TID/status (threads usually get the next ids), so
+ * a denial of /proc/T alone does not hide the threads.
+ */
 static void list_tids(void)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task", (int)T);
 	DIR *d = opendir(path);
-	if (!d)
-		env_error("opendir(%s): %s", path, strerror(errno));
-	struct dirent *de;
-	while ((de = readdir(d)) && ntids < MAX_TIDS) {
-		int t = atoi(de->d_name);
-		if (t > 1 && t != getpid())
-			tids[ntids++] = t;
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d)) && ntids < MAX_TIDS) {
+			int t = atoi(de->d_name);
+			if (t > 1 && t != getpid())
+				tids[ntids++] = t;
+		}
+		closedir(d);
+		report("task_list", BYPASSED, "listed %d task(s) of the target in %s", ntids, path);
+		if (ntids)
+			return;
+	} else {
+		int e = errno;
+		report("task_list", DEFENDED, "opendir(%s): %s; probing /proc/TID/status for T+1..T+512", path, strerror(e));
 	}
-	closedir(d);
-	if (ntids == 0)
-		env_error("no tids in %s", path);
+	ntids = 0;
+	tids[ntids++] = T;
+	int denied = 0;
+	for (pid_t t = T + 1; t <= T + 512 && ntids < MAX_TIDS; t++) {
+		int tg = tgid_of(t);
+		if (tg == (int)T)
+			tids[ntids++] = t;
+		else if ((tg == -EACCES || tg == -EPERM) && t != getpid()) {
+			/* readable for anyone else of this uid: refused only for a protected (supervisor) tid */
+			refused[ntids] = 1;
+			tids[ntids++] = t;
+			denied++;
+		}
+	}
+	fprintf(stderr, "supervisor_threads: probe found %d thread(s) of %d (%d status file(s) refused)\n", ntids - 1,
+		(int)T, denied);
+	if (denied)
+		fprintf(stderr, "supervisor_threads: %d tid(s) taken because their /proc/TID/status was refused (marked '?')\n",
+			denied);
 }
 
 int main(void)
