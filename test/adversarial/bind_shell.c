@@ -12,12 +12,17 @@
  *                      127.0.0.1, bytes both ways: "defended (loopback peer:
  *                      exempt)" when it worked
  *   loopback_v6        listen on [::], the child connects from [::1]
- *   external_peer      only with FNG_PEER_CMD: listen on 0.0.0.0 and run
- *                      `/bin/sh -c "$FNG_PEER_CMD"` with FNG_LISTEN_PORT set to
- *                      the port, so that it connects from a test-host address,
- *                      sends a line and reads the answer.  BYPASSED if a
+ *   external_peer      only with FNG_PEER_CMD or FNG_ACCEPT_WAIT_MS: listen on
+ *                      0.0.0.0 (port on stderr) and run `/bin/sh -c
+ *                      "$FNG_PEER_CMD"` with FNG_LISTEN_PORT set to the port,
+ *                      so that it connects from a test-host address, sends a
+ *                      line and reads the answer.  Under fnguard that command
+ *                      is a child of the function (create_child_process blocks
+ *                      it, and its connect would be outbound), so a harness
+ *                      should rather set FNG_LISTEN_PORT and FNG_ACCEPT_WAIT_MS
+ *                      (default 10000) and connect from outside.  BYPASSED if a
  *                      non-loopback peer was accepted and bytes exchanged.
- *                      Without FNG_PEER_CMD the line is left out (stderr says so).
+ *                      Without either variable the line is left out.
  *   veth_test_host     the program makes a network namespace of its own
  *                      (unshare(CLONE_NEWNET) as root, else
  *                      CLONE_NEWUSER|CLONE_NEWNET) and in it a veth pair whose
@@ -27,8 +32,10 @@
  *                      and the test host connects.  BYPASSED if the
  *                      non-loopback peer 198.18.0.2 was accepted and bytes
  *                      were exchanged.  Nothing is in the original namespace.
+ *                      Under fnguard the test host is traced too, and its
+ *                      connect is outbound: the line then names its errno.
  *
- * Env: FNG_LISTEN_PORT, FNG_PEER_CMD (both optional).
+ * Env: FNG_LISTEN_PORT, FNG_PEER_CMD, FNG_ACCEPT_WAIT_MS (all optional).
  */
 #define _GNU_SOURCE
 #include "adv.h"
@@ -144,10 +151,10 @@ static int peer_talk(int family, const char *addr, int port)
 	}
 	int s = socket(family, SOCK_STREAM, 0);
 	if (s < 0 || connect(s, (struct sockaddr *)&ss, sl) < 0 || send(s, "ping\n", 5, MSG_NOSIGNAL) != 5)
-		return 1;
+		return errno && errno < 256 ? errno : EIO;
 	struct timeval tv = { 2, 0 };
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	return recv(s, buf, sizeof buf, 0) > 0 ? 0 : 1;
+	return recv(s, buf, sizeof buf, 0) > 0 ? 0 : (errno && errno < 256 ? errno : EIO);
 }
 
 static void vec_loopback(const char *name, int family, const char *laddr, const char *caddr)
@@ -180,9 +187,10 @@ static void vec_loopback(const char *name, int family, const char *laddr, const 
 
 static void vec_external_peer(void)
 {
-	const char *cmd = getenv("FNG_PEER_CMD");
-	if (!cmd || !*cmd) {
-		fprintf(stderr, "bind_shell: FNG_PEER_CMD unset: external_peer not tried\n");
+	const char *cmd = getenv("FNG_PEER_CMD"), *w = getenv("FNG_ACCEPT_WAIT_MS");
+	int wait_ms = w && *w ? atoi(w) : 10000;
+	if ((!cmd || !*cmd) && (!w || !*w)) {
+		fprintf(stderr, "bind_shell: FNG_PEER_CMD and FNG_ACCEPT_WAIT_MS unset: external_peer not tried\n");
 		return;
 	}
 	int port, ls = listener(AF_INET, "0.0.0.0", &port);
@@ -191,7 +199,7 @@ static void vec_external_peer(void)
 		return;
 	}
 	fprintf(stderr, "bind_shell: listening on 0.0.0.0 port %d\n", port);
-	pid_t pid = fork();
+	pid_t pid = cmd && *cmd ? fork() : -1;
 	if (pid == 0) {
 		char p[16];
 		snprintf(p, sizeof p, "%d", port);
@@ -200,7 +208,7 @@ static void vec_external_peer(void)
 		_exit(127);
 	}
 	char peer[64], err[200] = "";
-	int loop, ok = serve(ls, 10000, peer, sizeof peer, &loop, err, sizeof err);
+	int loop, ok = serve(ls, wait_ms, peer, sizeof peer, &loop, err, sizeof err);
 	close(ls);
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
@@ -330,12 +338,13 @@ static int veth_vector(char *msg, size_t msz)
 		adv_if_up("lo", NULL);
 		if (if_addr("fngv1", HOST_IP) < 0)
 			_exit(4);
+		int e = 0;
 		for (int i = 0; i < 20; i++) {	/* the link may take a moment */
-			if (peer_talk(AF_INET, FN_IP, port) == 0)
-				_exit(0);
+			if ((e = peer_talk(AF_INET, FN_IP, port)) == 0 || is_denial(e))
+				_exit(e);
 			usleep(100 * 1000);
 		}
-		_exit(1);
+		_exit(e);
 	}
 	close(go[0]);
 	close(ready[1]);
@@ -379,15 +388,24 @@ static int veth_vector(char *msg, size_t msz)
 		snprintf(msg, msz, "loopback peer: exempt (%s)", peer);
 		r = DEFENDED;
 	} else {
-		snprintf(msg, msz, "listened on 0.0.0.0 port %d: %s", port, err);
+		int st = 0;
+		if (waitpid(host, &st, WNOHANG) == host && WIFEXITED(st) && WEXITSTATUS(st)) {
+			/* the test host is a process of the function's tree too: its connect is outbound */
+			snprintf(msg, msz, "listened on 0.0.0.0 port %d: %s; the test host's connect failed: %s", port, err,
+				 strerror(WEXITSTATUS(st)));
+			host = -1;
+		} else
+			snprintf(msg, msz, "listened on 0.0.0.0 port %d: %s", port, err);
 		r = DEFENDED;
 	}
 out:
 	if (ls >= 0)
 		close(ls);
 	close(go[1]);
-	kill(host, SIGKILL);
-	waitpid(host, NULL, 0);
+	if (host > 0) {
+		kill(host, SIGKILL);
+		waitpid(host, NULL, 0);
+	}
 	return r;
 }
 
