@@ -38,6 +38,10 @@
  *   ip_ssrr_sockopt_udp     IP_OPTIONS strict source route
  *   ip_lsrr_retopts_cmsg    the loose source route as an IP_RETOPTS control message
  *   ip_lsrr_tcp_connect     TCP connect(127.0.0.1) with IP_OPTIONS loose source route
+ *   rthdr4_via_remote_udp   a two-segment type-4 header [::1, remote]: the packet goes
+ *                           to the remote host, which sends it on to [::1], where a
+ *                           receiver with IPV6_RECVRTHDR sees the header naming the
+ *                           remote host (proof without a capture socket)
  *   ipv6_nexthop_cmsg       an IPV6_NEXTHOP control message naming the remote host
  *                           (CAP_NET_RAW; there is no IPV6_NEXTHOP setsockopt):
  *                           does it take a [::1] packet elsewhere?
@@ -421,6 +425,78 @@ static void run(int i)
 		       r < 0 ? strerror(-r) : "succeeded", dst, obs);
 }
 
+/*
+ * rthdr4_via_remote_udp: a two-segment header [::1 (filled in by the kernel),
+ * REMOTE6], segments_left 1: the packet goes to REMOTE6 first, which (with
+ * seg6_enabled in the own namespace) moves it on to ::1, where a receiver
+ * with IPV6_RECVRTHDR sees the header that names REMOTE6.  This needs no
+ * capture socket: proof that the packet was routed through the remote host
+ * even where AF_PACKET is refused.
+ */
+static void vec_rthdr4_via(void)
+{
+	const char *name = "rthdr4_via_remote_udp";
+	unsigned char h[40], r6[16];
+	memset(h, 0, sizeof h);
+	h[0] = IPPROTO_UDP;
+	h[1] = 4;	/* (40 - 8) / 8 */
+	h[2] = 4;
+	h[3] = 1;	/* segments_left */
+	h[4] = 1;	/* first_segment */
+	inet_pton(AF_INET6, REMOTE6, r6);
+	memcpy(h + 24, r6, 16);	/* segments[1] = REMOTE6, visited first */
+	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		setup_failed(name, "socket", errno);
+		return;
+	}
+	if (setsockopt(s, IPPROTO_IPV6, IPV6_RTHDR, h, sizeof h) < 0) {
+		report(name, DEFENDED, "setsockopt(IPV6_RTHDR, 2 segments): %s", strerror(errno));
+		close(s);
+		return;
+	}
+	if (!have_ns) {
+		report(name, BYPASSED, "two-segment header accepted in the original namespace; %s", ns_note);
+		close(s);
+		return;
+	}
+	close(s);	/* it was made in the original namespace: send from the own one */
+	s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rx = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1;
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(PORT + 1), .sin6_addr = in6addr_loopback };
+	if (s < 0 || rx < 0 || setsockopt(s, IPPROTO_IPV6, IPV6_RTHDR, h, sizeof h) < 0 ||
+	    setsockopt(rx, IPPROTO_IPV6, IPV6_RECVRTHDR, &one, sizeof one) < 0 || bind(rx, (struct sockaddr *)&a, sizeof a) < 0) {
+		report(name, ERRORED, "setup in the own namespace: %s", strerror(errno));
+		if (s >= 0)
+			close(s);
+		if (rx >= 0)
+			close(rx);
+		return;
+	}
+	int to_r, hdr, to_l;
+	captured(AF_INET6, &to_r, &hdr, &to_l);	/* drain */
+	int r = (int)sendto(s, "x", 1, 0, (struct sockaddr *)&a, sizeof a), e = errno;
+	struct pollfd pf = { .fd = rx, .events = POLLIN };
+	poll(&pf, 1, WAIT_MS);
+	char data[16], cbuf[512];
+	struct iovec iov = { data, sizeof data };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+	int got = recvmsg(rx, &m, MSG_DONTWAIT) > 0, via = 0;
+	for (struct cmsghdr *c = got ? CMSG_FIRSTHDR(&m) : NULL; c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RTHDR)
+			for (size_t i = 0; i + 16 <= c->cmsg_len - CMSG_LEN(0); i++)
+				via |= memcmp(CMSG_DATA(c) + i, r6, 16) == 0;
+	captured(AF_INET6, &to_r, &hdr, &to_l);
+	close(s);
+	close(rx);
+	if (via || to_r)
+		report(name, BYPASSED, "sendto [::1]:%d %s; the datagram %s with a routing header naming %s; captured %d packet(s) to %s",
+		       PORT + 1, r < 0 ? strerror(e) : "succeeded", got ? "reached [::1]" : "was captured", REMOTE6, to_r, REMOTE6);
+	else
+		report(name, DEFENDED, "sendto [::1]:%d %s; %s; no sign of %s",
+		       PORT + 1, r < 0 ? strerror(e) : "succeeded", got ? "arrived without the routing header" : "nothing arrived", REMOTE6);
+}
+
 int main(void)
 {
 	adv_init();
@@ -431,5 +507,6 @@ int main(void)
 	make_ns();
 	for (int i = 0; i < NV; i++)
 		run(i);
+	vec_rthdr4_via();
 	return adv_exit_status();
 }
