@@ -15,8 +15,13 @@
 #   FNG_VICTIMDIR $FNG_TMPDIR/victimdir   empty directory
 #   FNG_TMPEXE    $FNG_TMPDIR/true-copy   copy of /bin/true, mode 755
 #   FNG_WORKDIR   mktemp -d BUILD_DIR/work.XXXX
-#   FNG_TARGET_PID (attack_supervisor only) a sacrificial
-#                 `sh -c 'trap "" TERM USR2; exec sleep 60'` process
+#   FNG_TARGET_PID (attack_supervisor) a sacrificial
+#                 `sh -c 'trap "" TERM USR2; exec sleep 60'` process;
+#                 (supervisor_threads) a sacrificial python3 process with 3
+#                 extra threads, ignoring SIGTERM
+#   FNG_ATTACK_IP (netns_dns_forge) 198.18.0.7: the program runs inside
+#                 `unshare -n`, with that address and lo up, so its connect to
+#                 the "attacker" stays in a namespace made for it
 set -u
 
 SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,7 +29,8 @@ BUILD_DIR=${1:-/work/advbuild}
 PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open seccomp_listener
           attack_supervisor raw_static child_bypass foreign_abi exec_tmp connect_race
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
-          name_swap)
+          name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
+          event_forge bind_shell)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
@@ -52,10 +58,30 @@ fi
 # ---------------------------------------------------------------- helpers
 TMPDIRS=()
 SLEEP_PID=
-cleanup() {
-    if [ -n "$SLEEP_PID" ] && [ "$(cat /proc/$SLEEP_PID/comm 2>/dev/null)" = sleep ]; then
+SLEEP_COMM=
+# kills the sacrificial target if it is still the process we started
+stop_target() {
+    if [ -n "$SLEEP_PID" ] && [ "$(cat /proc/$SLEEP_PID/comm 2>/dev/null)" = "$SLEEP_COMM" ]; then
         kill -KILL "$SLEEP_PID" 2>/dev/null
     fi
+}
+# start_target CMD...: a sacrificial target process, exported as FNG_TARGET_PID
+start_target() {
+    "$@" &
+    SLEEP_PID=$!
+    sleep 0.5
+    SLEEP_COMM=$(cat /proc/$SLEEP_PID/comm 2>/dev/null)
+    export FNG_TARGET_PID=$SLEEP_PID
+}
+PY3=/usr/bin/python3
+[ -x "$PY3" ] || PY3=python3
+MT_TARGET='import signal, threading, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+for _ in range(3):
+    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+time.sleep(60)'
+cleanup() {
+    stop_target
     for d in "${TMPDIRS[@]}"; do
         case "$d" in
             /tmp/fng-adv.*|"$BUILD_DIR"/work.*) rm -rf -- "$d" ;;
@@ -106,19 +132,22 @@ for p in "${PROGRAMS[@]}"; do
         R_STATUS[$p]="SETUP-FAILED"; R_BYP[$p]=0; R_TOT[$p]=0; R_EXIT[$p]=-; fail=1
         continue
     fi
-    unset FNG_TARGET_PID
-    if [ "$p" = attack_supervisor ]; then
-        sh -c 'trap "" TERM USR2; exec sleep 60' &
-        SLEEP_PID=$!
-        sleep 0.2
-        export FNG_TARGET_PID=$SLEEP_PID
-    fi
-    out=$(cd "$FNG_WORKDIR" && timeout -k 5 "$TIMEOUT" "$BUILD_DIR/$p" 2> "$BUILD_DIR/$p.stderr")
+    unset FNG_TARGET_PID FNG_ATTACK_IP
+    wrap=()
+    case $p in
+        attack_supervisor) start_target sh -c 'trap "" TERM USR2; exec sleep 60' ;;
+        supervisor_threads) start_target "$PY3" -c "$MT_TARGET" ;;
+        netns_dns_forge)
+            export FNG_ATTACK_IP=198.18.0.7
+            wrap=(unshare -n sh -c 'ip link set lo up && ip addr add "$FNG_ATTACK_IP/32" dev lo && exec "$0"')
+            ;;
+    esac
+    out=$(cd "$FNG_WORKDIR" && timeout -k 5 "$TIMEOUT" "${wrap[@]}" "$BUILD_DIR/$p" 2> "$BUILD_DIR/$p.stderr")
     rc=$?
     printf '%s\n' "$out"
     if [ -s "$BUILD_DIR/$p.stderr" ]; then sed 's/^/  [stderr] /' "$BUILD_DIR/$p.stderr"; fi
-    if [ "$p" = attack_supervisor ]; then
-        if [ "$(cat /proc/$SLEEP_PID/comm 2>/dev/null)" = sleep ]; then kill -KILL "$SLEEP_PID" 2>/dev/null; fi
+    if [ -n "$SLEEP_PID" ]; then
+        stop_target
         wait "$SLEEP_PID" 2>/dev/null
         SLEEP_PID=
         unset FNG_TARGET_PID
