@@ -117,15 +117,12 @@ static void protect_supervisor(struct builder *b, const struct fng_filter_params
 		deny_if_eq32(b, "rt_tgsigqueueinfo", 1, tid);
 		/* SIGIO/SIGURG routed to the supervisor. */
 		deny_two_eq32(b, "fcntl", 1, F_SETOWN, 2, tid);
-		/* prlimit64(sup, RLIMIT_CPU, {1,1}) would kill it with SIGXCPU. */
-		{
-			struct scmp_arg_cmp c[2] = {
-				{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = tid },
-				{ .arg = 2, .op = SCMP_CMP_NE, .datum_a = 0 },
-			};
-			add(b, DENY(EPERM), "prlimit64", 2, c);
-		}
+		/* prlimit64(sup, RLIMIT_CPU, {1,1}) would kill it with SIGXCPU;
+		 * its limits are not the function's to read either. */
+		deny_if_eq32(b, "prlimit64", 0, tid);
 		deny_two_eq32(b, "setpriority", 0, PRIO_PROCESS, 1, tid);
+		deny_two_eq32(b, "ioprio_set", 0, 1 /* IOPRIO_WHO_PROCESS */, 1, tid);
+		deny_if_eq32(b, "perf_event_open", 1, tid); /* samples its registers and stack */
 	}
 	/* F_SETOWN_EX / FIOSETOWN / SIOCSPGRP pass the owner by pointer, which a
 	 * filter cannot read: refused outright. */
@@ -236,8 +233,7 @@ static void add_socket_rules(struct builder *b, unsigned row)
 }
 
 /* Calls naming a task by id: traced when they name another one (an id that
- * is not 0), and only when they change something: prlimit64 with a new
- * limit, setpriority and ioprio_set on a process (PRIO_PROCESS,
+ * is not 0); setpriority and ioprio_set only on a process (PRIO_PROCESS,
  * IOPRIO_WHO_PROCESS). The tracer refuses them when the task is one of the
  * supervisor's threads (rules/guard.c); the supervisor's threads known now
  * are also refused outright (protect_supervisor). */
@@ -247,9 +243,7 @@ static void add_target_rules(struct builder *b, unsigned row, const struct fng_s
 	struct scmp_arg_cmp c[2] = { { .arg = (unsigned)arg, .op = SCMP_CMP_NE, .datum_a = 0 } };
 	unsigned n = 1;
 
-	if (strcmp(d->name, "prlimit64") == 0) {
-		c[n++] = (struct scmp_arg_cmp){ .arg = 2, .op = SCMP_CMP_NE, .datum_a = 0 };
-	} else if (strcmp(d->name, "setpriority") == 0) {
+	if (strcmp(d->name, "setpriority") == 0) {
 		c[n++] = (struct scmp_arg_cmp){ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = PRIO_PROCESS };
 	} else if (strcmp(d->name, "ioprio_set") == 0) {
 		c[n++] = (struct scmp_arg_cmp){ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = 1 /* IOPRIO_WHO_PROCESS */ };

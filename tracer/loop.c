@@ -130,6 +130,11 @@ static enum fng_resume dispatch(struct fng_call *c)
 		return fng_check_pidfd_signal(c);
 	case FNG_SC_ASYNC_WRITER:
 		c->t->async_writers = true; /* for the rest of the run */
+		/* perf_event_open(attr, pid, ...) on a supervisor thread would
+		 * sample its registers and stack (root has CAP_PERFMON) */
+		if (strcmp(c->d->name, "perf_event_open") == 0 &&
+		    fng_place_supervisor_task(c->t, (pid_t)(int32_t)c->args[1]))
+			return fng_check_denied(c, EPERM, "aimed at one of the supervisor's threads");
 		return FNG_RESUME_CONT;
 	}
 	return FNG_RESUME_CONT;

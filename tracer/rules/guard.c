@@ -42,6 +42,8 @@ static const struct {
 	{ "ioctl", "signal ownership passed by pointer" },
 	{ "pidfd_send_signal", "signal aimed at the supervisor" },
 	{ "prlimit64", "resource limits of the supervisor" },
+	{ "ioprio_set", "scheduling of the supervisor" },
+	{ "perf_event_open", "sampling the supervisor" },
 	{ "setpriority", "scheduling of the supervisor" },
 	{ "sched_setaffinity", "scheduling of the supervisor" },
 	{ "sched_setscheduler", "scheduling of the supervisor" },
