@@ -6,7 +6,8 @@ usage: verify-seal.py [--key FILE] [LOG...]   (standard input without LOG)
 Reads a log that fnguard's JSON events share with other output (a function's
 stderr, say) and sorts its lines: fnguard's (an object with "seq" and "run",
 and, with --key, a "mac" that verifies under the key) and everything else.
-Per run it checks that the sequence numbers have no gap. Prints one summary
+Per run it checks that the sequence numbers have no gap and that the run's
+exit event is there (a log cut short loses no number in between). Prints one summary
 line per run and one line per problem; exit 0 when every line claiming to be
 fnguard's verifies and no run has a gap, 1 otherwise, 2 on bad usage.
 The key file is read as `fnguard run --log-key` reads it: its bytes, without
@@ -22,7 +23,7 @@ MAC = re.compile(rb'(\{.*),"mac":"([0-9a-f]{64})"\}')
 
 
 def check(lines, key):
-    runs, problems, other = {}, [], 0
+    runs, problems, other, ended = {}, [], 0, set()
     for n, raw in enumerate(lines, 1):
         line = raw.rstrip(b'\r\n')
         if not line.startswith(b'{'):
@@ -44,6 +45,9 @@ def check(lines, key):
                 problems.append(f'line {n}: seq {ev.get("seq")} of run {ev.get("run")}: mac does not verify')
                 continue
         runs.setdefault(ev['run'], []).append(ev['seq'])
+        if ev.get('event_type') == 'lifecycle' and isinstance(ev.get('details'), dict) \
+                and ev['details'].get('phase') == 'exit':
+            ended.add(ev['run'])
     for run, seqs in runs.items():
         want = list(range(1, max(seqs) + 1))
         missing = sorted(set(want) - set(seqs))
@@ -51,6 +55,8 @@ def check(lines, key):
               + (f', missing {missing[:10]}' if missing else ''))
         if missing:
             problems.append(f'run {run}: {len(missing)} sequence numbers missing')
+        if run not in ended:
+            problems.append(f'run {run}: no exit event (the log was cut short, or the run has not ended)')
     print(f'other lines: {other}')
     for p in problems:
         print(p)

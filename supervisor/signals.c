@@ -64,7 +64,9 @@ int fng_signals_install(struct fng_sigstate *st)
 	/* A closed log pipe or SIGIO aimed at us must not end the supervisor. */
 	sa.sa_handler = SIG_IGN;
 	sa.sa_flags = 0;
-	if ((r = set(SIGPIPE, &sa)) < 0 || (r = set(SIGIO, &sa)) < 0)
+	/* SIGXFSZ: a function sharing a file sink's offset can push it past
+	 * RLIMIT_FSIZE; the write then fails (counted), not fnguard. */
+	if ((r = set(SIGPIPE, &sa)) < 0 || (r = set(SIGIO, &sa)) < 0 || (r = set(SIGXFSZ, &sa)) < 0)
 		return r;
 	/* Forwarded signals must reach the tracer thread's handler. */
 	{

@@ -44,19 +44,11 @@ bool fng_would_block(struct fng_tracer *t, pid_t tid, enum fng_event_type type, 
 
 enum fng_resume fng_fail_call(struct fng_call *c, long ret)
 {
-	struct fng_event *ev;
-
 	if (fng_arch_skip_syscall(c->tc->tid, ret) == 0)
 		return FNG_RESUME_SKIP;
 	/* The call can be neither failed nor answered: it must not run as it
 	 * is (fail closed). Usually the task is gone already. */
-	ev = fng_report_begin(c->t, c->tc->tid, FNG_EV_PROCESS, c->d->name);
-	if (ev) {
-		ev->action = FNG_ACT_KILLED;
-		fng_strlcpy(ev->reason, "fnguard could not fail or answer this call: the process is ended",
-			    sizeof(ev->reason));
-		fng_report_end(c->t);
-	}
+	fng_report_killed(c->t, c->tc->tid, c->d->name, "fnguard could not fail or answer this call: the process is ended");
 	kill(c->tc->tgid, SIGKILL);
 	return FNG_RESUME_KILL;
 }

@@ -95,6 +95,8 @@ static void protect_supervisor(struct builder *b, const struct fng_filter_params
 	deny_if_eq32(b, "kill", 0, (uint32_t)-1);
 	deny_if_eq32(b, "kill", 0, (uint32_t)-fp->sup_pgid);
 	deny_two_eq32(b, "fcntl", 1, F_SETOWN, 2, (uint32_t)-fp->sup_pgid);
+	/* joining its process group would make kill(0, sig) reach it */
+	deny_if_eq32(b, "setpgid", 1, (uint32_t)fp->sup_pgid);
 	/* Any of the supervisor's tids names the whole supervisor to kill(),
 	 * pidfd_open() and friends, not just its main thread. */
 	pid_t tids[1 + sizeof(fp->sup_tids) / sizeof(fp->sup_tids[0])];
@@ -160,11 +162,17 @@ static void deny_namespaces(struct builder *b)
  * messages of a send they are refused by the tracer (rules/net.c). */
 static void deny_route_options(struct builder *b)
 {
-	static const uint32_t v6[] = { IPV6_RTHDR, IPV6_2292RTHDR, IPV6_NEXTHOP, IPV6_2292PKTOPTIONS };
+	static const uint32_t v6[] = { IPV6_RTHDR, IPV6_2292RTHDR, IPV6_NEXTHOP, IPV6_2292PKTOPTIONS, IPV6_UNICAST_IF };
 
 	for (unsigned i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
 		deny_two_eq32(b, "setsockopt", 1, IPPROTO_IPV6, 2, v6[i]);
 	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IP, 2, IP_OPTIONS);
+	/* An interface of its own sends a packet addressed to loopback out of
+	 * that interface, to the next hop: the loopback exemption would be a
+	 * way out (SO_BINDTODEVICE needs no privilege since Linux 5.7). */
+	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IP, 2, IP_UNICAST_IF);
+	deny_two_eq32(b, "setsockopt", 1, SOL_SOCKET, 2, SO_BINDTODEVICE);
+	deny_two_eq32(b, "setsockopt", 1, SOL_SOCKET, 2, SO_BINDTOIFINDEX);
 }
 
 static void harden(struct builder *b, const struct fng_filter_params *fp)
@@ -258,7 +266,12 @@ static void add_traced(struct builder *b, uint32_t needs)
 
 		if (!(d->needs & needs))
 			continue;
-		if (d->kind == FNG_SC_SENDTO || d->kind == FNG_SC_RECVFROM) {
+		if (d->kind == FNG_SC_ASYNC_WRITER && strcmp(d->name, "mmap") == 0) {
+			/* a shared mapping: other writers of the file (or of the
+			 * memory) change it beside the task */
+			struct scmp_arg_cmp c = { .arg = 3, .op = SCMP_CMP_MASKED_EQ, .datum_a = MAP_SHARED, .datum_b = MAP_SHARED };
+			add(b, SCMP_ACT_TRACE(i), d->name, 1, &c);
+		} else if (d->kind == FNG_SC_SENDTO || d->kind == FNG_SC_RECVFROM) {
 			/* sendto on a connected socket (no address) is not a new
 			 * destination; recvfrom without one is not a resolver's
 			 * answer being read (glibc, musl and c-ares all ask for it). */

@@ -188,6 +188,8 @@ struct fng_event *fng_report_begin(struct fng_tracer *t, pid_t tid, enum fng_eve
 struct fng_event *fng_report_begin_verdict(struct fng_tracer *t, pid_t tid, enum fng_event_type type,
 					   const char *syscall, const struct fng_verdict *v, enum fng_action action);
 void fng_report_end(struct fng_tracer *t);
+/* A process fnguard ends because a call could not be undone or failed. */
+void fng_report_killed(struct fng_tracer *t, pid_t tid, const char *syscall, const char *reason);
 /* The native stack of tid (in a ptrace stop) in a pool slot, or NULL; *end
  * says why it is short or missing. Only for events that report a decision. */
 struct fng_stack *fng_report_stack(struct fng_tracer *t, pid_t tid, uint8_t *end);

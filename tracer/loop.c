@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -140,6 +141,19 @@ static enum fng_resume dispatch(struct fng_call *c)
 	return FNG_RESUME_CONT;
 }
 
+/* Did the injected close close the descriptor? Its result and the
+ * descriptor table say so; a filter of the task's own can fake the first. */
+static bool injected_close_done(const struct fng_tracee *tc, long ret)
+{
+	char path[64];
+	struct stat st;
+
+	if (ret != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tc->tid, tc->inject_fd);
+	return lstat(path, &st) < 0 && errno == ENOENT;
+}
+
 static int on_seccomp(struct fng_tracer *t, struct fng_tracee *tc)
 {
 	struct __ptrace_syscall_info si;
@@ -225,10 +239,18 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 		end_names_change(t, tc);
 		break;
 	case FNG_PENDING_INJECT_EXIT:
+		tc->pending = FNG_PENDING_NONE;
+		if (!injected_close_done(tc, (long)si.exit.rval)) {
+			/* The task's own seccomp filter (or anything else) kept
+			 * the descriptor open: it must not keep what was undone. */
+			fng_report_killed(t, tc->tid, "close", "the undo of a refused call did not close its descriptor");
+			kill(tc->tgid, SIGKILL);
+			how = FNG_RESUME_KILL;
+			break;
+		}
 		fng_arch_restore(tc->tid, tc->saved_regs, tc->inject_ret);
 		free(tc->saved_regs);
 		tc->saved_regs = NULL;
-		tc->pending = FNG_PENDING_NONE;
 		break;
 	default:
 		tc->pending = FNG_PENDING_NONE;

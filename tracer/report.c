@@ -150,3 +150,13 @@ void fng_report_verdict_stack(struct fng_tracer *t, pid_t tid, enum fng_event_ty
 	fng_report_end(t);
 }
 
+void fng_report_killed(struct fng_tracer *t, pid_t tid, const char *syscall, const char *reason)
+{
+	struct fng_event *ev = fng_report_begin(t, tid, FNG_EV_PROCESS, syscall);
+
+	if (!ev)
+		return;
+	ev->action = FNG_ACT_KILLED;
+	fng_strlcpy(ev->reason, reason, sizeof(ev->reason));
+	fng_report_end(t);
+}

@@ -200,6 +200,30 @@ int fng_sock_unix_path(const struct sockaddr_un *sun, size_t len, char out[FNG_U
 	return 0;
 }
 
+/* IP_PKTINFO / IPV6_PKTINFO naming an interface: a packet to loopback goes
+ * out of it (ip_cmsg_send, ip6_datagram_send_ctl). A short one the kernel
+ * refuses: counted as naming one (refused either way). */
+static bool pktinfo_names_interface(const char *p, const struct cmsghdr *h)
+{
+	size_t data = h->cmsg_len - CMSG_LEN(0);
+
+	if (h->cmsg_level == IPPROTO_IP && h->cmsg_type == IP_PKTINFO) {
+		struct in_pktinfo pi;
+		if (data < sizeof(pi))
+			return true;
+		memcpy(&pi, p + CMSG_LEN(0), sizeof(pi));
+		return pi.ipi_ifindex != 0;
+	}
+	if (h->cmsg_level == IPPROTO_IPV6 && (h->cmsg_type == IPV6_PKTINFO || h->cmsg_type == IPV6_2292PKTINFO)) {
+		struct in6_pktinfo pi;
+		if (data < sizeof(pi))
+			return true;
+		memcpy(&pi, p + CMSG_LEN(0), sizeof(pi));
+		return pi.ipi6_ifindex != 0;
+	}
+	return false;
+}
+
 int fng_sock_control_reroutes(const void *control, size_t len)
 {
 	const char *p = control, *end = p + len;
@@ -212,6 +236,8 @@ int fng_sock_control_reroutes(const void *control, size_t len)
 			return -EINVAL; /* the kernel's CMSG_OK */
 		if ((h.cmsg_level == IPPROTO_IP && (h.cmsg_type == IP_RETOPTS || h.cmsg_type == IP_OPTIONS)) ||
 		    (h.cmsg_level == IPPROTO_IPV6 && (h.cmsg_type == IPV6_RTHDR || h.cmsg_type == IPV6_2292RTHDR)))
+			return 1;
+		if (pktinfo_names_interface(p, &h))
 			return 1;
 		if (CMSG_ALIGN(h.cmsg_len) >= (size_t)(end - p))
 			break;
@@ -230,11 +256,24 @@ static bool has_option(int fd, int level, int name)
 	return len > 0;
 }
 
+/* An int option that is set (not 0). Unsure: yes. */
+static bool int_option(int fd, int level, int name)
+{
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &len) < 0)
+		return errno != ENOPROTOOPT && errno != EOPNOTSUPP && errno != EINVAL;
+	return v != 0;
+}
+
 bool fng_sock_reroutes(const struct fng_sock *s)
 {
-	if (s->domain == AF_INET6 && has_option(s->fd, IPPROTO_IPV6, IPV6_RTHDR))
+	if (s->domain == AF_INET6 &&
+	    (has_option(s->fd, IPPROTO_IPV6, IPV6_RTHDR) || int_option(s->fd, IPPROTO_IPV6, IPV6_UNICAST_IF)))
 		return true;
-	return has_option(s->fd, IPPROTO_IP, IP_OPTIONS);
+	return has_option(s->fd, IPPROTO_IP, IP_OPTIONS) || int_option(s->fd, IPPROTO_IP, IP_UNICAST_IF) ||
+	       int_option(s->fd, SOL_SOCKET, SO_BINDTOIFINDEX);
 }
 
 bool fng_sock_in_netns(const struct fng_sock *s, dev_t netns_dev, ino_t netns_ino)

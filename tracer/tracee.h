@@ -39,6 +39,7 @@ struct fng_tracee {
 	int pending_fd;		/* connect: the socket */
 	bool pending_write;	/* open: checked as a write (the allowlist's files.write) */
 	long inject_ret;	/* value the undone call returns */
+	int inject_fd;		/* the descriptor the injected close must close */
 	void *saved_regs;	/* arch registers saved across an injection */
 	struct fng_exec_pending *exec;	/* an exec to report or verify at its exec stop */
 };

@@ -87,3 +87,23 @@ for tid in map(int, open(sys.argv[1] + "/tids").read().split()):
 	grep -v ' 1$' "$WORK/out" && fail "a call aimed at a supervisor thread was not refused with EPERM"
 	[ "$(ev_count action=blocked syscall=*)" -ge $((n * 6)) ] || fail "not every refusal was reported"
 }
+
+# Joining the supervisor's process group would make kill(0, sig) reach it
+# (found by the outside attack): setpgid into it is refused. fnguard runs in
+# a session and group of its own here, as under a service manager.
+t_guard_process_group_refused() {
+	set +e
+	setsid "$FNGUARD" run --log "file:$EV" -- "$PY" -c '
+import os
+try:
+    os.setpgid(0, os.getpgid(os.getppid())); print("joined")
+except OSError as e:
+    print("setpgid", e.errno)
+os.kill(0, 0); print("alive")' >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_out "^setpgid 1$"
+	assert_out "^alive$"
+	expect_events 1 action=blocked syscall=setpgid
+}

@@ -241,3 +241,30 @@ SH
 	assert_out "^accepted 127.0.0.1"
 	expect_events 1 action=blocked policy=outbound_connectivity details.ip=198.18.0.2 details.error=ECONNABORTED
 }
+
+# An interface of the socket's own sends a packet addressed to loopback out
+# of that interface (issue 20, class 2, found by the outside attack): the
+# options are refused, and so is IP_PKTINFO naming an interface, with an
+# event each; a plain datagram to loopback still goes.
+t_net_interface_binding_refused() {
+	fng -- "$PY" -c '
+import socket, struct
+def attempt(name, f):
+    try:
+        f(); print(name, "ok")
+    except OSError as e:
+        print(name, e.errno)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+attempt("bindtodevice", lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"lo"))
+attempt("unicast_if", lambda: s.setsockopt(socket.IPPROTO_IP, 50, struct.pack("!I", 1)))
+pktinfo = struct.pack("=I4s4s", 1, bytes(4), bytes(4))
+attempt("pktinfo", lambda: s.sendmsg([b"x"], [(socket.IPPROTO_IP, 8, pktinfo)], 0, ("127.0.0.1", 9)))  # IP_PKTINFO
+attempt("plain", lambda: s.sendto(b"x", ("127.0.0.1", 9)))'
+	assert_rc 0
+	assert_out "^bindtodevice 1$"
+	assert_out "^unicast_if 1$"
+	assert_out "^pktinfo 1$"
+	assert_out "^plain ok$"
+	expect_events 2 action=blocked syscall=setsockopt
+	expect_events 1 action=blocked syscall=sendmsg policy=outbound_connectivity
+}

@@ -105,3 +105,19 @@ t_seal_bad_key() {
 	assert_rc 2
 	assert_err "missing: No such file or directory"
 }
+
+# A log cut short (the function truncated a shared file, or swapped a sink
+# for a copy) has no gap but no exit event either: it does not verify.
+t_seal_cut_log_does_not_verify() {
+	printf 'a key of thirty-two bytes, secret' >"$WORK/key"
+	seal_run --log-key "$WORK/key" -- true
+	assert_rc 0
+	$PY "$VERIFY_SEAL" --key "$WORK/key" "$WORK/err" >/dev/null || fail "the whole log does not verify"
+	grep -v '"phase":"exit"' "$WORK/err" >"$WORK/cut"
+	set +e
+	out=$($PY "$VERIFY_SEAL" --key "$WORK/key" "$WORK/cut")
+	rc=$?
+	set -e
+	[ "$rc" = 1 ] || fail "a log without its exit event verified: $out"
+	echo "$out" | grep -q 'no exit event' || fail "verify-seal: $out"
+}

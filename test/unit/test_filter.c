@@ -361,6 +361,8 @@ static void every_table_row_traced(void **state)
 			if (strcmp(name, "ioprio_set") == 0)
 				a[0] = 1;
 			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		} else if (strcmp(name, "mmap") == 0) {
+			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, 0, 4096, PROT_READ, MAP_SHARED, 3, 0);
 		} else {
 			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, fng_syscalls[i].kind == FNG_SC_SOCKET ? AF_PACKET : 0,
 					0, 0, 0, 1, 0);
@@ -794,6 +796,34 @@ static void route_options(void **state)
 	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IP, IP_TOS, 0, 0, 0), RET_ALLOW);
 	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IPV6, IPV6_V6ONLY, 0, 0, 0), RET_ALLOW);
 	EXPECT(CALL(&PS->outbound, "setsockopt", 3, SOL_SOCKET, IP_OPTIONS, 0, 0, 0), RET_ALLOW);
+	/* an interface of its own: a packet to loopback leaves by it */
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, SOL_SOCKET, SO_BINDTODEVICE, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, SOL_SOCKET, SO_BINDTOIFINDEX, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IP, IP_UNICAST_IF, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IPV6, IPV6_UNICAST_IF, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "setsockopt", 3, SOL_SOCKET, SO_BINDTODEVICE, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, SOL_SOCKET, SO_REUSEADDR, 0, 0, 0), RET_ALLOW);
+}
+
+/* Shared mappings are written beside the task (other writers of the file):
+ * traced when the rules rely on nobody else writing the task's memory. */
+static void shared_mappings(void **state)
+{
+	EXPECT(CALL(&PS->all, "mmap", 0, 4096, PROT_READ, MAP_SHARED, 3, 0), RET_TRACE(idx("mmap")));
+	EXPECT(CALL(&PS->all, "mmap", 0, 4096, PROT_READ, MAP_SHARED_VALIDATE, 3, 0), RET_TRACE(idx("mmap")));
+	EXPECT(CALL(&PS->all, "mmap", 0, 4096, PROT_READ, MAP_PRIVATE, 3, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->all, "mmap", 0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->always, "mmap", 0, 4096, PROT_READ, MAP_SHARED, 3, 0), RET_ALLOW);
+	EXPECT(CALL0(&PS->all, "shmat"), RET_TRACE(idx("shmat")));
+}
+
+/* Joining the supervisor's process group would let kill(0, sig) reach it. */
+static void process_group(void **state)
+{
+	EXPECT(CALL(&PS->always, "setpgid", 0, SUP_PGID, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "setpgid", 0, 0xffffffff00000000ull | SUP_PGID, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "setpgid", 0, 0, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->always, "setpgid", 0, OTHER_PID, 0, 0, 0, 0), RET_ALLOW);
 }
 
 static void mount_games(void **state)
@@ -855,6 +885,8 @@ int main(void)
 		cmocka_unit_test(mount_games),
 		cmocka_unit_test(namespaces),
 		cmocka_unit_test(route_options),
+		cmocka_unit_test(shared_mappings),
+		cmocka_unit_test(process_group),
 		cmocka_unit_test(build_errors),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -246,6 +246,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 		return FNG_RESUME_KILL;
 	}
 	tc->pending = FNG_PENDING_INJECT_ENTRY;
+	tc->inject_fd = (int)ret;
 	tc->inject_ret = -EACCES;
 	fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_BLOCKED);
 	return FNG_RESUME_SYSCALL;

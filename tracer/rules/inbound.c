@@ -65,6 +65,7 @@ enum fng_resume fng_verify_accept(struct fng_tracer *t, struct fng_tracee *tc, l
 		return FNG_RESUME_KILL;
 	}
 	tc->pending = FNG_PENDING_INJECT_ENTRY;
+	tc->inject_fd = (int)ret;
 	tc->inject_ret = -ECONNABORTED;
 	fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_BLOCKED);
 	return FNG_RESUME_SYSCALL;
