@@ -67,6 +67,11 @@ struct fng_tracer {
 	/* The kernel may write a tracee's memory beside it (AIO, perf or packet
 	 * rings were set up): a lone task is no longer alone with its memory. */
 	bool async_writers;
+	/* Files the supervisor itself writes (its stderr, a file sink ...), by
+	 * object: a task mapping one MAP_SHARED sees fnguard's writes beside
+	 * it (written_files.c). */
+	struct fng_object own_files[16];
+	size_t n_own_files;
 
 	struct fng_tracee_table tasks;
 	/* Stacks and executable identity: the files read so far, the unwinder,
@@ -230,6 +235,10 @@ static inline bool fng_racers_possible(const struct fng_tracer *t)
 {
 	return t->tasks.count > 1 || t->async_writers;
 }
+
+/* written_files.c: the supervisor's own output files, and mappings of them. */
+void fng_written_files_setup(struct fng_tracer *t);
+enum fng_resume fng_check_shared_map(struct fng_call *c);
 
 /* rules/file.c */
 enum fng_resume fng_check_file(struct fng_call *c);

@@ -130,6 +130,8 @@ static enum fng_resume dispatch(struct fng_call *c)
 	case FNG_SC_PIDFD_SIGNAL:
 		return fng_check_pidfd_signal(c);
 	case FNG_SC_ASYNC_WRITER:
+		if (strcmp(c->d->name, "mmap") == 0)
+			return fng_check_shared_map(c);
 		c->t->async_writers = true; /* for the rest of the run */
 		/* perf_event_open(attr, pid, ...) on a supervisor thread would
 		 * sample its registers and stack (root has CAP_PERFMON) */

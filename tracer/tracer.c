@@ -70,6 +70,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 		r = fng_place_setup_tmp(t, err, errn);
 	if (r == 0)
 		r = own_netns(t, err, errn);
+	fng_written_files_setup(t);
 	if (r < 0)
 		return r;
 	if (fng_policy_watches_files(t->policy)) {
