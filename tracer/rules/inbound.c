@@ -17,9 +17,27 @@
  * peer an accept took is judged like a destination, at the exit stop; one
  * not allowed gets its connection torn down, and the accept fails with
  * ECONNABORTED (what servers retry on) after an injected close. */
+/* A listener bound to a loopback address only ever accepts local peers
+ * (the kernel drops packets from elsewhere addressed to loopback, and no
+ * socket may take an interface of its own while destinations are judged):
+ * exempt like loopback destinations, with no exit stop. */
+static bool loopback_listener(struct fng_call *c)
+{
+	autosock struct fng_sock s = { .fd = -1 };
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct fng_dest d;
+
+	if (c->t->policy->judge_loopback || fng_sock_get(c->tc->tgid, (int)c->args[0], &s) < 0 ||
+	    !fng_sock_inet(&s) || fng_sock_reroutes(&s) || getsockname(s.fd, (struct sockaddr *)&ss, &len) < 0)
+		return false;
+	fng_sock_decode(&s, &ss, len, &d);
+	return d.inet && fng_addr_is_loopback(d.addr);
+}
+
 enum fng_resume fng_check_accept(struct fng_call *c)
 {
-	if (!fng_net_judging(c->t))
+	if (!fng_net_judging(c->t) || loopback_listener(c))
 		return FNG_RESUME_CONT;
 	c->tc->pending = FNG_PENDING_ACCEPT;
 	c->tc->pending_desc = (uint16_t)c->desc_index;
