@@ -74,6 +74,7 @@ t_adv_supervisor_threads() { adv_case supervisor_threads 6; }
 t_adv_unix_bind_decoder() { adv_case unix_bind_decoder 5; }
 t_adv_route_options() { adv_case route_options 10; }
 t_adv_netns_dns_forge() { ADV_NETNS=1 adv_case netns_dns_forge 10; }
+t_adv_undo_close() { adv_case undo_close 2; }
 
 # event_forge writes to the standard error fnguard's events share: an
 # unfinished line before a blocked call, reading the events back (a file
