@@ -101,3 +101,18 @@ enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct
 	fng_report_verdict(c->t, c->tc->tid, type, c->d->name, v, FNG_ACT_BLOCKED);
 	return FNG_RESUME_SKIP;
 }
+
+enum fng_resume fng_undo_by_close(struct fng_tracer *t, struct fng_tracee *tc, int fd, enum fng_event_type type,
+				  const char *syscall, struct fng_verdict *v)
+{
+	if (fng_arch_inject_close(tc->tid, fd, &tc->saved_regs) < 0) {
+		kill(tc->tgid, SIGKILL);
+		fng_report_verdict(t, tc->tid, type, syscall, v, FNG_ACT_KILLED);
+		return FNG_RESUME_KILL;
+	}
+	tc->pending = FNG_PENDING_INJECT_ENTRY;
+	tc->inject_fd = fd;
+	tc->inject_ret = -v->d.err;
+	fng_report_verdict(t, tc->tid, type, syscall, v, FNG_ACT_BLOCKED);
+	return FNG_RESUME_SYSCALL;
+}

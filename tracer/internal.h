@@ -208,6 +208,11 @@ enum fng_resume fng_fail_call(struct fng_call *c, long ret);
  * obtained ...). -EBADF is the kernel's own answer, given here so that no
  * other thread can open that descriptor meanwhile; anything else refuses
  * the call under rule (alerted in alert mode), the event saying why. */
+/* At a syscall-exit stop: undo a call that returned descriptor fd by making
+ * the task close it (checked at the close's exit, loop.c), the call then
+ * failing with -v->d.err; reported blocked (killed when it cannot be done). */
+enum fng_resume fng_undo_by_close(struct fng_tracer *t, struct fng_tracee *tc, int fd, enum fng_event_type type,
+				  const char *syscall, struct fng_verdict *v);
 enum fng_resume fng_enforce_unknown(struct fng_call *c, enum fng_event_type type, enum fng_rule rule, int err,
 				    const char *what);
 /* Apply a verdict at the seccomp stop: report and skip/kill as the mode says. */

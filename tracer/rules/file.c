@@ -240,16 +240,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 		return FNG_RESUME_CONT;
 	}
 	v.d.err = EACCES;
-	if (fng_arch_inject_close(tc->tid, (int)ret, &tc->saved_regs) < 0) {
-		kill(tc->tgid, SIGKILL);
-		fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_KILLED);
-		return FNG_RESUME_KILL;
-	}
-	tc->pending = FNG_PENDING_INJECT_ENTRY;
-	tc->inject_fd = (int)ret;
-	tc->inject_ret = -EACCES;
-	fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_BLOCKED);
-	return FNG_RESUME_SYSCALL;
+	return fng_undo_by_close(t, tc, (int)ret, FNG_EV_FILE, d->name, &v);
 }
 
 static int read_unix_path(pid_t tid, uint64_t addr, uint64_t len, char path[FNG_UNIX_PATH_BUF])

@@ -77,14 +77,5 @@ enum fng_resume fng_verify_accept(struct fng_tracer *t, struct fng_tracee *tc, l
 	if (s.fd >= 0)
 		shutdown(s.fd, SHUT_RDWR);
 	v.d.err = ECONNABORTED;
-	if (fng_arch_inject_close(tc->tid, (int)ret, &tc->saved_regs) < 0) {
-		kill(tc->tgid, SIGKILL);
-		fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_KILLED);
-		return FNG_RESUME_KILL;
-	}
-	tc->pending = FNG_PENDING_INJECT_ENTRY;
-	tc->inject_fd = (int)ret;
-	tc->inject_ret = -ECONNABORTED;
-	fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_BLOCKED);
-	return FNG_RESUME_SYSCALL;
+	return fng_undo_by_close(t, tc, (int)ret, FNG_EV_NETWORK, name, &v);
 }
