@@ -11,10 +11,15 @@
  *     /usr/share/zoneinfo, /usr/share/locale, /etc/ssl, /proc/N;
  *  3. a folder two or more levels deep holding more than
  *     FNG_COLLAPSE_THRESHOLD entries becomes "folder/" + "**";
- *  4. entries another entry covers are dropped.
- * Pure. */
+ *  4. entries another entry covers are dropped (pattern inclusion,
+ *     globrel.c).
+ * Writes are learnt more narrowly (docs/policy.md "Collapsing"): step 2
+ * never applies, step 3 makes folder/'*' (never "**", never a folder
+ * above), and a write where code is loaded from (fng_collapse_code_place)
+ * stays exactly as seen. Pure. */
 #include "policy/baseline/collapse.h"
 #include "policy/allowlist.h"
+#include "policy/baseline/globrel.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -116,8 +121,8 @@ static const char *const known_prefixes[] = {
 	"/etc/ssl", "/proc/*",
 };
 
-/* Step 1 and 2 on one path: out is the pattern. */
-static void collapse_one(const char *path, char *out, size_t outn)
+/* Step 1 and (trees) 2 on one path: out is the pattern. */
+static void collapse_one(const char *path, bool trees, char *out, size_t outn)
 {
 	bool tmp = in_tmp_root(path);
 	size_t used = 0;
@@ -152,7 +157,7 @@ static void collapse_one(const char *path, char *out, size_t outn)
 			 (used >= cl + 7 && strncmp(out + used - cl - 7, "/lib64/", 7) == 0)));
 		for (size_t i = 0; !tree && i < sizeof(known_prefixes) / sizeof(known_prefixes[0]); i++)
 			tree = strcmp(out, known_prefixes[i]) == 0;
-		if (tree && c[n] == '/') {
+		if (trees && tree && c[n] == '/') {
 			snprintf(out + used, outn - used, "/" DSTAR);
 			return;
 		}
@@ -185,7 +190,7 @@ static void normalise(struct fng_path_item *v, size_t *n)
 	for (size_t i = 0; i < *n; i++) {
 		for (size_t j = 0; j < *n; j++) {
 			/* A covering entry takes the covered one's phases. */
-			if (i != j && v[j].path && v[i].path && fng_glob_match(v[j].path, v[i].path)) {
+			if (i != j && v[j].path && v[i].path && fng_glob_includes(v[j].path, v[i].path)) {
 				v[j].phases |= v[i].phases;
 				free(v[i].path);
 				v[i].path = NULL;
@@ -220,25 +225,28 @@ static size_t depth_of(const char *p, size_t n)
 	return d;
 }
 
-/* Step 3, once: 1 if something collapsed, 0 if not, -ENOMEM. */
-static int collapse_crowded(struct fng_path_item *v, size_t n, size_t threshold)
+/* Step 3, once: 1 if something collapsed, 0 if not, -ENOMEM. Reads: the
+ * crowded folder becomes folder/DSTAR; writes (code: the places code loads
+ * from, left alone): folder/'*', the files right in it and nothing below. */
+static int collapse_crowded(struct fng_path_item *v, size_t n, size_t threshold, const struct fng_code_roots *code)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t pl = parent_len(v[i].path), count = 0;
 		uint8_t phases = 0;
 		char *dir;
 
-		if (depth_of(v[i].path, pl) < 2)
+		if (depth_of(v[i].path, pl) < 2 || (code && fng_collapse_code_place(v[i].path, code)))
 			continue;
 		for (size_t j = 0; j < n; j++)
-			if (parent_len(v[j].path) == pl && strncmp(v[j].path, v[i].path, pl) == 0)
+			if (parent_len(v[j].path) == pl && strncmp(v[j].path, v[i].path, pl) == 0 &&
+			    !(code && fng_collapse_code_place(v[j].path, code)))
 				count++;
 		if (count <= threshold)
 			continue;
-		if (asprintf(&dir, "%.*s/" DSTAR, (int)pl, v[i].path) < 0)
+		if (asprintf(&dir, "%.*s/%s", (int)pl, v[i].path, code ? "*" : DSTAR) < 0)
 			return -ENOMEM;
 		for (size_t j = 0; j < n; j++)
-			if (j != i && parent_len(v[j].path) == pl && strncmp(v[j].path, v[i].path, pl) == 0)
+			if (j != i && fng_glob_includes(dir, v[j].path))
 				phases |= v[j].phases;
 		v[i].phases |= phases;
 		free(v[i].path);
@@ -248,14 +256,16 @@ static int collapse_crowded(struct fng_path_item *v, size_t n, size_t threshold)
 	return 0;
 }
 
-int fng_collapse_paths(struct fng_path_item *v, size_t *n, size_t threshold)
+int fng_collapse_paths(struct fng_path_item *v, size_t *n, size_t threshold, const struct fng_code_roots *code)
 {
 	char buf[4096];
 	int r;
 
 	for (size_t i = 0; i < *n; i++) {
 		char *c;
-		collapse_one(v[i].path, buf, sizeof(buf));
+		if (code && fng_collapse_code_place(v[i].path, code))
+			continue; /* a write where code loads from: exactly as seen */
+		collapse_one(v[i].path, !code, buf, sizeof(buf));
 		if (strcmp(buf, v[i].path) == 0)
 			continue;
 		c = strdup(buf);
@@ -265,7 +275,61 @@ int fng_collapse_paths(struct fng_path_item *v, size_t *n, size_t threshold)
 		v[i].path = c;
 	}
 	normalise(v, n);
-	while ((r = collapse_crowded(v, *n, threshold)) > 0)
+	while ((r = collapse_crowded(v, *n, threshold, code)) > 0)
 		normalise(v, n);
 	return r;
+}
+
+static bool has_suffix(const char *s, size_t n, const char *suf)
+{
+	size_t k = strlen(suf);
+	return n >= k && memcmp(s + n - k, suf, k) == 0;
+}
+
+/* A file name code is loaded from (or that changes what is loaded). */
+static bool code_name(const char *c, size_t n)
+{
+	static const char *const exts[] = { ".py", ".pyc", ".pyo", ".pyd", ".pth", ".so", ".js", ".mjs", ".cjs",
+					    ".node", ".wasm", ".jar", ".class", ".rb", ".pl", ".pm", ".php" };
+
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (has_suffix(c, n, exts[i]))
+			return true;
+	/* libfoo.so.1.2, sitecustomize*, usercustomize* */
+	return memmem(c, n, ".so.", 4) || (n >= 13 && strncmp(c, "sitecustomize", 13) == 0) ||
+	       (n >= 13 && strncmp(c, "usercustomize", 13) == 0);
+}
+
+/* A folder name that holds code: site-packages, node_modules, lib/pythonX. */
+static bool code_folder(const char *path, const char *c, size_t n)
+{
+	static const char *const names[] = { "site-packages", "dist-packages", "node_modules", "__pycache__",
+					     "lib-dynload" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n == strlen(names[i]) && memcmp(c, names[i], n) == 0)
+			return true;
+	return n > 6 && strncmp(c, "python", 6) == 0 && isdigit((unsigned char)c[6]) && c - path >= 4 &&
+	       (strncmp(c - 4, "lib/", 4) == 0 || (c - path >= 6 && strncmp(c - 6, "lib64/", 6) == 0));
+}
+
+bool fng_collapse_code_place(const char *path, const struct fng_code_roots *code)
+{
+	static const char *const fixed[] = { "/opt", "/var/task", "/var/runtime", "/var/lang", "/usr/lib",
+					     "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/etc/ld.so.preload" };
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (under(path, fixed[i]))
+			return true;
+	for (size_t i = 0; code && i < code->n; i++)
+		if (code->dirs[i][0] == '/' && under(path, code->dirs[i]))
+			return true;
+	for (const char *p = path; *p == '/';) {
+		const char *c = p + 1;
+		size_t n = strcspn(c, "/");
+		if (code_folder(path, c, n) || (!c[n] && code_name(c, n)))
+			return true;
+		p = c + n;
+	}
+	return false;
 }

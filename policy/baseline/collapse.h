@@ -23,8 +23,23 @@ struct fng_path_item {
  * "*" patterns (in_tmp: the component is under a temp folder). */
 void fng_collapse_component(const char *c, size_t n, bool in_tmp, char *out, size_t outn);
 
+/* Folders code is loaded from besides the fixed ones: PYTHONPATH,
+ * NODE_PATH, LD_LIBRARY_PATH entries, LAMBDA_TASK_ROOT (absolute only). */
+struct fng_code_roots {
+	const char *const *dirs;
+	size_t n;
+};
+
+/* Is a write to path a write where code is loaded from: under /opt (layers),
+ * /var/task, /var/runtime, /var/lang, the system library folders, a root of
+ * code; in site-packages, dist-packages, node_modules, __pycache__,
+ * lib/pythonX; or a file named *.py, *.pyc, *.pth, *.so, *.js, ...,
+ * sitecustomize*, usercustomize*? (docs/policy.md "Collapsing") */
+bool fng_collapse_code_place(const char *path, const struct fng_code_roots *code);
+
 /* Collapse v[0..*n) in place (paths replaced and freed, *n shrinks; sorted
- * on return). 0 or -ENOMEM. */
-int fng_collapse_paths(struct fng_path_item *v, size_t *n, size_t threshold);
+ * on return). code: NULL for reads; for writes, the roots of code (the
+ * narrower write rule applies). 0 or -ENOMEM. */
+int fng_collapse_paths(struct fng_path_item *v, size_t *n, size_t threshold, const struct fng_code_roots *code);
 
 #endif

@@ -14,6 +14,7 @@
  * behave alike). Exact, not a heuristic; too big a search says so. Pure. */
 #include "policy/baseline/globrel.h"
 #include "common/util.h"
+#include "policy/allowlist.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -145,14 +146,14 @@ struct gr_search {
 	const struct gr_nfa *a, *b;
 	uint8_t sym[258];
 	size_t nsym;
-	struct gr_pair *seen;	/* also the work stack: [done, n) is to do */
-	size_t n;
+	struct gr_pair **seen;	/* also the work list: [done, n) is to do */
+	size_t n, cap;
 };
 
 static bool gr_known(const struct gr_search *g, const struct gr_pair *p)
 {
 	for (size_t i = 0; i < g->n; i++)
-		if (g->seen[i].b == p->b && memcmp(&g->seen[i].a, &p->a, sizeof(p->a)) == 0)
+		if ((*g->seen)[i].b == p->b && memcmp(&(*g->seen)[i].a, &p->a, sizeof(p->a)) == 0)
 			return true;
 	return false;
 }
@@ -163,7 +164,15 @@ static int gr_push(struct gr_search *g, const struct gr_pair *p)
 		return 0;
 	if (g->n >= GR_MAX_PAIRS)
 		return -E2BIG;
-	g->seen[g->n++] = *p;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 32;
+		struct gr_pair *nv = realloc(*g->seen, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		*g->seen = nv;
+		g->cap = cap;
+	}
+	(*g->seen)[g->n++] = *p;
 	return 0;
 }
 
@@ -190,7 +199,7 @@ static void gr_alphabet(struct gr_search *g)
 /* Expand pair i: every state b's closure holds, every byte. */
 static int gr_expand(struct gr_search *g, size_t i, bool *includes, bool *meets)
 {
-	struct gr_pair p = g->seen[i], next;
+	struct gr_pair p = (*g->seen)[i], next;
 	struct gr_set bs = { 0 };
 	int r = 0;
 
@@ -218,17 +227,24 @@ static int gr_expand(struct gr_search *g, size_t i, bool *includes, bool *meets)
 
 int fng_glob_relate(const char *a, const char *b, bool *includes, bool *meets)
 {
-	autofree struct gr_nfa *na = malloc(sizeof(*na));
-	autofree struct gr_nfa *nb = malloc(sizeof(*nb));
-	autofree struct gr_pair *seen = malloc(GR_MAX_PAIRS * sizeof(*seen));
-	struct gr_search g = { .a = na, .b = nb, .seen = seen };
+	autofree struct gr_nfa *na = NULL;
+	autofree struct gr_nfa *nb = NULL;
+	autofree struct gr_pair *seen = NULL;
+	struct gr_search g = { .seen = &seen };
 	struct gr_pair start = { .b = 0 }, first = { .b = 0 };
 	struct gr_set bs = { 0 };
 	int r;
 
+	if (!strpbrk(b, "*?")) {
+		/* b is one path */
+		*includes = *meets = fng_glob_match(a, b);
+		return 0;
+	}
 	*includes = true;
 	*meets = false;
-	if (!na || !nb || !seen)
+	g.a = na = malloc(sizeof(*na));
+	g.b = nb = malloc(sizeof(*nb));
+	if (!na || !nb)
 		return -ENOMEM;
 	if ((r = gr_compile(a, na)) < 0 || (r = gr_compile(b, nb)) < 0)
 		return r;

@@ -6,6 +6,7 @@
 #include "common/hex.h"
 #include "common/util.h"
 #include "policy/baseline/collapse.h"
+#include "policy/baseline/globrel.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -134,7 +135,8 @@ static void free_items(struct fng_path_item *v, size_t n)
 }
 
 /* The collapsed paths of one kind. */
-static int paths_of(const struct fng_recorder *r, enum fng_al_kind k, struct fng_path_item **out, size_t *n)
+static int paths_of(const struct fng_recorder *r, enum fng_al_kind k, const struct fng_code_roots *code,
+		    struct fng_path_item **out, size_t *n)
 {
 	struct fng_path_item *v = calloc(r->n ? r->n : 1, sizeof(*v));
 
@@ -152,26 +154,27 @@ static int paths_of(const struct fng_recorder *r, enum fng_al_kind k, struct fng
 		}
 	}
 	*out = v;
-	return fng_collapse_paths(v, n, FNG_COLLAPSE_THRESHOLD);
+	return fng_collapse_paths(v, n, FNG_COLLAPSE_THRESHOLD, code);
 }
 
 static bool write_covers(const struct fng_path_item *w, size_t nw, const struct fng_path_item *rd)
 {
 	for (size_t i = 0; i < nw; i++)
-		if ((w[i].phases & FNG_SEEN_OTHER || rd->phases == FNG_SEEN_INIT) && fng_glob_match(w[i].path, rd->path))
+		if ((w[i].phases & FNG_SEEN_OTHER || rd->phases == FNG_SEEN_INIT) && fng_glob_includes(w[i].path, rd->path))
 			return true;
 	return false;
 }
 
-static int add_files(const struct fng_recorder *r, struct fng_al_set *s)
+static int add_files(const struct fng_recorder *r, const struct fng_code_roots *code, struct fng_al_set *s)
 {
+	static const struct fng_code_roots none = { 0 };
 	struct fng_path_item *rd = NULL, *wr = NULL;
 	size_t nrd = 0, nwr = 0;
 	const char *why = NULL;
-	int e = paths_of(r, FNG_AL_READ, &rd, &nrd);
+	int e = paths_of(r, FNG_AL_READ, NULL, &rd, &nrd);
 
 	if (e == 0)
-		e = paths_of(r, FNG_AL_WRITE, &wr, &nwr);
+		e = paths_of(r, FNG_AL_WRITE, code ? code : &none, &wr, &nwr);
 	for (size_t i = 0; e == 0 && i < nwr; i++)
 		e = fng_al_list_add(&s->k[FNG_AL_WRITE], FNG_AL_WRITE, wr[i].path, wr[i].phases == FNG_SEEN_INIT, NULL, &why);
 	for (size_t i = 0; e == 0 && i < nrd; i++)
@@ -218,7 +221,8 @@ static int add_others(const struct fng_recorder *r, struct fng_al_set *s)
 	return 0;
 }
 
-int fng_recorder_build(const struct fng_recorder *r, enum fng_mode mode, struct fng_allowlist **out)
+int fng_recorder_build(const struct fng_recorder *r, enum fng_mode mode, const struct fng_code_roots *code,
+		       struct fng_allowlist **out)
 {
 	struct fng_allowlist *a = calloc(1, sizeof(*a));
 	int e;
@@ -226,7 +230,7 @@ int fng_recorder_build(const struct fng_recorder *r, enum fng_mode mode, struct 
 	if (!a)
 		return -ENOMEM;
 	a->mode = mode;
-	e = add_files(r, &a->learned);
+	e = add_files(r, code, &a->learned);
 	if (e == 0)
 		e = add_others(r, &a->learned);
 	if (e < 0) {
@@ -235,4 +239,18 @@ int fng_recorder_build(const struct fng_recorder *r, enum fng_mode mode, struct 
 	}
 	*out = a;
 	return 0;
+}
+
+size_t fng_recorder_code_writes(const struct fng_recorder *r, const struct fng_code_roots *code,
+				void (*cb)(void *arg, const char *path), void *arg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i].kind != FNG_AL_WRITE || !fng_collapse_code_place(r->v[i].text, code))
+			continue;
+		cb(arg, r->v[i].text);
+		n++;
+	}
+	return n;
 }

@@ -4,6 +4,7 @@
 #define FNG_RECORDER_H
 
 #include "policy/allowlist.h"
+#include "policy/baseline/collapse.h"
 
 struct fng_recorder;
 
@@ -15,8 +16,14 @@ void fng_recorder_free(struct fng_recorder *r);
 int fng_recorder_add(struct fng_recorder *r, enum fng_al_kind k, const char *text, uint8_t fn_phase,
 		     const uint8_t *id, size_t idlen);
 size_t fng_recorder_count(const struct fng_recorder *r);
-/* The learned allowlist, collapsed (docs/policy.md "Collapsing"). */
-int fng_recorder_build(const struct fng_recorder *r, enum fng_mode mode, struct fng_allowlist **out);
+/* The learned allowlist, collapsed (docs/policy.md "Collapsing"); writes
+ * by the narrower rule, code: where else code loads from (NULL: nowhere). */
+int fng_recorder_build(const struct fng_recorder *r, enum fng_mode mode, const struct fng_code_roots *code,
+		       struct fng_allowlist **out);
+/* Each recorded write where code is loaded from (fng_collapse_code_place):
+ * learnt exactly, and worth a person's look. Returns how many. */
+size_t fng_recorder_code_writes(const struct fng_recorder *r, const struct fng_code_roots *code,
+				void (*cb)(void *arg, const char *path), void *arg);
 
 /* The whole policy text for an allowlist: FunctionShield's four rules off,
  * the allowlist on in its mode; lists sorted. 0 or -ENOMEM; free *out. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #define MAX_LOGS 8
+#define MAX_CODE_ROOTS 64
 
 struct capture {
 	struct fng_recorder *rec;
@@ -85,6 +86,36 @@ static void on_event(void *arg, const struct fng_event *ev)
 	default:
 		break;
 	}
+}
+
+/* Where else the function loads code from: the entries of the search path
+ * variables it runs with (it inherits ours), and LAMBDA_TASK_ROOT. The
+ * strings point into buf. */
+static void code_roots(char *buf, size_t bufn, const char **dirs, struct fng_code_roots *out)
+{
+	static const char *const vars[] = { "PYTHONPATH", "NODE_PATH", "LD_LIBRARY_PATH", "LAMBDA_TASK_ROOT",
+					    "PYTHONHOME", "PYTHONUSERBASE" };
+	size_t used = 0, n = 0;
+
+	for (size_t v = 0; v < sizeof(vars) / sizeof(vars[0]); v++) {
+		const char *val = getenv(vars[v]);
+		size_t len = val ? strlen(val) : 0;
+		if (!len || used + len + 1 > bufn)
+			continue;
+		memcpy(buf + used, val, len + 1);
+		for (char *save = NULL, *t = strtok_r(buf + used, ":", &save); t && n < MAX_CODE_ROOTS;
+		     t = strtok_r(NULL, ":", &save))
+			dirs[n++] = t;
+		used += len + 1;
+	}
+	out->dirs = dirs;
+	out->n = n;
+}
+
+static void code_notice(void *arg, const char *path)
+{
+	(void)arg;
+	fprintf(stderr, "fnguard: baseline: notice: a write where code is loaded from, learnt exactly: %s\n", path);
 }
 
 static void usage_baseline(FILE *f)
@@ -256,6 +287,9 @@ int fng_cmd_baseline(int argc, char **argv)
 					.lossless = true };
 	struct fng_session s = { .policy = &policy, .logger = &lc, .observe = true, .enforce = false };
 	struct fng_allowlist *learned = NULL;
+	char roots_buf[8192];
+	const char *roots[MAX_CODE_ROOTS];
+	struct fng_code_roots code;
 	int status;
 
 	if (argc >= 2 && strcmp(argv[1], "merge") == 0)
@@ -280,7 +314,8 @@ int fng_cmd_baseline(int argc, char **argv)
 	if (cap.lost)
 		fng_die(FNG_EXIT_UNSUPPORTED, "events were lost (the ring overflowed): %s not written, it would be "
 			"incomplete; run the baseline again", o.out);
-	if (cap.err || fng_recorder_build(cap.rec, o.mode, &learned) < 0)
+	code_roots(roots_buf, sizeof(roots_buf), roots, &code);
+	if (cap.err || fng_recorder_build(cap.rec, o.mode, &code, &learned) < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
 	if (o.merge) {
 		if (fng_allowlist_merge(old.allow, learned) < 0)
@@ -292,6 +327,7 @@ int fng_cmd_baseline(int argc, char **argv)
 	} else {
 		write_profile(o.out, learned);
 	}
+	fng_recorder_code_writes(cap.rec, &code, code_notice, NULL);
 	fprintf(stderr, "fnguard: baseline: %zu distinct things seen, %zu allowlist entries written to %s\n",
 		fng_recorder_count(cap.rec), fng_allowlist_entries(learned), o.out);
 	fng_allowlist_free(learned);

@@ -212,7 +212,7 @@ static void collapse_paths(void **state)
 	struct fng_path_item *v = items(in, n);
 
 	(void)state;
-	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD), 0);
+	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD, NULL), 0);
 	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(v[i].path, want[i]);
@@ -231,7 +231,7 @@ static void collapse_threshold(void **state)
 	struct fng_path_item *v = items(in, n);
 
 	(void)state;
-	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD), 0);
+	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD, NULL), 0);
 	assert_int_equal(n, 17);
 	for (size_t i = 0; i < n; i++)
 		free(v[i].path);
@@ -239,13 +239,76 @@ static void collapse_threshold(void **state)
 	n = 10;
 	v = items((const char *const[]){ "/a/b/f1", "/a/b/f2", "/a/b/f3", "/a/b/f4", "/a/b/f5", "/a/b/f6", "/a/b/f7",
 					 "/a/b/f8", "/a/b/f9", "/a/c" }, n);
-	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD), 0);
+	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD, NULL), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].path, "/a/b/**");
 	assert_string_equal(v[1].path, "/a/c");
 	free(v[0].path);
 	free(v[1].path);
 	free(v);
+}
+
+/* Writes: no known trees, a crowded folder becomes folder/'*' (never "**"),
+ * and writes where code loads from stay exactly as seen (issue 21: a
+ * __pycache__ write widened to all of lib/python3.11). */
+static void collapse_writes(void **state)
+{
+	static const char *const in[] = {
+		"/v/lib/python3.11/site-packages/mylib/__pycache__/m.cpython-311.pyc",
+		"/v/lib/python3.11/site-packages/mylib/__pycache__/m.cpython-311.pyc.140203",
+		"/srv/app/node_modules/a/cache-3fa9c2e1", "/tmp/tmpab12cd34", "/tmp/tmpzz99yy88", "/tmp/tmpq.py",
+		"/data/d/1.txt", "/data/d/2.txt", "/data/d/a", "/data/d/b", "/data/d/c", "/data/d/d", "/data/d/e",
+		"/data/d/f", "/data/d/g", "/data/d/sub/x", "/data/d/h.so", "/opt/layer/cache-3fa9c2e1",
+		"/w/sitecustomize.py", "/w/pp/cache-123456", "/w/pp/cache-654321", "/home/u/.cache/cache-123456",
+	};
+	static const char *const want[] = {
+		"/data/d/*", "/data/d/sub/x", "/home/u/.cache/cache-*", "/opt/layer/cache-3fa9c2e1",
+		"/srv/app/node_modules/a/cache-3fa9c2e1",
+		"/tmp/tmp*", /* covers the exact /tmp/tmpq.py: /tmp is no code root */
+		"/v/lib/python3.11/site-packages/mylib/__pycache__/m.cpython-311.pyc",
+		"/v/lib/python3.11/site-packages/mylib/__pycache__/m.cpython-311.pyc.140203",
+		"/w/pp/cache-123456", "/w/pp/cache-654321", "/w/sitecustomize.py",
+	};
+	const char *dirs[] = { "/w/pp", "relative" };
+	struct fng_code_roots code = { dirs, 2 };
+	size_t n = sizeof(in) / sizeof(in[0]);
+	struct fng_path_item *v = items(in, n);
+
+	(void)state;
+	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD, &code), 0);
+	for (size_t i = 0; i < n && i < sizeof(want) / sizeof(want[0]); i++)
+		assert_string_equal(v[i].path, want[i]);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < n; i++) {
+		assert_null(strstr(v[i].path, "**"));
+		free(v[i].path);
+	}
+	free(v);
+}
+
+static const struct {
+	const char *path;
+	bool code;
+} code_rows[] = {
+	{ "/v/lib/python3.11/site-packages/x.pth", true }, { "/v/lib/python3.11/os.py", true },
+	{ "/v/lib/python3.11/foo", true }, { "/v/lib64/python3.9/foo", true }, { "/v/python3.11/foo", false },
+	{ "/usr/local/lib/node_modules/x/y", true }, { "/a/node_modules/x", true }, { "/opt/ext/bin", true },
+	{ "/var/task/app.json", true }, { "/w/pp/data", true }, { "/w/ppx/data", false },
+	{ "/tmp/x.so", true }, { "/tmp/libz.so.1.2", true }, { "/tmp/x.js", true }, { "/tmp/x.mjs", true },
+	{ "/tmp/sitecustomize", true }, { "/tmp/usercustomize.pyc", true }, { "/tmp/x.json", false },
+	{ "/tmp/out.txt", false }, { "/tmp/pyc", false }, { "/etc/ld.so.preload", true }, { "/tmp/a/__pycache__/z", true },
+	{ "/lib/x", true }, { "/libx", false }, { "/optx/a", false },
+};
+
+static void code_places(void **state)
+{
+	const char *dirs[] = { "/w/pp" };
+	struct fng_code_roots code = { dirs, 1 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(code_rows) / sizeof(code_rows[0]); i++)
+		if (fng_collapse_code_place(code_rows[i].path, &code) != code_rows[i].code)
+			fail_msg("%s: want %d", code_rows[i].path, code_rows[i].code);
 }
 
 static struct fng_allowlist *record_sample(void)
@@ -270,7 +333,7 @@ static struct fng_allowlist *record_sample(void)
 	assert_int_equal(fng_recorder_add(r, FNG_AL_HOST, "api.example.com:443", FNG_FN_PHASE_INIT, NULL, 0), 0);
 	assert_int_equal(fng_recorder_add(r, FNG_AL_DNS, "api.example.com", FNG_FN_PHASE_INIT, NULL, 0), 0);
 	assert_int_equal(fng_recorder_count(r), 508); /* the exec twice is one */
-	assert_int_equal(fng_recorder_build(r, FNG_MODE_BLOCK, &a), 0);
+	assert_int_equal(fng_recorder_build(r, FNG_MODE_BLOCK, NULL, &a), 0);
 	fng_recorder_free(r);
 	return a;
 }
@@ -393,6 +456,8 @@ int main(void)
 		cmocka_unit_test(collapse_components),
 		cmocka_unit_test(collapse_paths),
 		cmocka_unit_test(collapse_threshold),
+		cmocka_unit_test(collapse_writes),
+		cmocka_unit_test(code_places),
 		cmocka_unit_test(recorder_round_trip),
 		cmocka_unit_test(merge_and_diff),
 		cmocka_unit_test(event_format),
