@@ -167,6 +167,13 @@ bool fng_netrule_match(const struct fng_netrule *r, const uint8_t a[16], uint16_
 	return true;
 }
 
+bool fng_netrule_covers(const struct fng_netrule *outer, const struct fng_netrule *inner)
+{
+	if (outer->prefix > inner->prefix || (outer->port && outer->port != inner->port))
+		return false;
+	return fng_netrule_match(outer, inner->addr, outer->port ? outer->port : inner->port);
+}
+
 bool fng_policy_net_allowed(const struct fng_policy *p, const uint8_t a[16], uint16_t port)
 {
 	for (size_t i = 0; i < p->n_net_allow; i++)

@@ -3,6 +3,7 @@
  * only while initialising) and not matched by "remove". Pure. */
 #include "policy/allowlist.h"
 #include "common/array.h"
+#include "policy/baseline/globrel.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -152,38 +153,29 @@ void fng_allowlist_free(struct fng_allowlist *a)
 	free(a);
 }
 
-/* Is the network rule inner (or the single address) inside outer? */
-static bool net_covers(const struct fng_netrule *outer, const struct fng_netrule *inner)
-{
-	if (outer->prefix > inner->prefix || (outer->port && outer->port != inner->port))
-		return false;
-	return fng_netrule_match(outer, inner->addr, outer->port ? outer->port : inner->port);
-}
-
 bool fng_al_entry_covers(enum fng_al_kind k, const struct fng_al_entry *e, const char *t)
 {
 	switch (k) {
 	case FNG_AL_READ:
 	case FNG_AL_WRITE:
 	case FNG_AL_EXEC:
-		return fng_glob_match(e->text, t);
+		/* by what the patterns match, never t's text taken as a path */
+		return fng_glob_includes(e->text, t);
 	case FNG_AL_HOST:
 	case FNG_AL_DNS: {
 		struct fng_hostrule h;
 		const char *why = NULL;
 		bool r;
-		if (strcasecmp(e->text, t) == 0)
-			return true;
 		if (fng_hostrule_parse(t, &h, &why) < 0)
 			return false;
-		r = !h.wildcard && fng_hostrule_match(&e->host, h.name, h.port) && (!e->host.port || h.port);
+		r = fng_hostrule_covers(&e->host, &h);
 		free(h.name);
 		return r;
 	}
 	case FNG_AL_IP: {
 		struct fng_netrule n;
 		const char *why = NULL;
-		return fng_netrule_parse(t, &n, &why) == 0 && net_covers(&e->net, &n);
+		return fng_netrule_parse(t, &n, &why) == 0 && fng_netrule_covers(&e->net, &n);
 	}
 	default:
 		return false;

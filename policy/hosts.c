@@ -115,6 +115,20 @@ bool fng_hostrule_match(const struct fng_hostrule *r, const char *host, uint16_t
 	return hl > nl + 1 && host[hl - nl - 1] == '.' && strncasecmp(host + hl - nl, r->name, nl) == 0;
 }
 
+bool fng_hostrule_covers(const struct fng_hostrule *outer, const struct fng_hostrule *inner)
+{
+	size_t n = strlen(inner->name), m = strlen(outer->name);
+
+	if (outer->port && outer->port != inner->port)
+		return false;
+	if (!inner->wildcard)
+		return fng_hostrule_match(outer, inner->name, inner->port);
+	/* "*.a.example.com" is inside "*.example.com" and itself, nothing else */
+	return outer->wildcard && ((n == m && strcasecmp(inner->name, outer->name) == 0) ||
+				   (n > m + 1 && inner->name[n - m - 1] == '.' &&
+				    strcasecmp(inner->name + n - m, outer->name) == 0));
+}
+
 bool fng_policy_host_allowed(const struct fng_policy *p, const char *host, uint16_t port)
 {
 	if (!host || !*host)

@@ -137,11 +137,15 @@ int fng_policy_load_buffer(const char *name, const char *text, size_t len,
  * or -ERANGE with a message in why when it looks like an address but is wrong. */
 int fng_netrule_parse(const char *s, struct fng_netrule *out, const char **why);
 bool fng_netrule_match(const struct fng_netrule *r, const uint8_t addr16[16], uint16_t port);
+/* Is every address and port inner matches (a network, port 0: any) inside outer? */
+bool fng_netrule_covers(const struct fng_netrule *outer, const struct fng_netrule *inner);
 
 /* Host-name exceptions (hosts.c). parse: 0, -EINVAL with why, -ENOMEM. */
 extern const char *const fng_aws_domains[];	/* NULL-terminated */
 int fng_hostrule_parse(const char *s, struct fng_hostrule *out, const char **why);
 bool fng_hostrule_match(const struct fng_hostrule *r, const char *host, uint16_t port);
+/* Does outer match every name and port inner matches (port 0: any)? */
+bool fng_hostrule_covers(const struct fng_hostrule *outer, const struct fng_hostrule *inner);
 bool fng_policy_host_allowed(const struct fng_policy *p, const char *host, uint16_t port);
 void fng_hostrules_free(struct fng_hostrule *v, size_t n);
 

@@ -156,7 +156,8 @@ int fng_allowlist_merge(struct fng_allowlist *dst, const struct fng_allowlist *s
 	return r;
 }
 
-/* Does old grant what e grants (an init-only grant only covers init-only)? */
+/* Does one entry of old grant all that e grants (an init-only grant only
+ * covers init-only; a pinned program only the same build)? */
 static bool old_grants(const struct fng_allowlist *old_a, enum fng_al_kind k, const struct fng_al_entry *e)
 {
 	const struct fng_al_list *lists[] = { &old_a->learned.k[k], &old_a->add.k[k] };
@@ -177,25 +178,37 @@ static bool old_grants(const struct fng_allowlist *old_a, enum fng_al_kind k, co
 	return k == FNG_AL_READ && old_grants(old_a, FNG_AL_WRITE, e);
 }
 
-/* Does a removal of old cover text (reading is removed with writing too)? */
-static bool removed(const struct fng_allowlist *a, enum fng_al_kind k, const char *text)
+/* Does a removal of new take away all that removal r of old did? Writing
+ * is taken away with reading too. */
+static bool still_removed(const struct fng_allowlist *new_a, enum fng_al_kind k, const struct fng_al_entry *r)
 {
-	const struct fng_al_list *l = &a->remove.k[k];
+	const struct fng_al_list *l = &new_a->remove.k[k];
 
-	for (size_t i = 0; i < l->n; i++)
-		if (fng_al_entry_covers(k, &l->v[i], text))
+	for (size_t i = 0; i < l->n; i++) {
+		const struct fng_al_entry *o = &l->v[i];
+		if (k == FNG_AL_EXEC && o->id.len &&
+		    (o->id.len != r->id.len || memcmp(o->id.id, r->id.id, o->id.len) != 0))
+			continue;
+		if (fng_al_entry_covers(k, o, r->text))
 			return true;
-	return k == FNG_AL_WRITE && removed(a, FNG_AL_READ, text);
+	}
+	return k == FNG_AL_WRITE && still_removed(new_a, FNG_AL_READ, r);
 }
 
-static bool in_list(const struct fng_al_list *l, const char *text)
+static void entry_line(char *line, size_t n, const char *what, const struct fng_al_entry *e, enum fng_al_kind k)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].text, text) == 0)
-			return true;
-	return false;
+	char hex[2 * FNG_POLICY_BUILD_ID_MAX + 1];
+
+	fng_hex(hex, e->id.id, e->id.len);
+	snprintf(line, n, "+ %s%s %s%s%s", what, fng_al_kind_name(k), e->text, e->id.len ? " build_id " : "",
+		 e->id.len ? hex : "");
 }
 
+/* Every entry of new that no single entry of old grants (patterns compared
+ * by what they match), and every removal of old that new no longer makes.
+ * Together they cover all that new lets through and old does not: a path
+ * new grants that old refused is outside every old grant, or under an old
+ * removal new dropped or narrowed. */
 size_t fng_allowlist_diff(const struct fng_allowlist *old_a, const struct fng_allowlist *new_a,
 			  fng_diff_line_cb cb, void *arg)
 {
@@ -212,21 +225,18 @@ size_t fng_allowlist_diff(const struct fng_allowlist *old_a, const struct fng_al
 		for (size_t s = 0; s < 2; s++) {
 			for (size_t i = 0; i < sets[s]->k[k].n; i++) {
 				const struct fng_al_entry *e = &sets[s]->k[k].v[i];
-				if (old_grants(old_a, (enum fng_al_kind)k, e) && !removed(old_a, (enum fng_al_kind)k, e->text))
+				if (old_grants(old_a, (enum fng_al_kind)k, e))
 					continue;
-				snprintf(line, sizeof(line), "+ %s%s %s", e->init_only ? "init " : "",
-					 fng_al_kind_name((enum fng_al_kind)k), e->text);
+				entry_line(line, sizeof(line), e->init_only ? "init " : "", e, (enum fng_al_kind)k);
 				cb(arg, line);
 				n++;
 			}
 		}
 		for (size_t i = 0; i < old_a->remove.k[k].n; i++) {
 			const struct fng_al_entry *r = &old_a->remove.k[k].v[i];
-			const char *t = r->text;
-			/* a removal dropped matters when the new one grants it */
-			if (in_list(&new_a->remove.k[k], t) || !old_grants(new_a, (enum fng_al_kind)k, r))
+			if (still_removed(new_a, (enum fng_al_kind)k, r))
 				continue;
-			snprintf(line, sizeof(line), "+ unremoved %s %s", fng_al_kind_name((enum fng_al_kind)k), t);
+			entry_line(line, sizeof(line), "unremoved ", r, (enum fng_al_kind)k);
 			cb(arg, line);
 			n++;
 		}

@@ -7,6 +7,7 @@
 #include "supervisor/cli/run.h"
 #include "supervisor/session.h"
 #include "common/util.h"
+#include "policy/baseline/policydiff.h"
 #include "policy/baseline/recorder.h"
 
 #include <errno.h>
@@ -218,7 +219,7 @@ static int cmd_diff(int argc, char **argv)
 	}
 	load_profile(argv[1], &a);
 	load_profile(argv[2], &b);
-	n = fng_allowlist_diff(a.allow, b.allow, print_line, NULL);
+	n = fng_policy_diff(&a, &b, print_line, NULL);
 	fflush(stdout);
 	fng_policy_free(&a);
 	fng_policy_free(&b);

@@ -1,0 +1,175 @@
+/* What one whole policy lets through that another does not (`fnguard
+ * baseline diff`, a gate before deploy): every rule's mode and phase, the
+ * outbound exceptions (CIDR and host-name semantics), resolvers, the
+ * create_child_process exceptions, tmp_root, handler, on_unsupported, the
+ * lambda settings, and the allowlist (profile.c). Lines: "+ WHAT ENTRY" for
+ * a grant, "~ SETTING NEW (was OLD)" for a weaker setting. When unsure
+ * (a changed file of ranges, a moved temp root) it reports. Pure. */
+#include "policy/baseline/policydiff.h"
+#include "common/hex.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct pd_out {
+	fng_diff_line_cb cb;
+	void *arg;
+	size_t n;
+};
+
+static void pd_line(struct pd_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pd_line(struct pd_out *o, const char *fmt, ...)
+{
+	char line[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	o->cb(o->arg, line);
+	o->n++;
+}
+
+static void pd_net_text(const struct fng_netrule *r, char *buf, size_t n)
+{
+	char a[64];
+	bool v4 = fng_addr_is_v4mapped(r->addr) && r->prefix >= 96;
+	unsigned prefix = v4 ? r->prefix - 96u : r->prefix, full = v4 ? 32 : 128;
+	char pre[8] = "";
+
+	fng_addr_format(r->addr, a, sizeof(a));
+	if (prefix != full)
+		snprintf(pre, sizeof(pre), "/%u", prefix);
+	if (r->port)
+		snprintf(buf, n, v4 ? "%s%s:%u" : "[%s%s]:%u", a, pre, r->port);
+	else
+		snprintf(buf, n, "%s%s", a, pre);
+}
+
+/* Rules: a weaker mode, a narrower phase. The allowlist's mode is its own. */
+static void pd_rules(const struct fng_policy *o, const struct fng_policy *n, struct pd_out *out)
+{
+	for (int r = 0; r < FNG_RULE_ALLOWLIST; r++) {
+		const char *name = fng_rule_name((enum fng_rule)r);
+		if (n->mode[r] < o->mode[r])
+			pd_line(out, "~ %s %s (was %s)", name, fng_mode_name(n->mode[r]), fng_mode_name(o->mode[r]));
+	}
+	for (int r = 0; r < FNG_RULE_COUNT; r++)
+		if (n->phase[r] != o->phase[r] && n->phase[r] != FNG_PHASE_ALWAYS)
+			pd_line(out, "~ lambda.phases.%s %s (was %s)", fng_rule_name((enum fng_rule)r),
+				fng_phase_name((enum fng_phase)n->phase[r]), fng_phase_name((enum fng_phase)o->phase[r]));
+}
+
+/* Exceptions count while the rule is on (a rule turned off is a line of
+ * its own); resolvers always: the allowlist trusts them too. */
+static void pd_outbound(const struct fng_policy *o, const struct fng_policy *n, struct pd_out *out)
+{
+	char buf[128];
+	bool on = n->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW;
+
+	for (size_t i = 0; on && i < n->n_net_allow; i++) {
+		bool have = false;
+		for (size_t j = 0; j < o->n_net_allow && !have; j++)
+			have = fng_netrule_covers(&o->net_allow[j], &n->net_allow[i]);
+		if (have)
+			continue;
+		pd_net_text(&n->net_allow[i], buf, sizeof(buf));
+		pd_line(out, "+ outbound_connectivity.exceptions %s", buf);
+	}
+	for (size_t i = 0; on && i < n->n_host_allow; i++) {
+		const struct fng_hostrule *h = &n->host_allow[i];
+		bool have = false;
+		for (size_t j = 0; j < o->n_host_allow && !have; j++)
+			have = fng_hostrule_covers(&o->host_allow[j], h);
+		if (!have)
+			pd_line(out, "+ outbound_connectivity.exceptions %s%s%s%.0u", h->wildcard ? "*." : "", h->name,
+				h->port ? ":" : "", h->port);
+	}
+	if (on && o->judge_loopback && !n->judge_loopback)
+		pd_line(out, "~ outbound_connectivity.loopback allow (was judge)");
+	/* a resolver is trusted with every name lookup; none listed: resolv.conf's */
+	for (size_t i = 0; i < n->n_resolvers; i++) {
+		bool have = false;
+		for (size_t j = 0; j < o->n_resolvers && !have; j++)
+			have = fng_netrule_covers(&o->resolvers[j], &n->resolvers[i]);
+		if (have)
+			continue;
+		pd_net_text(&n->resolvers[i], buf, sizeof(buf));
+		pd_line(out, "+ outbound_connectivity.resolvers %s", buf);
+	}
+	if (o->n_resolvers && !n->n_resolvers)
+		pd_line(out, "~ outbound_connectivity.resolvers /etc/resolv.conf (was listed)");
+}
+
+static bool pd_has_str(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void pd_exec(const struct fng_policy *o, const struct fng_policy *n, struct pd_out *out)
+{
+	char hex[2 * FNG_POLICY_BUILD_ID_MAX + 1];
+
+	if (n->mode[FNG_RULE_CHILD] == FNG_MODE_ALLOW)
+		return;
+	for (size_t i = 0; i < n->n_exec_allow_paths; i++)
+		if (!pd_has_str(o->exec_allow_paths, o->n_exec_allow_paths, n->exec_allow_paths[i]))
+			pd_line(out, "+ create_child_process.exceptions %s", n->exec_allow_paths[i]);
+	for (size_t i = 0; i < n->n_exec_allow_ids; i++) {
+		const struct fng_build_id *id = &n->exec_allow_ids[i];
+		bool have = false;
+		for (size_t j = 0; j < o->n_exec_allow_ids && !have; j++)
+			have = o->exec_allow_ids[j].len == id->len && memcmp(o->exec_allow_ids[j].id, id->id, id->len) == 0;
+		if (have)
+			continue;
+		fng_hex(hex, id->id, id->len);
+		pd_line(out, "+ create_child_process.exceptions build-id:%s", hex);
+	}
+}
+
+static int pd_on_block_rank(enum fng_on_block b)
+{
+	return b == FNG_ON_BLOCK_KILL ? 2 : b == FNG_ON_BLOCK_FAIL_INVOCATION ? 1 : 0;
+}
+
+/* Settings: what the temp rule and the handler rule watch, what happens
+ * when fnguard cannot protect, the proxy and what a block does. */
+static void pd_settings(const struct fng_policy *o, const struct fng_policy *n, struct pd_out *out)
+{
+	const char *ot = o->tmp_root ? o->tmp_root : "/tmp", *nt = n->tmp_root ? n->tmp_root : "/tmp";
+
+	if (n->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && strcmp(ot, nt) != 0)
+		pd_line(out, "~ tmp_root %s (was %s)", nt, ot);
+	for (size_t i = 0; n->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && i < o->n_handler_paths; i++)
+		if (!pd_has_str(n->handler_paths, n->n_handler_paths, o->handler_paths[i]))
+			pd_line(out, "~ handler %s no longer protected", o->handler_paths[i]);
+	if (n->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && !o->n_handler_paths && n->n_handler_paths)
+		pd_line(out, "~ handler %s%s (was from _HANDLER)", n->handler_paths[0],
+			n->n_handler_paths > 1 ? ", ..." : "");
+	if (o->on_unsupported == FNG_UNSUPPORTED_FAIL && n->on_unsupported != FNG_UNSUPPORTED_FAIL)
+		pd_line(out, "~ on_unsupported run-unprotected (was fail)");
+	if (!o->no_proxy && n->no_proxy)
+		pd_line(out, "~ lambda.proxy false (was true)");
+	if (pd_on_block_rank(n->on_block) < pd_on_block_rank(o->on_block))
+		pd_line(out, "~ lambda.on_block %s (was %s)", fng_on_block_name(n->on_block), fng_on_block_name(o->on_block));
+}
+
+size_t fng_policy_diff(const struct fng_policy *old_p, const struct fng_policy *new_p, fng_diff_line_cb cb,
+		       void *arg)
+{
+	struct pd_out out = { .cb = cb, .arg = arg };
+
+	pd_rules(old_p, new_p, &out);
+	pd_outbound(old_p, new_p, &out);
+	pd_exec(old_p, new_p, &out);
+	pd_settings(old_p, new_p, &out);
+	if (old_p->allow && new_p->allow)
+		out.n += fng_allowlist_diff(old_p->allow, new_p->allow, cb, arg);
+	else if (old_p->allow)
+		pd_line(&out, "~ allowlist none (was %s)", fng_mode_name(old_p->allow->mode));
+	return out.n;
+}
