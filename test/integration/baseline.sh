@@ -219,7 +219,8 @@ t_baseline_merge_option() {
 	"$FNGUARD" baseline diff "$WORK/old.json" "$WORK/profile.json" >"$WORK/out"; RC=$?
 	set -e
 	assert_rc 1
-	assert_eq "$(cat "$WORK/out")" "+ exec /usr/bin/echo" "what the second run added"
+	grep -qx '+ exec /usr/bin/echo build_id [0-9a-f]*' "$WORK/out" && [ "$(grep -c . "$WORK/out")" = 1 ] ||
+		fail "what the second run added: $(cat "$WORK/out")"
 	set +e
 	"$FNGUARD" baseline diff "$WORK/profile.json" "$WORK/old.json" >"$WORK/out"; RC=$?
 	set -e

@@ -3,9 +3,12 @@
 # run plant a .pth), and `baseline diff` reports every change that grants
 # more, comparing patterns by what they match and the whole policy.
 
-# A Python library under a virtualenv-like tree in $WORK: $SITE/mylib.
+# A Python library under a virtualenv-like tree: $SITE/mylib. Outside the
+# temp folders ($WORK is under one), whose names collapse by another rule:
+# this is where lib/python3.11 became a tree of writes.
 learnt_site() {
-	SITE="$WORK/venv/lib/python3.11/site-packages"
+	LEARNT_DIR=$(mktemp -d "$BUILD/learnt.XXXXXX")
+	SITE="$LEARNT_DIR/venv/lib/python3.11/site-packages"
 	mkdir -p "$SITE/mylib"
 	printf 'X = 41\n' >"$SITE/mylib/__init__.py"
 }
@@ -57,6 +60,7 @@ PY
 	cmp -s "$SITE/mylib/__init__.py" "$WORK/init.orig" || fail "the library was changed"
 	expect_events 1 policy=allowlist action=blocked event_type=file details.path="$SITE/evil.pth"
 	expect_events 1 policy=allowlist action=blocked event_type=file details.path="$SITE/mylib/__init__.py"
+	rm -rf "$LEARNT_DIR"
 }
 
 # diff_case NAME OLD-JSON NEW-JSON RC [LINE]: baseline diff exits RC; with
@@ -160,4 +164,37 @@ t_learnt_diff_whole_policy() {
 	# stricter settings are no grant
 	diff_case stricter "$(prof '' "$al")" \
 		"$(prof '"read_handler": "block", "lambda": {"on_block": "kill"}, "outbound_connectivity": "block"' "$al")" 0
+}
+
+# The adversarial scripts of learnt profiles (test/adversarial/README.md).
+# baseline_widen: every vector defended under fnguard; natively (no fnguard
+# on the malicious run) every plant gets through, so the vectors can fail.
+t_adv_baseline_widen() {
+	local dir
+	dir=$(mktemp -d "$BUILD/learnt.XXXXXX")
+	set +e
+	FNG_WORKDIR=$dir sh "$ROOT/test/adversarial/baseline_widen.sh" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	[ "$(grep -c ': defended (' "$WORK/out")" = 9 ] || fail "not 9 defended vectors: $(cat "$WORK/out")"
+	set +e
+	FNG_ADV_NATIVE=1 FNG_WORKDIR=$dir sh "$ROOT/test/adversarial/baseline_widen.sh" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	rm -rf "$dir"
+	assert_rc 4
+	[ "$(grep -c ': BYPASSED (' "$WORK/out")" = 4 ] || fail "natively, not 4 plants through: $(cat "$WORK/out")"
+}
+
+# baseline_plant: every vector defended but the known limit docs/security.md
+# names (a program rewritten in place with the learnt build-id).
+t_adv_baseline_plant() {
+	set +e
+	FNG_WORKDIR=$WORK sh "$ROOT/test/adversarial/baseline_plant.sh" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	[ "$(grep -c ': defended (' "$WORK/out")" = 5 ] || fail "not 5 defended vectors: $(cat "$WORK/out")"
+	grep -q '^vector plant_forged_build_id: BYPASSED' "$WORK/out" || fail "the known limit changed: $(cat "$WORK/out")"
+	assert_rc 1
 }
