@@ -3,7 +3,6 @@
  * only while initialising) and not matched by "remove". Pure. */
 #include "policy/allowlist.h"
 #include "common/array.h"
-#include "policy/baseline/globrel.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -151,35 +150,6 @@ void fng_allowlist_free(struct fng_allowlist *a)
 	fng_al_set_free(&a->add);
 	fng_al_set_free(&a->remove);
 	free(a);
-}
-
-bool fng_al_entry_covers(enum fng_al_kind k, const struct fng_al_entry *e, const char *t)
-{
-	switch (k) {
-	case FNG_AL_READ:
-	case FNG_AL_WRITE:
-	case FNG_AL_EXEC:
-		/* by what the patterns match, never t's text taken as a path */
-		return fng_glob_includes(e->text, t);
-	case FNG_AL_HOST:
-	case FNG_AL_DNS: {
-		struct fng_hostrule h;
-		const char *why = NULL;
-		bool r;
-		if (fng_hostrule_parse(t, &h, &why) < 0)
-			return false;
-		r = fng_hostrule_covers(&e->host, &h);
-		free(h.name);
-		return r;
-	}
-	case FNG_AL_IP: {
-		struct fng_netrule n;
-		const char *why = NULL;
-		return fng_netrule_parse(t, &n, &why) == 0 && fng_netrule_covers(&e->net, &n);
-	}
-	default:
-		return false;
-	}
 }
 
 static bool list_has_path(const struct fng_al_list *l, const char *path, bool init)

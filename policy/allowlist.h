@@ -66,7 +66,4 @@ bool fng_allow_exec(const struct fng_allowlist *a, const char *path, const uint8
 bool fng_allow_net(const struct fng_allowlist *a, const uint8_t addr16[16], uint16_t port, const char *host,
 		   bool init);
 
-/* Does entry e (of kind k) cover text t, a recorded value or a pattern? */
-bool fng_al_entry_covers(enum fng_al_kind k, const struct fng_al_entry *e, const char *t);
-
 #endif

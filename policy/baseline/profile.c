@@ -4,6 +4,7 @@
 #include "policy/baseline/recorder.h"
 #include "common/hex.h"
 #include "common/util.h"
+#include "policy/baseline/globrel.h"
 
 #include <json-c/json.h>
 #include <errno.h>
@@ -156,6 +157,36 @@ int fng_allowlist_merge(struct fng_allowlist *dst, const struct fng_allowlist *s
 	return r;
 }
 
+/* Does entry e (of kind k) grant all that t, a value or a pattern, does? */
+static bool entry_covers(enum fng_al_kind k, const struct fng_al_entry *e, const char *t)
+{
+	switch (k) {
+	case FNG_AL_READ:
+	case FNG_AL_WRITE:
+	case FNG_AL_EXEC:
+		/* by what the patterns match, never t's text taken as a path */
+		return fng_glob_includes(e->text, t);
+	case FNG_AL_HOST:
+	case FNG_AL_DNS: {
+		struct fng_hostrule h;
+		const char *why = NULL;
+		bool r;
+		if (fng_hostrule_parse(t, &h, &why) < 0)
+			return false;
+		r = fng_hostrule_covers(&e->host, &h);
+		free(h.name);
+		return r;
+	}
+	case FNG_AL_IP: {
+		struct fng_netrule n;
+		const char *why = NULL;
+		return fng_netrule_parse(t, &n, &why) == 0 && fng_netrule_covers(&e->net, &n);
+	}
+	default:
+		return false;
+	}
+}
+
 /* Does one entry of old grant all that e grants (an init-only grant only
  * covers init-only; a pinned program only the same build)? */
 static bool old_grants(const struct fng_allowlist *old_a, enum fng_al_kind k, const struct fng_al_entry *e)
@@ -170,7 +201,7 @@ static bool old_grants(const struct fng_allowlist *old_a, enum fng_al_kind k, co
 			if (k == FNG_AL_EXEC && o->id.len &&
 			    (o->id.len != e->id.len || memcmp(o->id.id, e->id.id, o->id.len) != 0))
 				continue;
-			if (fng_al_entry_covers(k, o, e->text))
+			if (entry_covers(k, o, e->text))
 				return true;
 		}
 	}
@@ -189,10 +220,33 @@ static bool still_removed(const struct fng_allowlist *new_a, enum fng_al_kind k,
 		if (k == FNG_AL_EXEC && o->id.len &&
 		    (o->id.len != r->id.len || memcmp(o->id.id, r->id.id, o->id.len) != 0))
 			continue;
-		if (fng_al_entry_covers(k, o, r->text))
+		if (entry_covers(k, o, r->text))
 			return true;
 	}
 	return k == FNG_AL_WRITE && still_removed(new_a, FNG_AL_READ, r);
+}
+
+/* Might a grant of new reach into what removal r (of kind k) took away?
+ * Paths by pattern overlap; destinations and names: any grant of theirs. */
+static bool new_reaches(const struct fng_allowlist *new_a, enum fng_al_kind k, const struct fng_al_entry *r)
+{
+	const struct fng_al_set *sets[] = { &new_a->learned, &new_a->add };
+
+	for (size_t s = 0; s < 2; s++) {
+		for (int g = 0; g < FNG_AL_KINDS; g++) {
+			const struct fng_al_list *l = &sets[s]->k[g];
+			bool path = k == FNG_AL_READ || k == FNG_AL_WRITE || k == FNG_AL_EXEC;
+			/* reading is granted by write entries too */
+			bool same = g == (int)k || (k == FNG_AL_READ && g == FNG_AL_WRITE) ||
+				    (k == FNG_AL_IP && g == FNG_AL_HOST) || (k == FNG_AL_HOST && g == FNG_AL_IP);
+			if (!same)
+				continue;
+			for (size_t i = 0; i < l->n; i++)
+				if (!path || fng_glob_meets(l->v[i].text, r->text))
+					return true;
+		}
+	}
+	return false;
 }
 
 static void entry_line(char *line, size_t n, const char *what, const struct fng_al_entry *e, enum fng_al_kind k)
@@ -205,10 +259,10 @@ static void entry_line(char *line, size_t n, const char *what, const struct fng_
 }
 
 /* Every entry of new that no single entry of old grants (patterns compared
- * by what they match), and every removal of old that new no longer makes.
- * Together they cover all that new lets through and old does not: a path
- * new grants that old refused is outside every old grant, or under an old
- * removal new dropped or narrowed. */
+ * by what they match), and every removal of old that new no longer makes
+ * while a grant of new reaches into it. Together they cover all that new
+ * lets through and old does not: a path new grants that old refused is
+ * outside every old grant, or under an old removal new dropped or narrowed. */
 size_t fng_allowlist_diff(const struct fng_allowlist *old_a, const struct fng_allowlist *new_a,
 			  fng_diff_line_cb cb, void *arg)
 {
@@ -234,7 +288,7 @@ size_t fng_allowlist_diff(const struct fng_allowlist *old_a, const struct fng_al
 		}
 		for (size_t i = 0; i < old_a->remove.k[k].n; i++) {
 			const struct fng_al_entry *r = &old_a->remove.k[k].v[i];
-			if (still_removed(new_a, (enum fng_al_kind)k, r))
+			if (still_removed(new_a, (enum fng_al_kind)k, r) || !new_reaches(new_a, (enum fng_al_kind)k, r))
 				continue;
 			entry_line(line, sizeof(line), "unremoved ", r, (enum fng_al_kind)k);
 			cb(arg, line);
