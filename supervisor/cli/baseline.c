@@ -101,12 +101,18 @@ static void code_roots(char *buf, size_t bufn, const char **dirs, struct fng_cod
 	for (size_t v = 0; v < sizeof(vars) / sizeof(vars[0]); v++) {
 		const char *val = getenv(vars[v]);
 		size_t len = val ? strlen(val) : 0;
-		if (!len || used + len + 1 > bufn)
+		if (!len)
 			continue;
+		/* a root left out would let writes there collapse: refuse instead */
+		if (used + len + 1 > bufn)
+			fng_die(FNG_EXIT_USAGE, "baseline: %s is too long to take into account", vars[v]);
 		memcpy(buf + used, val, len + 1);
-		for (char *save = NULL, *t = strtok_r(buf + used, ":", &save); t && n < MAX_CODE_ROOTS;
-		     t = strtok_r(NULL, ":", &save))
+		for (char *save = NULL, *t = strtok_r(buf + used, ":", &save); t; t = strtok_r(NULL, ":", &save)) {
+			if (n == MAX_CODE_ROOTS)
+				fng_die(FNG_EXIT_USAGE, "baseline: more than %d folders in the code search paths",
+					MAX_CODE_ROOTS);
 			dirs[n++] = t;
+		}
 		used += len + 1;
 	}
 	out->dirs = dirs;
@@ -298,6 +304,7 @@ int fng_cmd_baseline(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
 	parse(argc, argv, &o);
+	code_roots(roots_buf, sizeof(roots_buf), roots, &code);
 	if (o.merge)
 		load_profile(o.merge, &old);
 	/* Everything allowed: the four rules off, no allowlist; observe mode
@@ -315,7 +322,6 @@ int fng_cmd_baseline(int argc, char **argv)
 	if (cap.lost)
 		fng_die(FNG_EXIT_UNSUPPORTED, "events were lost (the ring overflowed): %s not written, it would be "
 			"incomplete; run the baseline again", o.out);
-	code_roots(roots_buf, sizeof(roots_buf), roots, &code);
 	if (cap.err || fng_recorder_build(cap.rec, o.mode, &code, &learned) < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "out of memory");
 	if (o.merge) {
