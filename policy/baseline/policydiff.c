@@ -61,22 +61,31 @@ static void pd_rules(const struct fng_policy *o, const struct fng_policy *n, str
 				fng_phase_name((enum fng_phase)n->phase[r]), fng_phase_name((enum fng_phase)o->phase[r]));
 }
 
+/* Each network of nv no network of ov holds: "+ outbound_connectivity.WHAT NET". */
+static void pd_nets(const struct fng_netrule *ov, size_t on, const struct fng_netrule *nv, size_t nn,
+		    const char *what, struct pd_out *out)
+{
+	char buf[128];
+
+	for (size_t i = 0; i < nn; i++) {
+		bool have = false;
+		for (size_t j = 0; j < on && !have; j++)
+			have = fng_netrule_covers(&ov[j], &nv[i]);
+		if (have)
+			continue;
+		pd_net_text(&nv[i], buf, sizeof(buf));
+		pd_line(out, "+ outbound_connectivity.%s %s", what, buf);
+	}
+}
+
 /* Exceptions count while the rule is on (a rule turned off is a line of
  * its own); resolvers always: the allowlist trusts them too. */
 static void pd_outbound(const struct fng_policy *o, const struct fng_policy *n, struct pd_out *out)
 {
-	char buf[128];
 	bool on = n->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW;
 
-	for (size_t i = 0; on && i < n->n_net_allow; i++) {
-		bool have = false;
-		for (size_t j = 0; j < o->n_net_allow && !have; j++)
-			have = fng_netrule_covers(&o->net_allow[j], &n->net_allow[i]);
-		if (have)
-			continue;
-		pd_net_text(&n->net_allow[i], buf, sizeof(buf));
-		pd_line(out, "+ outbound_connectivity.exceptions %s", buf);
-	}
+	if (on)
+		pd_nets(o->net_allow, o->n_net_allow, n->net_allow, n->n_net_allow, "exceptions", out);
 	for (size_t i = 0; on && i < n->n_host_allow; i++) {
 		const struct fng_hostrule *h = &n->host_allow[i];
 		bool have = false;
@@ -89,15 +98,7 @@ static void pd_outbound(const struct fng_policy *o, const struct fng_policy *n, 
 	if (on && o->judge_loopback && !n->judge_loopback)
 		pd_line(out, "~ outbound_connectivity.loopback allow (was judge)");
 	/* a resolver is trusted with every name lookup; none listed: resolv.conf's */
-	for (size_t i = 0; i < n->n_resolvers; i++) {
-		bool have = false;
-		for (size_t j = 0; j < o->n_resolvers && !have; j++)
-			have = fng_netrule_covers(&o->resolvers[j], &n->resolvers[i]);
-		if (have)
-			continue;
-		pd_net_text(&n->resolvers[i], buf, sizeof(buf));
-		pd_line(out, "+ outbound_connectivity.resolvers %s", buf);
-	}
+	pd_nets(o->resolvers, o->n_resolvers, n->resolvers, n->n_resolvers, "resolvers", out);
 	if (o->n_resolvers && !n->n_resolvers)
 		pd_line(out, "~ outbound_connectivity.resolvers /etc/resolv.conf (was listed)");
 }
