@@ -225,25 +225,49 @@ static int gr_expand(struct gr_search *g, size_t i, bool *includes, bool *meets)
 	return r;
 }
 
-int fng_glob_relate(const char *a, const char *b, bool *includes, bool *meets)
+/* The literal text every path p matches starts with: up to the first '*'
+ * or '?', less a '/' that a trailing slash-"**" lets go unmatched. */
+static size_t gr_head(const char *p)
 {
-	autofree struct gr_nfa *na = NULL;
-	autofree struct gr_nfa *nb = NULL;
+	size_t n = strcspn(p, "*?");
+
+	return n > 0 && p[n - 1] == '/' && strcmp(p + n, "**") == 0 ? n - 1 : n;
+}
+
+/* ... and ends with: after the last '*' or '?'. */
+static size_t gr_tail(const char *p, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && p[len - n - 1] != '*' && p[len - n - 1] != '?')
+		n++;
+	return n;
+}
+
+/* Do two patterns' fixed head or tail already tell them apart? (A quick
+ * answer for the many unrelated pairs a profile holds.) */
+static bool gr_apart(const char *a, const char *b)
+{
+	size_t ha = gr_head(a), hb = gr_head(b), la = strlen(a), lb = strlen(b);
+	size_t ta = gr_tail(a, la), tb = gr_tail(b, lb);
+
+	return memcmp(a, b, ha < hb ? ha : hb) != 0 ||
+	       memcmp(a + la - (ta < tb ? ta : tb), b + lb - (ta < tb ? ta : tb), ta < tb ? ta : tb) != 0;
+}
+
+/* The search itself. */
+static int gr_relate(const char *a, const char *b, bool *includes, bool *meets)
+{
+	autofree struct gr_nfa *na = malloc(sizeof(*na));
+	autofree struct gr_nfa *nb = malloc(sizeof(*nb));
 	autofree struct gr_pair *seen = NULL;
-	struct gr_search g = { .seen = &seen };
+	struct gr_search g = { .a = na, .b = nb, .seen = &seen };
 	struct gr_pair start = { .b = 0 }, first = { .b = 0 };
 	struct gr_set bs = { 0 };
 	int r;
 
-	if (!strpbrk(b, "*?")) {
-		/* b is one path */
-		*includes = *meets = fng_glob_match(a, b);
-		return 0;
-	}
 	*includes = true;
 	*meets = false;
-	g.a = na = malloc(sizeof(*na));
-	g.b = nb = malloc(sizeof(*nb));
 	if (!na || !nb)
 		return -ENOMEM;
 	if ((r = gr_compile(a, na)) < 0 || (r = gr_compile(b, nb)) < 0)
@@ -262,6 +286,20 @@ int fng_glob_relate(const char *a, const char *b, bool *includes, bool *meets)
 	for (size_t i = 0; i < g.n && r == 0; i++)
 		r = gr_expand(&g, i, includes, meets);
 	return r;
+}
+
+int fng_glob_relate(const char *a, const char *b, bool *includes, bool *meets)
+{
+	if (!strpbrk(b, "*?")) {
+		/* b is one path */
+		*includes = *meets = fng_glob_match(a, b);
+		return 0;
+	}
+	if (gr_apart(a, b)) {
+		*includes = *meets = false;
+		return 0;
+	}
+	return gr_relate(a, b, includes, meets);
 }
 
 bool fng_glob_includes(const char *a, const char *b)
