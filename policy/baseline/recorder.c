@@ -83,15 +83,35 @@ size_t fng_recorder_count(const struct fng_recorder *r)
 	return r->n;
 }
 
+/* A path is written as a pattern, and patterns have no escapes: a name
+ * holding '*' or '?' (a file named with two stars is a tree) would match far
+ * more than itself. Each such byte becomes '?': one byte, in one component. */
+static const char *literal_path(enum fng_al_kind k, const char *text, char **copy)
+{
+	*copy = NULL;
+	if ((k != FNG_AL_READ && k != FNG_AL_WRITE && k != FNG_AL_EXEC) || !strpbrk(text, "*?"))
+		return text;
+	*copy = strdup(text);
+	if (!*copy)
+		return NULL;
+	for (char *c = *copy; (c = strchr(c, '*')); c++)
+		*c = '?';
+	return *copy;
+}
+
 int fng_recorder_add(struct fng_recorder *r, enum fng_al_kind k, const char *text, uint8_t fn_phase,
 		     const uint8_t *id, size_t idlen)
 {
 	uint8_t phase = fn_phase == FNG_FN_PHASE_INIT ? FNG_SEEN_INIT : FNG_SEEN_OTHER;
 	size_t h;
 	struct rec_item *it;
+	autofree char *copy = NULL;
 
 	if (!text || !*text || (unsigned)k >= FNG_AL_KINDS)
 		return -EINVAL;
+	text = literal_path(k, text, &copy);
+	if (!text)
+		return -ENOMEM;
 	if (k != FNG_AL_EXEC || idlen > FNG_POLICY_BUILD_ID_MAX)
 		idlen = 0;
 	h = hash_of((uint8_t)k, text, id, idlen) & (r->nslots - 1);

@@ -198,3 +198,29 @@ t_adv_baseline_plant() {
 	grep -q '^vector plant_forged_build_id: BYPASSED' "$WORK/out" || fail "the known limit changed: $(cat "$WORK/out")"
 	assert_rc 1
 }
+
+# A file whose name is a pattern ("**", "*") is learnt as that one name, not
+# as the tree or folder the name would mean in a pattern.
+META_FN='import sys
+d = sys.argv[1]
+for name in (["**", "*"] if sys.argv[2:] != ["evil"] else ["evil", "x"]):
+    try:
+        with open(d + "/" + name, "w") as f:
+            f.write("x")
+        print("WROTE", name)
+    except OSError as e:
+        print("DENIED", name, e.errno)'
+t_learnt_pattern_names_literal() {
+	mkdir -p "$WORK/d"
+	set +e
+	"$FNGUARD" baseline -o "$WORK/profile.json" -- "$PY" -c "$META_FN" "$WORK/d" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_out "^WROTE \*\*"
+	fng --policy "$WORK/profile.json" -- "$PY" -c "$META_FN" "$WORK/d" evil
+	assert_out "^DENIED evil 13"
+	assert_out "^WROTE x"	# one byte, like "*": the '?' it became
+	assert_absent "$WORK/d/evil"
+	expect_events 1 policy=allowlist action=blocked details.path="$WORK/d/evil"
+}

@@ -311,6 +311,29 @@ static void code_places(void **state)
 			fail_msg("%s: want %d", code_rows[i].path, code_rows[i].code);
 }
 
+/* A recorded name holding '*' or '?' is no pattern: a file named with two
+ * stars must not become the tree, a program named '*' every one there. */
+static void recorder_metachars(void **state)
+{
+	struct fng_recorder *r;
+	struct fng_allowlist *a;
+
+	(void)state;
+	assert_int_equal(fng_recorder_new(&r), 0);
+	assert_int_equal(fng_recorder_add(r, FNG_AL_WRITE, "/data/**", FNG_FN_PHASE_INVOKE, NULL, 0), 0);
+	assert_int_equal(fng_recorder_add(r, FNG_AL_READ, "/etc/x*", FNG_FN_PHASE_INVOKE, NULL, 0), 0);
+	assert_int_equal(fng_recorder_add(r, FNG_AL_EXEC, "/srv/*", FNG_FN_PHASE_INVOKE, NULL, 0), 0);
+	assert_int_equal(fng_recorder_build(r, FNG_MODE_BLOCK, NULL, &a), 0);
+	assert_string_equal(a->learned.k[FNG_AL_WRITE].v[0].text, "/data/??");
+	assert_string_equal(a->learned.k[FNG_AL_READ].v[0].text, "/etc/x?");
+	assert_string_equal(a->learned.k[FNG_AL_EXEC].v[0].text, "/srv/?");
+	assert_false(fng_allow_file(a, "/data/sub/file", true, false));
+	assert_true(fng_allow_file(a, "/data/**", true, false));
+	assert_false(fng_allow_exec(a, "/srv/evil", NULL, 0, false));
+	fng_allowlist_free(a);
+	fng_recorder_free(r);
+}
+
 static struct fng_allowlist *record_sample(void)
 {
 	struct fng_recorder *r;
@@ -459,6 +482,7 @@ int main(void)
 		cmocka_unit_test(collapse_writes),
 		cmocka_unit_test(code_places),
 		cmocka_unit_test(recorder_round_trip),
+		cmocka_unit_test(recorder_metachars),
 		cmocka_unit_test(merge_and_diff),
 		cmocka_unit_test(event_format),
 	};
