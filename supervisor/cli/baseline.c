@@ -135,7 +135,8 @@ static void usage_baseline(FILE *f)
 	      "  --mode MODE          what the allowlist does with anything else: block (default) or alert\n"
 	      "  --merge FILE         add what this run learned to FILE's allowlist (its add/remove kept)\n"
 	      "  --log DEST           also send the observed events to DEST (as run's --log)\n"
-	      "diff prints what NEW allows that OLD does not, one line each; exit 1 when there is any.\n",
+	      "diff prints what NEW lets through that OLD does not (the whole policy), one line each;\n"
+	      "exit 1 when there is any.\n",
 	      f);
 }
 
