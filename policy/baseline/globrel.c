@@ -23,6 +23,7 @@
 
 #define GR_MAX_TOK 2048		/* tokens per pattern */
 #define GR_MAX_PAIRS 4096	/* pairs searched */
+#define GR_MAX_WORK 20000000	/* token visits in all: a bound on time */
 
 enum gr_kind { GR_LIT, GR_ONE, GR_STAR, GR_ANY, GR_SKIP };
 
@@ -148,6 +149,7 @@ struct gr_search {
 	size_t nsym;
 	struct gr_pair **seen;	/* also the work list: [done, n) is to do */
 	size_t n, cap;
+	size_t work;		/* token visits so far */
 };
 
 static bool gr_known(const struct gr_search *g, const struct gr_pair *p)
@@ -217,6 +219,9 @@ static int gr_expand(struct gr_search *g, size_t i, bool *includes, bool *meets)
 		for (size_t s = 0; s < g->nsym && r == 0; s++) {
 			if (!gr_reads(t, g->sym[s]))
 				continue;
+			g->work += g->a->n + g->b->n;
+			if (g->work > GR_MAX_WORK)
+				return -E2BIG;
 			next.b = t->kind == GR_STAR || t->kind == GR_ANY ? j : j + 1;
 			gr_step(g->a, &p.a, g->sym[s], &next.a);
 			r = gr_push(g, &next);

@@ -105,6 +105,23 @@ static void relate_too_big(void **state)
 	assert_false(fng_glob_includes("/**", big));
 	assert_true(fng_glob_meets("/a", big));
 	assert_false(fng_glob_meets("/x", big)); /* apart by their first bytes */
+	/* long enough to compile, too much to search: a bounded "unsure" */
+	{
+		char *a = malloc(2000), *b = malloc(2000);
+		assert_non_null(a);
+		assert_non_null(b);
+		a[0] = b[0] = '/';
+		for (size_t i = 1; i < 1999; i++) {
+			a[i] = i % 2 ? '*' : 'a';
+			b[i] = i % 3 ? 'a' : '?';
+		}
+		a[1999] = b[1999] = '\0';
+		int r = fng_glob_relate(a, b, &inc, &meets);
+		assert_true(r == -E2BIG || r == 0);
+		assert_true(r == 0 || (!fng_glob_includes(a, b) && fng_glob_meets(a, b)));
+		free(a);
+		free(b);
+	}
 	free(big);
 }
 
