@@ -106,7 +106,7 @@ $(BUILD)/test/progs/%: test/progs/%.c | $(DEPS_STAMP)
 	$(CC) $(TEST_PROG_CFLAGS) -o $@ $<
 $(BUILD)/test/adversarial/%: test/adversarial/%.c test/adversarial/adv.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_PROG_CFLAGS) $(if $(findstring raw_static,$*),-static) -o $@ $<
+	$(CC) $(TEST_PROG_CFLAGS) $(if $(filter raw_static elf_payload,$*),-static) -o $@ $<
 # The Go client of the DNS tests: Debian's golang, stdlib only, the pure-Go
 # resolver, caches under the build dir, never a module download. Built only
 # when go is on PATH (scripts/install-deps.sh installs it); the tests that
