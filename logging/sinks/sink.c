@@ -115,7 +115,7 @@ static void drop_at(struct fng_sink *s, size_t i)
  * lines while another class is rarer. False: l is the one to drop. */
 static bool make_room(struct fng_sink *s, const struct fng_line *l)
 {
-	size_t busy = s->ops->inflight(s);
+	size_t busy = s->ops->inflight ? s->ops->inflight(s) : 0;
 
 	while (full(s, l)) {
 		size_t most = 0, victim = SIZE_MAX;

@@ -154,6 +154,21 @@ static int parse_api_endpoint(struct fng_loader *L, const char *key, json_object
 	return p->api_endpoint ? 0 : -ENOMEM;
 }
 
+static int parse_exec_mem(struct fng_loader *L, const char *key, json_object *val)
+{
+	const char *s = NULL;
+
+	if (fng_load_string(L, val, key, &s) < 0)
+		return -EINVAL;
+	if (strcmp(s, "allow") == 0)
+		L->p->exec_mem_block = false;
+	else if (strcmp(s, "block") == 0)
+		L->p->exec_mem_block = true;
+	else
+		return fng_load_fail(L, "executable_memory: unknown value \"%s\" (expected allow or block)", s);
+	return 0;
+}
+
 int fng_load_setting(struct fng_loader *L, const char *key, json_object *val)
 {
 	if (strcmp(key, "token") == 0 || strcmp(key, "disable_analytics") == 0)
@@ -171,6 +186,8 @@ int fng_load_setting(struct fng_loader *L, const char *key, json_object *val)
 		return parse_on_unsupported(L, key, val);
 	if (strcmp(key, "api_endpoint") == 0)
 		return parse_api_endpoint(L, key, val);
+	if (strcmp(key, "executable_memory") == 0)
+		return parse_exec_mem(L, key, val);
 	if (strcmp(key, "events") == 0)
 		return parse_events(L, val);
 	if (strcmp(key, "lambda") == 0)
