@@ -80,6 +80,12 @@ bool fng_agg_fold(struct fng_agg *a, const struct fng_event *ev)
 	for (size_t i = 0; i < FNG_AGG_SLOTS && !s; i++)
 		if (a->slots[i].used && fng_agg_same(&a->slots[i].ev, ev))
 			s = &a->slots[i];
+	if (s && s->whole < FNG_AGG_WHOLE) {
+		s->whole++;
+		s->seen_ns = ev->time_ns;
+		pthread_mutex_unlock(&a->mu);
+		return false;
+	}
 	if (s) {
 		if (s->count++ == 0)
 			s->first_ns = ev->time_ns;
@@ -92,6 +98,7 @@ bool fng_agg_fold(struct fng_agg *a, const struct fng_event *ev)
 	if (s) {
 		s->used = true;
 		s->count = 0;
+		s->whole = 1;
 		s->seen_ns = ev->time_ns;
 		s->ev = *ev;
 		s->ev.stack = NULL;
@@ -107,6 +114,8 @@ size_t fng_agg_take(struct fng_agg *a, struct fng_event *out, size_t n)
 	pthread_mutex_lock(&a->mu);
 	for (size_t i = 0; i < FNG_AGG_SLOTS && k < n; i++) {
 		struct fng_agg_slot *s = &a->slots[i];
+		if (s->used && s->count == 0)
+			s->whole = 0;	/* quiet for an interval */
 		if (!s->used || s->count == 0)
 			continue;
 		out[k] = s->ev;
