@@ -132,7 +132,7 @@ static void drain(struct fng_logger *lg)
 		if (lg->n_sinks)
 			publish_event(lg, ev, false);
 		fng_stack_release(ev->stack); /* the slot belongs to the tracer's pool */
-		fng_ring_release(&lg->ring);
+		fng_ring_release_class(&lg->ring, fng_ring_class_of(ev));
 	}
 	/* The tracer counts ring drops; a new one starts (or extends) a loss burst. */
 	if (atomic_load_explicit(&lg->counters.dropped, memory_order_relaxed) != lg->ring_reported) {
@@ -494,18 +494,21 @@ void fng_logger_commit(struct fng_logger *lg)
 	struct fng_event *ev = lg->reserved;
 
 	lg->reserved = NULL;
-	if (ev && lg->folding && fng_agg_foldable(ev) && fng_agg_fold(&lg->agg, ev)) {
+	if (!ev)
+		return;
+	if (lg->folding && fng_agg_foldable(ev) && fng_agg_fold(&lg->agg, ev)) {
 		fng_stack_release(ev->stack);	/* the slot is reused: nothing was committed */
 		atomic_fetch_add_explicit(&lg->counters.aggregated, 1, memory_order_relaxed);
 		return;
 	}
-	if (ev && ev == lg->scratch) {
+	/* A full ring, or one a flood of this class fills: a counted drop. */
+	if (ev == lg->scratch || (!lg->lossless && !fng_ring_admit(&lg->ring, fng_ring_class_of(ev)))) {
 		fng_stack_release(ev->stack);
 		atomic_fetch_add_explicit(&lg->counters.dropped, 1, memory_order_relaxed);
 		uv_async_send(&lg->wake);	/* the loss is reported from the loop */
 		return;
 	}
-	fng_ring_commit(&lg->ring);
+	fng_ring_commit_class(&lg->ring, fng_ring_class_of(ev));
 	atomic_fetch_add_explicit(&lg->counters.emitted, 1, memory_order_relaxed);
 	uv_async_send(&lg->wake);
 }

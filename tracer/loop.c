@@ -135,10 +135,13 @@ static enum fng_resume dispatch(struct fng_call *c)
 	case FNG_SC_ASYNC_WRITER: {
 		/* mmap and shmat are also traced for executable memory */
 		enum fng_resume r = fng_check_exec_mem(c);
-		if (r != FNG_RESUME_CONT || (strcmp(c->d->name, "mmap") == 0 && !(c->args[3] & MAP_SHARED)))
+		if (r == FNG_RESUME_SKIP || r == FNG_RESUME_KILL)
 			return r;
-		if (strcmp(c->d->name, "mmap") == 0)
-			return fng_check_shared_map(c);
+		if (strcmp(c->d->name, "mmap") == 0) {
+			if (c->args[3] & MAP_SHARED)
+				fng_check_shared_map(c); /* only ever lets it run */
+			return r;
+		}
 		c->t->async_writers = true; /* for the rest of the run */
 		/* perf_event_open(attr, pid, ...) on a supervisor thread would
 		 * sample its registers and stack (root has CAP_PERFMON) */

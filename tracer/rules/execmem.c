@@ -11,6 +11,7 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -65,9 +66,11 @@ enum fng_resume fng_check_exec_mem(struct fng_call *c)
 		f.anonymous = (c->args[3] & MAP_ANONYMOUS) || (int)c->args[4] < 0;
 		if (f.exec && !f.write && !f.anonymous)
 			file_facts(c, (int)c->args[4], &f, &st);
-	} else {
+	} else if (c->d->kind == FNG_SC_EXEC_MEM) {
 		f.call = FNG_EXECMEM_MPROTECT;
 		f.exec = prot & PROT_EXEC;
+	} else {
+		return FNG_RESUME_CONT;	/* io_setup, perf_event_open: not about executable memory */
 	}
 	why = fng_decide_execmem(&f);
 	if (why)
@@ -83,37 +86,45 @@ enum fng_resume fng_check_exec_mem(struct fng_call *c)
 	return FNG_RESUME_SYSCALL;
 }
 
-/* The maps line holding addr: its device and inode. 0, or -1 if none. */
-static int mapped_object(pid_t tgid, uint64_t addr, unsigned *maj, unsigned *min, uint64_t *ino)
+/* Is the maps line holding addr the file checked (device and inode as maps
+ * prints them, or, where a stacked filesystem such as overlayfs shows the
+ * file beneath, its path as the tracee names it)? */
+static bool mapped_is(pid_t tgid, uint64_t addr, dev_t dev, uint64_t ino)
 {
-	char path[64], line[512];
+	char path[64], line[FNG_PATH_BUF + 128], name[FNG_PATH_BUF + 64];
+	bool same = false;
+	struct stat st;
 	FILE *fp;
-	int r = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", tgid);
 	fp = fopen(path, "re");
 	if (!fp)
-		return -1;
-	while (r < 0 && fgets(line, sizeof(line), fp)) {
-		uint64_t lo, hi;
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %*s %x:%x %" SCNu64, &lo, &hi, maj, min, ino) == 5 &&
-		    addr >= lo && addr < hi)
-			r = 0;
+		return false;
+	while (fgets(line, sizeof(line), fp)) {
+		uint64_t lo, hi, i;
+		unsigned maj, min;
+		int off = 0;
+
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %*s %x:%x %" SCNu64 " %n", &lo, &hi, &maj, &min, &i,
+			   &off) != 5 || addr < lo || addr >= hi)
+			continue;
+		same = maj == major(dev) && min == minor(dev) && i == ino;
+		line[strcspn(line, "\n")] = '\0';
+		if (!same && off > 0 && line[off] == '/' &&
+		    snprintf(name, sizeof(name), "/proc/%d/root%s", tgid, line + off) < (int)sizeof(name))
+			same = stat(name, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+		break;
 	}
 	fclose(fp);
-	return r;
+	return same;
 }
 
 enum fng_resume fng_verify_map(struct fng_tracer *t, struct fng_tracee *tc, long ret)
 {
-	unsigned maj = 0, min = 0;
-	uint64_t ino = 0;
-
 	tc->pending = FNG_PENDING_NONE;
 	if (ret < 0 && ret > -4096)
 		return FNG_RESUME_CONT;	/* nothing was mapped */
-	if (mapped_object(tc->tgid, (uint64_t)ret, &maj, &min, &ino) == 0 && maj == major(tc->pending_dev) &&
-	    min == minor(tc->pending_dev) && ino == tc->pending_ino)
+	if (mapped_is(tc->tgid, (uint64_t)ret, (dev_t)tc->pending_dev, tc->pending_ino))
 		return FNG_RESUME_CONT;
 	fng_report_killed(t, tc->tid, "mmap", "executable_memory: the file mapped is not the one checked");
 	kill(tc->tgid, SIGKILL);
