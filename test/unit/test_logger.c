@@ -378,22 +378,29 @@ static void push_line(struct fng_sink *s, const char *text, bool own, bool want)
 	fng_line_unref(l);
 }
 
+/* A sink of quiet_ops named "test" telling o (ops NULL: what fng_sink_new says). */
+static int test_sink(struct fng_sink **s, const struct fng_sink_ops *ops, struct owner_log *o)
+{
+	struct fng_sink_owner owner = {
+		.arg = o, .dropped = owner_dropped, .progress = owner_progress, .report = owner_report,
+	};
+	struct fng_sink_spec spec = { .kind = FNG_SINK_STDERR, .dest = "test" };
+
+	return fng_sink_new(s, ops, &owner, &spec);
+}
+
 static void sink_tells_its_owner(void **state)
 {
 	struct owner_log o = { 0 };
-	struct fng_sink_owner owner = {
-		.arg = &o, .dropped = owner_dropped, .progress = owner_progress, .report = owner_report,
-	};
-	struct fng_sink_spec spec = { .kind = FNG_SINK_STDERR, .dest = "test" };
 	struct fng_sink *s;
 	size_t i;
 
 	(void)state;
-	assert_int_equal(fng_sink_new(&s, NULL, &owner, &spec), -EINVAL);
+	assert_int_equal(test_sink(&s, NULL, &o), -EINVAL);
 	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_FILE), &fng_sink_fd_ops);
 	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_SYSLOG_TCP), &fng_sink_syslog_ops);
 	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_HTTP), &fng_sink_http_ops);
-	assert_int_equal(fng_sink_new(&s, &quiet_ops, &owner, &spec), 0);
+	assert_int_equal(test_sink(&s, &quiet_ops, &o), 0);
 	assert_string_equal(s->name, "test");
 
 	for (i = 0; i < FNG_SINK_QUEUE_LINES; i++)
@@ -434,15 +441,11 @@ static void sink_tells_its_owner(void **state)
 static void full_queue_keeps_the_rare_class(void **state)
 {
 	struct owner_log o = { 0 };
-	struct fng_sink_owner owner = {
-		.arg = &o, .dropped = owner_dropped, .progress = owner_progress, .report = owner_report,
-	};
-	struct fng_sink_spec spec = { .kind = FNG_SINK_STDERR, .dest = "test" };
 	struct fng_sink *s;
 	struct fng_line *l;
 
 	(void)state;
-	assert_int_equal(fng_sink_new(&s, &quiet_ops, &owner, &spec), 0);
+	assert_int_equal(test_sink(&s, &quiet_ops, &o), 0);
 	for (size_t i = 0; i < FNG_SINK_QUEUE_LINES; i++) {
 		l = fng_line_new(i + 1 == FNG_SINK_QUEUE_LINES ? "last\n" : "x\n", i + 1 == FNG_SINK_QUEUE_LINES ? 5 : 2);
 		l->cls = 1;
