@@ -98,6 +98,8 @@ struct fng_event {
 	struct fng_ev_image image;	/* process events: what was executed */
 	char request_id[64];		/* function.request_id: the invocation running (Runtime API proxy) */
 	char trace_id[192];		/* function.trace_id: its Lambda-Runtime-Trace-Id */
+	uint64_t count;			/* an aggregate of repeats (logging/aggregate.h): how many, else 0 */
+	uint64_t first_ns;		/* an aggregate: the first repeat's time (time_ns is the last) */
 	uint8_t stack_end;		/* enum fng_stack_end, also when stack is NULL */
 	struct fng_stack *stack;	/* alert/block events: a pool slot, released after formatting */
 };
@@ -106,6 +108,7 @@ struct fng_event {
 struct fng_counters {
 	_Atomic uint64_t emitted;
 	_Atomic uint64_t dropped;	/* ring full: never silent, reported at exit */
+	_Atomic uint64_t aggregated;	/* folded into an aggregate instead of a line of their own */
 	_Atomic uint64_t blocked;
 	_Atomic uint64_t alerted;
 	_Atomic uint64_t processes;	/* processes and threads seen */

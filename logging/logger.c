@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uint64_t time_ns, uint8_t severity,
-			const char *msgid, bool own, bool only_ready)
+			const char *msgid, bool own, bool only_ready, uint8_t cls)
 {
 	autofree char *sealed = NULL;
 	bool record = lg->format != FNG_FORMAT_TEXT;
@@ -31,6 +31,7 @@ void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uin
 	l->time_ns = time_ns;
 	l->severity = severity;
 	l->own = own;
+	l->cls = cls;
 	fng_strlcpy(l->msgid, msgid, sizeof(l->msgid));
 	for (size_t i = 0; i < lg->n_sinks; i++) {
 		struct fng_sink *s = lg->sinks[i];
@@ -60,6 +61,23 @@ static const char *const msgids[] = {
 	[FNG_EV_LIFECYCLE] = "lifecycle",
 };
 
+/* The line class of an event: its type, action and rule (lifecycle: its
+ * phase), numbered as first seen; the last number is shared by the rest. */
+static uint8_t class_of(struct fng_logger *lg, const struct fng_event *ev)
+{
+	char key[sizeof(lg->cls_keys[0])];
+
+	snprintf(key, sizeof(key), "%u/%u/%s", ev->type, ev->action,
+		 ev->type == FNG_EV_LIFECYCLE ? ev->phase : ev->rule);
+	for (size_t i = 1; i <= lg->n_cls; i++)
+		if (strcmp(lg->cls_keys[i], key) == 0)
+			return (uint8_t)i;
+	if (lg->n_cls + 1 == FNG_LINE_CLASSES)
+		return FNG_LINE_CLASSES - 1;
+	memcpy(lg->cls_keys[++lg->n_cls], key, sizeof(key));
+	return (uint8_t)lg->n_cls;
+}
+
 /* Format one event in the configured format and hand it to the sinks. */
 static void publish_event(struct fng_logger *lg, const struct fng_event *ev, bool own)
 {
@@ -83,7 +101,7 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 	if (own)
 		lg->own_events++;
 	fng_logger_publish(lg, text, len, ev->time_ns, severity_of(ev),
-			   ev->type < FNG_ARRAY_LEN(msgids) ? msgids[ev->type] : "-", own, false);
+			   ev->type < FNG_ARRAY_LEN(msgids) ? msgids[ev->type] : "-", own, false, class_of(lg, ev));
 }
 
 /* Lossless (fnguard trace, baseline): while a sink's queue is nearly full
@@ -114,7 +132,7 @@ static void drain(struct fng_logger *lg)
 		if (lg->n_sinks)
 			publish_event(lg, ev, false);
 		fng_stack_release(ev->stack); /* the slot belongs to the tracer's pool */
-		fng_ring_release(&lg->ring);
+		fng_ring_release_class(&lg->ring, fng_ring_class_of(ev));
 	}
 	/* The tracer counts ring drops; a new one starts (or extends) a loss burst. */
 	if (atomic_load_explicit(&lg->counters.dropped, memory_order_relaxed) != lg->ring_reported) {
@@ -122,6 +140,28 @@ static void drain(struct fng_logger *lg)
 			lg->on_event(lg->on_event_arg, NULL);
 		fng_logger_note_drop(lg);
 	}
+}
+
+void fng_logger_publish_folds(struct fng_logger *lg)
+{
+	size_t n;
+
+	if (!lg->folding)
+		return;
+	n = fng_agg_take(&lg->agg, lg->folds, FNG_AGG_SLOTS);
+	for (size_t i = 0; i < n; i++) {
+		lg->fold_lines++;
+		if (lg->n_sinks)
+			publish_event(lg, &lg->folds[i], false);
+	}
+}
+
+static void on_fold_timer(uv_timer_t *t)
+{
+	struct fng_logger *lg = t->data;
+
+	drain(lg);
+	fng_logger_publish_folds(lg);
 }
 
 /* A lifecycle event made on the logging thread (sink reports). */
@@ -222,6 +262,7 @@ static void on_stop(uv_async_t *h)
 
 	fng_logger_take_flushes(lg);
 	drain(lg);
+	fng_logger_publish_folds(lg);	/* the tracer is done: every fold comes out */
 	fng_logger_begin_exit(lg);
 }
 
@@ -249,6 +290,9 @@ static void logger_free(struct fng_logger *lg)
 	for (size_t i = 0; i < lg->n_sinks; i++)
 		fng_sink_free(lg->sinks[i]);
 	fng_ring_destroy(&lg->ring);
+	fng_agg_destroy(&lg->agg);
+	free(lg->scratch);
+	free(lg->folds);
 	fng_function_info_free(&lg->fn);
 	fng_text_free(lg->text);
 	pthread_mutex_destroy(&lg->flush_mu);
@@ -277,6 +321,11 @@ static int init_loop(struct fng_logger *lg)
 		r = uv_timer_init(&lg->loop, &lg->exit_timer);
 	if (r == 0)
 		r = fng_logger_report_init(lg);
+	if (r == 0)
+		r = uv_timer_init(&lg->loop, &lg->fold_timer);
+	if (r == 0 && lg->folding)
+		r = uv_timer_start(&lg->fold_timer, on_fold_timer, FNG_AGG_INTERVAL_MS, FNG_AGG_INTERVAL_MS);
+	lg->fold_timer.data = lg;
 	lg->wake.data = lg->stop.data = lg->idle.data = lg->exit_timer.data = lg;
 	return r;
 }
@@ -305,6 +354,13 @@ static int logger_setup(struct fng_logger *lg, const struct fng_logger_config *c
 	if (r < 0) {
 		snprintf(err, errn, "cannot allocate the event ring: %s", strerror(-r));
 		return r;
+	}
+	/* Lossless loses nothing: every call stays a line of its own there. */
+	lg->folding = !cfg->lossless;
+	if (lg->folding && (fng_agg_init(&lg->agg) < 0 || !(lg->scratch = calloc(1, sizeof(*lg->scratch))) ||
+			    !(lg->folds = calloc(FNG_AGG_SLOTS, sizeof(*lg->folds))))) {
+		snprintf(err, errn, "cannot allocate the repeated-event table");
+		return -ENOMEM;
 	}
 	fng_function_info_from_env(&lg->fn);
 	fng_ocsf_ctx_init(&lg->ocsf);
@@ -398,7 +454,8 @@ struct uv_loop_s *fng_logger_loop(struct fng_logger *lg)
 	return &lg->loop;
 }
 
-struct fng_event *fng_logger_reserve(struct fng_logger *lg)
+/* A ring slot, or NULL when the ring is full (lossless: waits for one). */
+static struct fng_event *reserve_slot(struct fng_logger *lg)
 {
 	struct fng_event *ev = fng_ring_reserve(&lg->ring);
 
@@ -408,29 +465,64 @@ struct fng_event *fng_logger_reserve(struct fng_logger *lg)
 		nanosleep(&ts, NULL);
 		ev = fng_ring_reserve(&lg->ring);
 	}
-	if (!ev) {
-		atomic_fetch_add_explicit(&lg->counters.dropped, 1, memory_order_relaxed);
-		return NULL;
+	if (ev) {
+		memset(ev, 0, sizeof(*ev));
+		ev->time_ns = fng_now_ns();
 	}
-	memset(ev, 0, sizeof(*ev));
-	ev->time_ns = fng_now_ns();
+	return ev;
+}
+
+/* A full ring still takes an event that folds into its kind: the tracer
+ * fills the scratch slot, and commit decides (fold, or a counted drop). */
+struct fng_event *fng_logger_reserve(struct fng_logger *lg)
+{
+	struct fng_event *ev = reserve_slot(lg);
+
+	if (!ev && lg->folding) {
+		ev = lg->scratch;
+		memset(ev, 0, sizeof(*ev));
+		ev->time_ns = fng_now_ns();
+	}
+	lg->reserved = ev;
+	if (!ev)
+		atomic_fetch_add_explicit(&lg->counters.dropped, 1, memory_order_relaxed);
 	return ev;
 }
 
 void fng_logger_commit(struct fng_logger *lg)
 {
-	fng_ring_commit(&lg->ring);
+	struct fng_event *ev = lg->reserved;
+
+	lg->reserved = NULL;
+	if (!ev)
+		return;
+	if (lg->folding && fng_agg_foldable(ev) && fng_agg_fold(&lg->agg, ev)) {
+		fng_stack_release(ev->stack);	/* the slot is reused: nothing was committed */
+		atomic_fetch_add_explicit(&lg->counters.aggregated, 1, memory_order_relaxed);
+		return;
+	}
+	/* A full ring, or one a flood of this class fills: a counted drop. */
+	if (ev == lg->scratch || (!lg->lossless && !fng_ring_admit(&lg->ring, fng_ring_class_of(ev)))) {
+		fng_stack_release(ev->stack);
+		atomic_fetch_add_explicit(&lg->counters.dropped, 1, memory_order_relaxed);
+		uv_async_send(&lg->wake);	/* the loss is reported from the loop */
+		return;
+	}
+	fng_ring_commit_class(&lg->ring, fng_ring_class_of(ev));
 	atomic_fetch_add_explicit(&lg->counters.emitted, 1, memory_order_relaxed);
 	uv_async_send(&lg->wake);
 }
 
 void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *fmt, ...)
 {
-	struct fng_event *ev = fng_logger_reserve(lg);
+	struct fng_event *ev = reserve_slot(lg);
 	va_list ap;
 
-	if (!ev)
+	if (!ev) {
+		atomic_fetch_add_explicit(&lg->counters.dropped, 1, memory_order_relaxed);
 		return;
+	}
+	lg->reserved = ev;
 	ev->type = FNG_EV_LIFECYCLE;
 	fng_strlcpy(ev->phase, phase, sizeof(ev->phase));
 	va_start(ap, fmt);

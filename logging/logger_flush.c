@@ -66,6 +66,7 @@ void fng_logger_take_flushes(struct fng_logger *lg)
 	/* Everything committed before the requests was committed before this
 	 * drain: its lines are the ones numbered up to lg->seq. */
 	fng_logger_drain(lg);
+	fng_logger_publish_folds(lg);	/* repeats so far are part of "up to now" */
 	while (list) {
 		struct flush_req *req = list;
 		list = req->next;
@@ -138,7 +139,7 @@ static void exit_event(struct fng_logger *lg)
 		else
 			r = fng_format_exit(xi, &lg->fn, &text, &len);
 		if (r == 0)
-			fng_logger_publish(lg, text, len, fng_now_ns(), 6, "lifecycle", true, true);
+			fng_logger_publish(lg, text, len, fng_now_ns(), 6, "lifecycle", true, true, 0);
 		free(text);
 	}
 	uv_timer_start(&lg->exit_timer, on_exit_timer, EXIT_EVENT_GRACE_MS, 0);
@@ -160,6 +161,7 @@ static void close_own(struct fng_logger *lg)
 	uv_handle_t *own[] = {
 		(uv_handle_t *)&lg->wake, (uv_handle_t *)&lg->stop, (uv_handle_t *)&lg->idle,
 		(uv_handle_t *)&lg->loss_timer, (uv_handle_t *)&lg->exit_timer,
+		(uv_handle_t *)&lg->fold_timer,
 	};
 
 	while (lg->pending)

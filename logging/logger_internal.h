@@ -5,6 +5,7 @@
 #ifndef FNG_LOGGER_INTERNAL_H
 #define FNG_LOGGER_INTERNAL_H
 
+#include "logging/aggregate.h"
 #include "logging/sinks/curl_dl.h"
 #include "logging/logger.h"
 #include "logging/format/ocsf.h"
@@ -38,6 +39,16 @@ enum logger_phase {
 
 struct fng_logger {
 	struct fng_ring ring;
+	/* Repeats folded before the ring (not in lossless mode, where nothing
+	 * is lost): the table, the tracer's slot for an event the full ring has
+	 * no room for (it may still fold), the logging thread's copies. */
+	bool folding;
+	struct fng_agg agg;
+	struct fng_event *scratch;	/* tracer thread only */
+	struct fng_event *reserved;	/* tracer thread only: what reserve handed out */
+	struct fng_event *folds;	/* logging thread: FNG_AGG_SLOTS */
+	uint64_t fold_lines;		/* aggregate lines made */
+	uv_timer_t fold_timer;
 	struct fng_counters counters;
 	struct fng_function_info fn;
 	struct fng_ocsf_ctx ocsf;
@@ -54,6 +65,10 @@ struct fng_logger {
 	bool stderr_is_sink;
 	void (*on_event)(void *arg, const struct fng_event *ev);	/* fng_logger_config */
 	void *on_event_arg;
+
+	/* line classes (sink.h): the key of each, 1.. ; 0 is fnguard's own */
+	char cls_keys[FNG_LINE_CLASSES][48];
+	size_t n_cls;
 
 	uint64_t seq;		/* last line seq handed out */
 	uint64_t own_events;	/* reports made by the logging thread */
@@ -98,9 +113,11 @@ struct fng_logger {
 /* logger.c: format and hand one line to every sink (only_ready: the exit
  * event goes only to sinks that are up). The text is the caller's. */
 void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uint64_t time_ns, uint8_t severity,
-			const char *msgid, bool own, bool only_ready);
+			const char *msgid, bool own, bool only_ready, uint8_t cls);
 /* Take everything out of the ring and publish it. */
 void fng_logger_drain(struct fng_logger *lg);
+/* Publish the repeats folded so far as aggregate events. */
+void fng_logger_publish_folds(struct fng_logger *lg);
 /* A drop (ring or sink) may start a loss burst (logger_report.c). */
 void fng_logger_note_drop(struct fng_logger *lg);
 /* Something left a queue: check flushes and the exit from the idle handle. */

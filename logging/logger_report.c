@@ -67,7 +67,7 @@ void fng_logger_report_now(struct fng_logger *lg)
 		fng_loss_message(&li, msg, sizeof(msg));
 		fprintf(stderr, "fnguard: %s\n", msg);
 	}
-	fng_logger_publish(lg, text, len, fng_now_ns(), 4, "lifecycle", true, false);
+	fng_logger_publish(lg, text, len, fng_now_ns(), 4, "lifecycle", true, false, 0);
 }
 
 static void on_loss_tick(uv_timer_t *t)
@@ -108,7 +108,9 @@ int fng_logger_report_init(struct fng_logger *lg)
 
 void fng_logger_fill_counts(struct fng_logger *lg, struct fng_exit_info *xi)
 {
-	xi->emitted = atomic_load(&lg->counters.emitted) + atomic_load(&lg->counters.dropped) + lg->own_events;
+	xi->emitted = atomic_load(&lg->counters.emitted) + atomic_load(&lg->counters.dropped) + lg->own_events +
+		      lg->fold_lines;
+	xi->aggregated = atomic_load(&lg->counters.aggregated);
 	xi->dropped = ring_total(lg);
 	xi->blocked = atomic_load(&lg->counters.blocked);
 	xi->alerted = atomic_load(&lg->counters.alerted);

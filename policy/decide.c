@@ -259,3 +259,28 @@ void fng_decide_bind(const struct fng_decide_ctx *c, struct fng_decision *v)
 	fng_decide_take(v, FNG_RULE_TMP, c->policy->mode[FNG_RULE_TMP]);
 	snprintf(v->reason, sizeof(v->reason), "creates a socket file");
 }
+
+const char *fng_decide_execmem(const struct fng_execmem_facts *f)
+{
+	if (!f->exec)
+		return NULL;
+	if (f->call == FNG_EXECMEM_MPROTECT)
+		return "executable_memory: memory made executable after it was mapped";
+	if (f->call == FNG_EXECMEM_SHMAT)
+		return "executable_memory: shared memory attached executable";
+	if (f->write)
+		return "executable_memory: a mapping both writable and executable";
+	if (f->anonymous)
+		return "executable_memory: anonymous executable memory";
+	if (!f->file_known)
+		return "executable_memory: the mapped file could not be examined";
+	if (!f->regular)
+		return "executable_memory: not a regular file";
+	if (f->in_tmp)
+		return "executable_memory: a file in the temp root";
+	if (f->unlinked)
+		return "executable_memory: a file with no name (memfd, deleted)";
+	if (f->changed)
+		return "executable_memory: a file written since fnguard started";
+	return NULL;
+}

@@ -138,4 +138,21 @@ void fng_decide_raw_socket(const struct fng_decide_ctx *c, int domain, int type,
 /* bind of an AF_UNIX socket path in the temp root: read_write_tmp. */
 void fng_decide_bind(const struct fng_decide_ctx *c, struct fng_decision *v);
 
+/* executable_memory: "block" (docs/policy.md): may this call make memory
+ * executable? The facts of the call and, for a file mapping, of the file. */
+enum fng_execmem_call { FNG_EXECMEM_MMAP, FNG_EXECMEM_MPROTECT, FNG_EXECMEM_SHMAT };
+struct fng_execmem_facts {
+	enum fng_execmem_call call;
+	bool exec;		/* PROT_EXEC (SHM_EXEC) asked for */
+	bool write;		/* PROT_WRITE asked for too */
+	bool anonymous;		/* MAP_ANONYMOUS, or no file */
+	bool file_known;	/* the file's facts below were read */
+	bool regular;		/* a regular file */
+	bool in_tmp;		/* in the temp root */
+	bool changed;		/* its status changed since fnguard started (written, created, a memfd) */
+	bool unlinked;		/* no name left (st_nlink == 0) */
+};
+/* NULL: allowed; else why it is refused. */
+const char *fng_decide_execmem(const struct fng_execmem_facts *f);
+
 #endif

@@ -78,8 +78,9 @@ void fng_policy_free(struct fng_policy *p)
 
 void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
 {
-	snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s%s%s",
+	snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s%s%s%s",
 		 fng_mode_name(p->mode[FNG_RULE_OUTBOUND]), fng_mode_name(p->mode[FNG_RULE_TMP]),
 		 fng_mode_name(p->mode[FNG_RULE_CHILD]), fng_mode_name(p->mode[FNG_RULE_HANDLER]),
-		 p->allow ? " allowlist=" : "", p->allow ? fng_mode_name(p->mode[FNG_RULE_ALLOWLIST]) : "");
+		 p->allow ? " allowlist=" : "", p->allow ? fng_mode_name(p->mode[FNG_RULE_ALLOWLIST]) : "",
+		 p->exec_mem_block ? " executable_memory=block" : "");
 }

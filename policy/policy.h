@@ -91,6 +91,7 @@ struct fng_policy {
 	size_t n_exec_allow_ids;
 
 	char *tmp_root;			/* default "/tmp" */
+	bool exec_mem_block;		/* "executable_memory": "block" (docs/policy.md); default allow */
 	char **handler_paths;		/* explicit handler files; else from _HANDLER */
 	size_t n_handler_paths;
 	char *api_endpoint;		/* Iron Function's remote event collector: an HTTP sink */

@@ -15,6 +15,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <unistd.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -259,6 +260,24 @@ static void add_target_rules(struct builder *b, unsigned row, const struct fng_s
 	add(b, SCMP_ACT_TRACE(row), d->name, n, c);
 }
 
+/* executable_memory: block: the calls that ask for executable memory, only
+ * when they do (PROT_EXEC, SHM_EXEC); mmap's shared mappings stay traced
+ * for the async-writer check when that is on. */
+static void add_execmem_rules(struct builder *b, unsigned i, const struct fng_syscall_desc *d, uint32_t needs)
+{
+	bool shm = strcmp(d->name, "shmat") == 0;
+	struct scmp_arg_cmp c = { .arg = 2, .op = SCMP_CMP_MASKED_EQ };
+
+	c.datum_a = c.datum_b = shm ? SHM_EXEC : PROT_EXEC;
+	add(b, SCMP_ACT_TRACE(i), d->name, 1, &c);
+	if (shm && (needs & FNG_NEED_ASYNC))
+		add(b, SCMP_ACT_TRACE(i), d->name, 0, NULL);
+	if (strcmp(d->name, "mmap") == 0 && (needs & FNG_NEED_ASYNC)) {
+		struct scmp_arg_cmp m = { .arg = 3, .op = SCMP_CMP_MASKED_EQ, .datum_a = MAP_SHARED, .datum_b = MAP_SHARED };
+		add(b, SCMP_ACT_TRACE(i), d->name, 1, &m);
+	}
+}
+
 static void add_traced(struct builder *b, uint32_t needs)
 {
 	for (unsigned i = 0; i < fng_syscalls_count; i++) {
@@ -266,7 +285,9 @@ static void add_traced(struct builder *b, uint32_t needs)
 
 		if (!(d->needs & needs))
 			continue;
-		if (d->kind == FNG_SC_ASYNC_WRITER && strcmp(d->name, "mmap") == 0) {
+		if (d->needs & needs & FNG_NEED_EXECMEM) {
+			add_execmem_rules(b, i, d, needs);
+		} else if (d->kind == FNG_SC_ASYNC_WRITER && strcmp(d->name, "mmap") == 0) {
 			/* a shared mapping: other writers of the file (or of the
 			 * memory) change it beside the task */
 			struct scmp_arg_cmp c = { .arg = 3, .op = SCMP_CMP_MASKED_EQ, .datum_a = MAP_SHARED, .datum_b = MAP_SHARED };

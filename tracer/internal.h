@@ -43,7 +43,8 @@ struct fng_tracer {
 	const char *root_path;
 	char root_buf[FNG_PATH_BUF];
 	dev_t tmp_dev;
-	bool tmp_is_mount;	/* then any object on tmp_dev is in the temp root */
+	bool tmp_is_mount;
+	uint64_t exec_mem_since_ns;	/* executable_memory: files changed since then were written in the run */	/* then any object on tmp_dev is in the temp root */
 	struct fng_namecache names;	/* what path resolution learnt (tracer/resolve/namecache.h) */
 
 	struct fng_exec_allow *exec_allow;
@@ -277,6 +278,9 @@ void fng_net_judge(struct fng_tracer *t, const struct fng_dest *d, const char *p
 bool fng_net_judging(const struct fng_tracer *t);
 /* recvfrom on a socket a lookup went out on: peek at the answer (dns.h). */
 enum fng_resume fng_check_dns_answer(struct fng_call *c);
+/* rules/execmem.c: executable_memory: "block" */
+enum fng_resume fng_check_exec_mem(struct fng_call *c);
+enum fng_resume fng_verify_map(struct fng_tracer *t, struct fng_tracee *tc, long ret);
 /* rules/guard.c: calls the filter refuses, and signals aimed at us */
 /* reason NULL: the filter's own reason for this call */
 enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason);

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -129,9 +130,18 @@ static enum fng_resume dispatch(struct fng_call *c)
 		return fng_check_target(c);
 	case FNG_SC_PIDFD_SIGNAL:
 		return fng_check_pidfd_signal(c);
-	case FNG_SC_ASYNC_WRITER:
-		if (strcmp(c->d->name, "mmap") == 0)
-			return fng_check_shared_map(c);
+	case FNG_SC_EXEC_MEM:
+		return fng_check_exec_mem(c);
+	case FNG_SC_ASYNC_WRITER: {
+		/* mmap and shmat are also traced for executable memory */
+		enum fng_resume r = fng_check_exec_mem(c);
+		if (r == FNG_RESUME_SKIP || r == FNG_RESUME_KILL)
+			return r;
+		if (strcmp(c->d->name, "mmap") == 0) {
+			if (c->args[3] & MAP_SHARED)
+				fng_check_shared_map(c); /* only ever lets it run */
+			return r;
+		}
 		c->t->async_writers = true; /* for the rest of the run */
 		/* perf_event_open(attr, pid, ...) on a supervisor thread would
 		 * sample its registers and stack (root has CAP_PERFMON) */
@@ -139,6 +149,7 @@ static enum fng_resume dispatch(struct fng_call *c)
 		    fng_place_supervisor_task(c->t, (pid_t)(int32_t)c->args[1]))
 			return fng_check_denied(c, EPERM, "aimed at one of the supervisor's threads");
 		return FNG_RESUME_CONT;
+	}
 	}
 	return FNG_RESUME_CONT;
 }
@@ -239,6 +250,9 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 		break;
 	case FNG_PENDING_NAMES:
 		end_names_change(t, tc);
+		break;
+	case FNG_PENDING_MAP:
+		how = fng_verify_map(t, tc, (long)si.exit.rval);
 		break;
 	case FNG_PENDING_INJECT_EXIT:
 		tc->pending = FNG_PENDING_NONE;

@@ -54,8 +54,10 @@ const struct fng_syscall_desc fng_syscalls[] = {
 	{ "accept4",     FNG_SC_ACCEPT,    NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_OUTBOUND, 0 },
 	{ "recvfrom",    FNG_SC_RECVFROM,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_DNS, 0 },
 	{ "io_setup",    FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC, 0 },
-	{ "mmap",        FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC, 0 },
-	{ "shmat",       FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC, 0 },
+	{ "mmap",        FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC | FNG_NEED_EXECMEM, 0 },
+	{ "shmat",       FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC | FNG_NEED_EXECMEM, 0 },
+	{ "mprotect",    FNG_SC_EXEC_MEM,  NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_EXECMEM, 0 },
+	{ "pkey_mprotect", FNG_SC_EXEC_MEM, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_EXECMEM, 0 },
 	{ "perf_event_open", FNG_SC_ASYNC_WRITER, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ASYNC, 0 },
 	{ "pidfd_send_signal", FNG_SC_PIDFD_SIGNAL, NA, NA, NA, NA, NA, FNG_FOLLOW, 0, 0, false, FNG_NEED_ALWAYS, 0 },
 	/* Calls that act on a task by id, where the kernel asks no more than

@@ -28,6 +28,7 @@ enum fng_sc_kind {
 	FNG_SC_ASYNC_WRITER,	/* sets up kernel writes into user memory that run beside the task (AIO, perf rings) */
 	FNG_SC_ACCEPT,		/* accept, accept4: the peer is judged like a destination, at the exit stop */
 	FNG_SC_TARGET,		/* acts on another process or thread, named by id (targets): never a supervisor thread */
+	FNG_SC_EXEC_MEM,	/* makes memory executable (mprotect, pkey_mprotect): executable_memory */
 };
 
 /* How the last component of a path is treated. */
@@ -49,6 +50,7 @@ enum fng_follow {
 #define FNG_NEED_ALWAYS (1u << 5)
 #define FNG_NEED_DNS (1u << 6)		/* host-name exceptions or DNS events: watch lookups */
 #define FNG_NEED_ASYNC (1u << 7)	/* a check relies on no one else writing the tracee's memory */
+#define FNG_NEED_EXECMEM (1u << 8)	/* executable_memory: block (traced only with PROT_EXEC, SHM_EXEC) */
 
 struct fng_syscall_desc {
 	const char *name;

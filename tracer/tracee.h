@@ -26,6 +26,7 @@ enum fng_pending {
 	FNG_PENDING_INJECT_ENTRY,	/* an injected close: waiting for its entry stop */
 	FNG_PENDING_INJECT_EXIT,	/* ... and its exit stop */
 	FNG_PENDING_NAMES,	/* a name-changing call ran beside other tasks (namecache.h) */
+	FNG_PENDING_MAP,	/* an executable file mapping: was the file checked the one mapped? */
 };
 
 struct fng_tracee {
@@ -38,6 +39,7 @@ struct fng_tracee {
 	uint16_t pending_desc;	/* row in fng_syscalls */
 	int pending_fd;		/* connect: the socket */
 	bool pending_write;	/* open: checked as a write (the allowlist's files.write) */
+	uint64_t pending_dev, pending_ino;	/* executable mapping: the file checked */
 	long inject_ret;	/* value the undone call returns */
 	int inject_fd;		/* the descriptor the injected close must close */
 	void *saved_regs;	/* arch registers saved across an injection */

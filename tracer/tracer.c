@@ -71,6 +71,9 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	if (r == 0)
 		r = own_netns(t, err, errn);
 	fng_written_files_setup(t);
+	/* executable_memory: a file whose status changes from now on was written
+	 * in the run (a second back: file times come from a coarse clock). */
+	t->exec_mem_since_ns = fng_now_ns() - 1000000000u;
 	if (r < 0)
 		return r;
 	if (fng_policy_watches_files(t->policy)) {
@@ -152,6 +155,8 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 	if (p->allow)
 		needs |= FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_CHILD | FNG_NEED_OUTBOUND | FNG_NEED_DNS |
 			 FNG_NEED_INIT_END;
+	if (p->exec_mem_block)
+		needs |= FNG_NEED_EXECMEM;
 	/* Exit stops are skipped while no one could race a check (fng_racers_possible). */
 	if (needs & (FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_OUTBOUND))
 		needs |= FNG_NEED_ASYNC;

@@ -273,6 +273,15 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 	if (ev->would == FNG_ACT_BLOCKED)
 		json_object_object_add(root, "would", json_object_new_string("block"));
 	fng_json_add_str(root, "syscall", ev->syscall);
+	if (ev->count) {
+		/* An aggregate of repeats (docs/events.md, "Repeated events"). */
+		char ts[48];
+		json_object_object_add(root, "count", json_object_new_uint64(ev->count));
+		format_time(ev->first_ns, ts, sizeof(ts));
+		json_object_object_add(root, "first", json_object_new_string(ts));
+		format_time(ev->time_ns, ts, sizeof(ts));
+		json_object_object_add(root, "last", json_object_new_string(ts));
+	}
 
 	details = fng_event_details_json(ev);
 	if (json_object_object_length(details))
@@ -310,6 +319,7 @@ json_object *fng_exit_details_json(const struct fng_exit_info *xi)
 		json_object_object_add(details, "exit_code", json_object_new_int(xi->exit_code));
 	json_object_object_add(counters, "events", json_object_new_uint64(xi->emitted));
 	json_object_object_add(counters, "events_dropped", json_object_new_uint64(xi->dropped));
+	json_object_object_add(counters, "events_aggregated", json_object_new_uint64(xi->aggregated));
 	json_object_object_add(counters, "blocked", json_object_new_uint64(xi->blocked));
 	json_object_object_add(counters, "alerted", json_object_new_uint64(xi->alerted));
 	json_object_object_add(counters, "tasks", json_object_new_uint64(xi->processes));

@@ -299,6 +299,16 @@ static json_object *unmapped(const struct fng_event *ev)
 	return u;
 }
 
+/* An aggregate of repeats: OCSF's own count, start_time and end_time. */
+static void add_count(json_object *root, const struct fng_event *ev)
+{
+	if (!ev->count)
+		return;
+	add_int(root, "count", (int64_t)ev->count);
+	add_int(root, "start_time", (int64_t)(ev->first_ns / 1000000u));
+	add_int(root, "end_time", (int64_t)(ev->time_ns / 1000000u));
+}
+
 static int finding(const struct fng_event *ev, const struct fng_function_info *fi, struct fng_ocsf_ctx *c,
 		   char **out, size_t *len)
 {
@@ -313,6 +323,7 @@ static int finding(const struct fng_event *ev, const struct fng_function_info *f
 	const char *verb = alerted ? "alerted" : ev->action == FNG_ACT_KILLED ? "killed" : "blocked";
 	char title[FNG_EV_PATH_MAX + 96], uid[64];
 
+	add_count(root, ev);
 	add_int(root, "status_id", 1);
 	fng_json_add_str(root, "status", "New");
 	add_int(root, "action_id", alerted ? 1 : 2);
@@ -366,6 +377,7 @@ static int activity(const struct fng_event *ev, const struct fng_function_info *
 		add_int(root, "disposition_id", 1);
 		fng_json_add_str(root, "disposition", "Allowed");
 	}
+	add_count(root, ev);
 	add_int(root, "status_id", ev->error ? 2 : 1);
 	fng_json_add_str(root, "status", ev->error ? "Failure" : "Success");
 	json_object_object_add(root, "actor", actor(ev));

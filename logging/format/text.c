@@ -282,6 +282,10 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 		fputs("[pid     ?] ", f);
 	put_call(f, ev);
 	put_decision(f, tx, ev);
+	if (ev->count)
+		fprintf(f, " <%" PRIu64 " repeats since %" PRIu64 ".%06" PRIu64 ">", ev->count,
+			(ev->first_ns > tx->t0 ? ev->first_ns - tx->t0 : 0) / 1000000000u,
+			(ev->first_ns > tx->t0 ? ev->first_ns - tx->t0 : 0) / 1000u % 1000000u);
 	fputc('\n', f);
 	if (tx->o.stacks)
 		put_stack(f, ev);

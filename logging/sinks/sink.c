@@ -3,6 +3,7 @@
 #include "common/util.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct fng_line *fng_line_alloc(size_t len)
@@ -88,11 +89,57 @@ static void count_drop(struct fng_sink *s, const struct fng_line *l)
 		s->owner.dropped(s->owner.arg);
 }
 
+static bool full(const struct fng_sink *s, const struct fng_line *l)
+{
+	return s->q_len == FNG_SINK_QUEUE_LINES || s->q_bytes + l->len > FNG_SINK_QUEUE_BYTES;
+}
+
+/* Remove the queued line at position i (not in flight), newer ones move up. */
+static void drop_at(struct fng_sink *s, size_t i)
+{
+	struct fng_line *l = s->q[(s->q_head + i) % FNG_SINK_QUEUE_LINES];
+
+	for (size_t k = i; k + 1 < s->q_len; k++)
+		s->q[(s->q_head + k) % FNG_SINK_QUEUE_LINES] = s->q[(s->q_head + k + 1) % FNG_SINK_QUEUE_LINES];
+	s->q[(s->q_head + s->q_len - 1) % FNG_SINK_QUEUE_LINES] = NULL;
+	s->q_len--;
+	s->q_bytes -= l->len;
+	s->q_class[l->cls % FNG_LINE_CLASSES]--;
+	count_drop(s, l);
+	fng_line_unref(l);
+}
+
+/* A full queue and a line of class c: drop the newest line (not in flight)
+ * of the most crowded class while c has fewer lines queued than it. A flood
+ * of one class, however varied its events, then only ever loses its own
+ * lines while another class is rarer. False: l is the one to drop. */
+static bool make_room(struct fng_sink *s, const struct fng_line *l)
+{
+	size_t busy = s->ops->inflight ? s->ops->inflight(s) : 0;
+
+	while (full(s, l)) {
+		size_t most = 0, victim = SIZE_MAX;
+
+		for (size_t c = 1; c < FNG_LINE_CLASSES; c++)
+			if (s->q_class[c] > s->q_class[most])
+				most = c;
+		if (s->q_class[l->cls % FNG_LINE_CLASSES] + 1 >= s->q_class[most])
+			return false;
+		for (size_t i = s->q_len; i-- > busy && victim == SIZE_MAX;)
+			if (fng_sink_at(s, i)->cls % FNG_LINE_CLASSES == most)
+				victim = i;
+		if (victim == SIZE_MAX)
+			return false;
+		drop_at(s, victim);
+	}
+	return true;
+}
+
 bool fng_sink_push(struct fng_sink *s, struct fng_line *l)
 {
 	struct fng_line *f;
 
-	if (s->closing || s->q_len == FNG_SINK_QUEUE_LINES || s->q_bytes + l->len > FNG_SINK_QUEUE_BYTES) {
+	if (s->closing || (full(s, l) && !make_room(s, l))) {
 		count_drop(s, l);
 		return false;
 	}
@@ -102,9 +149,11 @@ bool fng_sink_push(struct fng_sink *s, struct fng_line *l)
 		return false;
 	}
 	f->own = l->own;
+	f->cls = l->cls;
 	s->q[(s->q_head + s->q_len) % FNG_SINK_QUEUE_LINES] = f;
 	s->q_len++;
 	s->q_bytes += f->len;
+	s->q_class[f->cls % FNG_LINE_CLASSES]++;
 	s->st.queued++;
 	s->ops->kick(s);
 	return true;
@@ -120,6 +169,7 @@ void fng_sink_pop(struct fng_sink *s, size_t n, bool delivered)
 		s->q_head = (s->q_head + 1) % FNG_SINK_QUEUE_LINES;
 		s->q_len--;
 		s->q_bytes -= l->len;
+		s->q_class[l->cls % FNG_LINE_CLASSES]--;
 		if (delivered)
 			s->st.delivered++;
 		else
@@ -138,6 +188,7 @@ void fng_sink_drop_after(struct fng_sink *s, size_t keep)
 		s->q[i] = NULL;
 		s->q_len--;
 		s->q_bytes -= l->len;
+		s->q_class[l->cls % FNG_LINE_CLASSES]--;
 		count_drop(s, l);
 		fng_line_unref(l);
 	}

@@ -23,6 +23,7 @@ struct fng_line {
 	uint8_t severity;	/* syslog severity (0 emerg .. 7 debug) */
 	bool own;		/* made by the logging thread (reports): its loss never starts a loss report */
 	bool record;		/* a JSON line (not trace's text): on stderr and stdout it starts a line of its own */
+	uint8_t cls;		/* its class (event type, action, rule), FNG_LINE_CLASSES; 0: fnguard's own */
 	char msgid[14];		/* syslog MSGID: the event type */
 	char data[];
 };
@@ -40,6 +41,8 @@ void fng_line_unref(struct fng_line *l);
 /* Each sink's queue holds at most this many lines and bytes (docs/events.md). */
 #define FNG_SINK_QUEUE_LINES 4096
 #define FNG_SINK_QUEUE_BYTES (4u << 20)
+/* Classes a full queue keeps apart: it drops from the most crowded one. */
+#define FNG_LINE_CLASSES 64
 
 struct fng_sink_stats {
 	uint64_t queued;	/* lines accepted into the queue */
@@ -94,6 +97,7 @@ struct fng_sink {
 
 	struct fng_line **q;	/* FIFO ring of FNG_SINK_QUEUE_LINES */
 	size_t q_head, q_len, q_bytes;
+	uint32_t q_class[FNG_LINE_CLASSES];	/* lines queued per class */
 
 	struct fng_sink_stats st;
 	uint64_t dropped_reported;	/* drops already named in a loss report */
@@ -110,7 +114,9 @@ int fng_sink_new(struct fng_sink **out, const struct fng_sink_ops *ops, const st
 		 const struct fng_sink_spec *spec);
 void fng_sink_free(struct fng_sink *s);
 
-/* Queue a line (framed by the sink); a full queue drops and counts it. */
+/* Queue a line (framed by the sink). A full queue makes room by dropping
+ * the newest line of the class with the most lines queued, when the line's
+ * own class has fewer; otherwise it drops the line. Drops are counted. */
 bool fng_sink_push(struct fng_sink *s, struct fng_line *l);
 /* The i-th queued line (0 = oldest), or NULL. */
 struct fng_line *fng_sink_at(const struct fng_sink *s, size_t i);

@@ -124,19 +124,30 @@ static int parse_events(struct fng_loader *L, json_object *v)
 	return 0;
 }
 
-static int parse_on_unsupported(struct fng_loader *L, const char *key, json_object *val)
+/* A key with two values, names[0] or names[1]: which one (0 or 1) in *out. */
+static int parse_pair(struct fng_loader *L, const char *key, json_object *val, const char *const names[2], int *out)
 {
 	const char *s = NULL;
 
 	if (fng_load_string(L, val, key, &s) < 0)
 		return -EINVAL;
-	if (strcmp(s, "fail") == 0)
-		L->p->on_unsupported = FNG_UNSUPPORTED_FAIL;
-	else if (strcmp(s, "run-unprotected") == 0)
-		L->p->on_unsupported = FNG_UNSUPPORTED_RUN;
-	else
-		return fng_load_fail(L, "on_unsupported: unknown value \"%s\" (expected fail or run-unprotected)", s);
-	return 0;
+	for (int i = 0; i < 2; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return fng_load_fail(L, "%s: unknown value \"%s\" (expected %s or %s)", key, s, names[0], names[1]);
+}
+
+static int parse_on_unsupported(struct fng_loader *L, const char *key, json_object *val)
+{
+	static const char *const names[2] = { "fail", "run-unprotected" };
+	int v = 0, r = parse_pair(L, key, val, names, &v);
+
+	if (r == 0)
+		L->p->on_unsupported = v ? FNG_UNSUPPORTED_RUN : FNG_UNSUPPORTED_FAIL;
+	return r;
 }
 
 static int parse_api_endpoint(struct fng_loader *L, const char *key, json_object *val)
@@ -152,6 +163,16 @@ static int parse_api_endpoint(struct fng_loader *L, const char *key, json_object
 	free(p->api_endpoint);
 	p->api_endpoint = strdup(s);
 	return p->api_endpoint ? 0 : -ENOMEM;
+}
+
+static int parse_exec_mem(struct fng_loader *L, const char *key, json_object *val)
+{
+	static const char *const names[2] = { "allow", "block" };
+	int v = 0, r = parse_pair(L, key, val, names, &v);
+
+	if (r == 0)
+		L->p->exec_mem_block = v == 1;
+	return r;
 }
 
 int fng_load_setting(struct fng_loader *L, const char *key, json_object *val)
@@ -171,6 +192,8 @@ int fng_load_setting(struct fng_loader *L, const char *key, json_object *val)
 		return parse_on_unsupported(L, key, val);
 	if (strcmp(key, "api_endpoint") == 0)
 		return parse_api_endpoint(L, key, val);
+	if (strcmp(key, "executable_memory") == 0)
+		return parse_exec_mem(L, key, val);
 	if (strcmp(key, "events") == 0)
 		return parse_events(L, val);
 	if (strcmp(key, "lambda") == 0)

@@ -30,7 +30,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           attack_supervisor raw_static child_bypass foreign_abi exec_tmp connect_race
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
           name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
-          event_forge bind_shell undo_close)
+          event_forge bind_shell undo_close elf_loader)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
@@ -48,6 +48,11 @@ for p in "${PROGRAMS[@]}"; do
         fail=1
     fi
 done
+# elf_loader maps the static elf_payload beside it
+if ! cc "${CFLAGS[@]}" -static "$SRC_DIR/elf_payload.c" -o "$BUILD_DIR/elf_payload"; then
+    echo "BUILD FAILED: elf_payload"
+    fail=1
+fi
 # raw_static must also build as an ordinary dynamic binary
 if ! cc "${CFLAGS[@]}" "$SRC_DIR/raw_static.c" -o "$BUILD_DIR/raw_static.dynamic"; then
     echo "BUILD FAILED: raw_static (dynamic)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Query fnguard's JSON-lines events for tests.
 
-  events.py count FILE key=value ...   number of events matching all conditions
+  events.py count FILE key=value ...   number of events matching all conditions (an
+                                       aggregate line of repeats counts as its "count")
   events.py valid FILE                 exit 1 unless every line is a JSON object
   events.py get FILE key [key=value...] print the key of the first match
 Keys are dotted paths (details.path, process.pid); a value of * means present;
@@ -62,7 +63,7 @@ def main():
         return 0
     events = load(path)
     if cmd == "count":
-        print(sum(1 for ev in events if matches(ev, conds)))
+        print(sum(ev.get("count", 1) for ev in events if matches(ev, conds)))
         return 0
     if cmd == "get":
         key, *rest = conds

@@ -506,6 +506,31 @@ static void phases_and_strictness(void **state)
 	assert_true(fng_decide_exec_needs_target(&policies[P_ALLOW]));
 }
 
+/* executable_memory: block (fng_decide_execmem): NULL = allowed. */
+static void execmem_table(void **state)
+{
+	static const struct { const char *name; struct fng_execmem_facts f; bool allowed; } rows[] = {
+		{ "no PROT_EXEC", { .call = FNG_EXECMEM_MMAP, .anonymous = true, .write = true }, true },
+		{ "a library", { .call = FNG_EXECMEM_MMAP, .exec = true, .file_known = true, .regular = true }, true },
+		{ "anonymous", { .call = FNG_EXECMEM_MMAP, .exec = true, .anonymous = true }, false },
+		{ "W+X file", { .call = FNG_EXECMEM_MMAP, .exec = true, .write = true, .file_known = true, .regular = true }, false },
+		{ "mprotect", { .call = FNG_EXECMEM_MPROTECT, .exec = true }, false },
+		{ "mprotect without exec", { .call = FNG_EXECMEM_MPROTECT }, true },
+		{ "shmat SHM_EXEC", { .call = FNG_EXECMEM_SHMAT, .exec = true }, false },
+		{ "file unknown", { .call = FNG_EXECMEM_MMAP, .exec = true }, false },
+		{ "a device", { .call = FNG_EXECMEM_MMAP, .exec = true, .file_known = true }, false },
+		{ "temp root", { .call = FNG_EXECMEM_MMAP, .exec = true, .file_known = true, .regular = true, .in_tmp = true }, false },
+		{ "memfd", { .call = FNG_EXECMEM_MMAP, .exec = true, .file_known = true, .regular = true, .unlinked = true, .changed = true }, false },
+		{ "written during the run", { .call = FNG_EXECMEM_MMAP, .exec = true, .file_known = true, .regular = true, .changed = true }, false },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *why = fng_decide_execmem(&rows[i].f);
+		if ((why == NULL) != rows[i].allowed)
+			fail_msg("%s: %s", rows[i].name, why ? why : "allowed");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +540,7 @@ int main(void)
 		cmocka_unit_test(net_first_offender_and_local),
 		cmocka_unit_test(other_calls),
 		cmocka_unit_test(phases_and_strictness),
+		cmocka_unit_test(execmem_table),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

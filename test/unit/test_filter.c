@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -270,7 +271,7 @@ static const char *act_str(uint32_t a, char *buf, size_t n)
 /* ---------------------------------------------------------------- state */
 
 struct progs {
-	struct prog all, always, all_nomount, outbound, child, tmp, init_end;
+	struct prog all, always, all_nomount, outbound, child, tmp, init_end, execmem;
 };
 
 static int setup(void **state)
@@ -286,6 +287,7 @@ static int setup(void **state)
 	build(FNG_NEED_ALWAYS | FNG_NEED_CHILD, 0, &ps->child);
 	build(FNG_NEED_ALWAYS | FNG_NEED_TMP, 1, &ps->tmp);
 	build(FNG_NEED_ALWAYS | FNG_NEED_INIT_END, 0, &ps->init_end);
+	build(FNG_NEED_ALWAYS | FNG_NEED_EXECMEM, 0, &ps->execmem);
 	*state = ps;
 	return 0;
 }
@@ -294,7 +296,7 @@ static int teardown(void **state)
 {
 	struct progs *ps = *state;
 	struct prog *all[] = { &ps->all, &ps->always, &ps->all_nomount, &ps->outbound,
-			       &ps->child, &ps->tmp, &ps->init_end };
+			       &ps->child, &ps->tmp, &ps->init_end, &ps->execmem };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		free(all[i]->ins);
@@ -363,6 +365,8 @@ static void every_table_row_traced(void **state)
 			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		} else if (strcmp(name, "mmap") == 0) {
 			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, 0, 4096, PROT_READ, MAP_SHARED, 3, 0);
+		} else if (fng_syscalls[i].kind == FNG_SC_EXEC_MEM) {
+			got = call_arch(&PS->execmem, AUDIT_ARCH_X86_64, nr, 0, 4096, PROT_READ | PROT_EXEC, 0, 0, 0);
 		} else {
 			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, fng_syscalls[i].kind == FNG_SC_SOCKET ? AF_PACKET : 0,
 					0, 0, 0, 1, 0);
@@ -817,6 +821,25 @@ static void shared_mappings(void **state)
 	EXPECT(CALL0(&PS->all, "shmat"), RET_TRACE(idx("shmat")));
 }
 
+/* executable_memory: block traces the calls that ask for executable memory, only those. */
+static void executable_memory(void **state)
+{
+	const struct prog *x = &PS->execmem;
+
+	EXPECT(CALL(x, "mmap", 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, 3, 0), RET_TRACE(idx("mmap")));
+	EXPECT(CALL(x, "mmap", 0, 4096, PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), RET_TRACE(idx("mmap")));
+	EXPECT(CALL(x, "mmap", 0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), RET_ALLOW);
+	EXPECT(CALL(x, "mmap", 0, 4096, PROT_READ, MAP_SHARED, 3, 0), RET_ALLOW);
+	EXPECT(CALL(x, "mprotect", 0, 4096, PROT_READ | PROT_EXEC, 0, 0, 0), RET_TRACE(idx("mprotect")));
+	EXPECT(CALL(x, "mprotect", 0, 4096, PROT_READ, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(x, "pkey_mprotect", 0, 4096, PROT_EXEC, 1, 0, 0), RET_TRACE(idx("pkey_mprotect")));
+	EXPECT(CALL(x, "shmat", 1, 0, SHM_EXEC, 0, 0, 0), RET_TRACE(idx("shmat")));
+	EXPECT(CALL(x, "shmat", 1, 0, SHM_RDONLY, 0, 0, 0), RET_ALLOW);
+	/* off by default: nothing of it in the other policies */
+	EXPECT(CALL(&PS->all, "mprotect", 0, 4096, PROT_READ | PROT_EXEC, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->all, "mmap", 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, 3, 0), RET_ALLOW);
+}
+
 /* Joining the supervisor's process group would let kill(0, sig) reach it. */
 static void process_group(void **state)
 {
@@ -861,6 +884,7 @@ int main(void)
 		cmocka_unit_test(sanity),
 		cmocka_unit_test(openat_traced_with_index),
 		cmocka_unit_test(every_table_row_traced),
+		cmocka_unit_test(executable_memory),
 		cmocka_unit_test(all_allow_policy_traces_nothing),
 		cmocka_unit_test(single_needs),
 		cmocka_unit_test(getpid_always_allowed),

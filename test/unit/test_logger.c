@@ -378,22 +378,29 @@ static void push_line(struct fng_sink *s, const char *text, bool own, bool want)
 	fng_line_unref(l);
 }
 
+/* A sink of quiet_ops named "test" telling o (ops NULL: what fng_sink_new says). */
+static int test_sink(struct fng_sink **s, const struct fng_sink_ops *ops, struct owner_log *o)
+{
+	struct fng_sink_owner owner = {
+		.arg = o, .dropped = owner_dropped, .progress = owner_progress, .report = owner_report,
+	};
+	struct fng_sink_spec spec = { .kind = FNG_SINK_STDERR, .dest = "test" };
+
+	return fng_sink_new(s, ops, &owner, &spec);
+}
+
 static void sink_tells_its_owner(void **state)
 {
 	struct owner_log o = { 0 };
-	struct fng_sink_owner owner = {
-		.arg = &o, .dropped = owner_dropped, .progress = owner_progress, .report = owner_report,
-	};
-	struct fng_sink_spec spec = { .kind = FNG_SINK_STDERR, .dest = "test" };
 	struct fng_sink *s;
 	size_t i;
 
 	(void)state;
-	assert_int_equal(fng_sink_new(&s, NULL, &owner, &spec), -EINVAL);
+	assert_int_equal(test_sink(&s, NULL, &o), -EINVAL);
 	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_FILE), &fng_sink_fd_ops);
 	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_SYSLOG_TCP), &fng_sink_syslog_ops);
 	assert_ptr_equal(fng_sink_kind_ops(FNG_SINK_HTTP), &fng_sink_http_ops);
-	assert_int_equal(fng_sink_new(&s, &quiet_ops, &owner, &spec), 0);
+	assert_int_equal(test_sink(&s, &quiet_ops, &o), 0);
 	assert_string_equal(s->name, "test");
 
 	for (i = 0; i < FNG_SINK_QUEUE_LINES; i++)
@@ -429,6 +436,40 @@ static void sink_tells_its_owner(void **state)
 	assert_int_equal(o.dropped, 1 + FNG_SINK_QUEUE_LINES - 10);
 }
 
+/* A full queue drops the newest line of its most crowded class for a line
+ * of a rarer class (a flood cannot push the rare event out). */
+static void full_queue_keeps_the_rare_class(void **state)
+{
+	struct owner_log o = { 0 };
+	struct fng_sink *s;
+	struct fng_line *l;
+
+	(void)state;
+	assert_int_equal(test_sink(&s, &quiet_ops, &o), 0);
+	for (size_t i = 0; i < FNG_SINK_QUEUE_LINES; i++) {
+		l = fng_line_new(i + 1 == FNG_SINK_QUEUE_LINES ? "last\n" : "x\n", i + 1 == FNG_SINK_QUEUE_LINES ? 5 : 2);
+		l->cls = 1;
+		assert_true(fng_sink_push(s, l));
+		fng_line_unref(l);
+	}
+	l = fng_line_new("rare\n", 5);
+	l->cls = 2;
+	assert_true(fng_sink_push(s, l));	/* in, and the newest flood line out */
+	fng_line_unref(l);
+	assert_int_equal(s->st.dropped, 1);
+	assert_int_equal(s->q_class[1], FNG_SINK_QUEUE_LINES - 1);
+	assert_int_equal(s->q_class[2], 1);
+	assert_memory_equal(fng_sink_at(s, s->q_len - 1)->data, "rare\n", 5);
+	assert_memory_equal(fng_sink_at(s, s->q_len - 2)->data, "x\n", 2);
+	l = fng_line_new("flood\n", 6);
+	l->cls = 1;
+	assert_false(fng_sink_push(s, l));	/* its own class is the crowded one */
+	fng_line_unref(l);
+	assert_int_equal(s->st.dropped, 2);
+	fng_sink_closed(s);
+	fng_sink_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +479,7 @@ int main(void)
 		cmocka_unit_test(dest_forms),
 		cmocka_unit_test(ocsf_classes),
 		cmocka_unit_test(sink_tells_its_owner),
+		cmocka_unit_test(full_queue_keeps_the_rare_class),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

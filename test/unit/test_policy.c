@@ -681,6 +681,25 @@ static void err_on_unsupported(void **state)
 		     NAME ":1:20: on_unsupported: unknown value \"ignore\" (expected fail or run-unprotected)");
 	expect_error("{\"on_unsupported\": false}", NAME ":1:20: on_unsupported: expected a string, got a boolean");
 	expect_error("{\"api_endpoint\": \"ftp://x\"}", NAME ":1:18: api_endpoint: expected an http:// or https:// URL");
+	expect_error("{\"executable_memory\": \"alert\"}",
+		     NAME ":1:23: executable_memory: unknown value \"alert\" (expected allow or block)");
+	expect_error("{\"executable_memory\": true}", NAME ":1:23: executable_memory: expected a string, got a boolean");
+}
+
+static void executable_memory_key(void **state)
+{
+	struct fng_policy p;
+	(void)state;
+
+	load_ok("{\"read_write_tmp\": \"block\"}", &p);
+	assert_false(p.exec_mem_block);
+	fng_policy_free(&p);
+	load_ok("{\"executable_memory\": \"block\"}", &p);
+	assert_true(p.exec_mem_block);
+	fng_policy_free(&p);
+	load_ok("{\"executable_memory\": \"allow\"}", &p);
+	assert_false(p.exec_mem_block);
+	fng_policy_free(&p);
 }
 
 static void err_nul_byte(void **state)
@@ -842,6 +861,7 @@ int main(void)
 		cmocka_unit_test(err_bad_host_port_long),
 		cmocka_unit_test(err_tmp_root_relative),
 		cmocka_unit_test(err_on_unsupported),
+		cmocka_unit_test(executable_memory_key),
 		cmocka_unit_test(err_nul_byte),
 		cmocka_unit_test(err_root_not_object),
 		cmocka_unit_test(err_root_scalar_at_eof),

@@ -392,9 +392,40 @@ static void format_exit(void **state)
 	free(out);
 }
 
+/* Half the ring is anyone's; past it a class is admitted only while it holds
+ * fewer than half the free slots: a flood leaves room for another class. */
+static void ring_admits_rare_classes(void **state)
+{
+	struct fng_ring r;
+	size_t n = 0;
+	(void)state;
+
+	assert_int_equal(fng_ring_init(&r, 16), 0);
+	while (fng_ring_admit(&r, 1)) {
+		assert_non_null(fng_ring_reserve(&r));
+		fng_ring_commit_class(&r, 1);
+		n++;
+	}
+	assert_int_equal(n, 8);			/* the flood stops at half */
+	for (int i = 0; i < 3; i++) {		/* another flood: while under half the free slots */
+		assert_true(fng_ring_admit(&r, 2));
+		assert_non_null(fng_ring_reserve(&r));
+		fng_ring_commit_class(&r, 2);
+	}
+	assert_false(fng_ring_admit(&r, 2));	/* 3 held, 5 free */
+	assert_true(fng_ring_admit(&r, 3));	/* a class the ring does not hold */
+	assert_non_null(fng_ring_peek(&r));
+	fng_ring_release_class(&r, 1);
+	assert_int_equal(r.in_ring[1], 7);
+	assert_int_equal(fng_ring_class_of(&(struct fng_event){ .type = 1, .action = 2 }),
+			 fng_ring_class_of(&(struct fng_event){ .type = 1, .action = 2 }));
+	fng_ring_destroy(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ring_admits_rare_classes),
 		cmocka_unit_test(ring_init_rejects_non_pow2),
 		cmocka_unit_test(ring_fill_and_full),
 		cmocka_unit_test(ring_wraparound),

@@ -1,0 +1,45 @@
+# Code that runs without exec (issue 21): test/adversarial/elf_loader maps a
+# static program into its own memory and jumps to it. create_child_process
+# sees no exec; the loaded code runs as the function, and each of its calls is
+# judged by every rule (docs/security.md, "Code loaded without exec").
+
+# Under the default policy: the loaded program's read of the secret and its
+# exec are refused, whichever way it was mapped.
+t_no_exec_elf_loader() {
+	adv_case elf_loader 4
+	grep -c "defended (the loaded program's" "$WORK/out" | grep -qx 4 ||
+		fail "the loaded program did not run in every vector"
+}
+
+# executable_memory: "block": the loader cannot make memory executable
+# (mprotect), nor map a memfd; mapping the payload file itself (there before
+# the run, outside the temp root) is allowed, and the program it runs is
+# still refused the secret. The refusals are reported.
+t_no_exec_elf_loader_executable_memory_block() {
+	local p
+	adv_setup
+	p=$(policy '{"outbound_connectivity":"block","read_write_tmp":"block","create_child_process":"block","read_handler":"block","executable_memory":"block"}')
+	fng --policy "$p" -- "$BUILD/test/adversarial/elf_loader"
+	cat "$WORK/out"
+	assert_rc 0
+	grep -q "vector anon_copy_read_secret: defended (setup: mapping" "$WORK/out" || fail "anonymous code ran"
+	grep -q "vector anon_copy_exec: defended (setup: mapping" "$WORK/out" || fail "anonymous code ran"
+	grep -q "vector memfd_map_read_secret: defended (setup: mapping" "$WORK/out" || fail "memfd code ran"
+	grep -q "vector file_map_read_secret: defended (the loaded program's read was refused)" "$WORK/out" ||
+		fail "the payload file's mapping was refused, or its read not"
+	[ "$(ev_count action=blocked syscall=mprotect)" -ge 1 ] || fail "no event for the refused mprotect"
+	[ "$(ev_count action=blocked syscall=mmap)" -ge 1 ] || fail "no event for the refused memfd mapping"
+	assert_events_valid
+	adv_tmp_untouched
+}
+
+# A file written during the run, outside the temp root, is refused as code.
+t_no_exec_executable_memory_written_file() {
+	local p
+	adv_setup
+	p=$(policy '{"read_write_tmp":"block","create_child_process":"allow","executable_memory":"block"}')
+	fng --policy "$p" -- /bin/sh -c "cp '$BUILD/test/adversarial/elf_payload' '$WORK/copy' && FNG_ELF_PAYLOAD='$WORK/copy' '$BUILD/test/adversarial/elf_loader'"
+	cat "$WORK/out"
+	grep -q "vector file_map_read_secret: defended (setup: mapping" "$WORK/out" ||
+		fail "a file written in the run was mapped executable"
+}
