@@ -31,7 +31,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
           name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
           event_forge bind_shell undo_close)
-PROGRAMS+=(real_api_alias)
+PROGRAMS+=(real_api_alias inherited_fds)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
@@ -138,6 +138,9 @@ for p in "${PROGRAMS[@]}"; do
     case $p in
         attack_supervisor) start_target sh -c 'trap "" TERM USR2; exec sleep 60' ;;
         supervisor_threads) start_target "$PY3" -c "$MT_TARGET" ;;
+        inherited_fds)
+            wrap=(sh -c 'exec "$0" 3<"$FNG_SECRET" 4<"$FNG_TMPDIR" 5<>"$FNG_VICTIM"')
+            ;;
         real_api_alias)
             export FNG_REAL_API=127.0.0.1:9123
             wrap=(unshare -n sh -c 'ip link set lo up && ip addr add 198.18.0.9/32 dev lo && exec "$0"')

@@ -25,3 +25,61 @@ t_adv_real_api_alias() {
 		fail "expected the refused connects to be reported"
 	assert_events_valid
 }
+
+# Descriptors the invoking shell opened (3<secret 4<temp root 5<>victim) are
+# closed before the runtime starts: nothing read, listed or changed.
+t_adv_inherited_fds() {
+	adv_setup
+	fng -- "$BUILD/test/adversarial/inherited_fds" 3<"$FNG_SECRET" 4<"$TMPD" 5<>"$FNG_VICTIM"
+	cat "$WORK/out"
+	grep -q 'BYPASSED\|ERROR' "$WORK/out" && fail "inherited_fds: a descriptor was used"
+	assert_rc 0
+	adv_tmp_untouched
+}
+
+# fnguard started the way sd_listen_fds(3) expects (LISTEN_PID is fnguard's
+# pid): the wrapper execs fnguard with LISTEN_PID set to its own pid.
+LISTEN_WRAP='import os, socket, sys
+n = int(sys.argv[1])
+if sys.argv[2] == "socket":
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    if s.fileno() != 3:
+        os.dup2(s.fileno(), 3)
+    os.set_inheritable(3, True)
+os.environ["LISTEN_PID"] = str(os.getpid())
+os.environ["LISTEN_FDS"] = str(n)
+os.execv(sys.argv[3], sys.argv[3:])'
+
+# Socket activation keeps working: the socket is the runtime's fd 3, and
+# LISTEN_PID names the runtime; a descriptor past LISTEN_FDS is closed.
+t_fds_listen_socket_kept() {
+	local check='import os, stat, sys
+print("sock", stat.S_ISSOCK(os.fstat(3).st_mode), os.environ.get("LISTEN_PID") == str(os.getpid()), os.environ.get("LISTEN_FDS"))
+try:
+    os.fstat(4)
+    print("fd4 open")
+except OSError:
+    print("fd4 closed")'
+	set +e
+	$PY -c "$LISTEN_WRAP" 1 socket "$FNGUARD" run --log "file:$EV" -- "$PY" -c "$check" >"$WORK/out" 2>"$WORK/err" 4</dev/null
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_out "sock True True 1"
+	assert_out "fd4 closed"
+}
+
+# A LISTEN_FDS descriptor that is a file in the temp root: fnguard refuses to
+# start (status 2, one line), the runtime never runs.
+t_fds_listen_file_in_tmp_refused() {
+	printf 'FNGUARD-SECRET\n' >"$TMPD/secret"
+	set +e
+	$PY -c "$LISTEN_WRAP" 1 file "$FNGUARD" run --log "file:$EV" -- /bin/sh -c 'echo ran; cat <&3' \
+		>"$WORK/out" 2>"$WORK/err" 3<"$TMPD/secret"
+	RC=$?
+	set -e
+	assert_rc 2
+	assert_err "descriptor 3 (LISTEN_FDS) is $TMPD/secret, in the temp root"
+	grep -q 'ran\|FNGUARD-SECRET' "$WORK/out" && fail "the runtime ran"
+	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "expected one line on stderr"
+}
