@@ -83,3 +83,109 @@ t_fds_listen_file_in_tmp_refused() {
 	grep -q 'ran\|FNGUARD-SECRET' "$WORK/out" && fail "the runtime ran"
 	[ "$(wc -l <"$WORK/err")" = 1 ] || fail "expected one line on stderr"
 }
+
+# In a network namespace of the test's own: lo up, 10.89.2.1 on it (the
+# blocked host), a listener there that writes what arrives to $WORK/arrivals,
+# and the real Runtime API's stand-in on 127.0.0.1:9500 (a listener that never
+# answers: the proxy's upstream connections wait in its backlog). Then CMD.
+EXHAUST_NET='import socket, sys
+up = socket.socket(); up.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+up.bind(("127.0.0.1", 9500)); up.listen(4096)
+b = socket.socket(); b.bind(("10.89.2.1", 5499)); b.listen(64); b.settimeout(60)
+open(sys.argv[1] + ".up", "w").close()
+try:
+    c, a = b.accept()
+    open(sys.argv[1], "a").write("arrived %s\n" % (a,))
+except OSError:
+    pass'
+
+exhaust_netns() { # CMD...: the runtime's results in $WORK/out, RC
+	set +e
+	unshare -n sh -c '
+		ip link set lo up && ip addr add 10.89.2.1/32 dev lo || exit 99
+		"$0" -c "$1" "$2" & l=$!
+		while [ ! -e "$2.up" ]; do sleep 0.02; done
+		shift 2; "$@"; rc=$?
+		kill $l; exit $rc' "$PY" "$EXHAUST_NET" "$WORK/arrivals" "$@" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	cat "$WORK/out"
+}
+
+EXHAUST_POLICY='{"outbound_connectivity":"block","read_write_tmp":"block","create_child_process":"block","read_handler":"allow"}'
+
+# Lambda's `ulimit -n 1024`: 600 connections to the proxy cost fnguard 1200
+# descriptors. Every one is still let through (the tracer keeps a table of
+# its own), the blocked host and the temp root are refused by the policy's
+# own reason, and nothing arrives. On main the tracer ran out: the 517th
+# proxy connection was refused "could not examine the socket (EMFILE)".
+t_fds_proxy_connections_exhaust() {
+	local pol
+	pol=$(policy "$EXHAUST_POLICY")
+	exhaust_netns sh -c 'ulimit -n 1024 && AWS_LAMBDA_RUNTIME_API=127.0.0.1:9500 exec "$@"' sh \
+		"$FNGUARD" run --policy "$pol" --log "file:$EV" -- "$PY" "$ROOT/test/progs/fd_exhaust.py" proxy "$TMPD" 600
+	assert_rc 0
+	assert_out "held 600"
+	assert_out "blocked_connect errno 13"
+	assert_out "tmp_create errno 13"
+	[ ! -s "$WORK/arrivals" ] || fail "reached the blocked host: $(cat "$WORK/arrivals")"
+	assert_absent "$TMPD/created"
+	expect_events 1 policy=outbound_connectivity action=blocked details.ip=10.89.2.1
+	expect_events 1 policy=read_write_tmp action=blocked
+	grep -q 'could not examine' "$EV" && fail "the tracer ran out of descriptors"
+	assert_events_valid
+}
+
+# fnguard itself starved: its descriptor limit lowered under every number it
+# holds (prlimit on the running supervisor), so neither thread can get one.
+# The connect to the blocked host is refused because its socket cannot be
+# examined, and said so; the temp root stays shut; nothing arrives.
+t_fds_supervisor_starved() {
+	local pol
+	pol=$(policy "$EXHAUST_POLICY")
+	export GO=$WORK/go
+	# shellcheck disable=SC2016
+	exhaust_netns sh -c '
+		"$@" & f=$!
+		while [ ! -e "$GO.ready" ]; do sleep 0.02; done
+		prlimit --pid "$f" --nofile=3:3 || exit 98
+		touch "$GO"; wait $f' sh \
+		"$FNGUARD" run --policy "$pol" --log "file:$EV" -- "$PY" "$ROOT/test/progs/fd_exhaust.py" wait "$TMPD" "$GO"
+	assert_rc 0
+	assert_out "blocked_connect errno 13"
+	assert_out "tmp_create errno 13"
+	[ ! -s "$WORK/arrivals" ] || fail "reached the blocked host: $(cat "$WORK/arrivals")"
+	assert_absent "$TMPD/created"
+	grep -q '"reason":"fnguard could not examine the socket (EMFILE): refused"' "$EV" ||
+		fail "no event saying the socket could not be examined"
+	expect_events 1 policy=read_write_tmp action=blocked
+	assert_events_valid
+}
+
+# fnguard under a memory limit: its address space capped at what it uses
+# (prlimit --as on the running supervisor), then a 1 MiB datagram to
+# loopback (allowed: fnguard sends it itself, after reading it into a buffer
+# of its own). Refused and said why; the other refusals hold too. On main it
+# failed with ENOMEM and no event.
+t_fds_supervisor_memory_capped() {
+	local pol
+	pol=$(policy "$EXHAUST_POLICY")
+	export GO=$WORK/go
+	# shellcheck disable=SC2016
+	exhaust_netns sh -c '
+		"$@" & f=$!
+		while [ ! -e "$GO.ready" ]; do sleep 0.02; done
+		vm=$(awk "/^VmSize:/ { print \$2 * 1024 }" /proc/$f/status)
+		prlimit --pid "$f" --as="$vm:$vm" || exit 98
+		touch "$GO"; wait $f' sh \
+		"$FNGUARD" run --policy "$pol" --log "file:$EV" -- "$PY" "$ROOT/test/progs/fd_exhaust.py" mem "$TMPD" "$GO"
+	assert_rc 0
+	assert_out "big_sendto errno 13"
+	assert_out "blocked_connect errno 13"
+	assert_out "tmp_create errno 13"
+	[ ! -s "$WORK/arrivals" ] || fail "reached the blocked host: $(cat "$WORK/arrivals")"
+	assert_absent "$TMPD/created"
+	grep -q '"reason":"fnguard could not examine the payload (ENOMEM): refused"' "$EV" ||
+		fail "no event saying the payload could not be examined"
+	assert_events_valid
+}

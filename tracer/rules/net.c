@@ -377,6 +377,15 @@ static int controls_reroute(struct fng_call *c, const struct send_job *j)
 	return 0;
 }
 
+/* The result of a send made here for the tracee; fnguard's own lack of
+ * memory for the payload is a refusal with an event, not the kernel's word. */
+static enum fng_resume sent(struct fng_call *c, long r)
+{
+	if (r == -ENOMEM)
+		return fng_enforce_unknown(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, (int)r, "the payload");
+	return fng_fail_call(c, r);
+}
+
 static enum fng_resume send_messages(struct fng_call *c, struct send_job *j, int flags)
 {
 	long done = 0, r = 0;
@@ -403,7 +412,7 @@ static enum fng_resume send_messages(struct fng_call *c, struct send_job *j, int
 		done++;
 	}
 	/* sendmmsg reports how many went; an error only if the first failed. */
-	return fng_fail_call(c, (r < 0 && done == 0) ? r : done);
+	return sent(c, (r < 0 && done == 0) ? r : done);
 }
 
 /* Read the messages of a send call: 0 or -errno; *flags gets its flags. */
@@ -449,12 +458,12 @@ static enum fng_resume check_send(struct fng_call *c)
 		return FNG_RESUME_CONT; /* a local socket; the kernel refuses IP addresses on it */
 	r = read_send(c, &j, &flags);
 	if (r < 0)
-		return fng_fail_call(c, r);
+		return fng_fail_or_refuse(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, r, "the messages");
 	if (fng_net_judging(t) && fng_sock_reroutes(&j.s))
 		return refuse_reroute(c, "the socket's routing header or source route");
 	r = fng_net_judging(t) ? controls_reroute(c, &j) : 0;
 	if (r < 0)
-		return fng_fail_call(c, r);
+		return fng_fail_or_refuse(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, r, "the control messages");
 	if (r > 0)
 		return refuse_reroute(c, "a routing header or source route in the message");
 	for (unsigned i = 0; i < j.count; i++) {
@@ -475,7 +484,7 @@ static enum fng_resume check_send(struct fng_call *c)
 	if (c->d->kind == FNG_SC_SENDTO) {
 		struct fng_out_msg m = { .buf = c->args[1], .len = c->args[2], .name = &j.names[0],
 					 .namelen = j.namelens[0], .flags = flags };
-		return fng_fail_call(c, fng_sock_send(c->tc->tid, &j.s, &m));
+		return sent(c, fng_sock_send(c->tc->tid, &j.s, &m));
 	}
 	return send_messages(c, &j, flags);
 }
