@@ -62,33 +62,34 @@ static void open_through_dirfd(void)
 }
 
 /* A call that succeeds on the victim is the change: undone at once. */
+static int do_truncate(void) { return ftruncate(5, 0); }
+static int undo_truncate(void) { return pwrite(5, "victim\n", 7, 0) == 7 ? 0 : -1; }
+static int do_write(void) { return pwrite(5, "V", 1, 0) == 1 ? 0 : -1; }
+static int undo_write(void) { return pwrite(5, "v", 1, 0) == 1 ? 0 : -1; }
+static int do_fchmod(void) { return fchmod(5, 0600); }
+static int undo_fchmod(void) { return fchmod(5, 0644); }
+
 static void change_victim(void)
 {
-	int e;
+	static const struct {
+		const char *name;
+		int (*change)(void), (*undo)(void);
+	} calls[] = {
+		{ "truncate_victim_fd5", do_truncate, undo_truncate },
+		{ "write_victim_fd5", do_write, undo_write },
+		{ "fchmod_victim_fd5", do_fchmod, undo_fchmod },
+	};
 
-	if (ftruncate(5, 0) == 0) {
-		report("truncate_victim_fd5", BYPASSED, "truncated through descriptor 5");
-		if (pwrite(5, "victim\n", 7, 0) != 7)
-			report("restore", ERRORED, "victim not restored: %s", strerror(errno));
-	} else {
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		int e;
+		if (calls[i].change() == 0) {
+			report(calls[i].name, BYPASSED, "changed the victim through descriptor 5");
+			if (calls[i].undo() < 0)
+				report("restore", ERRORED, "victim not restored: %s", strerror(errno));
+			continue;
+		}
 		e = errno;
-		report("truncate_victim_fd5", e == EBADF || is_denial(e) ? DEFENDED : ERRORED, "%s", strerror(e));
-	}
-	if (pwrite(5, "V", 1, 0) == 1) {
-		report("write_victim_fd5", BYPASSED, "wrote through descriptor 5");
-		if (pwrite(5, "v", 1, 0) != 1)
-			report("restore", ERRORED, "victim not restored: %s", strerror(errno));
-	} else {
-		e = errno;
-		report("write_victim_fd5", e == EBADF || is_denial(e) ? DEFENDED : ERRORED, "%s", strerror(e));
-	}
-	if (fchmod(5, 0600) == 0) {
-		report("fchmod_victim_fd5", BYPASSED, "fchmod through descriptor 5");
-		if (fchmod(5, 0644) < 0)
-			report("restore", ERRORED, "victim mode not restored: %s", strerror(errno));
-	} else {
-		e = errno;
-		report("fchmod_victim_fd5", e == EBADF || is_denial(e) ? DEFENDED : ERRORED, "%s", strerror(e));
+		report(calls[i].name, e == EBADF || is_denial(e) ? DEFENDED : ERRORED, "%s", strerror(e));
 	}
 }
 

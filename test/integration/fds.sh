@@ -136,56 +136,46 @@ t_fds_proxy_connections_exhaust() {
 	assert_events_valid
 }
 
-# fnguard itself starved: its descriptor limit lowered under every number it
-# holds (prlimit on the running supervisor), so neither thread can get one.
-# The connect to the blocked host is refused because its socket cannot be
-# examined, and said so; the temp root stays shut; nothing arrives.
-t_fds_supervisor_starved() {
+# starved_run LIMIT MODE: fd_exhaust.py MODE under fnguard; once it is ready,
+# the running supervisor's LIMIT is lowered (nofile: under every descriptor
+# number it holds; as: its address space capped at what it uses).
+starved_run() {
 	local pol
 	pol=$(policy "$EXHAUST_POLICY")
-	export GO=$WORK/go
-	# shellcheck disable=SC2016
-	exhaust_netns sh -c '
-		"$@" & f=$!
-		while [ ! -e "$GO.ready" ]; do sleep 0.02; done
-		prlimit --pid "$f" --nofile=3:3 || exit 98
-		touch "$GO"; wait $f' sh \
-		"$FNGUARD" run --policy "$pol" --log "file:$EV" -- "$PY" "$ROOT/test/progs/fd_exhaust.py" wait "$TMPD" "$GO"
-	assert_rc 0
-	assert_out "blocked_connect errno 13"
-	assert_out "tmp_create errno 13"
-	[ ! -s "$WORK/arrivals" ] || fail "reached the blocked host: $(cat "$WORK/arrivals")"
-	assert_absent "$TMPD/created"
-	grep -q '"reason":"fnguard could not examine the socket (EMFILE): refused"' "$EV" ||
-		fail "no event saying the socket could not be examined"
-	expect_events 1 policy=read_write_tmp action=blocked
-	assert_events_valid
-}
-
-# fnguard under a memory limit: its address space capped at what it uses
-# (prlimit --as on the running supervisor), then a 1 MiB datagram to
-# loopback (allowed: fnguard sends it itself, after reading it into a buffer
-# of its own). Refused and said why; the other refusals hold too. On main it
-# failed with ENOMEM and no event.
-t_fds_supervisor_memory_capped() {
-	local pol
-	pol=$(policy "$EXHAUST_POLICY")
-	export GO=$WORK/go
+	export GO=$WORK/go LIMIT=$1
 	# shellcheck disable=SC2016
 	exhaust_netns sh -c '
 		"$@" & f=$!
 		while [ ! -e "$GO.ready" ]; do sleep 0.02; done
 		vm=$(awk "/^VmSize:/ { print \$2 * 1024 }" /proc/$f/status)
-		prlimit --pid "$f" --as="$vm:$vm" || exit 98
+		if [ "$LIMIT" = as ]; then prlimit --pid "$f" --as="$vm:$vm"; else prlimit --pid "$f" --nofile=3:3; fi || exit 98
 		touch "$GO"; wait $f' sh \
-		"$FNGUARD" run --policy "$pol" --log "file:$EV" -- "$PY" "$ROOT/test/progs/fd_exhaust.py" mem "$TMPD" "$GO"
+		"$FNGUARD" run --policy "$pol" --log "file:$EV" -- "$PY" "$ROOT/test/progs/fd_exhaust.py" "$2" "$TMPD" "$GO"
 	assert_rc 0
-	assert_out "big_sendto errno 13"
 	assert_out "blocked_connect errno 13"
 	assert_out "tmp_create errno 13"
 	[ ! -s "$WORK/arrivals" ] || fail "reached the blocked host: $(cat "$WORK/arrivals")"
 	assert_absent "$TMPD/created"
+	assert_events_valid
+}
+
+# fnguard itself starved of descriptors: neither thread can get one. The
+# connect to the blocked host is refused because its socket cannot be
+# examined, and said so; the temp root stays shut; nothing arrives.
+t_fds_supervisor_starved() {
+	starved_run nofile wait
+	grep -q '"reason":"fnguard could not examine the socket (EMFILE): refused"' "$EV" ||
+		fail "no event saying the socket could not be examined"
+	expect_events 1 policy=read_write_tmp action=blocked
+}
+
+# fnguard under a memory limit, then a 1 MiB datagram to loopback (allowed:
+# fnguard sends it itself, after reading it into a buffer of its own).
+# Refused and said why; the other refusals hold too. On main it failed with
+# ENOMEM and no event.
+t_fds_supervisor_memory_capped() {
+	starved_run as mem
+	assert_out "big_sendto errno 13"
 	grep -q '"reason":"fnguard could not examine the payload (ENOMEM): refused"' "$EV" ||
 		fail "no event saying the payload could not be examined"
-	assert_events_valid
 }
