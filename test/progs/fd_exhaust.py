@@ -1,7 +1,6 @@
-"""A function that runs fnguard out of descriptors (issue 21), then tries
-what the policy forbids. Usage: fd_exhaust.py MODE TMPDIR [ARG]
-  proxy N     hold N connections to the Runtime API proxy (always allowed;
-              each costs fnguard two descriptors), then try
+"""A function that waits while the harness starves fnguard (issue 21;
+test/integration/fds.sh), then tries what the policy forbids (the proxy
+flood is test/adversarial/fd_exhaust.c). Usage: fd_exhaust.py MODE TMPDIR FILE
   wait FILE   say "ready" (create FILE.ready), wait for FILE to exist (the
               harness starves fnguard meanwhile), then try
   mem FILE    the same, then also a 1 MiB UDP sendto to loopback (allowed;
@@ -15,20 +14,9 @@ import sys
 import time
 
 mode, tmp, arg = sys.argv[1], sys.argv[2], sys.argv[3]
-held = []
-if mode == "proxy":
-    host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].rsplit(":", 1)
-    for i in range(int(arg)):
-        try:
-            held.append(socket.create_connection((host, int(port)), timeout=5))
-        except OSError as e:
-            print("proxy_connect errno", e.errno, "after", i, flush=True)
-            break
-    print("held", len(held), flush=True)
-else:
-    open(arg + ".ready", "w").close()
-    while not os.path.exists(arg):
-        time.sleep(0.02)
+open(arg + ".ready", "w").close()
+while not os.path.exists(arg):
+    time.sleep(0.02)
 
 
 def blocked_connect():
