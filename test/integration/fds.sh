@@ -184,3 +184,17 @@ t_fds_supervisor_memory_capped() {
 	grep -q '"reason":"fnguard could not examine the payload (ENOMEM): refused"' "$EV" ||
 		fail "no event saying the payload could not be examined"
 }
+
+# LISTEN_FDS naming a descriptor that is not open: fnguard's own would take
+# that number and reach the runtime in its place. Refused at start.
+t_fds_listen_missing_refused() {
+	set +e
+	$PY -c "$LISTEN_WRAP" 2 file "$FNGUARD" run --log "file:$EV" -- /bin/sh -c 'echo ran' \
+		>"$WORK/out" 2>"$WORK/err" 3</dev/null 4<&-
+	RC=$?
+	set -e
+	assert_rc 2
+	assert_err "LISTEN_FDS=2 names descriptor 4, which is not open"
+	grep -q ran "$WORK/out" && fail "the runtime ran"
+	true
+}
