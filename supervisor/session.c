@@ -3,6 +3,7 @@
  * fnguard's exit status. */
 #include "supervisor/session.h"
 #include "supervisor/exit.h"
+#include "supervisor/fds.h"
 #include "supervisor/lambda/proxy.h"
 #include "supervisor/signals.h"
 #include "supervisor/spawn.h"
@@ -195,7 +196,8 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
 /* Start CMD under the filter (which this frees) and forward our signals to
  * it. Returns whether it runs in the terminal's foreground. */
 static bool spawn_runtime(const struct fng_session *s, struct session_live *l, const char *program,
-			  const struct fng_sigstate *sig, struct sock_fprog *prog, struct fng_child *child)
+			  const struct fng_sigstate *sig, struct sock_fprog *prog, const struct fng_fds_start *fds,
+			  struct fng_child *child)
 {
 	char err[512];
 	bool foreground;
@@ -212,6 +214,8 @@ static bool spawn_runtime(const struct fng_session *s, struct session_live *l, c
 			.signals = sig,
 			.no_new_privs = !privileged(),
 			.foreground = foreground,
+			.nofile = fds->nofile,
+			.listen_fds = fds->listen_n,
 		};
 		r = fng_spawn_start(&sp, child, err, sizeof(err));
 	}
@@ -284,10 +288,12 @@ int fng_session_run(const struct fng_session *s)
 	struct fng_child child;
 	struct fng_run_result res = { 0 };
 	struct fng_exit_info xi = { 0 };
+	struct fng_fds_start fds;
 	char err[512], program[PATH_MAX];
 	bool foreground;
 	int r, status;
 
+	fng_fds_start(&fds);
 	find_program(s->cmd[0], program, sizeof(program));
 	start_logging(s, &sig, &live);
 
@@ -321,8 +327,15 @@ int fng_session_run(const struct fng_session *s)
 			fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
 		}
 	}
+	if (fng_fds_check_listen(&fds, tracer, err, sizeof(err)) < 0) {
+		stop_all(&live, NULL);
+		fng_die(FNG_EXIT_USAGE, "%s", err);
+	}
 	build_filter(policy, &live, tracer, &prog);
-	foreground = spawn_runtime(s, &live, program, &sig, &prog, &child);
+	if ((r = fng_fds_own_table()) < 0)
+		fng_logger_lifecycle(live.lg, "notice", "the tracer shares its descriptor table with the logging "
+				     "thread (unshare: %s)", strerror(-r));
+	foreground = spawn_runtime(s, &live, program, &sig, &prog, &fds, &child);
 
 	r = trace_runtime(tracer, &child, foreground, &res);
 	status = run_status(s, r, &res, child.status_fd, err, sizeof(err));

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/close_range.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
@@ -80,6 +81,10 @@ struct spawn_ctx {
 	struct fng_sigstate sig;
 	bool no_new_privs, foreground;
 	int sync_rd, sync_wr, report_rd, report_wr;
+	struct rlimit nofile;
+	int listen_fds, listen_pid_at;	/* envp's LISTEN_PID entry, rewritten by the child */
+	char listen_pid[32];
+	char **own_envp;		/* envp, when it is a copy (LISTEN_PID) */
 	void *stack;
 };
 
@@ -119,9 +124,36 @@ static void drop_ptrace_cap(void)
 	}
 }
 
+/* What the runtime inherits (supervisor/fds.h): the descriptor limit
+ * fnguard was started with, and no descriptor above 2 but socket
+ * activation's, whose LISTEN_PID then names the runtime. */
+static void child_descriptors(struct spawn_ctx *c)
+{
+	unsigned n = (unsigned)c->listen_fds;
+	char digits[16];
+	long pid;
+	int k = 0;
+
+	fng_arch_raw_syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, (long)&c->nofile, 0, 0, 0);
+	for (unsigned fd = 3; fd < 3 + n; fd++)
+		sys(SYS_fcntl, fd, F_SETFD, 0);
+	sys(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (!n || c->listen_pid_at < 0)
+		return;
+	pid = sys(SYS_getpid, 0, 0, 0);
+	do
+		digits[k++] = (char)('0' + pid % 10);
+	while ((pid /= 10) && k < (int)sizeof(digits));
+	memcpy(c->listen_pid, "LISTEN_PID=", 11);
+	for (int i = 0; i < k; i++)
+		c->listen_pid[11 + i] = digits[k - 1 - i];
+	c->listen_pid[11 + k] = '\0';
+	c->own_envp[c->listen_pid_at] = c->listen_pid;
+}
+
 static int child_main(void *arg)
 {
-	const struct spawn_ctx *c = arg;
+	struct spawn_ctx *c = arg;
 	char go;
 	long r;
 
@@ -142,6 +174,7 @@ static int child_main(void *arg)
 	if (sys(SYS_read, c->sync_rd, (long)&go, 1) != 1)
 		child_exit(125);
 	sys(SYS_close, c->sync_rd, 0, 0);
+	child_descriptors(c);
 	if (c->no_new_privs && (r = sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0)) < 0)
 		child_fail(c, FNG_STAGE_FILTER, r);
 	r = sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&c->filter);
@@ -158,6 +191,7 @@ static void ctx_free(struct spawn_ctx *c)
 	if (c->stack)
 		munmap(c->stack, CHILD_STACK);
 	free(c->filter.filter);
+	free(c->own_envp);
 	free(c);
 }
 
@@ -167,6 +201,25 @@ static void ctx_freep(struct spawn_ctx **c)
 }
 
 #define autoctx __attribute__((cleanup(ctx_freep)))
+
+/* A copy of environ whose LISTEN_PID entry the child may point elsewhere. */
+static int copy_env(struct spawn_ctx *c)
+{
+	size_t n = 0;
+
+	while (environ[n])
+		n++;
+	c->own_envp = calloc(n + 1, sizeof(char *));
+	if (!c->own_envp)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		c->own_envp[i] = environ[i];
+		if (strncmp(environ[i], "LISTEN_PID=", 11) == 0)
+			c->listen_pid_at = (int)i;
+	}
+	c->envp = c->own_envp;
+	return 0;
+}
 
 static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 {
@@ -187,6 +240,11 @@ static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 	memcpy(c->filter.filter, sp->filter->filter, len);
 	c->argv = sp->argv;
 	c->envp = environ;
+	c->nofile = sp->nofile;
+	c->listen_fds = sp->listen_fds;
+	c->listen_pid_at = -1;
+	if (sp->listen_fds > 0 && copy_env(c) < 0)
+		return NULL;
 	c->sig = *sp->signals;
 	c->no_new_privs = sp->no_new_privs;
 	c->foreground = sp->foreground;

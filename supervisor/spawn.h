@@ -8,6 +8,7 @@
 
 #include <linux/filter.h>
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 struct fng_spawn {
@@ -17,6 +18,8 @@ struct fng_spawn {
 	const struct fng_sigstate *signals;
 	bool no_new_privs;		/* unprivileged: required for seccomp */
 	bool foreground;		/* give the child's group the terminal */
+	struct rlimit nofile;		/* the runtime's descriptor limit (fds.h) */
+	int listen_fds;			/* descriptors 3.. kept (socket activation); all others above 2 close */
 };
 
 struct spawn_ctx;

@@ -69,6 +69,15 @@ enum fng_resume fng_enforce_unknown(struct fng_call *c, enum fng_event_type type
 	return fng_enforce(c, type, &v);
 }
 
+enum fng_resume fng_fail_or_refuse(struct fng_call *c, enum fng_event_type type, enum fng_rule rule, int err,
+				   const char *what)
+{
+	/* fnguard's own shortage, not the kernel's answer: said in an event */
+	if (err == -ENOMEM || err == -EMFILE || err == -ENFILE)
+		return fng_enforce_unknown(c, type, rule, err, what);
+	return fng_fail_call(c, err);
+}
+
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v)
 {
 	if (v->d.rule == FNG_RULE_NONE) {

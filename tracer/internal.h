@@ -216,6 +216,11 @@ enum fng_resume fng_undo_by_close(struct fng_tracer *t, struct fng_tracee *tc, i
 				  const char *syscall, struct fng_verdict *v);
 enum fng_resume fng_enforce_unknown(struct fng_call *c, enum fng_event_type type, enum fng_rule rule, int err,
 				    const char *what);
+/* A fact that could not be gathered (err < 0): the kernel's own answer
+ * (EFAULT, ENAMETOOLONG ...) fails the call as the kernel would; fnguard's
+ * own shortage (ENOMEM, EMFILE, ENFILE) refuses it with an event. */
+enum fng_resume fng_fail_or_refuse(struct fng_call *c, enum fng_event_type type, enum fng_rule rule, int err,
+				   const char *what);
 /* Apply a verdict at the seccomp stop: report and skip/kill as the mode says. */
 enum fng_resume fng_enforce(struct fng_call *c, enum fng_event_type type, struct fng_verdict *v);
 /* Observe mode (fng_tracer_config.observe). fng_enforcing: blocks apply

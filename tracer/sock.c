@@ -283,3 +283,35 @@ bool fng_sock_in_netns(const struct fng_sock *s, dev_t netns_dev, ino_t netns_in
 
 	return ns >= 0 && fstat(ns, &st) == 0 && st.st_dev == netns_dev && st.st_ino == netns_ino;
 }
+
+int fng_sock_peer(const struct fng_sock *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	/* SO_PEERNAME wants exactly the family's size (larger is EINVAL). */
+	*len = s->domain == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	memset(ss, 0, sizeof(*ss));
+	if (getsockopt(s->fd, SOL_SOCKET, SO_PEERNAME, ss, len) == 0)
+		return 0;
+	*len = sizeof(*ss);
+	return getpeername(s->fd, (struct sockaddr *)ss, len) < 0 ? -errno : 0;
+}
+
+bool fng_sock_addr_local(const uint8_t addr[16])
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	bool v4 = fng_addr_is_v4mapped(addr);
+	autoclose int fd = socket(v4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int r;
+
+	if (fd < 0)
+		return true;
+	if (v4) {
+		memcpy(&in.sin_addr, addr + 12, 4);
+		r = bind(fd, (const struct sockaddr *)&in, sizeof(in));
+	} else {
+		memcpy(&in6.sin6_addr, addr, 16);
+		r = bind(fd, (const struct sockaddr *)&in6, sizeof(in6));
+	}
+	/* Port 0 takes any free port: only a foreign address fails. */
+	return r == 0 || errno != EADDRNOTAVAIL;
+}

@@ -85,4 +85,14 @@ bool fng_sock_reroutes(const struct fng_sock *s);
  * netns_dev (the supervisor's)? Unsure: no. */
 bool fng_sock_in_netns(const struct fng_sock *s, dev_t netns_dev, ino_t netns_ino);
 
+/* Is an address (16 bytes, IPv4 mapped) one of this host's own, as the
+ * kernel sees it from fnguard's network namespace (a bind to it works)?
+ * Unsure (no socket, an odd scope): yes. */
+bool fng_sock_addr_local(const uint8_t addr[16]);
+
+/* The peer of an IP stream socket, also while its connect is still under
+ * way (SYN sent: SO_PEERNAME answers where getpeername says ENOTCONN).
+ * 0, or -errno (-ENOTCONN: it connects nowhere). */
+int fng_sock_peer(const struct fng_sock *s, struct sockaddr_storage *ss, socklen_t *len);
+
 #endif

@@ -105,6 +105,30 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	return 0;
 }
 
+int fng_tracer_check_inherited(const struct fng_tracer *t, int fd, char *why, size_t n)
+{
+	char link[64], path[FNG_PATH_BUF];
+	struct stat st;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if (fstat(fd, &st) < 0 || (!S_ISSOCK(st.st_mode) && fng_read_link(link, path, sizeof(path)) < 0)) {
+		snprintf(why, n, "descriptor %d (LISTEN_FDS) cannot be examined: %s", fd, strerror(errno));
+		return -EACCES;
+	}
+	if (S_ISSOCK(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))
+		return 0;
+	if (t->written->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_place_in_tmp(t, path)) {
+		snprintf(why, n, "descriptor %d (LISTEN_FDS) is %s, in the temp root: read_write_tmp forbids it", fd,
+			 path);
+		return -EPERM;
+	}
+	if (t->written->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && fng_place_handler_object(t, &st)) {
+		snprintf(why, n, "descriptor %d (LISTEN_FDS) is the handler %s: read_handler forbids it", fd, path);
+		return -EPERM;
+	}
+	return 0;
+}
+
 void fng_tracer_free(struct fng_tracer *t)
 {
 	if (!t)

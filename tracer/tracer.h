@@ -50,6 +50,13 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 /* After fng_logger_stop: events in the ring may point at the tracer's stack slots. */
 void fng_tracer_free(struct fng_tracer *t);
 
+/* A descriptor handed to the runtime from whoever started fnguard (socket
+ * activation's LISTEN_FDS): 0 when the policy lets the runtime hold it
+ * (sockets, pipes, devices, files outside what the policy guards), or
+ * -errno with a one-line reason in why (a file or directory in the temp
+ * root, the handler, or one that cannot be examined). */
+int fng_tracer_check_inherited(const struct fng_tracer *t, int fd, char *why, size_t n);
+
 /* What the filter must trace for this policy. */
 uint32_t fng_tracer_needs(const struct fng_tracer *t);
 

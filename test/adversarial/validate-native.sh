@@ -31,6 +31,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
           name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
           event_forge bind_shell undo_close elf_loader)
+PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
@@ -137,11 +138,22 @@ for p in "${PROGRAMS[@]}"; do
         R_STATUS[$p]="SETUP-FAILED"; R_BYP[$p]=0; R_TOT[$p]=0; R_EXIT[$p]=-; fail=1
         continue
     fi
-    unset FNG_TARGET_PID FNG_ATTACK_IP
+    unset FNG_TARGET_PID FNG_ATTACK_IP FNG_REAL_API AWS_LAMBDA_RUNTIME_API
     wrap=()
     case $p in
         attack_supervisor) start_target sh -c 'trap "" TERM USR2; exec sleep 60' ;;
         supervisor_threads) start_target "$PY3" -c "$MT_TARGET" ;;
+        fd_exhaust)
+            export FNG_REAL_API=127.0.0.1:9124 AWS_LAMBDA_RUNTIME_API=127.0.0.1:9124
+            wrap=(unshare -n sh -c 'ip link set lo up && ip addr add 10.89.2.1/32 dev lo && ulimit -n 1024 && exec "$0"')
+            ;;
+        inherited_fds)
+            wrap=(sh -c 'exec "$0" 3<"$FNG_SECRET" 4<"$FNG_TMPDIR" 5<>"$FNG_VICTIM"')
+            ;;
+        real_api_alias)
+            export FNG_REAL_API=127.0.0.1:9123
+            wrap=(unshare -n sh -c 'ip link set lo up && ip addr add 198.18.0.9/32 dev lo && exec "$0"')
+            ;;
         netns_dns_forge)
             export FNG_ATTACK_IP=198.18.0.7
             wrap=(unshare -n sh -c 'ip link set lo up && ip addr add "$FNG_ATTACK_IP/32" dev lo && exec "$0"')

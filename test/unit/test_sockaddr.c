@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
@@ -107,11 +108,40 @@ static void ip_destinations(void **state)
 	assert_false(d.inet);
 }
 
+/* Which addresses are this host's own, as the kernel answers a bind (the
+ * real Runtime API's port is refused on all of them). Loopback is up in
+ * every namespace the tests run in; TEST-NET and documentation addresses
+ * are never configured. */
+static void local_addresses(void **state)
+{
+	static const struct {
+		const char *addr;	/* IPv4 as written, or IPv6 */
+		bool local;
+	} rows[] = {
+		{ "127.0.0.1", true },	{ "127.0.0.2", true },	 { "127.255.255.254", true },
+		{ "0.0.0.0", true },	{ "::", true },		 { "::ffff:127.0.0.9", true },
+		{ "192.0.2.1", false }, { "2001:db8::1", false }, { "::ffff:192.0.2.1", false },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		uint8_t a[16] = { [10] = 0xff, [11] = 0xff };
+		struct in_addr v4;
+
+		if (inet_pton(AF_INET, rows[i].addr, &v4) == 1)
+			memcpy(a + 12, &v4, 4);
+		else
+			assert_int_equal(inet_pton(AF_INET6, rows[i].addr, a), 1);
+		if (fng_sock_addr_local(a) != rows[i].local)
+			fail_msg("%s: local %d, expected %d", rows[i].addr, !rows[i].local, rows[i].local);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unix_paths),
 		cmocka_unit_test(ip_destinations),
+		cmocka_unit_test(local_addresses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

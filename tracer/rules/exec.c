@@ -106,7 +106,7 @@ static enum fng_resume hold(struct fng_call *c, struct fng_verdict *v, const str
 	struct fng_exec_pending *pend = pending(c->tc);
 
 	if (!pend)
-		return fng_fail_call(c, -ENOMEM);
+		return fng_enforce_unknown(c, FNG_EV_PROCESS, FNG_RULE_CHILD, -ENOMEM, "the program");
 	if (v->d.rule != FNG_RULE_NONE) {
 		v->ev.image = x->image;
 		read_call_argv(c, v);

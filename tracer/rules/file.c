@@ -127,7 +127,7 @@ static enum fng_resume judge_file(struct fng_call *c)
 	 * the kernel would have failed the same way. */
 	r = open_flags(c, &flags, &in_root);
 	if (r < 0)
-		return fng_fail_call(c, r);
+		return fng_fail_or_refuse(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the path");
 	if (open)
 		follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
 	else
@@ -136,7 +136,7 @@ static enum fng_resume judge_file(struct fng_call *c)
 
 	r = resolve_arg(c, d->dirfd, d->path, follow, empty, in_root, v.path, sizeof(v.path));
 	if (r < 0)
-		return fng_fail_call(c, r);
+		return fng_fail_or_refuse(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the path");
 	if (fng_place_guarded(t, v.path))
 		return fng_check_denied(c, EACCES, FNG_GUARD_PROC_REASON);
 	/* The allowlist: opens by their flags; everything else changes the file. */
@@ -148,7 +148,7 @@ static enum fng_resume judge_file(struct fng_call *c)
 		r = resolve_arg(c, d->dirfd2, d->path2, follows(d->follow2, flags, d->flag_bit), false, false, second,
 				sizeof(second));
 		if (r < 0)
-			return fng_fail_call(c, r);
+			return fng_fail_or_refuse(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the path");
 		fng_strlcpy(v.ev.path2, second, sizeof(v.ev.path2));
 		f = path_facts(&x, t, second, false, true);
 		f.named = true;
@@ -204,6 +204,18 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	return how;
 }
 
+/* What an open returned breaks the policy: said (alert), or undone. */
+static enum fng_resume refuse_opened(struct fng_tracer *t, struct fng_tracee *tc, long ret, const char *syscall,
+				     struct fng_verdict *v)
+{
+	if (v->d.mode == FNG_MODE_ALERT) {
+		fng_report_verdict(t, tc->tid, FNG_EV_FILE, syscall, v, FNG_ACT_ALERTED);
+		return FNG_RESUME_CONT;
+	}
+	v->d.err = EACCES;
+	return fng_undo_by_close(t, tc, (int)ret, FNG_EV_FILE, syscall, v);
+}
+
 enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret)
 {
 	const struct fng_syscall_desc *d = &fng_syscalls[tc->pending_desc];
@@ -213,18 +225,31 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	char link[64];
 	struct stat st;
 	bool guard;
+	int r;
 
 	tc->pending = FNG_PENDING_NONE;
 	if (ret < 0)
 		return FNG_RESUME_CONT;
-	if (fng_path_of_fd(tc->tid, (int)ret, v.path, sizeof(v.path)) < 0)
+	r = fng_path_of_fd(tc->tid, (int)ret, v.path, sizeof(v.path));
+	if (r == -ENOENT)
 		return FNG_RESUME_CONT; /* fd already gone: closed by another thread */
+	if (r < 0) {
+		/* Fail closed: what was opened cannot be named (too long, no memory). */
+		const char *e = strerrorname_np(-r);
+		v.d.rule = FNG_RULE_TMP;
+		v.d.mode = t->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALERT ? FNG_MODE_ALERT : FNG_MODE_BLOCK;
+		snprintf(v.d.reason, sizeof(v.d.reason), "fnguard could not examine what was opened (%s): refused",
+			 e ? e : "an error");
+		return refuse_opened(t, tc, ret, d->name, &v);
+	}
 	guard = fng_place_guarded(t, v.path);
 	x = fng_tracer_ctx(t);
 	f = (struct fng_file_facts){ .path = v.path, .write = tc->pending_write, .opened = true };
 	f.in_tmp = x.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_place_in_tmp(t, v.path);
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
-	f.handler = fng_decide_handler_armed(&x) && stat(link, &st) == 0 && fng_place_handler_object(t, &st);
+	/* What cannot be stat'ed (but is still open) counts as the handler. */
+	f.handler = fng_decide_handler_armed(&x) &&
+		    (stat(link, &st) == 0 ? fng_place_handler_object(t, &st) : errno != ENOENT);
 	fng_decide_file(&x, &f, &v.d);
 	if (guard) {
 		v.d.rule = FNG_RULE_NONE;
@@ -235,12 +260,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	} else {
 		snprintf(v.d.reason, sizeof(v.d.reason), "what was opened differs from what was checked (racing writer)");
 	}
-	if (v.d.mode == FNG_MODE_ALERT) {
-		fng_report_verdict(t, tc->tid, FNG_EV_FILE, d->name, &v, FNG_ACT_ALERTED);
-		return FNG_RESUME_CONT;
-	}
-	v.d.err = EACCES;
-	return fng_undo_by_close(t, tc, (int)ret, FNG_EV_FILE, d->name, &v);
+	return refuse_opened(t, tc, ret, d->name, &v);
 }
 
 static int read_unix_path(pid_t tid, uint64_t addr, uint64_t len, char path[FNG_UNIX_PATH_BUF])
@@ -274,12 +294,12 @@ enum fng_resume fng_check_bind(struct fng_call *c)
 		return FNG_RESUME_CONT; /* an IP bind makes no file */
 	r = read_unix_path(c->tc->tid, c->args[1], c->args[2], path);
 	if (r < 0)
-		return fng_fail_call(c, r);
+		return fng_fail_or_refuse(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the path");
 	if (!path[0])
 		return FNG_RESUME_CONT;
 	r = fng_path_resolve(&req, v.path, sizeof(v.path));
 	if (r < 0)
-		return fng_fail_call(c, r);
+		return fng_fail_or_refuse(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the path");
 	if (!fng_place_in_tmp(c->t, v.path))
 		return FNG_RESUME_CONT;
 	fng_decide_bind(&x, &v.d);

@@ -46,11 +46,16 @@ static bool is_any(const uint8_t a[16])
 	return memcmp(a, zero, 16) == 0 || memcmp(a, v4any, 16) == 0;
 }
 
-/* The real Runtime API behind fnguard's proxy (0.0.0.0 and :: reach it too). */
+/* The real Runtime API behind fnguard's proxy: its address, and every
+ * address of this host on its port (a wildcard listener answers on all of
+ * them: 127.0.0.0/8, ::1, 0.0.0.0, ::, IPv4-mapped forms, the interfaces'
+ * own addresses). */
 static bool is_real_api(const struct fng_tracer *t, const struct fng_dest *d)
 {
-	return t->have_real_api && d->inet && d->port == t->real_api_port &&
-	       (memcmp(d->addr, t->real_api_addr, 16) == 0 || is_any(d->addr));
+	if (!t->have_real_api || !d->inet || d->port != t->real_api_port)
+		return false;
+	return memcmp(d->addr, t->real_api_addr, 16) == 0 || is_any(d->addr) || fng_addr_is_loopback(d->addr) ||
+	       fng_sock_addr_local(d->addr);
 }
 
 static void set_dest(struct fng_verdict *v, const struct fng_dest *d, const char *name, const char *proto)
@@ -215,7 +220,9 @@ static enum fng_resume check_connect(struct fng_call *c)
 	}
 	/* Port-0 probes: no event in observe mode either. */
 	how = s.type == SOCK_DGRAM && d.port == 0 ? FNG_RESUME_CONT : enforce(c, &v);
-	if (how != FNG_RESUME_CONT || !fng_net_judging(t))
+	/* With the proxy, a racing writer could also turn the address into
+	 * the real Runtime API's after this check: connected here or verified. */
+	if (how != FNG_RESUME_CONT || !(fng_net_judging(t) || t->have_real_api))
 		return how;
 	if (s.type == SOCK_STREAM && !s.nonblock)
 		return verify_at_exit(c, (int)c->args[0], &v);
@@ -223,40 +230,83 @@ static enum fng_resume check_connect(struct fng_call *c)
 	return fng_fail_call(c, r < 0 ? -errno : 0);
 }
 
+/* The kernel's restart codes (include/linux/errno.h): seen at an exit stop
+ * when a signal interrupted the call. */
+#define KERNEL_ERESTARTSYS 512
+#define KERNEL_ERESTART_RESTARTBLOCK 516
+
+/* Could the socket be connecting after this return? Yes when it connected,
+ * and when the call ended before the handshake did: in progress, or
+ * interrupted by a signal (the kernel goes on with the handshake, and a
+ * restarted call finds it under way without a new address). */
+static bool may_be_connecting(long ret)
+{
+	return ret >= 0 || ret == -EINPROGRESS || ret == -EALREADY || ret == -EINTR ||
+	       (ret <= -KERNEL_ERESTARTSYS && ret >= -KERNEL_ERESTART_RESTARTBLOCK);
+}
+
+/* What a verified connect did not pass: reported, and unless the policy
+ * only alerts, the connection torn down (through our copy of the socket,
+ * or, without one, by closing the tracee's descriptor) and the call failed. */
+static enum fng_resume refuse_connected(struct fng_tracer *t, struct fng_tracee *tc, struct fng_sock *s,
+					struct fng_verdict *v)
+{
+	const char *name = fng_syscalls[tc->pending_desc].name;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+
+	if (v->d.mode == FNG_MODE_ALERT) {
+		fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, v, FNG_ACT_ALERTED);
+		return FNG_RESUME_CONT;
+	}
+	v->d.err = EACCES;
+	if (s->fd < 0)
+		return fng_undo_by_close(t, tc, tc->pending_fd, FNG_EV_NETWORK, name, v);
+	/* Undo: the socket is shared with us; tear the connection down. */
+	shutdown(s->fd, SHUT_RDWR);
+	connect(s->fd, &unspec, sizeof(unspec));
+	fng_sock_put(s);
+	fng_arch_set_return(tc->tid, -EACCES);
+	fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, v, FNG_ACT_BLOCKED);
+	return FNG_RESUME_CONT;
+}
+
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret)
 {
 	struct fng_verdict v = FNG_VERDICT_NONE;
-	const char *name = fng_syscalls[tc->pending_desc].name;
 	autosock struct fng_sock s = { .fd = -1 };
 	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	socklen_t len;
 	struct fng_dest d;
+	int r;
 
 	tc->pending = FNG_PENDING_NONE;
-	if (ret < 0 && ret != -EINPROGRESS)
+	if (!may_be_connecting(ret))
 		return FNG_RESUME_CONT;
-	if (fng_sock_get(tc->tgid, tc->pending_fd, &s) < 0)
-		return FNG_RESUME_CONT;
-	if (getpeername(s.fd, (struct sockaddr *)&ss, &len) < 0)
-		return FNG_RESUME_CONT;
+	r = fng_sock_get(tc->tgid, tc->pending_fd, &s);
+	if (r == 0)
+		r = fng_sock_peer(&s, &ss, &len);
+	if (r == -ENOTCONN && ret < 0)
+		return FNG_RESUME_CONT; /* it connects nowhere */
+	if (r < 0) {
+		/* Fail closed: a peer fnguard cannot see is not let through. */
+		const char *e = strerrorname_np(-r);
+		v.d.rule = FNG_RULE_OUTBOUND;
+		v.d.mode = t->policy->mode[FNG_RULE_OUTBOUND] == FNG_MODE_ALERT ? FNG_MODE_ALERT : FNG_MODE_BLOCK;
+		snprintf(v.d.reason, sizeof(v.d.reason), "fnguard could not examine the %s after connect (%s): refused",
+			 s.fd < 0 ? "socket" : "peer", e ? e : "an error");
+		return refuse_connected(t, tc, &s, &v);
+	}
 	fng_sock_decode(&s, &ss, len, &d);
+	if (is_real_api(t, &d)) {
+		fng_decide_real_api(&v.d);
+		set_dest(&v, &d, NULL, "tcp");
+		return refuse_connected(t, tc, &s, &v);
+	}
 	fng_net_judge(t, &d, fng_sock_protocol(&s), &v);
 	if (v.d.rule == FNG_RULE_NONE)
 		return FNG_RESUME_CONT;
 	snprintf(v.d.reason, sizeof(v.d.reason), "the address changed between the check and the call (racing thread)");
-	if (v.d.mode == FNG_MODE_ALERT) {
-		fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_ALERTED);
-		return FNG_RESUME_CONT;
-	}
-	/* Undo: the socket is shared with us; tear the connection down. */
-	shutdown(s.fd, SHUT_RDWR);
-	connect(s.fd, &unspec, sizeof(unspec));
-	fng_sock_put(&s);
-	v.d.err = EACCES;
-	fng_arch_set_return(tc->tid, -EACCES);
-	fng_report_verdict(t, tc->tid, FNG_EV_NETWORK, name, &v, FNG_ACT_BLOCKED);
-	return FNG_RESUME_CONT;
+	return refuse_connected(t, tc, &s, &v);
 }
 
 /* sendto, sendmsg, sendmmsg on an IP socket: every destination is judged,
@@ -327,6 +377,15 @@ static int controls_reroute(struct fng_call *c, const struct send_job *j)
 	return 0;
 }
 
+/* The result of a send made here for the tracee; fnguard's own lack of
+ * memory for the payload is a refusal with an event, not the kernel's word. */
+static enum fng_resume sent(struct fng_call *c, long r)
+{
+	if (r == -ENOMEM)
+		return fng_enforce_unknown(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, (int)r, "the payload");
+	return fng_fail_call(c, r);
+}
+
 static enum fng_resume send_messages(struct fng_call *c, struct send_job *j, int flags)
 {
 	long done = 0, r = 0;
@@ -353,7 +412,7 @@ static enum fng_resume send_messages(struct fng_call *c, struct send_job *j, int
 		done++;
 	}
 	/* sendmmsg reports how many went; an error only if the first failed. */
-	return fng_fail_call(c, (r < 0 && done == 0) ? r : done);
+	return sent(c, (r < 0 && done == 0) ? r : done);
 }
 
 /* Read the messages of a send call: 0 or -errno; *flags gets its flags. */
@@ -399,12 +458,12 @@ static enum fng_resume check_send(struct fng_call *c)
 		return FNG_RESUME_CONT; /* a local socket; the kernel refuses IP addresses on it */
 	r = read_send(c, &j, &flags);
 	if (r < 0)
-		return fng_fail_call(c, r);
+		return fng_fail_or_refuse(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, r, "the messages");
 	if (fng_net_judging(t) && fng_sock_reroutes(&j.s))
 		return refuse_reroute(c, "the socket's routing header or source route");
 	r = fng_net_judging(t) ? controls_reroute(c, &j) : 0;
 	if (r < 0)
-		return fng_fail_call(c, r);
+		return fng_fail_or_refuse(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, r, "the control messages");
 	if (r > 0)
 		return refuse_reroute(c, "a routing header or source route in the message");
 	for (unsigned i = 0; i < j.count; i++) {
@@ -425,7 +484,7 @@ static enum fng_resume check_send(struct fng_call *c)
 	if (c->d->kind == FNG_SC_SENDTO) {
 		struct fng_out_msg m = { .buf = c->args[1], .len = c->args[2], .name = &j.names[0],
 					 .namelen = j.namelens[0], .flags = flags };
-		return fng_fail_call(c, fng_sock_send(c->tc->tid, &j.s, &m));
+		return sent(c, fng_sock_send(c->tc->tid, &j.s, &m));
 	}
 	return send_messages(c, &j, flags);
 }

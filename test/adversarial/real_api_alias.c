@@ -1,0 +1,200 @@
+/* real_api_alias: reaching the real Lambda Runtime API behind fnguard's
+ * proxy through another local address on its port. A listener on a
+ * wildcard address (as the real API's may be) answers on every address of
+ * the host: 127.0.0.0/8, ::1, 0.0.0.0, ::, IPv4-mapped forms and the
+ * interfaces' own addresses. FNG_REAL_API (host:port) names the real API;
+ * the program listens on [::]:port itself (dual stack) and connects to each
+ * alias. BYPASSED when a connect to an alias completes. */
+#define _GNU_SOURCE
+#include "adv.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+
+/* One connect to addr:port; nonblock: connect, then wait for the handshake. */
+static void try_alias(const char *name, const char *addr, int port, int nonblock)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET, fd, r, e;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+		inet_pton(AF_INET, addr, &in->sin_addr);
+		len = sizeof(*in);
+	} else {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		inet_pton(AF_INET6, addr, &in6->sin6_addr);
+		len = sizeof(*in6);
+	}
+	fd = socket(family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	if (fd < 0) {
+		setup_failed(name, "socket", errno);
+		return;
+	}
+	r = connect(fd, (struct sockaddr *)&ss, len);
+	e = errno;
+	if (r < 0 && e == EINPROGRESS) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		socklen_t el = sizeof(e);
+		poll(&p, 1, 2000);
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
+			e = errno;
+		r = e ? -1 : 0;
+	}
+	if (r == 0)
+		report(name, BYPASSED, "connected to %s port %d: the real Runtime API's listener", addr, port);
+	else if (is_denial(e))
+		report(name, DEFENDED, "errno %d (%s)", e, strerror(e));
+	else
+		report(name, ERRORED, "connect %s port %d: %s (not a policy denial)", addr, port, strerror(e));
+	close(fd);
+}
+
+/* The interfaces' own addresses (not loopback), each tried too. */
+static void try_interfaces(int port)
+{
+	struct ifaddrs *ifs, *i;
+	char addr[INET6_ADDRSTRLEN], name[64], mapped[INET6_ADDRSTRLEN + 8];
+	int n = 0;
+
+	if (getifaddrs(&ifs) < 0) {
+		setup_failed("own_interface", "getifaddrs", errno);
+		return;
+	}
+	for (i = ifs; i && n < 4; i = i->ifa_next) {
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET) {
+			inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, addr, sizeof(addr));
+			if (strncmp(addr, "127.", 4) == 0)
+				continue;
+			snprintf(name, sizeof(name), "own_interface_v4_%d", n);
+			try_alias(name, addr, port, 0);
+			snprintf(mapped, sizeof(mapped), "::ffff:%s", addr);
+			snprintf(name, sizeof(name), "own_interface_mapped_%d", n++);
+			try_alias(name, mapped, port, 0);
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			struct in6_addr *a6 = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+			if (IN6_IS_ADDR_LOOPBACK(a6) || IN6_IS_ADDR_LINKLOCAL(a6))
+				continue;
+			inet_ntop(AF_INET6, a6, addr, sizeof(addr));
+			snprintf(name, sizeof(name), "own_interface_v6_%d", n++);
+			try_alias(name, addr, port, 0);
+		}
+	}
+	freeifaddrs(ifs);
+	if (n == 0)
+		fprintf(stderr, "real_api_alias: no address besides loopback here: own_interface vectors left out\n");
+}
+
+/* race_flip: a thread flips the sockaddr between a benign local port and
+ * 127.0.0.2 on the API's port while connects run (checked, then rewritten). */
+struct flip {
+	struct sockaddr_in sa;
+	atomic_int stop;
+	int api_port, benign_port;
+};
+
+static void *flipper(void *arg)
+{
+	struct flip *f = arg;
+	volatile uint32_t *a = (volatile uint32_t *)&f->sa.sin_addr.s_addr;
+	volatile uint16_t *p = (volatile uint16_t *)&f->sa.sin_port;
+
+	while (!atomic_load(&f->stop)) {
+		*a = htonl(0x7f000001), *p = htons((uint16_t)f->benign_port);
+		*a = htonl(0x7f000002), *p = htons((uint16_t)f->api_port);
+	}
+	return NULL;
+}
+
+static void try_race(int port)
+{
+	struct flip f = { .sa = { .sin_family = AF_INET }, .api_port = port };
+	struct sockaddr_in b = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
+	socklen_t bl = sizeof(b);
+	int bfd = socket(AF_INET, SOCK_STREAM, 0), api = 0, benign = 0, denied = 0;
+	pthread_t th;
+
+	if (bfd < 0 || bind(bfd, (struct sockaddr *)&b, sizeof(b)) < 0 || listen(bfd, 4096) < 0 ||
+	    getsockname(bfd, (struct sockaddr *)&b, &bl) < 0) {
+		setup_failed("race_flip", "benign listener", errno);
+		return;
+	}
+	f.benign_port = ntohs(b.sin_port);
+	pthread_create(&th, NULL, flipper, &f);
+	for (int i = 0; i < 2000; i++) {
+		struct sockaddr_in peer;
+		socklen_t pl = sizeof(peer);
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0)
+			break;
+		if (connect(fd, (struct sockaddr *)&f.sa, sizeof(f.sa)) == 0 &&
+		    getpeername(fd, (struct sockaddr *)&peer, &pl) == 0) {
+			if (ntohs(peer.sin_port) == port) {
+				api++;
+				close(fd);
+				break; /* one is enough (natively) */
+			}
+			benign++;
+		} else if (is_denial(errno)) {
+			denied++;
+		}
+		close(fd);
+	}
+	atomic_store(&f.stop, 1);
+	pthread_join(th, NULL);
+	close(bfd);
+	if (api)
+		report("race_flip", BYPASSED, "a connect reached the API's port (after %d benign, %d denied)", benign,
+		       denied);
+	else if (!benign)
+		report("race_flip", ERRORED, "no benign connect succeeded: the race did not run (%d denied)", denied);
+	else
+		report("race_flip", DEFENDED, "0 reached the API's port (%d benign, %d denied)", benign, denied);
+}
+
+int main(void)
+{
+	const char *api = need_env("FNG_REAL_API");
+	const char *colon = strrchr(api, ':');
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT };
+	int port = colon ? atoi(colon + 1) : 0, zero = 0, one = 1, lfd;
+
+	adv_init();
+	if (port <= 0 || port > 65535)
+		env_error("FNG_REAL_API must be host:port, got %s", api);
+	/* The real API's listener, on a wildcard address: [::] with IPv4 too. */
+	lfd = socket(AF_INET6, SOCK_STREAM, 0);
+	any.sin6_port = htons((uint16_t)port);
+	if (lfd < 0 || setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0 ||
+	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(lfd, (struct sockaddr *)&any, sizeof(any)) < 0 || listen(lfd, 4096) < 0)
+		env_error("listening on [::]:%d: %s", port, strerror(errno));
+
+	try_alias("exact_address", "127.0.0.1", port, 0);
+	try_alias("v4_loopback_other", "127.0.0.2", port, 0);
+	try_alias("v4_loopback_other_nonblock", "127.0.0.2", port, 1);
+	try_alias("v4_loopback_last", "127.255.255.254", port, 0);
+	try_alias("v4_any", "0.0.0.0", port, 0);
+	try_alias("v6_loopback", "::1", port, 0);
+	try_alias("v6_loopback_nonblock", "::1", port, 1);
+	try_alias("v6_any", "::", port, 0);
+	try_alias("v6_mapped_loopback_other", "::ffff:127.0.0.2", port, 0);
+	try_alias("v6_mapped_any", "::ffff:0.0.0.0", port, 0);
+	try_interfaces(port);
+	try_race(port);
+	close(lfd);
+	return adv_exit_status();
+}
