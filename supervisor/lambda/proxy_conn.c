@@ -28,6 +28,7 @@ struct px_write {
 	struct px_conn *c;
 	size_t n;
 	bool to_up;
+	unsigned gen;		/* c->up_gen when queued to the upstream */
 	char data[];
 };
 
@@ -36,7 +37,7 @@ static uint64_t mono_us(void)
 	return fng_mono_ns() / 1000u;
 }
 
-static void unref(struct px_conn *c)
+void px_conn_unref(struct px_conn *c)
 {
 	struct fng_proxy *px = c->px;
 
@@ -49,7 +50,7 @@ static void unref(struct px_conn *c)
 
 static void on_closed(uv_handle_t *h)
 {
-	unref(h->data);
+	px_conn_unref(h->data);
 }
 
 void px_conn_close(struct px_conn *c)
@@ -60,8 +61,13 @@ void px_conn_close(struct px_conn *c)
 	*c->pprev = c->next;
 	if (c->next)
 		c->next->pprev = c->pprev;
+	c->px->n_conns--;
+	if (c->px->n_conns < PX_CONN_MAX)
+		c->px->conn_cap_said = false;
 	uv_close((uv_handle_t *)&c->down, on_closed);
-	uv_close((uv_handle_t *)&c->up, on_closed);
+	if (!uv_is_closing((uv_handle_t *)&c->up))
+		uv_close((uv_handle_t *)&c->up, on_closed);
+	/* else px_replace_up's close callback lets go of it */
 }
 
 void px_conn_close_all(struct fng_proxy *px)
@@ -123,6 +129,8 @@ static void on_written(uv_write_t *req, int status)
 		c->up_queued -= w->n;
 	else
 		c->down_queued -= w->n;
+	if (w->to_up && w->gen != c->up_gen)
+		status = 0; /* a replaced twin's writes end cancelled */
 	free(w);
 	if (c->closing)
 		return;
@@ -156,6 +164,7 @@ void px_send(struct px_conn *c, bool to_up, const char *p, size_t n)
 	w->c = c;
 	w->n = n;
 	w->to_up = to_up;
+	w->gen = c->up_gen;
 	b = uv_buf_init(w->data, (unsigned)n);
 	if (uv_write(&w->req, (uv_stream_t *)(to_up ? &c->up : &c->down), &b, 1, on_written) < 0) {
 		px_conn_close(c);
@@ -186,10 +195,11 @@ static int rq_begin(http_parser *p)
 	c->stage = ST_HEAD;
 	c->url_len = 0;
 	c->url_cut = false;
-	c->expect_continue = false;
 	c->route = FNG_RT_OTHER;
+	c->refuse_why = NULL;
 	c->id[0] = '\0';
 	fng_rt_hdr_reset(&c->rqh);
+	fng_rt_req_reset(&c->rqf);
 	return 0;
 }
 
@@ -205,8 +215,7 @@ static void rq_pair(const struct fng_rt_hdr *h, void *arg)
 {
 	struct px_conn *c = arg;
 
-	if (fng_rt_header_is(h->name, h->nlen, "Expect") && strcasecmp(h->value, "100-continue") == 0)
-		c->expect_continue = true;
+	fng_rt_req_field(&c->rqf, h);
 }
 
 static int rq_field(http_parser *p, const char *at, size_t len)
@@ -228,7 +237,8 @@ static int rq_headers_done(http_parser *p)
 	struct px_conn *c = p->data;
 
 	fng_rt_hdr_finish(&c->rqh, rq_pair, c);
-	c->route = c->url_cut ? FNG_RT_OTHER : fng_rt_route(c->url, c->url_len, c->id, sizeof(c->id));
+	c->route = fng_rt_classify(http_method_str((enum http_method)p->method), p->http_major, p->http_minor, c->url,
+				   c->url_len, c->url_cut, &c->rqf, c->id, sizeof(c->id), &c->refuse_why);
 	c->last_cb = CB_HEADERS;
 	http_parser_pause(p, 1);
 	return 0;
@@ -252,24 +262,49 @@ static const http_parser_settings rq_settings = {
 	.on_message_complete = rq_message_done,
 };
 
-static void expect_response(struct px_conn *c, enum fng_rt_route r)
+/* Answer 400 and end the connection: nothing more of it reaches the real
+ * API (what is relayed of earlier requests stays relayed). */
+static void refuse(struct px_conn *c, const char *why)
 {
-	if (c->pend_n < PX_PEND_MAX)
-		c->pend[c->pend_n++] = r;
+	char resp[512];
+	int bn = (int)strlen("fnguard: Runtime API request refused: \n") + (int)strlen(why);
+	int n = snprintf(resp, sizeof(resp),
+			 "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+			 "Connection: close\r\n\r\nfnguard: Runtime API request refused: %s\n",
+			 bn, why);
+
+	px_refused_event(c->px, why, c->stage == ST_HEAD ? c->url : NULL);
+	if (n > 0 && (size_t)n < sizeof(resp))
+		px_send(c, false, resp, (size_t)n);
+	if (c->closing || c->draining)
+		return;
+	c->draining = true;
+	uv_read_stop((uv_stream_t *)&c->down);
+	uv_read_stop((uv_stream_t *)&c->up);
+	c->sreq.data = c;
+	if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->down, on_drained) < 0)
+		px_conn_close(c);
 }
 
-/* The head is complete: start the invocation phase, or replace the request. */
-static void headers_complete(struct px_conn *c)
+/* The head is complete (last: its final byte, not yet taken): refuse it,
+ * or start the invocation phase, or replace the request. */
+static void headers_complete(struct px_conn *c, char last)
 {
 	struct fng_proxy *px = c->px;
+	const char *why = c->refuse_why ? c->refuse_why : fng_rt_head_check(c->head, c->head_len, last);
 
+	if (why) {
+		refuse(c, why);
+		return;
+	}
 	c->stage = ST_BODY;
+	px->st.routes[c->route]++;
 	if (c->route == FNG_RT_NEXT && !atomic_load(&px->cfg.state->init_done))
 		atomic_store_explicit(&px->cfg.state->init_done, true, memory_order_release);
 	c->swallow = c->route == FNG_RT_RESPONSE && px->cfg.fail_invocation && px_inv_violated(px, c->id);
 	if (c->swallow) {
 		px->st.violations++;
-		if (c->expect_continue) {
+		if (c->rqf.expect_continue) {
 			static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 			px_send(c, false, cont, sizeof(cont) - 1);
 		}
@@ -277,14 +312,13 @@ static void headers_complete(struct px_conn *c)
 		px_send(c, true, c->head, c->head_len);
 	}
 	c->head_len = 0;
-	expect_response(c, c->route);
 }
 
 static void segment(struct px_conn *c, const char *p, size_t n)
 {
 	if (c->stage == ST_HEAD) {
 		if (n > PX_HEAD_MAX - c->head_len) {
-			px_conn_close(c); /* no Runtime API request has a 64 KiB head */
+			refuse(c, "request head over 64 KiB"); /* no Runtime API request has one */
 			return;
 		}
 		memcpy(c->head + c->head_len, p, n);
@@ -292,25 +326,6 @@ static void segment(struct px_conn *c, const char *p, size_t n)
 	} else if (!c->swallow) {
 		px_send(c, true, p, n);
 	}
-}
-
-static void send_violation(struct px_conn *c)
-{
-	char req[1024], body[256];
-	int bn, n;
-
-	bn = snprintf(body, sizeof(body),
-		      "{\"errorMessage\":\"fnguard blocked an action of this invocation\","
-		      "\"errorType\":\"Function.SecurityViolation\"}");
-	n = snprintf(req, sizeof(req),
-		     "POST " FNG_RT_PREFIX "invocation/%s/error HTTP/1.1\r\n"
-		     "Host: %s\r\n"
-		     "Lambda-Runtime-Function-Error-Type: Function.SecurityViolation\r\n"
-		     "Content-Type: application/json\r\n"
-		     "Content-Length: %d\r\n\r\n%s",
-		     c->id, c->px->cfg.upstream, bn, body);
-	if (n > 0 && (size_t)n < sizeof(req))
-		px_send(c, true, req, (size_t)n);
 }
 
 static bool flushes(enum fng_rt_route r)
@@ -334,10 +349,18 @@ static void on_flushed(void *arg, int status)
 	if (status == -ETIMEDOUT)
 		px->st.flush_timeouts++;
 	if (!c->closing) {
-		if (c->swallow)
-			send_violation(c);
-		else
+		/* The verdict again, now that the last bytes are here: a block
+		 * since the head went out fails the invocation all the same. */
+		bool late = !c->swallow && c->route == FNG_RT_RESPONSE && px->cfg.fail_invocation &&
+			    px_inv_violated(px, c->id);
+		if (c->swallow) {
+			px_send_violation(c);
+		} else if (late) {
+			px->st.violations++;
+			px_replace_up(c); /* the request never completes; the error goes on a new twin */
+		} else {
 			segment(c, c->in + c->in_off, c->held_n);
+		}
 		if (c->route == FNG_RT_RESPONSE || c->route == FNG_RT_ERROR)
 			px_inv_end(px, c->id);
 		c->in_off += c->held_n;
@@ -347,7 +370,7 @@ static void on_flushed(void *arg, int status)
 		process_down(c);
 		update_reading(c);
 	}
-	unref(c);
+	px_conn_unref(c);
 }
 
 static void hold_for_flush(struct px_conn *c, size_t n)
@@ -363,7 +386,7 @@ static void hold_for_flush(struct px_conn *c, size_t n)
 
 static void process_down(struct px_conn *c)
 {
-	while (!c->held && !c->closing && c->in_off < c->in_len) {
+	while (!c->held && !c->closing && !c->draining && !c->up_replacing && c->in_off < c->in_len) {
 		const char *p = c->in + c->in_off;
 		size_t len = c->in_len - c->in_off, n;
 		enum http_errno e;
@@ -372,7 +395,7 @@ static void process_down(struct px_conn *c)
 		n = http_parser_execute(&c->rq, &rq_settings, p, len);
 		e = HTTP_PARSER_ERRNO(&c->rq);
 		if (e != HPE_OK && e != HPE_PAUSED) {
-			px_conn_close(c); /* not HTTP: nothing sensible to relay */
+			refuse(c, http_errno_description(e)); /* not HTTP as http-parser reads it */
 			return;
 		}
 		if (e == HPE_PAUSED)
@@ -382,9 +405,11 @@ static void process_down(struct px_conn *c)
 			return;
 		}
 		segment(c, p, n);
+		if (c->closing || c->draining)
+			return;
 		c->in_off += n;
 		if (c->last_cb == CB_HEADERS)
-			headers_complete(c);
+			headers_complete(c, c->in_off < c->in_len ? c->in[c->in_off] : '\0');
 		else if (c->last_cb == CB_MESSAGE)
 			c->stage = ST_HEAD;
 		else if (n == 0)
@@ -423,7 +448,7 @@ static void on_read_down(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 
 /* ---- setting up ---- */
 
-static void on_up_connected(uv_connect_t *req, int status)
+void px_on_up_connected(uv_connect_t *req, int status)
 {
 	struct px_conn *c = req->data;
 
@@ -435,6 +460,11 @@ static void on_up_connected(uv_connect_t *req, int status)
 	}
 	c->up_ok = true;
 	uv_tcp_nodelay(&c->up, 1);
+	if (c->up_replacing) {
+		c->up_replacing = false;
+		px_send_violation(c);
+		process_down(c);
+	}
 	update_reading(c);
 }
 
@@ -448,6 +478,7 @@ static void conn_start(struct fng_proxy *px, struct px_conn *c)
 	uv_tcp_init(px->loop, &c->up);
 	c->down.data = c->up.data = c;
 	px->busy++;
+	px->n_conns++;
 	c->next = px->conns;
 	if (c->next)
 		c->next->pprev = &c->next;
@@ -463,8 +494,41 @@ static void conn_start(struct fng_proxy *px, struct px_conn *c)
 	}
 	uv_tcp_nodelay(&c->down, 1);
 	c->creq.data = c;
-	if (uv_tcp_connect(&c->creq, &c->up, (const struct sockaddr *)&px->up_addr, on_up_connected) < 0)
+	if (uv_tcp_connect(&c->creq, &c->up, (const struct sockaddr *)&px->up_addr, px_on_up_connected) < 0)
 		px_conn_close(c);
+}
+
+static void on_rejected_closed(uv_handle_t *h)
+{
+	struct fng_proxy *px = h->data;
+
+	free(h);
+	px_release(px);
+}
+
+/* Over the cap: accept and close at once (the runtime sees the connection
+ * end), said once per burst. */
+static void reject_conn(struct fng_proxy *px)
+{
+	uv_tcp_t *t = malloc(sizeof(*t));
+
+	if (!t || uv_tcp_init(px->loop, t) < 0) {
+		free(t);
+		return;
+	}
+	t->data = px;
+	px->busy++;
+	if (uv_accept((uv_stream_t *)&px->listener, (uv_stream_t *)t) == 0) {
+		if (!px->conn_cap_said) {
+			char why[96];
+			snprintf(why, sizeof(why), "a connection over the cap of %d open at once", PX_CONN_MAX);
+			px->conn_cap_said = true;
+			px_refused_event(px, why, NULL);
+		} else {
+			px->st.refused++;
+		}
+	}
+	uv_close((uv_handle_t *)t, on_rejected_closed);
 }
 
 void px_conn_accept(struct fng_proxy *px)
@@ -473,6 +537,10 @@ void px_conn_accept(struct fng_proxy *px)
 
 	if (px->stopping)
 		return;
+	if (px->n_conns >= PX_CONN_MAX) {
+		reject_conn(px);
+		return;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return;
