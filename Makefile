@@ -120,6 +120,17 @@ $(GO_PROG): test/progs/go/dnsclient.go | $(DEPS_STAMP)
 			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
 			go build -tags netgo -o $(abspath $@) dnsclient.go; \
 	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
+# The Runtime API upstream of the proxy's differential and adversarial tests
+# (Go net/http: a second HTTP stack), built the same way.
+RTAPI_GO := $(BUILD)/test/progs/rtapi-go
+$(RTAPI_GO): test/progs/go/rtapi.go | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@if command -v go >/dev/null; then \
+		echo "go build $@"; \
+		cd test/progs/go && CGO_ENABLED=0 GO111MODULE=off GOPROXY=off GOFLAGS= \
+			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
+			go build -o $(abspath $@) rtapi.go; \
+	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
 $(BUILD)/bench/%: bench/%.c bench/case.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
@@ -182,7 +193,7 @@ fuzz: | $(DEPS_STAMP)
 
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
-test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(STACK_VARIANTS)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(RTAPI_GO) $(STACK_VARIANTS)
 
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").
