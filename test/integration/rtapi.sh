@@ -36,3 +36,42 @@ t_lambda_rtapi_differential() {
 	assert_rc 0
 	[ "$(grep -c '^ok ' "$WORK/diff.out")" -ge 50 ] || fail "fewer corpus items than expected ran"
 }
+
+RTAPI_DESYNC="$BUILD/test/adversarial/rtapi_desync"
+# create_child_process only once invocations run, and a block fails the invocation.
+RTAPI_POLICY='{"outbound_connectivity":"allow","read_write_tmp":"allow","create_child_process":"block","read_handler":"allow","lambda":{"on_block":"fail-invocation","phases":{"create_child_process":"invoke"}}}'
+
+# rtapi_desync run natively against the Go upstream: every vector gets through.
+t_adv_rtapi_desync_native() {
+	rtapi_start
+	set +e
+	AWS_LAMBDA_RUNTIME_API=$RTAPI_ADDR FNG_RTAPI_LOG=$WORK/rtapi.log "$RTAPI_DESYNC" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	cat "$WORK/out"
+	assert_rc 5
+	[ "$(grep -c ': BYPASSED' "$WORK/out")" = 5 ] || fail "expected 5 BYPASSED lines natively"
+}
+
+# Under fnguard's proxy: absolute-form targets refused (400 + event), the
+# pipelined `next` tracked, a block between a response's head and its last
+# byte fails the invocation (the Go server logs a SecurityViolation error).
+t_adv_rtapi_desync() {
+	local n
+	rtapi_start
+	set +e
+	AWS_LAMBDA_RUNTIME_API=$RTAPI_ADDR FNG_RTAPI_LOG=$WORK/rtapi.log \
+		"$FNGUARD" run --log "file:$EV" --policy "$(policy "$RTAPI_POLICY")" -- "$RTAPI_DESYNC" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	cat "$WORK/out"
+	assert_rc 0
+	[ "$(grep -c ': defended' "$WORK/out")" = 5 ] || fail "expected 5 defended vectors"
+	expect_events 2 policy=lambda action=blocked details.protocol=http
+	# pipeline_17 and both head-first vectors: the invocation failed at the real API
+	n=$(grep -c '"route":"error".*Function.SecurityViolation.*"ok":true' "$WORK/rtapi.log")
+	[ "$n" = 3 ] || fail "expected 3 SecurityViolation errors at the real API, got $n"
+	grep -q '"route":"response","method":"POST","path":"[^"]*","id":"inv-[0-9]*","len":2,"sha":"[0-9a-f]*","ok":true' \
+		"$WORK/rtapi.log" && fail "a response reached the real API whole"
+	true
+}
