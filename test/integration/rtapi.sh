@@ -75,3 +75,40 @@ t_adv_rtapi_desync() {
 		"$WORK/rtapi.log" && fail "a response reached the real API whole"
 	true
 }
+
+RTAPI_CLIENT="$ROOT/test/progs/lambda/rtapi_client.py"
+
+# A function holding many connections to the proxy (each costs fnguard two
+# descriptors): past the cap they are closed at once, with one event.
+t_lambda_rtapi_connection_cap() {
+	rtapi_start
+	set +e
+	AWS_LAMBDA_RUNTIME_API=$RTAPI_ADDR "$FNGUARD" run --log "file:$EV" --policy "$(policy "$ALLOW_ALL")" -- \
+		"$PY" "$RTAPI_CLIENT" conns 100 >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_eq "$(cat "$WORK/out")" "served 64 closed 36" "connections"
+	expect_events 1 policy=lambda action=blocked 'details.reason=Runtime API proxy refused: a connection over the cap of 64 open at once'
+	grep -q 'refused 36"' "$EV" || fail "the proxy summary does not count the 36 refused connections"
+}
+
+# More invocations in flight than the old fixed table held (4096): the last
+# one is still tracked, and a block fails it.
+t_lambda_rtapi_many_invocations() {
+	local rid
+	rtapi_start
+	set +e
+	AWS_LAMBDA_RUNTIME_API=$RTAPI_ADDR "$FNGUARD" run --log "file:$EV" --policy "$(policy "$RTAPI_POLICY")" -- \
+		"$PY" "$RTAPI_CLIENT" many-next 4100 >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	rid=$(cut -d' ' -f1 "$WORK/out")
+	assert_eq "$rid" inv-4100 "last request id"
+	grep -q "\"route\":\"error\",\"method\":\"POST\",\"path\":\"[^\"]*\",\"id\":\"$rid\".*Function.SecurityViolation" \
+		"$WORK/rtapi.log" || fail "invocation $rid was not failed"
+	grep -q "\"route\":\"response\",\"method\":\"POST\",\"path\":\"[^\"]*\",\"id\":\"$rid\"" "$WORK/rtapi.log" &&
+		fail "the response of $rid reached the real API"
+	true
+}
