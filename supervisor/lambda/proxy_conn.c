@@ -298,7 +298,8 @@ static void headers_complete(struct px_conn *c, char last)
 		return;
 	}
 	c->stage = ST_BODY;
-	px->st.routes[c->route]++;
+	c->chunked = c->rqf.n_te == 1;
+	fng_rt_chunked_reset(&c->ck);
 	if (c->route == FNG_RT_NEXT && !atomic_load(&px->cfg.state->init_done))
 		atomic_store_explicit(&px->cfg.state->init_done, true, memory_order_release);
 	c->swallow = c->route == FNG_RT_RESPONSE && px->cfg.fail_invocation && px_inv_violated(px, c->id);
@@ -384,6 +385,28 @@ static void hold_for_flush(struct px_conn *c, size_t n)
 		on_flushed(c, -ESHUTDOWN);
 }
 
+/* Bytes of a body: strict chunked framing (http-parser lets some bad
+ * framing by that Go's reader rejects), then a whole request is counted. */
+static bool body_ok(struct px_conn *c, const char *p, size_t n)
+{
+	const char *why = NULL;
+
+	if (c->stage != ST_BODY)
+		return true;
+	if (c->chunked) {
+		why = fng_rt_chunked_feed(&c->ck, p, n);
+		if (!why && c->last_cb == CB_MESSAGE && !fng_rt_chunked_done(&c->ck))
+			why = "chunked body ended early";
+	}
+	if (why) {
+		refuse(c, why); /* the real API's request stays incomplete */
+		return false;
+	}
+	if (c->last_cb == CB_MESSAGE)
+		c->px->st.routes[c->route]++;
+	return true;
+}
+
 static void process_down(struct px_conn *c)
 {
 	while (!c->held && !c->closing && !c->draining && !c->up_replacing && c->in_off < c->in_len) {
@@ -400,6 +423,8 @@ static void process_down(struct px_conn *c)
 		}
 		if (e == HPE_PAUSED)
 			http_parser_pause(&c->rq, 0);
+		if (!body_ok(c, p, n))
+			return;
 		if (c->last_cb == CB_MESSAGE && flushes(c->route)) {
 			hold_for_flush(c, n);
 			return;

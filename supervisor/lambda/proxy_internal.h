@@ -78,6 +78,8 @@ struct px_conn {
 	int last_cb;
 	struct fng_rt_hdr rqh;
 	struct fng_rt_req rqf;
+	struct fng_rt_chunked ck;	/* strict framing of a chunked body */
+	bool chunked;
 	bool url_cut;
 	const char *refuse_why;
 	char url[512];

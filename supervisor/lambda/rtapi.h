@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define FNG_RT_PREFIX "/2018-06-01/runtime/"
 #define FNG_RT_ID_MAX 64	/* request id, with the NUL */
@@ -84,5 +85,20 @@ const char *fng_rt_head_check(const char *head, size_t len, char last);
  * (url_cut: it did not fit). id as fng_rt_route. */
 enum fng_rt_route fng_rt_classify(const char *method, unsigned major, unsigned minor, const char *url, size_t url_len,
 				  bool url_cut, const struct fng_rt_req *q, char *id, size_t idn, const char **why);
+
+/* A chunked request body checked byte by byte as it streams, starting with
+ * the head's last byte (LF): chunk sizes of 1 to 15 hex digits, optional
+ * extensions, CRLF after each size line and each chunk's data, trailer
+ * fields, a final CRLF. */
+struct fng_rt_chunked {
+	int state;
+	unsigned digits;
+	uint64_t left;
+};
+void fng_rt_chunked_reset(struct fng_rt_chunked *k);
+/* NULL, or why the bytes are not strict chunked framing. */
+const char *fng_rt_chunked_feed(struct fng_rt_chunked *k, const char *p, size_t n);
+/* The final CRLF was read. */
+bool fng_rt_chunked_done(const struct fng_rt_chunked *k);
 
 #endif

@@ -251,3 +251,113 @@ enum fng_rt_route fng_rt_classify(const char *method, unsigned major, unsigned m
 	}
 	return r;
 }
+
+/* ---- chunked bodies, strictly ----
+ * http-parser lets some malformed chunk framing through (bytes other than
+ * CRLF after a chunk's data) that Go's reader rejects: the proxy would see
+ * a whole response that the real API refused. This checks the one strict
+ * form both read alike. */
+enum { CK_HEAD_LF, CK_SIZE, CK_EXT, CK_SIZE_LF, CK_DATA, CK_DATA_CR, CK_DATA_LF, CK_TRAILER, CK_TRAILER_LF,
+       CK_TLINE, CK_TLINE_LF, CK_END_LF, CK_DONE };
+
+void fng_rt_chunked_reset(struct fng_rt_chunked *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->state = CK_HEAD_LF;
+}
+
+bool fng_rt_chunked_done(const struct fng_rt_chunked *k)
+{
+	return k->state == CK_DONE;
+}
+
+static int hexval(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* One byte outside chunk data; NULL or why it is wrong. */
+static const char *chunked_byte(struct fng_rt_chunked *k, unsigned char ch)
+{
+	switch (k->state) {
+	case CK_HEAD_LF: /* the head's last byte, which the parser hands on with the body */
+		k->state = CK_SIZE;
+		return ch == '\n' ? NULL : "bad head end";
+	case CK_SIZE:
+		if (hexval(ch) >= 0 && k->digits < 15) {
+			k->left = k->left * 16 + (uint64_t)hexval(ch);
+			k->digits++;
+			return NULL;
+		}
+		if (!k->digits || (ch != '\r' && ch != ';'))
+			return "malformed chunk size";
+		k->state = ch == ';' ? CK_EXT : CK_SIZE_LF;
+		return NULL;
+	case CK_EXT:
+		if (ch == '\r')
+			k->state = CK_SIZE_LF;
+		else if (ch < ' ' || ch == 0x7f)
+			return "malformed chunk extension";
+		return NULL;
+	case CK_SIZE_LF:
+		if (ch != '\n')
+			return "chunk size line not ended by CRLF";
+		k->state = k->left ? CK_DATA : CK_TRAILER;
+		return NULL;
+	case CK_DATA_CR:
+		k->state = CK_DATA_LF;
+		return ch == '\r' ? NULL : "chunk data not followed by CRLF";
+	case CK_DATA_LF:
+		k->state = CK_SIZE;
+		k->digits = 0;
+		return ch == '\n' ? NULL : "chunk data not followed by CRLF";
+	case CK_TRAILER: /* start of a trailer line, or the final CRLF */
+		if (ch == '\r') {
+			k->state = CK_END_LF;
+			return NULL;
+		}
+		k->state = CK_TLINE;
+		return is_tchar(ch) ? NULL : "malformed trailer";
+	case CK_TLINE:
+		if (ch == '\r')
+			k->state = CK_TLINE_LF;
+		else if ((ch < ' ' && ch != '\t') || ch == 0x7f)
+			return "malformed trailer";
+		return NULL;
+	case CK_TLINE_LF:
+		k->state = CK_TRAILER;
+		return ch == '\n' ? NULL : "trailer line not ended by CRLF";
+	case CK_END_LF:
+		k->state = CK_DONE;
+		return ch == '\n' ? NULL : "chunked body not ended by CRLF";
+	default:
+		return "bytes after the chunked body";
+	}
+}
+
+const char *fng_rt_chunked_feed(struct fng_rt_chunked *k, const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const char *why;
+		if (k->state == CK_DATA) {
+			size_t take = n - i < k->left ? n - i : (size_t)k->left;
+			k->left -= take;
+			i += take;
+			if (!k->left)
+				k->state = CK_DATA_CR;
+			continue;
+		}
+		why = chunked_byte(k, (unsigned char)p[i++]);
+		if (why)
+			return why;
+	}
+	return NULL;
+}

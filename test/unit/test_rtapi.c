@@ -369,12 +369,47 @@ static void raw_heads(void **state)
 	}
 }
 
+static void chunked_bodies(void **state)
+{
+	static const struct {
+		const char *body; /* after the head's last LF */
+		bool ok, done;
+	} cases[] = {
+		{ "2\r\nok\r\n0\r\n\r\n", true, true },
+		{ "2;a=b\r\nok\r\n0\r\n\r\n", true, true },
+		{ "02\r\nok\r\n00\r\nX-T: 1\r\n\r\n", true, true },
+		{ "2\r\nok\r\n", true, false },
+		{ "2\r\nokXY0\r\n\r\n", false, false },
+		{ "2\nok\r\n0\r\n\r\n", false, false },
+		{ "2 \r\nok\r\n0\r\n\r\n", false, false },
+		{ "0x2\r\nok\r\n0\r\n\r\n", false, false },
+		{ "ffffffffffffffffff\r\nok\r\n0\r\n\r\n", false, false },
+		{ "\r\nok\r\n0\r\n\r\n", false, false },
+		{ "0\r\n X: 1\r\n\r\n", false, false },
+		{ "0\r\n\r\nG", false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fng_rt_chunked k;
+		const char *why;
+		fng_rt_chunked_reset(&k);
+		why = fng_rt_chunked_feed(&k, "\n", 1);
+		/* byte by byte, as the pieces may arrive */
+		for (const char *b = cases[i].body; !why && *b; b++)
+			why = fng_rt_chunked_feed(&k, b, 1);
+		if ((why == NULL) != cases[i].ok || (cases[i].ok && fng_rt_chunked_done(&k) != cases[i].done))
+			fail_msg("chunked %zu: %s", i, why ? why : "accepted");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routes),
 		cmocka_unit_test(classification),
 		cmocka_unit_test(raw_heads),
+		cmocka_unit_test(chunked_bodies),
 		cmocka_unit_test(headers),
 		cmocka_unit_test(error_types),
 		cmocka_unit_test(output_helpers),
