@@ -286,6 +286,14 @@ static void refuse(struct px_conn *c, const char *why)
 		px_conn_close(c);
 }
 
+/* A response or an error: replaced by the SecurityViolation error when the
+ * invocation saw a block (an error of the runtime's own choosing would
+ * hide it). */
+static bool ends_invocation(enum fng_rt_route r)
+{
+	return r == FNG_RT_RESPONSE || r == FNG_RT_ERROR;
+}
+
 /* The head is complete (last: its final byte, not yet taken): refuse it,
  * or start the invocation phase, or replace the request. */
 static void headers_complete(struct px_conn *c, char last)
@@ -302,7 +310,7 @@ static void headers_complete(struct px_conn *c, char last)
 	fng_rt_chunked_reset(&c->ck);
 	if (c->route == FNG_RT_NEXT && !atomic_load(&px->cfg.state->init_done))
 		atomic_store_explicit(&px->cfg.state->init_done, true, memory_order_release);
-	c->swallow = c->route == FNG_RT_RESPONSE && px->cfg.fail_invocation && px_inv_violated(px, c->id);
+	c->swallow = ends_invocation(c->route) && px->cfg.fail_invocation && px_inv_violated(px, c->id);
 	if (c->swallow) {
 		px->st.violations++;
 		if (c->rqf.expect_continue) {
@@ -352,7 +360,7 @@ static void on_flushed(void *arg, int status)
 	if (!c->closing) {
 		/* The verdict again, now that the last bytes are here: a block
 		 * since the head went out fails the invocation all the same. */
-		bool late = !c->swallow && c->route == FNG_RT_RESPONSE && px->cfg.fail_invocation &&
+		bool late = !c->swallow && ends_invocation(c->route) && px->cfg.fail_invocation &&
 			    px_inv_violated(px, c->id);
 		if (c->swallow) {
 			px_send_violation(c);
@@ -362,7 +370,7 @@ static void on_flushed(void *arg, int status)
 		} else {
 			segment(c, c->in + c->in_off, c->held_n);
 		}
-		if (c->route == FNG_RT_RESPONSE || c->route == FNG_RT_ERROR)
+		if (ends_invocation(c->route))
 			px_inv_end(px, c->id);
 		c->in_off += c->held_n;
 		c->held = false;

@@ -16,6 +16,9 @@
  * - head_first_cl, head_first_chunked: next, the response head and all but
  *   the last byte(s) of its body, exec, then the rest; BYPASSED if recorded
  *   as a success
+ * - error_of_its_choosing: next, exec, then an error with a type the
+ *   function chose (Function.Innocent); BYPASSED if recorded as that error,
+ *   not as a SecurityViolation (the block would hide in the error metrics)
  * Under fnguard (create_child_process blocked in the invoke phase, on_block
  * fail-invocation) the exec is refused and the invocation must end as a
  * Function.SecurityViolation error, or the request be refused. */
@@ -166,7 +169,10 @@ static void judge(const char *name, const char *id, int ran, int err, int status
 {
 	char r = recorded(id);
 
-	if (r == 'S')
+	if (r == 'E')
+		report(name, BYPASSED, "the real API recorded invocation %s as an error of the function's choosing "
+		       "(exec %s, answer %d)", id, ran ? "ran" : strerror(err), status);
+	else if (r == 'S')
 		report(name, BYPASSED, "the real API recorded invocation %s as a success (exec %s, answer %d)", id,
 		       ran ? "ran" : strerror(err), status);
 	else
@@ -257,6 +263,22 @@ static void head_first(const char *name, bool chunked)
 	judge(name, id, ran, err, st);
 }
 
+static void error_of_its_choosing(void)
+{
+	char id[64], req[512];
+	int fd = api_connect(), st, ran, err = 0;
+
+	if (fd < 0 || next_on(fd, false, id, sizeof(id)) != 200 || !id[0])
+		return report("error_of_its_choosing", ERRORED, "no invocation from next");
+	ran = exec_ran(&err);
+	snprintf(req, sizeof(req),
+		 "POST /2018-06-01/runtime/invocation/%s/error HTTP/1.1\r\nHost: %s\r\n"
+		 "Lambda-Runtime-Function-Error-Type: Function.Innocent\r\nContent-Length: 2\r\n\r\n{}", id, g_api);
+	st = send_all(fd, req, strlen(req)) < 0 ? -1 : read_answer(fd, NULL, 0);
+	close(fd);
+	judge("error_of_its_choosing", id, ran, err, st);
+}
+
 int main(void)
 {
 	adv_init();
@@ -267,5 +289,6 @@ int main(void)
 	pipeline_17();
 	head_first("head_first_cl", false);
 	head_first("head_first_chunked", true);
+	error_of_its_choosing();
 	return adv_exit_status();
 }

@@ -49,8 +49,8 @@ t_adv_rtapi_desync_native() {
 	RC=$?
 	set -e
 	cat "$WORK/out"
-	assert_rc 5
-	[ "$(grep -c ': BYPASSED' "$WORK/out")" = 5 ] || fail "expected 5 BYPASSED lines natively"
+	assert_rc 6
+	[ "$(grep -c ': BYPASSED' "$WORK/out")" = 6 ] || fail "expected 6 BYPASSED lines natively"
 }
 
 # Under fnguard's proxy: absolute-form targets refused (400 + event), the
@@ -66,11 +66,13 @@ t_adv_rtapi_desync() {
 	set -e
 	cat "$WORK/out"
 	assert_rc 0
-	[ "$(grep -c ': defended' "$WORK/out")" = 5 ] || fail "expected 5 defended vectors"
+	[ "$(grep -c ': defended' "$WORK/out")" = 6 ] || fail "expected 6 defended vectors"
 	expect_events 2 policy=lambda action=blocked details.protocol=http
-	# pipeline_17 and both head-first vectors: the invocation failed at the real API
+	# pipeline_17, both head-first vectors and the error of the function's
+	# choosing: the invocation failed at the real API as a SecurityViolation
 	n=$(grep -c '"route":"error".*Function.SecurityViolation.*"ok":true' "$WORK/rtapi.log")
-	[ "$n" = 3 ] || fail "expected 3 SecurityViolation errors at the real API, got $n"
+	[ "$n" = 4 ] || fail "expected 4 SecurityViolation errors at the real API, got $n"
+	grep -q 'Function.Innocent' "$WORK/rtapi.log" && fail "an error of the function's choosing reached the real API"
 	grep -q '"route":"response","method":"POST","path":"[^"]*","id":"inv-[0-9]*","len":2,"sha":"[0-9a-f]*","ok":true' \
 		"$WORK/rtapi.log" && fail "a response reached the real API whole"
 	true
