@@ -103,6 +103,7 @@ CORPUS = [
     ("cl_20_digits", "refuse", req("POST " + P + "invocation/inv-1/response HTTP/1.1", H + "Content-Length: 00000000000000000002\r\n", "ok")),
     ("body_then_garbage", "any", post(P + "invocation/inv-1/response", "ok") + b"XYZ\r\n\r\n"),
     ("smuggle_in_body", "relay", post(P + "invocation/inv-1/response", NEXT.decode())),
+    ("head_over_64k", "refuse", req("GET " + P + "invocation/next HTTP/1.1", H + "X-Pad: " + "a" * 70000 + "\r\n")),
     ("valid_then_absolute", "refuse", NEXT + req("GET http://x" + P + "invocation/next HTTP/1.1", H)),
 ]
 
