@@ -7,6 +7,7 @@
  * FNG_RT_REFUSED with a reason. Pure; table-tested in test/unit/test_rtapi.c
  * and compared with Go's net/http by t_lambda_rtapi_differential. */
 #include "supervisor/lambda/rtapi.h"
+#include "common/hex.h"
 
 #include <string.h>
 #include <strings.h>
@@ -271,17 +272,6 @@ bool fng_rt_chunked_done(const struct fng_rt_chunked *k)
 	return k->state == CK_DONE;
 }
 
-static int hexval(unsigned char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* One byte outside chunk data; NULL or why it is wrong. */
 static const char *chunked_byte(struct fng_rt_chunked *k, unsigned char ch)
 {
@@ -290,8 +280,8 @@ static const char *chunked_byte(struct fng_rt_chunked *k, unsigned char ch)
 		k->state = CK_SIZE;
 		return ch == '\n' ? NULL : "bad head end";
 	case CK_SIZE:
-		if (hexval(ch) >= 0 && k->digits < 15) {
-			k->left = k->left * 16 + (uint64_t)hexval(ch);
+		if (fng_hex_digit((char)ch) >= 0 && k->digits < 15) {
+			k->left = k->left * 16 + (uint64_t)fng_hex_digit((char)ch);
 			k->digits++;
 			return NULL;
 		}
