@@ -286,6 +286,7 @@ static void classification(void **state)
 	static const char *const upg[] = { "Host", "x", "Upgrade", "h2c", NULL };
 	static const char *const exp[] = { "Host", "x", "Expect", "100-continue", NULL };
 	static const char *const expbad[] = { "Host", "x", "Expect", "x", NULL };
+	static const char *const expempty[] = { "Host", "x", "Expect", "", "Content-Length", "2", NULL };
 	static const struct {
 		const char *method;
 		unsigned minor;
@@ -299,6 +300,7 @@ static void classification(void **state)
 		{ "POST", 1, RS, cl, FNG_RT_RESPONSE },
 		{ "POST", 1, RS, te, FNG_RT_RESPONSE },
 		{ "POST", 1, RS, exp, FNG_RT_RESPONSE },
+		{ "POST", 1, RS, expempty, FNG_RT_RESPONSE },
 		{ "POST", 1, NX, cl, FNG_RT_OTHER },
 		{ "GET", 1, RS, host, FNG_RT_OTHER },
 		{ "PUT", 1, "/2022-07-01/telemetry", cl, FNG_RT_OTHER },

@@ -54,6 +54,7 @@ CORPUS = [
     ("response_te_case", "relay", req("POST " + P + "invocation/inv-1/response HTTP/1.1", H + "Transfer-Encoding: Chunked\r\n", "2\r\nok\r\n0\r\n\r\n")),
     ("response_cl_zeros", "relay", req("POST " + P + "invocation/inv-1/response HTTP/1.1", H + "Content-Length: 002\r\n", "ok")),
     ("response_expect", "relay", post(P + "invocation/inv-1/response", "ok", "Expect: 100-continue\r\n")),
+    ("response_expect_empty", "relay", post(P + "invocation/inv-1/response", "ok", "Expect:\r\n")),
     ("error", "relay", post(P + "invocation/inv-1/error", "{}", "Lambda-Runtime-Function-Error-Type: Runtime.X\r\n")),
     ("init_error", "relay", post(P + "init/error", "{}", "Lambda-Runtime-Function-Error-Type: Runtime.X\r\n")),
     ("other_path", "relay", req("GET " + P + "foo HTTP/1.1", H)),
