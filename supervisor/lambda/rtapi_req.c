@@ -84,7 +84,7 @@ void fng_rt_req_field(struct fng_rt_req *q, const struct fng_rt_hdr *h)
 	} else if (fng_rt_header_is(h->name, h->nlen, "Expect")) {
 		if (n == 12 && strncasecmp(v, "100-continue", 12) == 0)
 			q->expect_continue = true;
-		else if (n) /* an empty Expect means nothing to Go's server either */
+		else /* even empty: Go ignores it, node's server answers 417 */
 			q->expect_bad = true;
 		framing = true;
 	}

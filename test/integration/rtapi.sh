@@ -37,6 +37,27 @@ t_lambda_rtapi_differential() {
 	[ "$(grep -c '^ok ' "$WORK/diff.out")" -ge 50 ] || fail "fewer corpus items than expected ran"
 }
 
+# The same corpus against node's http (llhttp), a third stack.
+t_lambda_rtapi_differential_node() {
+	local i
+	/usr/bin/node "$ROOT/test/progs/lambda/rtapi_upstream.js" "$WORK/node.log" "$WORK/node.port" &
+	RTAPI_PID=$!
+	trap 'kill "$RTAPI_PID" 2>/dev/null; rm -rf "$TMPD" "$WORK"' EXIT
+	for i in $(seq 1 200); do
+		[ -s "$WORK/node.port" ] && break
+		kill -0 "$RTAPI_PID" 2>/dev/null || fail "the node Runtime API server did not start"
+		sleep 0.05
+	done
+	set +e
+	/usr/bin/python3 "$RTAPI_DIFF" run "$FNGUARD" "127.0.0.1:$(cat "$WORK/node.port")" "$WORK/node.log" "$WORK" \
+		>"$WORK/diff.out" 2>&1
+	RC=$?
+	set -e
+	cat "$WORK/diff.out"
+	assert_rc 0
+	[ "$(grep -c '^ok ' "$WORK/diff.out")" -ge 50 ] || fail "fewer corpus items than expected ran"
+}
+
 RTAPI_DESYNC="$BUILD/test/adversarial/rtapi_desync"
 # create_child_process only once invocations run, and a block fails the invocation.
 RTAPI_POLICY='{"outbound_connectivity":"allow","read_write_tmp":"allow","create_child_process":"block","read_handler":"allow","lambda":{"on_block":"fail-invocation","phases":{"create_child_process":"invoke"}}}'

@@ -300,7 +300,7 @@ static void classification(void **state)
 		{ "POST", 1, RS, cl, FNG_RT_RESPONSE },
 		{ "POST", 1, RS, te, FNG_RT_RESPONSE },
 		{ "POST", 1, RS, exp, FNG_RT_RESPONSE },
-		{ "POST", 1, RS, expempty, FNG_RT_RESPONSE },
+		{ "POST", 1, RS, expempty, FNG_RT_REFUSED },
 		{ "POST", 1, NX, cl, FNG_RT_OTHER },
 		{ "GET", 1, RS, host, FNG_RT_OTHER },
 		{ "PUT", 1, "/2022-07-01/telemetry", cl, FNG_RT_OTHER },

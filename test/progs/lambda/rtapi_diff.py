@@ -1,12 +1,13 @@
-"""Differential test of fnguard's Runtime API proxy against a second HTTP
-stack (test/progs/go/rtapi.go, Go net/http).
+"""Differential test of fnguard's Runtime API proxy against other HTTP
+stacks: test/progs/go/rtapi.go (Go net/http, what AWS's runtime interface
+uses) and test/progs/lambda/rtapi_upstream.js (node's http, llhttp).
 
     rtapi_diff.py run FNGUARD GO_ADDR GO_LOG WORKDIR [NAME-REGEX]
     rtapi_diff.py send-env INDEX N     (runs under fnguard: one corpus item to
                                         $AWS_LAMBDA_RUNTIME_API, read N answers)
 
 `run` sends every corpus request (well-formed and malformed) straight to the
-Go server, and again through `fnguard run` with AWS_LAMBDA_RUNTIME_API
+upstream (called "Go" below, either one), and again through `fnguard run` with AWS_LAMBDA_RUNTIME_API
 pointing at it, and compares what the Go server routed (route, method, id,
 body length and hash: route and framing) and what the proxy counted. For
 each item:
@@ -54,7 +55,7 @@ CORPUS = [
     ("response_te_case", "relay", req("POST " + P + "invocation/inv-1/response HTTP/1.1", H + "Transfer-Encoding: Chunked\r\n", "2\r\nok\r\n0\r\n\r\n")),
     ("response_cl_zeros", "relay", req("POST " + P + "invocation/inv-1/response HTTP/1.1", H + "Content-Length: 002\r\n", "ok")),
     ("response_expect", "relay", post(P + "invocation/inv-1/response", "ok", "Expect: 100-continue\r\n")),
-    ("response_expect_empty", "relay", post(P + "invocation/inv-1/response", "ok", "Expect:\r\n")),
+    ("response_expect_empty", "refuse", post(P + "invocation/inv-1/response", "ok", "Expect:\r\n")),
     ("error", "relay", post(P + "invocation/inv-1/error", "{}", "Lambda-Runtime-Function-Error-Type: Runtime.X\r\n")),
     ("init_error", "relay", post(P + "init/error", "{}", "Lambda-Runtime-Function-Error-Type: Runtime.X\r\n")),
     ("other_path", "relay", req("GET " + P + "foo HTTP/1.1", H)),
@@ -174,10 +175,18 @@ def exchange(addr, data, want=None):
     return out
 
 
-def log_lines(path, start):
+SYNC = b"GET /fng-sync HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+
+def log_lines(path, start, addr):
+    """What the upstream logged since line start. A request of its own on a
+    new connection first, answered only after the upstream has logged what
+    came before (a server may log a request after closing its connection)."""
+    exchange(addr, SYNC, 1)
     with open(path) as f:
         lines = f.read().splitlines()
-    return [json.loads(x) for x in lines[start:]], len(lines)
+    entries = [json.loads(x) for x in lines[start:]]
+    return [e for e in entries if e["path"] != "/fng-sync"], len(lines)
 
 
 def norm(entries):
@@ -218,7 +227,7 @@ def route_counts(entries):
 
 
 def run(fnguard, addr, log, work, pattern):
-    failures, start = 0, log_lines(log, 0)[1]
+    failures, start = 0, log_lines(log, 0, addr)[1]
     policy = os.path.join(work, "diff-policy.json")
     with open(policy, "w") as f:
         f.write('{"outbound_connectivity":"allow","read_write_tmp":"allow",'
@@ -227,14 +236,14 @@ def run(fnguard, addr, log, work, pattern):
         if pattern and not re.search(pattern, name):
             continue
         answers = exchange(addr, data)
-        direct, start = log_lines(log, start)
+        direct, start = log_lines(log, start, addr)
         ev = os.path.join(work, "diff-%s.ev" % name)
         env = dict(os.environ, AWS_LAMBDA_RUNTIME_API=addr)
         env.pop("_HANDLER", None)
         p = subprocess.run([fnguard, "run", "--log", "file:" + ev, "--policy", policy, "--",
                             sys.executable, os.path.abspath(__file__), "send-env", str(i), str(len(answers))],
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-        proxied, start = log_lines(log, start)
+        proxied, start = log_lines(log, start, addr)
         counts, refused_events = proxy_counts(ev)
         why = []
         if p.returncode != 0:
