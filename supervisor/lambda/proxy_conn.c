@@ -44,6 +44,7 @@ void px_conn_unref(struct px_conn *c)
 	if (--c->refs)
 		return;
 	free(c->head);
+	free(c->refusal);
 	free(c);
 	px_release(px);
 }
@@ -88,6 +89,13 @@ void px_peer_ended(struct px_conn *c, bool up_ended)
 	uv_stream_t *other = (uv_stream_t *)(up_ended ? &c->down : &c->up);
 	size_t queued = up_ended ? c->down_queued : c->up_queued;
 
+	if (c->refusing) {
+		if (up_ended)
+			px_refusal_due(c); /* everything before the refused request is answered */
+		else
+			px_conn_close(c);
+		return;
+	}
 	if (c->draining)
 		return;
 	if (!queued || c->held) {
@@ -110,7 +118,7 @@ static void update_reading(struct px_conn *c)
 {
 	if (c->closing || !c->up_ok || c->draining)
 		return;
-	if (c->held || c->down_bp)
+	if (c->held || c->down_bp || c->refusing)
 		uv_read_stop((uv_stream_t *)&c->down);
 	else
 		uv_read_start((uv_stream_t *)&c->down, alloc_down, on_read_down);
@@ -262,20 +270,8 @@ static const http_parser_settings rq_settings = {
 	.on_message_complete = rq_message_done,
 };
 
-/* Answer 400 and end the connection: nothing more of it reaches the real
- * API (what is relayed of earlier requests stays relayed). */
-static void refuse(struct px_conn *c, const char *why)
+void px_drain_down(struct px_conn *c)
 {
-	char resp[512];
-	int bn = (int)strlen("fnguard: Runtime API request refused: \n") + (int)strlen(why);
-	int n = snprintf(resp, sizeof(resp),
-			 "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
-			 "Connection: close\r\n\r\nfnguard: Runtime API request refused: %s\n",
-			 bn, why);
-
-	px_refused_event(c->px, why, c->stage == ST_HEAD ? c->url : NULL);
-	if (n > 0 && (size_t)n < sizeof(resp))
-		px_send(c, false, resp, (size_t)n);
 	if (c->closing || c->draining)
 		return;
 	c->draining = true;
@@ -302,7 +298,7 @@ static void headers_complete(struct px_conn *c, char last)
 	const char *why = c->refuse_why ? c->refuse_why : fng_rt_head_check(c->head, c->head_len, last);
 
 	if (why) {
-		refuse(c, why);
+		px_refuse(c, why);
 		return;
 	}
 	c->stage = ST_BODY;
@@ -327,7 +323,7 @@ static void segment(struct px_conn *c, const char *p, size_t n)
 {
 	if (c->stage == ST_HEAD) {
 		if (n > PX_HEAD_MAX - c->head_len) {
-			refuse(c, "request head over 64 KiB"); /* no Runtime API request has one */
+			px_refuse(c, "request head over 64 KiB"); /* no Runtime API request has one */
 			return;
 		}
 		memcpy(c->head + c->head_len, p, n);
@@ -407,7 +403,7 @@ static bool body_ok(struct px_conn *c, const char *p, size_t n)
 			why = "chunked body ended early";
 	}
 	if (why) {
-		refuse(c, why); /* the real API's request stays incomplete */
+		px_refuse(c, why); /* the real API's request stays incomplete */
 		return false;
 	}
 	if (c->last_cb == CB_MESSAGE)
@@ -417,7 +413,8 @@ static bool body_ok(struct px_conn *c, const char *p, size_t n)
 
 static void process_down(struct px_conn *c)
 {
-	while (!c->held && !c->closing && !c->draining && !c->up_replacing && c->in_off < c->in_len) {
+	while (!c->held && !c->closing && !c->draining && !c->refusing && !c->up_replacing &&
+	       c->in_off < c->in_len) {
 		const char *p = c->in + c->in_off;
 		size_t len = c->in_len - c->in_off, n;
 		enum http_errno e;
@@ -426,7 +423,7 @@ static void process_down(struct px_conn *c)
 		n = http_parser_execute(&c->rq, &rq_settings, p, len);
 		e = HTTP_PARSER_ERRNO(&c->rq);
 		if (e != HPE_OK && e != HPE_PAUSED) {
-			refuse(c, http_errno_description(e)); /* not HTTP as http-parser reads it */
+			px_refuse(c, http_errno_description(e)); /* not HTTP as http-parser reads it */
 			return;
 		}
 		if (e == HPE_PAUSED)
@@ -438,7 +435,7 @@ static void process_down(struct px_conn *c)
 			return;
 		}
 		segment(c, p, n);
-		if (c->closing || c->draining)
+		if (c->closing || c->draining || c->refusing)
 			return;
 		c->in_off += n;
 		if (c->last_cb == CB_HEADERS)

@@ -69,7 +69,9 @@ struct px_conn {
 	unsigned refs;			/* the two handles and a pending flush */
 	bool closing, up_ok, held, down_bp, up_bp, draining;
 	bool up_replacing;		/* the upstream twin is being closed and connected again */
-	bool violation_pending;		/* send the violation error once the new twin connects */
+	bool refusing;			/* a request was refused: waiting for the answers before it */
+	char *refusal;			/* ... then this 400 goes to the runtime */
+	uv_shutdown_t up_sreq;
 	unsigned up_gen;		/* which upstream twin a write went to */
 
 	/* runtime -> API */
@@ -120,6 +122,12 @@ void px_replace_up(struct px_conn *c);
 /* Queue the Function.SecurityViolation error for c->id to the real API. */
 void px_send_violation(struct px_conn *c);
 void px_on_up_connected(uv_connect_t *req, int status);
+/* Stop reading both sides; close once what is queued for the runtime is out. */
+void px_drain_down(struct px_conn *c);
+/* Refuse the request being read (400 and a lambda event), proxy_resp.c. */
+void px_refuse(struct px_conn *c, const char *why);
+/* The real API ended after a refusal: the 400 goes out, then the end. */
+void px_refusal_due(struct px_conn *c);
 /* proxy_resp.c: reading the real API's side */
 void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);

@@ -107,6 +107,52 @@ void px_replace_up(struct px_conn *c)
 	uv_close((uv_handle_t *)&c->up, on_up_replaced);
 }
 
+static void on_up_shut(uv_shutdown_t *req, int status)
+{
+	(void)req;
+	(void)status;
+}
+
+/* Answer 400 and end the connection; nothing of the request reaches the
+ * real API. A request refused at its head waits for the answers to the
+ * requests before it (the real API's side is shut for writing and read to
+ * its end: pipelined answers keep their order); one refused in its body
+ * (the real API holds part of it) ends the connection at once. */
+void px_refuse(struct px_conn *c, const char *why)
+{
+	char resp[512];
+	int bn = (int)strlen("fnguard: Runtime API request refused: \n") + (int)strlen(why);
+	int n = snprintf(resp, sizeof(resp),
+			 "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+			 "Connection: close\r\n\r\nfnguard: Runtime API request refused: %s\n",
+			 bn, why);
+
+	px_refused_event(c->px, why, c->stage == ST_HEAD ? c->url : NULL);
+	if (n <= 0 || (size_t)n >= sizeof(resp)) {
+		px_conn_close(c);
+		return;
+	}
+	if (c->stage == ST_HEAD && c->up_ok && !c->up_replacing && !c->closing && !c->draining && !c->refusing) {
+		c->refusal = strdup(resp);
+		c->up_sreq.data = c;
+		if (c->refusal && uv_shutdown(&c->up_sreq, (uv_stream_t *)&c->up, on_up_shut) == 0) {
+			c->refusing = true;
+			uv_read_stop((uv_stream_t *)&c->down);
+			return;
+		}
+	}
+	px_send(c, false, resp, (size_t)n);
+	px_drain_down(c);
+}
+
+void px_refusal_due(struct px_conn *c)
+{
+	c->refusing = false;
+	if (c->refusal)
+		px_send(c, false, c->refusal, strlen(c->refusal));
+	px_drain_down(c);
+}
+
 void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
 	(void)h;
