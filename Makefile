@@ -107,19 +107,28 @@ $(BUILD)/test/progs/%: test/progs/%.c | $(DEPS_STAMP)
 $(BUILD)/test/adversarial/%: test/adversarial/%.c test/adversarial/adv.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) $(if $(filter raw_static elf_payload,$*),-static) -o $@ $<
-# The Go client of the DNS tests: Debian's golang, stdlib only, the pure-Go
-# resolver, caches under the build dir, never a module download. Built only
-# when go is on PATH (scripts/install-deps.sh installs it); the tests that
-# need it fail with a message saying so otherwise.
-GO_PROG := $(BUILD)/test/progs/dnsclient-go
-$(GO_PROG): test/progs/go/dnsclient.go | $(DEPS_STAMP)
+# Go test programs: Debian's golang, stdlib only, caches under the build
+# dir, never a module download. Built only when go is on PATH
+# (scripts/install-deps.sh installs it); the tests that need one fail with a
+# message saying so otherwise. $(call go_build,SOURCE,FLAGS)
+define go_build
 	@mkdir -p $(dir $@)
 	@if command -v go >/dev/null; then \
 		echo "go build $@"; \
 		cd test/progs/go && CGO_ENABLED=0 GO111MODULE=off GOPROXY=off GOFLAGS= \
 			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
-			go build -tags netgo -o $(abspath $@) dnsclient.go; \
+			go build $(2) -o $(abspath $@) $(1); \
 	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
+endef
+# The Go client of the DNS tests, with the pure-Go resolver.
+GO_PROG := $(BUILD)/test/progs/dnsclient-go
+$(GO_PROG): test/progs/go/dnsclient.go | $(DEPS_STAMP)
+	$(call go_build,dnsclient.go,-tags netgo)
+# The Runtime API upstream of the proxy's differential and adversarial tests
+# (Go net/http: a second HTTP stack).
+RTAPI_GO := $(BUILD)/test/progs/rtapi-go
+$(RTAPI_GO): test/progs/go/rtapi.go | $(DEPS_STAMP)
+	$(call go_build,rtapi.go,)
 $(BUILD)/bench/%: bench/%.c bench/case.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
@@ -182,7 +191,7 @@ fuzz: | $(DEPS_STAMP)
 
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
-test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(STACK_VARIANTS)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(RTAPI_GO) $(STACK_VARIANTS)
 
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").

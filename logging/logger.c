@@ -531,6 +531,12 @@ void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *
 	fng_logger_commit(lg);
 }
 
+void fng_logger_own_event(struct fng_logger *lg, const struct fng_event *ev)
+{
+	if (lg->n_sinks && lg->phase < PHASE_EXIT_EVENT)
+		publish_event(lg, ev, true);
+}
+
 struct fng_counters *fng_logger_counters(struct fng_logger *lg)
 {
 	return &lg->counters;

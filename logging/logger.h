@@ -53,6 +53,10 @@ struct fng_counters *fng_logger_counters(struct fng_logger *lg);
 /* A lifecycle event (phase: start, notice, unprotected) with a message. */
 void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An event made on the logging thread itself (the Runtime API proxy):
+ * formatted and handed to the sinks at once, outside the ring. Only on the
+ * logging thread. */
+void fng_logger_own_event(struct fng_logger *lg, const struct fng_event *ev);
 /* The logging thread's tid (the filter keeps signals away from it). */
 pid_t fng_logger_tid(struct fng_logger *lg);
 

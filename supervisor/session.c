@@ -68,6 +68,12 @@ static void stop_proxy(struct session_live *l)
 			     (unsigned long long)(st.flushes ? st.flush_us_total / st.flushes : 0),
 			     (unsigned long long)st.flush_us_max, (unsigned long long)st.flush_timeouts,
 			     FNG_PROXY_FLUSH_MS, (unsigned long long)st.violations);
+	fng_logger_lifecycle(l->lg, "notice",
+			     "Runtime API proxy requests: next %llu, response %llu, error %llu, init-error %llu, "
+			     "other %llu; refused %llu",
+			     (unsigned long long)st.routes[FNG_RT_NEXT], (unsigned long long)st.routes[FNG_RT_RESPONSE],
+			     (unsigned long long)st.routes[FNG_RT_ERROR], (unsigned long long)st.routes[FNG_RT_INIT_ERROR],
+			     (unsigned long long)st.routes[FNG_RT_OTHER], (unsigned long long)st.refused);
 }
 
 /* The proxy, then the logger with the exit event (or none). */

@@ -1,5 +1,6 @@
 /* Positions in JSON text, for FILE:LINE:COL errors (jsonpos.h). */
 #include "policy/load/jsonpos.h"
+#include "common/hex.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -32,7 +33,6 @@ static void skip_ws(struct scan *sc)
 	}
 }
 
-static int hexval(char c);
 static unsigned read_u4(const char *p);
 
 static int scan_error(struct scan *sc)
@@ -68,7 +68,7 @@ static int scan_string(struct scan *sc, struct span *out)
 				if (sc->i + 5 >= sc->n)
 					return scan_error(sc);
 				for (int k = 2; k < 6; k++)
-					if (hexval(sc->s[sc->i + k]) < 0)
+					if (fng_hex_digit(sc->s[sc->i + k]) < 0)
 						return scan_error(sc);
 				if (read_u4(sc->s + sc->i + 2) == 0)
 					return scan_error(sc);
@@ -138,16 +138,6 @@ static int scan_literal(struct scan *sc)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static size_t put_utf8(char *out, unsigned cp)
 {
@@ -177,7 +167,7 @@ static unsigned read_u4(const char *p)
 {
 	unsigned v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval(p[i]);
+		int h = fng_hex_digit(p[i]);
 		if (h < 0)
 			return 0xfffd;
 		v = v * 16 + (unsigned)h;

@@ -2,6 +2,7 @@
  * table of invocations in flight that the tracer sees through
  * tracer/lambda.h. The relay itself is proxy_conn.c. */
 #include "supervisor/lambda/proxy_internal.h"
+#include "common/clock.h"
 #include "common/hostport.h"
 #include "common/util.h"
 
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void publish(struct fng_proxy *px)
@@ -25,13 +27,22 @@ static struct px_inv *inv_find(struct fng_proxy *px, const char *id)
 	return NULL;
 }
 
+/* The table grows as the real API hands out invocations; none is dropped.
+ * If memory runs out the invocation is not tracked, and an untracked id
+ * counts as violated (px_inv_violated): fail closed. */
 void px_inv_start(struct fng_proxy *px, const char *id, const char *trace)
 {
 	struct px_inv *v = inv_find(px, id);
 
 	if (!v) {
-		if (px->n_inv == PX_INV_MAX)
-			return; /* more in flight than any runtime runs: not tracked */
+		if (px->n_inv == px->cap_inv) {
+			size_t cap = px->cap_inv ? px->cap_inv * 2 : PX_INV_FIRST;
+			struct px_inv *t = reallocarray(px->inv, cap, sizeof(*t));
+			if (!t)
+				return;
+			px->inv = t;
+			px->cap_inv = cap;
+		}
 		v = &px->inv[px->n_inv++];
 		px->st.invocations++;
 	}
@@ -55,7 +66,37 @@ bool px_inv_violated(struct fng_proxy *px, const char *id)
 {
 	struct px_inv *v = inv_find(px, id);
 
-	return v && atomic_load(&px->counters->blocked) > v->blocked_at;
+	return !v || atomic_load(&px->counters->blocked) > v->blocked_at;
+}
+
+/* A network event with policy "lambda", action blocked, made on the logging
+ * thread; it counts as a block, so the invocation in flight fails too. */
+void px_refused_event(struct fng_proxy *px, const char *why, const char *target)
+{
+	struct fng_event *ev = calloc(1, sizeof(*ev));
+
+	px->st.refused++;
+	atomic_fetch_add(&px->counters->blocked, 1);
+	if (!ev || !px->cfg.logger)
+		goto out;
+	ev->time_ns = fng_now_ns();
+	ev->type = FNG_EV_NETWORK;
+	ev->action = FNG_ACT_BLOCKED;
+	fng_strlcpy(ev->rule, "lambda", sizeof(ev->rule));
+	fng_strlcpy(ev->mode, "block", sizeof(ev->mode));
+	fng_strlcpy(ev->protocol, "http", sizeof(ev->protocol));
+	fng_strlcpy(ev->ip, "127.0.0.1", sizeof(ev->ip));
+	snprintf(ev->reason, sizeof(ev->reason), "Runtime API proxy refused: %s", why);
+	if (target)
+		fng_strlcpy(ev->path, target, sizeof(ev->path));
+	ev->fn_phase = atomic_load(&px->cfg.state->init_done) ? FNG_FN_PHASE_INVOKE : FNG_FN_PHASE_INIT;
+	if (px->n_inv == 1) {
+		fng_strlcpy(ev->request_id, px->inv[0].id, sizeof(ev->request_id));
+		fng_strlcpy(ev->trace_id, px->inv[0].trace, sizeof(ev->trace_id));
+	}
+	fng_logger_own_event(px->cfg.logger, ev);
+out:
+	free(ev);
 }
 
 void px_release(struct fng_proxy *px)
@@ -166,9 +207,6 @@ int fng_proxy_start(struct fng_proxy **out, const struct fng_proxy_config *cfg, 
 	px->cfg = *cfg;
 	px->listen_fd = -1;
 	px->counters = fng_logger_counters(cfg->logger);
-	px->inv = calloc(PX_INV_MAX, sizeof(*px->inv));
-	if (!px->inv)
-		return -ENOMEM;
 	if (fng_hostport_ip(cfg->upstream, &px->up_addr, NULL, NULL, NULL) < 0) {
 		snprintf(err, errn, "AWS_LAMBDA_RUNTIME_API=%s: expected an address and port (127.0.0.1:9001)", cfg->upstream);
 		return -EINVAL;

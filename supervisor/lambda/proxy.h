@@ -10,6 +10,7 @@
 
 #include "logging/logger.h"
 #include "tracer/lambda.h"
+#include "supervisor/lambda/rtapi.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,6 +35,8 @@ struct fng_proxy_stats {
 	uint64_t flushes, flush_timeouts;
 	uint64_t flush_us_total, flush_us_max;
 	uint64_t connections;
+	uint64_t refused;		/* requests answered 400, connections over the cap */
+	uint64_t routes[FNG_RT_REFUSED];	/* whole requests relayed, by enum fng_rt_route */
 };
 
 /* Listen on 127.0.0.1:0 and start serving on the logger's loop. addr gets

@@ -28,6 +28,7 @@ struct px_write {
 	struct px_conn *c;
 	size_t n;
 	bool to_up;
+	unsigned gen;		/* c->up_gen when queued to the upstream */
 	char data[];
 };
 
@@ -36,20 +37,21 @@ static uint64_t mono_us(void)
 	return fng_mono_ns() / 1000u;
 }
 
-static void unref(struct px_conn *c)
+void px_conn_unref(struct px_conn *c)
 {
 	struct fng_proxy *px = c->px;
 
 	if (--c->refs)
 		return;
 	free(c->head);
+	free(c->refusal);
 	free(c);
 	px_release(px);
 }
 
 static void on_closed(uv_handle_t *h)
 {
-	unref(h->data);
+	px_conn_unref(h->data);
 }
 
 void px_conn_close(struct px_conn *c)
@@ -60,8 +62,13 @@ void px_conn_close(struct px_conn *c)
 	*c->pprev = c->next;
 	if (c->next)
 		c->next->pprev = c->pprev;
+	c->px->n_conns--;
+	if (c->px->n_conns < PX_CONN_MAX)
+		c->px->conn_cap_said = false;
 	uv_close((uv_handle_t *)&c->down, on_closed);
-	uv_close((uv_handle_t *)&c->up, on_closed);
+	if (!uv_is_closing((uv_handle_t *)&c->up))
+		uv_close((uv_handle_t *)&c->up, on_closed);
+	/* else px_replace_up's close callback lets go of it */
 }
 
 void px_conn_close_all(struct fng_proxy *px)
@@ -82,6 +89,13 @@ void px_peer_ended(struct px_conn *c, bool up_ended)
 	uv_stream_t *other = (uv_stream_t *)(up_ended ? &c->down : &c->up);
 	size_t queued = up_ended ? c->down_queued : c->up_queued;
 
+	if (c->refusing) {
+		if (up_ended)
+			px_refusal_due(c); /* everything before the refused request is answered */
+		else
+			px_conn_close(c);
+		return;
+	}
 	if (c->draining)
 		return;
 	if (!queued || c->held) {
@@ -104,7 +118,7 @@ static void update_reading(struct px_conn *c)
 {
 	if (c->closing || !c->up_ok || c->draining)
 		return;
-	if (c->held || c->down_bp)
+	if (c->held || c->down_bp || c->refusing)
 		uv_read_stop((uv_stream_t *)&c->down);
 	else
 		uv_read_start((uv_stream_t *)&c->down, alloc_down, on_read_down);
@@ -123,6 +137,8 @@ static void on_written(uv_write_t *req, int status)
 		c->up_queued -= w->n;
 	else
 		c->down_queued -= w->n;
+	if (w->to_up && w->gen != c->up_gen)
+		status = 0; /* a replaced twin's writes end cancelled */
 	free(w);
 	if (c->closing)
 		return;
@@ -156,6 +172,7 @@ void px_send(struct px_conn *c, bool to_up, const char *p, size_t n)
 	w->c = c;
 	w->n = n;
 	w->to_up = to_up;
+	w->gen = c->up_gen;
 	b = uv_buf_init(w->data, (unsigned)n);
 	if (uv_write(&w->req, (uv_stream_t *)(to_up ? &c->up : &c->down), &b, 1, on_written) < 0) {
 		px_conn_close(c);
@@ -186,10 +203,11 @@ static int rq_begin(http_parser *p)
 	c->stage = ST_HEAD;
 	c->url_len = 0;
 	c->url_cut = false;
-	c->expect_continue = false;
 	c->route = FNG_RT_OTHER;
+	c->refuse_why = NULL;
 	c->id[0] = '\0';
 	fng_rt_hdr_reset(&c->rqh);
+	fng_rt_req_reset(&c->rqf);
 	return 0;
 }
 
@@ -205,8 +223,7 @@ static void rq_pair(const struct fng_rt_hdr *h, void *arg)
 {
 	struct px_conn *c = arg;
 
-	if (fng_rt_header_is(h->name, h->nlen, "Expect") && strcasecmp(h->value, "100-continue") == 0)
-		c->expect_continue = true;
+	fng_rt_req_field(&c->rqf, h);
 }
 
 static int rq_field(http_parser *p, const char *at, size_t len)
@@ -228,7 +245,8 @@ static int rq_headers_done(http_parser *p)
 	struct px_conn *c = p->data;
 
 	fng_rt_hdr_finish(&c->rqh, rq_pair, c);
-	c->route = c->url_cut ? FNG_RT_OTHER : fng_rt_route(c->url, c->url_len, c->id, sizeof(c->id));
+	c->route = fng_rt_classify(http_method_str((enum http_method)p->method), p->http_major, p->http_minor, c->url,
+				   c->url_len, c->url_cut, &c->rqf, c->id, sizeof(c->id), &c->refuse_why);
 	c->last_cb = CB_HEADERS;
 	http_parser_pause(p, 1);
 	return 0;
@@ -252,24 +270,46 @@ static const http_parser_settings rq_settings = {
 	.on_message_complete = rq_message_done,
 };
 
-static void expect_response(struct px_conn *c, enum fng_rt_route r)
+void px_drain_down(struct px_conn *c)
 {
-	if (c->pend_n < PX_PEND_MAX)
-		c->pend[c->pend_n++] = r;
+	if (c->closing || c->draining)
+		return;
+	c->draining = true;
+	uv_read_stop((uv_stream_t *)&c->down);
+	uv_read_stop((uv_stream_t *)&c->up);
+	c->sreq.data = c;
+	if (uv_shutdown(&c->sreq, (uv_stream_t *)&c->down, on_drained) < 0)
+		px_conn_close(c);
 }
 
-/* The head is complete: start the invocation phase, or replace the request. */
-static void headers_complete(struct px_conn *c)
+/* A response or an error: replaced by the SecurityViolation error when the
+ * invocation saw a block (an error of the runtime's own choosing would
+ * hide it). */
+static bool ends_invocation(enum fng_rt_route r)
+{
+	return r == FNG_RT_RESPONSE || r == FNG_RT_ERROR;
+}
+
+/* The head is complete (last: its final byte, not yet taken): refuse it,
+ * or start the invocation phase, or replace the request. */
+static void headers_complete(struct px_conn *c, char last)
 {
 	struct fng_proxy *px = c->px;
+	const char *why = c->refuse_why ? c->refuse_why : fng_rt_head_check(c->head, c->head_len, last);
 
+	if (why) {
+		px_refuse(c, why);
+		return;
+	}
 	c->stage = ST_BODY;
+	c->chunked = c->rqf.n_te == 1;
+	fng_rt_chunked_reset(&c->ck);
 	if (c->route == FNG_RT_NEXT && !atomic_load(&px->cfg.state->init_done))
 		atomic_store_explicit(&px->cfg.state->init_done, true, memory_order_release);
-	c->swallow = c->route == FNG_RT_RESPONSE && px->cfg.fail_invocation && px_inv_violated(px, c->id);
+	c->swallow = ends_invocation(c->route) && px->cfg.fail_invocation && px_inv_violated(px, c->id);
 	if (c->swallow) {
 		px->st.violations++;
-		if (c->expect_continue) {
+		if (c->rqf.expect_continue) {
 			static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 			px_send(c, false, cont, sizeof(cont) - 1);
 		}
@@ -277,14 +317,13 @@ static void headers_complete(struct px_conn *c)
 		px_send(c, true, c->head, c->head_len);
 	}
 	c->head_len = 0;
-	expect_response(c, c->route);
 }
 
 static void segment(struct px_conn *c, const char *p, size_t n)
 {
 	if (c->stage == ST_HEAD) {
 		if (n > PX_HEAD_MAX - c->head_len) {
-			px_conn_close(c); /* no Runtime API request has a 64 KiB head */
+			px_refuse(c, "request head over 64 KiB"); /* no Runtime API request has one */
 			return;
 		}
 		memcpy(c->head + c->head_len, p, n);
@@ -292,25 +331,6 @@ static void segment(struct px_conn *c, const char *p, size_t n)
 	} else if (!c->swallow) {
 		px_send(c, true, p, n);
 	}
-}
-
-static void send_violation(struct px_conn *c)
-{
-	char req[1024], body[256];
-	int bn, n;
-
-	bn = snprintf(body, sizeof(body),
-		      "{\"errorMessage\":\"fnguard blocked an action of this invocation\","
-		      "\"errorType\":\"Function.SecurityViolation\"}");
-	n = snprintf(req, sizeof(req),
-		     "POST " FNG_RT_PREFIX "invocation/%s/error HTTP/1.1\r\n"
-		     "Host: %s\r\n"
-		     "Lambda-Runtime-Function-Error-Type: Function.SecurityViolation\r\n"
-		     "Content-Type: application/json\r\n"
-		     "Content-Length: %d\r\n\r\n%s",
-		     c->id, c->px->cfg.upstream, bn, body);
-	if (n > 0 && (size_t)n < sizeof(req))
-		px_send(c, true, req, (size_t)n);
 }
 
 static bool flushes(enum fng_rt_route r)
@@ -334,11 +354,19 @@ static void on_flushed(void *arg, int status)
 	if (status == -ETIMEDOUT)
 		px->st.flush_timeouts++;
 	if (!c->closing) {
-		if (c->swallow)
-			send_violation(c);
-		else
+		/* The verdict again, now that the last bytes are here: a block
+		 * since the head went out fails the invocation all the same. */
+		bool late = !c->swallow && ends_invocation(c->route) && px->cfg.fail_invocation &&
+			    px_inv_violated(px, c->id);
+		if (c->swallow) {
+			px_send_violation(c);
+		} else if (late) {
+			px->st.violations++;
+			px_replace_up(c); /* the request never completes; the error goes on a new twin */
+		} else {
 			segment(c, c->in + c->in_off, c->held_n);
-		if (c->route == FNG_RT_RESPONSE || c->route == FNG_RT_ERROR)
+		}
+		if (ends_invocation(c->route))
 			px_inv_end(px, c->id);
 		c->in_off += c->held_n;
 		c->held = false;
@@ -347,7 +375,7 @@ static void on_flushed(void *arg, int status)
 		process_down(c);
 		update_reading(c);
 	}
-	unref(c);
+	px_conn_unref(c);
 }
 
 static void hold_for_flush(struct px_conn *c, size_t n)
@@ -361,9 +389,32 @@ static void hold_for_flush(struct px_conn *c, size_t n)
 		on_flushed(c, -ESHUTDOWN);
 }
 
+/* Bytes of a body: strict chunked framing (http-parser lets some bad
+ * framing by that Go's reader rejects), then a whole request is counted. */
+static bool body_ok(struct px_conn *c, const char *p, size_t n)
+{
+	const char *why = NULL;
+
+	if (c->stage != ST_BODY)
+		return true;
+	if (c->chunked) {
+		why = fng_rt_chunked_feed(&c->ck, p, n);
+		if (!why && c->last_cb == CB_MESSAGE && !fng_rt_chunked_done(&c->ck))
+			why = "chunked body ended early";
+	}
+	if (why) {
+		px_refuse(c, why); /* the real API's request stays incomplete */
+		return false;
+	}
+	if (c->last_cb == CB_MESSAGE)
+		c->px->st.routes[c->route]++;
+	return true;
+}
+
 static void process_down(struct px_conn *c)
 {
-	while (!c->held && !c->closing && c->in_off < c->in_len) {
+	while (!c->held && !c->closing && !c->draining && !c->refusing && !c->up_replacing &&
+	       c->in_off < c->in_len) {
 		const char *p = c->in + c->in_off;
 		size_t len = c->in_len - c->in_off, n;
 		enum http_errno e;
@@ -372,19 +423,23 @@ static void process_down(struct px_conn *c)
 		n = http_parser_execute(&c->rq, &rq_settings, p, len);
 		e = HTTP_PARSER_ERRNO(&c->rq);
 		if (e != HPE_OK && e != HPE_PAUSED) {
-			px_conn_close(c); /* not HTTP: nothing sensible to relay */
+			px_refuse(c, http_errno_description(e)); /* not HTTP as http-parser reads it */
 			return;
 		}
 		if (e == HPE_PAUSED)
 			http_parser_pause(&c->rq, 0);
+		if (!body_ok(c, p, n))
+			return;
 		if (c->last_cb == CB_MESSAGE && flushes(c->route)) {
 			hold_for_flush(c, n);
 			return;
 		}
 		segment(c, p, n);
+		if (c->closing || c->draining || c->refusing)
+			return;
 		c->in_off += n;
 		if (c->last_cb == CB_HEADERS)
-			headers_complete(c);
+			headers_complete(c, c->in_off < c->in_len ? c->in[c->in_off] : '\0');
 		else if (c->last_cb == CB_MESSAGE)
 			c->stage = ST_HEAD;
 		else if (n == 0)
@@ -423,7 +478,7 @@ static void on_read_down(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 
 /* ---- setting up ---- */
 
-static void on_up_connected(uv_connect_t *req, int status)
+void px_on_up_connected(uv_connect_t *req, int status)
 {
 	struct px_conn *c = req->data;
 
@@ -435,6 +490,11 @@ static void on_up_connected(uv_connect_t *req, int status)
 	}
 	c->up_ok = true;
 	uv_tcp_nodelay(&c->up, 1);
+	if (c->up_replacing) {
+		c->up_replacing = false;
+		px_send_violation(c);
+		process_down(c);
+	}
 	update_reading(c);
 }
 
@@ -448,6 +508,7 @@ static void conn_start(struct fng_proxy *px, struct px_conn *c)
 	uv_tcp_init(px->loop, &c->up);
 	c->down.data = c->up.data = c;
 	px->busy++;
+	px->n_conns++;
 	c->next = px->conns;
 	if (c->next)
 		c->next->pprev = &c->next;
@@ -463,8 +524,41 @@ static void conn_start(struct fng_proxy *px, struct px_conn *c)
 	}
 	uv_tcp_nodelay(&c->down, 1);
 	c->creq.data = c;
-	if (uv_tcp_connect(&c->creq, &c->up, (const struct sockaddr *)&px->up_addr, on_up_connected) < 0)
+	if (uv_tcp_connect(&c->creq, &c->up, (const struct sockaddr *)&px->up_addr, px_on_up_connected) < 0)
 		px_conn_close(c);
+}
+
+static void on_rejected_closed(uv_handle_t *h)
+{
+	struct fng_proxy *px = h->data;
+
+	free(h);
+	px_release(px);
+}
+
+/* Over the cap: accept and close at once (the runtime sees the connection
+ * end), said once per burst. */
+static void reject_conn(struct fng_proxy *px)
+{
+	uv_tcp_t *t = malloc(sizeof(*t));
+
+	if (!t || uv_tcp_init(px->loop, t) < 0) {
+		free(t);
+		return;
+	}
+	t->data = px;
+	px->busy++;
+	if (uv_accept((uv_stream_t *)&px->listener, (uv_stream_t *)t) == 0) {
+		if (!px->conn_cap_said) {
+			char why[96];
+			snprintf(why, sizeof(why), "a connection over the cap of %d open at once", PX_CONN_MAX);
+			px->conn_cap_said = true;
+			px_refused_event(px, why, NULL);
+		} else {
+			px->st.refused++;
+		}
+	}
+	uv_close((uv_handle_t *)t, on_rejected_closed);
 }
 
 void px_conn_accept(struct fng_proxy *px)
@@ -473,6 +567,10 @@ void px_conn_accept(struct fng_proxy *px)
 
 	if (px->stopping)
 		return;
+	if (px->n_conns >= PX_CONN_MAX) {
+		reject_conn(px);
+		return;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return;

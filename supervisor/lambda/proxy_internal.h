@@ -15,8 +15,8 @@
 #define PX_HEAD_MAX (64 * 1024)		/* a request head, held until it is complete */
 #define PX_QUEUE_HIGH (1024 * 1024)	/* stop reading a side while its peer has this much queued */
 #define PX_QUEUE_LOW (256 * 1024)	/* ... and read again below this */
-#define PX_PEND_MAX 16			/* pipelined requests awaiting their response */
-#define PX_INV_MAX 4096			/* invocations in flight at once */
+#define PX_CONN_MAX 64			/* runtime connections at once (two descriptors each) */
+#define PX_INV_FIRST 16			/* invocation table: first size, doubled as needed */
 
 struct px_inv {
 	char id[FNG_RT_ID_MAX];
@@ -39,16 +39,21 @@ struct fng_proxy {
 	unsigned busy;			/* open handles and live connections */
 	bool stopping;
 	struct px_conn *conns;
+	unsigned n_conns;
+	bool conn_cap_said;		/* the connection cap event of this burst was emitted */
 	struct px_inv *inv;
-	size_t n_inv;
+	size_t n_inv, cap_inv;
 	struct fng_proxy_stats st;
 };
 
 /* proxy.c: invocations in flight */
 void px_inv_start(struct fng_proxy *px, const char *id, const char *trace);
 void px_inv_end(struct fng_proxy *px, const char *id);
-/* Did a block happen while invocation id was in flight? */
+/* Did a block happen while invocation id was in flight? An id the proxy
+ * does not track (never seen in a next answer) counts as violated. */
 bool px_inv_violated(struct fng_proxy *px, const char *id);
+/* The event for a request or connection the proxy refused (a block). */
+void px_refused_event(struct fng_proxy *px, const char *why, const char *target);
 /* A connection or handle let go: post the stop semaphore when the last one has. */
 void px_release(struct fng_proxy *px);
 
@@ -63,13 +68,22 @@ struct px_conn {
 	uv_shutdown_t sreq;
 	unsigned refs;			/* the two handles and a pending flush */
 	bool closing, up_ok, held, down_bp, up_bp, draining;
+	bool up_replacing;		/* the upstream twin is being closed and connected again */
+	bool refusing;			/* a request was refused: waiting for the answers before it */
+	char *refusal;			/* ... then this 400 goes to the runtime */
+	uv_shutdown_t up_sreq;
+	unsigned up_gen;		/* which upstream twin a write went to */
 
 	/* runtime -> API */
 	http_parser rq;
 	enum px_stage stage;
 	int last_cb;
 	struct fng_rt_hdr rqh;
-	bool expect_continue, url_cut;
+	struct fng_rt_req rqf;
+	struct fng_rt_chunked ck;	/* strict framing of a chunked body */
+	bool chunked;
+	bool url_cut;
+	const char *refuse_why;
 	char url[512];
 	size_t url_len;
 	enum fng_rt_route route;
@@ -89,8 +103,6 @@ struct px_conn {
 	struct fng_rt_hdr rsh;
 	char rs_id[FNG_RT_ID_MAX];
 	char rs_trace[FNG_TRACE_ID_MAX];
-	enum fng_rt_route pend[PX_PEND_MAX];
-	unsigned pend_n;
 	size_t down_queued;
 };
 
@@ -98,10 +110,24 @@ struct px_conn {
 void px_conn_accept(struct fng_proxy *px);
 void px_conn_close_all(struct fng_proxy *px);
 void px_conn_close(struct px_conn *c);
+/* A handle of c let go (c is freed with the last). */
+void px_conn_unref(struct px_conn *c);
 /* Queue bytes to the real API (to_up) or the runtime, with back-pressure. */
 void px_send(struct px_conn *c, bool to_up, const char *p, size_t n);
 /* One side ended: the other's queued bytes go out first, then both close. */
 void px_peer_ended(struct px_conn *c, bool up_ended);
+/* Replace the upstream twin: close it (its request never completes) and
+ * send the violation error for c->id on a new connection (proxy_resp.c). */
+void px_replace_up(struct px_conn *c);
+/* Queue the Function.SecurityViolation error for c->id to the real API. */
+void px_send_violation(struct px_conn *c);
+void px_on_up_connected(uv_connect_t *req, int status);
+/* Stop reading both sides; close once what is queued for the runtime is out. */
+void px_drain_down(struct px_conn *c);
+/* Refuse the request being read (400 and a lambda event), proxy_resp.c. */
+void px_refuse(struct px_conn *c, const char *why);
+/* The real API ended after a refusal: the 400 goes out, then the end. */
+void px_refusal_due(struct px_conn *c);
 /* proxy_resp.c: reading the real API's side */
 void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);

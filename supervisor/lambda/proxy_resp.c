@@ -4,6 +4,7 @@
 #include "supervisor/lambda/proxy_internal.h"
 #include "common/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,19 +46,10 @@ static int rs_headers_done(http_parser *p)
 	struct px_conn *c = p->data;
 
 	fng_rt_hdr_finish(&c->rsh, rs_pair, c);
-	if (p->status_code >= 200 && c->pend_n && c->pend[0] == FNG_RT_NEXT && p->status_code == 200 && c->rs_id[0])
+	/* Only the answer to a `next` carries a request id: no queue of the
+	 * requests in flight is needed to know which answer is one. */
+	if (p->status_code == 200 && c->rs_id[0])
 		px_inv_start(c->px, c->rs_id, c->rs_trace);
-	return 0;
-}
-
-static int rs_message_done(http_parser *p)
-{
-	struct px_conn *c = p->data;
-
-	if (p->status_code >= 200 && c->pend_n) {
-		memmove(c->pend, c->pend + 1, (c->pend_n - 1) * sizeof(c->pend[0]));
-		c->pend_n--;
-	}
 	return 0;
 }
 
@@ -66,8 +58,100 @@ static const http_parser_settings rs_settings = {
 	.on_header_field = rs_field,
 	.on_header_value = rs_value,
 	.on_headers_complete = rs_headers_done,
-	.on_message_complete = rs_message_done,
 };
+
+void px_send_violation(struct px_conn *c)
+{
+	char req[1024], body[256];
+	int bn, n;
+
+	bn = snprintf(body, sizeof(body),
+		      "{\"errorMessage\":\"fnguard blocked an action of this invocation\","
+		      "\"errorType\":\"Function.SecurityViolation\"}");
+	n = snprintf(req, sizeof(req),
+		     "POST " FNG_RT_PREFIX "invocation/%s/error HTTP/1.1\r\n"
+		     "Host: %s\r\n"
+		     "Lambda-Runtime-Function-Error-Type: Function.SecurityViolation\r\n"
+		     "Content-Type: application/json\r\n"
+		     "Content-Length: %d\r\n\r\n%s",
+		     c->id, c->px->cfg.upstream, bn, body);
+	if (n > 0 && (size_t)n < sizeof(req))
+		px_send(c, true, req, (size_t)n);
+}
+
+static void on_up_replaced(uv_handle_t *h)
+{
+	struct px_conn *c = h->data;
+
+	if (c->closing) {
+		px_conn_unref(c); /* px_conn_close left this handle to us */
+		return;
+	}
+	uv_tcp_init(c->px->loop, &c->up);
+	c->up.data = c;
+	http_parser_init(&c->rs, HTTP_RESPONSE);
+	c->rs.data = c;
+	c->rs_broken = false;
+	c->creq.data = c;
+	if (uv_tcp_connect(&c->creq, &c->up, (const struct sockaddr *)&c->px->up_addr, px_on_up_connected) < 0)
+		px_conn_close(c);
+}
+
+void px_replace_up(struct px_conn *c)
+{
+	c->up_ok = false;
+	c->up_bp = false;
+	c->up_replacing = true;
+	c->up_gen++;
+	uv_read_stop((uv_stream_t *)&c->up);
+	uv_close((uv_handle_t *)&c->up, on_up_replaced);
+}
+
+static void on_up_shut(uv_shutdown_t *req, int status)
+{
+	(void)req;
+	(void)status;
+}
+
+/* Answer 400 and end the connection; nothing of the request reaches the
+ * real API. A request refused at its head waits for the answers to the
+ * requests before it (the real API's side is shut for writing and read to
+ * its end: pipelined answers keep their order); one refused in its body
+ * (the real API holds part of it) ends the connection at once. */
+void px_refuse(struct px_conn *c, const char *why)
+{
+	char resp[512];
+	int bn = (int)strlen("fnguard: Runtime API request refused: \n") + (int)strlen(why);
+	int n = snprintf(resp, sizeof(resp),
+			 "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+			 "Connection: close\r\n\r\nfnguard: Runtime API request refused: %s\n",
+			 bn, why);
+
+	px_refused_event(c->px, why, c->stage == ST_HEAD ? c->url : NULL);
+	if (n <= 0 || (size_t)n >= sizeof(resp)) {
+		px_conn_close(c);
+		return;
+	}
+	if (c->stage == ST_HEAD && c->up_ok && !c->up_replacing && !c->closing && !c->draining && !c->refusing) {
+		c->refusal = strdup(resp);
+		c->up_sreq.data = c;
+		if (c->refusal && uv_shutdown(&c->up_sreq, (uv_stream_t *)&c->up, on_up_shut) == 0) {
+			c->refusing = true;
+			uv_read_stop((uv_stream_t *)&c->down);
+			return;
+		}
+	}
+	px_send(c, false, resp, (size_t)n);
+	px_drain_down(c);
+}
+
+void px_refusal_due(struct px_conn *c)
+{
+	c->refusing = false;
+	if (c->refusal)
+		px_send(c, false, c->refusal, strlen(c->refusal));
+	px_drain_down(c);
+}
 
 void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {

@@ -67,6 +67,7 @@ const char *fng_rt_route_name(enum fng_rt_route r)
 	case FNG_RT_RESPONSE: return "response";
 	case FNG_RT_ERROR: return "error";
 	case FNG_RT_INIT_ERROR: return "init-error";
+	case FNG_RT_REFUSED: return "refused";
 	default: return "other";
 	}
 }

@@ -30,7 +30,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           attack_supervisor raw_static child_bypass foreign_abi exec_tmp connect_race
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
           name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
-          event_forge bind_shell undo_close elf_loader)
+          event_forge bind_shell undo_close elf_loader rtapi_desync)
 PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
@@ -57,6 +57,15 @@ fi
 # raw_static must also build as an ordinary dynamic binary
 if ! cc "${CFLAGS[@]}" "$SRC_DIR/raw_static.c" -o "$BUILD_DIR/raw_static.dynamic"; then
     echo "BUILD FAILED: raw_static (dynamic)"
+    fail=1
+fi
+# rtapi_desync's Runtime API upstream (Go net/http), as the Makefile builds it
+if command -v go >/dev/null; then
+    (cd "$SRC_DIR/../progs/go" && CGO_ENABLED=0 GO111MODULE=off GOPROXY=off GOFLAGS= \
+        GOCACHE="$BUILD_DIR/go/cache" GOPATH="$BUILD_DIR/go/path" go build -o "$BUILD_DIR/rtapi-go" rtapi.go) ||
+        { echo "BUILD FAILED: rtapi-go"; fail=1; }
+else
+    echo "BUILD FAILED: rtapi-go (go not on PATH: scripts/install-deps.sh installs golang-go)"
     fail=1
 fi
 [ $fail -eq 0 ] || exit 1
@@ -138,7 +147,7 @@ for p in "${PROGRAMS[@]}"; do
         R_STATUS[$p]="SETUP-FAILED"; R_BYP[$p]=0; R_TOT[$p]=0; R_EXIT[$p]=-; fail=1
         continue
     fi
-    unset FNG_TARGET_PID FNG_ATTACK_IP FNG_REAL_API AWS_LAMBDA_RUNTIME_API
+    unset FNG_TARGET_PID FNG_ATTACK_IP FNG_REAL_API AWS_LAMBDA_RUNTIME_API FNG_RTAPI_LOG
     wrap=()
     case $p in
         attack_supervisor) start_target sh -c 'trap "" TERM USR2; exec sleep 60' ;;
@@ -153,6 +162,12 @@ for p in "${PROGRAMS[@]}"; do
         real_api_alias)
             export FNG_REAL_API=127.0.0.1:9123
             wrap=(unshare -n sh -c 'ip link set lo up && ip addr add 198.18.0.9/32 dev lo && exec "$0"')
+            ;;
+        rtapi_desync)
+            # the Go Runtime API upstream, stopped like a target
+            rt_dir=$(mktemp -d "$BUILD_DIR/work.rtapi.XXXX") && TMPDIRS+=("$rt_dir")
+            start_target "$BUILD_DIR/rtapi-go" -log "$rt_dir/log" -port-file "$rt_dir/port"
+            export AWS_LAMBDA_RUNTIME_API=127.0.0.1:$(cat "$rt_dir/port" 2>/dev/null) FNG_RTAPI_LOG=$rt_dir/log
             ;;
         netns_dns_forge)
             export FNG_ATTACK_IP=198.18.0.7

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,10 +245,173 @@ static void lambda_section(void **state)
 	assert_string_equal(err.msg, "t.json:1:11: lambda: expected an object");
 }
 
+static void req_pair(const struct fng_rt_hdr *h, void *arg)
+{
+	fng_rt_req_field(arg, h);
+}
+
+/* A whole head through the pure classification: fields split as
+ * http-parser hands them over, the raw-head check, then the route. */
+static enum fng_rt_route classify_head(const char *method, unsigned minor, const char *url, const char *const *fields,
+				       const char **why)
+{
+	struct fng_rt_req q;
+	struct fng_rt_hdr h;
+	char id[FNG_RT_ID_MAX];
+
+	fng_rt_req_reset(&q);
+	fng_rt_hdr_reset(&h);
+	for (size_t i = 0; fields && fields[i]; i += 2) {
+		fng_rt_hdr_name(&h, fields[i], strlen(fields[i]), req_pair, &q);
+		fng_rt_hdr_value(&h, fields[i + 1], strlen(fields[i + 1]));
+	}
+	fng_rt_hdr_finish(&h, req_pair, &q);
+	return fng_rt_classify(method, 1, minor, url, strlen(url), false, &q, id, sizeof(id), why);
+}
+
+#define NX "/2018-06-01/runtime/invocation/next"
+#define RS "/2018-06-01/runtime/invocation/abc/response"
+
+static void classification(void **state)
+{
+	static const char *const host[] = { "Host", "x", NULL };
+	static const char *const cl[] = { "Host", "x", "Content-Length", " 2 ", NULL };
+	static const char *const te[] = { "Host", "x", "Transfer-Encoding", "chunked", NULL };
+	static const char *const cl2[] = { "Host", "x", "Content-Length", "2", "content-length", "2", NULL };
+	static const char *const clte[] = { "Host", "x", "Content-Length", "2", "Transfer-Encoding", "chunked", NULL };
+	static const char *const tegz[] = { "Host", "x", "Transfer-Encoding", "gzip, chunked", NULL };
+	static const char *const clplus[] = { "Host", "x", "Content-Length", "+2", NULL };
+	static const char *const clsp[] = { "Host", "x", "Content-Length ", "2", NULL };
+	static const char *const hosts[] = { "Host", "x", "Host", "y", NULL };
+	static const char *const upg[] = { "Host", "x", "Upgrade", "h2c", NULL };
+	static const char *const exp[] = { "Host", "x", "Expect", "100-continue", NULL };
+	static const char *const expbad[] = { "Host", "x", "Expect", "x", NULL };
+	static const char *const expempty[] = { "Host", "x", "Expect", "", "Content-Length", "2", NULL };
+	static const struct {
+		const char *method;
+		unsigned minor;
+		const char *url;
+		const char *const *fields;
+		enum fng_rt_route want;
+	} cases[] = {
+		{ "GET", 1, NX, host, FNG_RT_NEXT },
+		{ "GET", 1, NX "?a=%41", host, FNG_RT_NEXT },
+		{ "GET", 0, NX, NULL, FNG_RT_NEXT },
+		{ "POST", 1, RS, cl, FNG_RT_RESPONSE },
+		{ "POST", 1, RS, te, FNG_RT_RESPONSE },
+		{ "POST", 1, RS, exp, FNG_RT_RESPONSE },
+		{ "POST", 1, RS, expempty, FNG_RT_REFUSED },
+		{ "POST", 1, NX, cl, FNG_RT_OTHER },
+		{ "GET", 1, RS, host, FNG_RT_OTHER },
+		{ "PUT", 1, "/2022-07-01/telemetry", cl, FNG_RT_OTHER },
+		{ "GET", 1, "http://127.0.0.1:9001" NX, host, FNG_RT_REFUSED },
+		{ "GET", 1, "/2018-06-01/runtime/invocation/%6eext", host, FNG_RT_REFUSED },
+		{ "GET", 1, "/2018-06-01/runtime/x/../invocation/next", host, FNG_RT_REFUSED },
+		{ "GET", 1, "/2018-06-01/runtime/./invocation/next", host, FNG_RT_REFUSED },
+		{ "GET", 1, "/2018-06-01/runtime/invocation/next/..", host, FNG_RT_REFUSED },
+		{ "GET", 1, "//2018-06-01/runtime/invocation/next", host, FNG_RT_REFUSED },
+		{ "GET", 1, NX "#x", host, FNG_RT_REFUSED },
+		{ "GET", 1, "*", host, FNG_RT_REFUSED },
+		{ "HEAD", 1, NX, host, FNG_RT_REFUSED },
+		{ "DELETE", 1, NX, host, FNG_RT_REFUSED },
+		{ "GET", 2, NX, host, FNG_RT_REFUSED },
+		{ "GET", 1, NX, NULL, FNG_RT_REFUSED },
+		{ "GET", 1, NX, hosts, FNG_RT_REFUSED },
+		{ "POST", 1, RS, cl2, FNG_RT_REFUSED },
+		{ "POST", 1, RS, clte, FNG_RT_REFUSED },
+		{ "POST", 1, RS, tegz, FNG_RT_REFUSED },
+		{ "POST", 0, RS, te, FNG_RT_REFUSED },
+		{ "POST", 1, RS, clplus, FNG_RT_REFUSED },
+		{ "POST", 1, RS, clsp, FNG_RT_REFUSED },
+		{ "GET", 1, NX, upg, FNG_RT_REFUSED },
+		{ "POST", 1, RS, expbad, FNG_RT_REFUSED },
+		{ "POST", 1, "/2018-06-01/runtime/invocation/"
+			     "0123456789012345678901234567890123456789012345678901234567890123456789/response",
+		  cl, FNG_RT_REFUSED },
+	};
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum fng_rt_route got = classify_head(cases[i].method, cases[i].minor, cases[i].url, cases[i].fields, &why);
+		if (got != cases[i].want)
+			fail_msg("case %zu (%s %s): got %s, want %s (%s)", i, cases[i].method, cases[i].url,
+				 fng_rt_route_name(got), fng_rt_route_name(cases[i].want), why ? why : "-");
+		assert_true((got == FNG_RT_REFUSED) == (why != NULL));
+	}
+}
+
+static void raw_heads(void **state)
+{
+	static const struct {
+		const char *head; /* without its last byte */
+		char last;
+		bool ok;
+	} cases[] = {
+		{ "GET / HTTP/1.1\r\nHost: x\r\n\r", '\n', true },
+		{ "GET / HTTP/1.0\r\n\r", '\n', true },
+		{ "GET / HTTP/1.1\r\nHost: x\r\n\r", 'x', false },
+		{ "GET / HTTP/1.1\nHost: x\r\n\r", '\n', false },
+		{ "GET / HTTP/1.1\r\nHost: x\rY: z\r\n\r", '\n', false },
+		{ "GET / HTTP/1.1\r\nA: b\r\n c\r\n\r", '\n', false },
+		{ "GET / HTTP/1.1\r\nA: b\r\n\tc\r\n\r", '\n', false },
+		{ "GET  / HTTP/1.1\r\n\r", '\n', false },
+		{ "GET / HTTP/1.1 \r\n\r", '\n', false },
+		{ "GET\t/ HTTP/1.1\r\n\r", '\n', false },
+		{ "\r\nGET / HTTP/1.1\r\n\r", '\n', false },
+		{ "GET / HTTP/2.0\r\n\r", '\n', false },
+		{ "GET / HTTP/1.1\r\nA: b\x01\r\n\r", '\n', false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = fng_rt_head_check(cases[i].head, strlen(cases[i].head), cases[i].last);
+		if ((why == NULL) != cases[i].ok)
+			fail_msg("head %zu: %s", i, why ? why : "accepted");
+	}
+}
+
+static void chunked_bodies(void **state)
+{
+	static const struct {
+		const char *body; /* after the head's last LF */
+		bool ok, done;
+	} cases[] = {
+		{ "2\r\nok\r\n0\r\n\r\n", true, true },
+		{ "2;a=b\r\nok\r\n0\r\n\r\n", true, true },
+		{ "02\r\nok\r\n00\r\nX-T: 1\r\n\r\n", true, true },
+		{ "2\r\nok\r\n", true, false },
+		{ "2\r\nokXY0\r\n\r\n", false, false },
+		{ "2\nok\r\n0\r\n\r\n", false, false },
+		{ "2 \r\nok\r\n0\r\n\r\n", false, false },
+		{ "0x2\r\nok\r\n0\r\n\r\n", false, false },
+		{ "ffffffffffffffffff\r\nok\r\n0\r\n\r\n", false, false },
+		{ "\r\nok\r\n0\r\n\r\n", false, false },
+		{ "0\r\n X: 1\r\n\r\n", false, false },
+		{ "0\r\n\r\nG", false, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fng_rt_chunked k;
+		const char *why;
+		fng_rt_chunked_reset(&k);
+		why = fng_rt_chunked_feed(&k, "\n", 1);
+		/* byte by byte, as the pieces may arrive */
+		for (const char *b = cases[i].body; !why && *b; b++)
+			why = fng_rt_chunked_feed(&k, b, 1);
+		if ((why == NULL) != cases[i].ok || (cases[i].ok && fng_rt_chunked_done(&k) != cases[i].done))
+			fail_msg("chunked %zu: %s", i, why ? why : "accepted");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(routes),
+		cmocka_unit_test(classification),
+		cmocka_unit_test(raw_heads),
+		cmocka_unit_test(chunked_bodies),
 		cmocka_unit_test(headers),
 		cmocka_unit_test(error_types),
 		cmocka_unit_test(output_helpers),
