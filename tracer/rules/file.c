@@ -224,7 +224,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	f = (struct fng_file_facts){ .path = v.path, .write = tc->pending_write, .opened = true };
 	f.in_tmp = x.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_place_in_tmp(t, v.path);
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
-	f.handler = fng_decide_handler_armed(&x) && stat(link, &st) == 0 && fng_place_handler_object(t, &st);
+	f.handler = fng_decide_handler_armed(&x) && stat(link, &st) == 0 && fng_place_handler_object(t, &st, v.path);
 	fng_decide_file(&x, &f, &v.d);
 	if (guard) {
 		v.d.rule = FNG_RULE_NONE;
