@@ -219,17 +219,21 @@ static int module_rules(struct fng_handler_set *s, const char *root, const char 
 	return r;
 }
 
-/* The notice's text when nothing is found: the module names, tried as
- * files, directories and caches, and the bootstrap. */
-static void describe(struct fng_handler_set *s, const char *root, char names[][FNG_HANDLER_NAME_MAX], size_t n)
+/* The notice's text when nothing is found: the policy's paths, the module
+ * names tried as files, directories and caches, and the bootstrap. Empty
+ * when nothing names a handler. */
+static void describe(struct fng_handler_set *s, const char *root, char names[][FNG_HANDLER_NAME_MAX], size_t n,
+		     char *const *extra, size_t n_extra, bool lambda)
 {
-	size_t len = 0;
+	size_t len = 0, room = sizeof(s->looked_for);
 
-	for (size_t i = 0; i < n && len < sizeof(s->looked_for); i++)
-		len += (size_t)snprintf(s->looked_for + len, sizeof(s->looked_for) - len,
-					"%s/%s{.py,.pyc,.js,.mjs,.cjs,.rb,.sh,.class,/}, ", root, names[i]);
-	if (len < sizeof(s->looked_for))
-		snprintf(s->looked_for + len, sizeof(s->looked_for) - len, "%s/bootstrap", root);
+	for (size_t i = 0; i < n_extra && len < room; i++)
+		len += (size_t)snprintf(s->looked_for + len, room - len, "%s%s", len ? ", " : "", extra[i]);
+	for (size_t i = 0; i < n && len < room; i++)
+		len += (size_t)snprintf(s->looked_for + len, room - len, "%s%s/%s{.py,.pyc,.js,.mjs,.cjs,.rb,.sh,.class,/}",
+					len ? ", " : "", root, names[i]);
+	if (lambda && len < room)
+		snprintf(s->looked_for + len, room - len, "%s%s/bootstrap", len ? ", " : "", root);
 }
 
 int fng_handler_build(struct fng_handler_set *s, const char *handler, const char *task_root,
@@ -263,7 +267,7 @@ int fng_handler_build(struct fng_handler_set *s, const char *handler, const char
 		if (r == 0 && java)
 			r = add_rule(s, FNG_HRULE_TREE, path, NULL);
 	}
-	describe(s, root, names, n);
+	describe(s, root, names, n, extra, n_extra, lambda);
 	if (r == 0)
 		r = fng_handler_refresh(s);
 	if (r < 0)

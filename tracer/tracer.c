@@ -45,7 +45,11 @@ static void handler_notices(struct fng_tracer *t)
 {
 	const struct fng_handler_set *h = &t->handler_code;
 
-	if (h->n_files == 0)
+	if (h->n_files == 0 && !h->looked_for[0])
+		fng_logger_lifecycle(t->logger, "notice",
+				     "read_handler: no handler file found; set _HANDLER and LAMBDA_TASK_ROOT, "
+				     "or \"handler\" in the policy");
+	else if (h->n_files == 0)
 		fng_logger_lifecycle(t->logger, "notice",
 				     "read_handler: no handler code found; looked for %s (set _HANDLER and "
 				     "LAMBDA_TASK_ROOT, or \"handler\" in the policy)",
