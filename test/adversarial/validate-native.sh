@@ -19,6 +19,8 @@
 #                 `sh -c 'trap "" TERM USR2; exec sleep 60'` process;
 #                 (supervisor_threads) a sacrificial python3 process with 3
 #                 extra threads, ignoring SIGTERM
+#   FNG_TASK_ROOT (handler_code) mktemp -d BUILD_DIR/work.XXXX, laid out by
+#                 `handler_code --setup`; AWS_LAMBDA_RUNTIME_API 127.0.0.1:9
 #   FNG_ATTACK_IP (netns_dns_forge) 198.18.0.7: the program runs inside
 #                 `unshare -n`, with that address and lo up, so its connect to
 #                 the "attacker" stays in a namespace made for it
@@ -30,7 +32,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           attack_supervisor raw_static child_bypass foreign_abi exec_tmp connect_race
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
           name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
-          event_forge bind_shell undo_close)
+          event_forge bind_shell undo_close handler_code)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
@@ -132,11 +134,17 @@ for p in "${PROGRAMS[@]}"; do
         R_STATUS[$p]="SETUP-FAILED"; R_BYP[$p]=0; R_TOT[$p]=0; R_EXIT[$p]=-; fail=1
         continue
     fi
-    unset FNG_TARGET_PID FNG_ATTACK_IP
+    unset FNG_TARGET_PID FNG_ATTACK_IP FNG_TASK_ROOT AWS_LAMBDA_RUNTIME_API
     wrap=()
     case $p in
         attack_supervisor) start_target sh -c 'trap "" TERM USR2; exec sleep 60' ;;
         supervisor_threads) start_target "$PY3" -c "$MT_TARGET" ;;
+        handler_code)
+            # a task root of its own (removed with the work dirs)
+            FNG_TASK_ROOT=$(mktemp -d "$BUILD_DIR/work.XXXX") && TMPDIRS+=("$FNG_TASK_ROOT")
+            "$BUILD_DIR/$p" --setup "$FNG_TASK_ROOT"
+            export FNG_TASK_ROOT AWS_LAMBDA_RUNTIME_API=127.0.0.1:9
+            ;;
         netns_dns_forge)
             export FNG_ATTACK_IP=198.18.0.7
             wrap=(unshare -n sh -c 'ip link set lo up && ip addr add "$FNG_ATTACK_IP/32" dev lo && exec "$0"')

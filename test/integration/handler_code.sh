@@ -182,3 +182,23 @@ t_handler_code_policy_check() {
 	assert_out "code: $WORK/task/pkgapp/__pycache__/__init__.cpython-311.pyc"
 	! grep -q 'page.html\|data.json' "$WORK/out" || fail "data files listed as code"
 }
+
+# The bypass class (test/adversarial/handler_code.c): every code file of a
+# package handler, caches written during init, and aliases made afterwards.
+t_adv_handler_code() {
+	adv_setup
+	mkdir -p "$WORK/task"
+	"$BUILD/test/adversarial/handler_code" --setup "$WORK/task" || fail "setup"
+	export FNG_TASK_ROOT=$WORK/task LAMBDA_TASK_ROOT=$WORK/task _HANDLER=pkgapp.app.handler \
+		AWS_LAMBDA_RUNTIME_API=127.0.0.1:9
+	fng --no-proxy -- "$BUILD/test/adversarial/handler_code"
+	if grep -q 'BYPASSED\|ERROR' "$WORK/out" || [ "$RC" -ne 0 ]; then
+		cat "$WORK/out"
+		fail "handler_code: $RC vector(s) got through"
+	fi
+	assert_events_valid
+	expect_events 12 policy=read_handler action=blocked
+	# The data file in the package stays readable after all that.
+	[ "$(cat "$WORK/task/pkgapp/page.html")" = '<p>data</p>' ] || fail "data file changed"
+	adv_tmp_untouched
+}
