@@ -62,6 +62,9 @@ size_t fng_handler_module_names(const char *handler, char names[][FNG_HANDLER_NA
 	for (const char *c = handler; *c; c++)
 		if (*c == '.' || c == java)
 			n = add_name(handler, (size_t)(c - handler), true, names, n, max);
+	/* The whole name: a Java class without "::method" ("example.Hello"). */
+	if (!java)
+		n = add_name(handler, strlen(handler), true, names, n, max);
 	return n;
 }
 

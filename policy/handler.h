@@ -58,7 +58,9 @@ struct fng_handler_set {
 /* Pure: the module paths, relative to the task root, that _HANDLER may
  * name: every prefix before a '.', dots turned into '/' ("pkg.app.fn" ->
  * "pkg", "pkg/app"; "src/index.handler" -> "src/index"), and the part before
- * "::" (Java "com.ex.Handler::handle" -> ... "com/ex/Handler"). Absolute
+ * "::" (Java "com.ex.Handler::handle" -> ... "com/ex/Handler"), else the
+ * whole name (Java "com.ex.Handler"), and the part before the last dot as
+ * written (Node "my.mod.fn" -> "my.mod"). Absolute
  * names, "..", empty components and names over FNG_HANDLER_NAME_MAX are not
  * taken. Returns how many were written to names (at most max). */
 size_t fng_handler_module_names(const char *handler, char names[][FNG_HANDLER_NAME_MAX], size_t max);

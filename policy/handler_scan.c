@@ -71,10 +71,11 @@ static int add_rule(struct fng_handler_set *s, enum fng_handler_rule_kind kind, 
 	return 0;
 }
 
-/* Every code file below dir (depth levels at most), node_modules left out:
- * those are dependencies, not the handler. Symlinked directories are not
- * entered; a symlink to a file is that file. */
-static void walk_tree(struct walk *w, const char *dir, int depth)
+/* The code files in dir: with module, that module's .pyc caches there;
+ * without, every code file below dir (depth levels at most), node_modules
+ * left out (those are dependencies, not the handler). Symlinked
+ * directories are not entered; a symlink to a file is that file. */
+static void walk_dir(struct walk *w, const char *dir, int depth, const char *module)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -93,38 +94,16 @@ static void walk_tree(struct walk *w, const char *dir, int depth)
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path) ||
 		    lstat(path, &st) < 0)
 			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (strcmp(e->d_name, "node_modules") == 0)
-				continue;
+		if (S_ISDIR(st.st_mode) && !module && strcmp(e->d_name, "node_modules") != 0) {
 			if (depth >= FNG_HANDLER_MAX_DEPTH)
 				w->s->truncated = true;
 			else
-				walk_tree(w, path, depth + 1);
-		} else if (fng_handler_code_name(e->d_name) && stat(path, &st) == 0) {
+				walk_dir(w, path, depth + 1, NULL);
+		} else if (!S_ISDIR(st.st_mode) &&
+			   (module ? fng_handler_pyc_of(e->d_name, module) : fng_handler_code_name(e->d_name)) &&
+			   stat(path, &st) == 0) {
 			add_file(w, path, &st);
 		}
-	}
-	closedir(d);
-}
-
-static void walk_pyc_dir(struct walk *w, const char *dir, const char *module)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while (!w->err && (e = readdir(d))) {
-		char path[PATH_MAX];
-		struct stat st;
-		if (++w->entries > FNG_HANDLER_MAX_ENTRIES) {
-			w->s->truncated = true;
-			break;
-		}
-		if (fng_handler_pyc_of(e->d_name, module) &&
-		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < sizeof(path) &&
-		    stat(path, &st) == 0)
-			add_file(w, path, &st);
 	}
 	closedir(d);
 }
@@ -134,9 +113,9 @@ static void walk_pyc(struct walk *w, const struct fng_handler_rule *r)
 {
 	char cache[PATH_MAX];
 
-	walk_pyc_dir(w, r->path, r->module);
+	walk_dir(w, r->path, 0, r->module);
 	if ((size_t)snprintf(cache, sizeof(cache), "%s/__pycache__", r->path) < sizeof(cache))
-		walk_pyc_dir(w, cache, r->module);
+		walk_dir(w, cache, 0, r->module);
 }
 
 int fng_handler_refresh(struct fng_handler_set *s)
@@ -149,7 +128,7 @@ int fng_handler_refresh(struct fng_handler_set *s)
 		if (r->kind == FNG_HRULE_FILE && stat(r->path, &st) == 0)
 			add_file(&w, r->path, &st);
 		else if (r->kind == FNG_HRULE_TREE)
-			walk_tree(&w, r->path, 0);
+			walk_dir(&w, r->path, 0, NULL);
 		else if (r->kind == FNG_HRULE_PYC)
 			walk_pyc(&w, r);
 	}

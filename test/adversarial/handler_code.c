@@ -91,6 +91,18 @@ static void end_init(void)
 	close(s);
 }
 
+/* A link to target made after initialisation (link or symlink), read. */
+static void try_link(const char *name, int (*make)(const char *, const char *), const char *target,
+		     const char *alias)
+{
+	if (make(target, alias) < 0) {
+		setup_failed(name, "make the link", errno);
+		return;
+	}
+	try_open(name, AT_FDCWD, alias);
+	unlink(alias);
+}
+
 static void aliases(const char *root, const char *work)
 {
 	char target[4096], alias[4096];
@@ -98,19 +110,9 @@ static void aliases(const char *root, const char *work)
 
 	snprintf(target, sizeof target, "%s/pkgapp/helper.py", root);
 	snprintf(alias, sizeof alias, "%s/hc-hardlink", work);
-	if (link(target, alias) < 0) {
-		setup_failed("hardlink_after_init", "link", errno);
-	} else {
-		try_open("hardlink_after_init", AT_FDCWD, alias);
-		unlink(alias);
-	}
+	try_link("hardlink_after_init", link, target, alias);
 	snprintf(alias, sizeof alias, "%s/hc-symlink", work);
-	if (symlink(target, alias) < 0) {
-		setup_failed("symlink_after_init", "symlink", errno);
-	} else {
-		try_open("symlink_after_init", AT_FDCWD, alias);
-		unlink(alias);
-	}
+	try_link("symlink_after_init", symlink, target, alias);
 	snprintf(alias, sizeof alias, "%s/pkgapp", root);
 	dfd = open(alias, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0) {
