@@ -20,6 +20,7 @@ static const char *const source_exts[] = { ".py", ".pyc", ".js", ".mjs", ".cjs",
 
 struct walk {
 	struct fng_handler_set *s;
+	size_t sorted;	/* files[0, sorted) were sorted before this walk */
 	size_t entries;
 	int err;
 };
@@ -28,8 +29,10 @@ static void add_file(struct walk *w, const char *path, const struct stat *st)
 {
 	struct fng_handler_file *f;
 
-	if (w->err || !S_ISREG(st->st_mode))
-		return;
+	struct fng_handler_set known = { .files = w->s->files, .n_files = w->sorted };
+
+	if (w->err || !S_ISREG(st->st_mode) || fng_handler_has(&known, st->st_dev, st->st_ino))
+		return; /* a walk again finds what the last one did */
 	if (w->s->n_files >= FNG_HANDLER_MAX_FILES) {
 		w->s->truncated = true;
 		return;
@@ -120,7 +123,7 @@ static void walk_pyc(struct walk *w, const struct fng_handler_rule *r)
 
 int fng_handler_refresh(struct fng_handler_set *s)
 {
-	struct walk w = { .s = s };
+	struct walk w = { .s = s, .sorted = s->n_files };
 
 	for (size_t i = 0; i < s->n_rules && !w.err; i++) {
 		const struct fng_handler_rule *r = &s->rules[i];
