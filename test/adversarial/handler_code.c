@@ -11,8 +11,9 @@
  * while initialising it writes a .pyc of its own (as Python does at import),
  * then connects to the Runtime API (initialisation ends), then reads each
  * code file by name and through aliases made after initialisation (hard
- * link, symlink, a directory descriptor, an O_PATH descriptor reopened
- * through /proc/self/fd). Reading the secret is BYPASSED.
+ * link, symlink, a hard link to the cache written during initialisation, a
+ * directory descriptor, an O_PATH descriptor reopened through
+ * /proc/self/fd). Reading the secret is BYPASSED.
  */
 #define _GNU_SOURCE
 #include "adv.h"
@@ -113,6 +114,11 @@ static void aliases(const char *root, const char *work)
 	try_link("hardlink_after_init", link, target, alias);
 	snprintf(alias, sizeof alias, "%s/hc-symlink", work);
 	try_link("symlink_after_init", symlink, target, alias);
+	/* The cache written during initialisation, under another name. */
+	snprintf(target, sizeof target, "%s/pkgapp/__pycache__/helper.cpython-399.pyc", root);
+	snprintf(alias, sizeof alias, "%s/hc-pyc-link", work);
+	try_link("hardlink_init_pyc", link, target, alias);
+	snprintf(target, sizeof target, "%s/pkgapp/helper.py", root);
 	snprintf(alias, sizeof alias, "%s/pkgapp", root);
 	dfd = open(alias, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0) {

@@ -197,8 +197,35 @@ t_adv_handler_code() {
 		fail "handler_code: $RC vector(s) got through"
 	fi
 	assert_events_valid
-	expect_events 12 policy=read_handler action=blocked
+	expect_events 13 policy=read_handler action=blocked
 	# The data file in the package stays readable after all that.
 	[ "$(cat "$WORK/task/pkgapp/page.html")" = '<p>data</p>' ] || fail "data file changed"
 	adv_tmp_untouched
+}
+
+# With the Runtime API proxy (fnguard emulate, the Python example runtime):
+# the runtime's import writes __pycache__/app.*.pyc during initialisation;
+# an invocation reading it is refused, one reading data.json is not.
+t_handler_code_proxy_pyc() {
+	hc_env app.handler
+	unset AWS_LAMBDA_RUNTIME_API
+	cat >"$WORK/task/app.py" <<'PY'
+import glob, os
+SECRET = "s3cr3t"
+def handler(event, context):
+    path = (glob.glob(os.path.join(os.path.dirname(__file__), event["read"])) or ["missing"])[0]
+    try:
+        open(path, "rb").read()
+        return {"read": event["read"], "result": "readable"}
+    except OSError as e:
+        return {"read": event["read"], "result": "denied %d" % e.errno}
+PY
+	write_events '{"read": "__pycache__/app.*.pyc"}' '{"read": "data.json"}'
+	emu --policy "$(policy "$LAMBDA_POLICY}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	assert_rc 0
+	assert_response 0 '{"read": "__pycache__/app.*.pyc", "result": "denied 13"}'
+	assert_response 1 '{"read": "data.json", "result": "readable"}'
+	expect_events 1 policy=read_handler action=blocked
+	expect_events 1 policy=*
+	assert_blocked_in 0 read_handler
 }
