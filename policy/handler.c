@@ -178,6 +178,8 @@ void fng_handler_sort(struct fng_handler_set *s)
 {
 	size_t w = 0;
 
+	if (s->n_files == 0)
+		return; /* files may be NULL: qsort must not see it */
 	qsort(s->files, s->n_files, sizeof(s->files[0]), cmp_files);
 	for (size_t i = 0; i < s->n_files; i++) {
 		if (w > 0 && cmp_files(&s->files[w - 1], &s->files[i]) == 0) {
