@@ -82,3 +82,12 @@ int fng_read_link(const char *link, char *out, size_t outsz)
 	out[n] = '\0';
 	return 0;
 }
+
+bool fng_path_under(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+
+	if (n == 1 && root[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}

@@ -60,6 +60,9 @@ static inline bool fng_strlcpy(char *dst, const char *src, size_t n)
 	return true;
 }
 
+/* Is path the directory root or below it? Both canonical. Pure. */
+bool fng_path_under(const char *root, const char *path);
+
 /* Read a whole small file (e.g. under /proc) into buf; returns bytes or -errno. */
 ssize_t fng_read_file(const char *path, char *buf, size_t size);
 

@@ -12,11 +12,11 @@
 #include "tracer/image/stack.h"
 #include "tracer/image/symbols.h"
 #include "policy/decide.h"
+#include "policy/handler.h"
 
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 
-#define FNG_MAX_HANDLERS 8
 
 
 _Static_assert(FNG_DECIDE_PATH_MAX == FNG_PATH_BUF, "decide.h's paths are resolved paths");
@@ -50,9 +50,9 @@ struct fng_tracer {
 	struct fng_exec_allow *exec_allow;
 	size_t n_exec_allow;
 
-	struct fng_object handlers[FNG_MAX_HANDLERS];
-	size_t n_handlers;
-	char handler_names[FNG_MAX_HANDLERS][256];
+	/* read_handler's code set (policy/handler.h): built before the
+	 * runtime starts, walked again when initialisation ends. */
+	struct fng_handler_set handler_code;
 
 	bool have_api;		/* AWS_LAMBDA_RUNTIME_API parsed */
 	uint8_t api_addr[16];
@@ -85,6 +85,12 @@ struct fng_tracer {
 	bool root_done;
 };
 
+/* places.c: */
+/* Initialisation ended: add the code files that appeared while it ran (the
+ * .pyc caches Python wrote at import). A walk that fails leaves the set as
+ * it was, and its rules still match those files by name. */
+void fng_place_handler_armed(struct fng_tracer *t);
+
 /* Has initialisation ended? The one source of phase truth: with the
  * Runtime API proxy, its first GET .../invocation/next; without it, the
  * runtime's first connect to the Runtime API (rules/net.c). */
@@ -92,6 +98,7 @@ static inline void fng_init_end(struct fng_tracer *t)
 {
 	t->init_done = true;
 	t->policy = &t->phase_policy[1];
+	fng_place_handler_armed(t);
 }
 
 static inline bool fng_init_over(struct fng_tracer *t)
@@ -162,11 +169,14 @@ enum fng_resume {
 
 /* places.c: where a path lies, as the policy's places were resolved at start */
 int fng_place_setup_tmp(struct fng_tracer *t, char *err, size_t errn);
-/* The policy's handler files, and _HANDLER's in task_root (either may be NULL). */
-void fng_place_setup_handlers(struct fng_tracer *t, const char *handler, const char *task_root);
+/* read_handler's code set: the policy's handler paths, and _HANDLER's code
+ * in task_root (either may be NULL). 0 or -ENOMEM. */
+int fng_place_setup_handlers(struct fng_tracer *t, const char *handler, const char *task_root);
 bool fng_place_in_tmp(const struct fng_tracer *t, const char *path);
+/* Is path the handler's code: its object is in the set, or a rule names it. */
 bool fng_place_is_handler(const struct fng_tracer *t, const char *path);
-bool fng_place_handler_object(const struct fng_tracer *t, const struct stat *st);
+/* The same for an opened file: its object (st) and the path it has now. */
+bool fng_place_handler_object(const struct fng_tracer *t, const struct stat *st, const char *path);
 /* Is path one of the supervisor's own /proc entries? */
 bool fng_place_guarded(struct fng_tracer *t, const char *path);
 /* Is pid one of the supervisor's threads, whenever it was started? Its

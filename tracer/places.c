@@ -1,5 +1,5 @@
 /* The places the policy talks about, resolved once before the runtime
- * starts (the temp root, the handler files), and where a path lies among
+ * starts (the temp root, the handler's code set), and where a path lies among
  * them, the supervisor's own /proc entries included. Facts for the rules'
  * decisions (policy/decide.h). */
 #include "tracer/internal.h"
@@ -35,50 +35,18 @@ int fng_place_setup_tmp(struct fng_tracer *t, char *err, size_t errn)
 	return 0;
 }
 
-static void add_handler(struct fng_tracer *t, const char *path)
+int fng_place_setup_handlers(struct fng_tracer *t, const char *h, const char *root)
 {
-	struct stat st;
-
-	if (t->n_handlers >= FNG_MAX_HANDLERS || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
-	for (size_t i = 0; i < t->n_handlers; i++)
-		if (t->handlers[i].dev == st.st_dev && t->handlers[i].ino == st.st_ino)
-			return;
-	t->handlers[t->n_handlers].dev = st.st_dev;
-	t->handlers[t->n_handlers].ino = st.st_ino;
-	fng_strlcpy(t->handler_names[t->n_handlers], path, sizeof(t->handler_names[0]));
-	t->n_handlers++;
+	return fng_handler_build(&t->handler_code, h, root, t->policy->handler_paths, t->policy->n_handler_paths);
 }
 
-/* _HANDLER "app.fn" in LAMBDA_TASK_ROOT: app.py (Python, dots are packages),
- * app.js, app.mjs, app.cjs (Node). Every existing candidate is protected. */
-void fng_place_setup_handlers(struct fng_tracer *t, const char *h, const char *root)
+void fng_place_handler_armed(struct fng_tracer *t)
 {
-	static const char *const exts[] = { ".py", ".js", ".mjs", ".cjs" };
-	char module[256], dotted[256], path[PATH_MAX], cwd[PATH_MAX];
-	char *dot;
-
-	for (size_t i = 0; i < t->policy->n_handler_paths; i++)
-		add_handler(t, t->policy->handler_paths[i]);
-	if (!h || !*h || strlen(h) >= sizeof(module))
-		return;
-	if (!root || !*root)
-		root = getcwd(cwd, sizeof(cwd)) ? cwd : ".";
-	strcpy(module, h);
-	dot = strrchr(module, '.');
-	if (!dot || dot == module)
-		return;
-	*dot = '\0';
-	strcpy(dotted, module);
-	for (char *c = dotted; *c; c++)
-		if (*c == '.')
-			*c = '/';
-	for (size_t i = 0; i < FNG_ARRAY_LEN(exts); i++) {
-		snprintf(path, sizeof(path), "%s/%s%s", root, module, exts[i]);
-		add_handler(t, path);
-		snprintf(path, sizeof(path), "%s/%s%s", root, dotted, exts[i]);
-		add_handler(t, path);
-	}
+	if (t->handler_code.n_rules > 0 && (t->written->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW || t->observe || t->written->allow) &&
+	    fng_handler_refresh(&t->handler_code) < 0)
+		fng_logger_lifecycle(t->logger, "notice",
+				     "read_handler: out of memory while adding the code files written during "
+				     "initialisation; they are still protected by name");
 }
 
 /* The nearest existing ancestor's device tells which file system a path is on. */
@@ -107,21 +75,21 @@ bool fng_place_in_tmp(const struct fng_tracer *t, const char *path)
 	return t->tmp_is_mount && path[0] == '/' && on_device(&t->names, path, t->tmp_dev);
 }
 
-bool fng_place_handler_object(const struct fng_tracer *t, const struct stat *st)
+bool fng_place_handler_object(const struct fng_tracer *t, const struct stat *st, const char *path)
 {
-	for (size_t i = 0; i < t->n_handlers; i++)
-		if (t->handlers[i].dev == st->st_dev && t->handlers[i].ino == st->st_ino)
-			return true;
-	return false;
+	return fng_handler_has(&t->handler_code, st->st_dev, st->st_ino) ||
+	       (path[0] == '/' && fng_handler_rules_match(&t->handler_code, path));
 }
 
 bool fng_place_is_handler(const struct fng_tracer *t, const char *path)
 {
 	struct stat st;
 
-	if (t->n_handlers == 0 || path[0] != '/' || fng_namecache_stat(&t->names, path, &st) < 0)
+	if (t->handler_code.n_rules == 0 || path[0] != '/')
 		return false;
-	return fng_place_handler_object(t, &st);
+	if (fng_namecache_stat(&t->names, path, &st) == 0 && fng_handler_has(&t->handler_code, st.st_dev, st.st_ino))
+		return true;
+	return fng_handler_rules_match(&t->handler_code, path);
 }
 
 bool fng_place_supervisor_task(struct fng_tracer *t, pid_t pid)

@@ -1,4 +1,4 @@
-/* Setting the tracer up: the temp root and handler files the policy talks
+/* Setting the tracer up: the temp root and the handler's code the policy talks
  * about are resolved to objects once, before the runtime starts (places.c),
  * and what the filter must trace for the policy. */
 #include "tracer/internal.h"
@@ -38,6 +38,32 @@ static int own_netns(struct fng_tracer *t, char *err, size_t errn)
 	t->netns_dev = st.st_dev;
 	t->netns_ino = st.st_ino;
 	return 0;
+}
+
+/* What read_handler cannot do, said once before the runtime starts. */
+static void handler_notices(struct fng_tracer *t)
+{
+	const struct fng_handler_set *h = &t->handler_code;
+
+	if (h->n_files == 0 && !h->looked_for[0])
+		fng_logger_lifecycle(t->logger, "notice",
+				     "read_handler: no handler file found; set _HANDLER and LAMBDA_TASK_ROOT, "
+				     "or \"handler\" in the policy");
+	else if (h->n_files == 0)
+		fng_logger_lifecycle(t->logger, "notice",
+				     "read_handler: no handler code found; looked for %s (set _HANDLER and "
+				     "LAMBDA_TASK_ROOT, or \"handler\" in the policy)",
+				     h->looked_for);
+	else if (!t->have_api)
+		fng_logger_lifecycle(t->logger, "notice",
+				     "read_handler: AWS_LAMBDA_RUNTIME_API is not set, so initialisation never "
+				     "ends and %s (and %zu other code files) stays readable",
+				     h->files[0].path, h->n_files - 1);
+	if (h->truncated)
+		fng_logger_lifecycle(t->logger, "notice",
+				     "read_handler: the handler's code set hit a bound (%d files, %d directory "
+				     "entries, %d levels); %zu files are protected, code past the bound is not",
+				     FNG_HANDLER_MAX_FILES, FNG_HANDLER_MAX_ENTRIES, FNG_HANDLER_MAX_DEPTH, h->n_files);
 }
 
 int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg, char *err, size_t errn)
@@ -83,21 +109,16 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 			t->root_path = t->root_buf;
 		}
 	}
-	fng_place_setup_handlers(t, cfg->handler, cfg->task_root);
+	r = fng_place_setup_handlers(t, cfg->handler, cfg->task_root);
+	if (r < 0) {
+		snprintf(err, errn, "read_handler: cannot build the handler's code set: %s", strerror(-r));
+		return r;
+	}
 	setup_runtime_api(t, cfg);
 	/* Kept answers are safe only while every name-changing call stops here. */
 	fng_namecache_init(&t->names, t->root_path && (fng_tracer_needs(t) & FNG_NEED_TMP));
-	if (t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW) {
-		if (t->n_handlers == 0)
-			fng_logger_lifecycle(t->logger, "notice",
-					     "read_handler: no handler file found; set _HANDLER and LAMBDA_TASK_ROOT, "
-					     "or \"handler\" in the policy");
-		else if (!t->have_api)
-			fng_logger_lifecycle(t->logger, "notice",
-					     "read_handler: AWS_LAMBDA_RUNTIME_API is not set, so initialisation never "
-					     "ends and %s stays readable",
-					     t->handler_names[0]);
-	}
+	if (t->policy->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW)
+		handler_notices(t);
 	fng_policy_for_phase(t->written, FNG_PHASE_INIT, &t->phase_policy[0]);
 	fng_policy_for_phase(t->written, FNG_PHASE_INVOKE, &t->phase_policy[1]);
 	t->policy = &t->phase_policy[0];
@@ -141,7 +162,13 @@ void fng_tracer_free(struct fng_tracer *t)
 	fng_symcache_destroy(&t->syms);
 	fng_stack_pool_destroy(&t->stacks);
 	fng_namecache_free(&t->names);
+	fng_handler_free(&t->handler_code);
 	free(t);
+}
+
+const struct fng_handler_set *fng_tracer_handler_code(const struct fng_tracer *t)
+{
+	return &t->handler_code;
 }
 
 uint32_t fng_tracer_needs(const struct fng_tracer *t)
@@ -151,7 +178,7 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 
 	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW)
 		needs |= FNG_NEED_TMP;
-	if (p->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && t->n_handlers > 0) {
+	if (p->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && t->handler_code.n_files > 0) {
 		needs |= FNG_NEED_HANDLER;
 		if (t->have_api && !t->lambda)
 			needs |= FNG_NEED_INIT_END;

@@ -5,6 +5,7 @@
 #define FNG_TRACER_H
 
 #include "logging/logger.h"
+#include "policy/handler.h"
 #include "policy/policy.h"
 #include "tracer/filter.h"
 #include "tracer/lambda.h"
@@ -56,6 +57,12 @@ void fng_tracer_free(struct fng_tracer *t);
  * -errno with a one-line reason in why (a file or directory in the temp
  * root, the handler, or one that cannot be examined). */
 int fng_tracer_check_inherited(const struct fng_tracer *t, int fd, char *why, size_t n);
+
+/* read_handler's code set as built before the runtime starts and
+ * refreshed when initialisation ends (policy/handler.h): files[] are the
+ * objects (dev, ino) with their paths, sorted by object; rules[] the
+ * directories and names that are code. Valid until fng_tracer_free. */
+const struct fng_handler_set *fng_tracer_handler_code(const struct fng_tracer *t);
 
 /* What the filter must trace for this policy. */
 uint32_t fng_tracer_needs(const struct fng_tracer *t);

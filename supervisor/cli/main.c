@@ -25,7 +25,8 @@ static void usage(FILE *f)
 	      "  fnguard emulate [--event FILE | --events FILE.jsonl] [--port N] [--policy FILE] [--] CMD [ARGS...]\n"
 	      "                          a local Lambda Runtime API feeding events to CMD under fnguard run;\n"
 	      "                          one JSON line per response or error; exit 0 if all succeeded, 1 if not\n"
-	      "  fnguard policy check FILE   validate a policy\n"
+	      "  fnguard policy check [--handler H] [--task-root DIR] FILE\n"
+	      "                          validate a policy; with --handler/--task-root, what read_handler protects\n"
 	      "  fnguard --version\n"
 	      "Exit status: CMD's own (128+N if killed by signal N); 2 usage or policy error;\n"
 	      "125 ptrace/seccomp refused or fnguard failed; 126 CMD not executable; 127 CMD not found.\n",

@@ -5,6 +5,7 @@
 #include "supervisor/exit.h"
 #include "supervisor/cli/policy_env.h"
 #include "supervisor/cli/log_key.h"
+#include "supervisor/cli/handler_code.h"
 #include "supervisor/session.h"
 #include "logging/logger.h"
 #include "common/util.h"
@@ -215,18 +216,34 @@ void fng_run_load_policy(const char *file, struct fng_policy *p)
 
 int fng_cmd_policy(int argc, char **argv)
 {
+	static const char usage[] = "usage: fnguard policy check [--handler H] [--task-root DIR] FILE";
+	const char *handler = NULL, *task_root = NULL, *file = NULL;
 	struct fng_policy p;
 	struct fng_policy_error err;
 	char summary[256];
 
-	if (argc != 3 || strcmp(argv[1], "check") != 0)
-		fng_die(FNG_EXIT_USAGE, "usage: fnguard policy check FILE");
-	if (fng_policy_load_file(argv[2], &p, &err) < 0)
+	if (argc < 3 || strcmp(argv[1], "check") != 0)
+		fng_die(FNG_EXIT_USAGE, "%s", usage);
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--handler") == 0 && i + 1 < argc)
+			handler = argv[++i];
+		else if (strcmp(argv[i], "--task-root") == 0 && i + 1 < argc)
+			task_root = argv[++i];
+		else if (!file && argv[i][0] != '-')
+			file = argv[i];
+		else
+			fng_die(FNG_EXIT_USAGE, "%s", usage);
+	}
+	if (!file)
+		fng_die(FNG_EXIT_USAGE, "%s", usage);
+	if (fng_policy_load_file(file, &p, &err) < 0)
 		fng_die(FNG_EXIT_USAGE, "%s", err.msg);
 	for (size_t i = 0; i < p.n_notices; i++)
-		fprintf(stderr, "fnguard: %s: notice: %s\n", argv[2], p.notices[i]);
+		fprintf(stderr, "fnguard: %s: notice: %s\n", file, p.notices[i]);
 	fng_policy_summary(&p, summary, sizeof(summary));
-	printf("%s: ok: %s\n", argv[2], summary);
+	printf("%s: ok: %s\n", file, summary);
+	if (handler || task_root)
+		fng_cli_show_handler_code(&p, handler, task_root);
 	fng_policy_free(&p);
 	return 0;
 }

@@ -19,6 +19,8 @@
 #                 `sh -c 'trap "" TERM USR2; exec sleep 60'` process;
 #                 (supervisor_threads) a sacrificial python3 process with 3
 #                 extra threads, ignoring SIGTERM
+#   FNG_TASK_ROOT (handler_code) mktemp -d BUILD_DIR/work.XXXX, laid out by
+#                 `handler_code --setup`; AWS_LAMBDA_RUNTIME_API 127.0.0.1:9
 #   FNG_ATTACK_IP (netns_dns_forge) 198.18.0.7: the program runs inside
 #                 `unshare -n`, with that address and lo up, so its connect to
 #                 the "attacker" stays in a namespace made for it
@@ -30,7 +32,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           attack_supervisor raw_static child_bypass foreign_abi exec_tmp connect_race
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
           name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
-          event_forge bind_shell undo_close elf_loader rtapi_desync)
+          event_forge bind_shell undo_close elf_loader rtapi_desync handler_code)
 PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
@@ -147,7 +149,7 @@ for p in "${PROGRAMS[@]}"; do
         R_STATUS[$p]="SETUP-FAILED"; R_BYP[$p]=0; R_TOT[$p]=0; R_EXIT[$p]=-; fail=1
         continue
     fi
-    unset FNG_TARGET_PID FNG_ATTACK_IP FNG_REAL_API AWS_LAMBDA_RUNTIME_API FNG_RTAPI_LOG
+    unset FNG_TARGET_PID FNG_ATTACK_IP FNG_REAL_API AWS_LAMBDA_RUNTIME_API FNG_RTAPI_LOG FNG_TASK_ROOT
     wrap=()
     case $p in
         attack_supervisor) start_target sh -c 'trap "" TERM USR2; exec sleep 60' ;;
@@ -168,6 +170,12 @@ for p in "${PROGRAMS[@]}"; do
             rt_dir=$(mktemp -d "$BUILD_DIR/work.rtapi.XXXX") && TMPDIRS+=("$rt_dir")
             start_target "$BUILD_DIR/rtapi-go" -log "$rt_dir/log" -port-file "$rt_dir/port"
             export AWS_LAMBDA_RUNTIME_API=127.0.0.1:$(cat "$rt_dir/port" 2>/dev/null) FNG_RTAPI_LOG=$rt_dir/log
+            ;;
+        handler_code)
+            # a task root of its own (removed with the work dirs)
+            FNG_TASK_ROOT=$(mktemp -d "$BUILD_DIR/work.XXXX") && TMPDIRS+=("$FNG_TASK_ROOT")
+            "$BUILD_DIR/$p" --setup "$FNG_TASK_ROOT"
+            export FNG_TASK_ROOT AWS_LAMBDA_RUNTIME_API=127.0.0.1:9
             ;;
         netns_dns_forge)
             export FNG_ATTACK_IP=198.18.0.7

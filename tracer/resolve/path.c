@@ -13,15 +13,6 @@
 
 #define MAX_SYMLINKS 40 /* the kernel's limit */
 
-bool fng_path_under(const char *root, const char *path)
-{
-	size_t n = strlen(root);
-
-	if (n == 1 && root[0] == '/')
-		return path[0] == '/';
-	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 int fng_path_of_fd(pid_t tid, int fd, char *out, size_t outsz)
 {
 	char link[64];

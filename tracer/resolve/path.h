@@ -5,6 +5,8 @@
 #ifndef FNG_PATH_H
 #define FNG_PATH_H
 
+#include "common/util.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -29,9 +31,6 @@ struct fng_path_req {
  * appended as written (O_CREAT, mkdir, rename targets name things that do
  * not exist yet). */
 int fng_path_resolve(const struct fng_path_req *req, char *out, size_t outsz);
-
-/* Is path the directory root or below it? Both canonical. Pure. */
-bool fng_path_under(const char *root, const char *path);
 
 /* Where the descriptor fd of task tid points (readlink of /proc/TID/fd/FD). */
 int fng_path_of_fd(pid_t tid, int fd, char *out, size_t outsz);

@@ -249,7 +249,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
 	/* What cannot be stat'ed (but is still open) counts as the handler. */
 	f.handler = fng_decide_handler_armed(&x) &&
-		    (stat(link, &st) == 0 ? fng_place_handler_object(t, &st) : errno != ENOENT);
+		    (stat(link, &st) == 0 ? fng_place_handler_object(t, &st, v.path) : errno != ENOENT);
 	fng_decide_file(&x, &f, &v.d);
 	if (guard) {
 		v.d.rule = FNG_RULE_NONE;
