@@ -143,8 +143,8 @@ int fng_tracer_check_inherited(const struct fng_tracer *t, int fd, char *why, si
 			 path);
 		return -EPERM;
 	}
-	if (t->written->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && fng_place_handler_object(t, &st)) {
-		snprintf(why, n, "descriptor %d (LISTEN_FDS) is the handler %s: read_handler forbids it", fd, path);
+	if (t->written->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && fng_place_handler_object(t, &st, path)) {
+		snprintf(why, n, "descriptor %d (LISTEN_FDS) is %s, the handler's code: read_handler forbids it", fd, path);
 		return -EPERM;
 	}
 	return 0;
