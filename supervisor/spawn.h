@@ -17,6 +17,7 @@ struct fng_spawn {
 	const struct fng_sigstate *signals;
 	bool no_new_privs;		/* unprivileged: required for seccomp */
 	bool foreground;		/* give the child's group the terminal */
+	int landlock_fd;		/* a Landlock ruleset to apply before exec, or -1 */
 };
 
 struct spawn_ctx;
@@ -32,6 +33,7 @@ enum fng_child_stage {
 	FNG_STAGE_NONE = 0,
 	FNG_STAGE_FILTER,		/* the kernel refused the seccomp filter */
 	FNG_STAGE_EXEC,			/* execve failed */
+	FNG_STAGE_LANDLOCK,		/* the kernel refused the Landlock domain */
 };
 
 /* Start the runtime: a child that shares our memory until its exec (so

@@ -44,6 +44,10 @@ struct fng_tracer {
 	char root_buf[FNG_PATH_BUF];
 	dev_t tmp_dev;
 	bool tmp_is_mount;	/* then any object on tmp_dev is in the temp root */
+	/* The runtime runs in a Landlock domain that refuses the temp root
+	 * (landlock.c): opens there need no exit stop. */
+	bool kernel_tmp;
+	int landlock_abi;
 	struct fng_namecache names;	/* what path resolution learnt (tracer/resolve/namecache.h) */
 
 	struct fng_exec_allow *exec_allow;
@@ -240,6 +244,11 @@ static inline bool fng_racers_possible(const struct fng_tracer *t)
 {
 	return t->tasks.count > 1 || t->async_writers;
 }
+
+/* landlock.c: the highest Landlock ABI (-errno without Landlock), and the
+ * file-system rights a ruleset of that ABI handles. */
+int fng_landlock_abi(void);
+uint64_t fng_landlock_handled(int abi);
 
 /* written_files.c: the supervisor's own output files, and mappings of them. */
 void fng_written_files_setup(struct fng_tracer *t);

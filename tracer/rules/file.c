@@ -112,6 +112,19 @@ static struct fng_file_facts path_facts(const struct fng_decide_ctx *x, struct f
 	return f;
 }
 
+/* Must what an open returned be checked at its exit stop (when a racer is
+ * possible)? Not for the temp root while the kernel enforces it (Landlock
+ * decides on the object it opened), except O_PATH, which Landlock does not
+ * judge; still for the handler and the allowlist, which it does not know. */
+static bool open_needs_exit(const struct fng_tracer *t, const struct fng_decide_ctx *x, uint64_t flags)
+{
+	if (fng_decide_handler_armed(x) || x->policy->allow)
+		return true;
+	if (x->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
+		return false;
+	return !t->kernel_tmp || (flags & O_PATH);
+}
+
 static enum fng_resume judge_file(struct fng_call *c)
 {
 	const struct fng_syscall_desc *d = c->d;
@@ -165,8 +178,7 @@ static enum fng_resume judge_file(struct fng_call *c)
 	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
 	 * symlink may be swapped on disk after it. Observing without enforcing,
 	 * there is nothing to undo. */
-	if (open && (x.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || fng_decide_handler_armed(&x) || x.policy->allow) &&
-	    fng_enforcing(t) && fng_racers_possible(t)) {
+	if (open && open_needs_exit(t, &x, flags) && fng_enforcing(t) && fng_racers_possible(t)) {
 		c->tc->pending_write = write;
 		c->tc->pending = FNG_PENDING_OPEN;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
