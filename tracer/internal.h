@@ -21,6 +21,18 @@
 
 _Static_assert(FNG_DECIDE_PATH_MAX == FNG_PATH_BUF, "decide.h's paths are resolved paths");
 
+/* A stop a held task reported, handled once the hold ends (hold.c). */
+struct fng_held_stop {
+	pid_t tid;
+	int status;
+};
+
+struct fng_hold {
+	pid_t by;	/* the task whose call runs while the others are held, 0 if none */
+	struct fng_held_stop *stops;
+	size_t n, cap;
+};
+
 struct fng_tracer {
 	const struct fng_policy *policy;	/* as it applies in the current phase */
 	const struct fng_policy *written;	/* as written: both phases */
@@ -78,6 +90,7 @@ struct fng_tracer {
 	size_t n_own_files;
 
 	struct fng_tracee_table tasks;
+	struct fng_hold hold;	/* hold.c */
 	/* Stacks and executable identity: the files read so far, the unwinder,
 	 * and the slots events carry stacks in (the logging thread hands them
 	 * back, so this outlives the logger: free the tracer after it stops). */
@@ -244,6 +257,19 @@ static inline bool fng_racers_possible(const struct fng_tracer *t)
 {
 	return t->tasks.count > 1 || t->async_writers;
 }
+
+/* hold.c: every other traced task stopped for the duration of one call.
+ * fng_hold_begin: 0 once every other task is stopped (or cannot run), or
+ * -errno (fail closed); fng_hold_end at the call's exit stop or end.
+ * fng_hold_take: the loop hands over a stop that arrived during a hold
+ * (true: kept); fng_hold_next: a kept stop to handle now that no hold runs. */
+int fng_hold_begin(struct fng_tracer *t, struct fng_tracee *caller);
+void fng_hold_end(struct fng_tracer *t);
+bool fng_hold_take(struct fng_tracer *t, pid_t tid, int status);
+bool fng_hold_next(struct fng_tracer *t, pid_t *tid, int *status);
+/* tid is gone: a stop it left behind is not handled. */
+void fng_hold_forget(struct fng_tracer *t, pid_t tid);
+void fng_hold_free(struct fng_hold *h);
 
 /* landlock.c: the highest Landlock ABI (-errno without Landlock), and the
  * file-system rights a ruleset of that ABI handles. */

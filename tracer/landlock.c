@@ -153,7 +153,7 @@ static const char *not_applicable(const struct fng_tracer *t)
 		return "the rule applies in one phase only: a domain cannot be lifted";
 	if (!fng_enforcing(t))
 		return "blocks do not apply in this run";
-	if (getenv("FNGUARD_NO_LANDLOCK"))
+	if (getenv("FNGUARD_NO_LANDLOCK") && *getenv("FNGUARD_NO_LANDLOCK"))
 		return "FNGUARD_NO_LANDLOCK is set";
 	if (t->tmp_root[0] != '/' || access(t->tmp_root, F_OK) < 0)
 		return "the temp root does not exist";

@@ -114,6 +114,7 @@ void fng_tracer_free(struct fng_tracer *t)
 	fng_symcache_destroy(&t->syms);
 	fng_stack_pool_destroy(&t->stacks);
 	fng_namecache_free(&t->names);
+	fng_hold_free(&t->hold);
 	free(t);
 }
 

@@ -112,6 +112,16 @@ static struct fng_file_facts path_facts(const struct fng_decide_ctx *x, struct f
 	return f;
 }
 
+/* An open that could block on an existing FIFO (held peers would never come). */
+static bool creates_fifo_open(struct fng_tracer *t, const char *path, uint64_t flags)
+{
+	struct stat st;
+
+	if (flags & O_PATH)
+		return false;
+	return fng_namecache_stat(&t->names, path, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
 /* Must what an open returned be checked at its exit stop (when a racer is
  * possible)? Not for the temp root while the kernel enforces it (Landlock
  * decides on the object it opened), except O_PATH, which Landlock does not
@@ -125,7 +135,7 @@ static bool open_needs_exit(const struct fng_tracer *t, const struct fng_decide_
 	return !t->kernel_tmp || (flags & O_PATH);
 }
 
-static enum fng_resume judge_file(struct fng_call *c)
+static enum fng_resume judge_file(struct fng_call *c, bool held)
 {
 	const struct fng_syscall_desc *d = c->d;
 	struct fng_tracer *t = c->t;
@@ -178,13 +188,63 @@ static enum fng_resume judge_file(struct fng_call *c)
 	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
 	 * symlink may be swapped on disk after it. Observing without enforcing,
 	 * there is nothing to undo. */
-	if (open && open_needs_exit(t, &x, flags) && fng_enforcing(t) && fng_racers_possible(t)) {
+	if (held && open && creates_fifo_open(t, v.path, flags)) {
+		/* An existing FIFO: the open waits for a peer that may be held.
+		 * Let the others run; the exit stop verifies it, as without a hold. */
+		fng_hold_end(t);
+		held = false;
+	}
+	if (!held && open && open_needs_exit(t, &x, flags) && fng_enforcing(t) && fng_racers_possible(t)) {
 		c->tc->pending_write = write;
 		c->tc->pending = FNG_PENDING_OPEN;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
 		return FNG_RESUME_SYSCALL;
 	}
 	return FNG_RESUME_CONT;
+}
+
+/* Landlock decides these calls itself (tracer/landlock.c); chmod, chown,
+ * utimes and xattr calls it does not see. */
+static bool landlock_covers(const struct fng_syscall_desc *d)
+{
+	static const char *const covered[] = { "mkdir", "mkdirat", "symlink", "symlinkat", "truncate", "mknod", "mknodat" };
+
+	if (d->kind == FNG_SC_UNNAME || d->kind == FNG_SC_TWO_PATHS)
+		return true;
+	for (size_t i = 0; i < FNG_ARRAY_LEN(covered); i++)
+		if (!strcmp(d->name, covered[i]))
+			return true;
+	return false;
+}
+
+/* Must the other tasks be held while this call is checked and made? When
+ * a racer is possible and a file rule judges the call, unless the kernel
+ * decides it (Landlock, read_write_tmp only) or what it did can be checked
+ * and undone completely at its exit stop (an open that neither creates nor
+ * truncates). docs/security.md, "Path calls and races". */
+static bool needs_hold(struct fng_call *c)
+{
+	const struct fng_syscall_desc *d = c->d;
+	struct fng_tracer *t = c->t;
+	const struct fng_policy *p = t->policy;
+	bool tmp = p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW, kernel = t->kernel_tmp && !p->allow;
+	uint64_t flags;
+
+	if (!(tmp || p->allow) || !fng_enforcing(t) || !fng_racers_possible(t))
+		return false;
+	switch (d->kind) {
+	case FNG_SC_OPEN:
+		flags = c->args[d->flags];
+		if (flags & O_PATH)
+			return true; /* Landlock does not judge O_PATH; its descriptor acts before an undo */
+		return !kernel && (flags & (O_CREAT | O_TRUNC));
+	case FNG_SC_CREAT:
+		return !kernel;
+	case FNG_SC_OPENAT2:
+		return true; /* flags in memory: the hold makes them the kernel's */
+	default:
+		return !kernel || !landlock_covers(d);
+	}
 }
 
 /* A call that removes or replaces names (unlink, rmdir, rename, link) is
@@ -207,9 +267,34 @@ static enum fng_resume names_change(struct fng_call *c)
 	return FNG_RESUME_SYSCALL;
 }
 
+/* The call runs while every other task is held: checked with nobody able
+ * to change its path, made before anybody can. */
+static enum fng_resume check_held(struct fng_call *c)
+{
+	enum fng_resume how;
+
+	if (fng_hold_begin(c->t, c->tc) < 0) {
+		fng_hold_end(c->t);
+		return fng_enforce_unknown(c, FNG_EV_FILE, FNG_RULE_TMP, -ENOMEM, "the other tasks (hold)");
+	}
+	how = judge_file(c, true);
+	if (how != FNG_RESUME_CONT || !c->t->hold.by) {
+		fng_hold_end(c->t); /* refused, or handed to the exit stop (a FIFO) */
+		return how;
+	}
+	if (c->d->kind == FNG_SC_UNNAME || c->d->kind == FNG_SC_TWO_PATHS)
+		fng_namecache_forget(&c->t->names); /* nobody else walks until it is over */
+	c->tc->pending = FNG_PENDING_HOLD;
+	return FNG_RESUME_SYSCALL;
+}
+
 enum fng_resume fng_check_file(struct fng_call *c)
 {
-	enum fng_resume how = judge_file(c);
+	enum fng_resume how;
+
+	if (needs_hold(c))
+		return check_held(c);
+	how = judge_file(c, false);
 
 	if (how == FNG_RESUME_CONT && (c->d->kind == FNG_SC_UNNAME || c->d->kind == FNG_SC_TWO_PATHS))
 		return names_change(c);
