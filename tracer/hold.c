@@ -10,6 +10,7 @@
  * arrived. Tasks that cannot run user code are not waited for: zombies, and
  * a vfork parent waiting for the caller (which shares its memory). */
 #include "tracer/internal.h"
+#include "common/array.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -34,17 +35,12 @@ static bool listed(const struct fng_hold *h, pid_t tid)
 
 static int keep(struct fng_hold *h, pid_t tid, int status)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 16;
-		struct fng_held_stop *s = realloc(h->stops, cap * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		h->stops = s;
-		h->cap = cap;
-	}
-	h->stops[h->n].tid = tid;
-	h->stops[h->n].status = status;
-	h->n++;
+	struct fng_held_stop *s = FNG_PUSH(h->stops, h->n);
+
+	if (!s)
+		return -ENOMEM;
+	s->tid = tid;
+	s->status = status;
 	return 0;
 }
 
@@ -202,5 +198,5 @@ void fng_hold_free(struct fng_hold *h)
 {
 	free(h->stops);
 	h->stops = NULL;
-	h->n = h->cap = 0;
+	h->n = 0;
 }

@@ -30,7 +30,7 @@ struct fng_held_stop {
 struct fng_hold {
 	pid_t by;	/* the task whose call runs while the others are held, 0 if none */
 	struct fng_held_stop *stops;
-	size_t n, cap;
+	size_t n;
 };
 
 struct fng_tracer {
