@@ -269,7 +269,7 @@ static enum fng_resume names_change(struct fng_call *c)
 
 /* The call runs while every other task is held: checked with nobody able
  * to change its path, made before anybody can. */
-static enum fng_resume check_held(struct fng_call *c)
+static enum fng_resume check_held(struct fng_call *c, enum fng_resume (*judge)(struct fng_call *, bool))
 {
 	enum fng_resume how;
 
@@ -277,7 +277,7 @@ static enum fng_resume check_held(struct fng_call *c)
 		fng_hold_end(c->t);
 		return fng_enforce_unknown(c, FNG_EV_FILE, FNG_RULE_TMP, -ENOMEM, "the other tasks (hold)");
 	}
-	how = judge_file(c, true);
+	how = judge(c, true);
 	if (how != FNG_RESUME_CONT || !c->t->hold.by) {
 		fng_hold_end(c->t); /* refused, or handed to the exit stop (a FIFO) */
 		return how;
@@ -293,7 +293,7 @@ enum fng_resume fng_check_file(struct fng_call *c)
 	enum fng_resume how;
 
 	if (needs_hold(c))
-		return check_held(c);
+		return check_held(c, judge_file);
 	how = judge_file(c, false);
 
 	if (how == FNG_RESUME_CONT && (c->d->kind == FNG_SC_UNNAME || c->d->kind == FNG_SC_TWO_PATHS))
@@ -355,7 +355,7 @@ static int read_unix_path(pid_t tid, uint64_t addr, uint64_t len, char path[FNG_
 /* An AF_UNIX bind creates a file: read_write_tmp judges where. What cannot
  * be read or resolved fails the call, as the kernel would, with no window
  * for another thread to change what the kernel then reads. */
-enum fng_resume fng_check_bind(struct fng_call *c)
+static enum fng_resume judge_bind(struct fng_call *c, bool held)
 {
 	char path[FNG_UNIX_PATH_BUF];
 	struct fng_verdict v = FNG_VERDICT_NONE;
@@ -379,6 +379,18 @@ enum fng_resume fng_check_bind(struct fng_call *c)
 		return fng_fail_call(c, r);
 	if (!fng_place_in_tmp(c->t, v.path))
 		return FNG_RESUME_CONT;
+	(void)held;
 	fng_decide_bind(&x, &v.d);
 	return fng_enforce(c, FNG_EV_FILE, &v);
+}
+
+/* The socket file's path is read by the kernel from the sockaddr again:
+ * held like the other path calls unless Landlock refuses the temp root. */
+enum fng_resume fng_check_bind(struct fng_call *c)
+{
+	struct fng_tracer *t = c->t;
+
+	if (!t->kernel_tmp && fng_enforcing(t) && fng_racers_possible(t))
+		return check_held(c, judge_bind);
+	return judge_bind(c, false);
 }
