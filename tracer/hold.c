@@ -25,6 +25,44 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Calls Landlock decides itself (landlock.c): what removes, renames or
+ * links names, and these; chmod, chown, utimes and xattrs it does not see. */
+static bool landlock_decides(const struct fng_hold_facts *f)
+{
+	static const char *const covered[] = { "mkdir", "mkdirat", "symlink", "symlinkat", "truncate", "mknod", "mknodat" };
+
+	if (f->kind == FNG_SC_UNNAME || f->kind == FNG_SC_TWO_PATHS)
+		return true;
+	for (size_t i = 0; i < FNG_ARRAY_LEN(covered); i++)
+		if (!strcmp(f->name, covered[i]))
+			return true;
+	return false;
+}
+
+bool fng_hold_wanted(const struct fng_hold_facts *f)
+{
+	bool kernel = f->kernel_tmp && !f->allowlist;
+
+	if (!f->judged || !f->racers)
+		return false;
+	switch (f->kind) {
+	case FNG_SC_OPEN:
+		if (f->flags & O_PATH)
+			return true; /* Landlock does not judge O_PATH; its descriptor acts before an undo */
+		return !kernel && (f->flags & (O_CREAT | O_TRUNC));
+	case FNG_SC_CREAT:
+		return !kernel;
+	case FNG_SC_OPENAT2:
+		return true; /* flags in memory: the hold makes them the kernel's */
+	case FNG_SC_MUTATE:
+	case FNG_SC_UNNAME:
+	case FNG_SC_TWO_PATHS:
+		return !kernel || !landlock_decides(f);
+	default:
+		return false;
+	}
+}
+
 static bool listed(const struct fng_hold *h, pid_t tid)
 {
 	for (size_t i = 0; i < h->n; i++)

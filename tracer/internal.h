@@ -263,6 +263,21 @@ static inline bool fng_racers_possible(const struct fng_tracer *t)
  * -errno (fail closed); fng_hold_end at the call's exit stop or end.
  * fng_hold_take: the loop hands over a stop that arrived during a hold
  * (true: kept); fng_hold_next: a kept stop to handle now that no hold runs. */
+/* Is a hold wanted for this call (pure)? When a racer is possible and a
+ * file rule judges the call, unless the kernel decides it (Landlock,
+ * read_write_tmp only) or what it did can be checked and undone completely
+ * at its exit stop (an open that neither creates nor truncates).
+ * docs/security.md, "Path calls and races". */
+struct fng_hold_facts {
+	enum fng_sc_kind kind;
+	const char *name;	/* the call's name (fng_syscalls) */
+	uint64_t flags;		/* open flags, or the call's flags argument */
+	bool judged;		/* read_write_tmp or an allowlist judges files */
+	bool allowlist;
+	bool kernel_tmp;	/* Landlock refuses the temp root */
+	bool racers;		/* enforcing, and a second task could race */
+};
+bool fng_hold_wanted(const struct fng_hold_facts *f);
 int fng_hold_begin(struct fng_tracer *t, struct fng_tracee *caller);
 void fng_hold_end(struct fng_tracer *t);
 bool fng_hold_take(struct fng_tracer *t, pid_t tid, int status);

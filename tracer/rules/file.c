@@ -203,48 +203,22 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 	return FNG_RESUME_CONT;
 }
 
-/* Landlock decides these calls itself (tracer/landlock.c); chmod, chown,
- * utimes and xattr calls it does not see. */
-static bool landlock_covers(const struct fng_syscall_desc *d)
-{
-	static const char *const covered[] = { "mkdir", "mkdirat", "symlink", "symlinkat", "truncate", "mknod", "mknodat" };
-
-	if (d->kind == FNG_SC_UNNAME || d->kind == FNG_SC_TWO_PATHS)
-		return true;
-	for (size_t i = 0; i < FNG_ARRAY_LEN(covered); i++)
-		if (!strcmp(d->name, covered[i]))
-			return true;
-	return false;
-}
-
-/* Must the other tasks be held while this call is checked and made? When
- * a racer is possible and a file rule judges the call, unless the kernel
- * decides it (Landlock, read_write_tmp only) or what it did can be checked
- * and undone completely at its exit stop (an open that neither creates nor
- * truncates). docs/security.md, "Path calls and races". */
+/* Must the other tasks be held while this call is checked and made?
+ * (fng_hold_wanted, hold.c) */
 static bool needs_hold(struct fng_call *c)
 {
-	const struct fng_syscall_desc *d = c->d;
-	struct fng_tracer *t = c->t;
-	const struct fng_policy *p = t->policy;
-	bool tmp = p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW, kernel = t->kernel_tmp && !p->allow;
-	uint64_t flags;
+	const struct fng_policy *p = c->t->policy;
+	struct fng_hold_facts f = {
+		.kind = c->d->kind,
+		.name = c->d->name,
+		.flags = c->d->flags == FNG_NOARG ? 0 : c->args[c->d->flags],
+		.judged = p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || p->allow,
+		.allowlist = p->allow != NULL,
+		.kernel_tmp = c->t->kernel_tmp,
+		.racers = fng_enforcing(c->t) && fng_racers_possible(c->t),
+	};
 
-	if (!(tmp || p->allow) || !fng_enforcing(t) || !fng_racers_possible(t))
-		return false;
-	switch (d->kind) {
-	case FNG_SC_OPEN:
-		flags = c->args[d->flags];
-		if (flags & O_PATH)
-			return true; /* Landlock does not judge O_PATH; its descriptor acts before an undo */
-		return !kernel && (flags & (O_CREAT | O_TRUNC));
-	case FNG_SC_CREAT:
-		return !kernel;
-	case FNG_SC_OPENAT2:
-		return true; /* flags in memory: the hold makes them the kernel's */
-	default:
-		return !kernel || !landlock_covers(d);
-	}
+	return fng_hold_wanted(&f);
 }
 
 /* A call that removes or replaces names (unlink, rmdir, rename, link) is
