@@ -112,16 +112,14 @@ static char task_state(pid_t tid)
 	return paren && paren[1] == ' ' ? paren[2] : '?';
 }
 
-/* Blocked in clone or vfork (a vfork parent waits there for its child). */
-static bool in_vfork(pid_t tid)
+/* The call a task is blocked in (-1 when not known). */
+static long blocked_in(pid_t tid)
 {
 	char buf[64];
-	long nr;
 
 	if (proc_read(tid, "syscall", buf, sizeof(buf)) < 0)
-		return false;
-	nr = strtol(buf, NULL, 10);
-	return nr == SYS_clone || nr == SYS_vfork;
+		return -1;
+	return strtol(buf, NULL, 10);
 }
 
 /* Can task o run user code or finish a call while the caller is held? */
@@ -129,13 +127,24 @@ static bool cannot_run(const struct fng_tracee *o, const struct fng_tracee *call
 {
 	char s = task_state(o->tid);
 
-	if (s == 'Z' || s == 'X' || s == 't' || s == 'T')
-		return true; /* dead, or stopped without a status left to report */
-	/* A vfork parent waits (uninterruptibly) in the kernel for its child
-	 * to exec or exit, which may be the caller or a held task: it cannot
-	 * run before then, and stops at our interrupt when it returns. */
+	long nr;
+
 	(void)caller;
-	return s == 'D' && in_vfork(o->tid);
+	if (s == 'X' || s == 't' || s == 'T')
+		return true; /* gone, or stopped without a status left to report */
+	/* A leader whose threads live on reports its exit only after them;
+	 * another thread's exit is ours to reap (waitpid, above): an exec in
+	 * its thread group waits for that. */
+	if (s == 'Z')
+		return o->tid == o->tgid;
+	if (s != 'D')
+		return false;
+	/* Waiting uninterruptibly in the kernel, and stopping before any
+	 * instruction of its own: a vfork parent waiting for its child (the
+	 * caller or a held task), an exec waiting for its siblings to go (its
+	 * exec stop comes before the new image runs). */
+	nr = blocked_in(o->tid);
+	return nr == SYS_clone || nr == SYS_vfork || nr == SYS_execve || nr == SYS_execveat;
 }
 
 /* Wait until every interrupted task has stopped (its status kept) or is

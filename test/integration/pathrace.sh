@@ -71,3 +71,22 @@ t("create_in_root", lambda: open(w + "/anc/tmproot/x", "w").write("x"))' "$WORK"
 	assert_rc 0
 	assert_out "^[0-9]"
 }
+
+# exec_exception_race against the temp root with the kernel enforcing it:
+# the racing thread and the symlink swap never get the temp root's program
+# started (Landlock refuses to execute there), so nothing is left for the
+# exec stop to kill (t_exec_tmp_race tests the fallback's exec stop).
+t_pathrace_exec_tmp_kernel() {
+	cp /usr/bin/touch "$TMPD/touch"
+	FNG_FORBIDDEN=$TMPD/touch FNG_WORKDIR=$WORK fng --policy \
+		"$(policy '{"read_write_tmp": "block", "create_child_process": "allow"}')" -- \
+		"$BUILD/test/adversarial/exec_exception_race"
+	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
+		cat "$WORK/out"
+		fail "exec_exception_race against the temp root: $RC vector(s) got through"
+	fi
+	assert_absent "$WORK/marker"
+	assert_events_valid
+	[ "$(ev_count policy=read_write_tmp action=killed)" = 0 ] || fail "an exec from the temp root started"
+	grep -q 'the kernel enforces the temp root' "$EV" || fail "the kernel did not enforce the temp root"
+}
