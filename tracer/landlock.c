@@ -151,8 +151,6 @@ static const char *not_applicable(const struct fng_tracer *t)
 		return "the rule alerts: the kernel could only refuse";
 	if (p->phase[FNG_RULE_TMP] != FNG_PHASE_ALWAYS)
 		return "the rule applies in one phase only: a domain cannot be lifted";
-	if (!fng_enforcing(t))
-		return "blocks do not apply in this run";
 	if (getenv("FNGUARD_NO_LANDLOCK") && *getenv("FNGUARD_NO_LANDLOCK"))
 		return "FNGUARD_NO_LANDLOCK is set";
 	if (t->tmp_root[0] != '/' || access(t->tmp_root, F_OK) < 0)
@@ -205,6 +203,8 @@ int fng_landlock_tmp_ruleset(struct fng_tracer *t)
 
 	if (t->written->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
 		return -1;
+	if (!fng_enforcing(t))
+		return -1; /* observing: nothing is refused, nothing to say */
 	fd = build(t, why, sizeof(why));
 	t->kernel_tmp = fd >= 0;
 	if (fd >= 0)
