@@ -7,8 +7,9 @@
  *
  * A stop a held task reports (the interrupt's, or one it was already in)
  * is kept and handled by the loop once the hold ends, as if it had just
- * arrived. Tasks that cannot run user code are not waited for: zombies, and
- * a vfork parent waiting for the caller (which shares its memory). */
+ * arrived. Tasks that cannot run user code before they stop are not waited
+ * for: a leader whose threads live on, a vfork parent waiting for its
+ * child, an exec waiting for its other threads to go. */
 #include "tracer/internal.h"
 #include "common/array.h"
 #include "common/util.h"
@@ -122,14 +123,12 @@ static long blocked_in(pid_t tid)
 	return strtol(buf, NULL, 10);
 }
 
-/* Can task o run user code or finish a call while the caller is held? */
-static bool cannot_run(const struct fng_tracee *o, const struct fng_tracee *caller)
+/* Can task o not run user code before it stops, though no stop came? */
+static bool cannot_run(const struct fng_tracee *o)
 {
 	char s = task_state(o->tid);
-
 	long nr;
 
-	(void)caller;
 	if (s == 'X' || s == 't' || s == 'T')
 		return true; /* gone, or stopped without a status left to report */
 	/* A leader whose threads live on reports its exit only after them;
@@ -149,7 +148,7 @@ static bool cannot_run(const struct fng_tracee *o, const struct fng_tracee *call
 
 /* Wait until every interrupted task has stopped (its status kept) or is
  * known not to run. 0, or -errno (the caller fails closed). */
-static int settle(struct fng_tracer *t, struct fng_tracee *caller, pid_t *want, size_t n)
+static int settle(struct fng_tracer *t, pid_t *want, size_t n)
 {
 	size_t left = n;
 
@@ -166,7 +165,7 @@ static int settle(struct fng_tracer *t, struct fng_tracee *caller, pid_t *want, 
 					return -ENOMEM;
 			} else if (!(r < 0 && errno == ECHILD)) {
 				struct fng_tracee *o = fng_tracee_find(&t->tasks, want[i]);
-				if (round < 2 || (o && !cannot_run(o, caller)))
+				if (round < 2 || (o && !cannot_run(o)))
 					continue;
 			}
 			want[i] = 0;
@@ -196,7 +195,7 @@ int fng_hold_begin(struct fng_tracer *t, struct fng_tracee *caller)
 		want[n++] = o->tid;
 	}
 	t->hold.by = caller->tid;
-	r = settle(t, caller, want, n);
+	r = settle(t, want, n);
 	return r;
 }
 
