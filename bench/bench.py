@@ -68,6 +68,11 @@ def variant_list(fnguard, build, policies, strace_ok):
         "native": lambda c: [],
         "fnguard": lambda c: fng + (["--policy", policies[c["policy"]]] if c.get("policy") else []) + ["--"],
         "fnguard-allow": lambda c: fng + ["--policy", policies["allow"], "--"],
+        # Opt-in (VARIANTS=...): the temp root held by fnguard's fallback
+        # instead of Landlock, and read_write_tmp at alert (no Landlock either).
+        "fnguard-fallback": lambda c: ["env", "FNGUARD_NO_LANDLOCK=1"] + fng
+        + (["--policy", policies[c["policy"]]] if c.get("policy") else []) + ["--"],
+        "fnguard-alert": lambda c: fng + ["--policy", policies[(c.get("policy") or "default") + "-alert"], "--"],
         "strace": lambda c: STRACE,
         "floor": lambda c: [os.path.join(build, "bench", "floor"), "--"],
     }
@@ -76,10 +81,13 @@ def variant_list(fnguard, build, policies, strace_ok):
     return vs
 
 
+OPT_IN = ("fnguard-fallback", "fnguard-alert")
+
+
 def pick(all_names, env, what):
     want = [x for x in os.environ.get(env, "").split(",") if x]
     if not want:
-        return list(all_names)
+        return [x for x in all_names if x not in OPT_IN]
     bad = [x for x in want if x not in all_names]
     if bad:
         sys.exit(f"bench: unknown {what} {', '.join(bad)} (known: {', '.join(all_names)})")
@@ -210,7 +218,10 @@ def main():
         with open(os.path.join(work, "allowed.txt"), "w") as f:
             f.write("an allowed file, outside the temp root\n")
         policies = {}
-        for name, pol in (("allow", {}), ("child-allow", CHILD_ALLOW)):
+        default_alert = dict(CHILD_ALLOW, create_child_process="block", read_write_tmp="alert")
+        child_alert = dict(CHILD_ALLOW, read_write_tmp="alert")
+        for name, pol in (("allow", {}), ("child-allow", CHILD_ALLOW), ("default-alert", default_alert),
+                          ("child-allow-alert", child_alert)):
             policies[name] = os.path.join(work, name + ".json")
             with open(policies[name], "w") as f:
                 json.dump(pol, f)

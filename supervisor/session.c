@@ -203,7 +203,7 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
  * it. Returns whether it runs in the terminal's foreground. */
 static bool spawn_runtime(const struct fng_session *s, struct session_live *l, const char *program,
 			  const struct fng_sigstate *sig, struct sock_fprog *prog, const struct fng_fds_start *fds,
-			  struct fng_child *child)
+			  int landlock_fd, struct fng_child *child)
 {
 	char err[512];
 	bool foreground;
@@ -222,10 +222,13 @@ static bool spawn_runtime(const struct fng_session *s, struct session_live *l, c
 			.foreground = foreground,
 			.nofile = fds->nofile,
 			.listen_fds = fds->listen_n,
+			.landlock_fd = landlock_fd,
 		};
 		r = fng_spawn_start(&sp, child, err, sizeof(err));
 	}
 	free(prog->filter);
+	if (landlock_fd >= 0)
+		close(landlock_fd); /* the child has its own copy */
 	if (r < 0) {
 		if (r == -EPERM)
 			unsupported(s->policy, l, sig, s->cmd, err);
@@ -275,6 +278,10 @@ static int run_status(const struct fng_session *s, int r, const struct fng_run_r
 	fng_spawn_failure(status_fd, &stage, &e);
 	if (stage == FNG_STAGE_FILTER) {
 		snprintf(err, n, "seccomp refused the filter: %s", strerror(e));
+		return FNG_EXIT_UNSUPPORTED;
+	}
+	if (stage == FNG_STAGE_LANDLOCK) {
+		snprintf(err, n, "Landlock refused the temp root's domain: %s", strerror(e));
 		return FNG_EXIT_UNSUPPORTED;
 	}
 	if (stage == FNG_STAGE_EXEC) {
@@ -341,7 +348,8 @@ int fng_session_run(const struct fng_session *s)
 	if ((r = fng_fds_own_table()) < 0)
 		fng_logger_lifecycle(live.lg, "notice", "the tracer shares its descriptor table with the logging "
 				     "thread (unshare: %s)", strerror(-r));
-	foreground = spawn_runtime(s, &live, program, &sig, &prog, &fds, &child);
+	foreground = spawn_runtime(s, &live, program, &sig, &prog, &fds, fng_landlock_tmp_ruleset(tracer),
+				   &child);
 
 	r = trace_runtime(tracer, &child, foreground, &res);
 	status = run_status(s, r, &res, child.status_fd, err, sizeof(err));

@@ -80,6 +80,7 @@ struct spawn_ctx {
 	struct sock_fprog filter;	/* a copy: the caller frees its own */
 	struct fng_sigstate sig;
 	bool no_new_privs, foreground;
+	int landlock_fd;
 	int sync_rd, sync_wr, report_rd, report_wr;
 	struct rlimit nofile;
 	int listen_fds, listen_pid_at;	/* envp's LISTEN_PID entry, rewritten by the child */
@@ -104,7 +105,7 @@ static _Noreturn void child_fail(const struct spawn_ctx *c, enum fng_child_stage
 	struct child_report rep = { stage, (int)-ret };
 
 	sys(SYS_write, c->report_wr, (long)&rep, sizeof(rep));
-	child_exit(stage == FNG_STAGE_FILTER ? 125 : ret == -ENOENT ? 127 : 126);
+	child_exit(stage == FNG_STAGE_FILTER || stage == FNG_STAGE_LANDLOCK ? 125 : ret == -ENOENT ? 127 : 126);
 }
 
 /* The runtime must not be able to ptrace the supervisor or read its memory,
@@ -177,6 +178,14 @@ static int child_main(void *arg)
 	child_descriptors(c);
 	if (c->no_new_privs && (r = sys(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0)) < 0)
 		child_fail(c, FNG_STAGE_FILTER, r);
+	/* read_write_tmp by the kernel (tracer/landlock.c). A domain the
+	 * runtime adds later can only narrow this one. */
+	if (c->landlock_fd >= 0) {
+		r = sys(SYS_landlock_restrict_self, c->landlock_fd, 0, 0);
+		if (r < 0)
+			child_fail(c, FNG_STAGE_LANDLOCK, r);
+		sys(SYS_close, c->landlock_fd, 0, 0);
+	}
 	r = sys(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&c->filter);
 	if (r < 0)
 		child_fail(c, FNG_STAGE_FILTER, r);
@@ -248,6 +257,7 @@ static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 	c->sig = *sp->signals;
 	c->no_new_privs = sp->no_new_privs;
 	c->foreground = sp->foreground;
+	c->landlock_fd = sp->landlock_fd;
 	return fng_steal_ptr(&c);
 }
 

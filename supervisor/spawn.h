@@ -20,6 +20,7 @@ struct fng_spawn {
 	bool foreground;		/* give the child's group the terminal */
 	struct rlimit nofile;		/* the runtime's descriptor limit (fds.h) */
 	int listen_fds;			/* descriptors 3.. kept (socket activation); all others above 2 close */
+	int landlock_fd;		/* a Landlock ruleset to apply before exec, or -1 */
 };
 
 struct spawn_ctx;
@@ -35,6 +36,7 @@ enum fng_child_stage {
 	FNG_STAGE_NONE = 0,
 	FNG_STAGE_FILTER,		/* the kernel refused the seccomp filter */
 	FNG_STAGE_EXEC,			/* execve failed */
+	FNG_STAGE_LANDLOCK,		/* the kernel refused the Landlock domain */
 };
 
 /* Start the runtime: a child that shares our memory until its exec (so

@@ -21,6 +21,18 @@
 
 _Static_assert(FNG_DECIDE_PATH_MAX == FNG_PATH_BUF, "decide.h's paths are resolved paths");
 
+/* A stop a held task reported, handled once the hold ends (hold.c). */
+struct fng_held_stop {
+	pid_t tid;
+	int status;
+};
+
+struct fng_hold {
+	pid_t by;	/* the task whose call runs while the others are held, 0 if none */
+	struct fng_held_stop *stops;
+	size_t n;
+};
+
 struct fng_tracer {
 	const struct fng_policy *policy;	/* as it applies in the current phase */
 	const struct fng_policy *written;	/* as written: both phases */
@@ -43,8 +55,12 @@ struct fng_tracer {
 	const char *root_path;
 	char root_buf[FNG_PATH_BUF];
 	dev_t tmp_dev;
-	bool tmp_is_mount;
-	uint64_t exec_mem_since_ns;	/* executable_memory: files changed since then were written in the run */	/* then any object on tmp_dev is in the temp root */
+	bool tmp_is_mount;	/* then any object on tmp_dev is in the temp root */
+	uint64_t exec_mem_since_ns;	/* executable_memory: files changed since then were written in the run */
+	/* The runtime runs in a Landlock domain that refuses the temp root
+	 * (landlock.c): opens there need no exit stop. */
+	bool kernel_tmp;
+	int landlock_abi;
 	struct fng_namecache names;	/* what path resolution learnt (tracer/resolve/namecache.h) */
 
 	struct fng_exec_allow *exec_allow;
@@ -75,6 +91,7 @@ struct fng_tracer {
 	size_t n_own_files;
 
 	struct fng_tracee_table tasks;
+	struct fng_hold hold;	/* hold.c */
 	/* Stacks and executable identity: the files read so far, the unwinder,
 	 * and the slots events carry stacks in (the logging thread hands them
 	 * back, so this outlives the logger: free the tracer after it stops). */
@@ -256,6 +273,39 @@ static inline bool fng_racers_possible(const struct fng_tracer *t)
 {
 	return t->tasks.count > 1 || t->async_writers;
 }
+
+/* hold.c: every other traced task stopped for the duration of one call.
+ * fng_hold_begin: 0 once every other task is stopped (or cannot run), or
+ * -errno (fail closed); fng_hold_end at the call's exit stop or end.
+ * fng_hold_take: the loop hands over a stop that arrived during a hold
+ * (true: kept); fng_hold_next: a kept stop to handle now that no hold runs. */
+/* Is a hold wanted for this call (pure)? When a racer is possible and a
+ * file rule judges the call, unless the kernel decides it (Landlock,
+ * read_write_tmp only) or what it did can be checked and undone completely
+ * at its exit stop (an open that neither creates nor truncates).
+ * docs/security.md, "Path calls and races". */
+struct fng_hold_facts {
+	enum fng_sc_kind kind;
+	const char *name;	/* the call's name (fng_syscalls) */
+	uint64_t flags;		/* open flags, or the call's flags argument */
+	bool judged;		/* read_write_tmp or an allowlist judges files */
+	bool allowlist;
+	bool kernel_tmp;	/* Landlock refuses the temp root */
+	bool racers;		/* enforcing, and a second task could race */
+};
+bool fng_hold_wanted(const struct fng_hold_facts *f);
+int fng_hold_begin(struct fng_tracer *t, struct fng_tracee *caller);
+void fng_hold_end(struct fng_tracer *t);
+bool fng_hold_take(struct fng_tracer *t, pid_t tid, int status);
+bool fng_hold_next(struct fng_tracer *t, pid_t *tid, int *status);
+/* tid is gone: a stop it left behind is not handled. */
+void fng_hold_forget(struct fng_tracer *t, pid_t tid);
+void fng_hold_free(struct fng_hold *h);
+
+/* landlock.c: the highest Landlock ABI (-errno without Landlock), and the
+ * file-system rights a ruleset of that ABI handles. */
+int fng_landlock_abi(void);
+uint64_t fng_landlock_handled(int abi);
 
 /* written_files.c: the supervisor's own output files, and mappings of them. */
 void fng_written_files_setup(struct fng_tracer *t);

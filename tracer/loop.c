@@ -254,6 +254,10 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 	case FNG_PENDING_MAP:
 		how = fng_verify_map(t, tc, (long)si.exit.rval);
 		break;
+	case FNG_PENDING_HOLD: /* the held call is over: the others may run */
+		tc->pending = FNG_PENDING_NONE;
+		fng_hold_end(t);
+		break;
 	case FNG_PENDING_INJECT_EXIT:
 		tc->pending = FNG_PENDING_NONE;
 		if (!injected_close_done(tc, (long)si.exit.rval)) {
@@ -282,6 +286,9 @@ static void drop_task(struct fng_tracer *t, pid_t tid)
 
 	if (tc)
 		end_names_change(t, tc);
+	if (tc && tc->pending == FNG_PENDING_HOLD)
+		fng_hold_end(t);
+	fng_hold_forget(t, tid);
 	fng_tracee_remove(&t->tasks, tid);
 }
 
@@ -413,15 +420,22 @@ int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res)
 	}
 	for (;;) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid;
 
-		if (tid < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == ECHILD)
+		/* Stops that arrived while a call ran with the others held come
+		 * first, once no hold runs (hold.c). */
+		if (!fng_hold_next(t, &tid, &status)) {
+			tid = waitpid(-1, &status, __WALL);
+			if (tid < 0) {
+				if (errno == EINTR)
+					continue;
+				if (errno == ECHILD)
+					break;
+				r = -errno;
 				break;
-			r = -errno;
-			break;
+			}
+			if (WIFSTOPPED(status) && fng_hold_take(t, tid, status))
+				continue;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			on_task_exit(t, tid, status);

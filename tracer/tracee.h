@@ -27,6 +27,7 @@ enum fng_pending {
 	FNG_PENDING_INJECT_EXIT,	/* ... and its exit stop */
 	FNG_PENDING_NAMES,	/* a name-changing call ran beside other tasks (namecache.h) */
 	FNG_PENDING_MAP,	/* an executable file mapping: was the file checked the one mapped? */
+	FNG_PENDING_HOLD,	/* a path call runs while every other task is held (hold.c) */
 };
 
 struct fng_tracee {

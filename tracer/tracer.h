@@ -67,6 +67,12 @@ const struct fng_handler_set *fng_tracer_handler_code(const struct fng_tracer *t
 /* What the filter must trace for this policy. */
 uint32_t fng_tracer_needs(const struct fng_tracer *t);
 
+/* read_write_tmp by the kernel (tracer/landlock.c): a Landlock ruleset fd
+ * for the spawn child to apply before its exec, or -1 when the kernel cannot
+ * take the rule over (alert, one phase only, no Landlock ...). Either way
+ * one notice says which mode holds the temp root. */
+int fng_landlock_tmp_ruleset(struct fng_tracer *t);
+
 /* How the traced tree ended. */
 struct fng_run_result {
 	int exit_code;		/* the root's exit code, -1 if killed */

@@ -32,7 +32,8 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           attack_supervisor raw_static child_bypass foreign_abi exec_tmp connect_race
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
           name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
-          event_forge bind_shell undo_close elf_loader rtapi_desync handler_code)
+          event_forge bind_shell undo_close elf_loader rtapi_desync handler_code
+          path_race)
 PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}

@@ -112,7 +112,30 @@ static struct fng_file_facts path_facts(const struct fng_decide_ctx *x, struct f
 	return f;
 }
 
-static enum fng_resume judge_file(struct fng_call *c)
+/* An open that could block on an existing FIFO (held peers would never come). */
+static bool creates_fifo_open(struct fng_tracer *t, const char *path, uint64_t flags)
+{
+	struct stat st;
+
+	if (flags & O_PATH)
+		return false;
+	return fng_namecache_stat(&t->names, path, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+/* Must what an open returned be checked at its exit stop (when a racer is
+ * possible)? Not for the temp root while the kernel enforces it (Landlock
+ * decides on the object it opened), except O_PATH, which Landlock does not
+ * judge; still for the handler and the allowlist, which it does not know. */
+static bool open_needs_exit(const struct fng_tracer *t, const struct fng_decide_ctx *x, uint64_t flags)
+{
+	if (fng_decide_handler_armed(x) || x->policy->allow)
+		return true;
+	if (x->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
+		return false;
+	return !t->kernel_tmp || (flags & O_PATH);
+}
+
+static enum fng_resume judge_file(struct fng_call *c, bool held)
 {
 	const struct fng_syscall_desc *d = c->d;
 	struct fng_tracer *t = c->t;
@@ -165,14 +188,37 @@ static enum fng_resume judge_file(struct fng_call *c)
 	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
 	 * symlink may be swapped on disk after it. Observing without enforcing,
 	 * there is nothing to undo. */
-	if (open && (x.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || fng_decide_handler_armed(&x) || x.policy->allow) &&
-	    fng_enforcing(t) && fng_racers_possible(t)) {
+	if (held && open && creates_fifo_open(t, v.path, flags)) {
+		/* An existing FIFO: the open waits for a peer that may be held.
+		 * Let the others run; the exit stop verifies it, as without a hold. */
+		fng_hold_end(t);
+		held = false;
+	}
+	if (!held && open && open_needs_exit(t, &x, flags) && fng_enforcing(t) && fng_racers_possible(t)) {
 		c->tc->pending_write = write;
 		c->tc->pending = FNG_PENDING_OPEN;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
 		return FNG_RESUME_SYSCALL;
 	}
 	return FNG_RESUME_CONT;
+}
+
+/* Must the other tasks be held while this call is checked and made?
+ * (fng_hold_wanted, hold.c) */
+static bool needs_hold(struct fng_call *c)
+{
+	const struct fng_policy *p = c->t->policy;
+	struct fng_hold_facts f = {
+		.kind = c->d->kind,
+		.name = c->d->name,
+		.flags = c->d->flags == FNG_NOARG ? 0 : c->args[c->d->flags],
+		.judged = p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || p->allow,
+		.allowlist = p->allow != NULL,
+		.kernel_tmp = c->t->kernel_tmp,
+		.racers = fng_enforcing(c->t) && fng_racers_possible(c->t),
+	};
+
+	return fng_hold_wanted(&f);
 }
 
 /* A call that removes or replaces names (unlink, rmdir, rename, link) is
@@ -195,9 +241,34 @@ static enum fng_resume names_change(struct fng_call *c)
 	return FNG_RESUME_SYSCALL;
 }
 
+/* The call runs while every other task is held: checked with nobody able
+ * to change its path, made before anybody can. */
+static enum fng_resume check_held(struct fng_call *c, enum fng_resume (*judge)(struct fng_call *, bool))
+{
+	enum fng_resume how;
+
+	if (fng_hold_begin(c->t, c->tc) < 0) {
+		fng_hold_end(c->t);
+		return fng_enforce_unknown(c, FNG_EV_FILE, FNG_RULE_TMP, -ENOMEM, "the other tasks (hold)");
+	}
+	how = judge(c, true);
+	if (how != FNG_RESUME_CONT || !c->t->hold.by) {
+		fng_hold_end(c->t); /* refused, or handed to the exit stop (a FIFO) */
+		return how;
+	}
+	if (c->d->kind == FNG_SC_UNNAME || c->d->kind == FNG_SC_TWO_PATHS)
+		fng_namecache_forget(&c->t->names); /* nobody else walks until it is over */
+	c->tc->pending = FNG_PENDING_HOLD;
+	return FNG_RESUME_SYSCALL;
+}
+
 enum fng_resume fng_check_file(struct fng_call *c)
 {
-	enum fng_resume how = judge_file(c);
+	enum fng_resume how;
+
+	if (needs_hold(c))
+		return check_held(c, judge_file);
+	how = judge_file(c, false);
 
 	if (how == FNG_RESUME_CONT && (c->d->kind == FNG_SC_UNNAME || c->d->kind == FNG_SC_TWO_PATHS))
 		return names_change(c);
@@ -278,7 +349,7 @@ static int read_unix_path(pid_t tid, uint64_t addr, uint64_t len, char path[FNG_
 /* An AF_UNIX bind creates a file: read_write_tmp judges where. What cannot
  * be read or resolved fails the call, as the kernel would, with no window
  * for another thread to change what the kernel then reads. */
-enum fng_resume fng_check_bind(struct fng_call *c)
+static enum fng_resume judge_bind(struct fng_call *c, bool held)
 {
 	char path[FNG_UNIX_PATH_BUF];
 	struct fng_verdict v = FNG_VERDICT_NONE;
@@ -302,6 +373,18 @@ enum fng_resume fng_check_bind(struct fng_call *c)
 		return fng_fail_or_refuse(c, FNG_EV_FILE, FNG_RULE_TMP, r, "the path");
 	if (!fng_place_in_tmp(c->t, v.path))
 		return FNG_RESUME_CONT;
+	(void)held;
 	fng_decide_bind(&x, &v.d);
 	return fng_enforce(c, FNG_EV_FILE, &v);
+}
+
+/* The socket file's path is read by the kernel from the sockaddr again:
+ * held like the other path calls unless Landlock refuses the temp root. */
+enum fng_resume fng_check_bind(struct fng_call *c)
+{
+	struct fng_tracer *t = c->t;
+
+	if (!t->kernel_tmp && fng_enforcing(t) && fng_racers_possible(t))
+		return check_held(c, judge_bind);
+	return judge_bind(c, false);
 }
