@@ -44,7 +44,11 @@ bool fng_hold_wanted(const struct fng_hold_facts *f)
 {
 	bool kernel = f->kernel_tmp && !f->allowlist;
 
-	if (!f->judged || !f->racers)
+	if (!f->racers)
+		return false;
+	if (f->open_checked && f->others)
+		return true; /* no other task may read or write the descriptor before it is checked */
+	if (!f->judged)
 		return false;
 	switch (f->kind) {
 	case FNG_SC_OPEN:

@@ -292,6 +292,11 @@ struct fng_hold_facts {
 	bool allowlist;
 	bool kernel_tmp;	/* Landlock refuses the temp root */
 	bool racers;		/* enforcing, and a second task could race */
+	/* An open whose result is checked at its exit stop (the handler, the
+	 * allowlist, the temp root without Landlock), made while another traced
+	 * task could use its descriptor before that check undoes it. */
+	bool open_checked;
+	bool others;
 };
 bool fng_hold_wanted(const struct fng_hold_facts *f);
 int fng_hold_begin(struct fng_tracer *t, struct fng_tracee *caller);

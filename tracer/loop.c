@@ -216,6 +216,25 @@ static void end_names_change(struct fng_tracer *t, struct fng_tracee *tc)
 	}
 }
 
+/* The exit stop of a call made while the others were held. An open is
+ * checked first, and when it must be undone the others stay held until the
+ * injected close is over: none of them can use the descriptor meanwhile. */
+static enum fng_resume end_held_call(struct fng_tracer *t, struct fng_tracee *tc, long rval)
+{
+	enum fng_resume how = FNG_RESUME_CONT;
+
+	if (tc->held_open == FNG_HELD_VERIFY) {
+		how = fng_verify_open(t, tc, rval);
+		if (tc->pending == FNG_PENDING_INJECT_ENTRY) {
+			tc->held_open = FNG_HELD_UNDO;
+			return how;
+		}
+	}
+	tc->held_open = FNG_HELD_NONE;
+	fng_hold_end(t);
+	return how;
+}
+
 static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 {
 	struct __ptrace_syscall_info si;
@@ -256,7 +275,7 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 		break;
 	case FNG_PENDING_HOLD: /* the held call is over: the others may run */
 		tc->pending = FNG_PENDING_NONE;
-		fng_hold_end(t);
+		how = end_held_call(t, tc, (long)si.exit.rval);
 		break;
 	case FNG_PENDING_INJECT_EXIT:
 		tc->pending = FNG_PENDING_NONE;
@@ -271,6 +290,10 @@ static void on_syscall_stop(struct fng_tracer *t, struct fng_tracee *tc)
 		fng_arch_restore(tc->tid, tc->saved_regs, tc->inject_ret);
 		free(tc->saved_regs);
 		tc->saved_regs = NULL;
+		if (tc->held_open == FNG_HELD_UNDO) { /* undone: now the others may run */
+			tc->held_open = FNG_HELD_NONE;
+			fng_hold_end(t);
+		}
 		break;
 	default:
 		tc->pending = FNG_PENDING_NONE;
@@ -286,7 +309,7 @@ static void drop_task(struct fng_tracer *t, pid_t tid)
 
 	if (tc)
 		end_names_change(t, tc);
-	if (tc && tc->pending == FNG_PENDING_HOLD)
+	if (tc && (tc->pending == FNG_PENDING_HOLD || tc->held_open != FNG_HELD_NONE))
 		fng_hold_end(t);
 	fng_hold_forget(t, tid);
 	fng_tracee_remove(&t->tasks, tid);

@@ -30,6 +30,8 @@ enum fng_pending {
 	FNG_PENDING_HOLD,	/* a path call runs while every other task is held (hold.c) */
 };
 
+enum { FNG_HELD_NONE, FNG_HELD_VERIFY, FNG_HELD_UNDO };
+
 struct fng_tracee {
 	pid_t tid;
 	pid_t tgid;
@@ -40,6 +42,10 @@ struct fng_tracee {
 	uint16_t pending_desc;	/* row in fng_syscalls */
 	int pending_fd;		/* connect: the socket */
 	bool pending_write;	/* open: checked as a write (the allowlist's files.write) */
+	/* An open made while the others are held (hold.c), checked at its exit
+	 * stop before any of them runs again: FNG_HELD_VERIFY until then,
+	 * FNG_HELD_UNDO while its undo (an injected close) runs. */
+	uint8_t held_open;
 	uint64_t pending_dev, pending_ino;	/* executable mapping: the file checked */
 	long inject_ret;	/* value the undone call returns */
 	int inject_fd;		/* the descriptor the injected close must close */

@@ -71,6 +71,28 @@ static void table(void **state)
 	}
 }
 
+/* An open checked at its exit stop (the handler, an allowlist, the temp
+ * root without Landlock) is held whenever another task exists: the kernel
+ * installs its descriptor before that stop, and another task must not use
+ * it before the check (undo_window). A lone task's open is not held. */
+static void open_checked_after(void **state)
+{
+	static const enum fng_sc_kind kinds[] = { FNG_SC_OPEN, FNG_SC_CREAT, FNG_SC_OPENAT2 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct fng_hold_facts f = { .kind = kinds[i], .name = "openat", .flags = O_RDONLY,
+					    .kernel_tmp = true, .racers = true, .open_checked = true, .others = true };
+
+		assert_true(fng_hold_wanted(&f)); /* judged false: read_handler alone */
+		f.others = false;
+		assert_false(fng_hold_wanted(&f));
+		f.others = true;
+		f.racers = false; /* alert mode: nothing to undo */
+		assert_false(fng_hold_wanted(&f));
+	}
+}
+
 /* No racer, or no file rule: never held. */
 static void nothing_to_race(void **state)
 {
@@ -102,6 +124,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
 		cmocka_unit_test(nothing_to_race),
+		cmocka_unit_test(open_checked_after),
 		cmocka_unit_test(rights_per_abi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,6 +135,20 @@ static bool open_needs_exit(const struct fng_tracer *t, const struct fng_decide_
 	return !t->kernel_tmp || (flags & O_PATH);
 }
 
+/* Would a refused open be undone at its exit stop (a rule that checks it
+ * there blocks)? Then no other task may run between the open and that check:
+ * the kernel installs the descriptor before the stop (undo_window). */
+static bool open_may_undo(const struct fng_tracer *t, const struct fng_decide_ctx *x, uint64_t flags)
+{
+	const struct fng_policy *p = x->policy;
+
+	if (fng_decide_handler_armed(x) && p->mode[FNG_RULE_HANDLER] == FNG_MODE_BLOCK)
+		return true;
+	if (p->allow && p->mode[FNG_RULE_ALLOWLIST] == FNG_MODE_BLOCK)
+		return true;
+	return p->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK && (!t->kernel_tmp || (flags & O_PATH));
+}
+
 static enum fng_resume judge_file(struct fng_call *c, bool held)
 {
 	const struct fng_syscall_desc *d = c->d;
@@ -194,10 +208,14 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 		fng_hold_end(t);
 		held = false;
 	}
-	if (!held && open && open_needs_exit(t, &x, flags) && fng_enforcing(t) && fng_racers_possible(t)) {
+	if (open && open_needs_exit(t, &x, flags) && fng_enforcing(t) && fng_racers_possible(t)) {
 		c->tc->pending_write = write;
-		c->tc->pending = FNG_PENDING_OPEN;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
+		if (held) { /* checked at the exit stop, the others still held (loop.c) */
+			c->tc->held_open = FNG_HELD_VERIFY;
+			return FNG_RESUME_CONT;
+		}
+		c->tc->pending = FNG_PENDING_OPEN;
 		return FNG_RESUME_SYSCALL;
 	}
 	return FNG_RESUME_CONT;
@@ -208,14 +226,18 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 static bool needs_hold(struct fng_call *c)
 {
 	const struct fng_policy *p = c->t->policy;
+	struct fng_decide_ctx x = fng_tracer_ctx(c->t);
+	uint64_t flags = c->d->flags == FNG_NOARG ? 0 : c->args[c->d->flags];
 	struct fng_hold_facts f = {
 		.kind = c->d->kind,
 		.name = c->d->name,
-		.flags = c->d->flags == FNG_NOARG ? 0 : c->args[c->d->flags],
+		.flags = flags,
 		.judged = p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || p->allow,
 		.allowlist = p->allow != NULL,
 		.kernel_tmp = c->t->kernel_tmp,
 		.racers = fng_enforcing(c->t) && fng_racers_possible(c->t),
+		.open_checked = is_open_kind(c->d->kind) && open_may_undo(c->t, &x, flags),
+		.others = c->t->tasks.count > 1,
 	};
 
 	return fng_hold_wanted(&f);
