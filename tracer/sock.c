@@ -40,9 +40,33 @@ int fng_sock_get(pid_t tgid, int tfd, struct fng_sock *s)
 	l = sizeof(int);
 	if (getsockopt(s->fd, SOL_SOCKET, SO_TYPE, &s->type, &l) < 0)
 		s->type = 0;
+	l = sizeof(int);
+	if (getsockopt(s->fd, SOL_SOCKET, SO_PROTOCOL, &s->protocol, &l) < 0)
+		s->protocol = -1;
 	fl = fcntl(s->fd, F_GETFL);
 	s->nonblock = fl >= 0 && (fl & O_NONBLOCK);
 	return 0;
+}
+
+bool fng_sock_connect_sticks(const struct fng_sock *s)
+{
+	return fng_sock_inet(s) && s->type == SOCK_STREAM &&
+	       (s->protocol == IPPROTO_TCP || s->protocol == 262 /* IPPROTO_MPTCP */);
+}
+
+int fng_sock_connect_nowait(const struct fng_sock *s, const struct sockaddr *a, socklen_t len)
+{
+	int fl = fcntl(s->fd, F_GETFL), r, e;
+
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_NONBLOCK) && fcntl(s->fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	r = connect(s->fd, a, len);
+	e = errno;
+	if (!(fl & O_NONBLOCK))
+		(void)fcntl(s->fd, F_SETFL, fl); /* as it was; the connect's fate does not depend on it */
+	return r < 0 ? -e : 0;
 }
 
 void fng_sock_put(struct fng_sock *s)

@@ -14,6 +14,7 @@ struct fng_sock {
 	int fd;			/* our duplicate; -1 if none */
 	int domain;		/* AF_INET, AF_INET6, ... ; -1 if not a socket */
 	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW ... */
+	int protocol;		/* IPPROTO_TCP, ... (SO_PROTOCOL); -1 if unknown */
 	bool nonblock;
 };
 
@@ -38,6 +39,14 @@ struct fng_dest {
 void fng_sock_decode(const struct fng_sock *s, const struct sockaddr_storage *ss, socklen_t len,
 		     struct fng_dest *out);
 const char *fng_sock_protocol(const struct fng_sock *s);
+/* Does a connect on this socket, once started, ignore the address of a
+ * later connect until it ends (TCP and MPTCP: inet_stream_connect waits for
+ * the handshake under way)? */
+bool fng_sock_connect_sticks(const struct fng_sock *s);
+/* Connect our duplicate to a without waiting, whatever the tracee's file
+ * flags say (they are restored): 0 when connected, or -errno (-EINPROGRESS:
+ * the handshake goes on in the kernel). */
+int fng_sock_connect_nowait(const struct fng_sock *s, const struct sockaddr *a, socklen_t len);
 
 /* One message to send on the tracee's behalf: its buffers, read from the
  * tracee once, and the checked destination (NULL: none). */

@@ -33,7 +33,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           net_send_paths sendto_race raw_socket exec_exception_race lone_racer
           name_swap supervisor_threads route_options netns_dns_forge unix_bind_decoder
           event_forge bind_shell undo_close elf_loader rtapi_desync handler_code
-          path_race undo_window)
+          path_race undo_window connect_side_write)
 PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
@@ -150,7 +150,7 @@ for p in "${PROGRAMS[@]}"; do
         R_STATUS[$p]="SETUP-FAILED"; R_BYP[$p]=0; R_TOT[$p]=0; R_EXIT[$p]=-; fail=1
         continue
     fi
-    unset FNG_TARGET_PID FNG_ATTACK_IP FNG_REAL_API AWS_LAMBDA_RUNTIME_API FNG_RTAPI_LOG FNG_TASK_ROOT FNG_RACE_TARGET
+    unset FNG_TARGET_PID FNG_ATTACK_IP FNG_REAL_API AWS_LAMBDA_RUNTIME_API FNG_RTAPI_LOG FNG_TASK_ROOT FNG_RACE_TARGET FNG_CSW_COUNT
     wrap=()
     case $p in
         attack_supervisor) start_target sh -c 'trap "" TERM USR2; exec sleep 60' ;;

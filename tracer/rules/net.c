@@ -224,10 +224,15 @@ static enum fng_resume check_connect(struct fng_call *c)
 	 * the real Runtime API's after this check: connected here or verified. */
 	if (how != FNG_RESUME_CONT || !(fng_net_judging(t) || t->have_real_api))
 		return how;
-	if (s.type == SOCK_STREAM && !s.nonblock)
+	if (s.type == SOCK_STREAM && !s.nonblock && !fng_sock_connect_sticks(&s))
 		return verify_at_exit(c, (int)c->args[0], &v);
-	r = connect(s.fd, (const struct sockaddr *)&ss, len);
-	return fng_fail_call(c, r < 0 ? -errno : 0);
+	r = fng_sock_connect_nowait(&s, (const struct sockaddr *)&ss, len);
+	/* A blocking TCP connect under way: the tracee's own call now only
+	 * waits for the handshake (the kernel ignores the address a connect on
+	 * a connecting socket names), so no writer can change where it goes. */
+	if (!s.nonblock && (r == -EINPROGRESS || r == -EALREADY))
+		return FNG_RESUME_CONT;
+	return fng_fail_call(c, r);
 }
 
 /* The kernel's restart codes (include/linux/errno.h): seen at an exit stop
