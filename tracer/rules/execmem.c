@@ -47,11 +47,28 @@ static void file_facts(struct fng_call *c, int fd, struct fng_execmem_facts *f, 
 	f->in_tmp |= fng_place_in_tmp(c->t, path);
 }
 
+/* An executable file mapping beside other tasks: they are held before the
+ * descriptor is looked at, so none can put another file at that number
+ * before the kernel maps it, nor run code from the mapping before this
+ * check. False (with the call refused) when they could not all be held. */
+static bool hold_for_map(struct fng_call *c, enum fng_resume *how)
+{
+	if (c->t->tasks.count < 2 || !fng_enforcing(c->t))
+		return false;
+	if (fng_hold_begin(c->t, c->tc) == 0)
+		return true;
+	fng_hold_end(c->t);
+	*how = fng_check_denied(c, EACCES, "executable_memory: fnguard could not hold the other tasks: refused");
+	return false;
+}
+
 enum fng_resume fng_check_exec_mem(struct fng_call *c)
 {
 	struct fng_execmem_facts f = { 0 };
+	enum fng_resume how = FNG_RESUME_CONT;
 	struct stat st;
 	const char *why;
+	bool held = false;
 	int prot = (int)c->args[2];
 
 	if (!c->t->written->exec_mem_block)
@@ -64,8 +81,12 @@ enum fng_resume fng_check_exec_mem(struct fng_call *c)
 		f.exec = prot & PROT_EXEC;
 		f.write = prot & PROT_WRITE;
 		f.anonymous = (c->args[3] & MAP_ANONYMOUS) || (int)c->args[4] < 0;
-		if (f.exec && !f.write && !f.anonymous)
+		if (f.exec && !f.write && !f.anonymous) {
+			held = hold_for_map(c, &how);
+			if (how != FNG_RESUME_CONT)
+				return how;
 			file_facts(c, (int)c->args[4], &f, &st);
+		}
 	} else if (c->d->kind == FNG_SC_EXEC_MEM) {
 		f.call = FNG_EXECMEM_MPROTECT;
 		f.exec = prot & PROT_EXEC;
@@ -73,8 +94,14 @@ enum fng_resume fng_check_exec_mem(struct fng_call *c)
 		return FNG_RESUME_CONT;	/* io_setup, perf_event_open: not about executable memory */
 	}
 	why = fng_decide_execmem(&f);
+	if (held && why)
+		fng_hold_end(c->t);
 	if (why)
 		return fng_check_denied(c, EACCES, why);
+	if (held) { /* mapped with nobody else running; they run again at its exit stop */
+		c->tc->pending = FNG_PENDING_HOLD;
+		return FNG_RESUME_SYSCALL;
+	}
 	if (f.call != FNG_EXECMEM_MMAP || !f.exec || !fng_racers_possible(c->t))
 		return FNG_RESUME_CONT;
 	/* Another task could put another file at that descriptor before the
