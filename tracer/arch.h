@@ -10,6 +10,8 @@
 
 /* At a seccomp stop: do not run the call; it returns retval (e.g. -EACCES). */
 int fng_arch_skip_syscall(pid_t tid, long retval);
+/* At a seccomp stop: change argument i (0-5) of the call about to run. */
+int fng_arch_set_arg(pid_t tid, unsigned i, uint64_t value);
 /* At a syscall-exit stop: change the call's return value. */
 int fng_arch_set_return(pid_t tid, long retval);
 /* At a syscall-exit stop: make the tracee run close(fd) next (the caller

@@ -34,6 +34,20 @@ int fng_arch_skip_syscall(pid_t tid, long retval)
 	return setregs(tid, &r);
 }
 
+int fng_arch_set_arg(pid_t tid, unsigned i, uint64_t value)
+{
+	struct user_regs_struct r;
+	int e = getregs(tid, &r);
+	unsigned long long *arg[6] = { &r.rdi, &r.rsi, &r.rdx, &r.r10, &r.r8, &r.r9 };
+
+	if (e < 0)
+		return e;
+	if (i >= 6)
+		return -EINVAL;
+	*arg[i] = value;
+	return setregs(tid, &r);
+}
+
 int fng_arch_set_return(pid_t tid, long retval)
 {
 	struct user_regs_struct r;

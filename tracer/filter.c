@@ -278,6 +278,16 @@ static void add_execmem_rules(struct builder *b, unsigned i, const struct fng_sy
 	}
 }
 
+/* With the proxy and sends not judged: only the sends that connect a stream
+ * socket (MSG_FASTOPEN), which could reach the real Runtime API. */
+static void add_fastopen_rule(struct builder *b, unsigned i, const struct fng_syscall_desc *d)
+{
+	struct scmp_arg_cmp c = { .arg = d->kind == FNG_SC_SENDMSG ? 2 : 3, .op = SCMP_CMP_MASKED_EQ,
+				  .datum_a = MSG_FASTOPEN, .datum_b = MSG_FASTOPEN };
+
+	add(b, SCMP_ACT_TRACE(i), d->name, 1, &c);
+}
+
 static void add_traced(struct builder *b, uint32_t needs)
 {
 	for (unsigned i = 0; i < fng_syscalls_count; i++) {
@@ -285,6 +295,11 @@ static void add_traced(struct builder *b, uint32_t needs)
 
 		if (!(d->needs & needs))
 			continue;
+		if ((d->needs & needs & FNG_NEED_FASTOPEN) && !(needs & FNG_NEED_OUTBOUND)) {
+			add_fastopen_rule(b, i, d);
+			if (!(d->needs & needs & ~FNG_NEED_FASTOPEN))
+				continue;
+		}
 		if (d->needs & needs & FNG_NEED_EXECMEM) {
 			add_execmem_rules(b, i, d, needs);
 		} else if (d->kind == FNG_SC_ASYNC_WRITER && strcmp(d->name, "mmap") == 0) {

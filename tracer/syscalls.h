@@ -51,6 +51,7 @@ enum fng_follow {
 #define FNG_NEED_DNS (1u << 6)		/* host-name exceptions or DNS events: watch lookups */
 #define FNG_NEED_ASYNC (1u << 7)	/* a check relies on no one else writing the tracee's memory */
 #define FNG_NEED_EXECMEM (1u << 8)	/* executable_memory: block (traced only with PROT_EXEC, SHM_EXEC) */
+#define FNG_NEED_FASTOPEN (1u << 9)	/* the real Runtime API: stream sends that connect (MSG_FASTOPEN) */
 
 struct fng_syscall_desc {
 	const char *name;

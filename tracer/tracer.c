@@ -190,7 +190,7 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 			needs |= FNG_NEED_INIT_END;
 	/* With the proxy, connect is watched to keep the real Runtime API out of reach. */
 	if (t->have_real_api)
-		needs |= FNG_NEED_INIT_END;
+		needs |= FNG_NEED_INIT_END | FNG_NEED_FASTOPEN;
 	if (p->mode[FNG_RULE_CHILD] != FNG_MODE_ALLOW)
 		needs |= FNG_NEED_CHILD;
 	if (p->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW)

@@ -16,7 +16,9 @@
 #include <stdatomic.h>
 #include <sys/socket.h>
 
-/* One connect to addr:port; nonblock: connect, then wait for the handshake. */
+/* One connect to addr:port; nonblock: 1 connect, then wait for the
+ * handshake; 2 no connect at all but sendto(MSG_FASTOPEN), which connects
+ * and sends in one call (blocking). */
 static void try_alias(const char *name, const char *addr, int port, int nonblock)
 {
 	struct sockaddr_storage ss;
@@ -37,12 +39,15 @@ static void try_alias(const char *name, const char *addr, int port, int nonblock
 		inet_pton(AF_INET6, addr, &in6->sin6_addr);
 		len = sizeof(*in6);
 	}
-	fd = socket(family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	fd = socket(family, SOCK_STREAM | (nonblock == 1 ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0) {
 		setup_failed(name, "socket", errno);
 		return;
 	}
-	r = connect(fd, (struct sockaddr *)&ss, len);
+	if (nonblock == 2)
+		r = sendto(fd, "x", 1, MSG_FASTOPEN | MSG_NOSIGNAL, (struct sockaddr *)&ss, len) == 1 ? 0 : -1;
+	else
+		r = connect(fd, (struct sockaddr *)&ss, len);
 	e = errno;
 	if (r < 0 && e == EINPROGRESS) {
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
@@ -193,6 +198,8 @@ int main(void)
 	try_alias("v6_any", "::", port, 0);
 	try_alias("v6_mapped_loopback_other", "::ffff:127.0.0.2", port, 0);
 	try_alias("v6_mapped_any", "::ffff:0.0.0.0", port, 0);
+	try_alias("fastopen_exact_address", "127.0.0.1", port, 2);
+	try_alias("fastopen_v6_loopback", "::1", port, 2);
 	try_interfaces(port);
 	try_race(port);
 	close(lfd);

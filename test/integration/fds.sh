@@ -19,9 +19,9 @@ t_adv_real_api_alias() {
 	cat "$WORK/out"
 	grep -q BYPASSED "$WORK/out" && fail "real_api_alias: a connect reached the real Runtime API"
 	assert_rc 0
-	[ "$(grep -c '^vector .*: defended' "$WORK/out")" -ge 14 ] || fail "expected 14 vectors defended"
+	[ "$(grep -c '^vector .*: defended' "$WORK/out")" -ge 16 ] || fail "expected 16 vectors defended"
 	# one event per alias refused at connect (the race adds more)
-	[ "$(ev_count policy=outbound_connectivity action=blocked details.port="$port")" -ge 13 ] ||
+	[ "$(ev_count policy=outbound_connectivity action=blocked details.port="$port")" -ge 15 ] ||
 		fail "expected the refused connects to be reported"
 	assert_events_valid
 }

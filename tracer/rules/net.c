@@ -446,6 +446,29 @@ static int read_send(struct fng_call *c, struct send_job *j, int *flags)
 	}
 }
 
+/* A stream socket's send names a destination only with MSG_FASTOPEN (TCP
+ * ignores the address otherwise). A TCP one is started here with the
+ * checked address, as a blocking connect is: the send then rides the
+ * connection under way, whatever its own address says by then (connected
+ * already: the flag is dropped, or the kernel would answer EISCONN). Other
+ * stream protocols are verified at the exit stop. */
+static enum fng_resume stream_send(struct fng_call *c, struct send_job *j, int flags, const struct fng_verdict *v)
+{
+	unsigned flags_arg = c->d->kind == FNG_SC_SENDMSG ? 2 : 3;
+	int r;
+
+	if (!fng_sock_connect_sticks(&j->s))
+		return verify_at_exit(c, (int)c->args[0], v);
+	if (!(flags & MSG_FASTOPEN) || !j->namelens[0])
+		return FNG_RESUME_CONT;
+	r = fng_sock_connect_nowait(&j->s, (const struct sockaddr *)&j->names[0], j->namelens[0]);
+	if (r == 0 && fng_arch_set_arg(c->tc->tid, flags_arg, (uint64_t)(unsigned)(flags & ~MSG_FASTOPEN)) < 0)
+		return fng_enforce_unknown(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, -ESRCH, "the send's flags");
+	if (r == 0 || r == -EINPROGRESS || r == -EALREADY || r == -EISCONN)
+		return FNG_RESUME_CONT;
+	return fng_fail_call(c, r);
+}
+
 static enum fng_resume check_send(struct fng_call *c)
 {
 	struct fng_tracer *t = c->t;
@@ -476,16 +499,20 @@ static enum fng_resume check_send(struct fng_call *c)
 		if (!j.namelens[i])
 			continue;
 		fng_sock_decode(&j.s, &j.names[i], j.namelens[i], &d);
+		if (j.s.type == SOCK_STREAM && is_real_api(t, &d))
+			return block_real_api(c, &d);
 		note_lookup(t, c, &j.s, &d);
 		fng_net_judge(t, &d, fng_sock_protocol(&j.s), &v);
 		observe_dest(t, &d, fng_sock_protocol(&j.s), &v);
 	}
 	/* No destination named (a connected socket): nothing new to observe. */
 	how = v.d.rule == FNG_RULE_NONE && !v.ev.ip[0] ? FNG_RESUME_CONT : enforce(c, &v);
-	if (how != FNG_RESUME_CONT || !fng_net_judging(t))
+	if (how != FNG_RESUME_CONT || !(fng_net_judging(t) || t->have_real_api))
 		return how;
 	if (j.s.type == SOCK_STREAM)
-		return verify_at_exit(c, (int)c->args[0], &v);
+		return stream_send(c, &j, flags, &v);
+	if (!fng_net_judging(t))
+		return how; /* traced for the real Runtime API (MSG_FASTOPEN): datagrams cannot reach it */
 	if (c->d->kind == FNG_SC_SENDTO) {
 		struct fng_out_msg m = { .buf = c->args[1], .len = c->args[2], .name = &j.names[0],
 					 .namelen = j.namelens[0], .flags = flags };
