@@ -271,7 +271,7 @@ static const char *act_str(uint32_t a, char *buf, size_t n)
 /* ---------------------------------------------------------------- state */
 
 struct progs {
-	struct prog all, always, all_nomount, outbound, child, tmp, init_end, execmem;
+	struct prog all, always, all_nomount, outbound, child, tmp, init_end, execmem, proxy;
 };
 
 static int setup(void **state)
@@ -288,6 +288,7 @@ static int setup(void **state)
 	build(FNG_NEED_ALWAYS | FNG_NEED_TMP, 1, &ps->tmp);
 	build(FNG_NEED_ALWAYS | FNG_NEED_INIT_END, 0, &ps->init_end);
 	build(FNG_NEED_ALWAYS | FNG_NEED_EXECMEM, 0, &ps->execmem);
+	build(FNG_NEED_ALWAYS | FNG_NEED_INIT_END | FNG_NEED_FASTOPEN, 0, &ps->proxy);
 	*state = ps;
 	return 0;
 }
@@ -296,7 +297,7 @@ static int teardown(void **state)
 {
 	struct progs *ps = *state;
 	struct prog *all[] = { &ps->all, &ps->always, &ps->all_nomount, &ps->outbound,
-			       &ps->child, &ps->tmp, &ps->init_end, &ps->execmem };
+			       &ps->child, &ps->tmp, &ps->init_end, &ps->execmem, &ps->proxy };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		free(all[i]->ins);
@@ -638,6 +639,22 @@ static void sendto_needs_address(void **state)
 	EXPECT(CALL(&PS->child, "sendto", 3, 0x1000, 10, 0, 1, 16), RET_ALLOW);
 }
 
+/* The proxy on, sends not judged: only sends that connect (MSG_FASTOPEN,
+ * in sendto's and sendmmsg's 4th argument, sendmsg's 3rd) are traced, for
+ * the real Runtime API; with sends judged, the usual rules. */
+static void fastopen_sends_with_proxy(void **state)
+{
+	EXPECT(CALL(&PS->proxy, "sendto", 3, 0x1000, 10, MSG_FASTOPEN, 0x7ffd0000, 16), RET_TRACE(idx("sendto")));
+	EXPECT(CALL(&PS->proxy, "sendto", 3, 0x1000, 10, MSG_FASTOPEN | MSG_NOSIGNAL, 0, 0), RET_TRACE(idx("sendto")));
+	EXPECT(CALL(&PS->proxy, "sendto", 3, 0x1000, 10, MSG_NOSIGNAL, 0x7ffd0000, 16), RET_ALLOW);
+	EXPECT(CALL(&PS->proxy, "sendmsg", 3, 0x1000, MSG_FASTOPEN, 0, 0, 0), RET_TRACE(idx("sendmsg")));
+	EXPECT(CALL(&PS->proxy, "sendmsg", 3, 0x1000, 0, MSG_FASTOPEN, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->proxy, "sendmmsg", 3, 0x1000, 2, MSG_FASTOPEN, 0, 0), RET_TRACE(idx("sendmmsg")));
+	EXPECT(CALL(&PS->proxy, "sendmmsg", 3, 0x1000, 2, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL0(&PS->proxy, "connect"), RET_TRACE(idx("connect")));
+	EXPECT(CALL(&PS->all, "sendmsg", 3, 0x1000, 0, 0, 0, 0), RET_TRACE(idx("sendmsg")));
+}
+
 /* Only raw and packet sockets are traced: every other socket() is free. */
 static void socket_raw_and_packet_only(void **state)
 {
@@ -900,6 +917,7 @@ int main(void)
 		cmocka_unit_test(sigio_owner),
 		cmocka_unit_test(sigio_owner_cmd_upper_bits),
 		cmocka_unit_test(sendto_needs_address),
+		cmocka_unit_test(fastopen_sends_with_proxy),
 		cmocka_unit_test(socket_raw_and_packet_only),
 		cmocka_unit_test(async_writers_watched),
 		cmocka_unit_test(recvfrom_for_dns_only),
