@@ -16,6 +16,7 @@
 #include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -192,6 +193,13 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
 	fp.sup_pgid = getpgrp();
 	memcpy(fp.sup_tids, l->tids, sizeof(fp.sup_tids));
 	fp.deny_mount = fng_policy_watches_files(policy);
+	if (policy->exec_mem_block) {
+		/* executable_memory: block: no READ_IMPLIES_EXEC inherited from
+		 * whoever started us (the filter refuses setting it later) */
+		int pers = personality(0xffffffff);
+		if (pers != -1 && (pers & READ_IMPLIES_EXEC))
+			personality((unsigned long)pers & ~(unsigned long)READ_IMPLIES_EXEC);
+	}
 	r = fng_filter_program(&fp, prog);
 	if (r < 0) {
 		stop_all(l, NULL);

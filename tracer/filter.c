@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <linux/sockios.h>
+#include <sys/personality.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -212,6 +213,13 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 		deny_namespaces(b);
 	if (fp->needs & FNG_NEED_OUTBOUND)
 		deny_route_options(b);
+	if (fp->needs & FNG_NEED_EXECMEM) {
+		/* READ_IMPLIES_EXEC makes every readable mapping executable
+		 * without PROT_EXEC; bit 31 set is the query 0xffffffff. */
+		struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = READ_IMPLIES_EXEC | 0x80000000u,
+					  .datum_b = READ_IMPLIES_EXEC };
+		add(b, DENY(EPERM), "personality", 1, &c);
+	}
 	protect_supervisor(b, fp);
 }
 

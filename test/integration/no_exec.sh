@@ -43,3 +43,25 @@ t_no_exec_executable_memory_written_file() {
 	grep -q "vector file_map_read_secret: defended (setup: mapping" "$WORK/out" ||
 		fail "a file written in the run was mapped executable"
 }
+
+# READ_IMPLIES_EXEC makes every readable mapping executable with no
+# PROT_EXEC asked (outside attack review): under "block" the runtime cannot
+# set it, and does not inherit it from whoever started fnguard (setarch -X).
+# Natively both hold it.
+t_no_exec_read_implies_exec() {
+	local p code
+	p=$(policy '{"executable_memory":"block"}')
+	code='import ctypes; libc = ctypes.CDLL(None); libc.personality.restype = ctypes.c_int
+print("set", libc.personality(0x0400000)); print("now", hex(libc.personality(0xffffffff)))'
+	[ "$(setarch -X "$PY" -c "$code" | tail -1)" = "now 0x400000" ] || fail "natively the persona is not set"
+	fng --policy "$p" -- "$PY" -c "$code"
+	assert_rc 0
+	assert_out '^set -1$'
+	assert_out '^now 0x0$'
+	set +e
+	setarch -X "$FNGUARD" run --log "file:$EV" --policy "$p" -- "$PY" -c 'import ctypes; libc = ctypes.CDLL(None); print("now", hex(libc.personality(0xffffffff)))' >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_out '^now 0x0$'
+}
