@@ -205,6 +205,9 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 			"mount", "umount2", "pivot_root", "chroot", "open_by_handle_at", "move_mount",
 			"open_tree", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "acct",
 			"swapon", "swapoff",
+			/* fanotify (root) hands out descriptors of files others
+			 * open, without an open of the function's own */
+			"fanotify_init",
 		};
 		for (unsigned i = 0; i < sizeof(fs_games) / sizeof(fs_games[0]); i++)
 			deny(b, fs_games[i], EPERM);

@@ -13,13 +13,15 @@
  * code file by name and through aliases made after initialisation (hard
  * link, symlink, a hard link to the cache written during initialisation, a
  * directory descriptor, an O_PATH descriptor reopened through
- * /proc/self/fd). Reading the secret is BYPASSED.
+ * /proc/self/fd), and sets a fanotify watch on the task root (root only).
+ * Reading the secret is BYPASSED.
  */
 #define _GNU_SOURCE
 #include "adv.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/fanotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -137,6 +139,25 @@ static void aliases(const char *root, const char *work)
 	}
 }
 
+/* fanotify (root): a watch on the task root's mount hands out a readable
+ * descriptor of every file anyone opens there, inside fnguard's tree or
+ * not, without an open of the watcher's own. BYPASSED when the watch can
+ * be set: any later open of the code, by anyone, is then readable. */
+static void fanotify_watch(const char *root)
+{
+	int fa = fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC, O_RDONLY);
+
+	if (fa < 0) {
+		report("fanotify_watch", is_denial(errno) ? DEFENDED : ERRORED, "fanotify_init: %s", strerror(errno));
+		return;
+	}
+	if (fanotify_mark(fa, FAN_MARK_ADD | FAN_MARK_MOUNT, FAN_OPEN, AT_FDCWD, root) < 0)
+		report("fanotify_watch", is_denial(errno) ? DEFENDED : ERRORED, "fanotify_mark: %s", strerror(errno));
+	else
+		report("fanotify_watch", BYPASSED, "watching opens on the task root's mount");
+	close(fa);
+}
+
 int main(int argc, char **argv)
 {
 	char p[4096];
@@ -159,5 +180,6 @@ int main(int argc, char **argv)
 	snprintf(p, sizeof p, "%s/pkgapp/__pycache__/helper.cpython-399.pyc", root);
 	try_open("pyc_written_at_init", AT_FDCWD, p);
 	aliases(root, work);
+	fanotify_watch(root);
 	return adv_exit_status();
 }

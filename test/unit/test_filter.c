@@ -871,6 +871,7 @@ static void mount_games(void **state)
 	static const char *const games[] = {
 		"mount", "umount2", "pivot_root", "chroot", "open_by_handle_at", "move_mount", "open_tree",
 		"fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr", "acct", "swapon", "swapoff",
+		"fanotify_init",
 	};
 
 	for (size_t i = 0; i < sizeof(games) / sizeof(games[0]); i++) {
