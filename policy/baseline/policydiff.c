@@ -1,7 +1,7 @@
 /* What one whole policy lets through that another does not (`fnguard
  * baseline diff`, a gate before deploy): every rule's mode and phase, the
  * outbound exceptions (CIDR and host-name semantics), resolvers, the
- * create_child_process exceptions, tmp_root, handler, on_unsupported, the
+ * create_child_process exceptions, tmp_root, handler, executable_memory, on_unsupported, the
  * lambda settings, and the allowlist (profile.c). Lines: "+ WHAT ENTRY" for
  * a grant, "~ SETTING NEW (was OLD)" for a weaker setting. When unsure
  * (a changed file of ranges, a moved temp root) it reports. Pure. */
@@ -151,6 +151,8 @@ static void pd_settings(const struct fng_policy *o, const struct fng_policy *n, 
 	if (n->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && !o->n_handler_paths && n->n_handler_paths)
 		pd_line(out, "~ handler %s%s (was from _HANDLER)", n->handler_paths[0],
 			n->n_handler_paths > 1 ? ", ..." : "");
+	if (o->exec_mem_block && !n->exec_mem_block)
+		pd_line(out, "~ executable_memory allow (was block)");
 	if (o->on_unsupported == FNG_UNSUPPORTED_FAIL && n->on_unsupported != FNG_UNSUPPORTED_FAIL)
 		pd_line(out, "~ on_unsupported run-unprotected (was fail)");
 	if (!o->no_proxy && n->no_proxy)

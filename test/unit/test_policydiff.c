@@ -95,6 +95,9 @@ static const struct diff_row diff_rows[] = {
 	  PROF4(OFF, OFF, "\"block\"", OFF, ", \"handler\": \"/t/g.py\"", "{}"), "~ handler /t/h.py no longer protected\n" },
 	{ "loopback", PROF_OUT("{\"action\": \"block\", \"loopback\": \"judge\"}", "", "{}"), PROF_OUT("\"block\"", "", "{}"),
 	  "~ outbound_connectivity.loopback allow (was judge)\n" },
+	{ "executable_memory", PROF(", \"executable_memory\": \"block\"", "{}"), PROF("", "{}"),
+	  "~ executable_memory allow (was block)\n" },
+	{ "executable_memory_stricter", PROF("", "{}"), PROF(", \"executable_memory\": \"block\"", "{}"), "" },
 	{ "allowlist_dropped", PROF("", "{}"), "{" RULES_OFF ", \"outbound_connectivity\": \"allow\"}",
 	  "~ allowlist none (was block)\n" },
 };
