@@ -177,6 +177,22 @@ static void deny_route_options(struct builder *b)
 	deny_two_eq32(b, "setsockopt", 1, SOL_SOCKET, 2, SO_BINDTOIFINDEX);
 }
 
+/* Address families whose destinations fnguard cannot judge: AF_VSOCK (the
+ * hypervisor's host), TIPC, RDS, CAN, Bluetooth, ... refused while
+ * destinations are judged (EAFNOSUPPORT, as on a kernel without them). Left:
+ * local ones (AF_UNIX, AF_NETLINK, AF_ALG), IP, and the packet families,
+ * which are traced (add_socket_rules). */
+static void deny_other_families(struct builder *b)
+{
+	for (uint32_t f = 1; f < 64; f++) {
+		if (f == AF_UNIX || f == AF_INET || f == AF_INET6 || f == AF_NETLINK || f == AF_PACKET || f == AF_ALG ||
+		    f == AF_XDP)
+			continue;
+		struct scmp_arg_cmp c = { .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = f };
+		add(b, DENY(EAFNOSUPPORT), "socket", 1, &c);
+	}
+}
+
 static void harden(struct builder *b, const struct fng_filter_params *fp)
 {
 	/* ENOSYS so libraries fall back to plain system calls we can see. */
@@ -214,8 +230,10 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 	}
 	if (fp->deny_mount || (fp->needs & FNG_NEED_OUTBOUND))
 		deny_namespaces(b);
-	if (fp->needs & FNG_NEED_OUTBOUND)
+	if (fp->needs & FNG_NEED_OUTBOUND) {
 		deny_route_options(b);
+		deny_other_families(b);
+	}
 	if (fp->needs & FNG_NEED_EXECMEM) {
 		/* READ_IMPLIES_EXEC makes every readable mapping executable
 		 * without PROT_EXEC; bit 31 set is the query 0xffffffff. */

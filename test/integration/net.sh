@@ -268,3 +268,25 @@ attempt("plain", lambda: s.sendto(b"x", ("127.0.0.1", 9)))'
 	expect_events 2 action=blocked syscall=setsockopt
 	expect_events 1 action=blocked syscall=sendmsg policy=outbound_connectivity
 }
+
+# Address families outbound_connectivity cannot judge (AF_VSOCK reaches the
+# hypervisor's host; the outside attack session found it open) are refused
+# while destinations are judged, with an event; IP and local ones are not.
+t_net_other_families_refused() {
+	local code='import socket
+for fam, name in ((socket.AF_VSOCK, "vsock"), (socket.AF_INET6, "inet6"), (socket.AF_UNIX, "unix"), (socket.AF_NETLINK, "netlink")):
+    try:
+        socket.socket(fam, socket.SOCK_DGRAM if fam == socket.AF_NETLINK else socket.SOCK_STREAM).close(); print(name, "ok")
+    except OSError as e:
+        print(name, e.errno)'
+	[ "$("$PY" -c "$code" | head -1)" = "vsock ok" ] || fail "natively no vsock socket: the test cannot tell"
+	fng -- "$PY" -c "$code"
+	assert_rc 0
+	assert_out '^vsock 97$'
+	assert_out '^inet6 ok$'
+	assert_out '^unix ok$'
+	assert_out '^netlink ok$'
+	expect_events 1 syscall=socket action=blocked details.error=EAFNOSUPPORT
+	fng --policy "$(policy "$ALLOW_ALL")" -- "$PY" -c "$code"
+	assert_out '^vsock ok$'
+}

@@ -655,6 +655,19 @@ static void fastopen_sends_with_proxy(void **state)
 	EXPECT(CALL(&PS->all, "sendmsg", 3, 0x1000, 0, 0, 0, 0), RET_TRACE(idx("sendmsg")));
 }
 
+/* While destinations are judged, families it cannot judge are refused. */
+static void other_families_refused(void **state)
+{
+	EXPECT(CALL(&PS->outbound, "socket", AF_VSOCK, SOCK_STREAM, 0, 0, 0, 0), RET_DENY(EAFNOSUPPORT));
+	EXPECT(CALL(&PS->outbound, "socket", AF_TIPC, SOCK_DGRAM, 0, 0, 0, 0), RET_DENY(EAFNOSUPPORT));
+	EXPECT(CALL(&PS->outbound, "socket", 0x100000000ull | AF_VSOCK, SOCK_STREAM, 0, 0, 0, 0), RET_DENY(EAFNOSUPPORT));
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET, SOCK_STREAM, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "socket", AF_UNIX, SOCK_STREAM, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "socket", AF_NETLINK, SOCK_RAW, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "socket", AF_ALG, SOCK_SEQPACKET, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->always, "socket", AF_VSOCK, SOCK_STREAM, 0, 0, 0, 0), RET_ALLOW);
+}
+
 /* Only raw and packet sockets are traced: every other socket() is free. */
 static void socket_raw_and_packet_only(void **state)
 {
@@ -919,6 +932,7 @@ int main(void)
 		cmocka_unit_test(sigio_owner_cmd_upper_bits),
 		cmocka_unit_test(sendto_needs_address),
 		cmocka_unit_test(fastopen_sends_with_proxy),
+		cmocka_unit_test(other_families_refused),
 		cmocka_unit_test(socket_raw_and_packet_only),
 		cmocka_unit_test(async_writers_watched),
 		cmocka_unit_test(recvfrom_for_dns_only),
