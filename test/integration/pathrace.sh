@@ -90,3 +90,27 @@ t_pathrace_exec_tmp_kernel() {
 	[ "$(ev_count policy=read_write_tmp action=killed)" = 0 ] || fail "an exec from the temp root started"
 	grep -q 'the kernel enforces the temp root' "$EV" || fail "the kernel did not enforce the temp root"
 }
+
+# A program outside the temp root whose ELF interpreter (PT_INTERP) lies in
+# it: the kernel loads the interpreter without an open fnguard sees (outside
+# attack session). With the kernel enforcing the temp root, Landlock refuses
+# to execute it; in the fallback the exec stop finds it mapped and ends the
+# program before it runs. Natively the program runs through the copied loader.
+t_pathrace_exec_tmp_interp() {
+	local ld=$TMPD/ld-copy.so prog=$WORK/interp_prog
+	cp "$(readlink -f /lib64/ld-linux-x86-64.so.2)" "$ld"
+	printf '#include <stdio.h>\nint main(void) { puts("INTERP-PROG-RAN"); return 0; }\n' >"$WORK/p.c"
+	cc -o "$prog" -Wl,--dynamic-linker="$ld" "$WORK/p.c" || fail "cannot build the test program"
+	"$prog" | grep -q INTERP-PROG-RAN || fail "natively the program did not run"
+	local pol
+	pol=$(policy '{"read_write_tmp": "block", "create_child_process": "allow", "read_handler": "allow", "outbound_connectivity": "allow"}')
+	for mode in kernel fallback; do
+		if [ "$mode" = fallback ]; then export FNGUARD_NO_LANDLOCK=1; fi
+		fng --policy "$pol" -- /bin/sh -c "$prog; echo sh-went-on"
+		unset FNGUARD_NO_LANDLOCK
+		assert_out sh-went-on
+		! grep -q INTERP-PROG-RAN "$WORK/out" || fail "$mode: the program ran through a loader in the temp root"
+		assert_events_valid
+	done
+	[ "$(ev_count policy=read_write_tmp action=killed)" -ge 1 ] || fail "fallback: the exec was not reported"
+}

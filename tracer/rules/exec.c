@@ -269,6 +269,41 @@ static bool violation(struct fng_tracer *t, struct fng_tracee *tc, enum fng_rule
 	return true;
 }
 
+/* Without Landlock, the kernel opens an ELF interpreter (PT_INTERP) or a
+ * script's #! interpreter unseen: any file the new image maps from the temp
+ * root (its path into path) ends it. true when one is, or when the maps
+ * cannot be read (fail closed). */
+static bool image_from_tmp(struct fng_tracer *t, pid_t tid, char *path, size_t n)
+{
+	char maps[64], line[FNG_PATH_BUF + 128];
+	bool found = false;
+	FILE *fp;
+
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", tid);
+	fp = fopen(maps, "re");
+	if (!fp) {
+		snprintf(path, n, "%s (unreadable)", maps);
+		return true;
+	}
+	while (!found && fgets(line, sizeof(line), fp)) {
+		int off = 0;
+		char *name, *del;
+
+		if (sscanf(line, "%*s %*s %*s %*s %*s %n", &off) < 0 || off <= 0 || line[off] != '/')
+			continue;
+		name = line + off;
+		name[strcspn(name, "\n")] = '\0';
+		if ((del = strstr(name, " (deleted)")) && del[10] == '\0')
+			*del = '\0';
+		if (fng_place_in_tmp(t, name)) {
+			fng_strlcpy(path, name, n);
+			found = true;
+		}
+	}
+	fclose(fp);
+	return found;
+}
+
 /* At PTRACE_EVENT_EXEC: the new image is in place and has not run yet. What
  * the kernel really executed is checked here, so a path swapped by a racing
  * thread after the seccomp stop still cannot run a program from the temp
@@ -283,6 +318,16 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 		if (tc->tgid == t->root)
 			t->runtime_started = true;
 		return;
+	}
+	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && !t->kernel_tmp) {
+		char path[FNG_PATH_BUF];
+		if (image_from_tmp(t, tc->tid, path, sizeof(path))) {
+			fng_exec_target_of_exe(t, tc->tid, &x);
+			fng_strlcpy(x.path, path, sizeof(x.path));
+			if (violation(t, tc, FNG_RULE_TMP, &x, "the new program maps code from the temp root "
+							       "(its ELF or #! interpreter)"))
+				return;
+		}
 	}
 	if (!pend) {
 		/* Nothing was pending for this exec: only where the program
