@@ -193,6 +193,7 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
 	fp.sup_pgid = getpgrp();
 	memcpy(fp.sup_tids, l->tids, sizeof(fp.sup_tids));
 	fp.deny_mount = fng_policy_watches_files(policy);
+	fp.deny_core = policy->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK;
 	if (policy->exec_mem_block) {
 		/* executable_memory: block: no READ_IMPLIES_EXEC inherited from
 		 * whoever started us (the filter refuses setting it later) */
@@ -231,6 +232,9 @@ static bool spawn_runtime(const struct fng_session *s, struct session_live *l, c
 			.nofile = fds->nofile,
 			.listen_fds = fds->listen_n,
 			.landlock_fd = landlock_fd,
+			/* Without Landlock the kernel would write a core file
+			 * into the temp root unseen (a crash with the cwd there). */
+			.no_core = landlock_fd < 0 && (!s->observe || s->enforce) && s->policy->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK,
 		};
 		r = fng_spawn_start(&sp, child, err, sizeof(err));
 	}

@@ -83,6 +83,7 @@ struct spawn_ctx {
 	int landlock_fd;
 	int sync_rd, sync_wr, report_rd, report_wr;
 	struct rlimit nofile;
+	bool no_core;
 	int listen_fds, listen_pid_at;	/* envp's LISTEN_PID entry, rewritten by the child */
 	char listen_pid[32];
 	char **own_envp;		/* envp, when it is a copy (LISTEN_PID) */
@@ -136,6 +137,10 @@ static void child_descriptors(struct spawn_ctx *c)
 	int k = 0;
 
 	fng_arch_raw_syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, (long)&c->nofile, 0, 0, 0);
+	if (c->no_core) {
+		static const struct rlimit none = { 0, 0 };
+		fng_arch_raw_syscall(SYS_prlimit64, 0, RLIMIT_CORE, (long)&none, 0, 0, 0);
+	}
 	for (unsigned fd = 3; fd < 3 + n; fd++)
 		sys(SYS_fcntl, fd, F_SETFD, 0);
 	sys(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -250,6 +255,7 @@ static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 	c->argv = sp->argv;
 	c->envp = environ;
 	c->nofile = sp->nofile;
+	c->no_core = sp->no_core;
 	c->listen_fds = sp->listen_fds;
 	c->listen_pid_at = -1;
 	if (sp->listen_fds > 0 && copy_env(c) < 0)

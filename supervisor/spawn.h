@@ -21,6 +21,7 @@ struct fng_spawn {
 	struct rlimit nofile;		/* the runtime's descriptor limit (fds.h) */
 	int listen_fds;			/* descriptors 3.. kept (socket activation); all others above 2 close */
 	int landlock_fd;		/* a Landlock ruleset to apply before exec, or -1 */
+	bool no_core;			/* RLIMIT_CORE 0, soft and hard: no core file in the temp root */
 };
 
 struct spawn_ctx;

@@ -234,6 +234,18 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 		deny_route_options(b);
 		deny_other_families(b);
 	}
+	if (fp->deny_core) {
+		/* A core file is written by the kernel, unseen: without Landlock
+		 * fnguard starts the runtime with RLIMIT_CORE 0 (supervisor/spawn.c),
+		 * and nobody raises it again (root could raise the hard limit). */
+		struct scmp_arg_cmp set = { .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = RLIMIT_CORE };
+		struct scmp_arg_cmp pl[2] = {
+			{ .arg = 1, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = RLIMIT_CORE },
+			{ .arg = 2, .op = SCMP_CMP_NE, .datum_a = 0 },
+		};
+		add(b, DENY(EPERM), "setrlimit", 1, &set);
+		add(b, DENY(EPERM), "prlimit64", 2, pl);
+	}
 	if (fp->needs & FNG_NEED_EXECMEM) {
 		/* READ_IMPLIES_EXEC makes every readable mapping executable
 		 * without PROT_EXEC; bit 31 set is the query 0xffffffff. */

@@ -21,6 +21,7 @@ struct fng_filter_params {
 	pid_t sup_pgid;
 	pid_t sup_tids[FNG_SUP_TIDS_MAX];	/* its threads (0-terminated) */
 	int deny_mount;		/* file rules active: no mount/chroot/handle games */
+	int deny_core;		/* read_write_tmp blocks: the core-file limit stays as fnguard set it */
 };
 
 /* Build the filter into *out (caller releases with seccomp_release).

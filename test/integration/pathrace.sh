@@ -114,3 +114,37 @@ t_pathrace_exec_tmp_interp() {
 	done
 	[ "$(ev_count policy=read_write_tmp action=killed)" -ge 1 ] || fail "fallback: the exec was not reported"
 }
+
+# A core file is written by the kernel, with no call fnguard sees: with the
+# cwd in the temp root, a crash would create one there (outside attack
+# session: the fallback; Landlock refuses it). Without Landlock the runtime
+# starts with RLIMIT_CORE 0 and cannot raise it; with Landlock its limit is
+# left alone but cannot be changed either while read_write_tmp blocks.
+t_pathrace_core_file_fallback() {
+	local code='import os, resource, signal
+os.chdir(os.environ["FNG_TMPDIR"])
+print("limit", resource.getrlimit(resource.RLIMIT_CORE)[0])
+try:
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY)); print("raised")
+except (OSError, ValueError) as e:
+    print("raise refused", e)
+pid = os.fork()
+if pid == 0:
+    os.kill(os.getpid(), signal.SIGSEGV)
+os.waitpid(pid, 0)
+print("done")'
+	adv_setup
+	if [ "$(cat /proc/sys/kernel/core_pattern)" = core ]; then
+		(ulimit -c unlimited; "$PY" -c "$code") >/dev/null 2>&1
+		ls "$TMPD" | grep -q '^core' || fail "natively no core file in the temp root: the test cannot tell"
+		rm -f "$TMPD"/core*
+	fi
+	FNGUARD_NO_LANDLOCK=1 fng --policy "$(policy '{"read_write_tmp": "block"}')" -- sh -c "ulimit -c unlimited 2>/dev/null; exec \"$PY\" -c '$code'"
+	assert_rc 0
+	assert_out '^limit 0$'
+	assert_out '^raise refused'
+	assert_out '^done$'
+	adv_tmp_untouched
+	[ "$(ev_count syscall=prlimit64 action=blocked)" -ge 1 ] || [ "$(ev_count syscall=setrlimit action=blocked)" -ge 1 ] ||
+		fail "the refused limit change was not reported"
+}
