@@ -192,7 +192,8 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
 	fp.sup_pid = getpid();
 	fp.sup_pgid = getpgrp();
 	memcpy(fp.sup_tids, l->tids, sizeof(fp.sup_tids));
-	fp.deny_mount = fng_policy_watches_files(policy);
+	/* executable_memory: no second procfs mount to reach /proc/PID/mem by */
+	fp.deny_mount = fng_policy_watches_files(policy) || policy->exec_mem_block;
 	fp.deny_core = policy->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK;
 	if (policy->exec_mem_block) {
 		/* executable_memory: block: no READ_IMPLIES_EXEC inherited from

@@ -329,6 +329,23 @@ static void add_fastopen_rule(struct builder *b, unsigned i, const struct fng_sy
 	add(b, SCMP_ACT_TRACE(i), d->name, 1, &c);
 }
 
+/* executable_memory: block alone: the opens that may write (a process's
+ * memory through /proc/PID/mem writes over its code). */
+static void add_procmem_rules(struct builder *b, unsigned i, const struct fng_syscall_desc *d)
+{
+	static const uint32_t modes[] = { O_WRONLY, O_RDWR };
+
+	if (d->kind != FNG_SC_OPEN) { /* creat writes; openat2's flags are in memory */
+		add(b, SCMP_ACT_TRACE(i), d->name, 0, NULL);
+		return;
+	}
+	for (unsigned k = 0; k < 2; k++) {
+		struct scmp_arg_cmp c = { .arg = (unsigned)d->flags, .op = SCMP_CMP_MASKED_EQ, .datum_a = modes[k],
+					  .datum_b = modes[k] };
+		add(b, SCMP_ACT_TRACE(i), d->name, 1, &c);
+	}
+}
+
 static void add_traced(struct builder *b, uint32_t needs)
 {
 	for (unsigned i = 0; i < fng_syscalls_count; i++) {
@@ -336,6 +353,10 @@ static void add_traced(struct builder *b, uint32_t needs)
 
 		if (!(d->needs & needs))
 			continue;
+		if ((d->needs & needs) == FNG_NEED_PROCMEM) {
+			add_procmem_rules(b, i, d);
+			continue;
+		}
 		if ((d->needs & needs & FNG_NEED_FASTOPEN) && !(needs & FNG_NEED_OUTBOUND)) {
 			add_fastopen_rule(b, i, d);
 			if (!(d->needs & needs & ~FNG_NEED_FASTOPEN))

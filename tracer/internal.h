@@ -201,6 +201,11 @@ bool fng_place_guarded(struct fng_tracer *t, const char *path);
  * supervisor; a traced task never is. When it cannot be told: yes. */
 bool fng_place_supervisor_task(struct fng_tracer *t, pid_t pid);
 #define FNG_GUARD_PROC_REASON "the supervisor's /proc entries are off limits"
+/* A process's memory file (/proc/PID/mem, .../task/TID/mem: a write there
+ * goes over read-only code), path as resolved in task tid's root; or,
+ * for a descriptor's link (/proc/TID/fd/N), what it opened. */
+bool fng_place_proc_mem(pid_t tid, const char *path, const char *fd_link);
+#define FNG_PROCMEM_REASON "executable_memory: writing a process's memory through /proc/PID/mem"
 
 /* function.phase now (enum fng_fn_phase). */
 static inline uint8_t fng_tracer_fn_phase(const struct fng_tracer *t)

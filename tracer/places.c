@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 int fng_place_setup_tmp(struct fng_tracer *t, char *err, size_t errn)
@@ -122,4 +124,21 @@ bool fng_place_guarded(struct fng_tracer *t, const char *path)
 	if (errno || (*end && *end != '/') || pid > INT32_MAX)
 		return false;
 	return fng_place_supervisor_task(t, (pid_t)pid);
+}
+
+bool fng_place_proc_mem(pid_t tid, const char *path, const char *fd_link)
+{
+	const char *base = strrchr(path, '/');
+	char where[FNG_PATH_BUF + 64];
+	struct statfs fs;
+
+	if (!base || strcmp(base, "/mem") != 0)
+		return false;
+	if (fd_link)
+		fng_strlcpy(where, fd_link, sizeof(where));
+	else if (snprintf(where, sizeof(where), "/proc/%d/root%s", tid, path) >= (int)sizeof(where))
+		return true; /* cannot tell: as if it were */
+	if (statfs(where, &fs) < 0)
+		return errno != ENOENT;
+	return fs.f_type == PROC_SUPER_MAGIC;
 }

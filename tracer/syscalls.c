@@ -9,10 +9,10 @@
 /* clang-format off */
 const struct fng_syscall_desc fng_syscalls[] = {
 	/* name            kind              dirfd path dirfd2 path2 flags follow  follow2 flag_bit empty needs targets */
-	{ "open",        FNG_SC_OPEN,      NA, 0,  NA, NA, 1,  FNG_FOLLOW, 0, 0, false, FILE_RULES, 0 },
-	{ "openat",      FNG_SC_OPEN,      0,  1,  NA, NA, 2,  FNG_FOLLOW, 0, 0, false, FILE_RULES, 0 },
-	{ "openat2",     FNG_SC_OPENAT2,   0,  1,  NA, NA, NA, FNG_FOLLOW, 0, 0, false, FILE_RULES, 0 },
-	{ "creat",       FNG_SC_CREAT,     NA, 0,  NA, NA, NA, FNG_FOLLOW, 0, 0, false, FILE_RULES, 0 },
+	{ "open",        FNG_SC_OPEN,      NA, 0,  NA, NA, 1,  FNG_FOLLOW, 0, 0, false, FILE_RULES | FNG_NEED_PROCMEM, 0 },
+	{ "openat",      FNG_SC_OPEN,      0,  1,  NA, NA, 2,  FNG_FOLLOW, 0, 0, false, FILE_RULES | FNG_NEED_PROCMEM, 0 },
+	{ "openat2",     FNG_SC_OPENAT2,   0,  1,  NA, NA, NA, FNG_FOLLOW, 0, 0, false, FILE_RULES | FNG_NEED_PROCMEM, 0 },
+	{ "creat",       FNG_SC_CREAT,     NA, 0,  NA, NA, NA, FNG_FOLLOW, 0, 0, false, FILE_RULES | FNG_NEED_PROCMEM, 0 },
 	{ "mkdir",       FNG_SC_MUTATE,    NA, 0,  NA, NA, NA, FNG_NOFOLLOW, 0, 0, false, FNG_NEED_TMP, 0 },
 	{ "mkdirat",     FNG_SC_MUTATE,    0,  1,  NA, NA, NA, FNG_NOFOLLOW, 0, 0, false, FNG_NEED_TMP, 0 },
 	{ "rmdir",       FNG_SC_UNNAME,    NA, 0,  NA, NA, NA, FNG_NOFOLLOW, 0, 0, false, FNG_NEED_TMP, 0 },

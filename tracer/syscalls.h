@@ -52,6 +52,7 @@ enum fng_follow {
 #define FNG_NEED_ASYNC (1u << 7)	/* a check relies on no one else writing the tracee's memory */
 #define FNG_NEED_EXECMEM (1u << 8)	/* executable_memory: block (traced only with PROT_EXEC, SHM_EXEC) */
 #define FNG_NEED_FASTOPEN (1u << 9)	/* the real Runtime API: stream sends that connect (MSG_FASTOPEN) */
+#define FNG_NEED_PROCMEM (1u << 10)	/* executable_memory: block: opens for writing (/proc/PID/mem) */
 
 struct fng_syscall_desc {
 	const char *name;

@@ -208,9 +208,9 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 		needs |= FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_CHILD | FNG_NEED_OUTBOUND | FNG_NEED_DNS |
 			 FNG_NEED_INIT_END;
 	if (p->exec_mem_block)
-		needs |= FNG_NEED_EXECMEM;
+		needs |= FNG_NEED_EXECMEM | FNG_NEED_PROCMEM;
 	/* Exit stops are skipped while no one could race a check (fng_racers_possible). */
-	if (needs & (FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_OUTBOUND))
+	if (needs & (FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_OUTBOUND | FNG_NEED_PROCMEM))
 		needs |= FNG_NEED_ASYNC;
 	return needs;
 }

@@ -65,3 +65,28 @@ print("set", libc.personality(0x0400000)); print("now", hex(libc.personality(0xf
 	assert_rc 0
 	assert_out '^now 0x0$'
 }
+
+# Writing over one's own code through /proc/self/mem needs no executable
+# mapping at all (outside attack session): under "block", opening a
+# process's memory file for writing is refused, reported; reading it works.
+# Natively the write goes over the code.
+t_no_exec_proc_self_mem() {
+	local code='import ctypes, os
+libc = ctypes.CDLL(None)
+addr = ctypes.cast(libc.getpid, ctypes.c_void_p).value
+fd = os.open("/proc/self/mem", os.O_RDONLY); print("read", len(os.pread(fd, 1, addr))); os.close(fd)
+try:
+    fd = os.open("/proc/self/mem", os.O_RDWR)
+    os.pwrite(fd, os.pread(fd, 1, addr), addr); print("wrote over code")
+except OSError as e:
+    print("write refused", e.errno)'
+	"$PY" -c "$code" | grep -q '^wrote over code$' || fail "natively the write did not happen: the test cannot tell"
+	fng --policy "$(policy '{"executable_memory": "block"}')" -- "$PY" -c "$code"
+	assert_rc 0
+	assert_out '^read 1$'
+	assert_out '^write refused 13$'
+	[ "$(ev_count action=blocked details.reason="executable_memory: writing a process's memory through /proc/PID/mem")" -ge 1 ] ||
+		fail "the refusal was not reported"
+	fng --policy "$(policy '{"executable_memory": "allow"}')" -- "$PY" -c "$code"
+	assert_out '^wrote over code$'
+}

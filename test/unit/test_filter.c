@@ -655,6 +655,23 @@ static void fastopen_sends_with_proxy(void **state)
 	EXPECT(CALL(&PS->all, "sendmsg", 3, 0x1000, 0, 0, 0, 0), RET_TRACE(idx("sendmsg")));
 }
 
+/* executable_memory alone: only opens that may write are traced (for
+ * /proc/PID/mem), and mount is refused (no second procfs). */
+static void procmem_write_opens(void **state)
+{
+	struct prog p;
+
+	(void)state;
+	build(FNG_NEED_ALWAYS | FNG_NEED_PROCMEM, 0, &p);
+	EXPECT(CALL(&p, "openat", (uint32_t)AT_FDCWD, 0x1000, O_RDONLY, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&p, "openat", (uint32_t)AT_FDCWD, 0x1000, O_RDWR | O_CLOEXEC, 0, 0, 0), RET_TRACE(idx("openat")));
+	EXPECT(CALL(&p, "openat", (uint32_t)AT_FDCWD, 0x1000, O_WRONLY, 0, 0, 0), RET_TRACE(idx("openat")));
+	EXPECT(CALL(&p, "open", 0x1000, O_RDONLY | O_CLOEXEC, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&p, "open", 0x1000, O_RDWR, 0, 0, 0, 0), RET_TRACE(idx("open")));
+	EXPECT(CALL(&p, "openat2", (uint32_t)AT_FDCWD, 0x1000, 0x2000, 24, 0, 0), RET_TRACE(idx("openat2")));
+	free(p.ins);
+}
+
 /* While destinations are judged, families it cannot judge are refused. */
 static void other_families_refused(void **state)
 {
@@ -933,6 +950,7 @@ int main(void)
 		cmocka_unit_test(sendto_needs_address),
 		cmocka_unit_test(fastopen_sends_with_proxy),
 		cmocka_unit_test(other_families_refused),
+		cmocka_unit_test(procmem_write_opens),
 		cmocka_unit_test(socket_raw_and_packet_only),
 		cmocka_unit_test(async_writers_watched),
 		cmocka_unit_test(recvfrom_for_dns_only),

@@ -130,6 +130,8 @@ static bool open_needs_exit(const struct fng_tracer *t, const struct fng_decide_
 {
 	if (fng_decide_handler_armed(x) || x->policy->allow)
 		return true;
+	if (t->written->exec_mem_block && fng_decide_open_writes(flags))
+		return true; /* /proc/PID/mem */
 	if (x->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
 		return false;
 	return !t->kernel_tmp || (flags & O_PATH);
@@ -146,6 +148,8 @@ static bool open_may_undo(const struct fng_tracer *t, const struct fng_decide_ct
 		return true;
 	if (p->allow && p->mode[FNG_RULE_ALLOWLIST] == FNG_MODE_BLOCK)
 		return true;
+	if (t->written->exec_mem_block && fng_decide_open_writes(flags))
+		return true; /* a write to /proc/PID/mem through a sibling's descriptor */
 	return p->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK && (!t->kernel_tmp || (flags & O_PATH));
 }
 
@@ -178,6 +182,8 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 		return fng_check_denied(c, EACCES, FNG_GUARD_PROC_REASON);
 	/* The allowlist: opens by their flags; everything else changes the file. */
 	write = !open || fng_decide_open_writes(flags);
+	if (open && write && t->written->exec_mem_block && fng_place_proc_mem(c->tc->tid, v.path, NULL))
+		return fng_check_denied(c, EACCES, FNG_PROCMEM_REASON);
 	f = path_facts(&x, t, v.path, open, write);
 	fng_decide_file(&x, &f, &v.d);
 	if (d->kind == FNG_SC_TWO_PATHS) {
@@ -336,6 +342,13 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 		return refuse_opened(t, tc, ret, d->name, &v);
 	}
 	guard = fng_place_guarded(t, v.path);
+	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
+	if (tc->pending_write && t->written->exec_mem_block && fng_place_proc_mem(tc->tid, v.path, link)) {
+		v.d.rule = FNG_RULE_NONE;
+		v.d.mode = FNG_MODE_BLOCK;
+		snprintf(v.d.reason, sizeof(v.d.reason), "%s", FNG_PROCMEM_REASON);
+		return refuse_opened(t, tc, ret, d->name, &v);
+	}
 	x = fng_tracer_ctx(t);
 	f = (struct fng_file_facts){ .path = v.path, .write = tc->pending_write, .opened = true };
 	f.in_tmp = x.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_place_in_tmp(t, v.path);
