@@ -84,6 +84,7 @@ struct fng_tracer {
 	/* The kernel may write a tracee's memory beside it (AIO, perf or packet
 	 * rings were set up): a lone task is no longer alone with its memory. */
 	bool async_writers;
+	bool root_runtime;	/* the runtime starts as root: it can write the kernel's settings */
 	/* Files the supervisor itself writes (its stderr, a file sink ...), by
 	 * object: a task mapping one MAP_SHARED sees fnguard's writes beside
 	 * it (written_files.c). */
@@ -206,6 +207,13 @@ bool fng_place_supervisor_task(struct fng_tracer *t, pid_t pid);
  * for a descriptor's link (/proc/TID/fd/N), what it opened. */
 bool fng_place_proc_mem(pid_t tid, const char *path, const char *fd_link);
 #define FNG_PROCMEM_REASON "executable_memory: writing a process's memory through /proc/PID/mem"
+/* The kernel's settings (/proc/sys, /proc/sysrq-trigger, sysfs, cgroup v1,
+ * debugfs, tracefs, securityfs, binfmt_misc, bpffs): writing them makes the
+ * kernel start programs fnguard does not trace (core_pattern, modprobe,
+ * uevent_helper, release_agent, binfmt handlers). Arguments as for
+ * fng_place_proc_mem. */
+bool fng_place_kernel_config(pid_t tid, const char *path, const char *fd_link);
+#define FNG_KCONFIG_REASON "writing the kernel's settings (/proc/sys, /sys, ...): the kernel would start programs fnguard does not trace"
 
 /* function.phase now (enum fng_fn_phase). */
 static inline uint8_t fng_tracer_fn_phase(const struct fng_tracer *t)

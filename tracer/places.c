@@ -126,19 +126,46 @@ bool fng_place_guarded(struct fng_tracer *t, const char *path)
 	return fng_place_supervisor_task(t, (pid_t)pid);
 }
 
-bool fng_place_proc_mem(pid_t tid, const char *path, const char *fd_link)
+/* The file system path lies on, seen from task tid (or through fd_link):
+ * its magic, 0 when it does not exist, -1 when it cannot be told. */
+static long fs_magic(pid_t tid, const char *path, const char *fd_link)
 {
-	const char *base = strrchr(path, '/');
 	char where[FNG_PATH_BUF + 64];
 	struct statfs fs;
 
-	if (!base || strcmp(base, "/mem") != 0)
-		return false;
 	if (fd_link)
 		fng_strlcpy(where, fd_link, sizeof(where));
 	else if (snprintf(where, sizeof(where), "/proc/%d/root%s", tid, path) >= (int)sizeof(where))
-		return true; /* cannot tell: as if it were */
+		return -1;
 	if (statfs(where, &fs) < 0)
-		return errno != ENOENT;
-	return fs.f_type == PROC_SUPER_MAGIC;
+		return errno == ENOENT ? 0 : -1;
+	return (long)fs.f_type;
+}
+
+bool fng_place_proc_mem(pid_t tid, const char *path, const char *fd_link)
+{
+	const char *base = strrchr(path, '/');
+	long m;
+
+	if (!base || strcmp(base, "/mem") != 0)
+		return false;
+	m = fs_magic(tid, path, fd_link);
+	return m == -1 || m == PROC_SUPER_MAGIC; /* cannot tell: as if it were */
+}
+
+bool fng_place_kernel_config(pid_t tid, const char *path, const char *fd_link)
+{
+	static const long magics[] = { SYSFS_MAGIC, CGROUP_SUPER_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+				       SECURITYFS_MAGIC, BINFMTFS_MAGIC, BPF_FS_MAGIC };
+	long m;
+
+	if (strncmp(path, "/proc/sys/", 10) == 0 || strcmp(path, "/proc/sysrq-trigger") == 0)
+		return true;
+	m = fs_magic(tid, path, fd_link);
+	if (m == -1)
+		return true;
+	for (size_t i = 0; i < FNG_ARRAY_LEN(magics); i++)
+		if (m == magics[i])
+			return true;
+	return false;
 }

@@ -77,6 +77,7 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	t->logger = cfg->logger;
 	t->counters = fng_logger_counters(cfg->logger);
 	t->sup_pid = cfg->sup_pid;
+	t->root_runtime = geteuid() == 0;
 	memcpy(t->sup_tids, cfg->sup_tids, sizeof(t->sup_tids));
 	t->on_root_exit = cfg->on_root_exit;
 	t->observe = cfg->observe;
@@ -209,6 +210,11 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 			 FNG_NEED_INIT_END;
 	if (p->exec_mem_block)
 		needs |= FNG_NEED_EXECMEM | FNG_NEED_PROCMEM;
+	/* A root runtime could make the kernel start programs fnguard does not
+	 * trace by writing its settings: opens that may write are watched
+	 * whenever a rule is on (fng_place_kernel_config). */
+	if (t->root_runtime && (needs & (FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_CHILD | FNG_NEED_OUTBOUND)))
+		needs |= FNG_NEED_PROCMEM;
 	/* Exit stops are skipped while no one could race a check (fng_racers_possible). */
 	if (needs & (FNG_NEED_TMP | FNG_NEED_HANDLER | FNG_NEED_OUTBOUND | FNG_NEED_PROCMEM))
 		needs |= FNG_NEED_ASYNC;

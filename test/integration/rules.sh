@@ -114,3 +114,30 @@ for rule in read_write_tmp create_child_process outbound_connectivity; do
 		done
 	done
 done
+
+# A root runtime writing the kernel's settings makes the kernel start
+# programs fnguard does not trace (outside attack session: a core_pattern
+# pipe helper ran a program that read the temp root). Opening them for
+# writing is refused, reported; reading works. The test writes back the
+# value that is there (natively a no-op).
+t_rules_root_kernel_settings() {
+	[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; return 0; }
+	local code='import os
+v = open("/proc/sys/kernel/core_pattern").read()
+print("read ok")
+for p in ("/proc/sys/kernel/core_pattern", "/sys/kernel/uevent_helper"):
+    try:
+        fd = os.open(p, os.O_WRONLY)
+        if p.endswith("core_pattern"): os.write(fd, v.encode())
+        os.close(fd); print("opened", p)
+    except OSError as e:
+        print("refused", p, e.errno)'
+	"$PY" -c "$code" | grep -q '^opened /proc/sys/kernel/core_pattern$' || fail "natively not writable: the test cannot tell"
+	fng -- "$PY" -c "$code"
+	assert_rc 0
+	assert_out '^read ok$'
+	assert_out '^refused /proc/sys/kernel/core_pattern 13$'
+	if [ -e /sys/kernel/uevent_helper ]; then assert_out '^refused /sys/kernel/uevent_helper 13$'; fi
+	[ "$(ev_count action=blocked details.reason="writing the kernel's settings (/proc/sys, /sys, ...): the kernel would start programs fnguard does not trace")" -ge 1 ] ||
+		fail "the refusal was not reported"
+}

@@ -130,8 +130,8 @@ static bool open_needs_exit(const struct fng_tracer *t, const struct fng_decide_
 {
 	if (fng_decide_handler_armed(x) || x->policy->allow)
 		return true;
-	if (t->written->exec_mem_block && fng_decide_open_writes(flags))
-		return true; /* /proc/PID/mem */
+	if ((t->written->exec_mem_block || t->root_runtime) && fng_decide_open_writes(flags))
+		return true; /* /proc/PID/mem, the kernel's settings */
 	if (x->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
 		return false;
 	return !t->kernel_tmp || (flags & O_PATH);
@@ -148,8 +148,8 @@ static bool open_may_undo(const struct fng_tracer *t, const struct fng_decide_ct
 		return true;
 	if (p->allow && p->mode[FNG_RULE_ALLOWLIST] == FNG_MODE_BLOCK)
 		return true;
-	if (t->written->exec_mem_block && fng_decide_open_writes(flags))
-		return true; /* a write to /proc/PID/mem through a sibling's descriptor */
+	if ((t->written->exec_mem_block || t->root_runtime) && fng_decide_open_writes(flags))
+		return true; /* a write to /proc/PID/mem or a kernel setting through a sibling's descriptor */
 	return p->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK && (!t->kernel_tmp || (flags & O_PATH));
 }
 
@@ -184,6 +184,8 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 	write = !open || fng_decide_open_writes(flags);
 	if (open && write && t->written->exec_mem_block && fng_place_proc_mem(c->tc->tid, v.path, NULL))
 		return fng_check_denied(c, EACCES, FNG_PROCMEM_REASON);
+	if (open && write && t->root_runtime && fng_place_kernel_config(c->tc->tid, v.path, NULL))
+		return fng_check_denied(c, EACCES, FNG_KCONFIG_REASON);
 	f = path_facts(&x, t, v.path, open, write);
 	fng_decide_file(&x, &f, &v.d);
 	if (d->kind == FNG_SC_TWO_PATHS) {
@@ -343,10 +345,12 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	}
 	guard = fng_place_guarded(t, v.path);
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
-	if (tc->pending_write && t->written->exec_mem_block && fng_place_proc_mem(tc->tid, v.path, link)) {
+	if (tc->pending_write && ((t->written->exec_mem_block && fng_place_proc_mem(tc->tid, v.path, link)) ||
+				  (t->root_runtime && fng_place_kernel_config(tc->tid, v.path, link)))) {
 		v.d.rule = FNG_RULE_NONE;
 		v.d.mode = FNG_MODE_BLOCK;
-		snprintf(v.d.reason, sizeof(v.d.reason), "%s", FNG_PROCMEM_REASON);
+		snprintf(v.d.reason, sizeof(v.d.reason), "%s",
+			 fng_place_proc_mem(tc->tid, v.path, link) ? FNG_PROCMEM_REASON : FNG_KCONFIG_REASON);
 		return refuse_opened(t, tc, ret, d->name, &v);
 	}
 	x = fng_tracer_ctx(t);
