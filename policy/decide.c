@@ -106,14 +106,34 @@ static bool names_exception(const struct fng_exec_allow *allow, size_t n, const 
 	return false;
 }
 
+bool fng_decide_interp_trusted(const char *interp)
+{
+	static const char *const loaders[] = {
+		"/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "/lib/ld-linux-x86-64.so.2",
+		"/usr/lib64/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+		"/lib/ld-musl-x86_64.so.1", "/usr/lib/ld-musl-x86_64.so.1",
+	};
+
+	if (!interp[0])
+		return true; /* static: nothing else runs first */
+	for (size_t i = 0; i < sizeof(loaders) / sizeof(loaders[0]); i++)
+		if (strcmp(interp, loaders[i]) == 0)
+			return true;
+	return false;
+}
+
 bool fng_decide_exec_excepted(const struct fng_policy *p, const struct fng_exec_allow *allow, size_t n_allow,
 			      const struct fng_exec_target *x)
 {
 	if (names_exception(allow, n_allow, x->path, x->have_prog ? &x->prog : NULL))
 		return true; /* the program, by path or object */
-	if (x->have_elf && (names_exception(allow, n_allow, x->image.path, &x->elf) ||
-			    fng_policy_exec_id_allowed(p, x->image.build_id, x->image.build_id_len)))
-		return true; /* the ELF that runs it, by path, object or build-id */
+	if (x->have_elf && names_exception(allow, n_allow, x->image.path, &x->elf))
+		return true; /* the ELF that runs it, by path or object */
+	/* By build-id: the ELF's own code, which its interpreter (PT_INTERP) runs
+	 * first; a copy naming another interpreter runs that one's code. */
+	if (x->have_elf && fng_policy_exec_id_allowed(p, x->image.build_id, x->image.build_id_len) &&
+	    fng_decide_interp_trusted(x->image.interp))
+		return true;
 	return false;
 }
 

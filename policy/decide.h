@@ -78,6 +78,9 @@ struct fng_exec_target {
 
 /* Is the program, or the ELF that runs it, a create_child_process
  * exception (by path, by file object, or by build-id)? */
+/* Is interp (an ELF's PT_INTERP, "" for none) the system's dynamic loader,
+ * so that a build-id names all the code an exec starts with? */
+bool fng_decide_interp_trusted(const char *interp);
 bool fng_decide_exec_excepted(const struct fng_policy *p, const struct fng_exec_allow *allow, size_t n_allow,
 			      const struct fng_exec_target *x);
 /* Does deciding on an exec need its target (exceptions or an allowlist)? */

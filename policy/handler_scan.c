@@ -48,13 +48,11 @@ static void add_file(struct walk *w, const char *path, const struct stat *st)
 	f->obj.ino = st->st_ino;
 }
 
-static int add_rule(struct fng_handler_set *s, enum fng_handler_rule_kind kind, const char *path, const char *module)
+/* A rule for real, a canonical path (which need not exist yet). */
+static int add_rule_at(struct fng_handler_set *s, enum fng_handler_rule_kind kind, const char *real, const char *module)
 {
 	struct fng_handler_rule *r;
-	char real[PATH_MAX];
 
-	if (!realpath(path, real))
-		return 0; /* not there: nothing to protect */
 	for (size_t i = 0; i < s->n_rules; i++)
 		if (s->rules[i].kind == kind && strcmp(s->rules[i].path, real) == 0 &&
 		    strcmp(s->rules[i].module, module ? module : "") == 0)
@@ -72,6 +70,64 @@ static int add_rule(struct fng_handler_set *s, enum fng_handler_rule_kind kind, 
 	r->kind = kind;
 	fng_strlcpy(r->module, module ? module : "", sizeof(r->module));
 	return 0;
+}
+
+static int add_rule(struct fng_handler_set *s, enum fng_handler_rule_kind kind, const char *path, const char *module)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		return 0; /* not there: nothing to protect */
+	return add_rule_at(s, kind, real, module);
+}
+
+/* A compiled extension module (NAME.so, NAME.cpython-311-x86_64-linux-gnu.so,
+ * NAME.abi3.so) beside where the module's source would be. */
+static int extension_rules(struct fng_handler_set *s, const char *dir, const char *name)
+{
+	size_t n = strlen(name);
+	struct dirent *e;
+	int r = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while (r == 0 && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char path[PATH_MAX];
+		if (len > n + 3 && strncmp(e->d_name, name, n) == 0 && e->d_name[n] == '.' &&
+		    strcmp(e->d_name + len - 3, ".so") == 0 &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < sizeof(path))
+			r = add_rule(s, FNG_HRULE_FILE, path, NULL);
+	}
+	closedir(d);
+	return r;
+}
+
+/* PYTHONPYCACHEPREFIX: Python writes every cache under PREFIX followed by
+ * the source directory's absolute path, not in __pycache__. Each cache and
+ * tree rule gets its twin there (the directories may not exist yet). */
+static int prefix_rules(struct fng_handler_set *s, const char *prefix)
+{
+	char base[PATH_MAX], path[PATH_MAX];
+	size_t n = s->n_rules;
+	int r = 0;
+
+	if (!prefix || prefix[0] != '/')
+		return 0;
+	if (!realpath(prefix, base))
+		fng_strlcpy(base, prefix, sizeof(base));
+	for (size_t i = 0; i < n && r == 0; i++) {
+		enum fng_handler_rule_kind kind = s->rules[i].kind;
+		char module[FNG_HANDLER_NAME_MAX];
+		fng_strlcpy(module, s->rules[i].module, sizeof(module));
+		if ((kind != FNG_HRULE_PYC && kind != FNG_HRULE_TREE) ||
+		    (size_t)snprintf(path, sizeof(path), "%s%s", strcmp(base, "/") ? base : "", s->rules[i].path) >=
+			    sizeof(path))
+			continue;
+		r = add_rule_at(s, kind, path, kind == FNG_HRULE_PYC ? module : NULL);
+	}
+	return r;
 }
 
 /* The code files in dir: with module, that module's .pyc caches there;
@@ -198,6 +254,8 @@ static int module_rules(struct fng_handler_set *s, const char *root, const char 
 	snprintf(path, sizeof(path), "%s/%s.py", root, name);
 	if (r == 0 && stat(path, &st) == 0)
 		r = add_rule(s, FNG_HRULE_PYC, dir, base ? base + 1 : name);
+	if (r == 0)
+		r = extension_rules(s, dir, base ? base + 1 : name);
 	return r;
 }
 
@@ -249,6 +307,8 @@ int fng_handler_build(struct fng_handler_set *s, const char *handler, const char
 		if (r == 0 && java)
 			r = add_rule(s, FNG_HRULE_TREE, path, NULL);
 	}
+	if (r == 0)
+		r = prefix_rules(s, getenv("PYTHONPYCACHEPREFIX"));
 	describe(s, root, names, n, extra, n_extra, lambda);
 	if (r == 0)
 		r = fng_handler_refresh(s);

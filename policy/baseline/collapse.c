@@ -225,6 +225,44 @@ static size_t depth_of(const char *p, size_t n)
 	return d;
 }
 
+/* Where code is loaded from whatever the function says (layers, the task
+ * root, the runtime, the system's libraries). */
+static const char *const code_fixed[] = { "/opt", "/var/task", "/var/runtime", "/var/lang", "/usr/lib",
+					  "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/etc/ld.so.preload" };
+
+/* Would a write grant of pattern cover a root of code or a folder above
+ * one? It would let the function rename that folder away and put its own
+ * in its place (outside attack session: /a/'*' learnt from timestamped
+ * files beside the code root /a/lib). */
+static bool root_under_grant(const char *pattern, const char *root)
+{
+	char buf[4096];
+	size_t n = strlen(root);
+
+	if (root[0] != '/' || n >= sizeof(buf))
+		return false;
+	memcpy(buf, root, n + 1);
+	for (size_t i = n; i > 1; i--) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (fng_glob_includes(pattern, buf))
+			return true;
+	}
+	return false;
+}
+
+static bool grants_code_root(const char *pattern, const struct fng_code_roots *code)
+{
+	for (size_t i = 0; i < sizeof(code_fixed) / sizeof(code_fixed[0]); i++)
+		if (root_under_grant(pattern, code_fixed[i]))
+			return true;
+	for (size_t i = 0; i < code->n; i++)
+		if (root_under_grant(pattern, code->dirs[i]))
+			return true;
+	return false;
+}
+
 /* Step 3, once: 1 if something collapsed, 0 if not, -ENOMEM. Reads: the
  * crowded folder becomes folder/DSTAR; writes (code: the places code loads
  * from, left alone): folder/'*', the files right in it and nothing below. */
@@ -245,6 +283,10 @@ static int collapse_crowded(struct fng_path_item *v, size_t n, size_t threshold,
 			continue;
 		if (asprintf(&dir, "%.*s/%s", (int)pl, v[i].path, code ? "*" : DSTAR) < 0)
 			return -ENOMEM;
+		if (code && grants_code_root(dir, code)) {
+			free(dir);
+			continue;
+		}
 		for (size_t j = 0; j < n; j++)
 			if (j != i && fng_glob_includes(dir, v[j].path))
 				phases |= v[j].phases;
@@ -266,7 +308,7 @@ int fng_collapse_paths(struct fng_path_item *v, size_t *n, size_t threshold, con
 		if (code && fng_collapse_code_place(v[i].path, code))
 			continue; /* a write where code loads from: exactly as seen */
 		collapse_one(v[i].path, !code, buf, sizeof(buf));
-		if (strcmp(buf, v[i].path) == 0)
+		if (strcmp(buf, v[i].path) == 0 || (code && grants_code_root(buf, code)))
 			continue;
 		c = strdup(buf);
 		if (!c)
@@ -315,11 +357,8 @@ static bool code_folder(const char *path, const char *c, size_t n)
 
 bool fng_collapse_code_place(const char *path, const struct fng_code_roots *code)
 {
-	static const char *const fixed[] = { "/opt", "/var/task", "/var/runtime", "/var/lang", "/usr/lib",
-					     "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/etc/ld.so.preload" };
-
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (under(path, fixed[i]))
+	for (size_t i = 0; i < sizeof(code_fixed) / sizeof(code_fixed[0]); i++)
+		if (under(path, code_fixed[i]))
 			return true;
 	for (size_t i = 0; code && i < code->n; i++)
 		if (code->dirs[i][0] == '/' && under(path, code->dirs[i]))

@@ -230,3 +230,25 @@ PY
 	expect_events 1 policy=*
 	assert_blocked_in 0 read_handler
 }
+
+# A handler compiled into an extension module (Cython, mypyc):
+# app.cpython-311-x86_64-linux-gnu.so is the handler's code (outside attack
+# session: it was read after initialisation). A stand-in file: Python is not
+# asked to load it.
+t_handler_code_py_extension_module() {
+	hc_env app.handler
+	printf 'ELF-ish COMPILED_HANDLER_SECRET\n' >"$WORK/task/app.cpython-311-x86_64-linux-gnu.so"
+	hc_py read "$WORK/task/app.cpython-311-x86_64-linux-gnu.so" "$WORK/task/data.json"
+}
+
+# PYTHONPYCACHEPREFIX moves every cache out of __pycache__, under the prefix
+# followed by the source folder's absolute path (outside attack session: the
+# handler's .pyc there was read after initialisation). The prefix folder does
+# not exist before the run.
+t_handler_code_py_pycache_prefix() {
+	hc_env app.handler
+	echo 'SECRET = "s3cr3t"' >"$WORK/task/app.py"
+	export PYTHONPYCACHEPREFIX=$WORK/pycache
+	hc_py import:app "$WORK/pycache$WORK/task/app.*.pyc" "$WORK/task/data.json"
+	unset PYTHONPYCACHEPREFIX
+}

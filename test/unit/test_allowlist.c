@@ -286,6 +286,36 @@ static void collapse_writes(void **state)
 	free(v);
 }
 
+/* A crowded folder holding a root of code below it is not collapsed to
+ * folder/'*' for writes: that grant would let the function rename the
+ * root's top folder away and put its own there (outside attack session). */
+static void collapse_keeps_code_root_parent(void **state)
+{
+	static const char *const in[] = {
+		"/srv/st/1700000001", "/srv/st/1700000002", "/srv/st/1700000003", "/srv/st/1700000004",
+		"/srv/st/1700000005", "/srv/st/1700000006", "/srv/st/1700000007", "/srv/st/1700000008",
+		"/srv/st/1700000009", "/srv/st/1700000010",
+	};
+	const char *dirs[] = { "/srv/st/lib" }, *none[] = { "/elsewhere" };
+	struct fng_code_roots code = { dirs, 1 }, other = { none, 1 };
+	size_t n = sizeof(in) / sizeof(in[0]);
+	struct fng_path_item *v = items(in, n);
+
+	(void)state;
+	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD, &code), 0);
+	assert_int_equal(n, sizeof(in) / sizeof(in[0])); /* exact, as recorded */
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+	n = sizeof(in) / sizeof(in[0]);
+	v = items(in, n);
+	assert_int_equal(fng_collapse_paths(v, &n, FNG_COLLAPSE_THRESHOLD, &other), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].path, "/srv/st/*");
+	free(v[0].path);
+	free(v);
+}
+
 static const struct {
 	const char *path;
 	bool code;
@@ -481,6 +511,7 @@ int main(void)
 		cmocka_unit_test(collapse_threshold),
 		cmocka_unit_test(collapse_writes),
 		cmocka_unit_test(code_places),
+		cmocka_unit_test(collapse_keeps_code_root_parent),
 		cmocka_unit_test(recorder_round_trip),
 		cmocka_unit_test(recorder_metachars),
 		cmocka_unit_test(merge_and_diff),

@@ -201,6 +201,7 @@ struct exec_row {
 	unsigned prog_ino, elf_ino;	/* on device 1; 0: no such file */
 	struct want w;
 	bool excepted;
+	const char *interp;	/* the ELF's PT_INTERP (NULL: none) */
 };
 
 static const struct exec_row exec_rows[] = {
@@ -227,6 +228,10 @@ static const struct exec_row exec_rows[] = {
 	  { NONE, ALLOW, "" }, true },
 	{ "other build-id: refused", P_EXEC, PH_NONE, "/opt/tool", true, false, NULL, 2, { 0xab, 0xce }, 8, 8,
 	  { CHILD, BLOCK, "" }, false },
+	{ "build-id, the system's loader", P_EXEC, PH_NONE, "/opt/tool", true, false, NULL, 2, { 0xab, 0xcd }, 8, 8,
+	  { NONE, ALLOW, "" }, true, "/lib64/ld-linux-x86-64.so.2" },
+	{ "build-id, another interpreter: refused", P_EXEC, PH_NONE, "/opt/tool", true, false, NULL, 2, { 0xab, 0xcd },
+	  8, 8, { CHILD, BLOCK, "" }, false, "/work/attack2/evil_ld______" },
 	{ "script run by an excepted interpreter", P_EXEC, PH_NONE, "/var/task/run.sh", true, false, "/usr/bin/git", 0,
 	  {0}, 9, 10, { NONE, ALLOW, "" }, true },
 	{ "exception, but unresolved: refused", P_EXEC, PH_NONE, "/usr/bin/git", false, false, NULL, 0, {0}, 7, 7,
@@ -267,6 +272,7 @@ static void exec_table(void **state)
 		x.elf = (struct fng_object){ 1, r->elf_ino };
 		x.image.build_id_len = r->bid_len;
 		memcpy(x.image.build_id, r->bid, r->bid_len);
+		snprintf(x.image.interp, sizeof(x.image.interp), "%s", r->interp ? r->interp : "");
 		f.target = fng_decide_exec_needs_target(c.policy) ? &x : NULL;
 		fng_decide_exec(&c, &f, &v, &excepted);
 		check(r->name, &v, &r->w);

@@ -320,8 +320,10 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 		return;
 	}
 	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && !t->kernel_tmp) {
-		char path[FNG_PATH_BUF];
-		if (image_from_tmp(t, tc->tid, path, sizeof(path))) {
+		char path[FNG_PATH_BUF], exe[FNG_PATH_BUF];
+		fng_exec_path_of_exe(tc->tid, exe, sizeof(exe));
+		/* the program itself from the temp root: said below, as such */
+		if ((!exe[0] || !fng_place_in_tmp(t, exe)) && image_from_tmp(t, tc->tid, path, sizeof(path))) {
 			fng_exec_target_of_exe(t, tc->tid, &x);
 			fng_strlcpy(x.path, path, sizeof(x.path));
 			if (violation(t, tc, FNG_RULE_TMP, &x, "the new program maps code from the temp root "

@@ -164,7 +164,10 @@ def exchange(addr, data, want=None):
     s = socket.create_connection((host, int(port)), timeout=20)
     s.sendall(data)
     if want is None:
-        s.shutdown(socket.SHUT_WR)
+        try:
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the proxy refused and closed first: its answer is still there to read
     r, out = Reader(s), []
     try:
         while want is None or len(out) < want:
