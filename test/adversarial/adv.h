@@ -333,4 +333,25 @@ static inline int adv_arrivals(int fd, int wait_ms)
 	}
 }
 
+/* End the function's initialisation under `fnguard run --no-proxy`: its
+ * first connect to AWS_LAMBDA_RUNTIME_API (host:port; 127.0.0.1 is used),
+ * where nobody needs to listen. Unset or empty: nothing to end. */
+static inline void adv_end_init(void)
+{
+	const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+	const char *colon = api ? strrchr(api, ':') : NULL;
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int s;
+
+	if (!api || !*api)
+		return;
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (!colon || s < 0)
+		env_error("AWS_LAMBDA_RUNTIME_API is not host:port");
+	a.sin_port = htons((uint16_t)atoi(colon + 1));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	(void)connect(s, (struct sockaddr *)&a, sizeof a);
+	close(s);
+}
+
 #endif /* FNG_ADV_H */

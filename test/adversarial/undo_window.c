@@ -36,24 +36,6 @@ struct race {
 	atomic_long opened_code, side_reads, opens_ok, opens_refused;
 };
 
-static void end_init(void)
-{
-	const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
-	const char *colon = api ? strrchr(api, ':') : NULL;
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int s;
-
-	if (!api || !*api)
-		return;
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	if (!colon || s < 0)
-		env_error("AWS_LAMBDA_RUNTIME_API is not host:port");
-	a.sin_port = htons((uint16_t)atoi(colon + 1));
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	(void)connect(s, (struct sockaddr *)&a, sizeof a); /* nobody listens: the attempt ends init */
-	close(s);
-}
-
 static void *flipper(void *arg)
 {
 	struct race *r = arg;
@@ -120,7 +102,7 @@ int main(void)
 	if (fd < 0 || write(fd, "data\n", 5) != 5)
 		env_error("write %s: %s", r.path, strerror(errno));
 	close(fd);
-	end_init();
+	adv_end_init();
 	if (pthread_create(&th[0], NULL, flipper, &r) || pthread_create(&th[1], NULL, reader, &r) ||
 	    pthread_create(&th[2], NULL, opener, &r))
 		env_error("pthread_create failed");
