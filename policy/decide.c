@@ -132,8 +132,8 @@ bool fng_decide_exec_excepted(const struct fng_policy *p, const struct fng_exec_
 	/* By build-id: the ELF's own code, which its interpreter (PT_INTERP) runs
 	 * first; a copy naming another interpreter runs that one's code. */
 	if (x->have_elf && fng_policy_exec_id_allowed(p, x->image.build_id, x->image.build_id_len) &&
-	    fng_decide_interp_trusted(x->image.interp))
-		return true;
+	    fng_decide_interp_trusted(x->image.interp) && !x->elf_new)
+		return true; /* a build-id is no content hash: a file written in the run may carry one */
 	return false;
 }
 

@@ -74,6 +74,7 @@ struct fng_exec_target {
 	struct fng_ev_image image;	/* the ELF: details.executable */
 	struct fng_object prog, elf;
 	bool have_prog, have_elf, script;
+	bool elf_new;	/* the ELF's status changed during the run (written, copied, created) */
 };
 
 /* Is the program, or the ELF that runs it, a create_child_process

@@ -185,3 +185,19 @@ t_exec_allowlist_race() {
 		\"exec\": [\"/usr/bin/true\", \"$WORK/a.sh\"]}}" \
 		allowlist "executed a program not in the allowlist, after the check (racing thread)"
 }
+
+# A build-id is no content hash: a copy written during the run may carry
+# the excepted build-id over other code (outside attack session: /usr/bin/true
+# copied and its entry code patched). A copy made in the run is refused;
+# the original still runs.
+t_exec_exception_build_id_copy_in_run() {
+	local id
+	id=$(exec_build_id /usr/bin/false)
+	[ -n "$id" ] || fail "/usr/bin/false has no build-id"
+	fng --policy "$(policy "{\"create_child_process\": {\"action\": \"block\", \"exceptions\": [\"build-id:$id\", \"/usr/bin/cp\", \"$(readlink -f /usr/bin/cp)\"]}}")" -- \
+		/bin/sh -c "/usr/bin/false; echo false-rc=\$?; cp /usr/bin/false '$WORK/f2' && '$WORK/f2'; echo copy-rc=\$?; exit 0"
+	assert_rc 0
+	assert_out '^false-rc=1$'
+	assert_out '^copy-rc=126$'
+	expect_events 1 policy=create_child_process action=blocked details.executable.path="$WORK/f2"
+}

@@ -26,6 +26,17 @@ static int open_regular(const char *path, struct fng_object *obj)
 	return fd;
 }
 
+/* Did fd's file change during the run (its ctime after the start, with
+ * the coarse clock's second of margin)? Unknown counts as changed. */
+static bool changed_in_run(const struct fng_tracer *t, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return true;
+	return (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec >= t->exec_mem_since_ns;
+}
+
 static void fill_elf(struct fng_tracer *t, int fd, struct fng_ev_image *im)
 {
 	struct fng_module *m = fng_symcache_fd(&t->syms, fd);
@@ -79,6 +90,7 @@ void fng_exec_target_of_path(struct fng_tracer *t, pid_t tid, const char *path, 
 	if (!read_shebang(fd, x->image.shebang, sizeof(x->image.shebang), interp, sizeof(interp))) {
 		x->elf = x->prog;
 		x->have_elf = true;
+		x->elf_new = changed_in_run(t, fd);
 		fng_strlcpy(x->image.path, path, sizeof(x->image.path));
 		fill_elf(t, fd, &x->image);
 		return;
@@ -93,6 +105,7 @@ void fng_exec_target_of_path(struct fng_tracer *t, pid_t tid, const char *path, 
 	if (fd < 0)
 		return;
 	x->have_elf = true;
+	x->elf_new = changed_in_run(t, fd);
 	fill_elf(t, fd, &x->image);
 }
 
@@ -123,6 +136,7 @@ void fng_exec_target_of_exe(struct fng_tracer *t, pid_t tid, struct fng_exec_tar
 		return;
 	x->have_prog = x->have_elf = true;
 	x->elf = x->prog;
+	x->elf_new = changed_in_run(t, fd);
 	fill_elf(t, fd, &x->image);
 }
 
