@@ -182,6 +182,25 @@ static void deny_route_options(struct builder *b)
  * destinations are judged (EAFNOSUPPORT, as on a kernel without them). Left:
  * local ones (AF_UNIX, AF_NETLINK, AF_ALG), IP, and the packet families,
  * which are traced (add_socket_rules). */
+/* IP protocols whose kernel connects on its own to addresses the peer
+ * names (MPTCP subflows to an ADD_ADDR, SCTP multi-homing) or that no rule
+ * reads (DCCP): refused while destinations are judged, EPROTONOSUPPORT as on
+ * a kernel without them (callers fall back to TCP). */
+static void deny_other_protocols(struct builder *b)
+{
+	static const uint32_t families[] = { AF_INET, AF_INET6 };
+	static const uint32_t protos[] = { 262 /* IPPROTO_MPTCP */, IPPROTO_SCTP, IPPROTO_DCCP };
+
+	for (unsigned f = 0; f < 2; f++)
+		for (unsigned p = 0; p < sizeof(protos) / sizeof(protos[0]); p++) {
+			struct scmp_arg_cmp c[2] = {
+				{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = families[f] },
+				{ .arg = 2, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = protos[p] },
+			};
+			add(b, DENY(EPROTONOSUPPORT), "socket", 2, c);
+		}
+}
+
 static void deny_other_families(struct builder *b)
 {
 	for (uint32_t f = 1; f < 64; f++) {
@@ -233,6 +252,7 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 	if (fp->needs & FNG_NEED_OUTBOUND) {
 		deny_route_options(b);
 		deny_other_families(b);
+		deny_other_protocols(b);
 	}
 	if (fp->deny_core) {
 		/* A core file is written by the kernel, unseen: without Landlock

@@ -50,8 +50,7 @@ int fng_sock_get(pid_t tgid, int tfd, struct fng_sock *s)
 
 bool fng_sock_connect_sticks(const struct fng_sock *s)
 {
-	return fng_sock_inet(s) && s->type == SOCK_STREAM &&
-	       (s->protocol == IPPROTO_TCP || s->protocol == 262 /* IPPROTO_MPTCP */);
+	return fng_sock_inet(s) && s->type == SOCK_STREAM && s->protocol == IPPROTO_TCP;
 }
 
 int fng_sock_connect_nowait(const struct fng_sock *s, const struct sockaddr *a, socklen_t len)

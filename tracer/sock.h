@@ -40,8 +40,8 @@ void fng_sock_decode(const struct fng_sock *s, const struct sockaddr_storage *ss
 		     struct fng_dest *out);
 const char *fng_sock_protocol(const struct fng_sock *s);
 /* Does a connect on this socket, once started, ignore the address of a
- * later connect until it ends (TCP and MPTCP: inet_stream_connect waits for
- * the handshake under way)? */
+ * later connect until it ends (TCP: inet_stream_connect waits for the
+ * handshake under way)? */
 bool fng_sock_connect_sticks(const struct fng_sock *s);
 /* Connect our duplicate to a without waiting, whatever the tracee's file
  * flags say (they are restored): 0 when connected, or -errno (-EINPROGRESS:

@@ -270,23 +270,33 @@ attempt("plain", lambda: s.sendto(b"x", ("127.0.0.1", 9)))'
 }
 
 # Address families outbound_connectivity cannot judge (AF_VSOCK reaches the
-# hypervisor's host; the outside attack session found it open) are refused
-# while destinations are judged, with an event; IP and local ones are not.
+# hypervisor's host; the outside attack session found it open), and IP
+# protocols whose kernel connects elsewhere on its own (MPTCP joins a
+# subflow to any address the peer announces: the second session) are
+# refused while destinations are judged, with an event; IP and local ones
+# are not.
 t_net_other_families_refused() {
 	local code='import socket
 for fam, name in ((socket.AF_VSOCK, "vsock"), (socket.AF_INET6, "inet6"), (socket.AF_UNIX, "unix"), (socket.AF_NETLINK, "netlink")):
     try:
         socket.socket(fam, socket.SOCK_DGRAM if fam == socket.AF_NETLINK else socket.SOCK_STREAM).close(); print(name, "ok")
     except OSError as e:
-        print(name, e.errno)'
+        print(name, e.errno)
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262).close(); print("mptcp ok")
+except OSError as e:
+    print("mptcp", e.errno)'
 	[ "$("$PY" -c "$code" | head -1)" = "vsock ok" ] || fail "natively no vsock socket: the test cannot tell"
+	"$PY" -c "$code" | grep -q '^mptcp ok$' || fail "natively no MPTCP socket: the test cannot tell"
 	fng -- "$PY" -c "$code"
 	assert_rc 0
 	assert_out '^vsock 97$'
 	assert_out '^inet6 ok$'
 	assert_out '^unix ok$'
 	assert_out '^netlink ok$'
+	assert_out '^mptcp 93$'
 	expect_events 1 syscall=socket action=blocked details.error=EAFNOSUPPORT
+	expect_events 1 syscall=socket action=blocked details.error=EPROTONOSUPPORT
 	fng --policy "$(policy "$ALLOW_ALL")" -- "$PY" -c "$code"
 	assert_out '^vsock ok$'
 }

@@ -682,6 +682,12 @@ static void other_families_refused(void **state)
 	EXPECT(CALL(&PS->outbound, "socket", AF_UNIX, SOCK_STREAM, 0, 0, 0, 0), RET_ALLOW);
 	EXPECT(CALL(&PS->outbound, "socket", AF_NETLINK, SOCK_RAW, 0, 0, 0, 0), RET_ALLOW);
 	EXPECT(CALL(&PS->outbound, "socket", AF_ALG, SOCK_SEQPACKET, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET, SOCK_STREAM, 262, 0, 0, 0), RET_DENY(EPROTONOSUPPORT));
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET6, SOCK_STREAM, IPPROTO_SCTP, 0, 0, 0), RET_DENY(EPROTONOSUPPORT));
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET, SOCK_DCCP, IPPROTO_DCCP, 0, 0, 0), RET_DENY(EPROTONOSUPPORT));
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET, SOCK_STREAM, IPPROTO_TCP, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "socket", AF_INET6, SOCK_DGRAM, IPPROTO_UDP, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->always, "socket", AF_INET, SOCK_STREAM, 262, 0, 0, 0), RET_ALLOW);
 	EXPECT(CALL(&PS->always, "socket", AF_VSOCK, SOCK_STREAM, 0, 0, 0, 0), RET_ALLOW);
 }
 

@@ -32,7 +32,8 @@ static const struct {
 	{ "setsockopt", "a socket option that sends packets elsewhere than their destination (routing header, "
 			"source route, next hop)" },
 	{ "clone3", "clone3 is refused so that clone flags stay visible" },
-	{ "socket", "an address family whose destinations outbound_connectivity cannot judge (vsock, TIPC, CAN, ...)" },
+	{ "socket", "an address family or protocol whose destinations outbound_connectivity cannot judge (vsock, TIPC, "
+		    "CAN, MPTCP, SCTP, DCCP: the kernel may connect elsewhere on its own)" },
 	{ "personality", "executable_memory: READ_IMPLIES_EXEC would make readable memory executable" },
 	{ "fanotify_init", "fanotify hands out descriptors of files others open: refused while file rules are active" },
 	{ "kill", "signal aimed at the supervisor" },
