@@ -239,6 +239,8 @@ static bool spawn_runtime(const struct fng_session *s, struct session_live *l, c
 			/* Without Landlock the kernel would write a core file
 			 * into the temp root unseen (a crash with the cwd there). */
 			.no_core = landlock_fd < 0 && (!s->observe || s->enforce) && s->policy->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK,
+			.drop_net_admin = (!s->observe || s->enforce) &&
+					  (s->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || s->policy->allow),
 		};
 		r = fng_spawn_start(&sp, child, err, sizeof(err));
 	}

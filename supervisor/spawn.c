@@ -83,7 +83,7 @@ struct spawn_ctx {
 	int landlock_fd;
 	int sync_rd, sync_wr, report_rd, report_wr;
 	struct rlimit nofile;
-	bool no_core;
+	bool no_core, drop_net_admin;
 	int listen_fds, listen_pid_at;	/* envp's LISTEN_PID entry, rewritten by the child */
 	char listen_pid[32];
 	char **own_envp;		/* envp, when it is a copy (LISTEN_PID) */
@@ -110,18 +110,26 @@ static _Noreturn void child_fail(const struct spawn_ctx *c, enum fng_child_stage
 }
 
 /* The runtime must not be able to ptrace the supervisor or read its memory,
- * even as root: drop CAP_SYS_PTRACE everywhere it could come back from. */
-static void drop_ptrace_cap(void)
+ * even as root: drop CAP_SYS_PTRACE everywhere it could come back from.
+ * While destinations are judged, CAP_NET_ADMIN too: a root runtime would
+ * change routes (a loopback address routed out of the host), addresses,
+ * packet filters and marks, none of which a rule reads. */
+static void drop_caps(bool net_admin)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
+	uint32_t mask = 1u << CAP_SYS_PTRACE | (net_admin ? 1u << CAP_NET_ADMIN : 0);
 
-	sys(SYS_prctl, PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0);
-	fng_arch_raw_syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, CAP_SYS_PTRACE, 0, 0, 0);
+	for (unsigned cap = 0; cap < 32; cap++) {
+		if (!(mask & (1u << cap)))
+			continue;
+		sys(SYS_prctl, PR_CAPBSET_DROP, cap, 0);
+		fng_arch_raw_syscall(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, cap, 0, 0, 0);
+	}
 	if (sys(SYS_capget, (long)&hdr, (long)data, 0) == 0) {
-		data[0].effective &= ~(1u << CAP_SYS_PTRACE);
-		data[0].permitted &= ~(1u << CAP_SYS_PTRACE);
-		data[0].inheritable &= ~(1u << CAP_SYS_PTRACE);
+		data[0].effective &= ~mask;
+		data[0].permitted &= ~mask;
+		data[0].inheritable &= ~mask;
 		sys(SYS_capset, (long)&hdr, (long)data, 0);
 	}
 }
@@ -171,7 +179,7 @@ static int child_main(void *arg)
 		pid_t me = (pid_t)sys(SYS_getpid, 0, 0, 0);
 		sys(SYS_ioctl, STDIN_FILENO, TIOCSPGRP, (long)&me);
 	}
-	drop_ptrace_cap();
+	drop_caps(c->drop_net_admin);
 	/* Signals stay blocked until here (fng_spawn_start): no handler of the
 	 * supervisor may run in the child, on the supervisor's memory. */
 	fng_signals_restore(&c->sig);
@@ -256,6 +264,7 @@ static struct spawn_ctx *ctx_new(const struct fng_spawn *sp)
 	c->envp = environ;
 	c->nofile = sp->nofile;
 	c->no_core = sp->no_core;
+	c->drop_net_admin = sp->drop_net_admin;
 	c->listen_fds = sp->listen_fds;
 	c->listen_pid_at = -1;
 	if (sp->listen_fds > 0 && copy_env(c) < 0)

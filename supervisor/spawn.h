@@ -22,6 +22,7 @@ struct fng_spawn {
 	int listen_fds;			/* descriptors 3.. kept (socket activation); all others above 2 close */
 	int landlock_fd;		/* a Landlock ruleset to apply before exec, or -1 */
 	bool no_core;			/* RLIMIT_CORE 0, soft and hard: no core file in the temp root */
+	bool drop_net_admin;		/* destinations judged: no CAP_NET_ADMIN (routes, addresses) */
 };
 
 struct spawn_ctx;

@@ -300,3 +300,25 @@ except OSError as e:
 	fng --policy "$(policy "$ALLOW_ALL")" -- "$PY" -c "$code"
 	assert_out '^vsock ok$'
 }
+
+# A root runtime changing routes sent a loopback-addressed packet out of
+# the host (second outside attack session: 127.0.0.5 routed via another
+# host, the loopback exemption then let it through). While destinations are
+# judged the runtime has no CAP_NET_ADMIN: no route, address, packet filter
+# or mark changes. Each run in a network namespace of the test's own.
+t_net_root_no_net_admin() {
+	[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; return 0; }
+	unshare -n sh -c 'ip link set lo up && ip route add 127.0.0.5/32 dev lo' || fail "natively the route cannot be added"
+	set +e
+	unshare -n "$FNGUARD" run --log "file:$EV" --policy "$(policy '{"create_child_process": "allow", "outbound_connectivity": "block"}')" -- \
+		sh -c 'ip link set lo up; ip route add 127.0.0.5/32 dev lo' >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	[ "$RC" -ne 0 ] || fail "a route was added while destinations are judged"
+	assert_err 'Operation not permitted'
+	set +e
+	unshare -n "$FNGUARD" run --log "file:$EV" --policy "$(policy "$ALLOW_ALL")" -- sh -c 'ip link set lo up && ip route add 127.0.0.5/32 dev lo' >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+}
