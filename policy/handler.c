@@ -94,11 +94,29 @@ bool fng_handler_pyc_of(const char *name, const char *module)
 	return m > 0 && n >= m && strncmp(name, module, m) == 0 && (n == m || name[m] == '.');
 }
 
+/* A bytecode cache written under a prefix (PYTHONPYCACHEPREFIX, -X
+ * pycache_prefix, sys.pycache_prefix: any of them, relative or not) lies at
+ * PREFIX + the source folder's absolute path: dir, found inside path
+ * after something, followed by '/'. */
+static const char *under_prefix(const char *dir, const char *path)
+{
+	size_t n = strlen(dir), len = strlen(path);
+
+	if (len < 4 || strcmp(path + len - 4, ".pyc") != 0 || n < 2)
+		return NULL;
+	for (const char *p = strstr(path + 1, dir); p; p = strstr(p + 1, dir))
+		if (p[n] == '/')
+			return p;
+	return NULL;
+}
+
 static bool tree_match(const char *dir, const char *path)
 {
 	size_t n = strlen(dir);
-	const char *base = strrchr(path, '/');
+	const char *base = strrchr(path, '/'), *in = under_prefix(dir, path);
 
+	if (in)
+		path = in; /* the cache's twin of the source tree */
 	if (!fng_path_under(dir, path) || path[n] == '\0' || !base)
 		return false;
 	if (strstr(path + n, "/node_modules/"))
@@ -112,9 +130,13 @@ static bool pyc_match(const struct fng_handler_rule *r, const char *path)
 	const char *base = strrchr(path, '/');
 	size_t n = strlen(r->path), dlen;
 
-	if (!base || !fng_handler_pyc_of(base + 1, r->module) || strncmp(path, r->path, n) != 0)
+	if (!base || !fng_handler_pyc_of(base + 1, r->module))
 		return false;
 	dlen = (size_t)(base - path);
+	if (n > 1 && dlen > n && memcmp(path + dlen - n, r->path, n) == 0 && path[dlen - n] == '/')
+		return true; /* PREFIX + the module's folder (under_prefix) */
+	if (strncmp(path, r->path, n) != 0)
+		return false;
 	if (n == 1 && r->path[0] == '/')
 		n = 0; /* the module lies in "/" */
 	return dlen == n || (dlen == n + 12 && strncmp(path + n, "/__pycache__", 12) == 0);

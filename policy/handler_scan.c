@@ -104,6 +104,36 @@ static int extension_rules(struct fng_handler_set *s, const char *dir, const cha
 	return r;
 }
 
+/* A task root named through a symlink: Python names its caches after the
+ * folder as it found it (sys.path), not the resolved one, so the cache and
+ * tree rules get twins under the name as given (absolute). */
+static int lexical_twins(struct fng_handler_set *s, const char *given, const char *real)
+{
+	char abs[PATH_MAX], path[PATH_MAX], cwd[PATH_MAX];
+	size_t n = s->n_rules, rl = strlen(real);
+	int r = 0;
+
+	if (given[0] == '/')
+		fng_strlcpy(abs, given, sizeof(abs));
+	else if (!getcwd(cwd, sizeof(cwd)) || (size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, given) >= sizeof(abs))
+		return 0;
+	for (size_t k = strlen(abs); k > 1 && abs[k - 1] == '/'; k--)
+		abs[k - 1] = '\0';
+	if (strcmp(abs, real) == 0)
+		return 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		enum fng_handler_rule_kind kind = s->rules[i].kind;
+		char module[FNG_HANDLER_NAME_MAX];
+		fng_strlcpy(module, s->rules[i].module, sizeof(module));
+		if ((kind != FNG_HRULE_PYC && kind != FNG_HRULE_TREE) || strncmp(s->rules[i].path, real, rl) != 0 ||
+		    (s->rules[i].path[rl] && s->rules[i].path[rl] != '/') ||
+		    (size_t)snprintf(path, sizeof(path), "%s%s", abs, s->rules[i].path + rl) >= sizeof(path))
+			continue;
+		r = add_rule_at(s, kind, path, kind == FNG_HRULE_PYC ? module : NULL);
+	}
+	return r;
+}
+
 /* PYTHONPYCACHEPREFIX: Python writes every cache under PREFIX followed by
  * the source directory's absolute path, not in __pycache__. Each cache and
  * tree rule gets its twin there (the directories may not exist yet). */
@@ -307,6 +337,8 @@ int fng_handler_build(struct fng_handler_set *s, const char *handler, const char
 		if (r == 0 && java)
 			r = add_rule(s, FNG_HRULE_TREE, path, NULL);
 	}
+	if (r == 0)
+		r = lexical_twins(s, task_root, root);
 	if (r == 0)
 		r = prefix_rules(s, getenv("PYTHONPYCACHEPREFIX"));
 	describe(s, root, names, n, extra, n_extra, lambda);

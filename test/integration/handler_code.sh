@@ -252,3 +252,41 @@ t_handler_code_py_pycache_prefix() {
 	hc_py import:app "$WORK/pycache$WORK/task/app.*.pyc" "$WORK/task/data.json"
 	unset PYTHONPYCACHEPREFIX
 }
+
+# The other ways a cache lands under a prefix (second outside attack
+# session): -X pycache_prefix on the command line, a relative
+# PYTHONPYCACHEPREFIX, and a task root named through a symlink (Python names
+# the cache folder after the path as found, not resolved). Each is matched
+# by name wherever the prefix is: the module's folder followed by its cache.
+hc_prefix_case() { # TASK-AS-NAMED CACHE-GLOB [python options...]
+	local task=$1 cache=$2 p sum
+	shift 2
+	p=$(policy '{"read_handler": "block"}')
+	export LAMBDA_TASK_ROOT=$task
+	fng --no-proxy --policy "$p" -- "$PY" "$@" "$HC_PROGS/reader.py" import:app "$task" "$cache" "$WORK/task/data.json"
+	CODE=$(sed -n 's/^INIT-OK //p' "$WORK/out")
+	[ -e "$CODE" ] || { cat "$WORK/out" "$WORK/err"; fail "no cache was written at $cache"; }
+	grep -q "^DENIED.* $CODE\$" "$WORK/out" || { cat "$WORK/out"; fail "the cache $CODE was read after init"; }
+	[ "$(ev_count policy=read_handler action=blocked)" -ge 1 ] || fail "the refusal was not reported"
+}
+
+t_handler_code_py_pycache_prefix_option() {
+	hc_env app.handler
+	echo 'SECRET = "s3cr3t"' >"$WORK/task/app.py"
+	hc_prefix_case "$WORK/task" "$WORK/pcx$WORK/task/app.*.pyc" -X pycache_prefix="$WORK/pcx"
+}
+
+t_handler_code_py_pycache_prefix_relative() {
+	hc_env app.handler
+	echo 'SECRET = "s3cr3t"' >"$WORK/task/app.py"
+	cd "$WORK"
+	PYTHONPYCACHEPREFIX=rel hc_prefix_case "$WORK/task" "$WORK/rel$WORK/task/app.*.pyc"
+	cd - >/dev/null
+}
+
+t_handler_code_py_pycache_prefix_task_symlink() {
+	hc_env app.handler
+	echo 'SECRET = "s3cr3t"' >"$WORK/task/app.py"
+	ln -s task "$WORK/tasklink"
+	PYTHONPYCACHEPREFIX=$WORK/pc4 hc_prefix_case "$WORK/tasklink" "$WORK/pc4$WORK/tasklink/app.*.pyc"
+}

@@ -133,6 +133,15 @@ static void rules_match_table(void **state)
 		{ "/top.pyc", true },
 		{ "/__pycache__/top.cpython-311.pyc", true },
 		{ "/x/top.pyc", false },
+		/* caches under any prefix: PREFIX + the module's folder */
+		{ "/pc/t/app.cpython-311.pyc", true },
+		{ "rel/t/app.cpython-311.pyc", true },
+		{ "/pc/t/pkg/x.cpython-311.pyc", true },
+		{ "/pc/t/pkg/sub/y.cpython-311.pyc", true },
+		{ "/pc/t/other.cpython-311.pyc", false },
+		{ "/pc/tx/app.cpython-311.pyc", false },
+		{ "/pc/t/pkg/page.html", false },
+		{ "/pc/t/pkg/x.py", false },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
