@@ -275,9 +275,12 @@ static inline void adv_own_netns(const char *const *addrs, int n)
 	char alias[IFNAMSIZ];
 
 	/* Under fnguard the namespace is the harness's (`unshare -n fnguard
-	 * ...`, FNG_NETNS_GIVEN=1): fnguard refuses making one while
-	 * destinations are judged. Natively the program makes its own. */
-	if (!getenv("FNG_NETNS_GIVEN") && unshare(CLONE_NEWNET) < 0)
+	 * ...`, FNG_NETNS_GIVEN=1), lo up and the addresses on it: fnguard
+	 * refuses making one, and CAP_NET_ADMIN, while destinations are
+	 * judged. Natively the program makes its own. */
+	if (getenv("FNG_NETNS_GIVEN"))
+		return;
+	if (unshare(CLONE_NEWNET) < 0)
 		env_error("unshare(CLONE_NEWNET): %s (run as root)", strerror(errno));
 	if (adv_if_up("lo", NULL) < 0)
 		env_error("cannot bring lo up in the new namespace: %s", strerror(errno));

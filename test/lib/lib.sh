@@ -52,9 +52,14 @@ fng() {
 
 # fng_netns: the same, in a network namespace of the test's own (the
 # adversarial programs that build test hosts find it: FNG_NETNS_GIVEN).
+# The harness brings lo up and puts the programs' test-host addresses on it
+# (FNG_NETNS_ADDRS): a runtime has no CAP_NET_ADMIN while destinations are
+# judged, so the programs cannot configure it themselves.
 fng_netns() {
 	set +e
-	FNG_NETNS_GIVEN=1 unshare -n "$FNGUARD" run --log "file:$EV" "$@" >"$WORK/out" 2>"$WORK/err"
+	FNG_NETNS_GIVEN=1 unshare -n sh -c 'ip link set lo up || exit 99
+		for a in ${FNG_NETNS_ADDRS:-192.0.2.1 10.89.2.1 10.89.0.54}; do ip addr add "$a/32" dev lo || exit 99; done
+		exec "$@"' sh "$FNGUARD" run --log "file:$EV" "$@" >"$WORK/out" 2>"$WORK/err"
 	RC=$?
 	set -e
 }
