@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <linux/sockios.h>
+#include <linux/userfaultfd.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -222,6 +223,11 @@ static void harden(struct builder *b, const struct fng_filter_params *fp)
 	add(b, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
 	deny(b, "ptrace", EPERM);
 	deny(b, "process_vm_writev", EPERM);
+	/* userfaultfd: a page the tracer reads (a path, a sockaddr) would be
+	 * served by a thread of the function, which could answer fnguard's
+	 * read and the kernel's differently, or, held, never answer at all. */
+	deny(b, "userfaultfd", EPERM);
+	deny_if_eq32(b, "ioctl", 1, USERFAULTFD_IOC_NEW);
 	{
 		struct scmp_arg_cmp c[2] = {
 			{ .arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = LOW32, .datum_b = SECCOMP_SET_MODE_FILTER },

@@ -141,3 +141,29 @@ for p in ("/proc/sys/kernel/core_pattern", "/sys/kernel/uevent_helper"):
 	[ "$(ev_count action=blocked details.reason="writing the kernel's settings (/proc/sys, /sys, ...): the kernel would start programs fnguard does not trace")" -ge 1 ] ||
 		fail "the refusal was not reported"
 }
+
+# userfaultfd lets a thread of the function serve the pages fnguard reads a
+# call's arguments from: it could answer fnguard's read and the kernel's
+# differently, or, while the others are held, never (third outside attack
+# session: the tracer hung in handle_userfault, SIGTERM unanswered). The
+# syscall and /dev/userfaultfd's USERFAULTFD_IOC_NEW are refused, reported.
+t_rules_userfaultfd_refused() {
+	local code='import ctypes, fcntl, os
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.syscall(323, os.O_CLOEXEC)
+print("syscall", "ok" if fd >= 0 else ctypes.get_errno())
+try:
+    d = os.open("/dev/userfaultfd", os.O_RDWR | os.O_CLOEXEC)
+    try:
+        fcntl.ioctl(d, 0xaa00, os.O_CLOEXEC); print("ioctl ok")
+    except OSError as e:
+        print("ioctl", e.errno)
+except OSError as e:
+    print("device", e.errno)'
+	"$PY" -c "$code" | grep -q '^syscall ok$' || fail "natively no userfaultfd: the test cannot tell"
+	fng -- "$PY" -c "$code"
+	assert_rc 0
+	assert_out '^syscall 1$'
+	if [ -e /dev/userfaultfd ]; then assert_out '^ioctl 1$'; fi
+	[ "$(ev_count syscall=userfaultfd action=blocked)" -ge 1 ] || fail "the refusal was not reported"
+}

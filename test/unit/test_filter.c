@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <termios.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -672,6 +674,15 @@ static void procmem_write_opens(void **state)
 	free(p.ins);
 }
 
+/* userfaultfd, by the call or the device, is refused whatever the rules. */
+static void userfaultfd_refused(void **state)
+{
+	EXPECT(CALL0(&PS->always, "userfaultfd"), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "ioctl", 3, USERFAULTFD_IOC_NEW, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "ioctl", 3, 0x100000000ull | USERFAULTFD_IOC_NEW, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "ioctl", 3, TCGETS, 0, 0, 0, 0), RET_ALLOW);
+}
+
 /* While destinations are judged, families it cannot judge are refused. */
 static void other_families_refused(void **state)
 {
@@ -956,6 +967,7 @@ int main(void)
 		cmocka_unit_test(sendto_needs_address),
 		cmocka_unit_test(fastopen_sends_with_proxy),
 		cmocka_unit_test(other_families_refused),
+		cmocka_unit_test(userfaultfd_refused),
 		cmocka_unit_test(procmem_write_opens),
 		cmocka_unit_test(socket_raw_and_packet_only),
 		cmocka_unit_test(async_writers_watched),

@@ -32,6 +32,7 @@ static const struct {
 	{ "setsockopt", "a socket option that sends packets elsewhere than their destination (routing header, "
 			"source route, next hop)" },
 	{ "clone3", "clone3 is refused so that clone flags stay visible" },
+	{ "userfaultfd", "userfaultfd: the function would serve the pages fnguard reads its arguments from" },
 	{ "socket", "an address family or protocol whose destinations outbound_connectivity cannot judge (vsock, TIPC, "
 		    "CAN, MPTCP, SCTP, DCCP: the kernel may connect elsewhere on its own)" },
 	{ "personality", "executable_memory: READ_IMPLIES_EXEC would make readable memory executable" },
@@ -43,7 +44,7 @@ static const struct {
 	{ "rt_tgsigqueueinfo", "signal aimed at the supervisor" },
 	{ "pidfd_open", "pidfd for the supervisor" },
 	{ "fcntl", "signal ownership aimed at the supervisor or passed by pointer" },
-	{ "ioctl", "signal ownership passed by pointer" },
+	{ "ioctl", "signal ownership passed by pointer, or a userfaultfd (USERFAULTFD_IOC_NEW)" },
 	{ "pidfd_send_signal", "signal aimed at the supervisor" },
 	{ "prlimit64", "resource limits of the supervisor, or the core-file limit while read_write_tmp blocks" },
 	{ "setrlimit", "the core-file limit while read_write_tmp blocks (a core file is written unseen)" },
