@@ -104,14 +104,34 @@ static int extension_rules(struct fng_handler_set *s, const char *dir, const cha
 	return r;
 }
 
+/* Each cache and tree rule under from (a path prefix ending at a
+ * component; "" for every rule) gets a twin with from replaced by to. The
+ * twins' folders need not exist yet. */
+static int twin_rules(struct fng_handler_set *s, const char *from, const char *to)
+{
+	char path[PATH_MAX];
+	size_t n = s->n_rules, fl = strlen(from);
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
+		enum fng_handler_rule_kind kind = s->rules[i].kind;
+		const char *p = s->rules[i].path;
+		char module[FNG_HANDLER_NAME_MAX]; /* add_rule_at may move the rules */
+		fng_strlcpy(module, s->rules[i].module, sizeof(module));
+		if ((kind != FNG_HRULE_PYC && kind != FNG_HRULE_TREE) || strncmp(p, from, fl) != 0 ||
+		    (fl && p[fl] && p[fl] != '/') || (size_t)snprintf(path, sizeof(path), "%s%s", to, p + fl) >= sizeof(path))
+			continue;
+		r = add_rule_at(s, kind, path, kind == FNG_HRULE_PYC ? module : NULL);
+	}
+	return r;
+}
+
 /* A task root named through a symlink: Python names its caches after the
  * folder as it found it (sys.path), not the resolved one, so the cache and
  * tree rules get twins under the name as given (absolute). */
 static int lexical_twins(struct fng_handler_set *s, const char *given, const char *real)
 {
-	char abs[PATH_MAX], path[PATH_MAX], cwd[PATH_MAX];
-	size_t n = s->n_rules, rl = strlen(real);
-	int r = 0;
+	char abs[PATH_MAX], cwd[PATH_MAX];
 
 	if (given[0] == '/')
 		fng_strlcpy(abs, given, sizeof(abs));
@@ -119,45 +139,22 @@ static int lexical_twins(struct fng_handler_set *s, const char *given, const cha
 		return 0;
 	for (size_t k = strlen(abs); k > 1 && abs[k - 1] == '/'; k--)
 		abs[k - 1] = '\0';
-	if (strcmp(abs, real) == 0)
-		return 0;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		enum fng_handler_rule_kind kind = s->rules[i].kind;
-		char module[FNG_HANDLER_NAME_MAX];
-		fng_strlcpy(module, s->rules[i].module, sizeof(module));
-		if ((kind != FNG_HRULE_PYC && kind != FNG_HRULE_TREE) || strncmp(s->rules[i].path, real, rl) != 0 ||
-		    (s->rules[i].path[rl] && s->rules[i].path[rl] != '/') ||
-		    (size_t)snprintf(path, sizeof(path), "%s%s", abs, s->rules[i].path + rl) >= sizeof(path))
-			continue;
-		r = add_rule_at(s, kind, path, kind == FNG_HRULE_PYC ? module : NULL);
-	}
-	return r;
+	return strcmp(abs, real) == 0 ? 0 : twin_rules(s, real, abs);
 }
 
 /* PYTHONPYCACHEPREFIX: Python writes every cache under PREFIX followed by
  * the source directory's absolute path, not in __pycache__. Each cache and
- * tree rule gets its twin there (the directories may not exist yet). */
+ * tree rule gets its twin there, so the refresh at the end of
+ * initialisation finds those caches as objects. */
 static int prefix_rules(struct fng_handler_set *s, const char *prefix)
 {
-	char base[PATH_MAX], path[PATH_MAX];
-	size_t n = s->n_rules;
-	int r = 0;
+	char base[PATH_MAX];
 
 	if (!prefix || prefix[0] != '/')
 		return 0;
 	if (!realpath(prefix, base))
 		fng_strlcpy(base, prefix, sizeof(base));
-	for (size_t i = 0; i < n && r == 0; i++) {
-		enum fng_handler_rule_kind kind = s->rules[i].kind;
-		char module[FNG_HANDLER_NAME_MAX];
-		fng_strlcpy(module, s->rules[i].module, sizeof(module));
-		if ((kind != FNG_HRULE_PYC && kind != FNG_HRULE_TREE) ||
-		    (size_t)snprintf(path, sizeof(path), "%s%s", strcmp(base, "/") ? base : "", s->rules[i].path) >=
-			    sizeof(path))
-			continue;
-		r = add_rule_at(s, kind, path, kind == FNG_HRULE_PYC ? module : NULL);
-	}
-	return r;
+	return twin_rules(s, "", strcmp(base, "/") ? base : "");
 }
 
 /* The code files in dir: with module, that module's .pyc caches there;

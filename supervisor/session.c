@@ -193,10 +193,10 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
 	fp.sup_pid = getpid();
 	fp.sup_pgid = getpgrp();
 	memcpy(fp.sup_tids, l->tids, sizeof(fp.sup_tids));
-	/* executable_memory: no second procfs mount to reach /proc/PID/mem by;
-	 * a root runtime: none to reach the kernel's settings by */
-	fp.deny_mount = fng_policy_watches_files(policy) || policy->exec_mem_block ||
-			(geteuid() == 0 && (fp.needs & FNG_NEED_PROCMEM));
+	/* Writes to /proc/PID/mem (executable_memory) or, for a root runtime,
+	 * to the kernel's settings are watched (FNG_NEED_PROCMEM): no second
+	 * procfs or sysfs mount to reach them by. */
+	fp.deny_mount = fng_policy_watches_files(policy) || (fp.needs & FNG_NEED_PROCMEM);
 	fp.deny_core = policy->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK;
 	if (policy->exec_mem_block) {
 		/* executable_memory: block: no READ_IMPLIES_EXEC inherited from

@@ -282,6 +282,14 @@ bool fng_would_block(struct fng_tracer *t, pid_t tid, enum fng_event_type type, 
  * the kernel writing memory on the tracee's behalf. Untraced processes are
  * not the function's to command. When this is false the entry check is what
  * the kernel will see, and no exit stop is needed to verify it. */
+/* Did the file's status change during the run (its ctime at or after a
+ * second before the start: file times come from a coarse clock)? Written,
+ * created, copied or renamed in the run (executable_memory, build-ids). */
+static inline bool fng_changed_in_run(const struct fng_tracer *t, const struct stat *st)
+{
+	return (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec >= t->exec_mem_since_ns;
+}
+
 static inline bool fng_racers_possible(const struct fng_tracer *t)
 {
 	return t->tasks.count > 1 || t->async_writers;

@@ -26,15 +26,13 @@ static int open_regular(const char *path, struct fng_object *obj)
 	return fd;
 }
 
-/* Did fd's file change during the run (its ctime after the start, with
- * the coarse clock's second of margin)? Unknown counts as changed. */
+/* Did fd's file change during the run (fng_changed_in_run)? Unknown
+ * counts as changed. */
 static bool changed_in_run(const struct fng_tracer *t, int fd)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
-		return true;
-	return (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec >= t->exec_mem_since_ns;
+	return fstat(fd, &st) < 0 || fng_changed_in_run(t, &st);
 }
 
 static void fill_elf(struct fng_tracer *t, int fd, struct fng_ev_image *im)

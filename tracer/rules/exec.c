@@ -312,6 +312,8 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 {
 	autoexec struct fng_exec_pending *pend = tc->exec;
 	struct fng_exec_target x;
+	char exe[FNG_PATH_BUF], path[FNG_PATH_BUF];
+	bool tmp = t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW, exe_in_tmp = false;
 
 	tc->exec = NULL;
 	if (!t->runtime_started) {
@@ -319,28 +321,22 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 			t->runtime_started = true;
 		return;
 	}
-	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && !t->kernel_tmp) {
-		char path[FNG_PATH_BUF], exe[FNG_PATH_BUF];
+	if (tmp) {
 		fng_exec_path_of_exe(tc->tid, exe, sizeof(exe));
-		/* the program itself from the temp root: said below, as such */
-		if ((!exe[0] || !fng_place_in_tmp(t, exe)) && image_from_tmp(t, tc->tid, path, sizeof(path))) {
-			fng_exec_target_of_exe(t, tc->tid, &x);
-			fng_strlcpy(x.path, path, sizeof(x.path));
-			if (violation(t, tc, FNG_RULE_TMP, &x, "the new program maps code from the temp root "
-							       "(its ELF or #! interpreter)"))
-				return;
-		}
+		exe_in_tmp = exe[0] && fng_place_in_tmp(t, exe);
 	}
-	if (!pend) {
-		/* Nothing was pending for this exec: only where the program
-		 * lies matters, and its identity is read only to report it. */
-		char path[FNG_PATH_BUF];
-		if (t->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
-			return;
-		fng_exec_path_of_exe(tc->tid, path, sizeof(path));
-		if (!path[0] || !fng_place_in_tmp(t, path))
+	/* The program itself from the temp root is said below, as such. */
+	if (tmp && !t->kernel_tmp && !exe_in_tmp && image_from_tmp(t, tc->tid, path, sizeof(path))) {
+		fng_exec_target_of_exe(t, tc->tid, &x);
+		fng_strlcpy(x.path, path, sizeof(x.path));
+		if (violation(t, tc, FNG_RULE_TMP, &x, "the new program maps code from the temp root "
+						       "(its ELF or #! interpreter)"))
 			return;
 	}
+	/* Nothing was pending for this exec: only where the program lies
+	 * matters, and its identity is read only to report it. */
+	if (!pend && !exe_in_tmp)
+		return;
 	fng_exec_target_of_exe(t, tc->tid, &x);
 	if (pend && pend->alert) {
 		if (pend->v.ev.image.shebang[0]) /* the script's #! line, read at the check */
@@ -354,7 +350,7 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 	if (pend && pend->verify_allow && !still_allowlisted(t, tc->tid, pend, &x) &&
 	    violation(t, tc, FNG_RULE_ALLOWLIST, &x, "executed a program not in the allowlist, after the check (racing thread)"))
 		return;
-	if (t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && x.path[0] && fng_place_in_tmp(t, x.path))
+	if (tmp && x.path[0] && fng_place_in_tmp(t, x.path))
 		violation(t, tc, FNG_RULE_TMP, &x, "executed a program from the temp root after the check (racing thread)");
 }
 

@@ -34,8 +34,7 @@ static void file_facts(struct fng_call *c, int fd, struct fng_execmem_facts *f, 
 	f->file_known = true;
 	f->regular = S_ISREG(st->st_mode);
 	f->unlinked = st->st_nlink == 0;
-	f->changed = (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec >=
-		     c->t->exec_mem_since_ns;
+	f->changed = fng_changed_in_run(c->t, st);
 	f->in_tmp = c->t->tmp_is_mount && st->st_dev == c->t->tmp_dev;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", dup);
 	n = readlink(link, path, sizeof(path) - 1);

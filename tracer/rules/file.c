@@ -122,6 +122,24 @@ static bool creates_fifo_open(struct fng_tracer *t, const char *path, uint64_t f
 	return fng_namecache_stat(&t->names, path, &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
+/* Writes no rule names but fnguard refuses: a process's memory
+ * (executable_memory: block) and, for a root runtime, the kernel's settings.
+ * Does this policy watch them at all? */
+static bool watches_writes(const struct fng_tracer *t)
+{
+	return t->written->exec_mem_block || t->root_runtime;
+}
+
+/* The reason when path (fd_link: what a descriptor opened) is such a place. */
+static const char *forbidden_write(const struct fng_tracer *t, pid_t tid, const char *path, const char *fd_link)
+{
+	if (t->written->exec_mem_block && fng_place_proc_mem(tid, path, fd_link))
+		return FNG_PROCMEM_REASON;
+	if (t->root_runtime && fng_place_kernel_config(tid, path, fd_link))
+		return FNG_KCONFIG_REASON;
+	return NULL;
+}
+
 /* Must what an open returned be checked at its exit stop (when a racer is
  * possible)? Not for the temp root while the kernel enforces it (Landlock
  * decides on the object it opened), except O_PATH, which Landlock does not
@@ -130,7 +148,7 @@ static bool open_needs_exit(const struct fng_tracer *t, const struct fng_decide_
 {
 	if (fng_decide_handler_armed(x) || x->policy->allow)
 		return true;
-	if ((t->written->exec_mem_block || t->root_runtime) && fng_decide_open_writes(flags))
+	if (watches_writes(t) && fng_decide_open_writes(flags))
 		return true; /* /proc/PID/mem, the kernel's settings */
 	if (x->policy->mode[FNG_RULE_TMP] == FNG_MODE_ALLOW)
 		return false;
@@ -148,7 +166,7 @@ static bool open_may_undo(const struct fng_tracer *t, const struct fng_decide_ct
 		return true;
 	if (p->allow && p->mode[FNG_RULE_ALLOWLIST] == FNG_MODE_BLOCK)
 		return true;
-	if ((t->written->exec_mem_block || t->root_runtime) && fng_decide_open_writes(flags))
+	if (watches_writes(t) && fng_decide_open_writes(flags))
 		return true; /* a write to /proc/PID/mem or a kernel setting through a sibling's descriptor */
 	return p->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK && (!t->kernel_tmp || (flags & O_PATH));
 }
@@ -161,6 +179,7 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 	struct fng_verdict v = FNG_VERDICT_NONE;
 	struct fng_file_facts f;
 	bool in_root, follow, empty, write, open = is_open_kind(d->kind);
+	const char *why;
 	uint64_t flags;
 	int r;
 
@@ -182,10 +201,8 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 		return fng_check_denied(c, EACCES, FNG_GUARD_PROC_REASON);
 	/* The allowlist: opens by their flags; everything else changes the file. */
 	write = !open || fng_decide_open_writes(flags);
-	if (open && write && t->written->exec_mem_block && fng_place_proc_mem(c->tc->tid, v.path, NULL))
-		return fng_check_denied(c, EACCES, FNG_PROCMEM_REASON);
-	if (open && write && t->root_runtime && fng_place_kernel_config(c->tc->tid, v.path, NULL))
-		return fng_check_denied(c, EACCES, FNG_KCONFIG_REASON);
+	if (open && write && (why = forbidden_write(t, c->tc->tid, v.path, NULL)))
+		return fng_check_denied(c, EACCES, why);
 	f = path_facts(&x, t, v.path, open, write);
 	fng_decide_file(&x, &f, &v.d);
 	if (d->kind == FNG_SC_TWO_PATHS) {
@@ -324,6 +341,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	struct fng_decide_ctx x;
 	struct fng_file_facts f;
 	char link[64];
+	const char *why;
 	struct stat st;
 	bool guard;
 	int r;
@@ -345,18 +363,15 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	}
 	guard = fng_place_guarded(t, v.path);
 	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
-	if (tc->pending_write && ((t->written->exec_mem_block && fng_place_proc_mem(tc->tid, v.path, link)) ||
-				  (t->root_runtime && fng_place_kernel_config(tc->tid, v.path, link)))) {
+	if (tc->pending_write && (why = forbidden_write(t, tc->tid, v.path, link))) {
 		v.d.rule = FNG_RULE_NONE;
 		v.d.mode = FNG_MODE_BLOCK;
-		snprintf(v.d.reason, sizeof(v.d.reason), "%s",
-			 fng_place_proc_mem(tc->tid, v.path, link) ? FNG_PROCMEM_REASON : FNG_KCONFIG_REASON);
+		snprintf(v.d.reason, sizeof(v.d.reason), "%s", why);
 		return refuse_opened(t, tc, ret, d->name, &v);
 	}
 	x = fng_tracer_ctx(t);
 	f = (struct fng_file_facts){ .path = v.path, .write = tc->pending_write, .opened = true };
 	f.in_tmp = x.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && fng_place_in_tmp(t, v.path);
-	snprintf(link, sizeof(link), "/proc/%d/fd/%ld", tc->tid, ret);
 	/* What cannot be stat'ed (but is still open) counts as the handler. */
 	f.handler = fng_decide_handler_armed(&x) &&
 		    (stat(link, &st) == 0 ? fng_place_handler_object(t, &st, v.path) : errno != ENOENT);
