@@ -256,6 +256,9 @@ install: fnguard
 	install -D -m 0755 fnguard $(DESTDIR)$(PREFIX)/bin/fnguard
 	install -D -m 0644 docs/fnguard.1 $(DESTDIR)$(PREFIX)/share/man/man1/fnguard.1
 	install -D -m 0644 examples/policies/default.json $(DESTDIR)$(PREFIX)/share/fnguard/default.json
+	install -d $(DESTDIR)$(PREFIX)/share/doc/fnguard
+	install -m 0644 README.md docs/policy.md docs/events.md docs/cli.md docs/security.md docs/deploy.md \
+		docs/policy.schema.json $(DESTDIR)$(PREFIX)/share/doc/fnguard/
 
 clean:
 	rm -rf build build-san build-fuzz fnguard dist
