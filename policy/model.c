@@ -2,6 +2,7 @@
  * Build-ids are in buildid.c, which the allowlist uses too. */
 #include "policy/policy.h"
 #include "policy/allowlist.h"
+#include "policy/payload/payload.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -73,6 +74,7 @@ void fng_policy_free(struct fng_policy *p)
 	free(p->api_endpoint);
 	free_strv(p->event_sinks, p->n_event_sinks);
 	free_strv(p->notices, p->n_notices);
+	fng_payload_policy_free(p);
 	memset(p, 0, sizeof(*p));
 }
 

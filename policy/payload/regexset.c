@@ -133,10 +133,16 @@ static void free_match_ctx(pcre2_match_context **mc)
 
 enum fng_rx_result fng_rx_match(const struct fng_rx_set *s, const char *buf, size_t len, struct fng_rx_hit *hit)
 {
+	return fng_rx_match_from(s, 0, buf, len, hit);
+}
+
+enum fng_rx_result fng_rx_match_from(const struct fng_rx_set *s, size_t first, const char *buf, size_t len,
+				     struct fng_rx_hit *hit)
+{
 	__attribute__((cleanup(free_match_data))) pcre2_match_data *md = NULL;
 	__attribute__((cleanup(free_match_ctx))) pcre2_match_context *mc = NULL;
 
-	if (s->n == 0)
+	if (first >= s->n)
 		return FNG_RX_NONE;
 	md = pcre2_match_data_create(1, NULL);
 	mc = pcre2_match_context_create(NULL);
@@ -146,7 +152,7 @@ enum fng_rx_result fng_rx_match(const struct fng_rx_set *s, const char *buf, siz
 	pcre2_set_depth_limit(mc, s->depth_limit);
 	if (!buf)
 		buf = "";
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = first; i < s->n; i++) {
 		int rc = pcre2_match(s->pats[i].code, (PCRE2_SPTR)buf, len, 0, 0, md, mc);
 		PCRE2_SIZE *ov;
 

@@ -69,6 +69,10 @@ int fng_rx_load_file(struct fng_rx_set *s, const char *path, char *err, size_t e
  * reported in hit. Limit and error results are undecided: callers fail
  * closed on them. */
 enum fng_rx_result fng_rx_match(const struct fng_rx_set *s, const char *buf, size_t len, struct fng_rx_hit *hit);
+/* The same from pattern `first` on: each rule's first match in turn is
+ * fng_rx_match_from(s, last hit's pattern + 1, ...). */
+enum fng_rx_result fng_rx_match_from(const struct fng_rx_set *s, size_t first, const char *buf, size_t len,
+				     struct fng_rx_hit *hit);
 
 void fng_rx_free(struct fng_rx_set *s);
 
