@@ -2,6 +2,7 @@
  * the runtime started under it, the tracer following it to the end, and
  * fnguard's exit status. */
 #include "supervisor/session.h"
+#include "supervisor/code_check.h"
 #include "supervisor/exit.h"
 #include "supervisor/fds.h"
 #include "supervisor/lambda/proxy.h"
@@ -332,6 +333,10 @@ int fng_session_run(const struct fng_session *s)
 	if (fng_preflight(err, sizeof(err)) < 0)
 		unsupported(policy, &live, &sig, s->cmd, err);
 
+	if (fng_code_check_run(policy, live.lg, s->observe && !s->enforce, err, sizeof(err)) > 0) {
+		stop_all(&live, NULL);
+		fng_die(FNG_EXIT_CODE_CHECK, "%s", err);
+	}
 	start_proxy(s, &live);
 	if (fng_threads_list(live.tids, FNG_SUP_TIDS_MAX) > FNG_SUP_TIDS_MAX)
 		fng_logger_lifecycle(live.lg, "notice", "more than %d supervisor threads: the filter names the first "

@@ -55,7 +55,7 @@ static void report(struct cscan *c, struct fng_code_finding *f)
 
 __attribute__((format(printf, 3, 4))) static void limit_hit(struct cscan *c, const char *where, const char *fmt, ...)
 {
-	struct fng_code_finding f = { .limit = true };
+	struct fng_code_finding f = { .limit = true, .rule = FNG_CODE_NO_RULE };
 	va_list ap;
 
 	fng_strlcpy(f.file, where, sizeof(f.file));

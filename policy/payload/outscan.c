@@ -102,7 +102,7 @@ static bool is_sep(char c)
 /* A card number: a run of digits with single separators, 13 to 19 digits,
  * an issuer's first digit (2-6), passing Luhn; the whole run, or a prefix
  * ending at a separator (a card followed by other digits). */
-static bool find_card(const char *w, size_t n, size_t *start, size_t *end)
+static bool find_card(const char *w, size_t n, bool final, size_t *start, size_t *end)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
@@ -112,6 +112,8 @@ static bool find_card(const char *w, size_t n, size_t *start, size_t *end)
 		while (j < n && (isdigit((unsigned char)w[j]) ||
 				 (is_sep(w[j]) && j + 1 < n && isdigit((unsigned char)w[j + 1]) && j > i)))
 			j++;
+		if (j == n && !final)
+			return false; /* the run may go on in the next chunk */
 		if (w[i] >= '2' && w[i] <= '6') {
 			for (size_t k = j; k > i; k--) {
 				if (k != j && !is_sep(w[k]))
@@ -128,12 +130,20 @@ static bool find_card(const char *w, size_t n, size_t *start, size_t *end)
 	return false;
 }
 
+/* The first rule of set that matches the window. The built-ins' matches
+ * that end at the window's end wait for the next chunk or the body's end
+ * (a key id followed by more letters is none); they are short enough to be
+ * inside the overlap then. The policy's rules report at once. */
 static int rx_finding(const struct fng_rx_set *set, const struct fng_outscan *s, struct fng_out_finding *f,
-		      bool builtin)
+		      bool builtin, bool final)
 {
 	struct fng_rx_hit h;
-	enum fng_rx_result res = fng_rx_match(set, s->win, s->win_len, &h);
+	enum fng_rx_result res;
+	size_t first = 0;
 
+	while ((res = fng_rx_match_from(set, first, s->win, s->win_len, &h)) == FNG_RX_MATCH && builtin && !final &&
+	       h.end == s->win_len)
+		first = h.pattern + 1;
 	if (res == FNG_RX_NONE)
 		return 0;
 	if (res == FNG_RX_ERROR)
@@ -151,7 +161,7 @@ static int rx_finding(const struct fng_rx_set *set, const struct fng_outscan *s,
 	return 1;
 }
 
-static int scan_window(const struct fng_outscan *s, struct fng_out_finding *f)
+static int scan_window(const struct fng_outscan *s, bool final, struct fng_out_finding *f)
 {
 	const struct fng_outscan_rules *r = s->r;
 	size_t a, b;
@@ -171,15 +181,15 @@ static int scan_window(const struct fng_outscan *s, struct fng_out_finding *f)
 			return 1;
 		}
 	}
-	if ((e = rx_finding(&r->builtin, s, f, true)) != 0)
+	if ((e = rx_finding(&r->builtin, s, f, true, final)) != 0)
 		return e;
-	if (r->cfg->builtins && find_card(s->win, s->win_len, &a, &b)) {
+	if (r->cfg->builtins && find_card(s->win, s->win_len, final, &a, &b)) {
 		fng_strlcpy(f->match, "card_number", sizeof(f->match));
 		f->offset = s->base + a;
 		fng_redact(s->win, s->win_len, a, b, false, f->excerpt, sizeof(f->excerpt));
 		return 1;
 	}
-	return rx_finding(&r->cfg->rules, s, f, false);
+	return rx_finding(&r->cfg->rules, s, f, false, final);
 }
 
 void fng_outscan_begin(struct fng_outscan *s, const struct fng_outscan_rules *r)
@@ -210,10 +220,46 @@ int fng_outscan_feed(struct fng_outscan *s, const char *p, size_t n, struct fng_
 	s->base += s->win_len - keep;
 	memcpy(s->win + keep, p, n);
 	s->win_len = keep + n;
-	r = scan_window(s, f);
+	r = scan_window(s, false, f);
 	if (r != 0)
 		s->found = true;
 	return r;
+}
+
+int fng_outscan_finish(struct fng_outscan *s, struct fng_out_finding *f)
+{
+	int r;
+
+	if (s->found || s->win_len == 0)
+		return 0;
+	r = scan_window(s, true, f);
+	if (r != 0)
+		s->found = true;
+	return r;
+}
+
+char *fng_out_escape_slash(const char *v, bool *oom)
+{
+	size_t n = 0, o = 0;
+	char *e;
+
+	*oom = false;
+	for (const char *p = v; *p; p++)
+		n += *p == '/';
+	if (!n)
+		return NULL;
+	e = malloc(strlen(v) + n + 1);
+	if (!e) {
+		*oom = true;
+		return NULL;
+	}
+	for (const char *p = v; *p; p++) {
+		if (*p == '/')
+			e[o++] = '\\';
+		e[o++] = *p;
+	}
+	e[o] = '\0';
+	return e;
 }
 
 void fng_outscan_end(struct fng_outscan *s)

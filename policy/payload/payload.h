@@ -40,8 +40,9 @@ void fng_payload_policy_free(struct fng_policy *p);
 /* ---- output inspection (outscan.c) ---- */
 
 /* The secrets the function was given (AWS_SECRET_ACCESS_KEY,
- * AWS_SESSION_TOKEN): values shorter than 8 bytes are not searched for. */
-#define FNG_OUT_SECRETS 2
+ * AWS_SESSION_TOKEN), each as it is and as a JSON encoder that escapes '/'
+ * writes it ("\/"): values shorter than 8 bytes are not searched for. */
+#define FNG_OUT_SECRETS 4
 struct fng_out_secrets {
 	const char *name[FNG_OUT_SECRETS];
 	const char *value[FNG_OUT_SECRETS];
@@ -83,7 +84,12 @@ void fng_outscan_begin(struct fng_outscan *s, const struct fng_outscan_rules *r)
 /* The next n bytes of the body: 1 and f filled on a finding, 0 for none,
  * -ENOMEM (undecided: callers fail closed). Memory: overlap + n. */
 int fng_outscan_feed(struct fng_outscan *s, const char *p, size_t n, struct fng_out_finding *f);
+/* The body ended: what waited for more bytes is decided (as feed). */
+int fng_outscan_finish(struct fng_outscan *s, struct fng_out_finding *f);
 void fng_outscan_end(struct fng_outscan *s);
+/* v with every '/' written "\\/" (malloc'd), or NULL when v has none or
+ * memory ran out (*oom says which). Pure. */
+char *fng_out_escape_slash(const char *v, bool *oom);
 
 /* Does the digit string (separators ' ' and '-' allowed) pass Luhn with
  * 13 to 19 digits? Pure; exposed for the unit test. */
@@ -94,11 +100,13 @@ void fng_redact(const char *buf, size_t len, size_t start, size_t end, bool secr
 
 /* ---- code check (codescan.c) ---- */
 
+#define FNG_CODE_NO_RULE ((size_t)-1)
+
 struct fng_code_finding {
 	bool limit;		/* a bound was hit: file names where, match says which */
 	char file[512];
 	unsigned line;
-	size_t rule;		/* index into cfg->rules.pats (not for limits) */
+	size_t rule;		/* index into cfg->rules.pats, or FNG_CODE_NO_RULE for a bound */
 	char match[160];
 };
 

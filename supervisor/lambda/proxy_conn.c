@@ -258,6 +258,7 @@ static int rq_message_done(http_parser *p)
 	struct px_conn *c = p->data;
 
 	c->last_cb = CB_MESSAGE;
+	px_out_end(c);
 	http_parser_pause(p, 1);
 	return 0;
 }

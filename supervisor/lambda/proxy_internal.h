@@ -142,6 +142,8 @@ void px_out_fini(struct fng_proxy *px);
 void px_out_free(struct px_conn *c);
 void px_out_begin(struct px_conn *c);
 int px_out_body(http_parser *p, const char *at, size_t len);
+/* The body is complete: what waited for more bytes is decided. */
+void px_out_end(struct px_conn *c);
 /* A finding under block in this body: replace the twin now (once); true
  * while the rest of the body is to be swallowed. */
 bool px_out_cut(struct px_conn *c);

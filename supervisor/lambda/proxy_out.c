@@ -25,7 +25,8 @@ struct px_out {
 	bool cut;		/* the twin was replaced mid-body: the error is already on its way */
 };
 
-static const char *const secret_env[FNG_OUT_SECRETS] = { "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" };
+static const char *const secret_env[2] = { "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN" };
+static const char *const secret_names[2] = { "aws_secret_access_key", "aws_session_token" };
 
 int px_out_init(struct fng_proxy *px)
 {
@@ -34,9 +35,12 @@ int px_out_init(struct fng_proxy *px)
 	if (!px->cfg.output_inspection || px->cfg.output_inspection->action == FNG_MODE_ALLOW)
 		return 0;
 	for (size_t i = 0; i < FNG_OUT_SECRETS; i++) {
-		const char *v = getenv(secret_env[i]);
-		sec.name[i] = i == 0 ? "aws_secret_access_key" : "aws_session_token";
-		if (v && *v && !(px->out_secret[i] = strdup(v)))
+		const char *v = getenv(secret_env[i / 2]);
+		bool oom = false;
+		sec.name[i] = secret_names[i / 2];
+		if (v && *v && i % 2 == 0 && !(px->out_secret[i] = strdup(v)))
+			return -ENOMEM;
+		if (v && *v && i % 2 == 1 && !(px->out_secret[i] = fng_out_escape_slash(v, &oom)) && oom)
 			return -ENOMEM;
 		sec.value[i] = px->out_secret[i];
 		sec.len[i] = px->out_secret[i] ? strlen(px->out_secret[i]) : 0;
@@ -121,23 +125,33 @@ static void out_event(struct px_conn *c, const struct fng_out_finding *f, const 
 	free(ev);
 }
 
+static void verdict(struct px_conn *c, int r, const struct fng_out_finding *f)
+{
+	if (r == 0)
+		return;
+	c->out->active = false;
+	out_event(c, r > 0 ? f : NULL, "out of memory");
+	if (c->px->cfg.output_inspection->action == FNG_MODE_BLOCK)
+		c->out->block_pending = true;
+}
+
 /* http-parser's decoded body bytes of the request being read. */
 int px_out_body(http_parser *p, const char *at, size_t len)
 {
 	struct px_conn *c = p->data;
 	struct fng_out_finding f;
-	int r;
 
-	if (!c->out || !c->out->active)
-		return 0;
-	r = fng_outscan_feed(&c->out->scan, at, len, &f);
-	if (r == 0)
-		return 0;
-	c->out->active = false;
-	out_event(c, r > 0 ? &f : NULL, "out of memory");
-	if (c->px->cfg.output_inspection->action == FNG_MODE_BLOCK)
-		c->out->block_pending = true;
+	if (c->out && c->out->active)
+		verdict(c, fng_outscan_feed(&c->out->scan, at, len, &f), &f);
 	return 0;
+}
+
+void px_out_end(struct px_conn *c)
+{
+	struct fng_out_finding f;
+
+	if (c->out && c->out->active)
+		verdict(c, fng_outscan_finish(&c->out->scan, &f), &f);
 }
 
 bool px_out_cut(struct px_conn *c)
