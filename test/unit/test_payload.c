@@ -220,6 +220,45 @@ static void code_scan(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* The two policy keys: forms that load, and each wrong value's message. */
+static void policy_keys(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *err; /* NULL: loads */
+	} rows[] = {
+		{ "{\"output_inspection\": \"block\"}", NULL },
+		{ "{\"output_inspection\": \"allow\"}", NULL },
+		{ "{\"output_inspection\": {\"action\": \"alert\", \"patterns\": [\"a+b\"], \"builtins\": false}}", NULL },
+		{ "{\"output_inspection\": {\"builtins\": false}}", "output_inspection: no rules" },
+		{ "{\"output_inspection\": \"deny\"}", "p.json:1:23: output_inspection: expected" },
+		{ "{\"output_inspection\": {\"patterns\": [\"(\"]}}", "output_inspection.patterns[0]: bad regex" },
+		{ "{\"output_inspection\": {\"patterns\": \"x\"}}", "expected an array" },
+		{ "{\"output_inspection\": {\"dir\": \"/x\"}}", "unknown key \"dir\"" },
+		{ "{\"output_inspection\": {\"patterns_file\": \"/nonexistent/out.txt\"}}", "cannot read" },
+		{ "{\"code_check\": {\"patterns\": [\"system\\\\(\"], \"dir\": \"/task\"}}", NULL },
+		{ "{\"code_check\": \"block\"}", "code_check: no rules" },
+		{ "{\"code_check\": \"allow\"}", NULL },
+		{ "{\"code_check\": {\"patterns\": [\"x\"], \"dir\": \"task\"}}", "must be an absolute path" },
+		{ "{\"code_check\": {\"patterns\": [\"x\"], \"limits\": {\"max_files\": 0}}}", "max_files: expected a number" },
+		{ "{\"code_check\": {\"patterns\": [\"x\"], \"limits\": {\"max_ms\": 10, \"max_bytes\": 100}}}", NULL },
+		{ "{\"code_check\": {\"patterns\": [\"x\"], \"limits\": {\"depth\": 3}}}", "unknown key \"depth\"" },
+		{ "{\"code_check\": {\"patterns\": [\"x\"], \"builtins\": true}}", "unknown key \"builtins\"" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct fng_policy p;
+		struct fng_policy_error err;
+		int r = fng_policy_load_buffer("p.json", rows[i].json, strlen(rows[i].json), &p, &err);
+		if (rows[i].err == NULL && r < 0)
+			fail_msg("row %zu (%s): %s", i, rows[i].json, err.msg);
+		if (rows[i].err && (r == 0 || !strstr(err.msg, rows[i].err)))
+			fail_msg("row %zu (%s): '%s', want '%s'", i, rows[i].json, r == 0 ? "loaded" : err.msg, rows[i].err);
+		if (r == 0)
+			fng_policy_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +266,7 @@ int main(void)
 		cmocka_unit_test(body_table),
 		cmocka_unit_test(split_everywhere),
 		cmocka_unit_test(code_scan),
+		cmocka_unit_test(policy_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
