@@ -31,7 +31,7 @@ static void cc_event(struct cc_run *r, const char *file, const char *match, cons
 		return; /* the ring counted the drop */
 	ev->time_ns = fng_now_ns();
 	ev->type = FNG_EV_FILE;
-	ev->action = r->block ? FNG_ACT_BLOCKED : FNG_ACT_ALERTED;
+	ev->action = r->block ? FNG_ACT_BLOCKED : r->would ? FNG_ACT_ALLOWED : FNG_ACT_ALERTED;
 	fng_strlcpy(ev->rule, "code_check", sizeof(ev->rule));
 	fng_strlcpy(ev->mode, r->block || r->would ? "block" : "alert", sizeof(ev->mode));
 	ev->would = r->would ? FNG_ACT_BLOCKED : 0;
