@@ -6,30 +6,12 @@
  * bench/lambda.sh. Usage: payload_cost N. Prints one line:
  * compile_us small_us large_us (medians of N). */
 #include "policy/payload/payload.h"
+#include "bench/timing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median_us(uint64_t *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_u64);
-	return (double)v[n / 2] / 1000.0;
-}
 
 /* A response of about size bytes: statusCode, headers, a JSON body of
  * records with names, prose, numbers and ids (no finding). */

@@ -329,14 +329,15 @@ int fng_session_run(const struct fng_session *s)
 	fng_fds_start(&fds);
 	find_program(s->cmd[0], program, sizeof(program));
 	start_logging(s, &sig, &live);
-
-	if (fng_preflight(err, sizeof(err)) < 0)
-		unsupported(policy, &live, &sig, s->cmd, err);
-
+	/* Before the preflight: a runtime started unprotected is checked too. */
 	if (fng_code_check_run(policy, live.lg, s->observe && !s->enforce, err, sizeof(err)) > 0) {
 		stop_all(&live, NULL);
 		fng_die(FNG_EXIT_CODE_CHECK, "%s", err);
 	}
+
+	if (fng_preflight(err, sizeof(err)) < 0)
+		unsupported(policy, &live, &sig, s->cmd, err);
+
 	start_proxy(s, &live);
 	if (fng_threads_list(live.tids, FNG_SUP_TIDS_MAX) > FNG_SUP_TIDS_MAX)
 		fng_logger_lifecycle(live.lg, "notice", "more than %d supervisor threads: the filter names the first "
