@@ -93,6 +93,6 @@ int fng_code_check_run(const struct fng_policy *p, struct fng_logger *lg, bool o
 		return r.block ? 1 : 0;
 	}
 	if (!r.block && found)
-		fng_logger_lifecycle(lg, "notice", "code check: %d finding(s) in %s (alert: the runtime starts)", found, dir);
+		fng_logger_lifecycle(lg, "notice", "code check: %d finding(s) in %s (the runtime starts)", found, dir);
 	return r.refused ? 1 : 0;
 }

@@ -28,6 +28,7 @@ struct fng_proxy_config {
 	bool fail_invocation;		/* on_block fail-invocation */
 	unsigned flush_ms;		/* deadline for an invocation's events */
 	const struct fng_payload_cfg *output_inspection;	/* the policy's, or NULL (proxy_out.c) */
+	bool observe;			/* trace without --enforce: output inspection reports "would block" */
 };
 
 /* What the proxy did, reported at the end. */

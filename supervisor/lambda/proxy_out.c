@@ -93,10 +93,16 @@ void px_out_begin(struct px_conn *c)
 	c->out->active = true;
 }
 
+/* Does a finding block (not under trace's observe mode)? */
+static bool out_blocks(const struct fng_proxy *px)
+{
+	return px->cfg.output_inspection->action == FNG_MODE_BLOCK && !px->cfg.observe;
+}
+
 static void out_event(struct px_conn *c, const struct fng_out_finding *f, const char *why)
 {
 	struct fng_proxy *px = c->px;
-	bool block = px->cfg.output_inspection->action == FNG_MODE_BLOCK;
+	bool block = out_blocks(px), would = !block && px->cfg.output_inspection->action == FNG_MODE_BLOCK;
 	struct fng_event *ev = calloc(1, sizeof(*ev));
 
 	atomic_fetch_add(block ? &px->counters->blocked : &px->counters->alerted, 1);
@@ -106,9 +112,10 @@ static void out_event(struct px_conn *c, const struct fng_out_finding *f, const 
 	}
 	ev->time_ns = fng_now_ns();
 	ev->type = FNG_EV_OUTPUT;
-	ev->action = block ? FNG_ACT_BLOCKED : FNG_ACT_ALERTED;
+	ev->action = block ? FNG_ACT_BLOCKED : would ? FNG_ACT_ALLOWED : FNG_ACT_ALERTED;
+	ev->would = would ? FNG_ACT_BLOCKED : 0;
 	fng_strlcpy(ev->rule, "output_inspection", sizeof(ev->rule));
-	fng_strlcpy(ev->mode, block ? "block" : "alert", sizeof(ev->mode));
+	fng_strlcpy(ev->mode, block || would ? "block" : "alert", sizeof(ev->mode));
 	ev->fn_phase = FNG_FN_PHASE_INVOKE;
 	fng_strlcpy(ev->request_id, c->id, sizeof(ev->request_id));
 	if (f) {
@@ -131,7 +138,7 @@ static void verdict(struct px_conn *c, int r, const struct fng_out_finding *f)
 		return;
 	c->out->active = false;
 	out_event(c, r > 0 ? f : NULL, "out of memory");
-	if (c->px->cfg.output_inspection->action == FNG_MODE_BLOCK)
+	if (out_blocks(c->px))
 		c->out->block_pending = true;
 }
 

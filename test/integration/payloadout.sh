@@ -151,3 +151,17 @@ t_payloadout_code_check_limit() {
 	assert_absent "$WORK/started"
 	assert_err "more than 1 code files (code_check.limits)"
 }
+
+# fnguard trace blocks nothing: a block finding is "would block" and the
+# runtime starts.
+t_payloadout_code_check_trace_observes() {
+	cc_task
+	set +e
+	"$FNGUARD" trace -o "$WORK/trace.txt" --policy "$(policy "{$CC_BASE, \"code_check\": {\"action\": \"block\", \"patterns_file\": \"$WORK/code_protect.txt\"}}")" \
+		-- /bin/sh -c "touch '$WORK/started'" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	assert_rc 0
+	assert_exists "$WORK/started"
+	grep -q "app.py.*would block: code_check" "$WORK/trace.txt" || fail "no would-block line: $(cat "$WORK/trace.txt")"
+}
