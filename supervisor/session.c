@@ -3,6 +3,7 @@
  * fnguard's exit status. */
 #include "supervisor/session.h"
 #include "supervisor/code_check.h"
+#include "policy/payload/payload.h"
 #include "supervisor/exit.h"
 #include "supervisor/fds.h"
 #include "supervisor/lambda/proxy.h"
@@ -97,8 +98,17 @@ static void start_proxy(const struct fng_session *s, struct session_live *l)
 	struct fng_proxy_config pc = { 0 };
 	char err[256];
 
-	if (!api || !*api || s->no_proxy || s->policy->no_proxy)
+	if (!api || !*api)
 		return;
+	if (s->no_proxy || s->policy->no_proxy) {
+		/* Responses would go unchecked: refuse rather than run weaker. */
+		if (s->policy->output_inspection && s->policy->output_inspection->action != FNG_MODE_ALLOW) {
+			stop_all(l, NULL);
+			fng_die(FNG_EXIT_USAGE, "output_inspection needs the Runtime API proxy (--no-proxy or "
+				"\"lambda\": {\"proxy\": false} turns it off)");
+		}
+		return;
+	}
 	l->real_api = strdup(api);
 	if (!l->real_api) {
 		stop_all(l, NULL);

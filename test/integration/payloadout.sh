@@ -165,3 +165,12 @@ t_payloadout_code_check_trace_observes() {
 	assert_exists "$WORK/started"
 	grep -q "app.py.*would block: code_check" "$WORK/trace.txt" || fail "no would-block line: $(cat "$WORK/trace.txt")"
 }
+
+# With the proxy turned off the responses would go unchecked: fnguard
+# refuses to start rather than run without the inspection asked for.
+t_payloadout_needs_proxy() {
+	po_task
+	emu --no-proxy --policy "$(policy "{$PO_BASE, \"output_inspection\": \"block\"}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	assert_rc 2
+	assert_err "output_inspection needs the Runtime API proxy"
+}
