@@ -170,6 +170,10 @@ bool px_out_cut(struct px_conn *c)
 		c->swallow = true;
 		c->px->st.violations++;
 		px_replace_up(c);
+		/* No more of the body until the new twin is up (its connect
+		 * callback reads again): a full read buffer would end the
+		 * connection. */
+		uv_read_stop((uv_stream_t *)&c->down);
 	}
 	return true;
 }

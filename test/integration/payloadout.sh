@@ -174,3 +174,17 @@ t_payloadout_needs_proxy() {
 	assert_rc 2
 	assert_err "output_inspection needs the Runtime API proxy"
 }
+
+# A Content-Length body of 300 KB with the key id in its middle: the request
+# is cut once the key is seen (bytes before it may have gone up, the end
+# never does), the error goes up instead, and the next invocation runs.
+t_payloadout_large_body_cut() {
+	po_task
+	$PY -c 'import json; print(json.dumps({"say": "." * 200000 + " AKIAIOSFODNN7EXAMPLE " + "." * 100000})); print(json.dumps({"say": "next"}))' >"$WORK/in.jsonl"
+	emu --policy "$(policy "{$PO_BASE, \"output_inspection\": \"block\"}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	assert_rc 1
+	assert_eq "$(out_get error_type event=0)" Function.SecurityViolation "large body"
+	assert_response 1 '{"out": "next"}'
+	expect_events 1 policy=output_inspection action=blocked details.match=aws_access_key_id
+	grep -q '1 responses replaced by Function.SecurityViolation' "$EV" || fail "expected one replaced response"
+}
