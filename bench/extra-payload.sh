@@ -9,12 +9,13 @@
 set -eu
 : "${BUILD:?}"
 N=${PAYLOAD_N:-200}
-read -r compile small large < <("$BUILD/bench/payload_cost" "$N")
+read -r compile small large many < <("$BUILD/bench/payload_cost" "$N")
 echo "output inspection, built-ins + 1 rule (median of $N, in-process):"
 printf '  %-40s %10s us\n' "compile the rules (once, at start)" "$compile"
 printf '  %-40s %10s us\n' "4 KB response, one piece" "$small"
 printf '  %-40s %10s us\n' "1 MB response, 64 KiB chunks" "$large"
+printf '  %-40s %10s us\n' "4 KB response, built-ins + 100 rules" "$many"
 if [ -n "${BENCH_OUT:-}" ] && [ -d "$BENCH_OUT" ]; then
-	printf '{"compile_us": %s, "response_4k_us": %s, "response_1m_us": %s, "n": %s}\n' \
-		"$compile" "$small" "$large" "$N" >"$BENCH_OUT/payload.json"
+	printf '{"compile_us": %s, "response_4k_us": %s, "response_1m_us": %s, "response_4k_100_rules_us": %s, "n": %s}\n' \
+		"$compile" "$small" "$large" "$many" "$N" >"$BENCH_OUT/payload.json"
 fi
