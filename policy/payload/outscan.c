@@ -70,6 +70,8 @@ bool fng_luhn_ok(const char *p, size_t n)
 		if (p[i] < '0' || p[i] > '9')
 			return false;
 		d = (unsigned)(p[i] - '0');
+		if (digits >= 19)
+			return false;
 		if (digits++ % 2 == 1)
 			d = d * 2 > 9 ? d * 2 - 9 : d * 2;
 		sum += d;
@@ -99,33 +101,68 @@ static bool is_sep(char c)
 	return c == ' ' || c == '-';
 }
 
-/* A card number: a run of digits with single separators, 13 to 19 digits,
- * an issuer's first digit (2-6), passing Luhn; the whole run, or a prefix
- * ending at a separator (a card followed by other digits). */
-static bool find_card(const char *w, size_t n, bool final, size_t *start, size_t *end)
+/* The digits of the group at p, counted up to 20 (longer: no card's). */
+static size_t group_len(const char *w, size_t n, size_t p)
 {
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i;
-		if (!isdigit((unsigned char)w[i]) || (i > 0 && (isdigit((unsigned char)w[i - 1]) ||
-						       (is_sep(w[i - 1]) && i > 1 && isdigit((unsigned char)w[i - 2])))))
-			continue;
-		while (j < n && (isdigit((unsigned char)w[j]) ||
-				 (is_sep(w[j]) && j + 1 < n && isdigit((unsigned char)w[j + 1]) && j > i)))
-			j++;
-		if (j == n && !final)
-			return false; /* the run may go on in the next chunk */
-		if (w[i] >= '2' && w[i] <= '6') {
-			for (size_t k = j; k > i; k--) {
-				if (k != j && !is_sep(w[k]))
-					continue;
-				if (fng_luhn_ok(w + i, k - i)) {
-					*start = i;
-					*end = k;
-					return true;
-				}
+	size_t q = p;
+
+	while (q < n && q - p < 20 && isdigit((unsigned char)w[q]))
+		q++;
+	return q - p;
+}
+
+/* How cards are written in groups (one kind of separator throughout). */
+static const uint8_t card_shapes[][6] = { { 4, 4, 4, 4, 3 }, { 4, 4, 4, 4 }, { 4, 6, 5 }, { 4, 6, 4 } };
+
+/* Is there a card at p, a group's first digit: 13 to 19 digits in one
+ * group, or groups of a card shape; an issuer's first digit (2-6); Luhn.
+ * Its end in *end. */
+static bool card_at(const char *w, size_t n, size_t p, size_t *end)
+{
+	size_t g = group_len(w, n, p);
+
+	if (w[p] < '2' || w[p] > '6')
+		return false;
+	if (g >= 13 && g <= 19 && fng_luhn_ok(w + p, g)) {
+		*end = p + g;
+		return true;
+	}
+	for (size_t s = 0; s < FNG_ARRAY_LEN(card_shapes); s++) {
+		size_t q = p;
+		char sep = 0;
+		bool ok = true;
+		for (size_t k = 0; ok && k < 6 && card_shapes[s][k]; k++) {
+			size_t len = group_len(w, n, q);
+			ok = len == card_shapes[s][k];
+			q += len;
+			if (ok && k + 1 < 6 && card_shapes[s][k + 1]) {
+				ok = q + 1 < n && is_sep(w[q]) && (!sep || w[q] == sep);
+				sep = w[q++];
 			}
 		}
-		i = j;
+		if (ok && fng_luhn_ok(w + p, q - p)) {
+			*end = q;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The first card in the window. A candidate that reaches the window's end
+ * waits for the next chunk or the body's end (its last group may go on).
+ * Work per group start is bounded (at most 5 groups of at most 19 digits
+ * are looked at), so a long run of digits costs linear time. */
+static bool find_card(const char *w, size_t n, bool final, size_t *start, size_t *end)
+{
+	for (size_t p = 0; p < n; p++) {
+		size_t e;
+		if (!isdigit((unsigned char)w[p]) || (p > 0 && isdigit((unsigned char)w[p - 1])))
+			continue;
+		if (card_at(w, n, p, &e) && (final || e < n)) {
+			*start = p;
+			*end = e;
+			return true;
+		}
 	}
 	return false;
 }

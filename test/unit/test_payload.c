@@ -29,6 +29,7 @@ static void luhn_table(void **state)
 		{ "411111111111", false },	/* 12 digits */
 		{ "41111111111111111111", false }, /* 20 digits */
 		{ "4111x1111", false },
+		{ "4111111111111111111111", false }, /* 22 digits */
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
@@ -110,6 +111,12 @@ static void body_table(void **state)
 		{ "ts 1733312345678 and 17333123456789012", "" }, /* timestamps: no issuer digit */
 		{ "n 4111111111111112", "" },			  /* fails Luhn */
 		{ "n 41111111111111110000", "" },		  /* 20 digits */
+		{ "n 4111111111111111111111111111111111111111", "" }, /* a long number */
+		{ "1 4111 1111 1111 1111", "card_number" },	  /* after another number */
+		{ "amex 3782 822463 10005", "card_number" },	  /* 4-6-5 */
+		{ "mixed 4111-1111 1111-1111", "" },		  /* one separator kind */
+		{ "scores 5 3 2 6 4 1 2 3 4 5 6 7 8 9 1 2", "" }, /* digits in a row are no card */
+		{ "x 4111 11111 111 1111", "" },		  /* not a card's grouping */
 		{ "x = os.system(cmd)", "out.txt:1: system\\(" },
 	};
 	struct rig g;
