@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "policy/payload/payload.h"
+#include "policy/baseline/policydiff.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
@@ -307,6 +308,45 @@ static void policy_keys(void **state)
 	}
 }
 
+static void diff_line(void *arg, const char *line)
+{
+	char *all = arg;
+	strncat(all, line, 2047 - strlen(all));
+	strncat(all, "\n", 2047 - strlen(all));
+}
+
+/* baseline diff, the deploy gate: a payload check weakened is reported. */
+static void policy_diff(void **state)
+{
+	static const struct {
+		const char *old_json, *new_json;
+		const char *want; /* "" for no line */
+	} rows[] = {
+		{ "{\"output_inspection\": \"block\"}", "{\"output_inspection\": \"block\"}", "" },
+		{ "{\"output_inspection\": \"block\"}", "{}", "~ output_inspection allow (was block)\n" },
+		{ "{\"output_inspection\": \"alert\"}", "{\"output_inspection\": \"block\"}", "" },
+		{ "{\"output_inspection\": \"block\"}", "{\"output_inspection\": {\"builtins\": false, \"patterns\": [\"x\"]}}",
+		  "~ output_inspection.builtins false (was true)\n" },
+		{ "{\"code_check\": {\"patterns\": [\"a\", \"b\"]}}", "{\"code_check\": {\"patterns\": [\"b\", \"c\"]}}",
+		  "~ code_check rule no longer checked: a\n" },
+		{ "{\"code_check\": {\"patterns\": [\"a\"]}}", "{\"code_check\": {\"patterns\": [\"a\"], \"dir\": \"/opt\"}}",
+		  "~ code_check.dir /opt (was LAMBDA_TASK_ROOT)\n" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct fng_policy o, n;
+		struct fng_policy_error err;
+		char all[2048] = "";
+		assert_int_equal(fng_policy_load_buffer("o.json", rows[i].old_json, strlen(rows[i].old_json), &o, &err), 0);
+		assert_int_equal(fng_policy_load_buffer("n.json", rows[i].new_json, strlen(rows[i].new_json), &n, &err), 0);
+		fng_policy_diff(&o, &n, diff_line, all);
+		if (strcmp(all, rows[i].want) != 0)
+			fail_msg("row %zu: got '%s', want '%s'", i, all, rows[i].want);
+		fng_policy_free(&o);
+		fng_policy_free(&n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +356,7 @@ int main(void)
 		cmocka_unit_test(split_property),
 		cmocka_unit_test(code_scan),
 		cmocka_unit_test(policy_keys),
+		cmocka_unit_test(policy_diff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
