@@ -11,6 +11,7 @@
 #include <pcre2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void fng_rx_init(struct fng_rx_set *s)
 {
@@ -112,8 +113,19 @@ int fng_rx_load_file(struct fng_rx_set *s, const char *path, char *err, size_t e
 {
 	autofree char *buf = NULL;
 	size_t len = 0;
-	int r = fng_slurp(path, &buf, &len);
+	struct stat st;
+	int r;
 
+	/* A FIFO or a device would block or never end the read. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size > FNG_RX_MAX_FILE) {
+		snprintf(err, errsz, "%s: larger than %u bytes", path, FNG_RX_MAX_FILE);
+		return -EFBIG;
+	}
+	r = fng_slurp(path, &buf, &len);
 	if (r < 0) {
 		snprintf(err, errsz, "%s: cannot read: %s", path, strerror(-r));
 		return r;

@@ -131,6 +131,9 @@ static void load_file_errors(void **state)
 	unlink(path);
 	assert_int_equal(fng_rx_load_file(&s, path, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "cannot read"));
+	/* A device is no pattern file (it would never end). */
+	assert_int_equal(fng_rx_load_file(&s, "/dev/zero", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
 	fng_rx_free(&s);
 }
 
