@@ -198,7 +198,7 @@ static int rx_finding(const struct fng_rx_set *set, const struct fng_outscan *s,
 	return 1;
 }
 
-static int scan_window(const struct fng_outscan *s, bool final, struct fng_out_finding *f)
+static int scan_window_raw(const struct fng_outscan *s, bool final, struct fng_out_finding *f)
 {
 	const struct fng_outscan_rules *r = s->r;
 	size_t a, b;
@@ -227,6 +227,29 @@ static int scan_window(const struct fng_outscan *s, bool final, struct fng_out_f
 		return 1;
 	}
 	return rx_finding(&r->cfg->rules, s, f, false, final);
+}
+
+/* Does the excerpt hold 8 bytes in a row of a credential (context before a
+ * key id, a truncated secret)? Then it says so instead. */
+static void scrub_excerpt(const struct fng_outscan_rules *r, struct fng_out_finding *f)
+{
+	size_t n = strlen(f->excerpt);
+
+	for (size_t i = 0; i < FNG_OUT_SECRETS; i++)
+		for (size_t k = 0; r->secrets.len[i] && k + OUT_MIN_SECRET <= n; k++)
+			if (memmem(r->secrets.value[i], r->secrets.len[i], f->excerpt + k, OUT_MIN_SECRET)) {
+				snprintf(f->excerpt, sizeof(f->excerpt), "[redacted: near part of %s]", r->secrets.name[i]);
+				return;
+			}
+}
+
+static int scan_window(const struct fng_outscan *s, bool final, struct fng_out_finding *f)
+{
+	int r = scan_window_raw(s, final, f);
+
+	if (r > 0)
+		scrub_excerpt(s->r, f);
+	return r;
 }
 
 void fng_outscan_begin(struct fng_outscan *s, const struct fng_outscan_rules *r)

@@ -72,6 +72,15 @@ static void rig_free(struct rig *g)
 	free(g->esc);
 }
 
+/* 8 bytes in a row of the secret anywhere in s? */
+static bool holds_part(const char *s)
+{
+	for (size_t k = 0; k + 8 <= strlen(s); k++)
+		if (memmem(SECRET, strlen(SECRET), s + k, 8))
+			return true;
+	return false;
+}
+
 /* Feed body in pieces of `step` bytes (0: whole): the finding, or "". */
 static const char *scan(struct rig *g, const char *body, size_t step, struct fng_out_finding *f)
 {
@@ -101,6 +110,7 @@ static void body_table(void **state)
 		{ "{\"k\": \"" SECRET "\"}", "aws_secret_access_key" },
 		{ "{\"k\": \"wJalrXUtnFEMI\\/K7MDENG\\/bPxRfiCYEXAMPLEKEY\"}", "aws_secret_access_key" },
 		{ "id AKIAIOSFODNN7EXAMPLE.", "aws_access_key_id" },
+		{ "xbPxRfiCYEXAMPLEKEY AKIAIOSFODNN7EXAMPLE", "aws_access_key_id" }, /* part of the secret before it */
 		{ "id ASIAIOSFODNN7EXAMPLE", "aws_access_key_id" },
 		{ "id AKIAIOSFODNN7EXAMPLEX", "" }, /* 17 after the prefix: not a key id */
 		{ "-----BEGIN RSA PRIVATE KEY-----", "private_key" },
@@ -129,8 +139,8 @@ static void body_table(void **state)
 			const char *got = scan(&g, rows[i].body, step, &f);
 			if (strcmp(got, rows[i].want) != 0)
 				fail_msg("row %zu step %zu (%s): got '%s', want '%s'", i, step, rows[i].body, got, rows[i].want);
-			if (*got && strstr(f.excerpt, "K7MDENG"))
-				fail_msg("row %zu: excerpt holds the secret: %s", i, f.excerpt);
+			if (*got && holds_part(f.excerpt))
+				fail_msg("row %zu: excerpt holds part of the secret: %s", i, f.excerpt);
 		}
 	}
 	rig_free(&g);
