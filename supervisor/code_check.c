@@ -65,7 +65,7 @@ static bool on_finding(const struct fng_code_finding *f, void *arg)
 	cc_event(r, f->file, match, reason);
 	if (r->block)
 		r->refused = true;
-	return !r->block && !f->limit;
+	return !r->block; /* a bound stops the scan itself (codescan.c) */
 }
 
 int fng_code_check_run(const struct fng_policy *p, struct fng_logger *lg, bool observe, char *line, size_t n)
