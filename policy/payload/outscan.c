@@ -137,7 +137,8 @@ static bool card_at(const char *w, size_t n, size_t p, size_t *end)
 			q += len;
 			if (ok && k + 1 < 6 && card_shapes[s][k + 1]) {
 				ok = q + 1 < n && is_sep(w[q]) && (!sep || w[q] == sep);
-				sep = w[q++];
+				if (ok)
+					sep = w[q++];
 			}
 		}
 		if (ok && fng_luhn_ok(w + p, q - p)) {
