@@ -107,6 +107,8 @@ static void scan_file(struct cscan *c, const char *path, const char *name, const
 	if (!fng_code_is_code_name(name)) {
 		char head[2];
 		autoclose int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0 && errno != ENOENT)
+			return limit_hit(c, path, "cannot read: %s", strerror(errno)); /* a script, for all we know */
 		if (fd < 0 || read(fd, head, 2) != 2 || head[0] != '#' || head[1] != '!')
 			return;
 	}
@@ -149,8 +151,11 @@ static void walk(struct cscan *c, const char *dir, int depth)
 			return limit_hit(c, dir, "more than %u directory entries", c->cfg->max_files * 4u);
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path))
 			return limit_hit(c, dir, "a path longer than %d bytes", PATH_MAX);
-		if (lstat(path, &st) < 0)
-			continue;
+		if (lstat(path, &st) < 0) {
+			if (errno == ENOENT)
+				continue; /* gone since the directory was read */
+			return limit_hit(c, path, "cannot examine: %s", strerror(errno));
+		}
 		if (S_ISDIR(st.st_mode)) {
 			if (depth >= FNG_CODE_MAX_DEPTH)
 				return limit_hit(c, path, "more than %d directory levels", FNG_CODE_MAX_DEPTH);
