@@ -7,23 +7,29 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
+# The machine fnguard is built for: x86_64 or arm64 (aarch64). `make
+# cross-arm64` builds an arm64 fnguard on x86_64 with Debian's cross compiler
+# and arm64 (multiarch) libraries; `make check-aarch64` runs the tests on a
+# real aarch64 kernel under qemu (docs/deploy.md, "arm64").
+ARCH       ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+PKG_CONFIG ?= pkg-config
 
 PKGS      := libseccomp json-c libuv libcares libcurl libunwind-generic libelf nettle
 TEST_PKGS := cmocka
 # Libraries Debian ships without a pkg-config file: linked by name, their
 # header checked for by the deps stamp.
-NOPC_LIBS    := -lhttp_parser
+NOPC_LIBS    ?= -lhttp_parser
 NOPC_HEADERS := /usr/include/http_parser.h
 # Programs the tests run (installed by scripts/install-deps.sh too).
 TOOLS     := python3 node musl-gcc curl go /usr/sbin/dnsmasq /usr/sbin/rsyslogd
 BUILD     := build$(if $(SANITIZE),-san)
 
 # Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 # libcurl is compiled against but loaded at run time, only for HTTP sinks
 # (logging/sinks/curl_dl.h): linking it would cost every start ~30 libraries.
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) $(NOPC_LIBS)
-TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS))) $(NOPC_LIBS)
+TEST_LIBS  = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral $(if $(filter clang%,$(notdir $(CC))),,-Wno-format-truncation)
 CFLAGS   ?= -O2 -g
@@ -38,7 +44,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # symbols and circles between files.
 LAYERS := common logging policy tracer supervisor
 layer_dirs = $(1) $(wildcard $(1)/*/)
-SRCS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c $(l)/*/*.c))
+SRCS := $(filter-out tracer/arch_%.c,$(foreach l,$(LAYERS),$(wildcard $(l)/*.c $(l)/*/*.c))) tracer/arch_$(ARCH).c
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/supervisor/cli/main.o
 LIB_OBJS := $(filter-out $(MAIN_OBJ),$(OBJS))
@@ -69,7 +75,7 @@ all: fnguard
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && $(foreach h,$(NOPC_HEADERS),test -f $(h) &&) \
+	@if $(PKG_CONFIG) --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && $(foreach h,$(NOPC_HEADERS),test -f $(h) &&) \
 		$(foreach c,$(TOOLS),command -v $(c) >/dev/null &&) true; \
 		then :; else sh scripts/install-deps.sh; fi
 	@touch $@
@@ -198,6 +204,19 @@ test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(RTAPI_GO) $(ST
 layers: $(BUILD)/fnguard
 	@python3 scripts/layers.py --build $(BUILD) $(LAYERS)
 
+# An arm64 fnguard built on x86_64: Debian's cross compiler and arm64 libraries
+# (`scripts/install-deps.sh arm64`). libhttp-parser-dev cannot be installed
+# for two architectures at once, so the arm64 runtime library is named.
+CROSS_ARM64 := ARCH=arm64 CC=aarch64-linux-gnu-gcc BUILD=build-arm64 \
+	PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config" \
+	NOPC_LIBS=-l:libhttp_parser.so.2.9
+.PHONY: cross-arm64
+cross-arm64:
+	@command -v aarch64-linux-gnu-gcc >/dev/null && test -e /usr/lib/aarch64-linux-gnu/libseccomp.so \
+		|| sh scripts/install-deps.sh arm64
+	$(MAKE) $(CROSS_ARM64) build-arm64/fnguard
+	@file build-arm64/fnguard | grep -q 'ARM aarch64' || { echo "cross-arm64: not an aarch64 binary"; exit 1; }
+
 check: layers fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
 
@@ -215,7 +234,7 @@ LAYER_ZIP    := dist/fnguard-layer-x86_64.zip
 # pkg-config file, if the Makefile names any.
 LAYER_GLIBC_LIBS := -lpthread -ldl -lrt -lm
 LAYER_STATIC = $(patsubst -luv,-luv_a,$(filter-out $(LAYER_GLIBC_LIBS),\
-	$(shell pkg-config --libs --static $(filter-out libcurl,$(PKGS))))) $(NOPC_LIBS)
+	$(shell $(PKG_CONFIG) --libs --static $(filter-out libcurl,$(PKGS))))) $(NOPC_LIBS)
 LAYER_GLIBC  := 2.34
 ifeq ($(SANITIZE),)
 layer: $(LAYER_ZIP)
