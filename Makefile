@@ -202,7 +202,7 @@ test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(RTAPI_GO) $(ST
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").
 layers: $(BUILD)/fnguard
-	@python3 scripts/layers.py --build $(BUILD) $(LAYERS)
+	@python3 scripts/layers.py --arch $(ARCH) --build $(BUILD) $(LAYERS)
 
 # An arm64 fnguard built on x86_64: Debian's cross compiler and arm64 libraries
 # (`scripts/install-deps.sh arm64`). libhttp-parser-dev cannot be installed
@@ -217,7 +217,7 @@ cross-arm64:
 	$(MAKE) $(CROSS_ARM64) build-arm64/fnguard
 	@file build-arm64/fnguard | grep -q 'ARM aarch64' || { echo "cross-arm64: not an aarch64 binary"; exit 1; }
 
-check: layers fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
+check: layers cross-arm64 fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
 
 # `make layer`: an AWS Lambda layer (docs/deploy.md) whose fnguard runs on
