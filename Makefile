@@ -11,10 +11,11 @@ SANITIZE ?=
 # cross-arm64` builds an arm64 fnguard on x86_64 with Debian's cross compiler
 # and arm64 (multiarch) libraries; `make check-aarch64` runs the tests on a
 # real aarch64 kernel under qemu (docs/deploy.md, "arm64").
+HOST_ARCH  := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
 ARCH       ?= $(HOST_ARCH)
 PKG_CONFIG ?= pkg-config
 STRIP      ?= strip
-HOST_ARCH  := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+OBJDUMP    ?= objdump
 GOARCH     := $(if $(filter arm64,$(ARCH)),arm64,amd64)
 
 PKGS      := libseccomp json-c libuv libcares libcurl libunwind-generic libelf nettle
@@ -26,6 +27,18 @@ NOPC_HEADERS := /usr/include/http_parser.h
 # Programs the tests run (installed by scripts/install-deps.sh too).
 TOOLS     := python3 node musl-gcc curl go /usr/sbin/dnsmasq /usr/sbin/rsyslogd
 BUILD     := build$(if $(SANITIZE),-san)
+# ARCH=arm64 on x86_64: Debian's cross compiler and arm64 (multiarch)
+# libraries (scripts/install-deps.sh arm64). libhttp-parser-dev cannot be
+# installed for two architectures at once: its arm64 package is unpacked
+# under the build directory instead (scripts/install-deps.sh arm64 does).
+ifeq ($(ARCH)-$(HOST_ARCH),arm64-x86_64)
+CC         := aarch64-linux-gnu-gcc
+BUILD      := build-arm64$(if $(SANITIZE),-san)
+PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+NOPC_LIBS  := -L$(CURDIR)/build-arm64/deb/usr/lib/aarch64-linux-gnu -lhttp_parser
+STRIP      := aarch64-linux-gnu-strip
+OBJDUMP    := aarch64-linux-gnu-objdump
+endif
 
 # Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -209,18 +222,21 @@ test-programs: $(PROG_BINS) $(ADV_BINS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MU
 layers: $(BUILD)/fnguard
 	@python3 scripts/layers.py --arch $(ARCH) --build $(BUILD) $(LAYERS)
 
-# An arm64 fnguard built on x86_64: Debian's cross compiler and arm64 libraries
-# (`scripts/install-deps.sh arm64`). libhttp-parser-dev cannot be installed
-# for two architectures at once, so the arm64 runtime library is named.
-CROSS_ARM64 := ARCH=arm64 CC=aarch64-linux-gnu-gcc BUILD=build-arm64 \
-	PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config" \
-	NOPC_LIBS=-l:libhttp_parser.so.2.9 STRIP=aarch64-linux-gnu-strip
-.PHONY: cross-arm64
+# An arm64 fnguard built on x86_64 (see ARCH above): make check builds it, so
+# a change that breaks the aarch64 build fails CI.
+.PHONY: cross-arm64 cross-arm64-tests check-aarch64
 cross-arm64:
 	@command -v aarch64-linux-gnu-gcc >/dev/null && test -e /usr/lib/aarch64-linux-gnu/libseccomp.so \
-		|| sh scripts/install-deps.sh arm64
-	$(MAKE) $(CROSS_ARM64) build-arm64/fnguard
+		&& test -e build-arm64/deb/usr/lib/aarch64-linux-gnu/libhttp_parser.a || sh scripts/install-deps.sh arm64
+	$(MAKE) ARCH=arm64 build-arm64/fnguard
 	@file build-arm64/fnguard | grep -q 'ARM aarch64' || { echo "cross-arm64: not an aarch64 binary"; exit 1; }
+# Everything the tests run, for arm64 (the guest of check-aarch64 runs them).
+cross-arm64-tests: cross-arm64
+	$(MAKE) ARCH=arm64 unit test-programs
+# The tests on a real aarch64 kernel: an arm64 Debian guest under qemu
+# (scripts/aarch64/). Hours under emulation; TESTS=REGEX runs some.
+check-aarch64:
+	sh scripts/aarch64/check.sh "$(TESTS)"
 
 check: layers cross-arm64 fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
@@ -232,8 +248,8 @@ check: layers cross-arm64 fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BI
 # the host's libcurl.so.4 for HTTP sinks). The glibc versions the binary
 # needs are checked (scripts/layer/check-glibc.sh): the target fails on any
 # GLIBC_2.35 or newer. Always built from unsanitized objects.
-LAYER_BUILD  := build/layer
-LAYER_ZIP    := dist/fnguard-layer-x86_64.zip
+LAYER_BUILD  := $(BUILD:-san=)/layer
+LAYER_ZIP    := dist/fnguard-layer-$(ARCH).zip
 # PKGS' static link lines (libcurl excepted), glibc's parts left dynamic;
 # Debian names libuv's archive libuv_a.a. NOPC_LIBS: libraries without a
 # pkg-config file, if the Makefile names any.
@@ -251,8 +267,8 @@ endif
 $(LAYER_BUILD)/fnguard: $(OBJS) scripts/layer/check-glibc.sh
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -no-pie -o $@.tmp $(OBJS) -Wl,-Bstatic $(LAYER_STATIC) -Wl,-Bdynamic $(LAYER_GLIBC_LIBS)
-	strip --strip-debug $@.tmp
-	sh scripts/layer/check-glibc.sh $@.tmp $(LAYER_GLIBC) || { rm -f $@.tmp; exit 1; }
+	$(STRIP) --strip-debug $@.tmp
+	OBJDUMP=$(OBJDUMP) sh scripts/layer/check-glibc.sh $@.tmp $(LAYER_GLIBC) || { rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
 $(LAYER_ZIP): $(LAYER_BUILD)/fnguard scripts/layer/fnguard-wrapper scripts/layer/bootstrap \

@@ -31,8 +31,8 @@ arm64 | aarch64-guest)
 		$SUDO dpkg --add-architecture arm64
 	fi
 	# libhttp-parser-dev is not co-installable for two architectures (it
-	# would replace the native one): the arm64 runtime library is enough,
-	# the Makefile links it by name.
+	# would replace the native one): its arm64 package is unpacked under
+	# build-arm64/deb instead (unpack_http_parser).
 	PKGS="crossbuild-essential-arm64 file libseccomp-dev:arm64 libjson-c-dev:arm64 libuv1-dev:arm64
 libelf-dev:arm64 libunwind-dev:arm64 libc-ares-dev:arm64 nettle-dev:arm64 libcmocka-dev:arm64
 libcurl4-openssl-dev:arm64 libpcre2-dev:arm64 libhttp-parser2.9:arm64"
@@ -49,7 +49,20 @@ for p in $PKGS; do
 	fi
 done
 
+# The arm64 libhttp-parser-dev, unpacked where the Makefile looks for it.
+unpack_http_parser() {
+	dest=build-arm64/deb
+	[ -e "$dest/usr/lib/aarch64-linux-gnu/libhttp_parser.a" ] && return 0
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	(cd "$tmp" && apt-get download -qq libhttp-parser-dev:arm64 >/dev/null)
+	mkdir -p "$dest"
+	dpkg-deb -x "$tmp"/libhttp-parser-dev_*_arm64.deb "$dest"
+	rm -rf "$tmp"
+}
+
 if [ -z "$missing" ]; then
+	case "${1:-}" in arm64 | aarch64-guest) unpack_http_parser ;; esac
 	exit 0
 fi
 
@@ -58,4 +71,5 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+case "${1:-}" in arm64 | aarch64-guest) unpack_http_parser ;; esac
 echo "install-deps: done" >&2
