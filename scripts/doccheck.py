@@ -22,7 +22,8 @@ A comment on the line before the fence adjusts one block:
   <!-- doccheck: unordered -->        output lines may come in any order
                                       (two processes writing to one stream)
   <!-- doccheck: nooutput -->         the output is not compared
-  <!-- doccheck: setup CMD -->        CMD runs first, unshown (a fixture)
+  <!-- doccheck: setup CMD -->        CMD runs first, unshown (a fixture: files
+                                      a policy or a command needs)
 
 Output lines are compared after numbers become 0 and hex runs of 8 or more
 become H (times, pids, ids differ per run); "..." inside a line matches any
@@ -90,22 +91,27 @@ class Checker:
         self.failures += 1
 
     # --- policies and events -------------------------------------------
-    def check_policy(self, where, line, obj, text):
+    def check_policy(self, where, line, obj, text, path=None):
+        """path: the policy's own file (its relative names resolve there)."""
         self.checked += 1
         if self.schema:
             errs = sorted(self.schema.iter_errors(obj), key=lambda e: list(e.path))
             for e in errs[:3]:
                 self.fail(where, line, 'schema: %s: %s' % ('/'.join(map(str, e.path)) or '(top)', e.message))
         os.makedirs(self.scratch, exist_ok=True)
-        pf = os.path.join(self.scratch, 'policy.json')
-        with open(pf, 'w') as f:
-            f.write(text)
+        pf = path or os.path.join(self.scratch, 'policy.json')
+        if not path:
+            with open(pf, 'w') as f:
+                f.write(text)
         r = subprocess.run([self.fnguard, 'policy', 'check', pf], capture_output=True, text=True)
         if r.returncode != 0:
             self.fail(where, line, 'fnguard policy check: ' + r.stderr.strip().replace(pf, 'policy.json'))
 
     def check_json(self, where, start, body, d):
         text = '\n'.join(body)
+        if 'setup' in d:   # files a policy names, made in the scratch directory
+            os.makedirs(self.scratch, exist_ok=True)
+            subprocess.run(['bash', '-c', d['setup']], cwd=self.scratch, capture_output=True)
         if 'fragment' in d:
             text = '{' + text + '}'
         try:
@@ -261,7 +267,7 @@ class Checker:
 
     def check_policy_file(self, path):
         text = open(path).read()
-        self.check_policy(os.path.relpath(path, self.root), 1, json.loads(text), text)
+        self.check_policy(os.path.relpath(path, self.root), 1, json.loads(text), text, os.path.abspath(path))
 
 
 def main():

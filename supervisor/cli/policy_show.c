@@ -4,8 +4,10 @@
  * only; prints to the stream it is given. */
 #include "supervisor/cli/policy_show.h"
 #include "policy/allowlist.h"
+#include "policy/payload/payload.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static void show_net_exceptions(const struct fng_policy *p, FILE *out)
 {
@@ -129,6 +131,20 @@ static void show_events(const struct fng_policy *p, FILE *out)
 	fputs("\n", out);
 }
 
+static void show_payload(const char *key, const struct fng_payload_cfg *c, FILE *out)
+{
+	if (!c)
+		return;
+	fprintf(out, "%s: %s, %zu rule(s)", key, fng_mode_name(c->action), c->rules.n);
+	if (c->patterns_file)
+		fprintf(out, " (patterns_file %s)", c->patterns_file);
+	if (strcmp(key, "output_inspection") == 0)
+		fprintf(out, ", built-in detectors %s", c->builtins ? "on" : "off");
+	else
+		fprintf(out, ", dir %s", c->dir ? c->dir : "$LAMBDA_TASK_ROOT");
+	fputs("\n", out);
+}
+
 void fng_cli_show_policy(const struct fng_policy *p, FILE *out)
 {
 	show_outbound(p, out);
@@ -140,6 +156,8 @@ void fng_cli_show_policy(const struct fng_policy *p, FILE *out)
 		fprintf(out, "  handler: %s\n", p->handler_paths[i]);
 	fprintf(out, "executable_memory: %s\n", p->exec_mem_block ? "block" : "allow");
 	show_allowlist(p, out);
+	show_payload("output_inspection", p->output_inspection, out);
+	show_payload("code_check", p->code_check, out);
 	show_lambda(p, out);
 	show_events(p, out);
 }

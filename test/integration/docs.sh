@@ -4,8 +4,8 @@
 
 t_docs_examples_run_as_written() {
 	$PY "$ROOT/scripts/doccheck.py" --fnguard "$FNGUARD" --root "$ROOT" --scratch "$WORK/dc" \
-		$(for p in "$ROOT"/examples/policies/*.json; do printf -- '--policy %s ' "$p"; done) \
-		"$ROOT/README.md" "$ROOT"/docs/*.md >"$WORK/out" 2>&1 || { cat "$WORK/out"; fail "doc examples"; }
+		$(for p in "$ROOT"/examples/policies/*.json "$ROOT"/examples/*/policy.json; do printf -- '--policy %s ' "$p"; done) \
+		"$ROOT/README.md" "$ROOT"/docs/*.md "$ROOT"/examples/*/README.md >"$WORK/out" 2>&1 || { cat "$WORK/out"; fail "doc examples"; }
 	assert_out 'doccheck: [0-9]* examples checked, 0 failures'
 }
 

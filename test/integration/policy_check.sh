@@ -66,3 +66,10 @@ t_policy_nul_byte_says_where() {
 	assert_rc 2
 	assert_err "^fnguard: $p:2:28: policy contains a NUL byte$"
 }
+
+t_policy_check_lists_payload_rules() {
+	pc_run "$ROOT/examples/payload/policy.json"
+	assert_rc 0
+	assert_out '^output_inspection: block, 2 rule(s) (patterns_file .*out_protect.txt), built-in detectors on$'
+	assert_out '^code_check: alert, 3 rule(s) (patterns_file .*code_protect.txt), dir \$LAMBDA_TASK_ROOT$'
+}
