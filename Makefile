@@ -8,7 +8,7 @@ DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
 
-PKGS      := libseccomp json-c libuv libcares libcurl libunwind-generic libelf nettle
+PKGS      := libseccomp json-c libuv libcares libcurl libunwind-generic libelf nettle libpcre2-8
 TEST_PKGS := cmocka
 # Libraries Debian ships without a pkg-config file: linked by name, their
 # header checked for by the deps stamp.
@@ -92,8 +92,10 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 # Each unit test's layer: it links that layer's archives and those below only.
 UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_allowlist=policy test_dns=tracer test_elf=tracer \
 	test_filter=tracer test_globrel=policy test_handler=policy test_hold=tracer test_policydiff=policy test_hostres=tracer test_jsonpos=policy test_logger=logging test_namecache=tracer \
-	test_observe=logging test_path=tracer test_policy=policy test_ring=logging \
-	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_pwalk=policy
+	test_observe=logging test_path=tracer test_policy=policy test_ring=logging test_regexset=policy test_payload=policy \
+	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging
+# The input firewall (policy/payload/walk.c, detectors).
+UNIT_LAYER += test_pwalk=policy
 unit_layer = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(UNIT_LAYER))),$(error $(1): no layer in UNIT_LAYER))
 $(BUILD)/test/unit/%: test/unit/%.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -146,6 +148,11 @@ $(BUILD)/test/progs/musl/%: test/progs/musl/%.c | $(DEPS_STAMP)
 $(BUILD)/bench/stack_cost: bench/stack_cost.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,tracer) $(PKG_LIBS) -lpthread
+
+# In-process timing of output inspection's detectors.
+$(BUILD)/bench/payload_cost: bench/payload_cost.c $(ARCHIVES) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,policy) $(PKG_LIBS) -lpthread
 
 # The stack tests' program also stripped of its symbol table, and static.
 STACK_VARIANTS := $(BUILD)/test/progs/stackprog-stripped $(BUILD)/test/progs/stackprog-static

@@ -69,6 +69,7 @@ struct fng_build_id {
 };
 
 struct fng_allowlist;
+struct fng_payload_cfg;
 
 struct fng_policy {
 	enum fng_mode mode[FNG_RULE_COUNT];	/* [FNG_RULE_ALLOWLIST]: allow when there is none */
@@ -108,6 +109,9 @@ struct fng_policy {
 	bool no_proxy;			/* "proxy": false */
 	enum fng_on_block on_block;
 	uint8_t phase[FNG_RULE_COUNT];	/* enum fng_phase */
+
+	/* "output_inspection", "code_check" (policy/payload/payload.h), or NULL. */
+	struct fng_payload_cfg *output_inspection, *code_check;
 
 	/* Human-readable notices produced while loading (ignored keys ...). */
 	char **notices;
