@@ -3,6 +3,7 @@
 #include "policy/policy.h"
 #include "policy/allowlist.h"
 #include "policy/payload/payload.h"
+#include "policy/payload/firewall.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -75,6 +76,8 @@ void fng_policy_free(struct fng_policy *p)
 	free_strv(p->event_sinks, p->n_event_sinks);
 	free_strv(p->notices, p->n_notices);
 	fng_payload_policy_free(p);
+	fng_fw_cfg_free(p->input_firewall);
+	free(p->input_firewall);
 	memset(p, 0, sizeof(*p));
 }
 
