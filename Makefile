@@ -154,6 +154,11 @@ $(BUILD)/bench/payload_cost: bench/payload_cost.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,policy) $(PKG_LIBS) -lpthread
 
+# In-process timing of the input firewall's inspection.
+$(BUILD)/bench/input_cost: bench/input_cost.c $(ARCHIVES) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,policy) $(PKG_LIBS) -lpthread
+
 # The stack tests' program also stripped of its symbol table, and static.
 STACK_VARIANTS := $(BUILD)/test/progs/stackprog-stripped $(BUILD)/test/progs/stackprog-static
 $(BUILD)/test/progs/stackprog-stripped: $(BUILD)/test/progs/stackprog

@@ -30,23 +30,44 @@ int fng_fw_class_of(const char *name)
 
 long fng_fw_find(const char *s, size_t len, const char *needle)
 {
+	char low[128];
 	size_t n = strlen(needle);
-	int f0 = tolower((unsigned char)needle[0]), F0 = toupper((unsigned char)needle[0]);
 
-	if (!n || n > len)
-		return n ? -1 : 0;
-	for (size_t i = 0; i + n <= len; i++) {
-		const char *p = memchr(s + i, f0, len - n + 1 - i);
-		const char *q = f0 != F0 ? memchr(s + i, F0, (size_t)((p ? p - s : (long)(len - n + 1)) - (long)i)) : NULL;
-		if (q)
-			p = q;
-		if (!p)
-			return -1;
-		i = (size_t)(p - s);
-		if (!strncasecmp(p, needle, n))
-			return (long)i;
+	if (!n || n > len || n >= sizeof(low))
+		return n && n < sizeof(low) ? -1 : 0;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)needle[i]);
+	for (const char *p = memchr(s, low[0], len - n + 1); p; p = memchr(p + 1, low[0], len - n - (size_t)(p - s))) {
+		if (!memcmp(p, low, n))
+			return (long)(p - s);
+		if ((size_t)(p - s) >= len - n)
+			break;
 	}
 	return -1;
+}
+
+static unsigned fw_pair(unsigned char a, unsigned char b)
+{
+	return ((unsigned)tolower(a) * 31u ^ (unsigned)tolower(b)) & 4095u;
+}
+
+void fng_fw_pairs(const char *s, size_t len, struct fng_fw_pairs *p)
+{
+	memset(p->bits, 0, sizeof(p->bits));
+	for (size_t i = 0; i + 1 < len; i++) {
+		unsigned h = fw_pair((unsigned char)s[i], (unsigned char)s[i + 1]);
+		p->bits[h / 64] |= 1ull << (h % 64);
+	}
+}
+
+bool fng_fw_maybe(const struct fng_fw_pairs *p, const char *needle)
+{
+	for (size_t i = 0; needle[i] && needle[i + 1]; i++) {
+		unsigned h = fw_pair((unsigned char)needle[i], (unsigned char)needle[i + 1]);
+		if (!(p->bits[h / 64] & (1ull << (h % 64))))
+			return false;
+	}
+	return true;
 }
 
 static bool fw_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
@@ -129,7 +150,9 @@ static size_t lfi_dotdot(const char *s, size_t len, size_t i)
 bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t ups = 0, first = 0;
+	struct fng_fw_pairs pairs;
 
+	fng_fw_pairs(s, len, &pairs);
 	for (size_t i = 0; i + 1 < len; i++) {
 		size_t n = lfi_dotdot(s, len, i);
 		if (n) {
@@ -141,7 +164,7 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 		}
 	}
 	for (size_t k = 0; lfi_abs[k]; k++) {
-		long at = fng_fw_find(s, len, lfi_abs[k]);
+		long at = fng_fw_maybe(&pairs, lfi_abs[k]) ? fng_fw_find(s, len, lfi_abs[k]) : -1;
 		if (at < 0)
 			continue;
 		/* a sensitive path as the value, after a traversal, a drive, or a wrapper */
@@ -152,7 +175,7 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 			return fw_hit(h, a, a + strlen(lfi_abs[k]), "a sensitive file path");
 	}
 	for (size_t k = 0; lfi_wrap[k]; k++) {
-		long at = fng_fw_find(s, len, lfi_wrap[k]);
+		long at = fng_fw_maybe(&pairs, lfi_wrap[k]) ? fng_fw_find(s, len, lfi_wrap[k]) : -1;
 		if (at >= 0 && (at == 0 || !isalnum((unsigned char)s[at - 1])))
 			return fw_hit(h, (size_t)at, (size_t)at + strlen(lfi_wrap[k]), "a stream wrapper");
 	}
@@ -200,31 +223,70 @@ bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 	return false;
 }
 
-/* The value as code that decodes %XX once more would see it, when that
- * differs: checked too. */
+/* Which bytes a value holds: the detectors run only where the characters
+ * their syntax needs are there (a plain word cannot break out of anything). */
+struct fw_seen {
+	unsigned char has[256];
+};
+
+static void fw_seen(const char *s, size_t len, struct fw_seen *z)
+{
+	memset(z->has, 0, sizeof(z->has));
+	for (size_t i = 0; i < len; i++)
+		z->has[(unsigned char)s[i]] = 1;
+}
+
+static bool fw_any(const struct fw_seen *z, const char *chars, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (z->has[(unsigned char)chars[i]])
+			return true;
+	return false;
+}
+
+#define FW_ANY(z, lit) fw_any(z, lit, sizeof(lit) - 1)
+
+/* One value through the detectors its characters allow. */
 static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS])
 {
 	unsigned m = 0;
 	bool key = kind == FNG_PWALK_KEY;
+	struct fw_seen z;
+	char stack[2048];
+	char *heap = len < sizeof(stack) ? NULL : malloc(len + 1);
+	char *low = heap ? heap : stack;
 
-	if (fng_fw_nosql(s, len, key, &hits[FNG_FW_NOSQL]))
+	if (len >= sizeof(stack) && !heap)
+		return 0; /* out of memory: the caller's second pass sees it as it is */
+	for (size_t i = 0; i < len; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
+	low[len] = '\0';
+	s = low;
+	fw_seen(s, len, &z);
+	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &hits[FNG_FW_NOSQL]))
 		m |= 1u << FNG_FW_NOSQL;
-	if (key && len < 3)
+	if (key && len < 3) {
+		free(heap);
 		return m;
-	if (fng_fw_sql(s, len, &hits[FNG_FW_SQL]))
+	}
+	bool sql_chars = FW_ANY(&z, "'\";(=<>@#-/*`") || (len && s[0] >= '0' && s[0] <= '9');
+	if ((sql_chars || fng_fw_find(s, len, "union") >= 0 || fng_fw_find(s, len, "waitfor") >= 0) &&
+	    fng_fw_sql(s, len, &hits[FNG_FW_SQL]))
 		m |= 1u << FNG_FW_SQL;
-	if (fng_fw_cmd(s, len, &hits[FNG_FW_CMD]))
+	if (FW_ANY(&z, ";|&\n\r$`/-") && fng_fw_cmd(s, len, &hits[FNG_FW_CMD]))
 		m |= 1u << FNG_FW_CMD;
-	if (fng_fw_code(s, len, &hits[FNG_FW_CODE]))
+	if ((FW_ANY(&z, "({[<$#%!._'\"-") || fng_fw_find(s, len, "ro0ab") >= 0 || fng_fw_find(s, len, "aced0005") >= 0) &&
+	    fng_fw_code(s, len, &hits[FNG_FW_CODE]))
 		m |= 1u << FNG_FW_CODE;
-	if (fng_fw_xss(s, len, &hits[FNG_FW_XSS]))
+	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &hits[FNG_FW_XSS]))
 		m |= 1u << FNG_FW_XSS;
-	if (memchr(s, '<', len) && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
+	if (z.has['<'] && z.has['!'] + z.has[':'] > 0 && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
-	if (fng_fw_lfi(s, len, &hits[FNG_FW_LFI]))
+	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
 	if (!key && fng_fw_csv(s, len, &hits[FNG_FW_CSV]))
 		m |= 1u << FNG_FW_CSV;
+	free(heap);
 	return m;
 }
 

@@ -39,7 +39,8 @@ int fng_fw_class_of(const char *name);
 unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS]);
 
 /* The single detectors (detect_*.c), exposed for the table tests: true
- * and *h filled on a finding. s is NUL-terminated at len. */
+ * and *h filled on a finding. s is in lower case (fng_fw_detect lowers a
+ * copy once: every detector is case-insensitive) and NUL-terminated. */
 bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h);
 bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h);
 bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h);
@@ -49,8 +50,18 @@ bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h);
 bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h);
 bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h);
 
-/* Case-insensitive search of a NUL-terminated needle in s[0, len):
- * offset or -1. Shared by the detectors. */
+/* Search of a needle (any case, shorter than 128 bytes) in a lower-case
+ * s[0, len): offset or -1. Shared by the detectors. */
 long fng_fw_find(const char *s, size_t len, const char *needle);
+
+/* The byte pairs of a value, hashed: a needle whose pairs are not all
+ * there is not in it (fng_fw_maybe), so long needle lists cost a bit test
+ * each instead of a search. */
+struct fng_fw_pairs {
+	unsigned long long bits[64];
+};
+
+void fng_fw_pairs(const char *s, size_t len, struct fng_fw_pairs *p);
+bool fng_fw_maybe(const struct fng_fw_pairs *p, const char *needle);
 
 #endif

@@ -222,8 +222,10 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h)
 					  "db.users.", "db.dropDatabase(", "mapReduce", "';var ", "\";var ", "'&&this",
 					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "return true;", "|| true",
 					  "'; }", NULL };
+	struct fng_fw_pairs pairs;
+	fng_fw_pairs(s, len, &pairs);
 	for (size_t k = 0; js[k]; k++) {
-		long m = fng_fw_find(s, len, js[k]);
+		long m = fng_fw_maybe(&pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
 		if (m >= 0)
 			return cm_hit(h, (size_t)m, (size_t)m + strlen(js[k]), "a string broken out into $where JavaScript");
 	}

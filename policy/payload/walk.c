@@ -10,7 +10,6 @@
 #include <json-c/json.h>
 #include <nettle/base64.h>
 
-#include "common/array.h"
 #include "common/hex.h"
 #include "common/util.h"
 #include "policy/payload/walk.h"
@@ -19,6 +18,7 @@ struct pwalk {
 	struct fng_pwalk_limits lim;
 	struct fng_pwalk_list *out;
 	int err;		/* -ENOMEM */
+	size_t cap;		/* of out->v */
 };
 
 static void pw_limit(struct pwalk *w, const char *why)
@@ -51,12 +51,23 @@ static void pw_emit(struct pwalk *w, const char *path, const char *s, size_t len
 		pw_limit(w, "too many bytes of values");
 		return;
 	}
+	if (l->n == w->cap) { /* doubled: events hold tens of thousands of values */
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct fng_pwalk_leaf *t = reallocarray(l->v, cap, sizeof(*t));
+		if (!t) {
+			w->err = -ENOMEM;
+			return;
+		}
+		l->v = t;
+		w->cap = cap;
+	}
 	autofree char *p = strdup(path);
 	autofree char *v = malloc(len + 1);
-	if (!p || !v || !(leaf = FNG_PUSH(l->v, l->n))) {
+	if (!p || !v) {
 		w->err = -ENOMEM;
 		return;
 	}
+	leaf = &l->v[l->n++];
 	memcpy(v, s, len);
 	v[len] = '\0';
 	leaf->path = fng_steal_ptr(&p);

@@ -35,9 +35,9 @@ struct fng_pwalk_limits {
 	size_t max_bytes;	/* sum of leaf value lengths */
 };
 
-/* The defaults: depth 64, 20000 leaves, 16 MiB of leaf bytes. */
+/* The defaults: depth 64, 250000 leaves, 16 MiB of leaf bytes. */
 #define FNG_PWALK_DEPTH 64u
-#define FNG_PWALK_LEAVES 20000u
+#define FNG_PWALK_LEAVES 250000u
 #define FNG_PWALK_BYTES (16u << 20)
 #define FNG_PWALK_PATH_MAX 512u	/* longer paths end in "..." */
 
