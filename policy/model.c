@@ -102,5 +102,9 @@ void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
 	w += payload_summary("output_inspection", p->output_inspection, buf + w, n - (size_t)w);
 	if (w < 0 || (size_t)w >= n)
 		return;
-	payload_summary("code_check", p->code_check, buf + w, n - (size_t)w);
+	w += payload_summary("code_check", p->code_check, buf + w, n - (size_t)w);
+	if (w < 0 || (size_t)w >= n || !p->input_firewall || fng_fw_cfg_top(p->input_firewall) == FNG_MODE_ALLOW)
+		return;
+	snprintf(buf + w, n - (size_t)w, " input_firewall=%s(%zu rules)", fng_mode_name(fng_fw_cfg_top(p->input_firewall)),
+		 p->input_firewall->rules.rules.n);
 }
