@@ -84,7 +84,7 @@ static size_t cm_word(const char *s, size_t len, size_t i, char *w, size_t wn, s
 static bool cm_in(const char *w, const char *const *list)
 {
 	for (; *list; list++)
-		if (!strcmp(w, *list))
+		if (**list == *w && !strcmp(w, *list))
 			return true;
 	return false;
 }

@@ -35,6 +35,43 @@ static bool pw_go(const struct pwalk *w)
 	return !w->err && !w->out->limit;
 }
 
+/* Paths and values live in blocks that never move (freed with the
+ * list): one allocation per block, not two per value. */
+#define PW_BLOCK (64u * 1024)
+
+struct pw_block {
+	struct pw_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+static char *pw_alloc(struct pwalk *w, size_t n)
+{
+	struct pw_block *b = w->out->arena;
+
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > PW_BLOCK ? n : PW_BLOCK;
+		struct pw_block *nb = malloc(sizeof(*nb) + cap);
+		if (!nb) {
+			w->err = -ENOMEM;
+			return NULL;
+		}
+		nb->used = 0;
+		nb->cap = cap;
+		if (b && n > PW_BLOCK) { /* a big value: its own block, behind the current one */
+			nb->next = b->next;
+			b->next = nb;
+			nb->used = n;
+			return nb->data;
+		}
+		nb->next = b;
+		w->out->arena = b = nb;
+	}
+	char *p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
 static void pw_emit(struct pwalk *w, const char *path, const char *s, size_t len,
 		    unsigned kind, unsigned origin)
 {
@@ -61,17 +98,16 @@ static void pw_emit(struct pwalk *w, const char *path, const char *s, size_t len
 		l->v = t;
 		w->cap = cap;
 	}
-	autofree char *p = strdup(path);
-	autofree char *v = malloc(len + 1);
-	if (!p || !v) {
-		w->err = -ENOMEM;
+	size_t pl = strlen(path);
+	char *p = pw_alloc(w, pl + 1 + len + 1);
+	if (!p)
 		return;
-	}
 	leaf = &l->v[l->n++];
-	memcpy(v, s, len);
-	v[len] = '\0';
-	leaf->path = fng_steal_ptr(&p);
-	leaf->value = fng_steal_ptr(&v);
+	memcpy(p, path, pl + 1);
+	memcpy(p + pl + 1, s, len);
+	p[pl + 1 + len] = '\0';
+	leaf->path = p;
+	leaf->value = p + pl + 1;
 	leaf->len = len;
 	leaf->kind = kind;
 	leaf->origin = origin;
@@ -540,9 +576,9 @@ int fng_pwalk(const char *body, size_t len, const struct fng_pwalk_limits *lim, 
 
 void fng_pwalk_free(struct fng_pwalk_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].path);
-		free(l->v[i].value);
+	for (struct pw_block *b = l->arena, *next; b; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));

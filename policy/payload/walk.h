@@ -47,6 +47,7 @@ struct fng_pwalk_list {
 	size_t bytes;
 	bool limit;		/* a bound was hit, or the event is not JSON: leaves are incomplete */
 	char why[96];		/* which one */
+	void *arena;		/* where path and value strings live (walk.c) */
 };
 
 /* Walks one event body into out (zeroed by the call). lim NULL: the
