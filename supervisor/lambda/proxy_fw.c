@@ -29,6 +29,7 @@ struct px_fw {
 	size_t body_len, body_cap;
 	unsigned swallow;	/* answers to the proxy's own error posts still to come */
 	bool head_done, msg_done;	/* why the parser paused */
+	bool body_over;		/* the body did not fit: a limit finding */
 	char id[FNG_RT_ID_MAX], trace[FNG_TRACE_ID_MAX];
 };
 
@@ -146,7 +147,7 @@ static int fw_body(http_parser *p, const char *at, size_t len)
 	struct px_fw *f = c->fw;
 
 	if (f->mode == FW_HOLD && fw_append(&f->body, &f->body_len, &f->body_cap, at, len) < 0)
-		f->mode = FW_OVER;
+		f->body_over = true; /* the raw copy, a superset, is over too: fw_route acts */
 	return 0;
 }
 
@@ -184,7 +185,7 @@ static void fw_decide(struct px_conn *c)
 	size_t nf = 0;
 	int v;
 
-	if (f->mode == FW_OVER) {
+	if (f->mode == FW_OVER || f->body_over) {
 		struct fng_fw_finding lim = { .cls = "limit", .mode = fng_fw_cfg_top(cfg) };
 		snprintf(lim.match, sizeof(lim.match), "the event is larger than %u bytes", FNG_FW_MAX_EVENT);
 		fng_strlcpy(lim.path, "$", sizeof(lim.path));
@@ -206,6 +207,32 @@ static void fw_decide(struct px_conn *c)
 		px_send(c, false, f->raw, f->raw_len);
 	}
 	f->raw_len = f->body_len = 0;
+	f->body_over = false;
+}
+
+/* The held answer outgrew the bound with n more bytes at p: under block
+ * it is dropped and refused at its end; otherwise the limit is reported
+ * and the answer relayed uninspected from here on. */
+static void fw_overflow(struct px_conn *c, const char *p, size_t n)
+{
+	struct fng_proxy *px = c->px;
+	struct px_fw *f = c->fw;
+	enum fng_mode top = fng_fw_cfg_top(px->cfg.input_firewall);
+
+	if (fw_blocks(px, top)) {
+		f->mode = FW_OVER;
+		return;
+	}
+	struct fw_emit e = { .c = c, .block = false };
+	struct fng_fw_finding lim = { .cls = "limit", .mode = top };
+	snprintf(lim.match, sizeof(lim.match), "the event is larger than %u bytes: relayed uninspected", FNG_FW_MAX_EVENT);
+	fng_strlcpy(lim.path, "$", sizeof(lim.path));
+	fw_event(&lim, &e);
+	px_send(c, false, f->raw, f->raw_len);
+	px_send(c, false, p, n);
+	f->raw_len = f->body_len = 0;
+	f->body_over = false;
+	f->mode = FW_RELAY;
 }
 
 /* Bytes of the current answer, by its mode. */
@@ -221,7 +248,7 @@ static void fw_route(struct px_conn *c, const char *p, size_t n)
 				px_conn_close(c); /* a head past 6 MB: nothing sane to relay */
 				return;
 			}
-			f->mode = FW_OVER;
+			fw_overflow(c, p, n);
 		}
 	}
 	/* FW_SWALLOW, FW_OVER: dropped */

@@ -103,3 +103,22 @@ print(json.dumps({"a": v}))' >"$WORK/in.jsonl"
 	assert_response 1 '{"seen": {"ok": 1}}'
 	expect_events 1 policy=input_firewall details.class=limit
 }
+
+# Over the 6 MB bound: refused under block; under alert reported and
+# relayed (the runtime gets the whole event, uninspected).
+t_firewall_oversize() {
+	fw_task
+	/usr/bin/python3 -c 'import json; print(json.dumps({"big": "a" * (6 * 1024 * 1024 + 100000)}))' >"$WORK/in.jsonl"
+	echo '{"ok": 2}' >>"$WORK/in.jsonl"
+	emu --policy "$(policy "{$FW_BASE, \"input_firewall\": \"block\"}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	assert_rc 1
+	assert_eq "$(out_get error_type event=0)" Function.SecurityViolation "event over the bound, block"
+	assert_response 1 '{"seen": {"ok": 2}}'
+	assert_eq "$(seen_count '"big"')" 0 "the oversize event reached the runtime under block"
+	expect_events 1 policy=input_firewall action=blocked details.class=limit
+	: >"$FW_SEEN"
+	emu --policy "$(policy "{$FW_BASE, \"input_firewall\": \"alert\"}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	assert_eq "$(out_get status event=0)" success "event over the bound, alert"
+	assert_eq "$(seen_count '"big"')" 1 "the oversize event under alert"
+	expect_events 1 policy=input_firewall action=alerted details.class=limit
+}
