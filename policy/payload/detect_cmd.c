@@ -103,6 +103,10 @@ static bool cm_args(const char *s, size_t len, size_t i, bool tight)
 		return j > i;
 	if (j + 2 < len && isalpha((unsigned char)s[j]) && s[j + 1] == ':' && (s[j + 2] == '\\' || s[j + 2] == '/'))
 		return true; /* a Windows path */
+	/* a redirection later in the same command ("; echo x > /tmp/f") */
+	for (size_t k = j; k < len && !cm_sep(s[k]); k++)
+		if ((s[k] == '>' || s[k] == '<') && k + 1 < len && (s[k + 1] == ' ' || s[k + 1] == '/' || s[k + 1] == '&' || s[k + 1] == '>'))
+			return true;
 	/* a tight separator (";ls x") with a short word argument */
 	return tight && j > i;
 }

