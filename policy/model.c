@@ -3,6 +3,7 @@
 #include "policy/policy.h"
 #include "policy/allowlist.h"
 #include "policy/payload/payload.h"
+#include "policy/payload/firewall.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -75,6 +76,8 @@ void fng_policy_free(struct fng_policy *p)
 	free_strv(p->event_sinks, p->n_event_sinks);
 	free_strv(p->notices, p->n_notices);
 	fng_payload_policy_free(p);
+	fng_fw_cfg_free(p->input_firewall);
+	free(p->input_firewall);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -99,5 +102,9 @@ void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
 	w += payload_summary("output_inspection", p->output_inspection, buf + w, n - (size_t)w);
 	if (w < 0 || (size_t)w >= n)
 		return;
-	payload_summary("code_check", p->code_check, buf + w, n - (size_t)w);
+	w += payload_summary("code_check", p->code_check, buf + w, n - (size_t)w);
+	if (w < 0 || (size_t)w >= n || !p->input_firewall || fng_fw_cfg_top(p->input_firewall) == FNG_MODE_ALLOW)
+		return;
+	snprintf(buf + w, n - (size_t)w, " input_firewall=%s(%zu rules)", fng_mode_name(fng_fw_cfg_top(p->input_firewall)),
+		 p->input_firewall->rules.rules.n);
 }

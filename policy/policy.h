@@ -70,6 +70,7 @@ struct fng_build_id {
 
 struct fng_allowlist;
 struct fng_payload_cfg;
+struct fng_fw_cfg;
 
 struct fng_policy {
 	enum fng_mode mode[FNG_RULE_COUNT];	/* [FNG_RULE_ALLOWLIST]: allow when there is none */
@@ -112,6 +113,7 @@ struct fng_policy {
 
 	/* "output_inspection", "code_check" (policy/payload/payload.h), or NULL. */
 	struct fng_payload_cfg *output_inspection, *code_check;
+	struct fng_fw_cfg *input_firewall;	/* policy/payload/firewall.h, or NULL */
 
 	/* Human-readable notices produced while loading (ignored keys ...). */
 	char **notices;

@@ -4,6 +4,7 @@
 #include "supervisor/session.h"
 #include "supervisor/code_check.h"
 #include "policy/payload/payload.h"
+#include "policy/payload/firewall.h"
 #include "supervisor/exit.h"
 #include "supervisor/fds.h"
 #include "supervisor/lambda/proxy.h"
@@ -102,6 +103,11 @@ static void start_proxy(const struct fng_session *s, struct session_live *l)
 		return;
 	if (s->no_proxy || s->policy->no_proxy) {
 		/* Responses would go unchecked: refuse rather than run weaker. */
+		if (s->policy->input_firewall && fng_fw_cfg_top(s->policy->input_firewall) != FNG_MODE_ALLOW) {
+			stop_all(l, NULL);
+			fng_die(FNG_EXIT_USAGE, "input_firewall needs the Runtime API proxy (--no-proxy or "
+				"\"lambda\": {\"proxy\": false} turns it off)");
+		}
 		if (s->policy->output_inspection && s->policy->output_inspection->action != FNG_MODE_ALLOW) {
 			stop_all(l, NULL);
 			fng_die(FNG_EXIT_USAGE, "output_inspection needs the Runtime API proxy (--no-proxy or "
@@ -120,6 +126,7 @@ static void start_proxy(const struct fng_session *s, struct session_live *l)
 	pc.fail_invocation = s->policy->on_block == FNG_ON_BLOCK_FAIL_INVOCATION;
 	pc.flush_ms = FNG_PROXY_FLUSH_MS;
 	pc.output_inspection = s->policy->output_inspection;
+	pc.input_firewall = s->policy->input_firewall;
 	pc.observe = s->observe && !s->enforce;
 	if (fng_proxy_start(&l->px, &pc, l->addr, sizeof(l->addr), err, sizeof(err)) < 0) {
 		stop_all(l, NULL);

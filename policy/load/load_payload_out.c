@@ -174,3 +174,11 @@ int fng_load_payload_out(struct fng_loader *L, const char *key, json_object *val
 				     code ? "" : " (or leave builtins on)");
 	return 0;
 }
+
+/* patterns_file or patterns (key) for another payload check (the input
+ * firewall, load_payload_in.c), named name in messages. */
+int fng_load_payload_patterns(struct fng_loader *L, const char *name, const char *key, json_object *v,
+			      struct fng_payload_cfg *c)
+{
+	return strcmp(key, "patterns_file") == 0 ? parse_patterns_file(L, name, v, c) : parse_patterns(L, name, v, c);
+}

@@ -212,6 +212,7 @@ int fng_proxy_start(struct fng_proxy **out, const struct fng_proxy_config *cfg, 
 		snprintf(err, errn, "AWS_LAMBDA_RUNTIME_API=%s: expected an address and port (127.0.0.1:9001)", cfg->upstream);
 		return -EINVAL;
 	}
+	px_fw_init(px);
 	if (px_out_init(px) < 0) {
 		snprintf(err, errn, "Runtime API proxy: output inspection: out of memory");
 		return -ENOMEM;

@@ -10,6 +10,7 @@
 
 #include "logging/logger.h"
 #include "policy/payload/payload.h"
+#include "policy/payload/firewall.h"
 #include "tracer/lambda.h"
 #include "supervisor/lambda/rtapi.h"
 
@@ -29,6 +30,7 @@ struct fng_proxy_config {
 	unsigned flush_ms;		/* deadline for an invocation's events */
 	const struct fng_payload_cfg *output_inspection;	/* the policy's, or NULL (proxy_out.c) */
 	bool observe;			/* trace without --enforce: output inspection reports "would block" */
+	const struct fng_fw_cfg *input_firewall;	/* the policy's, or NULL (proxy_fw.c) */
 };
 
 /* What the proxy did, reported at the end. */

@@ -46,6 +46,7 @@ void px_conn_unref(struct px_conn *c)
 	free(c->head);
 	free(c->refusal);
 	px_out_free(c);
+	px_fw_free(c);
 	free(c);
 	px_release(px);
 }
