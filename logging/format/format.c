@@ -112,8 +112,12 @@ void fng_json_add_invocation(json_object *root, const struct fng_event *ev)
 int fng_json_finish(json_object *root, char **out, size_t *len)
 {
 	size_t n;
-	const char *s = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	char *buf = s ? malloc(n + 2) : NULL;
+	const char *s;
+	char *buf;
+
+	fng_json_utf8_fix(root);
+	s = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	buf = s ? malloc(n + 2) : NULL;
 
 	if (!buf) {
 		json_object_put(root);
@@ -202,11 +206,11 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 	json_object *details;
 
 	details = json_object_new_object();
-	if (ev->type == FNG_EV_PROCESS) {
+	/* process: "program" (fnguard's name) and "path" (FunctionShield's,
+	 * which its log filters match) hold the same value. */
+	if (ev->type == FNG_EV_PROCESS)
 		fng_json_add_str(details, "program", ev->path);
-	} else {
-		fng_json_add_str(details, "path", ev->path);
-	}
+	fng_json_add_str(details, "path", ev->path);
 	fng_json_add_str(details, "target", ev->path2);
 	fng_json_add_str(details, ev->type == FNG_EV_DNS ? "name" : "host", ev->host);
 	fng_json_add_str(details, "qtype", ev->qtype);

@@ -10,7 +10,10 @@ struct fng_event;
 
 /* Add key: v when v is a non-empty string. */
 void fng_json_add_str(json_object *o, const char *key, const char *v);
-/* Serialise root plus '\n' into a malloc'd buffer and release root. 0 or -ENOMEM. */
+/* Rewrite every string of o (recursively) that is not valid UTF-8, with its
+ * exact bytes in a KEY_hex sibling (json_utf8.c, docs/events.md). */
+void fng_json_utf8_fix(json_object *o);
+/* Serialise root (after fng_json_utf8_fix) plus '\n' into a malloc'd buffer and release root. 0 or -ENOMEM. */
 int fng_json_finish(json_object *root, char **out, size_t *len);
 
 struct fng_event;

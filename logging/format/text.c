@@ -10,6 +10,7 @@
  * result only when fnguard failed the call. */
 #include "logging/format/text.h"
 #include "common/util.h"
+#include "common/utf8.h"
 
 #include <inttypes.h>
 #include <signal.h>
@@ -74,23 +75,34 @@ void fng_text_free(struct fng_text *tx)
 }
 
 /* A string as strace shows it: quoted, with quotes, backslashes and
- * anything unprintable escaped, so a line is always one line. */
-static void put_quoted(FILE *f, const char *s, size_t max)
+ * anything unprintable or not UTF-8 escaped (\\xNN), so a line is always
+ * one line of valid UTF-8 and the bytes can be read back. */
+void fng_text_put_escaped(FILE *f, const char *s, size_t max)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < max && s[i]; i++) {
+	size_t n = strnlen(s, max), k;
+
+	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\')
+		if (ch >= 0x80 && (k = fng_utf8_seq((const unsigned char *)s + i, n - i)) > 0) {
+			fwrite(s + i, 1, k, f);	/* valid UTF-8: as is */
+			i += k - 1;
+		} else if (ch == '"' || ch == '\\')
 			fprintf(f, "\\%c", ch);
 		else if (ch == '\n')
 			fputs("\\n", f);
 		else if (ch == '\t')
 			fputs("\\t", f);
-		else if (ch < 0x20 || ch == 0x7f)
+		else if (ch < 0x20 || ch >= 0x7f)	/* bytes that are not UTF-8 too */
 			fprintf(f, "\\x%02x", ch);
 		else
 			fputc(ch, f);
 	}
+}
+
+static void put_quoted(FILE *f, const char *s, size_t max)
+{
+	fputc('"', f);
+	fng_text_put_escaped(f, s, max);
 	fputc('"', f);
 }
 
@@ -231,13 +243,36 @@ static void put_stack(FILE *f, const struct fng_event *ev)
 
 	for (unsigned i = 0; st && i < st->n && i < FNG_STACK_FRAMES; i++) {
 		const struct fng_frame *fr = &st->frames[i];
-		fprintf(f, "    #%-2u %s", i, fr->module[0] ? fr->module : "?");
-		if (fr->function[0])
-			fprintf(f, " %s", fr->function);
+		fprintf(f, "    #%-2u ", i);
+		fng_text_put_escaped(f, fr->module[0] ? fr->module : "?", sizeof(fr->module));
+		if (fr->function[0]) {
+			fputc(' ', f);
+			fng_text_put_escaped(f, fr->function, sizeof(fr->function));
+		}
 		fprintf(f, " +0x%" PRIx64 "\n", fr->offset);
 	}
 	if (end)
 		fprintf(f, "    (stack: %s)\n", end);
+}
+
+/* " at libc.so.6!open+0x1f < app!main+0x40": the n innermost frames, each
+ * module by its file name only. */
+static void put_frames(FILE *f, const struct fng_event *ev, unsigned n)
+{
+	const struct fng_stack *st = ev->stack;
+
+	for (unsigned i = 0; st && i < st->n && i < n && i < FNG_STACK_FRAMES; i++) {
+		const struct fng_frame *fr = &st->frames[i];
+		const char *slash = strrchr(fr->module, '/');
+
+		fputs(i ? " < " : " at ", f);
+		fng_text_put_escaped(f, fr->module[0] ? (slash ? slash + 1 : fr->module) : "?", sizeof(fr->module));
+		if (fr->function[0]) {
+			fputc('!', f);
+			fng_text_put_escaped(f, fr->function, sizeof(fr->function));
+		}
+		fprintf(f, "+0x%" PRIx64, fr->offset);
+	}
 }
 
 static void put_lifecycle(FILE *f, const struct fng_event *ev)
@@ -286,6 +321,8 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 		fprintf(f, " <%" PRIu64 " repeats since %" PRIu64 ".%06" PRIu64 ">", ev->count,
 			(ev->first_ns > tx->t0 ? ev->first_ns - tx->t0 : 0) / 1000000000u,
 			(ev->first_ns > tx->t0 ? ev->first_ns - tx->t0 : 0) / 1000u % 1000000u);
+	if (tx->o.frames)
+		put_frames(f, ev, tx->o.frames);
 	fputc('\n', f);
 	if (tx->o.stacks)
 		put_stack(f, ev);

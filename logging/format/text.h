@@ -23,6 +23,7 @@ struct fng_text_opts {
 	uint32_t classes;	/* FNG_TEXT_CLASS_* shown (any format); 0: all */
 	bool stacks;		/* a native stack under each line that has one */
 	bool colour;		/* ANSI colours (the output is a terminal) */
+	unsigned frames;	/* the innermost frames shown at the end of the line (fnguard run); 0: none */
 };
 
 /* "file" -> FNG_TEXT_CLASS_FILE ...; 0 if unknown. */
@@ -31,6 +32,12 @@ uint32_t fng_text_class_parse(const char *name);
 uint32_t fng_text_class_of(const struct fng_event *ev);
 
 struct fng_text;
+
+/* Up to max bytes of s as trace shows them: valid UTF-8 as is, quotes,
+ * backslashes, control characters and bytes that are not UTF-8 escaped
+ * (\", \\, \n, \t, \xNN), so the output is valid UTF-8, one line, and
+ * reversible. */
+void fng_text_put_escaped(FILE *f, const char *s, size_t max);
 
 /* NULL when out of memory. */
 struct fng_text *fng_text_new(const struct fng_text_opts *o);
