@@ -340,7 +340,7 @@ int fng_text_exit(struct fng_text *tx, const struct fng_exit_info *xi, char **ou
 		fprintf(f, "+++ killed by %s +++\n", sigabbrev_np(xi->signal) ? sigabbrev_np(xi->signal) : "?");
 	else
 		fprintf(f, "+++ exited with %d +++\n", xi->exit_code);
-	fng_summary_print(tx->sum, f);
+	fng_summary_print(tx->sum, f, tx->o.decisions);
 	if (xi->dropped)
 		fprintf(f, "%" PRIu64 " event(s) dropped: the lines above are not all the calls\n", xi->dropped);
 	for (size_t i = 0; i < xi->n_sinks; i++)

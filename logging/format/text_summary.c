@@ -162,7 +162,7 @@ static void print_table(FILE *f, const char *title, const struct table *t)
 	free(sorted);
 }
 
-void fng_summary_print(const struct fng_summary *s, FILE *f)
+void fng_summary_print(const struct fng_summary *s, FILE *f, bool decisions)
 {
 	static const char *const classes[FNG_TEXT_NCLASSES] = { "file", "net", "process", "dns" };
 	uint64_t total[D_COUNT + 1] = { 0 };
@@ -185,5 +185,6 @@ void fng_summary_print(const struct fng_summary *s, FILE *f)
 	print_table(f, "files", &s->files);
 	print_table(f, "hosts", &s->hosts);
 	print_table(f, "programs", &s->programs);
-	print_table(f, "not allowed, by rule and target", &s->decided);
+	if (decisions)
+		print_table(f, "not allowed, by rule and target", &s->decided);
 }
