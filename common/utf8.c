@@ -3,6 +3,7 @@
 #include "common/utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 size_t fng_utf8_seq(const unsigned char *s, size_t n)
 {
@@ -49,4 +50,27 @@ bool fng_utf8_valid(const unsigned char *s, size_t n)
 		i += k;
 	}
 	return true;
+}
+
+/* utf8.h */
+void fng_utf8_put_escaped(FILE *f, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max), k;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x80 && (k = fng_utf8_seq((const unsigned char *)s + i, n - i)) > 0) {
+			fwrite(s + i, 1, k, f);	/* valid UTF-8: as is */
+			i += k - 1;
+		} else if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch == '\t')
+			fputs("\\t", f);
+		else if (ch < 0x20 || ch >= 0x7f)	/* bytes that are not UTF-8 too */
+			fprintf(f, "\\x%02x", ch);
+		else
+			fputc(ch, f);
+	}
 }

@@ -56,7 +56,7 @@ uint64_t fng_logger_publish(struct fng_logger *lg, enum fng_log_format fmt, uint
 }
 
 /* Syslog severity of an event (docs/events.md). */
-static uint8_t severity_of(const struct fng_event *ev)
+uint8_t fng_logger_severity(const struct fng_event *ev)
 {
 	if (ev->type == FNG_EV_LIFECYCLE)
 		return strcmp(ev->phase, "unprotected") == 0 ? 2 : strncmp(ev->phase, "sink", 4) == 0 ? 4 : 6;
@@ -91,19 +91,6 @@ static uint8_t class_of(struct fng_logger *lg, const struct fng_event *ev)
 	return (uint8_t)lg->n_cls;
 }
 
-/* One event in format fmt: 0, -errno, or 1 (fmt has no line for it). */
-static int format_event(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_event *ev, char **text,
-			size_t *len)
-{
-	switch (fmt) {
-	case FNG_FORMAT_OCSF: return fng_ocsf_event(ev, &lg->fn, &lg->ocsf, text, len);
-	case FNG_FORMAT_TEXT: return fng_text_event(lg->text, ev, text, len);
-	case FNG_FORMAT_FALCO: return fng_dropin_falco_event(&lg->dropin, ev, severity_of(ev), text, len);
-	case FNG_FORMAT_IRON: return fng_dropin_iron_event(&lg->dropin, ev, text, len);
-	default: return fng_format_event(ev, &lg->fn, text, len);
-	}
-}
-
 /* Format one event in every format the sinks take and hand it to them; one
  * line number for all. */
 static void publish_event(struct fng_logger *lg, const struct fng_event *ev, bool own)
@@ -120,7 +107,7 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 
 		if (!(lg->formats & (1u << fmt)))
 			continue;
-		r = format_event(lg, (enum fng_log_format)fmt, ev, &text, &len);
+		r = fng_logger_format_event(lg, (enum fng_log_format)fmt, ev, &text, &len);
 		if (r > 0)
 			continue;
 		if (r < 0) {
@@ -128,37 +115,13 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 				lg->format_failed++;	/* a tracer event lost before any sink */
 			continue;
 		}
-		seq = fng_logger_publish(lg, (enum fng_log_format)fmt, seq, text, len, ev->time_ns, severity_of(ev),
+		seq = fng_logger_publish(lg, (enum fng_log_format)fmt, seq, text, len, ev->time_ns, fng_logger_severity(ev),
 					 ev->type < FNG_ARRAY_LEN(msgids) ? msgids[ev->type] : "-", own, false,
 					 class_of(lg, ev));
 		made = true;
 	}
 	if (own && made)
 		lg->own_events++;
-}
-
-int fng_logger_format_exit(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_exit_info *xi, char **out,
-			   size_t *len)
-{
-	switch (fmt) {
-	case FNG_FORMAT_OCSF: return fng_ocsf_exit(xi, &lg->fn, &lg->ocsf, out, len);
-	case FNG_FORMAT_TEXT: return fng_text_exit(lg->text, xi, out, len);
-	case FNG_FORMAT_FALCO: return fng_dropin_falco_exit(&lg->dropin, xi, out, len);
-	case FNG_FORMAT_IRON: return 1;
-	default: return fng_format_exit(xi, &lg->fn, out, len);
-	}
-}
-
-int fng_logger_format_loss(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_loss_info *li, char **out,
-			   size_t *len)
-{
-	switch (fmt) {
-	case FNG_FORMAT_OCSF: return fng_ocsf_loss(li, fng_now_ns(), &lg->fn, &lg->ocsf, out, len);
-	case FNG_FORMAT_TEXT: return fng_text_loss(li, out, len);
-	case FNG_FORMAT_FALCO: return fng_dropin_falco_loss(&lg->dropin, li, out, len);
-	case FNG_FORMAT_IRON: return 1;
-	default: return fng_format_loss(li, fng_now_ns(), &lg->fn, out, len);
-	}
 }
 
 /* Lossless (fnguard trace, baseline): while a sink's queue is nearly full

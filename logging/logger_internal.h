@@ -121,6 +121,12 @@ uint64_t fng_logger_publish(struct fng_logger *lg, enum fng_log_format fmt, uint
 			    uint64_t time_ns, uint8_t severity, const char *msgid, bool own, bool only_ready, uint8_t cls);
 /* The format sink i takes. */
 enum fng_log_format fng_logger_sink_format(const struct fng_logger *lg, size_t i);
+/* logger.c: the syslog severity of an event (docs/events.md). */
+uint8_t fng_logger_severity(const struct fng_event *ev);
+/* logger_format.c: an event, the exit event, a loss report in fmt: 0,
+ * -errno, or 1 (fmt has no such line). */
+int fng_logger_format_event(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_event *ev, char **text,
+			    size_t *len);
 /* The exit event and a loss report in fmt: 0, -errno, or 1 (fmt has no such line). */
 int fng_logger_format_exit(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_exit_info *xi, char **out,
 			   size_t *len);

@@ -54,18 +54,6 @@ static const char *user_of(struct fng_dropin_ctx *c, int32_t uid)
 	return c->user;
 }
 
-/* RFC 3339 with nanoseconds, UTC: 2026-12-04T12:20:13.123456789Z. */
-static void rfc3339_ns(uint64_t ns, char *buf, size_t n)
-{
-	time_t secs = (time_t)(ns / 1000000000u);
-	struct tm tm;
-	char base[32];
-
-	gmtime_r(&secs, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, n, "%s.%09" PRIu64 "Z", base, ns % 1000000000u);
-}
-
 static const char *word(const char *const *tbl, size_t n, unsigned i)
 {
 	return i < n && tbl[i] ? tbl[i] : "unknown";
@@ -80,12 +68,10 @@ static json_object *falco_fields(struct fng_dropin_ctx *c, const struct fng_even
 	json_object_object_add(f, "evt.time", json_object_new_uint64(ev->time_ns));
 	fng_json_add_str(f, "evt.type", ev->syscall);
 	if (ev->pid) {
-		json_object_object_add(f, "proc.pid", json_object_new_int(ev->pid));
-		json_object_object_add(f, "proc.ppid", json_object_new_int(ev->ppid));
-		fng_json_add_str(f, "proc.name", ev->comm);
-		fng_json_add_str(f, "proc.exepath", ev->exe);
-		fng_json_add_str(f, "proc.cmdline", ev->cmdline);
-		json_object_object_add(f, "user.uid", json_object_new_int(ev->uid));
+		static const char *const keys[FNG_JSON_PROC_KEYS] = {
+			"proc.pid", "proc.ppid", "proc.name", "proc.exepath", "proc.cmdline", "user.uid",
+		};
+		fng_json_add_process(f, ev, keys);
 		fng_json_add_str(f, "user.name", user_of(c, ev->uid));
 	}
 	switch (ev->type) {
@@ -148,7 +134,7 @@ static json_object *falco_root(struct fng_dropin_ctx *c, uint64_t ns, uint8_t se
 	time_t secs = (time_t)(ns / 1000000000u);
 	struct tm tm;
 
-	rfc3339_ns(ns, ts, sizeof(ts));
+	fng_format_time(ns, 9, ts, sizeof(ts));
 	gmtime_r(&secs, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	/* Falco's own sentences start "HH:MM:SS.nnnnnnnnn: Priority ". */

@@ -24,6 +24,10 @@ struct fng_loss_info;
 json_object *fng_event_details_json(const struct fng_event *ev);
 json_object *fng_exit_details_json(const struct fng_exit_info *xi);
 json_object *fng_loss_details_json(const struct fng_loss_info *li);
+/* The calling process's pid, ppid, name, exe, cmdline and uid, under
+ * these keys in this order (fnguard's "process", Falco's proc.*). */
+#define FNG_JSON_PROC_KEYS 6
+void fng_json_add_process(json_object *o, const struct fng_event *ev, const char *const keys[FNG_JSON_PROC_KEYS]);
 /* root.function {name, version, region ...} when running in Lambda. */
 void fng_json_add_function(json_object *root, const struct fng_function_info *fi);
 /* function.request_id and function.trace_id of the invocation an event happened in. */

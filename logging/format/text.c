@@ -74,35 +74,10 @@ void fng_text_free(struct fng_text *tx)
 	free(tx);
 }
 
-/* A string as strace shows it: quoted, with quotes, backslashes and
- * anything unprintable or not UTF-8 escaped (\\xNN), so a line is always
- * one line of valid UTF-8 and the bytes can be read back. */
-void fng_text_put_escaped(FILE *f, const char *s, size_t max)
-{
-	size_t n = strnlen(s, max), k;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch >= 0x80 && (k = fng_utf8_seq((const unsigned char *)s + i, n - i)) > 0) {
-			fwrite(s + i, 1, k, f);	/* valid UTF-8: as is */
-			i += k - 1;
-		} else if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch == '\t')
-			fputs("\\t", f);
-		else if (ch < 0x20 || ch >= 0x7f)	/* bytes that are not UTF-8 too */
-			fprintf(f, "\\x%02x", ch);
-		else
-			fputc(ch, f);
-	}
-}
-
 static void put_quoted(FILE *f, const char *s, size_t max)
 {
 	fputc('"', f);
-	fng_text_put_escaped(f, s, max);
+	fng_utf8_put_escaped(f, s, max);
 	fputc('"', f);
 }
 
@@ -244,10 +219,10 @@ static void put_stack(FILE *f, const struct fng_event *ev)
 	for (unsigned i = 0; st && i < st->n && i < FNG_STACK_FRAMES; i++) {
 		const struct fng_frame *fr = &st->frames[i];
 		fprintf(f, "    #%-2u ", i);
-		fng_text_put_escaped(f, fr->module[0] ? fr->module : "?", sizeof(fr->module));
+		fng_utf8_put_escaped(f, fr->module[0] ? fr->module : "?", sizeof(fr->module));
 		if (fr->function[0]) {
 			fputc(' ', f);
-			fng_text_put_escaped(f, fr->function, sizeof(fr->function));
+			fng_utf8_put_escaped(f, fr->function, sizeof(fr->function));
 		}
 		fprintf(f, " +0x%" PRIx64 "\n", fr->offset);
 	}
@@ -266,10 +241,10 @@ static void put_frames(FILE *f, const struct fng_event *ev, unsigned n)
 		const char *slash = strrchr(fr->module, '/');
 
 		fputs(i ? " < " : " at ", f);
-		fng_text_put_escaped(f, fr->module[0] ? (slash ? slash + 1 : fr->module) : "?", sizeof(fr->module));
+		fng_utf8_put_escaped(f, fr->module[0] ? (slash ? slash + 1 : fr->module) : "?", sizeof(fr->module));
 		if (fr->function[0]) {
 			fputc('!', f);
-			fng_text_put_escaped(f, fr->function, sizeof(fr->function));
+			fng_utf8_put_escaped(f, fr->function, sizeof(fr->function));
 		}
 		fprintf(f, "+0x%" PRIx64, fr->offset);
 	}

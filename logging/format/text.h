@@ -34,12 +34,6 @@ uint32_t fng_text_class_of(const struct fng_event *ev);
 
 struct fng_text;
 
-/* Up to max bytes of s as trace shows them: valid UTF-8 as is, quotes,
- * backslashes, control characters and bytes that are not UTF-8 escaped
- * (\", \\, \n, \t, \xNN), so the output is valid UTF-8, one line, and
- * reversible. */
-void fng_text_put_escaped(FILE *f, const char *s, size_t max);
-
 /* NULL when out of memory. */
 struct fng_text *fng_text_new(const struct fng_text_opts *o);
 void fng_text_free(struct fng_text *tx);

@@ -8,6 +8,7 @@
  * kept name was seen twice or more, the new call is the one not kept.
  * Logging thread only. */
 #include "logging/format/text.h"
+#include "common/utf8.h"
 #include "common/util.h"
 
 #include <inttypes.h>
@@ -150,7 +151,7 @@ static void print_table(FILE *f, const char *title, const struct table *t)
 	fprintf(f, "%s:\n", title);
 	for (size_t i = 0; i < shown; i++) {
 		fprintf(f, "%9" PRIu64 "  ", sorted[i].n);
-		fng_text_put_escaped(f, sorted[i].name, SIZE_MAX);
+		fng_utf8_put_escaped(f, sorted[i].name, SIZE_MAX);
 		fputc('\n', f);
 	}
 	for (size_t i = shown; i < t->used; i++)
