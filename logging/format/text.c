@@ -286,10 +286,16 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 	}
 	rel = ev->time_ns > tx->t0 ? ev->time_ns - tx->t0 : 0;
 	fprintf(f, "%" PRIu64 ".%06" PRIu64 " ", rel / 1000000000u, rel / 1000u % 1000000u);
-	if (ev->pid)
-		fprintf(f, "[pid %5d] ", ev->pid);
-	else
+	if (ev->pid) {
+		fprintf(f, "[pid %5d", ev->pid);
+		if (tx->o.names && ev->comm[0]) {
+			fputc(' ', f);
+			fng_utf8_put_escaped(f, ev->comm, sizeof(ev->comm));
+		}
+		fputs("] ", f);
+	} else {
 		fputs("[pid     ?] ", f);
+	}
 	put_call(f, ev);
 	put_decision(f, tx, ev);
 	if (ev->count)

@@ -24,6 +24,7 @@ struct fng_text_opts {
 	bool stacks;		/* a native stack under each line that has one */
 	bool colour;		/* ANSI colours (the output is a terminal) */
 	unsigned frames;	/* the innermost frames shown at the end of the line (fnguard run); 0: none */
+	bool names;		/* the process name after the pid: [pid 42 python3] (fnguard run) */
 	bool decisions;		/* the summary counts what was not allowed by rule and target (fnguard run) */
 };
 

@@ -175,6 +175,7 @@ static void logger_config(const struct run_opts *o, const struct fng_policy *p, 
 		    : p->event_format > 0 ? (enum fng_log_format)(p->event_format - 1) : FNG_FORMAT_FNGUARD;
 	text->frames = 3;
 	text->decisions = true;
+	text->names = true;
 	cfg->text = text;
 	cfg->flush_timeout_ms = o->flush_timeout_ms >= 0 ? (unsigned)o->flush_timeout_ms
 			      : p->has_flush_timeout ? p->flush_timeout_ms : FNG_FLUSH_TIMEOUT_DEFAULT_MS;

@@ -150,7 +150,7 @@ t_format_text_on_terminal() {
 	p=$(policy '{"read_write_tmp": "alert"}')
 	script -qec "$FNGUARD run --policy $p -- $PY $WORK/open5.py" /dev/null >"$WORK/tty.out" 2>&1 </dev/null ||
 		fail "script: $(cat "$WORK/tty.out")"
-	grep -q "openat(\"$TMPD/f0\").*alert: read_write_tmp" "$WORK/tty.out" || { cat "$WORK/tty.out"; fail "no text line for the open"; }
+	grep -q "\[pid *[0-9]* python3\] openat(\"$TMPD/f0\").*alert: read_write_tmp" "$WORK/tty.out" || { cat "$WORK/tty.out"; fail "no text line for the open"; }
 	grep -q ' at [^ ]*!' "$WORK/tty.out" || { cat "$WORK/tty.out"; fail "no innermost frames on the line"; }
 	grep -q 'not allowed, by rule and target:' "$WORK/tty.out" || { cat "$WORK/tty.out"; fail "no summary"; }
 	grep -q "alerted read_write_tmp $TMPD/f0" "$WORK/tty.out" || { cat "$WORK/tty.out"; fail "summary lacks the rule and target"; }
