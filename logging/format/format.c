@@ -257,6 +257,8 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 	fng_json_add_str(details, "reason", ev->reason);
 	fng_json_add_str(details, "phase", ev->phase);
 	fng_json_add_str(details, "message", ev->message);
+	fng_json_add_str(details, "match", ev->match);
+	fng_json_add_str(details, "excerpt", ev->excerpt);
 	if (ev->type == FNG_EV_LIFECYCLE)
 		fng_json_add_str(details, "version", FNG_VERSION);
 	add_image(details, &ev->image);

@@ -70,4 +70,7 @@ int fng_load_allowlist(struct fng_loader *L, json_object *v);
 /* load_lambda.c: the "lambda" section, at the current path. */
 int fng_load_lambda(struct fng_loader *L, json_object *v);
 
+/* load_payload_out.c: "output_inspection" and "code_check". */
+int fng_load_payload_out(struct fng_loader *L, const char *key, json_object *val);
+
 #endif
