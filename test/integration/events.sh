@@ -282,7 +282,9 @@ t_events_ocsf_format() {
 	# the policy can ask for OCSF too; the command line wins
 	EV=$WORK/policy-ocsf.jsonl
 	fng --policy "$(policy '{"events": {"format": "ocsf"}}')" -- /bin/true
-	expect_events 2 class_uid=6002
+	# start and stop (a policy without rules also gets a notice: activity 99)
+	expect_events 1 class_uid=6002 activity_id=3
+	expect_events 1 class_uid=6002 activity_id=4
 	EV=$WORK/cli-wins.jsonl
 	fng --policy "$(policy '{"events": {"format": "ocsf"}}')" --log-format fnguard -- /bin/true
 	expect_events 0 class_uid=6002
