@@ -794,7 +794,7 @@ static void err_events(void **state)
 	expect_error("{\"events\": {\"sinks\": [\"kafka://x\"]}}", NAME ":1:23: events.sinks: bad destination \"kafka://x\": "
 		     "expected stderr, stdout, file:/path, unix:/path, syslog:, syslog+udp://host:port, "
 		     "syslog+tcp://host:port, http://... or https://...");
-	expect_error("{\"events\": {\"format\": \"cef\"}}", NAME ":1:23: events.format: expected \"fnguard\" or \"ocsf\"");
+	expect_error("{\"events\": {\"format\": \"cef\"}}", NAME ":1:23: events.format: expected \"fnguard\", \"ocsf\", \"falco\" or \"text\"");
 	expect_error("{\"events\": {\"flush_timeout_ms\": -1}}",
 		     NAME ":1:33: events.flush_timeout_ms: expected milliseconds from 0 to 600000");
 	expect_error("{\"events\": {\"flush_timeout_ms\": \"2s\"}}",
@@ -805,7 +805,7 @@ static void err_events(void **state)
 		     NAME ":1:13: events: unknown key \"sink\" (expected sinks, format or flush_timeout_ms)");
 	/* an error after sinks were collected frees them (ASan's leak checker) */
 	expect_error("{\"events\": {\"sinks\": [\"stdout\", \"file:/x\"], \"format\": 1}}",
-		     NAME ":1:55: events.format: expected \"fnguard\" or \"ocsf\"");
+		     NAME ":1:55: events.format: expected \"fnguard\", \"ocsf\", \"falco\" or \"text\"");
 	expect_error("{\"api_endpoint\": \"http://\"}", NAME ":1:18: api_endpoint: expected an http:// or https:// URL");
 }
 
