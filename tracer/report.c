@@ -76,6 +76,7 @@ struct fng_stack *fng_report_stack(struct fng_tracer *t, pid_t tid, uint8_t *end
 		return NULL;
 	}
 	fng_stack_capture(t->unwinder, &tc->mm->unwind, tid, st);
+	atomic_fetch_add(&t->counters->stacks, 1);
 	*end = st->end;
 	if (st->n == 0) {
 		fng_stack_release(st);
