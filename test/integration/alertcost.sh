@@ -29,17 +29,24 @@ print(f"lines={lines}\nwhole={whole}\nwith_stack={with_stack}\ntotal={total}\npa
 PYEOF
 }
 
+# alertcost_run N same|vary PATTERN: the flood program's N alerted opens
+# under read_write_tmp: alert; prints alertcost_check's lines for PATTERN.
+alertcost_run() {
+	local p
+	p=$(policy '{"read_write_tmp": "alert"}')
+	fng --policy "$p" -- "$ALERT_FLOOD" "$1" "$2" "$WORK/done"
+	assert_rc 0
+	alertcost_check "$EV" "$3"
+}
+
 # 1,000 alerted opens of one name: every one counted (the whole lines plus the
 # aggregates' counts make 1,000, and the alerted counter says 1,000 + 1), the
 # whole ones carry their stacks, and only they were unwound: the exit
 # event's `stacks` is far below 1,000 (on main every repeat was unwound, and
 # the capture thrown away when it folded).
 t_alertcost_repeats_counted_not_unwound() {
-	local p f stacks
-	p=$(policy '{"read_write_tmp": "alert"}')
-	fng --policy "$p" -- "$ALERT_FLOOD" 1000 same "$WORK/done"
-	assert_rc 0
-	f=$(alertcost_check "$EV" '^/tmp/fng-flood-same$')
+	local f stacks
+	f=$(alertcost_run 1000 same '^/tmp/fng-flood-same$')
 	echo "$f"
 	grep -qx "total=1000" <<<"$f" || fail "the repeated alert's lines do not count 1000"
 	grep -qx "paths=1" <<<"$f" || fail "unexpected paths"
@@ -60,11 +67,8 @@ t_alertcost_repeats_counted_not_unwound() {
 # 200 alerts on 200 different names: none folded, every one reported whole
 # with its stack.
 t_alertcost_distinct_alerts_all_reported() {
-	local p f
-	p=$(policy '{"read_write_tmp": "alert"}')
-	fng --policy "$p" -- "$ALERT_FLOOD" 200 vary "$WORK/done"
-	assert_rc 0
-	f=$(alertcost_check "$EV" '^/tmp/fng-flood-[0-9]{8}$')
+	local f
+	f=$(alertcost_run 200 vary '^/tmp/fng-flood-[0-9]{8}$')
 	echo "$f"
 	grep -qx "lines=200" <<<"$f" || fail "not 200 lines"
 	grep -qx "whole=200" <<<"$f" || fail "distinct alerts were folded"
