@@ -50,7 +50,7 @@ def run(cmd, cwd, cpu=None):
 
 def exit_counters(path):
     last = None
-    with open(path) as f:
+    with open(path, encoding="utf-8", errors="replace") as f:    # a path may not be UTF-8
         for line in f:
             if '"phase":"exit"' in line:
                 last = json.loads(line)
