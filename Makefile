@@ -83,7 +83,7 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all check demo install clean deps bench profile test-programs layer layers unit fuzz
+.PHONY: all check demo install clean deps bench bench-record profile test-programs layer layers unit fuzz
 all: fnguard
 
 .SECONDEXPANSION:
@@ -299,6 +299,11 @@ demo: fnguard
 bench: fnguard $(BENCH_BINS)
 	@command -v strace >/dev/null || sh scripts/install-deps.sh
 	@FNGUARD=$(abspath fnguard) BUILD=$(abspath $(BUILD)) bash bench/run.sh
+
+# Recording a run's results in the tree is a deliberate step (docs/bench.md).
+bench-record:
+	@test -s $(BUILD)/bench-results/latest.md || { echo "no results: run make bench first" >&2; exit 1; }
+	cp $(BUILD)/bench-results/* bench/results/
 
 # Where the tracer's time goes on one case: bench/profile.sh [CASE [N]].
 profile: fnguard $(BENCH_BINS)

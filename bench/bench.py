@@ -8,7 +8,8 @@ come from this one run. docs/bench.md says how to read the output.
 
 Environment: FNGUARD, BUILD (set by the Makefile); RUNS (default 7); CASES
 and VARIANTS (comma-separated subsets); SCALE (multiplies every iteration
-count, e.g. 0.01 for a smoke run); BENCH_OUT (default bench/results);
+count, e.g. 0.01 for a smoke run); BENCH_OUT (default build/bench-results,
+ignored by git; `make bench-record` copies a run to bench/results);
 BENCH_WORKROOT (default /var/tmp: the work dir must be outside /tmp);
 RSS_RUNS (default 3; 0 skips the RSS measurement).
 """
@@ -209,7 +210,8 @@ def main():
     runs = int(os.environ.get("RUNS", "7"))
     scale = float(os.environ.get("SCALE", "1"))
     rss_runs = int(os.environ.get("RSS_RUNS", "3"))
-    out_dir = os.environ.get("BENCH_OUT", os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
+    out_dir = os.environ.get("BENCH_OUT") or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                                          "build", "bench-results")
     root = os.environ.get("BENCH_WORKROOT", "/var/tmp")
     work = tempfile.mkdtemp(prefix="fng-bench.", dir=root)
     if os.path.realpath(work) == "/tmp" or os.path.realpath(work).startswith("/tmp/"):

@@ -117,6 +117,7 @@ struct fng_counters {
 	_Atomic uint64_t processes;	/* processes and threads seen */
 	_Atomic uint64_t traced_calls;	/* seccomp stops handled */
 	_Atomic uint64_t path_cache_hits;	/* lstat/readlink answered by the name cache */
+	_Atomic uint64_t stacks;	/* native stacks captured (a folded repeat has none) */
 };
 
 #endif

@@ -508,23 +508,37 @@ struct fng_event *fng_logger_reserve(struct fng_logger *lg)
 		ev->time_ns = fng_now_ns();
 	}
 	lg->reserved = ev;
+	lg->fold_asked = false;
 	if (!ev)
 		atomic_fetch_add_explicit(&lg->counters.dropped, 1, memory_order_relaxed);
 	return ev;
+}
+
+bool fng_logger_fold(struct fng_logger *lg)
+{
+	struct fng_event *ev = lg->reserved;
+
+	if (!ev || lg->fold_asked)
+		return false;
+	lg->fold_asked = true;
+	if (!lg->folding || !fng_agg_foldable(ev) || !fng_agg_fold(&lg->agg, ev))
+		return false;
+	lg->reserved = NULL;	/* the slot is reused: nothing was committed */
+	fng_stack_release(ev->stack);
+	ev->stack = NULL;
+	atomic_fetch_add_explicit(&lg->counters.aggregated, 1, memory_order_relaxed);
+	return true;
 }
 
 void fng_logger_commit(struct fng_logger *lg)
 {
 	struct fng_event *ev = lg->reserved;
 
-	lg->reserved = NULL;
 	if (!ev)
 		return;
-	if (lg->folding && fng_agg_foldable(ev) && fng_agg_fold(&lg->agg, ev)) {
-		fng_stack_release(ev->stack);	/* the slot is reused: nothing was committed */
-		atomic_fetch_add_explicit(&lg->counters.aggregated, 1, memory_order_relaxed);
+	if (fng_logger_fold(lg))
 		return;
-	}
+	lg->reserved = NULL;
 	/* A full ring, or one a flood of this class fills: a counted drop. */
 	if (ev == lg->scratch || (!lg->lossless && !fng_ring_admit(&lg->ring, fng_ring_class_of(ev)))) {
 		fng_stack_release(ev->stack);
@@ -547,6 +561,7 @@ void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *
 		return;
 	}
 	lg->reserved = ev;
+	lg->fold_asked = false;
 	ev->type = FNG_EV_LIFECYCLE;
 	fng_strlcpy(ev->phase, phase, sizeof(ev->phase));
 	va_start(ap, fmt);

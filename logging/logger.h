@@ -49,6 +49,11 @@ int fng_logger_start(struct fng_logger **out, const struct fng_logger_config *cf
  * or NULL when the ring is full (the drop is counted). */
 struct fng_event *fng_logger_reserve(struct fng_logger *lg);
 void fng_logger_commit(struct fng_logger *lg);
+/* Fold the reserved event now, before its costly parts (the stack): true
+ * when it was a repeat and was counted into its kind; the reservation is
+ * then spent (commit does nothing). Every field that makes the kind
+ * (aggregate.h) must be filled; false: commit it as usual. */
+bool fng_logger_fold(struct fng_logger *lg);
 struct fng_counters *fng_logger_counters(struct fng_logger *lg);
 /* A lifecycle event (phase: start, notice, unprotected) with a message. */
 void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *fmt, ...)

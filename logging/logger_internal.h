@@ -47,6 +47,7 @@ struct fng_logger {
 	struct fng_agg agg;
 	struct fng_event *scratch;	/* tracer thread only */
 	struct fng_event *reserved;	/* tracer thread only: what reserve handed out */
+	bool fold_asked;		/* tracer thread only: reserved went through fng_logger_fold */
 	struct fng_event *folds;	/* logging thread: FNG_AGG_SLOTS */
 	uint64_t fold_lines;		/* aggregate lines made */
 	uv_timer_t fold_timer;

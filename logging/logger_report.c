@@ -114,6 +114,7 @@ void fng_logger_fill_counts(struct fng_logger *lg, struct fng_exit_info *xi)
 	xi->processes = atomic_load(&lg->counters.processes);
 	xi->traced_calls = atomic_load(&lg->counters.traced_calls);
 	xi->path_cache_hits = atomic_load(&lg->counters.path_cache_hits);
+	xi->stacks = atomic_load(&lg->counters.stacks);
 	xi->n_sinks = 0;
 	for (size_t i = 0; i < lg->n_sinks; i++) {
 		struct fng_sink *s = lg->sinks[i];

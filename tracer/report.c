@@ -76,6 +76,7 @@ struct fng_stack *fng_report_stack(struct fng_tracer *t, pid_t tid, uint8_t *end
 		return NULL;
 	}
 	fng_stack_capture(t->unwinder, &tc->mm->unwind, tid, st);
+	atomic_fetch_add(&t->counters->stacks, 1);
 	*end = st->end;
 	if (st->n == 0) {
 		fng_stack_release(st);
@@ -84,8 +85,13 @@ struct fng_stack *fng_report_stack(struct fng_tracer *t, pid_t tid, uint8_t *end
 	return st;
 }
 
+/* A repeat of an event emitted whole is folded into its kind here, before
+ * the stack is captured: a fold carries no stack, so its capture would be
+ * thrown away (most of what an alerted call cost). */
 void fng_report_attach_stack(struct fng_tracer *t, struct fng_event *ev, pid_t tid)
 {
+	if (fng_logger_fold(t->logger))
+		return;
 	ev->stack = fng_report_stack(t, tid, &ev->stack_end);
 }
 

@@ -341,6 +341,7 @@ json_object *fng_exit_details_json(const struct fng_exit_info *xi)
 	json_object_object_add(counters, "tasks", json_object_new_uint64(xi->processes));
 	json_object_object_add(counters, "traced_calls", json_object_new_uint64(xi->traced_calls));
 	json_object_object_add(counters, "path_cache_hits", json_object_new_uint64(xi->path_cache_hits));
+	json_object_object_add(counters, "stacks", json_object_new_uint64(xi->stacks));
 	json_object_object_add(details, "counters", counters);
 	if (xi->n_sinks) {
 		json_object *sinks = json_object_new_array();

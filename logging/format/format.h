@@ -30,6 +30,7 @@ struct fng_exit_info {
 	int exit_code;		/* runtime's exit code, -1 if killed */
 	int signal;		/* signal that killed the runtime, 0 if none */
 	uint64_t emitted, dropped, blocked, alerted, processes, traced_calls, path_cache_hits;
+	uint64_t stacks;	/* native stacks captured */
 	uint64_t aggregated;	/* events folded into aggregates (counted in no line of their own) */
 	size_t n_sinks;
 	struct fng_sink_counts sinks[FNG_MAX_SINKS];

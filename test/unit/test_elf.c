@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -262,6 +263,41 @@ static void maps_bias_and_symbolize(void **state)
 	fng_symcache_destroy(&c);
 }
 
+/* A kept copy of the maps is current while nothing changed where the
+ * frames are, and stale once another file is mapped there (dlclose then
+ * dlopen at the same address) or the mapping is gone. */
+static void maps_current(void **state)
+{
+	(void)state;
+	struct fng_maps m = { 0 };
+	int a = open("/bin/true", O_RDONLY | O_CLOEXEC), b = open("/bin/sh", O_RDONLY | O_CLOEXEC);
+	uint8_t *p;
+	uint64_t pcs[3];
+	int r;
+
+	assert_true(a >= 0 && b >= 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, a, 0);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(fng_maps_read(getpid(), &m), 0);
+	pcs[0] = (uint64_t)(uintptr_t)p + 16;
+	pcs[1] = (uint64_t)(uintptr_t)getpid;
+	pcs[2] = 0x10; /* nothing mapped there, in either */
+	r = fng_maps_current(getpid(), &m, pcs, 3);
+	if (r == -ENOTTY || r == -EINVAL) { /* before Linux 6.11: the caller reads again */
+		fng_maps_free(&m);
+		skip();
+	}
+	assert_int_equal(r, 1);
+	assert_true(mmap(p, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, b, 0) == p);
+	assert_int_equal(fng_maps_current(getpid(), &m, pcs, 3), 0);
+	assert_int_equal(fng_maps_current(getpid(), &m, pcs + 1, 2), 1);
+	munmap(p, 4096);
+	assert_int_equal(fng_maps_current(getpid(), &m, pcs, 1), 0);
+	fng_maps_free(&m);
+	close(a);
+	close(b);
+}
+
 /* A file is read once; a changed file (new mtime) is read again. */
 static void cache_by_object(void **state)
 {
@@ -297,6 +333,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(identity_of_self),
+		cmocka_unit_test(maps_current),
 		cmocka_unit_test(functions_of_self),
 		cmocka_unit_test(eh_frame_table_matches_linker),
 		cmocka_unit_test(not_elf),

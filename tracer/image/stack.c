@@ -30,7 +30,9 @@ struct page_tag {
 
 struct fng_unwinder {
 	struct fng_symcache *syms;
-	struct fng_maps maps;
+	struct fng_maps *maps;	/* the capture's: its address space's copy, or own */
+	struct fng_maps own;	/* when the address space has no state (out of memory) */
+	bool no_query;		/* the kernel cannot check a copy (before 6.11): read every time */
 	unw_accessors_t acc;
 
 	/* The capture in progress. */
@@ -50,6 +52,8 @@ struct fng_unwinder {
 struct fng_unwind_mm {
 	unw_addr_space_t as;
 	uint64_t maps_hash;	/* of the executable mappings its caches were built on */
+	struct fng_maps maps;	/* its /proc/TID/maps as last read; checked before each use */
+	bool maps_read;
 };
 
 static bool out_of_budget(struct fng_unwinder *u)
@@ -171,7 +175,7 @@ static int acc_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_
 
 	if (out_of_budget(u))
 		return -UNW_EUNSPEC;
-	map = fng_maps_find(&u->maps, ip);
+	map = fng_maps_find(u->maps, ip);
 	if (!map || !map->exec)
 		return -UNW_ENOINFO;
 	mod = fng_map_module(u->syms, u->tid, map, FNG_WANT_UNWIND);
@@ -223,7 +227,7 @@ void fng_unwinder_free(struct fng_unwinder *u)
 {
 	if (!u)
 		return;
-	fng_maps_free(&u->maps);
+	fng_maps_free(&u->own);
 	free(u);
 }
 
@@ -232,6 +236,7 @@ void fng_unwind_mm_free(struct fng_unwind_mm *m)
 	if (!m)
 		return;
 	unw_destroy_addr_space(m->as);
+	fng_maps_free(&m->maps);
 	free(m);
 }
 
@@ -240,20 +245,13 @@ unsigned fng_unwinder_last_reads(const struct fng_unwinder *u)
 	return u->reads;
 }
 
-/* The address space's libunwind state; its caches are dropped when the
- * executable mappings changed (dlclose, dlopen) since they were built. */
+/* The address space's libunwind state and copy of its maps. */
 static struct fng_unwind_mm *mm_state(struct fng_unwinder *u, struct fng_unwind_mm **mmp)
 {
-	struct fng_unwind_mm *m = *mmp;
 	autofree struct fng_unwind_mm *fresh = NULL;
 
-	if (m) {
-		if (m->maps_hash != u->maps.hash) {
-			unw_flush_cache(m->as, 0, 0);
-			m->maps_hash = u->maps.hash;
-		}
-		return m;
-	}
+	if (*mmp)
+		return *mmp;
 	fresh = calloc(1, sizeof(*fresh));
 	if (!fresh)
 		return NULL;
@@ -261,7 +259,6 @@ static struct fng_unwind_mm *mm_state(struct fng_unwinder *u, struct fng_unwind_
 	if (!fresh->as)
 		return NULL;
 	unw_set_caching_policy(fresh->as, UNW_CACHE_GLOBAL);
-	fresh->maps_hash = u->maps.hash;
 	*mmp = fng_steal_ptr(&fresh);
 	return *mmp;
 }
@@ -298,6 +295,57 @@ static unsigned walk(struct fng_unwinder *u, struct fng_unwind_mm *m, uint64_t *
 	return n;
 }
 
+/* Read the maps again; libunwind's caches are dropped when the executable
+ * mappings changed (dlclose, dlopen) since they were built. */
+static void read_maps(struct fng_unwinder *u, struct fng_unwind_mm *m, pid_t tid)
+{
+	if (fng_maps_read(tid, u->maps) < 0)
+		u->maps->n = 0; /* frames without modules, still bounded */
+	if (!m)
+		return;
+	m->maps_read = u->maps->n > 0;
+	if (m->maps_hash != u->maps->hash) {
+		unw_flush_cache(m->as, 0, 0);
+		m->maps_hash = u->maps->hash;
+	}
+}
+
+/* A kept copy of the maps: its modules are looked up again (the module
+ * cache may have let them go since). */
+static void forget_modules(struct fng_maps *maps)
+{
+	for (size_t i = 0; i < maps->n; i++) {
+		maps->v[i].mod = NULL;
+		maps->v[i].mod_state = 0;
+	}
+}
+
+/* The walk, on the address space's copy of its maps when the kernel
+ * confirms that every frame's mapping is still the same (one query per
+ * mapping), else on maps read again: reading and parsing every line was
+ * most of a capture's cost. */
+static unsigned walk_checked(struct fng_unwinder *u, struct fng_unwind_mm *m, pid_t tid, uint64_t *pcs, uint8_t *end)
+{
+	unsigned n;
+	int r;
+
+	u->maps = m ? &m->maps : &u->own;
+	if (!m || !m->maps_read || u->no_query) {
+		read_maps(u, m, tid);
+		return walk(u, m, pcs, end);
+	}
+	forget_modules(u->maps);
+	n = walk(u, m, pcs, end);
+	r = fng_maps_current(tid, u->maps, pcs, n);
+	if (r == 1)
+		return n;
+	if (r == -ENOTTY || r == -EINVAL)
+		u->no_query = true;
+	read_maps(u, m, tid);
+	*end = FNG_STACK_COMPLETE;
+	return walk(u, m, pcs, end);
+}
+
 int fng_stack_capture(struct fng_unwinder *u, struct fng_unwind_mm **mm_state_p, pid_t tid, struct fng_stack *out)
 {
 	uint64_t pcs[FNG_STACK_FRAMES];
@@ -317,11 +365,9 @@ int fng_stack_capture(struct fng_unwinder *u, struct fng_unwind_mm **mm_state_p,
 		return u->nregs < 0 ? u->nregs : -EIO;
 	}
 	fng_symcache_begin(u->syms);
-	if (fng_maps_read(tid, &u->maps) < 0)
-		u->maps.n = 0; /* frames without modules, still bounded */
-	n = walk(u, mm_state(u, mm_state_p), pcs, &end);
+	n = walk_checked(u, mm_state(u, mm_state_p), tid, pcs, &end);
 	for (unsigned i = 0; i < n; i++)
-		fng_symbolize(u->syms, tid, &u->maps, pcs[i], i > 0, &out->frames[i]);
+		fng_symbolize(u->syms, tid, u->maps, pcs[i], i > 0, &out->frames[i]);
 	out->n = (uint8_t)n;
 	out->end = end;
 	return 0;

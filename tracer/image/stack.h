@@ -4,7 +4,10 @@
  * registers from one PTRACE_GETREGS, memory through process_vm_readv with a
  * small page cache, and unwind tables found through the .eh_frame_hdr of
  * the mapped files as tracer/image/symbols.c reads them (pread, never mmap; in the
- * tracee's root). Frames are then symbolised (module, function, offset,
+ * tracee's root), located through the address space's kept copy of
+ * /proc/TID/maps, which the kernel confirms for every frame's mapping after
+ * the walk (maps_check.c; read again and walked again when it does not).
+ * Frames are then symbolised (module, function, offset,
  * build-id). Bounded: FNG_STACK_FRAMES frames, a budget of pages read from
  * the tracee and a time budget; whatever ends a capture early is said in
  * fng_stack.end. Must run on the tracer thread, with tid in a ptrace stop. */

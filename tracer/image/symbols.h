@@ -76,6 +76,12 @@ int fng_open_regular(const char *path, struct stat *st);
 int fng_maps_read(pid_t tid, struct fng_maps *m);
 void fng_maps_free(struct fng_maps *m);
 struct fng_map *fng_maps_find(struct fng_maps *m, uint64_t addr);
+/* Does the kernel still map, at each of the n addresses, what m says (the
+ * same range, offset, file and exec bit; or nothing where m has nothing)?
+ * 1 yes, 0 no, -errno when the kernel cannot answer (before Linux 6.11:
+ * read the maps again). Cheap: one query per mapping, not every line. */
+#define FNG_MAPS_CHECK_MAX 64
+int fng_maps_current(pid_t tid, struct fng_maps *m, const uint64_t *pcs, unsigned n);
 /* What a caller needs of a module beyond its identity. */
 enum {
 	FNG_WANT_FUNCS = 1,	/* the function symbols */
