@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define MAX_LOGS 8
+#define FNG_GRACE_MAX_MS 3600000 /* an hour */
 
 struct run_opts {
 	const char *policy_file;
@@ -26,6 +27,7 @@ struct run_opts {
 	int format;		/* -1: from the policy, else enum fng_log_format */
 	long flush_timeout_ms;	/* -1: from the policy */
 	bool no_proxy;
+	long grace_ms;		/* -1: the default */
 	int on_block;		/* -1: from the policy, else enum fng_on_block */
 	const char *log_key;	/* --log-key FILE */
 	char **cmd;
@@ -35,6 +37,7 @@ static void usage_run(FILE *f)
 {
 	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format fnguard|ocsf] [--log-key FILE]\n"
 	      "                   [--flush-timeout MS] [--no-proxy] [--on-block fail-call|fail-invocation|kill]\n"
+	      "                   [--grace MS]\n"
 	      "                   [--] CMD [ARGS...]\n"
 	      "  --policy FILE        JSON policy (default: $FNGUARD_POLICY, else $IRON_FUNCTION_POLICY,\n"
 	      "                       else the four FunctionShield rules, all block)\n"
@@ -47,7 +50,9 @@ static void usage_run(FILE *f)
 	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n"
 	      "  --no-proxy           with AWS_LAMBDA_RUNTIME_API set, do not proxy the Runtime API\n"
 	      "  --on-block WHAT      what a block does besides failing the call: fail-call (default),\n"
-	      "                       fail-invocation (Function.SecurityViolation) or kill (end the runtime)\n",
+	      "                       fail-invocation (Function.SecurityViolation) or kill (end the runtime)\n"
+	      "  --grace MS           when CMD exits, processes it left running get SIGTERM, and SIGKILL\n"
+	      "                       MS milliseconds later (default 2000)\n",
 	      f);
 }
 
@@ -61,6 +66,7 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 		{ "flush-timeout", required_argument, NULL, 'T' },
 		{ "no-proxy", no_argument, NULL, 'P' },
 		{ "on-block", required_argument, NULL, 'B' },
+		{ "grace", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -70,6 +76,7 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	o->format = -1;
 	o->flush_timeout_ms = -1;
 	o->on_block = -1;
+	o->grace_ms = -1;
 	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
 		enum fng_log_format fmt;
 		char *end;
@@ -97,6 +104,13 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'P':
 			o->no_proxy = true;
+			break;
+		case 'G':
+			errno = 0;
+			o->grace_ms = strtol(optarg, &end, 10);
+			if (errno || *end || !*optarg || o->grace_ms < 0 || o->grace_ms > FNG_GRACE_MAX_MS)
+				fng_die(FNG_EXIT_USAGE, "--grace %s: expected milliseconds from 0 to %d", optarg,
+					FNG_GRACE_MAX_MS);
 			break;
 		case 'B': {
 			enum fng_on_block b;
@@ -193,6 +207,8 @@ int fng_cmd_run(int argc, char **argv)
 	logger_config(&o, &policy, sinks, &lc);
 	s.cmd = o.cmd;
 	s.no_proxy = o.no_proxy;
+	s.grace_given = o.grace_ms >= 0;
+	s.grace_ms = (unsigned)(o.grace_ms >= 0 ? o.grace_ms : 0);
 	status = fng_session_run(&s);
 	explicit_bzero(key, sizeof(key));
 	fng_policy_free(&policy);
