@@ -56,6 +56,19 @@ static void usage_run(FILE *f)
 	      f);
 }
 
+/* OPT's milliseconds, 0 to max, or the end with a usage error. */
+static long parse_ms(const char *opt, const char *arg, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || !*arg || v < 0 || v > max)
+		fng_die(FNG_EXIT_USAGE, "%s %s: expected milliseconds from 0 to %ld", opt, arg, max);
+	return v;
+}
+
 static void parse_run(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
@@ -79,7 +92,6 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	o->grace_ms = -1;
 	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
 		enum fng_log_format fmt;
-		char *end;
 		switch (c) {
 		case 'p':
 			o->policy_file = optarg;
@@ -96,21 +108,13 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			o->log_key = optarg;
 			break;
 		case 'T':
-			errno = 0;
-			o->flush_timeout_ms = strtol(optarg, &end, 10);
-			if (errno || *end || !*optarg || o->flush_timeout_ms < 0 || o->flush_timeout_ms > FNG_FLUSH_TIMEOUT_MAX_MS)
-				fng_die(FNG_EXIT_USAGE, "--flush-timeout %s: expected milliseconds from 0 to %d", optarg,
-					FNG_FLUSH_TIMEOUT_MAX_MS);
+			o->flush_timeout_ms = parse_ms("--flush-timeout", optarg, FNG_FLUSH_TIMEOUT_MAX_MS);
 			break;
 		case 'P':
 			o->no_proxy = true;
 			break;
 		case 'G':
-			errno = 0;
-			o->grace_ms = strtol(optarg, &end, 10);
-			if (errno || *end || !*optarg || o->grace_ms < 0 || o->grace_ms > FNG_GRACE_MAX_MS)
-				fng_die(FNG_EXIT_USAGE, "--grace %s: expected milliseconds from 0 to %d", optarg,
-					FNG_GRACE_MAX_MS);
+			o->grace_ms = parse_ms("--grace", optarg, FNG_GRACE_MAX_MS);
 			break;
 		case 'B': {
 			enum fng_on_block b;

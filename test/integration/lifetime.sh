@@ -161,20 +161,31 @@ LT_READ="$PY -c 'import os, sys; open(sys.argv[1], \"w\").write(\"%d %d\" % (os.
 
 # Ctrl-Z stops the job and gives the prompt back; jobs says Stopped; fg
 # resumes it and it completes.
-lt_ctrl_z_fg() {
+# lt_suspended POLICY: the reading program under fnguard in the terminal,
+# then Ctrl-Z until the shell says the job stopped.
+lt_suspended() {
 	lt_term_start
 	lt_type "$(lt_fng "$1") $LT_READ $WORK/pids"
 	lt_wait 'READY'
 	lt_tmux send-keys C-z
 	lt_wait 'Stopped'
+}
+
+# lt_fg_reads WORD: fg, type WORD: the program reads it and exits 0.
+lt_fg_reads() {
+	lt_type 'fg'
+	lt_type "$1"
+	lt_wait "^got: $1"
+	lt_type 'echo rc=$?'
+	lt_wait '^rc=0'
+}
+
+lt_ctrl_z_fg() {
+	lt_suspended "$1"
 	lt_type 'jobs; echo jobs-listed'
 	lt_wait '^\[1\]\+ +Stopped.*jobs-listed|^jobs-listed'
 	lt_screen | grep -Eq '^\[1\]\+ +Stopped' || fail "jobs does not list the job as Stopped"
-	lt_type 'fg'
-	lt_type 'hello'
-	lt_wait '^got: hello'
-	lt_type 'echo rc=$?'
-	lt_wait '^rc=0'
+	lt_fg_reads hello
 }
 
 t_lifetime_ctrl_z_fg_no_policy() { lt_ctrl_z_fg "$LT_EMPTY"; }
@@ -191,11 +202,7 @@ lt_background_read() {
 		sleep 0.1
 	done
 	lt_screen | grep -Eq '^\[1\]\+ +Stopped' || { lt_screen >&2; fail "the background read did not stop the job"; }
-	lt_type 'fg'
-	lt_type 'world'
-	lt_wait '^got: world'
-	lt_type 'echo rc=$?'
-	lt_wait '^rc=0'
+	lt_fg_reads world
 }
 
 t_lifetime_background_read_no_policy() { lt_background_read "$LT_EMPTY"; }
@@ -204,11 +211,7 @@ t_lifetime_background_read_default_policy() { lt_background_read ""; }
 # A stopped job ends when its terminal goes away, fnguard with it.
 lt_hangup() {
 	local pids alive p
-	lt_term_start
-	lt_type "$(lt_fng "$1") $LT_READ $WORK/pids"
-	lt_wait 'READY'
-	lt_tmux send-keys C-z
-	lt_wait 'Stopped'
+	lt_suspended "$1"
 	pids=$(cat "$WORK/pids")
 	lt_tmux kill-server
 	for _ in $(seq 200); do
