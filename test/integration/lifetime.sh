@@ -128,7 +128,7 @@ lt_tmux() { tmux -L "fng-lt-$$" "$@"; }
 # Start an interactive bash in a pty of its own, prompt "PROMPT> ".
 lt_term_start() {
 	command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps.sh)"
-	trap 'lt_tmux kill-server 2>/dev/null; rm -rf "$TMPD" "$WORK"' EXIT
+	trap 'lt_tmux kill-server 2>/dev/null; rm -f "/tmp/tmux-$(id -u)/fng-lt-$$"; rm -rf "$TMPD" "$WORK"' EXIT
 	lt_tmux -f /dev/null new-session -d -x 160 -y 50 \
 		"env -i PATH=$PATH HOME=$WORK TERM=xterm PS1='PROMPT> ' bash --norc --noprofile -i"
 	lt_wait 'PROMPT>'
