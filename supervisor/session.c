@@ -7,6 +7,7 @@
 #include "policy/payload/firewall.h"
 #include "supervisor/exit.h"
 #include "supervisor/fds.h"
+#include "supervisor/jobctl.h"
 #include "supervisor/lambda/proxy.h"
 #include "supervisor/signals.h"
 #include "supervisor/spawn.h"
@@ -281,20 +282,13 @@ static bool spawn_runtime(const struct fng_session *s, struct session_live *l, c
 
 /* Follow the runtime's whole tree to its end, then stop forwarding signals
  * and take the terminal back. The tracer's status. */
-static int trace_runtime(struct fng_tracer *tracer, const struct fng_child *child, bool foreground,
+static int trace_runtime(struct fng_tracer *tracer, const struct fng_child *child, const struct fng_job *job,
 			 struct fng_run_result *res)
 {
 	int r = fng_tracer_run(tracer, child->pid, res);
 
 	fng_signals_forward_to(0);
-	if (foreground) {
-		sigset_t ttou, old;
-		sigemptyset(&ttou);
-		sigaddset(&ttou, SIGTTOU);
-		sigprocmask(SIG_BLOCK, &ttou, &old);
-		tcsetpgrp(STDIN_FILENO, getpgrp());
-		sigprocmask(SIG_SETMASK, &old, NULL);
-	}
+	fng_job_take_terminal(job);
 	return r;
 }
 
@@ -341,7 +335,7 @@ int fng_session_run(const struct fng_session *s)
 	struct fng_exit_info xi = { 0 };
 	struct fng_fds_start fds;
 	char err[512], program[PATH_MAX];
-	bool foreground;
+	struct fng_job job = { 0 };
 	int r, status;
 
 	fng_fds_start(&fds);
@@ -373,6 +367,9 @@ int fng_session_run(const struct fng_session *s)
 			.real_runtime_api = live.px ? live.real_api : NULL,
 			.lambda = live.px ? &live.state : NULL,
 			.on_root_exit = stop_forwarding,
+			.on_root_stop = fng_job_root_stopped,
+			.job_arg = &job,
+			.grace_ms = s->grace_given ? s->grace_ms : FNG_GRACE_MS_DEFAULT,
 			.observe = s->observe,
 			.enforce = s->enforce,
 			.stack_all = s->stack_all,
@@ -391,10 +388,10 @@ int fng_session_run(const struct fng_session *s)
 	if ((r = fng_fds_own_table()) < 0)
 		fng_logger_lifecycle(live.lg, "notice", "the tracer shares its descriptor table with the logging "
 				     "thread (unshare: %s)", strerror(-r));
-	foreground = spawn_runtime(s, &live, program, &sig, &prog, &fds, fng_landlock_tmp_ruleset(tracer),
-				   &child);
+	spawn_runtime(s, &live, program, &sig, &prog, &fds, fng_landlock_tmp_ruleset(tracer), &child);
+	fng_job_init(&job, child.pid); /* the runtime leads a group of its own (spawn.c) */
 
-	r = trace_runtime(tracer, &child, foreground, &res);
+	r = trace_runtime(tracer, &child, &job, &res);
 	status = run_status(s, r, &res, child.status_fd, err, sizeof(err));
 	close(child.status_fd);
 	fng_spawn_release(&child);

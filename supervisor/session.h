@@ -16,6 +16,9 @@ struct fng_session {
 	/* fng_tracer_config's observe mode (tracer/tracer.h) */
 	bool observe, enforce, stack_all;
 	bool no_proxy;		/* run --no-proxy: no Runtime API proxy even with AWS_LAMBDA_RUNTIME_API */
+	/* run --grace: when not given, FNG_GRACE_MS_DEFAULT (tracer/tracer.h) */
+	bool grace_given;
+	unsigned grace_ms;
 };
 
 /* fnguard's exit status: CMD's own (128+N if killed by signal N), or one of

@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,12 +19,19 @@ int fng_threads_start_pool(void)
 {
 	uv_loop_t loop;
 	uv_work_t w;
+	sigset_t all, old;
 	int r = uv_loop_init(&loop);
 
 	if (r < 0)
 		return r;
+	/* The pool's threads block every signal, as the logging thread does:
+	 * signals to fnguard reach the tracer thread (signals.c, the grace
+	 * period's wait in tracer/lifetime.c). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	/* The pool is shared by every loop: one item starts all its threads. */
 	r = uv_queue_work(&loop, &w, nothing, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r == 0)
 		r = uv_run(&loop, UV_RUN_DEFAULT) < 0 ? -EIO : 0;
 	uv_loop_close(&loop);

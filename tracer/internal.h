@@ -43,6 +43,15 @@ struct fng_tracer {
 	pid_t sup_tids[FNG_SUP_TIDS_MAX];	/* the supervisor's threads, 0-terminated */
 	pid_t root;
 	void (*on_root_exit)(void);
+	void (*on_root_stop)(void *arg, int sig);
+	void *job_arg;
+	/* Lifetime (lifetime.c): the root in a group-stop already passed on;
+	 * after the root's exit, the grace period's end and whether the rest
+	 * are being killed. */
+	bool root_stopped, killing;
+	unsigned grace_ms;
+	uint64_t grace_end_ns;
+	sigset_t grace_mask;	/* this thread's mask before the grace period */
 
 	bool observe, enforce, stack_all;	/* fng_tracer_config */
 	bool runtime_started;	/* the root's first exec happened */
@@ -378,5 +387,21 @@ enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason
 enum fng_resume fng_check_pidfd_signal(struct fng_call *c);
 enum fng_resume fng_check_target(struct fng_call *c);
 enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si);
+
+/* Lifetime (lifetime.c). A stop by SIG (PTRACE_EVENT_STOP) of task tid:
+ * group-stops stay stopped (PTRACE_LISTEN) and the root's first one goes
+ * to job control; any other sig means tid runs again. */
+void fng_lifetime_stop(struct fng_tracer *t, pid_t tid, int sig);
+/* The root stopped for anything but a group-stop: it runs. */
+void fng_lifetime_root_running(struct fng_tracer *t);
+/* The root was reaped: SIGTERM and SIGCONT to the rest, the grace period starts. */
+void fng_lifetime_root_exited(struct fng_tracer *t);
+/* waitpid(-1, status, __WALL) that, after the root's exit, kills the rest
+ * when the grace period ends or a signal ends it. */
+pid_t fng_lifetime_wait(struct fng_tracer *t, int *status);
+/* Every stop of tid: a task seen while the rest are killed is killed. */
+void fng_lifetime_seen(struct fng_tracer *t, pid_t tid);
+/* The run is over: this thread's signal mask as it was. */
+void fng_lifetime_end(struct fng_tracer *t);
 
 #endif

@@ -360,6 +360,8 @@ static void on_task_exit(struct fng_tracer *t, pid_t tid, int status)
 			fng_exec_gone(t, tc);
 	}
 	drop_task(t, tid);
+	if (tid == t->root)
+		fng_lifetime_root_exited(t); /* the rest get SIGTERM */
 }
 
 static int on_stop(struct fng_tracer *t, pid_t tid, int status)
@@ -370,6 +372,9 @@ static int on_stop(struct fng_tracer *t, pid_t tid, int status)
 
 	if (!tc)
 		return -ENOMEM;
+	fng_lifetime_seen(t, tid);
+	if (tid == t->root && event != PTRACE_EVENT_STOP)
+		fng_lifetime_root_running(t);
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
 		return on_seccomp(t, tc);
@@ -386,9 +391,8 @@ static int on_stop(struct fng_tracer *t, pid_t tid, int status)
 		on_exec(t, tc);
 		return 0;
 	case PTRACE_EVENT_STOP:
-		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-			ptrace(PTRACE_LISTEN, tid, NULL, NULL); /* group-stop: stay stopped until SIGCONT */
-		else
+		fng_lifetime_stop(t, tid, sig); /* a group-stop stays stopped until SIGCONT */
+		if (sig != SIGSTOP && sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 			resume(tc, tid, FNG_RESUME_CONT, 0);
 		return 0;
 	case 0:
@@ -448,7 +452,7 @@ int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res)
 		/* Stops that arrived while a call ran with the others held come
 		 * first, once no hold runs (hold.c). */
 		if (!fng_hold_next(t, &tid, &status)) {
-			tid = waitpid(-1, &status, __WALL);
+			tid = fng_lifetime_wait(t, &status);
 			if (tid < 0) {
 				if (errno == EINTR)
 					continue;
@@ -476,6 +480,7 @@ int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res)
 		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 			;
 	}
+	fng_lifetime_end(t);
 	fng_hostres_stop(t->hostres);
 	t->hostres = NULL;
 	atomic_store(&t->counters->path_cache_hits, t->names.hits);

@@ -80,6 +80,9 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 	t->root_runtime = geteuid() == 0;
 	memcpy(t->sup_tids, cfg->sup_tids, sizeof(t->sup_tids));
 	t->on_root_exit = cfg->on_root_exit;
+	t->on_root_stop = cfg->on_root_stop;
+	t->job_arg = cfg->job_arg;
+	t->grace_ms = cfg->grace_ms;
 	t->observe = cfg->observe;
 	t->enforce = cfg->enforce;
 	t->stack_all = cfg->stack_all;

@@ -10,6 +10,7 @@
 #include "tracer/filter.h"
 #include "tracer/lambda.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -33,6 +34,15 @@ struct fng_tracer_config {
 	/* Called when the root has been reaped: its pid may be reused from
 	 * then on, so nothing may be sent to it any more. */
 	void (*on_root_exit)(void);
+	/* Called when the root enters a group-stop by SIG (SIGTSTP, SIGTTIN,
+	 * SIGTTOU, SIGSTOP): job control (supervisor/jobctl.c) stops fnguard
+	 * the same way and continues the runtime's group once fnguard is
+	 * continued. Returns when it is; NULL: the root just stays stopped. */
+	void (*on_root_stop)(void *arg, int sig);
+	void *job_arg;
+	/* After the root's exit, how long the processes still running have
+	 * between SIGTERM and SIGKILL (docs/cli.md "Lifetime"). */
+	unsigned grace_ms;
 	/* Observe mode (trace, baseline; docs/events.md "Observe mode"): every
 	 * watched call is reported, the allowed ones too (action "allowed"),
 	 * and the filter traces every class whatever the policy's modes. */
@@ -82,7 +92,14 @@ struct fng_run_result {
 
 /* Seize root (stopped before loading the filter, see supervisor/spawn.c). */
 int fng_tracer_seize(pid_t root);
-/* Follow root and its descendants until every one is gone. */
+/* The grace period when the configuration gives none. */
+#define FNG_GRACE_MS_DEFAULT 2000u
+/* The signals that end the grace period at once (SIGKILL for the rest). */
+#define FNG_GRACE_END_SIGNALS { SIGTERM, SIGINT, SIGHUP, SIGQUIT }
+
+/* Follow root and its descendants until the root has exited and every
+ * other traced process is gone: sent SIGTERM (and SIGCONT) when the root
+ * exits, SIGKILL when the grace period ends or a signal ends it. */
 int fng_tracer_run(struct fng_tracer *t, pid_t root, struct fng_run_result *res);
 
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #define MAX_LOGS 8
+#define FNG_GRACE_MAX_MS 3600000 /* an hour */
 
 struct run_opts {
 	const char *policy_file;
@@ -28,6 +29,7 @@ struct run_opts {
 	int format;		/* -1: from the policy, else enum fng_log_format */
 	long flush_timeout_ms;	/* -1: from the policy */
 	bool no_proxy;
+	long grace_ms;		/* -1: the default */
 	int on_block;		/* -1: from the policy, else enum fng_on_block */
 	const char *log_key;	/* --log-key FILE */
 	char **cmd;
@@ -37,6 +39,7 @@ static void usage_run(FILE *f)
 {
 	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format FMT] [--log-key FILE]\n"
 	      "                   [--flush-timeout MS] [--no-proxy] [--on-block fail-call|fail-invocation|kill]\n"
+	      "                   [--grace MS]\n"
 	      "                   [--] CMD [ARGS...]\n"
 	      "  --policy FILE        JSON policy (default: $FNGUARD_POLICY, else $IRON_FUNCTION_POLICY,\n"
 	      "                       else the four FunctionShield rules, all block)\n"
@@ -50,8 +53,23 @@ static void usage_run(FILE *f)
 	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n"
 	      "  --no-proxy           with AWS_LAMBDA_RUNTIME_API set, do not proxy the Runtime API\n"
 	      "  --on-block WHAT      what a block does besides failing the call: fail-call (default),\n"
-	      "                       fail-invocation (Function.SecurityViolation) or kill (end the runtime)\n",
+	      "                       fail-invocation (Function.SecurityViolation) or kill (end the runtime)\n"
+	      "  --grace MS           when CMD exits, processes it left running get SIGTERM, and SIGKILL\n"
+	      "                       MS milliseconds later (default 2000)\n",
 	      f);
+}
+
+/* OPT's milliseconds, 0 to max, or the end with a usage error. */
+static long parse_ms(const char *opt, const char *arg, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || !*arg || v < 0 || v > max)
+		fng_die(FNG_EXIT_USAGE, "%s %s: expected milliseconds from 0 to %ld", opt, arg, max);
+	return v;
 }
 
 static void parse_run(int argc, char **argv, struct run_opts *o)
@@ -64,6 +82,7 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 		{ "flush-timeout", required_argument, NULL, 'T' },
 		{ "no-proxy", no_argument, NULL, 'P' },
 		{ "on-block", required_argument, NULL, 'B' },
+		{ "grace", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -73,9 +92,9 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	o->format = -1;
 	o->flush_timeout_ms = -1;
 	o->on_block = -1;
+	o->grace_ms = -1;
 	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
 		enum fng_log_format fmt;
-		char *end;
 		switch (c) {
 		case 'p':
 			o->policy_file = optarg;
@@ -92,14 +111,13 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			o->log_key = optarg;
 			break;
 		case 'T':
-			errno = 0;
-			o->flush_timeout_ms = strtol(optarg, &end, 10);
-			if (errno || *end || !*optarg || o->flush_timeout_ms < 0 || o->flush_timeout_ms > FNG_FLUSH_TIMEOUT_MAX_MS)
-				fng_die(FNG_EXIT_USAGE, "--flush-timeout %s: expected milliseconds from 0 to %d", optarg,
-					FNG_FLUSH_TIMEOUT_MAX_MS);
+			o->flush_timeout_ms = parse_ms("--flush-timeout", optarg, FNG_FLUSH_TIMEOUT_MAX_MS);
 			break;
 		case 'P':
 			o->no_proxy = true;
+			break;
+		case 'G':
+			o->grace_ms = parse_ms("--grace", optarg, FNG_GRACE_MAX_MS);
 			break;
 		case 'B': {
 			enum fng_on_block b;
@@ -218,6 +236,8 @@ int fng_cmd_run(int argc, char **argv)
 	logger_config(&o, &policy, sinks, &lc, &text);
 	s.cmd = o.cmd;
 	s.no_proxy = o.no_proxy;
+	s.grace_given = o.grace_ms >= 0;
+	s.grace_ms = (unsigned)(o.grace_ms >= 0 ? o.grace_ms : 0);
 	status = fng_session_run(&s);
 	explicit_bzero(key, sizeof(key));
 	fng_policy_free(&policy);
