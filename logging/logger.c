@@ -98,6 +98,8 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 			lg->format_failed++;	/* a tracer event lost before any sink */
 		return;
 	}
+	if (!len)
+		return;	/* counted, not shown (fnguard trace -c) */
 	if (own)
 		lg->own_events++;
 	fng_logger_publish(lg, text, len, ev->time_ns, severity_of(ev),

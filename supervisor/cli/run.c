@@ -4,6 +4,7 @@
 #include "supervisor/cli/run.h"
 #include "supervisor/exit.h"
 #include "supervisor/cli/policy_env.h"
+#include "supervisor/cli/cli_opt.h"
 #include "supervisor/cli/log_key.h"
 #include "supervisor/cli/handler_code.h"
 #include "supervisor/session.h"
@@ -53,7 +54,7 @@ static void usage_run(FILE *f)
 static void parse_run(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' },
+		{ "policy", required_argument, NULL, FNG_OPT_POLICY },
 		{ "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "log-key", required_argument, NULL, 'K' },
@@ -65,16 +66,22 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	};
 	int c;
 
+	int follow = 0;
+
 	optind = 1;
+	opterr = 0;
 	o->format = -1;
 	o->flush_timeout_ms = -1;
 	o->on_block = -1;
-	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:l:hf", longopts, NULL)) != -1) {
 		enum fng_log_format fmt;
 		char *end;
 		switch (c) {
-		case 'p':
+		case FNG_OPT_POLICY:
 			o->policy_file = optarg;
+			break;
+		case 'f':
+			fng_cli_follow("run", ++follow);
 			break;
 		case 'l':
 			fng_cli_add_log(o->sinks, &o->n_sinks, MAX_LOGS, optarg);
@@ -108,14 +115,11 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			usage_run(stdout);
 			exit(0);
 		default:
-			usage_run(stderr);
-			exit(FNG_EXIT_USAGE);
+			fng_cli_bad_option("run", c, argc, argv);
 		}
 	}
-	if (optind >= argc) {
-		usage_run(stderr);
-		fng_die(FNG_EXIT_USAGE, "run: no command given");
-	}
+	if (optind >= argc)
+		fng_die(FNG_EXIT_USAGE, "run: no command given (see fnguard run --help)");
 	o->cmd = argv + optind;
 }
 
