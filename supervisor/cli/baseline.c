@@ -5,6 +5,7 @@
 #include "supervisor/cli/baseline.h"
 #include "supervisor/exit.h"
 #include "supervisor/cli/run.h"
+#include "supervisor/cli/cli_opt.h"
 #include "supervisor/session.h"
 #include "common/util.h"
 #include "policy/baseline/policydiff.h"
@@ -184,6 +185,12 @@ static int cmd_merge(int argc, char **argv)
 	int n = 0;
 
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_baseline(stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "-o") != 0 && strcmp(argv[i], "--output") != 0)
+			fng_cli_unknown("baseline merge", argv[i]);
 		if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
 			if (++i == argc)
 				fng_die(FNG_EXIT_USAGE, "baseline merge: -o needs a file");
@@ -220,6 +227,14 @@ static int cmd_diff(int argc, char **argv)
 	struct fng_policy a, b;
 	size_t n;
 
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_baseline(stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1])
+			fng_cli_unknown("baseline diff", argv[i]);
+	}
 	if (argc != 3) {
 		usage_baseline(stderr);
 		fng_die(FNG_EXIT_USAGE, "baseline diff: give OLD and NEW");
@@ -234,7 +249,7 @@ static int cmd_diff(int argc, char **argv)
 }
 
 struct opts {
-	const char *out, *merge;
+	const char *out, *merge, *event_file;
 	enum fng_mode mode;
 	bool mode_given;
 	struct fng_sink_spec sinks[MAX_LOGS];
@@ -247,14 +262,22 @@ static void parse(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' }, { "mode", required_argument, NULL, 'm' },
 		{ "merge", required_argument, NULL, 'M' },  { "log", required_argument, NULL, 'l' },
+		{ "event", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, follow = 0;
 
 	optind = 1;
+	opterr = 0;
 	o->mode = FNG_MODE_BLOCK;
-	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:hf", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			fng_cli_follow("baseline", ++follow);
+			break;
+		case 'V':
+			o->event_file = optarg;
+			break;
 		case 'o':
 			o->out = optarg;
 			break;
@@ -273,14 +296,12 @@ static void parse(int argc, char **argv, struct opts *o)
 			usage_baseline(stdout);
 			exit(0);
 		default:
-			usage_baseline(stderr);
-			exit(FNG_EXIT_USAGE);
+			fng_cli_bad_option("baseline", c, argc, argv);
 		}
 	}
-	if (!o->out || optind >= argc) {
-		usage_baseline(stderr);
-		fng_die(FNG_EXIT_USAGE, "baseline: %s", o->out ? "no command given" : "-o PROFILE.json is required");
-	}
+	if (!o->out || optind >= argc)
+		fng_die(FNG_EXIT_USAGE, "baseline: %s (see fnguard baseline --help)",
+			o->out ? "no command given" : "-o PROFILE.json is required");
 	o->cmd = argv + optind;
 }
 

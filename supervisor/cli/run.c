@@ -220,26 +220,41 @@ void fng_run_load_policy(const char *file, struct fng_policy *p)
 
 int fng_cmd_policy(int argc, char **argv)
 {
-	static const char usage[] = "usage: fnguard policy check [--handler H] [--task-root DIR] FILE";
+	static const char usage[] = "usage: fnguard policy check [--handler H] [--task-root DIR] FILE\n"
+				    "  validate a policy and show what it does; with --handler/--task-root,\n"
+				    "  which files read_handler protects\n";
 	const char *handler = NULL, *task_root = NULL, *file = NULL;
 	struct fng_policy p;
 	struct fng_policy_error err;
 	char summary[256];
 
-	if (argc < 3 || strcmp(argv[1], "check") != 0)
-		fng_die(FNG_EXIT_USAGE, "%s", usage);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "check") != 0)
+		fng_die(FNG_EXIT_USAGE, "policy: expected 'policy check FILE' (see fnguard policy --help)");
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--handler") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if ((strcmp(argv[i], "--handler") == 0 || strcmp(argv[i], "--task-root") == 0) && i + 1 == argc)
+			fng_die(FNG_EXIT_USAGE, "policy check: option '%s' needs an argument (see fnguard policy check "
+				"--help)", argv[i]);
+		if (strcmp(argv[i], "--handler") == 0)
 			handler = argv[++i];
-		else if (strcmp(argv[i], "--task-root") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "--task-root") == 0)
 			task_root = argv[++i];
-		else if (!file && argv[i][0] != '-')
+		else if (argv[i][0] == '-' && argv[i][1])
+			fng_cli_unknown("policy check", argv[i]);
+		else if (!file)
 			file = argv[i];
 		else
-			fng_die(FNG_EXIT_USAGE, "%s", usage);
+			fng_die(FNG_EXIT_USAGE, "policy check: one FILE only (see fnguard policy check --help)");
 	}
 	if (!file)
-		fng_die(FNG_EXIT_USAGE, "%s", usage);
+		fng_die(FNG_EXIT_USAGE, "policy check: no FILE given (see fnguard policy check --help)");
 	if (fng_policy_load_file(file, &p, &err) < 0)
 		fng_die(FNG_EXIT_USAGE, "%s", err.msg);
 	for (size_t i = 0; i < p.n_notices; i++)

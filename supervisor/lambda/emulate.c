@@ -6,6 +6,7 @@
  * stdout carries nothing but the results. */
 #include "supervisor/lambda/emulate_internal.h"
 #include "supervisor/exit.h"
+#include "supervisor/cli/cli_opt.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -222,7 +223,8 @@ static int parse_options(int argc, char **argv, struct emu_opts *o)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'e':
@@ -258,14 +260,11 @@ static int parse_options(int argc, char **argv, struct emu_opts *o)
 			usage_emulate(stdout);
 			return 0;
 		default:
-			usage_emulate(stderr);
-			return FNG_EXIT_USAGE;
+			fng_cli_bad_option("emulate", c, argc, argv);
 		}
 	}
-	if (optind >= argc) {
-		usage_emulate(stderr);
-		fng_die(FNG_EXIT_USAGE, "emulate: no command given");
-	}
+	if (optind >= argc)
+		fng_die(FNG_EXIT_USAGE, "emulate: no command given (see fnguard emulate --help)");
 	return -1;
 }
 
