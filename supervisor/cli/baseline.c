@@ -40,8 +40,9 @@ static void record_dest(struct capture *c, const struct fng_event *ev)
 {
 	char buf[320];
 
-	if (!ev->ip[0] || !ev->port || ev->port == 53)
-		return; /* port-0 probes; lookups (trusted resolvers are always reachable) */
+	if (!ev->ip[0] || !ev->port || ev->port == 53 || ev->own_dest)
+		return; /* port-0 probes; lookups (trusted resolvers are always reachable); fnguard's own
+			 * Runtime API proxy (a new port every run, and never judged by the allowlist) */
 	if (ev->host[0] && strcmp(ev->host, ev->ip) != 0)
 		snprintf(buf, sizeof(buf), "%s:%u", ev->host, ev->port);
 	else if (strchr(ev->ip, ':'))

@@ -100,8 +100,10 @@ static void observe_dest(struct fng_tracer *t, const struct fng_dest *d, const c
 {
 	bool allowed;
 
-	if (t->observe && d->inet && !v->ev.ip[0])
+	if (t->observe && d->inet && !v->ev.ip[0]) {
 		set_dest(v, d, fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed), proto);
+		v->ev.own_dest = is_runtime_api(t, d);	/* fnguard's: a baseline never learns it */
+	}
 }
 
 /* outbound_connectivity and the allowlist on one destination (the first
@@ -121,8 +123,10 @@ void fng_net_judge(struct fng_tracer *t, const struct fng_dest *d, const char *p
 		f.names_complete = true;
 		fng_decide_net(&x, &f, &v->d, &offends);
 	}
-	if (offends)
+	if (offends) {
 		set_dest(v, d, f.name, proto);
+		v->ev.own_dest = false;
+	}
 }
 
 /* A routing header or source route (a socket option, or a control message
