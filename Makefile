@@ -256,6 +256,7 @@ install: fnguard
 	install -D -m 0755 fnguard $(DESTDIR)$(PREFIX)/bin/fnguard
 	install -D -m 0644 docs/fnguard.1 $(DESTDIR)$(PREFIX)/share/man/man1/fnguard.1
 	install -D -m 0644 examples/policies/default.json $(DESTDIR)$(PREFIX)/share/fnguard/default.json
+	install -D -m 0644 scripts/completion/fnguard.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/fnguard
 
 clean:
 	rm -rf build build-san build-fuzz fnguard dist

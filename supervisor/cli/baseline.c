@@ -130,13 +130,16 @@ static void code_notice(void *arg, const char *path)
 static void usage_baseline(FILE *f)
 {
 	fputs("usage: fnguard baseline -o PROFILE.json [--mode alert|block] [--merge OLD.json] [--log DEST]...\n"
-	      "                        [--] CMD [ARGS...]\n"
+	      "                        [--event FILE] [--] CMD [ARGS...]\n"
 	      "       fnguard baseline merge A.json B.json... -o OUT.json\n"
 	      "       fnguard baseline diff OLD.json NEW.json\n"
 	      "  -o, --output FILE    where the learned policy goes\n"
 	      "  --mode MODE          what the allowlist does with anything else: block (default) or alert\n"
 	      "  --merge FILE         add what this run learned to FILE's allowlist (its add/remove kept)\n"
 	      "  --log DEST           also send the observed events to DEST (as run's --log)\n"
+	      "  --event FILE         run CMD as a Lambda runtime: a local Runtime API hands it this event\n"
+	      "                       (as fnguard emulate; the results go to standard output)\n"
+	      "  -f                   accepted: fnguard always follows children (-ff is refused)\n"
 	      "diff prints what NEW lets through that OLD does not (the whole policy), one line each;\n"
 	      "exit 1 when there is any.\n",
 	      f);
@@ -327,6 +330,8 @@ int fng_cmd_baseline(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
 	parse(argc, argv, &o);
+	if (o.event_file)
+		fng_cli_reexec_under_emulate(o.event_file, argc, argv);
 	code_roots(roots_buf, sizeof(roots_buf), roots, &code);
 	if (o.merge)
 		load_profile(o.merge, &old);

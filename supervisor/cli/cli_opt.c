@@ -5,9 +5,13 @@
 #include "supervisor/cli/cli_opt.h"
 #include "supervisor/exit.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 noreturn void fng_cli_unknown(const char *cmd, const char *arg)
 {
@@ -36,4 +40,42 @@ void fng_cli_follow(const char *cmd, int n)
 	if (n > 1)
 		fng_die(FNG_EXIT_USAGE, "%s: -ff: fnguard writes no file per process (strace's -ff -o FILE.PID); it always "
 			"follows every child, and each line names its pid: use -f or nothing", cmd);
+}
+
+/* --event FILE (trace, baseline): the same command line, without --event,
+ * run as the runtime of `fnguard emulate --event FILE --direct`: emulate
+ * serves the Runtime API and runs this fnguard, which traces the runtime
+ * and proxies its API as run does. Returns only on failure. */
+noreturn void fng_cli_reexec_under_emulate(const char *event_file, int argc, char **argv)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char **args = calloc((size_t)argc + 8, sizeof(*args));
+	size_t k = 0;
+
+	if (n <= 0 || !args)
+		fng_die(FNG_EXIT_UNSUPPORTED, "%s --event: cannot start fnguard emulate: %s", argv[0],
+			strerror(n <= 0 ? errno : ENOMEM));
+	self[n] = '\0';
+	args[k++] = self;
+	args[k++] = (char *)"emulate";
+	args[k++] = (char *)"--event";
+	args[k++] = (char *)event_file;
+	args[k++] = (char *)"--direct";
+	args[k++] = (char *)"--";
+	args[k++] = self;
+	args[k++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		/* argv[0] is the command's name ("trace"); CMD starts at optind */
+		if (i < optind && strcmp(argv[i], "--event") == 0) {
+			i++;
+			continue;
+		}
+		if (i < optind && strncmp(argv[i], "--event=", 8) == 0)
+			continue;
+		args[k++] = argv[i];
+	}
+	args[k] = NULL;
+	execv(self, args);
+	fng_die(FNG_EXIT_UNSUPPORTED, "%s --event: cannot start fnguard emulate: %s", argv[0], strerror(errno));
 }

@@ -21,5 +21,9 @@ void fng_cli_follow(const char *cmd, int n);
 /* An unexpected word where an option or file was expected (policy check,
  * baseline merge/diff, which take no getopt table): as fng_cli_bad_option. */
 noreturn void fng_cli_unknown(const char *cmd, const char *arg);
+/* trace/baseline --event FILE: exec `fnguard emulate --event FILE --direct --
+ * fnguard CMD ARGS...` (ARGS without --event; optind is where CMD starts):
+ * the command runs as a Lambda runtime fed that event. Returns only to die. */
+noreturn void fng_cli_reexec_under_emulate(const char *event_file, int argc, char **argv);
 
 #endif

@@ -139,6 +139,8 @@ int fng_cmd_trace(int argc, char **argv)
 	int fd = STDERR_FILENO, status;
 
 	parse_trace(argc, argv, &o);
+	if (o.event_file)
+		fng_cli_reexec_under_emulate(o.event_file, argc, argv);
 	if (o.out) {
 		/* Like strace -o: the file holds this trace only. */
 		autoclose int tfd = open(o.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
