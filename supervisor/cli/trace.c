@@ -70,9 +70,9 @@ static void parse_classes(const char *arg, uint32_t *out)
 		const char *name = tok[0] == '%' ? tok + 1 : tok;
 		uint32_t bit = strcmp(name, "all") == 0 ? FNG_TEXT_CLASS_ALL : fng_text_class_parse(name);
 		if (!bit)
-			fng_die(FNG_EXIT_USAGE, "trace: -e %s: '%s' is not a class fnguard shows (file, net, process, dns; "
-				"as strace: %%file, %%network, %%process); it watches classes of calls, not single "
-				"system calls", arg, tok);
+			fng_die(FNG_EXIT_USAGE, "trace: -e %s: expected classes from file, net, process, dns (as strace: "
+				"%%file, %%network, %%process); '%s' is not one: fnguard watches classes of calls, not "
+				"single system calls", arg, tok);
 		bits |= bit;
 	}
 	*out |= bits;
