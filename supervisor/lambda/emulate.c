@@ -16,6 +16,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 static void usage_emulate(FILE *f)
@@ -147,6 +149,29 @@ static void build_args(char **args, const char *self, char **run_opts, size_t n_
 	for (size_t i = 0; cmd[i]; i++)
 		args[k++] = cmd[i];
 	args[k] = NULL;
+}
+
+/* CMD is fnguard itself (emulate -- fnguard trace ...): the same file as
+ * ours, found as exec finds it. It supervises the runtime itself; under
+ * fnguard run it would be a second tracer and fail (exit 125). */
+static bool cmd_is_self(const char *cmd0)
+{
+	struct stat self, st;
+	char path[PATH_MAX];
+	const char *dirs = getenv("PATH");
+
+	if (stat("/proc/self/exe", &self) < 0)
+		return false;
+	if (strchr(cmd0, '/'))
+		return stat(cmd0, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino;
+	for (const char *d = dirs ? dirs : "/usr/bin:/bin"; *d;) {
+		size_t n = strcspn(d, ":");
+		snprintf(path, sizeof(path), "%.*s/%s", (int)n, n ? d : ".", cmd0);
+		if (access(path, X_OK) == 0 && stat(path, &st) == 0)
+			return st.st_dev == self.st_dev && st.st_ino == self.st_ino;
+		d += n + (d[n] == ':');
+	}
+	return false;
 }
 
 static int spawn_runtime(struct emu *e, char **run_opts, size_t n_run, char **cmd, bool direct)
@@ -313,6 +338,12 @@ int fng_cmd_emulate(int argc, char **argv)
 	r = parse_options(argc, argv, &o);
 	if (r >= 0)
 		return r;
+	if (!o.direct && cmd_is_self(argv[optind])) {
+		if (o.n_run)
+			fng_die(FNG_EXIT_USAGE, "emulate: CMD is fnguard itself: give --policy, --log, --no-proxy and "
+				"--on-block to it, not to emulate");
+		o.direct = true;
+	}
 	load_events(&e, o.event_file, o.lines);
 	start_server(&e, o.port);
 

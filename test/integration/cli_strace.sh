@@ -169,4 +169,9 @@ t_cli_baseline_lambda_gate() {
 	assert_rc 0
 	assert_out '"response":"{\\"a\\": 1}"'
 	assert_err '^+++ '
+	# and emulate around fnguard itself runs it directly (not under a second tracer)
+	cli_try emulate --event "$WORK/e.json" -- "$FNGUARD" baseline -o "$WORK/p3.json" -- "$PY" "$ROOT/examples/runtimes/python/bootstrap"
+	assert_rc 0
+	cli_try baseline diff "$WORK/p1.json" "$WORK/p3.json"
+	assert_rc 0
 }
