@@ -316,6 +316,7 @@ install: fnguard
 	install -d $(DESTDIR)$(PREFIX)/share/doc/fnguard
 	install -m 0644 README.md docs/policy.md docs/events.md docs/cli.md docs/security.md docs/deploy.md \
 		docs/policy.schema.json $(DESTDIR)$(PREFIX)/share/doc/fnguard/
+	install -D -m 0644 scripts/completion/fnguard.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/fnguard
 
 clean:
 	rm -rf build build-san build-fuzz fnguard dist

@@ -75,6 +75,7 @@ struct fng_event {
 	uint8_t fn_phase;		/* enum fng_fn_phase (function.phase) */
 	uint8_t would;			/* observe without enforcing: what the policy would have done (FNG_ACT_BLOCKED), else 0 */
 	uint8_t access;			/* file events in observe mode: FNG_ACCESS_* */
+	uint8_t own_dest;		/* network: the Runtime API fnguard gives the runtime (its proxy) */
 	int32_t error;			/* errno the call got, 0 if none */
 	char rule[FNG_EV_RULE_MAX];	/* policy: the rule's name as the policy writes it; "" for none */
 	char mode[FNG_EV_MODE_MAX];	/* mode: its mode ("block", "alert") when rule is set */

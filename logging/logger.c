@@ -55,6 +55,8 @@ static void publish_event(struct fng_logger *lg, const struct fng_event *ev, boo
 				lg->format_failed++;	/* a tracer event lost before any sink */
 			continue;
 		}
+		if (!len)
+			continue;	/* counted, not shown (fnguard trace -c) */
 		seq = fng_logger_publish(lg, (enum fng_log_format)fmt, seq, text, len, ev->time_ns, fng_logger_severity(ev),
 					 ev->type < FNG_ARRAY_LEN(msgids) ? msgids[ev->type] : "-", own, false,
 					 class_of(lg, ev));

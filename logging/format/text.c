@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 struct fng_text {
 	struct fng_text_opts o;
@@ -257,6 +258,29 @@ static void put_lifecycle(FILE *f, const struct fng_event *ev)
 	fputs(" ---\n", f);
 }
 
+/* A line's time, as strace's -r (the default), -t, -tt or -ttt shows it. */
+static void put_time(FILE *f, uint8_t clock, uint64_t now_ns, uint64_t rel)
+{
+	time_t secs = (time_t)(now_ns / 1000000000u);
+	uint64_t usec = now_ns / 1000u % 1000000u;
+	struct tm tm;
+
+	if (clock == FNG_TEXT_CLOCK_RELATIVE) {
+		fprintf(f, "%" PRIu64 ".%06" PRIu64 " ", rel / 1000000000u, rel / 1000u % 1000000u);
+		return;
+	}
+	if (clock == FNG_TEXT_CLOCK_TTT) {
+		fprintf(f, "%lld.%06" PRIu64 " ", (long long)secs, usec);
+		return;
+	}
+	if (!localtime_r(&secs, &tm))
+		memset(&tm, 0, sizeof(tm));
+	fprintf(f, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (clock == FNG_TEXT_CLOCK_TT)
+		fprintf(f, ".%06" PRIu64, usec);
+	fputc(' ', f);
+}
+
 static int finish(FILE *f, char **out, size_t *len)
 {
 	if (fclose(f) != 0 || !*out) {
@@ -285,7 +309,7 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 		return finish(f, out, len);
 	}
 	rel = ev->time_ns > tx->t0 ? ev->time_ns - tx->t0 : 0;
-	fprintf(f, "%" PRIu64 ".%06" PRIu64 " ", rel / 1000000000u, rel / 1000u % 1000000u);
+	put_time(f, tx->o.clock, ev->time_ns, rel);
 	if (ev->pid) {
 		fprintf(f, "[pid %5d", ev->pid);
 		if (tx->o.names && ev->comm[0]) {
@@ -308,6 +332,8 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 	if (tx->o.stacks)
 		put_stack(f, ev);
 	fng_summary_add(tx->sum, ev, fng_text_class_of(ev));
+	if (tx->o.summary_only)
+		rewind(f);	/* counted; no line (the caller sends nothing for an empty text) */
 	return finish(f, out, len);
 }
 

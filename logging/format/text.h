@@ -18,6 +18,7 @@
 #define FNG_TEXT_CLASS_PROCESS 4u
 #define FNG_TEXT_CLASS_DNS 8u
 #define FNG_TEXT_NCLASSES 4
+#define FNG_TEXT_CLASS_ALL 15u
 
 struct fng_text_opts {
 	uint32_t classes;	/* FNG_TEXT_CLASS_* shown (any format); 0: all */
@@ -26,7 +27,16 @@ struct fng_text_opts {
 	unsigned frames;	/* the innermost frames shown at the end of the line (fnguard run); 0: none */
 	bool names;		/* the process name after the pid: [pid 42 python3] (fnguard run) */
 	bool decisions;		/* the summary counts what was not allowed by rule and target (fnguard run) */
+	bool summary_only;	/* strace -c: count every line, print only the summary */
+	uint8_t clock;		/* FNG_TEXT_CLOCK_*: how each line's time is shown */
 };
+
+/* Line times: seconds since the first event (the default, strace -r), or the
+ * wall clock as strace -t (HH:MM:SS), -tt (with microseconds), -ttt (epoch). */
+#define FNG_TEXT_CLOCK_RELATIVE 0
+#define FNG_TEXT_CLOCK_T 1
+#define FNG_TEXT_CLOCK_TT 2
+#define FNG_TEXT_CLOCK_TTT 3
 
 /* "file" -> FNG_TEXT_CLASS_FILE ...; 0 if unknown. */
 uint32_t fng_text_class_parse(const char *name);

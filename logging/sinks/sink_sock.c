@@ -296,6 +296,21 @@ void fng_sock_kick(struct fng_sock *k)
 		lost_errno(k, "write", -r);
 }
 
+/* Why the socket failed. libuv reports any POLLERR as UV_EBADF, which would
+ * name the wrong thing ("Bad file descriptor" for a refused connection):
+ * the socket's own pending error comes first. */
+static int sock_error(const struct fng_sock *k, int status)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(k->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (!err && status < 0)
+		err = -status;
+	return err;
+}
+
 static void on_poll(uv_poll_t *p, int status, int events)
 {
 	struct fng_sock *k = p->data;
@@ -303,12 +318,7 @@ static void on_poll(uv_poll_t *p, int status, int events)
 	if (k->closing || p != k->poll)
 		return;
 	if (k->connecting) {
-		int err = 0;
-		socklen_t len = sizeof(err);
-		if (status < 0)
-			err = -status;
-		else if (getsockopt(k->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-			err = errno;
+		int err = sock_error(k, status);
 		if (err) {
 			drop_connection(k);
 			fng_sock_failed(k, "connect", err);
@@ -318,7 +328,7 @@ static void on_poll(uv_poll_t *p, int status, int events)
 		return;
 	}
 	if (status < 0) {
-		lost_errno(k, "poll", -status);
+		lost_errno(k, "poll", sock_error(k, status));
 		return;
 	}
 	if (events & (UV_READABLE | UV_DISCONNECT)) {

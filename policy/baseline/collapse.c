@@ -1,7 +1,7 @@
 /* The collapsing rule of a baseline capture (docs/policy.md "Collapsing"):
  * recorded paths become a small, readable set of patterns. In order:
  *  1. per-request names become patterns: an all-digit component (pids,
- *     counters) and a UUID become "*"; a hex or digit tail after '-', '_'
+ *     counters), a UUID and a long hex id (16+ hex digits) become "*"; a hex or digit tail after '-', '_'
  *     or '.' ("cache-3fa9c2e1") becomes "cache-*"; under a temp folder
  *     (/tmp, /var/tmp, /dev/shm) a name of 8 or more characters becomes
  *     "PREFIX-*" when it has a '-', "tmp*" when it starts with "tmp"
@@ -62,6 +62,13 @@ static bool is_uuid(const char *s, size_t n)
 	return true;
 }
 
+/* A machine-made id as a whole name: FNG_COLLAPSE_HEX_MIN or more hex
+ * digits, at least one a digit (container ids in /sys/fs/cgroup, hashes). */
+static bool is_long_hex(const char *s, size_t n)
+{
+	return n >= FNG_COLLAPSE_HEX_MIN && all_of(s, n, isxdigit) && has_digit(s, n);
+}
+
 /* Length of a trailing ".ext" (1 to 5 letters), 0 if none. */
 static size_t ext_len(const char *c, size_t n)
 {
@@ -77,8 +84,8 @@ void fng_collapse_component(const char *c, size_t n, bool in_tmp, char *out, siz
 	size_t e = ext_len(c, n), b = n - e; /* base and extension */
 	const char *ext = c + b;
 
-	if (all_of(c, n, isdigit) || is_uuid(c, b)) {
-		snprintf(out, outn, "*%.*s", (int)(is_uuid(c, b) ? e : 0), ext);
+	if (all_of(c, n, isdigit) || is_uuid(c, b) || is_long_hex(c, b)) {
+		snprintf(out, outn, "*%.*s", (int)(all_of(c, n, isdigit) ? 0 : e), ext);
 		return;
 	}
 	if (in_tmp && b >= 8) {

@@ -9,6 +9,7 @@
 /* More entries than this in one folder (two or more levels deep) collapse
  * into the whole folder. */
 #define FNG_COLLAPSE_THRESHOLD 8
+#define FNG_COLLAPSE_HEX_MIN 16	/* a whole name of this many hex digits is an id */
 
 /* Phase bits of a recorded item: seen during initialisation, seen otherwise. */
 #define FNG_SEEN_INIT 1u

@@ -5,6 +5,7 @@
 #include "supervisor/cli/baseline.h"
 #include "supervisor/exit.h"
 #include "supervisor/cli/run.h"
+#include "supervisor/cli/cli_opt.h"
 #include "supervisor/session.h"
 #include "common/util.h"
 #include "policy/baseline/policydiff.h"
@@ -39,8 +40,9 @@ static void record_dest(struct capture *c, const struct fng_event *ev)
 {
 	char buf[320];
 
-	if (!ev->ip[0] || !ev->port || ev->port == 53)
-		return; /* port-0 probes; lookups (trusted resolvers are always reachable) */
+	if (!ev->ip[0] || !ev->port || ev->port == 53 || ev->own_dest)
+		return; /* port-0 probes; lookups (trusted resolvers are always reachable); fnguard's own
+			 * Runtime API proxy (a new port every run, and never judged by the allowlist) */
 	if (ev->host[0] && strcmp(ev->host, ev->ip) != 0)
 		snprintf(buf, sizeof(buf), "%s:%u", ev->host, ev->port);
 	else if (strchr(ev->ip, ':'))
@@ -128,13 +130,16 @@ static void code_notice(void *arg, const char *path)
 static void usage_baseline(FILE *f)
 {
 	fputs("usage: fnguard baseline -o PROFILE.json [--mode alert|block] [--merge OLD.json] [--log DEST]...\n"
-	      "                        [--] CMD [ARGS...]\n"
+	      "                        [--event FILE] [--] CMD [ARGS...]\n"
 	      "       fnguard baseline merge A.json B.json... -o OUT.json\n"
 	      "       fnguard baseline diff OLD.json NEW.json\n"
 	      "  -o, --output FILE    where the learned policy goes\n"
 	      "  --mode MODE          what the allowlist does with anything else: block (default) or alert\n"
 	      "  --merge FILE         add what this run learned to FILE's allowlist (its add/remove kept)\n"
 	      "  --log DEST           also send the observed events to DEST (as run's --log)\n"
+	      "  --event FILE         run CMD as a Lambda runtime: a local Runtime API hands it this event\n"
+	      "                       (as fnguard emulate; the results go to standard output)\n"
+	      "  -f                   accepted: fnguard always follows children (-ff is refused)\n"
 	      "diff prints what NEW lets through that OLD does not (the whole policy), one line each;\n"
 	      "exit 1 when there is any.\n",
 	      f);
@@ -184,6 +189,12 @@ static int cmd_merge(int argc, char **argv)
 	int n = 0;
 
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_baseline(stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "-o") != 0 && strcmp(argv[i], "--output") != 0)
+			fng_cli_unknown("baseline merge", argv[i]);
 		if (strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) {
 			if (++i == argc)
 				fng_die(FNG_EXIT_USAGE, "baseline merge: -o needs a file");
@@ -220,6 +231,14 @@ static int cmd_diff(int argc, char **argv)
 	struct fng_policy a, b;
 	size_t n;
 
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage_baseline(stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1])
+			fng_cli_unknown("baseline diff", argv[i]);
+	}
 	if (argc != 3) {
 		usage_baseline(stderr);
 		fng_die(FNG_EXIT_USAGE, "baseline diff: give OLD and NEW");
@@ -234,7 +253,7 @@ static int cmd_diff(int argc, char **argv)
 }
 
 struct opts {
-	const char *out, *merge;
+	const char *out, *merge, *event_file;
 	enum fng_mode mode;
 	bool mode_given;
 	struct fng_sink_spec sinks[MAX_LOGS];
@@ -247,14 +266,22 @@ static void parse(int argc, char **argv, struct opts *o)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' }, { "mode", required_argument, NULL, 'm' },
 		{ "merge", required_argument, NULL, 'M' },  { "log", required_argument, NULL, 'l' },
+		{ "event", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, follow = 0;
 
 	optind = 1;
+	opterr = 0;
 	o->mode = FNG_MODE_BLOCK;
-	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:hf", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			fng_cli_follow("baseline", ++follow);
+			break;
+		case 'V':
+			o->event_file = optarg;
+			break;
 		case 'o':
 			o->out = optarg;
 			break;
@@ -273,14 +300,12 @@ static void parse(int argc, char **argv, struct opts *o)
 			usage_baseline(stdout);
 			exit(0);
 		default:
-			usage_baseline(stderr);
-			exit(FNG_EXIT_USAGE);
+			fng_cli_bad_option("baseline", c, argc, argv);
 		}
 	}
-	if (!o->out || optind >= argc) {
-		usage_baseline(stderr);
-		fng_die(FNG_EXIT_USAGE, "baseline: %s", o->out ? "no command given" : "-o PROFILE.json is required");
-	}
+	if (!o->out || optind >= argc)
+		fng_die(FNG_EXIT_USAGE, "baseline: %s (see fnguard baseline --help)",
+			o->out ? "no command given" : "-o PROFILE.json is required");
 	o->cmd = argv + optind;
 }
 
@@ -305,6 +330,8 @@ int fng_cmd_baseline(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 1, argv + 1);
 	parse(argc, argv, &o);
+	if (o.event_file)
+		fng_cli_reexec_under_emulate(o.event_file, argc, argv);
 	code_roots(roots_buf, sizeof(roots_buf), roots, &code);
 	if (o.merge)
 		load_profile(o.merge, &old);

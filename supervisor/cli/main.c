@@ -27,36 +27,69 @@ static void usage(FILE *f)
 	      "                          one JSON line per response or error; exit 0 if all succeeded, 1 if not\n"
 	      "  fnguard policy check [--handler H] [--task-root DIR] FILE\n"
 	      "                          validate a policy; with --handler/--task-root, what read_handler protects\n"
+	      "  fnguard help [COMMAND]   this text, or COMMAND's options (as COMMAND --help)\n"
 	      "  fnguard --version\n"
 	      "Exit status: CMD's own (128+N if killed by signal N); 2 usage or policy error;\n"
 	      "125 ptrace/seccomp refused or fnguard failed; 126 CMD not executable; 127 CMD not found.\n",
 	      f);
 }
 
+/* COMMAND's handler, or NULL. */
+static int (*command(const char *name))(int, char **)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "run", fng_cmd_run }, { "trace", fng_cmd_trace }, { "baseline", fng_cmd_baseline },
+		{ "emulate", fng_cmd_emulate }, { "policy", fng_cmd_policy },
+	};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return cmds[i].fn;
+	return NULL;
+}
+
+/* fnguard help [COMMAND [SUB]]: as COMMAND [SUB] --help, on stdout, exit 0. */
+static int help(int argc, char **argv)
+{
+	char *args[4] = { NULL };
+	int (*fn)(int, char **);
+
+	if (argc < 3) {
+		usage(stdout);
+		return 0;
+	}
+	fn = command(argv[2]);
+	if (!fn)
+		fng_die(FNG_EXIT_USAGE, "help: unknown command '%s' (see fnguard help)", argv[2]);
+	args[0] = argv[2];
+	args[1] = argc > 3 && argv[3][0] != '-' ? argv[3] : (char *)"--help";
+	args[2] = argc > 3 && argv[3][0] != '-' ? (char *)"--help" : NULL;
+	return fn(args[2] ? 3 : 2, args);
+}
+
 int main(int argc, char **argv)
 {
+	int (*fn)(int, char **);
+
 	if (argc < 2) {
 		usage(stderr);
 		return FNG_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("fnguard %s\n", FNG_VERSION);
 		return 0;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "run") == 0)
-		return fng_cmd_run(argc - 1, argv + 1);
-	if (strcmp(argv[1], "trace") == 0)
-		return fng_cmd_trace(argc - 1, argv + 1);
-	if (strcmp(argv[1], "baseline") == 0)
-		return fng_cmd_baseline(argc - 1, argv + 1);
-	if (strcmp(argv[1], "emulate") == 0)
-		return fng_cmd_emulate(argc - 1, argv + 1);
-	if (strcmp(argv[1], "policy") == 0)
-		return fng_cmd_policy(argc - 1, argv + 1);
-	usage(stderr);
-	fng_die(FNG_EXIT_USAGE, "unknown command '%s'", argv[1]);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return help(1, argv);
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc, argv);
+	fn = command(argv[1]);
+	if (fn)
+		return fn(argc - 1, argv + 1);
+	if (argv[1][0] == '-')
+		fng_die(FNG_EXIT_USAGE, "unknown option '%s' (see fnguard help)", argv[1]);
+	fng_die(FNG_EXIT_USAGE, "unknown command '%s' (see fnguard help)", argv[1]);
 }

@@ -5,6 +5,7 @@
 #include "supervisor/cli/policy_show.h"
 #include "supervisor/exit.h"
 #include "supervisor/cli/policy_env.h"
+#include "supervisor/cli/cli_opt.h"
 #include "supervisor/cli/log_key.h"
 #include "supervisor/cli/handler_code.h"
 #include "supervisor/session.h"
@@ -75,7 +76,7 @@ static long parse_ms(const char *opt, const char *arg, long max)
 static void parse_run(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' },
+		{ "policy", required_argument, NULL, FNG_OPT_POLICY },
 		{ "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "log-key", required_argument, NULL, 'K' },
@@ -88,16 +89,22 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 	};
 	int c;
 
+	int follow = 0;
+
 	optind = 1;
+	opterr = 0;
 	o->format = -1;
 	o->flush_timeout_ms = -1;
 	o->on_block = -1;
 	o->grace_ms = -1;
-	while ((c = getopt_long(argc, argv, "+p:l:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:l:hf", longopts, NULL)) != -1) {
 		enum fng_log_format fmt;
 		switch (c) {
-		case 'p':
+		case FNG_OPT_POLICY:
 			o->policy_file = optarg;
+			break;
+		case 'f':
+			fng_cli_follow("run", ++follow);
 			break;
 		case 'l':
 			fng_cli_add_log(o->sinks, &o->n_sinks, MAX_LOGS, optarg);
@@ -130,14 +137,11 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			usage_run(stdout);
 			exit(0);
 		default:
-			usage_run(stderr);
-			exit(FNG_EXIT_USAGE);
+			fng_cli_bad_option("run", c, argc, argv);
 		}
 	}
-	if (optind >= argc) {
-		usage_run(stderr);
-		fng_die(FNG_EXIT_USAGE, "run: no command given");
-	}
+	if (optind >= argc)
+		fng_die(FNG_EXIT_USAGE, "run: no command given (see fnguard run --help)");
 	o->cmd = argv + optind;
 }
 
@@ -262,26 +266,41 @@ void fng_run_load_policy(const char *file, struct fng_policy *p)
 
 int fng_cmd_policy(int argc, char **argv)
 {
-	static const char usage[] = "usage: fnguard policy check [--handler H] [--task-root DIR] FILE";
+	static const char usage[] = "usage: fnguard policy check [--handler H] [--task-root DIR] FILE\n"
+				    "  validate a policy and show what it does; with --handler/--task-root,\n"
+				    "  which files read_handler protects\n";
 	const char *handler = NULL, *task_root = NULL, *file = NULL;
 	struct fng_policy p;
 	struct fng_policy_error err;
 	char summary[256];
 
-	if (argc < 3 || strcmp(argv[1], "check") != 0)
-		fng_die(FNG_EXIT_USAGE, "%s", usage);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "check") != 0)
+		fng_die(FNG_EXIT_USAGE, "policy: expected 'policy check FILE' (see fnguard policy --help)");
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--handler") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		if ((strcmp(argv[i], "--handler") == 0 || strcmp(argv[i], "--task-root") == 0) && i + 1 == argc)
+			fng_die(FNG_EXIT_USAGE, "policy check: option '%s' needs an argument (see fnguard policy check "
+				"--help)", argv[i]);
+		if (strcmp(argv[i], "--handler") == 0)
 			handler = argv[++i];
-		else if (strcmp(argv[i], "--task-root") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "--task-root") == 0)
 			task_root = argv[++i];
-		else if (!file && argv[i][0] != '-')
+		else if (argv[i][0] == '-' && argv[i][1])
+			fng_cli_unknown("policy check", argv[i]);
+		else if (!file)
 			file = argv[i];
 		else
-			fng_die(FNG_EXIT_USAGE, "%s", usage);
+			fng_die(FNG_EXIT_USAGE, "policy check: one FILE only (see fnguard policy check --help)");
 	}
 	if (!file)
-		fng_die(FNG_EXIT_USAGE, "%s", usage);
+		fng_die(FNG_EXIT_USAGE, "policy check: no FILE given (see fnguard policy check --help)");
 	if (fng_policy_load_file(file, &p, &err) < 0)
 		fng_die(FNG_EXIT_USAGE, "%s", err.msg);
 	for (size_t i = 0; i < p.n_notices; i++)

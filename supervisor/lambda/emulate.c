@@ -6,6 +6,7 @@
  * stdout carries nothing but the results. */
 #include "supervisor/lambda/emulate_internal.h"
 #include "supervisor/exit.h"
+#include "supervisor/cli/cli_opt.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -15,6 +16,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 static void usage_emulate(FILE *f)
@@ -148,6 +151,29 @@ static void build_args(char **args, const char *self, char **run_opts, size_t n_
 	args[k] = NULL;
 }
 
+/* CMD is fnguard itself (emulate -- fnguard trace ...): the same file as
+ * ours, found as exec finds it. It supervises the runtime itself; under
+ * fnguard run it would be a second tracer and fail (exit 125). */
+static bool cmd_is_self(const char *cmd0)
+{
+	struct stat self, st;
+	char path[PATH_MAX];
+	const char *dirs = getenv("PATH");
+
+	if (stat("/proc/self/exe", &self) < 0)
+		return false;
+	if (strchr(cmd0, '/'))
+		return stat(cmd0, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino;
+	for (const char *d = dirs ? dirs : "/usr/bin:/bin"; *d;) {
+		size_t n = strcspn(d, ":");
+		snprintf(path, sizeof(path), "%.*s/%s", (int)n, n ? d : ".", cmd0);
+		if (access(path, X_OK) == 0 && stat(path, &st) == 0)
+			return st.st_dev == self.st_dev && st.st_ino == self.st_ino;
+		d += n + (d[n] == ':');
+	}
+	return false;
+}
+
 static int spawn_runtime(struct emu *e, char **run_opts, size_t n_run, char **cmd, bool direct)
 {
 	char self[PATH_MAX];
@@ -222,7 +248,8 @@ static int parse_options(int argc, char **argv, struct emu_opts *o)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'e':
@@ -258,14 +285,11 @@ static int parse_options(int argc, char **argv, struct emu_opts *o)
 			usage_emulate(stdout);
 			return 0;
 		default:
-			usage_emulate(stderr);
-			return FNG_EXIT_USAGE;
+			fng_cli_bad_option("emulate", c, argc, argv);
 		}
 	}
-	if (optind >= argc) {
-		usage_emulate(stderr);
-		fng_die(FNG_EXIT_USAGE, "emulate: no command given");
-	}
+	if (optind >= argc)
+		fng_die(FNG_EXIT_USAGE, "emulate: no command given (see fnguard emulate --help)");
 	return -1;
 }
 
@@ -314,6 +338,12 @@ int fng_cmd_emulate(int argc, char **argv)
 	r = parse_options(argc, argv, &o);
 	if (r >= 0)
 		return r;
+	if (!o.direct && cmd_is_self(argv[optind])) {
+		if (o.n_run)
+			fng_die(FNG_EXIT_USAGE, "emulate: CMD is fnguard itself: give --policy, --log, --no-proxy and "
+				"--on-block to it, not to emulate");
+		o.direct = true;
+	}
 	load_events(&e, o.event_file, o.lines);
 	start_server(&e, o.port);
 

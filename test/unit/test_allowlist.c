@@ -174,6 +174,11 @@ static void collapse_components(void **state)
 	component("3fa85f64-5717-4562-b3fc-2c963f66afa6", false, "*");
 	component("3fa85f64-5717-4562-b3fc-2c963f66afa6.json", false, "*.json");
 	component("cache-3fa9c2e1", false, "cache-*");
+	component("97bba1c1e5f34d7a9b0c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708", false, "*");
+	component("97bba1c1e5f34d7a.scope", false, "*.scope");
+	component("docker-97bba1c1e5f34d7a.scope", false, "docker-*.scope");
+	component("97bba1c1e5f34d7", false, "97bba1c1e5f34d7");
+	component("deadbeefcafebabedeadbeef", false, "deadbeefcafebabedeadbeef");
 	component("log.1700000000", false, "log.*");
 	component("python3.11", false, "python3.11");
 	component("libc.so.6", false, "libc.so.6");

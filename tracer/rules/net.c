@@ -1,11 +1,10 @@
-/* outbound_connectivity: where connect/sendto/sendmsg/sendmmsg send to, and
- * raw/packet sockets (accepted peers: inbound.c). Loopback (unless "judge"), the Runtime API and lookups
- * to a trusted resolver are always reachable; exceptions are addresses,
- * CIDRs and host names, matched against the names the function's own DNS
- * lookups returned for the address (dns.c). Also: the first connect to
- * the Runtime API ends initialisation (read_handler arms). The decisions are
- * policy/decide.h's (fng_decide_net and friends); this file reads the
- * destinations, gathers what is known of them, and applies the verdict. */
+/* outbound_connectivity: where connect/sendto/sendmsg/sendmmsg send to, and raw/packet sockets
+ * (accepted peers: inbound.c). Loopback (unless "judge"), the Runtime API and lookups to a trusted
+ * resolver are always reachable; exceptions are addresses, CIDRs and host names, matched against the
+ * names the function's own DNS lookups returned for the address (dns.c). Also: the first connect to the
+ * Runtime API ends initialisation (read_handler arms). The decisions are policy/decide.h's
+ * (fng_decide_net and friends); this file reads the destinations, gathers what is known of them, and
+ * applies the verdict. Observe mode marks the Runtime API fnguard gives the runtime (own_dest). */
 #include "tracer/internal.h"
 #include "tracer/arch.h"
 #include "tracer/mem.h"
@@ -58,12 +57,13 @@ static bool is_real_api(const struct fng_tracer *t, const struct fng_dest *d)
 	       fng_sock_addr_local(d->addr);
 }
 
-static void set_dest(struct fng_verdict *v, const struct fng_dest *d, const char *name, const char *proto)
+static void set_dest(const struct fng_tracer *t, struct fng_verdict *v, const struct fng_dest *d, const char *name, const char *proto)
 {
 	fng_addr_format(d->addr, v->ev.ip, sizeof(v->ev.ip));
 	fng_strlcpy(v->ev.host, name ? name : v->ev.ip, sizeof(v->ev.host));
 	v->ev.port = d->port;
 	fng_strlcpy(v->ev.protocol, proto, sizeof(v->ev.protocol));
+	v->ev.own_dest = is_runtime_api(t, d);	/* fnguard's own: a baseline never learns it */
 }
 
 /* Reaching past the proxy is blocked whatever outbound_connectivity says. */
@@ -72,7 +72,7 @@ static enum fng_resume block_real_api(struct fng_call *c, const struct fng_dest 
 	struct fng_verdict v = FNG_VERDICT_NONE;
 
 	fng_decide_real_api(&v.d);
-	set_dest(&v, d, NULL, "tcp");
+	set_dest(c->t, &v, d, NULL, "tcp");
 	return fng_enforce(c, FNG_EV_NETWORK, &v);
 }
 
@@ -101,7 +101,7 @@ static void observe_dest(struct fng_tracer *t, const struct fng_dest *d, const c
 	bool allowed;
 
 	if (t->observe && d->inet && !v->ev.ip[0])
-		set_dest(v, d, fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed), proto);
+		set_dest(t, v, d, fng_dns_lookup(&t->dns, d->addr, t->policy, d->port, &allowed), proto);
 }
 
 /* outbound_connectivity and the allowlist on one destination (the first
@@ -122,7 +122,7 @@ void fng_net_judge(struct fng_tracer *t, const struct fng_dest *d, const char *p
 		fng_decide_net(&x, &f, &v->d, &offends);
 	}
 	if (offends)
-		set_dest(v, d, f.name, proto);
+		set_dest(t, v, d, f.name, proto);
 }
 
 /* A routing header or source route (a socket option, or a control message
@@ -304,7 +304,7 @@ enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, 
 	fng_sock_decode(&s, &ss, len, &d);
 	if (is_real_api(t, &d)) {
 		fng_decide_real_api(&v.d);
-		set_dest(&v, &d, NULL, "tcp");
+		set_dest(t, &v, &d, NULL, "tcp");
 		return refuse_connected(t, tc, &s, &v);
 	}
 	fng_net_judge(t, &d, fng_sock_protocol(&s), &v);
