@@ -93,7 +93,7 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_allowlist=policy test_dns=tracer test_elf=tracer \
 	test_filter=tracer test_globrel=policy test_handler=policy test_hold=tracer test_policydiff=policy test_hostres=tracer test_jsonpos=policy test_logger=logging test_namecache=tracer \
 	test_observe=logging test_path=tracer test_policy=policy test_ring=logging \
-	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_pwalk=policy
+	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_pwalk=policy test_confirm=policy
 unit_layer = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(UNIT_LAYER))),$(error $(1): no layer in UNIT_LAYER))
 $(BUILD)/test/unit/%: test/unit/%.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
