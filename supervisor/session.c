@@ -108,6 +108,7 @@ static void start_proxy(const struct fng_session *s, struct session_live *l)
 	pc.state = &l->state;
 	pc.fail_invocation = s->policy->on_block == FNG_ON_BLOCK_FAIL_INVOCATION;
 	pc.flush_ms = FNG_PROXY_FLUSH_MS;
+	pc.confirm_inputs = s->policy->confirmed != FNG_MODE_ALLOW;
 	if (fng_proxy_start(&l->px, &pc, l->addr, sizeof(l->addr), err, sizeof(err)) < 0) {
 		stop_all(l, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);

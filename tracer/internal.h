@@ -78,6 +78,7 @@ struct fng_tracer {
 	uint16_t real_api_port;
 
 	struct fng_dns dns;	/* address -> host name, from the function's own lookups */
+	struct fng_confirm_set *confirm_set;	/* the invocation's input values (rules/confirm.c), owned */
 	dev_t netns_dev;	/* the supervisor's network namespace: DNS answers */
 	ino_t netns_ino;	/* are learnt only from sockets in it */
 	struct fng_hostres *hostres;	/* fnguard's own lookup of exact names, while running */

@@ -165,6 +165,7 @@ void fng_tracer_free(struct fng_tracer *t)
 	fng_namecache_free(&t->names);
 	fng_handler_free(&t->handler_code);
 	fng_hold_free(&t->hold);
+	free(t->confirm_set);
 	free(t);
 }
 

@@ -26,6 +26,7 @@ struct fng_proxy_config {
 	struct fng_lambda_state *state;	/* written by the proxy */
 	bool fail_invocation;		/* on_block fail-invocation */
 	unsigned flush_ms;		/* deadline for an invocation's events */
+	bool confirm_inputs;		/* confirmed_attacks: hand each event's values to the tracer */
 };
 
 /* What the proxy did, reported at the end. */
