@@ -343,6 +343,8 @@ enum fng_resume fng_check_file(struct fng_call *c);
 enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret);
 /* rules/exec.c */
 enum fng_resume fng_check_exec(struct fng_call *c);
+/* confirmed_attacks (rules/confirm.c): true when the call was failed (*res). */
+bool fng_confirm_call(struct fng_call *c, enum fng_resume *res);
 /* At PTRACE_EVENT_EXEC (tc is the task that now runs the new image). */
 void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc);
 /* At the exit stop of an exec that failed (ret < 0). */

@@ -210,13 +210,21 @@ bool fng_confirm_path(const struct fng_confirm_set *s, const char *path, struct 
 }
 
 /* The host a value names: a URL's host, or the value itself when it reads
- * as host[:port]. Copied into host (n bytes), brackets and port removed. */
-static bool value_host(const char *v, char *host, size_t n)
+ * as host[:port] (with a dot or colon, or "localhost": a bare number is an
+ * id far more often than an address). Copied into host (n bytes), brackets
+ * and port removed; *port the port named (the scheme's for http/https),
+ * 0 for any. */
+static bool value_host(const char *v, char *host, size_t n, uint16_t *port)
 {
-	const char *p = strstr(v, "://"), *e;
+	const char *p = strstr(v, "://"), *e, *colon = NULL;
 
+	*port = 0;
+	if (p && ((p - v == 4 && strncasecmp(v, "http", 4) == 0) || (p - v == 2 && strncasecmp(v, "ws", 2) == 0)))
+		*port = 80;
+	else if (p && ((p - v == 5 && strncasecmp(v, "https", 5) == 0) || (p - v == 3 && strncasecmp(v, "wss", 3) == 0)))
+		*port = 443;
 	p = p ? p + 3 : v;
-	if (p == v && strpbrk(v, "/ \t?#@"))
+	if (p == v && (strpbrk(v, "/ \t?#@") || (!strpbrk(v, ".:") && strcasecmp(v, "localhost") != 0)))
 		return false;
 	e = p + strcspn(p, "/?#\\");
 	const char *at = memchr(p, '@', (size_t)(e - p));
@@ -226,13 +234,21 @@ static bool value_host(const char *v, char *host, size_t n)
 		const char *rb = memchr(p, ']', (size_t)(e - p));
 		if (!rb)
 			return false;
+		colon = rb + 1 < e && rb[1] == ':' ? rb + 1 : NULL;
 		p++;
 		e = rb;
 	} else {
-		const char *colon = memchr(p, ':', (size_t)(e - p));
-		if (colon && !memchr(colon + 1, ':', (size_t)(e - colon - 1)))
+		colon = memchr(p, ':', (size_t)(e - p));
+		if (colon && memchr(colon + 1, ':', (size_t)(e - colon - 1)))
+			colon = NULL; /* a bare IPv6 address */
+		else if (colon) {
+			const char *end = e;
 			e = colon;
+			colon = end > colon + 1 ? colon : NULL;
+		}
 	}
+	if (colon)
+		*port = (uint16_t)strtoul(colon + 1, NULL, 10);
 	if (e <= p || (size_t)(e - p) >= n)
 		return false;
 	memcpy(host, p, (size_t)(e - p));
@@ -271,11 +287,11 @@ bool fng_confirm_connect(const struct fng_confirm_set *s, const uint8_t addr[16]
 {
 	char host[256];
 	uint8_t a[16];
+	uint16_t named;
 
-	(void)port;
 	for (size_t i = 0; s && i < s->n; i++) {
 		const struct fng_confirm_input *in = &s->v[i];
-		if (!value_host(in->value, host, sizeof(host)))
+		if (!value_host(in->value, host, sizeof(host), &named) || (named && named != port))
 			continue;
 		if (host_addr(host, a) && memcmp(a, addr, 16) == 0) {
 			found(out, in, "the input value names %s, the address connected to", host);

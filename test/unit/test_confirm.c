@@ -125,21 +125,30 @@ struct net_case {
 	const char *addr;
 	const char *name;
 	bool want;
+	uint16_t port;	/* 0: 80 */
 };
 
 static const struct net_case net_cases[] = {
-	{ "http://127.0.0.1:8081/x", "127.0.0.1", NULL, true },
-	{ "http://169.254.169.254/latest/meta-data/", "169.254.169.254", NULL, true },
-	{ "http://[fd00:ec2::254]/latest", "fd00:ec2::254", NULL, true },
-	{ "http://2130706433/", "127.0.0.1", NULL, true },
-	{ "http://user@Internal.Example.:80/", "10.0.0.5", "internal.example", true },
-	{ "internal.example:8443", "10.0.0.5", "internal.example", true },
-	{ "127.0.0.1", "127.0.0.1", NULL, true },
+	{ "http://127.0.0.1:8081/x", "127.0.0.1", NULL, true, 8081 },
+	{ "http://169.254.169.254/latest/meta-data/", "169.254.169.254", NULL, true, 0 },
+	{ "http://[fd00:ec2::254]/latest", "fd00:ec2::254", NULL, true, 0 },
+	{ "http://2130706433/", "127.0.0.1", NULL, true, 0 },
+	{ "http://user@Internal.Example.:80/", "10.0.0.5", "internal.example", true, 0 },
+	{ "internal.example:8443", "10.0.0.5", "internal.example", true, 8443 },
+	{ "127.0.0.1", "127.0.0.1", NULL, true, 0 },
 	/* a URL path fetched from a fixed host */
-	{ "users/42", "93.184.216.34", "api.example.com", false },
-	{ "http://127.0.0.1/", "93.184.216.34", "api.example.com", false },
-	{ "hello world", "127.0.0.1", NULL, false },
-	{ "https://api.example.com/users", "93.184.216.34", "api.example.com", true },
+	{ "users/42", "93.184.216.34", "api.example.com", false, 0 },
+	{ "http://127.0.0.1/", "93.184.216.34", "api.example.com", false, 0 },
+	{ "hello world", "127.0.0.1", NULL, false, 0 },
+	{ "https://api.example.com/users", "93.184.216.34", "api.example.com", true, 443 },
+	/* the port a URL names (or its scheme's) must be the one connected to */
+	{ "http://127.0.0.1:8081/x", "127.0.0.1", NULL, false, 9001 },
+	{ "https://api.example.com/users", "93.184.216.34", "api.example.com", false, 0 },
+	{ "127.0.0.1:6379", "127.0.0.1", NULL, true, 6379 },
+	{ "[::1]:6379", "::1", NULL, true, 6379 },
+	{ "localhost", "127.0.0.1", "localhost", true, 5432 },
+	/* a bare number is not taken for an address */
+	{ "2130706433", "127.0.0.1", NULL, false, 0 },
 };
 
 static void to16(const char *a, uint8_t out[16])
@@ -165,7 +174,7 @@ static void net_table(void **state)
 		struct fng_confirm_finding f = { 0 };
 		uint8_t a[16];
 		to16(c->addr, a);
-		bool got = fng_confirm_connect(s, a, 80, c->name, &f);
+		bool got = fng_confirm_connect(s, a, c->port ? c->port : 80, c->name, &f);
 		if (got != c->want)
 			fail_msg("net case %zu (%s): got %d", i, c->value, got);
 		free(s);

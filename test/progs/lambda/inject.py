@@ -1,0 +1,31 @@
+# A deliberately vulnerable handler for the confirmed-attack tests
+# (test/integration/confirmed.sh): a command built by concatenation, a path
+# joined under a fixed directory, a URL taken from the event.
+import os
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def handler(event, context):
+    out = {}
+    if "host" in event:
+        out["rc"] = os.system("ping -c1 -W1 " + event["host"] + " >/dev/null 2>&1; true")
+    if "file" in event:
+        try:
+            with open(HERE + "/data/" + event["file"]) as f:
+                out["read"] = len(f.read())
+        except OSError as e:
+            out["read"] = "denied %d" % e.errno
+    if "url" in event:
+        try:
+            out["fetched"] = urllib.request.urlopen(event["url"], timeout=5).read().decode()
+        except OSError as e:
+            out["fetched"] = "denied %s" % getattr(e, "reason", e)
+    if "path" in event:
+        try:
+            out["fetched"] = urllib.request.urlopen(
+                "http://127.0.0.1:%d/%s" % (event["port"], event["path"]), timeout=5).read().decode()
+        except OSError as e:
+            out["fetched"] = "denied %s" % getattr(e, "reason", e)
+    return out
