@@ -213,7 +213,7 @@ bool fng_confirm_path(const struct fng_confirm_set *s, const char *path, struct 
  * as host[:port] (with a dot or colon, or "localhost": a bare number is an
  * id far more often than an address). Copied into host (n bytes), brackets
  * and port removed; *port the port named (the scheme's for http/https),
- * 0 for any. */
+ * 0 for none. */
 static bool value_host(const char *v, char *host, size_t n, uint16_t *port)
 {
 	const char *p = strstr(v, "://"), *e, *colon = NULL;
@@ -291,7 +291,12 @@ bool fng_confirm_connect(const struct fng_confirm_set *s, const uint8_t addr[16]
 
 	for (size_t i = 0; s && i < s->n; i++) {
 		const struct fng_confirm_input *in = &s->v[i];
-		if (!value_host(in->value, host, sizeof(host), &named) || (named && named != port))
+		if (!value_host(in->value, host, sizeof(host), &named))
+			continue;
+		/* a host without a port is reached on the web's ports ("http://" +
+		 * host): a bare address in a ping tool's input must not make every
+		 * later connect to that host (the Runtime API's, a sidecar's) an attack */
+		if (named ? named != port : port != 80 && port != 443)
 			continue;
 		if (host_addr(host, a) && memcmp(a, addr, 16) == 0) {
 			found(out, in, "the input value names %s, the address connected to", host);

@@ -146,7 +146,10 @@ static const struct net_case net_cases[] = {
 	{ "https://api.example.com/users", "93.184.216.34", "api.example.com", false, 0 },
 	{ "127.0.0.1:6379", "127.0.0.1", NULL, true, 6379 },
 	{ "[::1]:6379", "::1", NULL, true, 6379 },
-	{ "localhost", "127.0.0.1", "localhost", true, 5432 },
+	{ "localhost", "127.0.0.1", "localhost", true, 443 },
+	/* a host without a port: only the web's ports */
+	{ "localhost", "127.0.0.1", "localhost", false, 5432 },
+	{ "127.0.0.1", "127.0.0.1", NULL, false, 9001 },
 	/* a bare number is not taken for an address */
 	{ "2130706433", "127.0.0.1", NULL, false, 0 },
 };

@@ -1,0 +1,105 @@
+# confirmed_attacks: under `fnguard emulate`, a Python handler with a command
+# injection, a path traversal and an SSRF (test/progs/lambda/inject.py). The
+# attack inputs are confirmed (the value changed the call's structure) and
+# blocked or alerted; the same handler with benign inputs raises nothing.
+# Helpers (lambda_task, emu, write_events, out_get) are lambda.sh's.
+
+# Everything else allowed: only confirmed_attacks can refuse.
+confirmed_policy() { # mode
+	policy "{\"outbound_connectivity\":\"allow\",\"read_write_tmp\":\"allow\",\"create_child_process\":\"allow\",\"read_handler\":\"allow\",\"confirmed_attacks\":\"$1\"}"
+}
+
+# A loopback listener answering "secret" to each GET; port in $LPORT, hits counted in $WORK/hits.
+confirmed_listener() {
+	: >"$WORK/hits"
+	$PY - "$WORK/hits" "$WORK/lport" <<'PYEOF' &
+import http.server, sys
+hits, portfile = sys.argv[1], sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        open(hits, "a").write(self.path + "\n")
+        self.send_response(200); self.send_header("Content-Length", "6"); self.end_headers()
+        self.wfile.write(b"secret")
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(portfile + ".tmp", "w").write(str(s.server_port))
+import os; os.rename(portfile + ".tmp", portfile)
+s.timeout = 30
+for _ in range(20): s.handle_request()
+PYEOF
+	LPID=$!
+	for _ in $(seq 100); do [ -s "$WORK/lport" ] && break; sleep 0.05; done
+	LPORT=$(cat "$WORK/lport")
+}
+
+confirmed_task() {
+	lambda_task inject.py inject.handler
+	mkdir -p "$WORK/task/data"
+	echo hello >"$WORK/task/data/report.txt"
+	# the canary outside data/ the traversal climbs to
+	echo canary >"$WORK/task/canary.txt"
+}
+
+# 0: command injection, 1: traversal, 2: SSRF to the loopback listener.
+confirmed_attacks_events() {
+	write_events '{"host": "127.0.0.1; touch pwned"}' '{"file": "../canary.txt"}' \
+		"{\"url\": \"http://127.0.0.1:$LPORT/latest/meta-data/\"}"
+}
+
+t_confirmed_block() {
+	confirmed_task
+	confirmed_listener
+	confirmed_attacks_events
+	cd "$WORK/task"
+	emu --policy "$(confirmed_policy block)" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	cd - >/dev/null
+	kill "$LPID" 2>/dev/null || true
+	assert_rc 0
+	# the effects did not happen
+	[ ! -e "$WORK/task/pwned" ] || fail "the injected command ran"
+	assert_response 1 '{"read": "denied 13"}'
+	case "$(out_get response event=2)" in *secret*) fail "the SSRF reached the listener" ;; esac
+	[ ! -s "$WORK/hits" ] || fail "the listener was reached: $(cat "$WORK/hits")"
+	# one confirmed event each, with the input's path and the call
+	expect_events 1 policy=confirmed_attacks action=blocked details.confirmed=true details.input_path='$.host' syscall=execve
+	expect_events 1 policy=confirmed_attacks action=blocked details.confirmed=true details.input_path='$.file' syscall=openat
+	expect_events 1 policy=confirmed_attacks action=blocked details.confirmed=true details.input_path='$.url' syscall=connect
+	rid=$(out_get request_id event=1)
+	expect_events 1 policy=confirmed_attacks function.request_id="$rid"
+	assert_events_valid
+}
+
+t_confirmed_alert() {
+	confirmed_task
+	confirmed_listener
+	confirmed_attacks_events
+	cd "$WORK/task"
+	emu --policy "$(confirmed_policy alert)" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	cd - >/dev/null
+	kill "$LPID" 2>/dev/null || true
+	assert_rc 0
+	[ -e "$WORK/task/pwned" ] || fail "alert: the command should have run"
+	assert_response 1 '{"read": 7}'
+	expect_events 1 policy=confirmed_attacks action=alerted details.input_path='$.host' details.confirmed=true
+	expect_events 1 policy=confirmed_attacks action=alerted details.input_path='$.file'
+	expect_events 1 policy=confirmed_attacks action=alerted details.input_path='$.url'
+	expect_events 0 action=blocked
+}
+
+# The same calls with benign inputs: a plain host, a file under data/, a
+# URL path fetched from a fixed host, a quoted-looking value never in a call.
+t_confirmed_benign() {
+	confirmed_task
+	confirmed_listener
+	write_events '{"host": "127.0.0.1"}' '{"file": "report.txt"}' \
+		"{\"path\": \"latest/index.html\", \"port\": $LPORT}" '{"note": "a; b | c"}'
+	cd "$WORK/task"
+	emu --policy "$(confirmed_policy block)" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	cd - >/dev/null
+	kill "$LPID" 2>/dev/null || true
+	assert_rc 0
+	assert_response 1 '{"read": 6}'
+	assert_response 2 '{"fetched": "secret"}'
+	expect_events 0 policy=confirmed_attacks
+	expect_events 0 details.confirmed=true
+}
