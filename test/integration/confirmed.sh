@@ -46,15 +46,20 @@ confirmed_attacks_events() {
 		"{\"url\": \"http://127.0.0.1:$LPORT/latest/meta-data/\"}"
 }
 
+# confirmed_run MODE: the handler served $WORK/in.jsonl under confirmed_attacks MODE.
+confirmed_run() {
+	cd "$WORK/task"
+	emu --policy "$(confirmed_policy "$1")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	cd - >/dev/null
+	kill "$LPID" 2>/dev/null || true
+	assert_rc 0
+}
+
 t_confirmed_block() {
 	confirmed_task
 	confirmed_listener
 	confirmed_attacks_events
-	cd "$WORK/task"
-	emu --policy "$(confirmed_policy block)" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
-	cd - >/dev/null
-	kill "$LPID" 2>/dev/null || true
-	assert_rc 0
+	confirmed_run block
 	# the effects did not happen
 	[ ! -e "$WORK/task/pwned" ] || fail "the injected command ran"
 	assert_response 1 '{"read": "denied 13"}'
@@ -73,11 +78,7 @@ t_confirmed_alert() {
 	confirmed_task
 	confirmed_listener
 	confirmed_attacks_events
-	cd "$WORK/task"
-	emu --policy "$(confirmed_policy alert)" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
-	cd - >/dev/null
-	kill "$LPID" 2>/dev/null || true
-	assert_rc 0
+	confirmed_run alert
 	[ -e "$WORK/task/pwned" ] || fail "alert: the command should have run"
 	assert_response 1 '{"read": 7}'
 	expect_events 1 policy=confirmed_attacks action=alerted details.input_path='$.host' details.confirmed=true
@@ -93,11 +94,7 @@ t_confirmed_benign() {
 	confirmed_listener
 	write_events '{"host": "127.0.0.1"}' '{"file": "report.txt"}' \
 		"{\"path\": \"latest/index.html\", \"port\": $LPORT}" '{"note": "a; b | c"}'
-	cd "$WORK/task"
-	emu --policy "$(confirmed_policy block)" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
-	cd - >/dev/null
-	kill "$LPID" 2>/dev/null || true
-	assert_rc 0
+	confirmed_run block
 	assert_response 1 '{"read": 6}'
 	assert_response 2 '{"fetched": "secret"}'
 	expect_events 0 policy=confirmed_attacks

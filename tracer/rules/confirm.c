@@ -173,20 +173,12 @@ bool fng_confirm_call(struct fng_call *c, enum fng_resume *res)
 
 	if (c->t->policy->confirmed == FNG_MODE_ALLOW || !(s = current_set(c->t)))
 		return false;
-	switch (c->d->kind) {
-	case FNG_SC_EXEC:
+	if (c->d->kind == FNG_SC_EXEC)
 		return check_exec(c, s, res);
-	case FNG_SC_OPEN:
-	case FNG_SC_CREAT:
-	case FNG_SC_OPENAT2:
-	case FNG_SC_MUTATE:
-	case FNG_SC_UNNAME:
-	case FNG_SC_TWO_PATHS:
-		return check_path(c, s, res);
-	case FNG_SC_CONNECT:
-	case FNG_SC_SENDTO:
+	if (c->d->kind == FNG_SC_CONNECT || c->d->kind == FNG_SC_SENDTO)
 		return check_dest(c, s, res);
-	default:
-		return false;
-	}
+	/* the path calls are the kinds before FNG_SC_EXEC (syscalls.h) */
+	if (c->d->kind < FNG_SC_EXEC)
+		return check_path(c, s, res);
+	return false;
 }
