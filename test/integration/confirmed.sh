@@ -100,3 +100,45 @@ t_confirmed_benign() {
 	expect_events 0 policy=confirmed_attacks
 	expect_events 0 details.confirmed=true
 }
+
+# examples/confirmed runs as its docstring says: the benign doc is read, the
+# three attacks are refused, each with its input path.
+t_confirmed_example() {
+	local ex=$ROOT/examples/confirmed
+	export LAMBDA_TASK_ROOT=$ex _HANDLER=app.handler
+	unset AWS_LAMBDA_RUNTIME_API
+	cd "$ex"
+	emu --policy "$ex/policy.json" --events "$ex/events.jsonl" -- "$PY" "$PY_RUNTIME"
+	cd - >/dev/null
+	assert_rc 0
+	assert_response 0 '{"doc": "fnguard confirmed_attacks example\n"}'
+	expect_events 3 policy=confirmed_attacks action=blocked details.confirmed=true
+	expect_events 1 policy=confirmed_attacks details.input_path='$.doc'
+	expect_events 1 policy=confirmed_attacks details.input_path='$.host'
+	expect_events 1 policy=confirmed_attacks details.input_path='$.webhook' details.ip=169.254.169.254
+}
+
+# SSRF by name: the event names blocked.test, the function resolves it
+# through the netns's dnsmasq (test/lib/dnsns.sh) and connects to
+# 10.89.2.1:8080; the name the tracer learnt from that answer ties the
+# address to the input. allowed.test, fetched by a fixed URL, is not the
+# input's: reached, no event.
+t_confirmed_ssrf_by_name() {
+	dns_setup
+	confirmed_task
+	write_events '{"url": "http://blocked.test:8080/x"}' '{"url": "http://10.89.2.1:8080/y"}' \
+		'{"path": "z", "port": 8080, "note": "allowed.test is fine"}'
+	sed -i 's|http://127.0.0.1:%d/%s|http://allowed.test:%d/%s|' "$WORK/task/inject.py"
+	export LAMBDA_TASK_ROOT=$WORK/task
+	dns_exec "$FNGUARD" emulate --policy "$(confirmed_policy block)" --log "file:$EV" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	assert_rc 0
+	dns_collect
+	expect_received 0 tcp 10.89.2.1
+	expect_received 1 tcp 10.89.1.1 10.89.1.2 10.89.1.3 fd89::1:1
+	# both carry the name the lookup gave 10.89.2.1 (docs/events.md)
+	expect_events 1 policy=confirmed_attacks action=blocked details.host=blocked.test details.ip=10.89.2.1 \
+		details.input_path='$.url' syscall=connect details.reason='the input value names blocked.test, the host connected to'
+	expect_events 1 policy=confirmed_attacks action=blocked details.ip=10.89.2.1 details.port=8080 \
+		details.reason='the input value names 10.89.2.1, the address connected to'
+	expect_events 2 policy=confirmed_attacks
+}
