@@ -142,3 +142,18 @@ t_confirmed_ssrf_by_name() {
 		details.reason='the input value names 10.89.2.1, the address connected to'
 	expect_events 2 policy=confirmed_attacks
 }
+
+# lambda.on_block fail-invocation: a confirmed block fails that invocation
+# (Function.SecurityViolation), the benign one before it succeeds.
+t_confirmed_fail_invocation() {
+	confirmed_task
+	write_events '{"file": "report.txt"}' '{"file": "../canary.txt"}'
+	cd "$WORK/task"
+	emu --policy "$(policy '{"confirmed_attacks":"block","read_handler":"allow","lambda":{"on_block":"fail-invocation"}}')" \
+		--events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	cd - >/dev/null
+	assert_rc 1 # emulate: an invocation failed
+	assert_eq "$(out_get status event=0)" success "benign invocation"
+	assert_eq "$(out_get error_type event=1)" Function.SecurityViolation "attacked invocation"
+	expect_events 1 policy=confirmed_attacks action=blocked details.input_path='$.file'
+}

@@ -10,7 +10,9 @@
 #include "policy/payload/confirm.h"
 #include "common/util.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -62,8 +64,8 @@ static bool act(struct fng_call *c, enum fng_event_type type, struct fng_verdict
 	if (ev) {
 		fng_strlcpy(ev->rule, "confirmed_attacks", sizeof(ev->rule));
 		fng_strlcpy(ev->mode, fng_mode_name(t->policy->confirmed), sizeof(ev->mode));
-		fng_strlcpy(ev->input_path, f->input_path, sizeof(ev->input_path));
-		ev->confirmed = 1;
+		fng_strlcpy(ev->input_path, f->input_path ? f->input_path : "", sizeof(ev->input_path));
+		ev->confirmed = f->input_path != NULL;
 		if (block && !enforce)
 			ev->would = FNG_ACT_BLOCKED;
 		if (action == FNG_ACT_BLOCKED)
@@ -73,6 +75,17 @@ static bool act(struct fng_call *c, enum fng_event_type type, struct fng_verdict
 	}
 	*res = action == FNG_ACT_KILLED ? FNG_RESUME_KILL : FNG_RESUME_SKIP;
 	return enforce;
+}
+
+/* fnguard's own shortage (memory, descriptors) while values are at stake:
+ * under block the call is refused and says why (fail closed). */
+static bool unknown(struct fng_call *c, enum fng_event_type type, const char *what, enum fng_resume *res)
+{
+	struct fng_verdict v = FNG_VERDICT_NONE;
+	struct fng_confirm_finding f = { .input_path = NULL };
+
+	snprintf(f.why, sizeof(f.why), "fnguard could not examine %s for input values: refused", what);
+	return act(c, type, &v, &f, res);
 }
 
 /* argv as an array over v->ev-sized storage of our own (longer than the event's). */
@@ -102,7 +115,7 @@ static bool check_exec(struct fng_call *c, const struct fng_confirm_set *s, enum
 	size_t argc;
 
 	if (!buf)
-		return false;
+		return unknown(c, FNG_EV_PROCESS, "the arguments", res);
 	if (fng_mem_read_str(c->tc->tid, c->args[c->d->path], v.path, sizeof(v.path)) < 0)
 		return false; /* the kernel fails it the same way */
 	argc = read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], buf, argv);
@@ -147,9 +160,15 @@ static bool check_dest(struct fng_call *c, const struct fng_confirm_set *s, enum
 	struct fng_confirm_finding f;
 	struct fng_dest d;
 	bool allowed;
+	int r;
 
-	if (!at || fng_sock_get(c->tc->tgid, (int)c->args[0], &sk) < 0)
+	if (!at)
 		return false;
+	r = fng_sock_get(c->tc->tgid, (int)c->args[0], &sk);
+	if (r == -ENOMEM || r == -EMFILE || r == -ENFILE)
+		return unknown(c, FNG_EV_NETWORK, "the socket", res);
+	if (r < 0)
+		return false; /* not a socket of the caller's: the kernel answers EBADF/ENOTSOCK */
 	if (len > sizeof(ss))
 		len = sizeof(ss);
 	if (fng_mem_read(c->tc->tid, at, &ss, len) < 0)
