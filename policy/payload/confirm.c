@@ -158,20 +158,47 @@ static bool program_check(const char *hay, size_t a, size_t b, const char **what
 	return b == strlen(hay) && a <= (size_t)(base_name(hay) - hay);
 }
 
+static bool sh_syntax(const char *hay, size_t a, size_t b, const char **what)
+{
+	return fng_confirm_sh_range(hay, a, b, false, what);
+}
+
+static bool sh_word(const char *hay, size_t a, size_t b, const char **what)
+{
+	return fng_confirm_sh_range(hay, a, b, true, what);
+}
+
+/* JSON's literals and numbers come from booleans and counts far more often
+ * than from a user naming a command ("; true" ends many scripts): they
+ * are not taken for command words or programs. */
+static bool names_can_be_words(const struct fng_confirm_input *in)
+{
+	if (strcmp(in->value, "true") == 0 || strcmp(in->value, "false") == 0 || strcmp(in->value, "null") == 0)
+		return false;
+	return strspn(in->value, "0123456789.-+eE") != in->len;
+}
+
 bool fng_confirm_exec(const struct fng_confirm_set *s, const char *program, const char *const *argv, size_t argc,
 		      struct fng_confirm_finding *out)
 {
 	const char *script = NULL, *what = NULL;
 	int kind = code_arg(argv, argc, &script);
 
-	for (size_t i = 0; s && i < s->n; i++) {
-		const struct fng_confirm_input *in = &s->v[i];
-		if ((kind == 1 && each_occurrence(script, in, fng_confirm_sh_range, &what)) ||
-		    (kind == 2 && each_occurrence(script, in, code_check, &what)) ||
-		    (program && each_occurrence(program, in, program_check, &what)) ||
-		    (argc && each_occurrence(argv[0], in, program_check, &what))) {
-			found(out, in, "the input value %s", what);
-			return true;
+	/* Syntax first: it is the stronger finding, and names the value that
+	 * made it rather than one that matches a word by chance. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; s && i < s->n; i++) {
+			const struct fng_confirm_input *in = &s->v[i];
+			bool hit = pass == 0 ? (kind == 1 && each_occurrence(script, in, sh_syntax, &what)) ||
+						       (kind == 2 && each_occurrence(script, in, code_check, &what))
+					     : names_can_be_words(in) &&
+						       ((kind == 1 && each_occurrence(script, in, sh_word, &what)) ||
+							(program && each_occurrence(program, in, program_check, &what)) ||
+							(argc && each_occurrence(argv[0], in, program_check, &what)));
+			if (hit) {
+				found(out, in, "the input value %s", what);
+				return true;
+			}
 		}
 	}
 	return false;

@@ -54,7 +54,7 @@ bool fng_confirm_connect(const struct fng_confirm_set *s, const uint8_t addr[16]
 			 struct fng_confirm_finding *out);
 
 /* Does a shell (sh -c) script's byte range [a, b) change its structure:
- * unquoted syntax or the start of a command word? Exposed for tests. */
-bool fng_confirm_sh_range(const char *script, size_t a, size_t b, const char **what);
+ * unquoted syntax, or (words) a whole command word? */
+bool fng_confirm_sh_range(const char *script, size_t a, size_t b, bool words, const char **what);
 
 #endif

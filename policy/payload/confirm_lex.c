@@ -78,7 +78,7 @@ static bool word_ends_at(const char *s, size_t len, size_t b)
 	return b >= len || is_blank(s[b]) || is_op(s[b]);
 }
 
-bool fng_confirm_sh_range(const char *script, size_t a, size_t b, const char **what)
+bool fng_confirm_sh_range(const char *script, size_t a, size_t b, bool words, const char **what)
 {
 	struct sh_lex L = { .s = script, .len = strlen(script), .st = SH_UNQ, .cmdpos = true };
 
@@ -89,7 +89,7 @@ bool fng_confirm_sh_range(const char *script, size_t a, size_t b, const char **w
 			*what = "adds shell syntax";
 			return true;
 		}
-		if (i >= a && cstart && word_ends_at(script, L.len, b)) {
+		if (words && i >= a && cstart && word_ends_at(script, L.len, b)) {
 			*what = "names the command";
 			return true;
 		}

@@ -51,7 +51,7 @@ confirmed_run() {
 	cd "$WORK/task"
 	emu --policy "$(confirmed_policy "$1")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
 	cd - >/dev/null
-	kill "$LPID" 2>/dev/null || true
+	[ -z "${LPID:-}" ] || kill "$LPID" 2>/dev/null || true
 	assert_rc 0
 }
 
@@ -156,4 +156,21 @@ t_confirmed_fail_invocation() {
 	assert_eq "$(out_get status event=0)" success "benign invocation"
 	assert_eq "$(out_get error_type event=1)" Function.SecurityViolation "attacked invocation"
 	expect_events 1 policy=confirmed_attacks action=blocked details.input_path='$.file'
+}
+
+# Values that reach the function encoded: an API Gateway v2 event whose body
+# is base64 JSON (the injection) and whose query string carries the
+# traversal (API Gateway hands the handler queryStringParameters decoded;
+# rawQueryString keeps %2e%2e). The walker's decoding finds both, with the
+# paths the function read them from.
+t_confirmed_encoded_inputs() {
+	confirmed_task
+	local b64
+	b64=$(printf '{"host": "127.0.0.1; touch pwned"}' | base64 -w0)
+	write_events "{\"version\":\"2.0\",\"routeKey\":\"POST /ping\",\"rawPath\":\"/ping\",\"rawQueryString\":\"file=%2e%2e%2fcanary.txt\",\"queryStringParameters\":{\"file\":\"../canary.txt\"},\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"isBase64Encoded\":true,\"body\":\"$b64\"}"
+	confirmed_run block
+	[ ! -e "$WORK/task/pwned" ] || fail "the injected command ran"
+	expect_events 1 policy=confirmed_attacks action=blocked details.input_path='$.body.host' syscall=execve
+	expect_events 1 policy=confirmed_attacks action=blocked syscall=openat
+	case "$(out_get response event=0)" in *'denied 13'*) ;; *) fail "the traversal was not refused: $(out_get response event=0)" ;; esac
 }

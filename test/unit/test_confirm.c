@@ -54,6 +54,9 @@ static const struct exec_case exec_cases[] = {
 	{ "/usr/bin/id", "/usr/bin/id", { "/usr/bin/id" }, true },
 	{ "convert", "/usr/local/bin/convert", { "convert", "a.png" }, true },
 	{ "a.png", "/usr/bin/convert", { "convert", "a.png", "b.jpg" }, false },
+	/* JSON literals and numbers are not taken for commands */
+	{ "true", "/bin/sh", { "sh", "-c", "ping -c1 h; true" }, false },
+	{ "12345", "/bin/sh", { "sh", "-c", "12345" }, false },
 	/* short values are not matched */
 	{ ";id", "/bin/sh", { "sh", "-c", "echo;id" }, true },
 	{ "ab", "/bin/sh", { "sh", "-c", "ab;cd" }, false },
@@ -203,6 +206,13 @@ static void from_walker(void **state)
 		assert_true(s->v[i].len >= FNG_CONFIRM_MIN_LEN);
 	assert_true(fng_confirm_exec(s, "/bin/sh", argv, 3, &f));
 	assert_string_equal(f.input_path, "$.body.host");
+	/* syntax outranks a word matched by chance: "true" is also a value */
+	free(s);
+	const char *pairs[] = { "$.ok", "true", "$.host", "127.0.0.1; id" };
+	const char *argv2[] = { "sh", "-c", "ping -c1 127.0.0.1; id; true" };
+	s = fng_confirm_set_of(pairs, 2, "r");
+	assert_true(fng_confirm_exec(s, "/bin/sh", argv2, 3, &f));
+	assert_string_equal(f.input_path, "$.host");
 	free(s);
 }
 
