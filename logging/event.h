@@ -100,6 +100,9 @@ struct fng_event {
 	char trace_id[192];		/* function.trace_id: its Lambda-Runtime-Trace-Id */
 	char input_path[128];		/* details.input_path: confirmed attacks, the JSON path of the input value */
 	uint8_t confirmed;		/* details.confirmed: an input value changed this call's structure */
+	char match[160];		/* details.match: the built-in detector or rule that matched (payload checks) */
+	char excerpt[128];		/* details.excerpt: a short redacted excerpt of what matched */
+	char cls[24];			/* details.class: the input firewall's attack class */
 	uint64_t count;			/* an aggregate of repeats (logging/aggregate.h): how many, else 0 */
 	uint64_t first_ns;		/* an aggregate: the first repeat's time (time_ns is the last) */
 	uint8_t stack_end;		/* enum fng_stack_end, also when stack is NULL */

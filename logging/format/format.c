@@ -243,6 +243,9 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 	fng_json_add_str(details, "input_path", ev->input_path);
 	fng_json_add_str(details, "phase", ev->phase);
 	fng_json_add_str(details, "message", ev->message);
+	fng_json_add_str(details, "match", ev->match);
+	fng_json_add_str(details, "excerpt", ev->excerpt);
+	fng_json_add_str(details, "class", ev->cls);
 	if (ev->type == FNG_EV_LIFECYCLE)
 		fng_json_add_str(details, "version", FNG_VERSION);
 	add_image(details, &ev->image);

@@ -198,5 +198,9 @@ int fng_load_setting(struct fng_loader *L, const char *key, json_object *val)
 		return parse_events(L, val);
 	if (strcmp(key, "lambda") == 0)
 		return fng_load_lambda(L, val);
+	if (strcmp(key, "output_inspection") == 0 || strcmp(key, "code_check") == 0)
+		return fng_load_payload_out(L, key, val);
+	if (strcmp(key, "input_firewall") == 0)
+		return fng_load_payload_in(L, val);
 	return fng_load_fail_key(L, "unknown key \"%s\"", key);
 }

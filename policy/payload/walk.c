@@ -10,7 +10,6 @@
 #include <json-c/json.h>
 #include <nettle/base64.h>
 
-#include "common/array.h"
 #include "common/hex.h"
 #include "common/util.h"
 #include "policy/payload/walk.h"
@@ -19,6 +18,7 @@ struct pwalk {
 	struct fng_pwalk_limits lim;
 	struct fng_pwalk_list *out;
 	int err;		/* -ENOMEM */
+	size_t cap;		/* of out->v */
 };
 
 static void pw_limit(struct pwalk *w, const char *why)
@@ -33,6 +33,43 @@ static void pw_limit(struct pwalk *w, const char *why)
 static bool pw_go(const struct pwalk *w)
 {
 	return !w->err && !w->out->limit;
+}
+
+/* Paths and values live in blocks that never move (freed with the
+ * list): one allocation per block, not two per value. */
+#define PW_BLOCK (64u * 1024)
+
+struct pw_block {
+	struct pw_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+static char *pw_alloc(struct pwalk *w, size_t n)
+{
+	struct pw_block *b = w->out->arena;
+
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > PW_BLOCK ? n : PW_BLOCK;
+		struct pw_block *nb = malloc(sizeof(*nb) + cap);
+		if (!nb) {
+			w->err = -ENOMEM;
+			return NULL;
+		}
+		nb->used = 0;
+		nb->cap = cap;
+		if (b && n > PW_BLOCK) { /* a big value: its own block, behind the current one */
+			nb->next = b->next;
+			b->next = nb;
+			nb->used = n;
+			return nb->data;
+		}
+		nb->next = b;
+		w->out->arena = b = nb;
+	}
+	char *p = b->data + b->used;
+	b->used += n;
+	return p;
 }
 
 static void pw_emit(struct pwalk *w, const char *path, const char *s, size_t len,
@@ -51,16 +88,26 @@ static void pw_emit(struct pwalk *w, const char *path, const char *s, size_t len
 		pw_limit(w, "too many bytes of values");
 		return;
 	}
-	autofree char *p = strdup(path);
-	autofree char *v = malloc(len + 1);
-	if (!p || !v || !(leaf = FNG_PUSH(l->v, l->n))) {
-		w->err = -ENOMEM;
-		return;
+	if (l->n == w->cap) { /* doubled: events hold tens of thousands of values */
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct fng_pwalk_leaf *t = reallocarray(l->v, cap, sizeof(*t));
+		if (!t) {
+			w->err = -ENOMEM;
+			return;
+		}
+		l->v = t;
+		w->cap = cap;
 	}
-	memcpy(v, s, len);
-	v[len] = '\0';
-	leaf->path = fng_steal_ptr(&p);
-	leaf->value = fng_steal_ptr(&v);
+	size_t pl = strlen(path);
+	char *p = pw_alloc(w, pl + 1 + len + 1);
+	if (!p)
+		return;
+	leaf = &l->v[l->n++];
+	memcpy(p, path, pl + 1);
+	memcpy(p + pl + 1, s, len);
+	p[pl + 1 + len] = '\0';
+	leaf->path = p;
+	leaf->value = p + pl + 1;
 	leaf->len = len;
 	leaf->kind = kind;
 	leaf->origin = origin;
@@ -529,9 +576,9 @@ int fng_pwalk(const char *body, size_t len, const struct fng_pwalk_limits *lim, 
 
 void fng_pwalk_free(struct fng_pwalk_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].path);
-		free(l->v[i].value);
+	for (struct pw_block *b = l->arena, *next; b; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));

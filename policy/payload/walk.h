@@ -35,9 +35,9 @@ struct fng_pwalk_limits {
 	size_t max_bytes;	/* sum of leaf value lengths */
 };
 
-/* The defaults: depth 64, 20000 leaves, 16 MiB of leaf bytes. */
+/* The defaults: depth 64, 250000 leaves, 16 MiB of leaf bytes. */
 #define FNG_PWALK_DEPTH 64u
-#define FNG_PWALK_LEAVES 20000u
+#define FNG_PWALK_LEAVES 250000u
 #define FNG_PWALK_BYTES (16u << 20)
 #define FNG_PWALK_PATH_MAX 512u	/* longer paths end in "..." */
 
@@ -47,6 +47,7 @@ struct fng_pwalk_list {
 	size_t bytes;
 	bool limit;		/* a bound was hit, or the event is not JSON: leaves are incomplete */
 	char why[96];		/* which one */
+	void *arena;		/* where path and value strings live (walk.c) */
 };
 
 /* Walks one event body into out (zeroed by the call). lim NULL: the

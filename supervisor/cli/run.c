@@ -2,6 +2,7 @@
  * destinations, and run the command under the tracer (supervisor/session.c);
  * exit as it did. Also `fnguard policy check`. */
 #include "supervisor/cli/run.h"
+#include "supervisor/cli/policy_show.h"
 #include "supervisor/exit.h"
 #include "supervisor/cli/policy_env.h"
 #include "supervisor/cli/log_key.h"
@@ -242,6 +243,7 @@ int fng_cmd_policy(int argc, char **argv)
 		fprintf(stderr, "fnguard: %s: notice: %s\n", file, p.notices[i]);
 	fng_policy_summary(&p, summary, sizeof(summary));
 	printf("%s: ok: %s\n", file, summary);
+	fng_cli_show_policy(&p, stdout);
 	if (handler || task_root)
 		fng_cli_show_handler_code(&p, handler, task_root);
 	fng_policy_free(&p);
