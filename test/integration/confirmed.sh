@@ -174,3 +174,17 @@ t_confirmed_encoded_inputs() {
 	expect_events 1 policy=confirmed_attacks action=blocked syscall=openat
 	case "$(out_get response event=0)" in *'denied 13'*) ;; *) fail "the traversal was not refused: $(out_get response event=0)" ;; esac
 }
+
+# With the input firewall on (alert: it reports, the event goes through), the
+# proxy's firewall parser still hands the values over: confirmed as without it.
+t_confirmed_with_input_firewall() {
+	confirmed_task
+	write_events '{"file": "../canary.txt"}'
+	cd "$WORK/task"
+	emu --policy "$(policy '{"confirmed_attacks":"block","read_handler":"allow","input_firewall":"alert"}')" \
+		--events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	cd - >/dev/null
+	assert_rc 0
+	assert_response 0 '{"read": "denied 13"}'
+	expect_events 1 policy=confirmed_attacks action=blocked details.input_path='$.file' details.confirmed=true
+}
