@@ -102,7 +102,7 @@ struct fng_policy {
 	/* "events": where and how events go (docs/policy.md). Zero: not set. */
 	char **event_sinks;		/* log destinations, as --log takes them */
 	size_t n_event_sinks;
-	int event_format;		/* 0 unset, 1 fnguard, 2 ocsf */
+	int event_format;		/* 0 unset, else enum fng_log_format + 1 */
 	bool has_flush_timeout;
 	unsigned flush_timeout_ms;
 	enum fng_on_unsupported on_unsupported;

@@ -25,8 +25,8 @@ A comment on the line before the fence adjusts one block:
   <!-- doccheck: setup CMD -->        CMD runs first, unshown (a fixture: files
                                       a policy or a command needs)
 
-Output lines are compared after numbers become 0 and hex runs of 8 or more
-become H (times, pids, ids differ per run); "..." inside a line matches any
+Output lines are compared after numbers become 0, hex runs of 8 or more
+become H (times, pids, ids differ per run) and runs of spaces one space; "..." inside a line matches any
 text, a line that is only "..." matches any number of lines.
 Exit 0 when every example holds, 1 otherwise, with FILE:LINE: why per failure.
 """
@@ -177,7 +177,8 @@ class Checker:
     @staticmethod
     def norm(s):
         s = re.sub(r'[0-9a-f]{8,}', 'H', s)
-        return re.sub(r'[0-9]+', '0', s)
+        s = re.sub(r'[0-9]+', '0', s)
+        return re.sub(r' +', ' ', s)   # columns padded to a number's width
 
     def line_re(self, exp):
         parts = [re.escape(self.norm(p)) for p in exp.split('...')]
