@@ -118,6 +118,8 @@ UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_allowl
 	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_utf8=logging
 # The input firewall (policy/payload/walk.c, detectors).
 UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy
+# Confirmed attacks (policy/payload/confirm*.c).
+UNIT_LAYER += test_confirm=policy
 unit_layer = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(UNIT_LAYER))),$(error $(1): no layer in UNIT_LAYER))
 $(BUILD)/test/unit/%: test/unit/%.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

@@ -99,6 +99,8 @@ struct fng_event {
 	struct fng_ev_image image;	/* process events: what was executed */
 	char request_id[64];		/* function.request_id: the invocation running (Runtime API proxy) */
 	char trace_id[192];		/* function.trace_id: its Lambda-Runtime-Trace-Id */
+	char input_path[128];		/* details.input_path: confirmed attacks, the JSON path of the input value */
+	uint8_t confirmed;		/* details.confirmed: an input value changed this call's structure */
 	char match[160];		/* details.match: the built-in detector or rule that matched (payload checks) */
 	char excerpt[128];		/* details.excerpt: a short redacted excerpt of what matched */
 	char cls[24];			/* details.class: the input firewall's attack class */

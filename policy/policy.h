@@ -94,6 +94,7 @@ struct fng_policy {
 
 	char *tmp_root;			/* default "/tmp" */
 	bool exec_mem_block;		/* "executable_memory": "block" (docs/policy.md); default allow */
+	enum fng_mode confirmed;	/* "confirmed_attacks" (policy/payload/confirm.h); default allow */
 	char **handler_paths;		/* explicit handler files; else from _HANDLER */
 	size_t n_handler_paths;
 	char *api_endpoint;		/* Iron Function's remote event collector: an HTTP sink */

@@ -126,6 +126,7 @@ static void start_proxy(const struct fng_session *s, struct session_live *l)
 	pc.state = &l->state;
 	pc.fail_invocation = s->policy->on_block == FNG_ON_BLOCK_FAIL_INVOCATION;
 	pc.flush_ms = FNG_PROXY_FLUSH_MS;
+	pc.confirm_inputs = s->policy->confirmed != FNG_MODE_ALLOW;
 	pc.output_inspection = s->policy->output_inspection;
 	pc.input_firewall = s->policy->input_firewall;
 	pc.observe = s->observe && !s->enforce;

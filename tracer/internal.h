@@ -87,6 +87,7 @@ struct fng_tracer {
 	uint16_t real_api_port;
 
 	struct fng_dns dns;	/* address -> host name, from the function's own lookups */
+	struct fng_confirm_set *confirm_set;	/* the invocation's input values (rules/confirm.c), owned */
 	dev_t netns_dev;	/* the supervisor's network namespace: DNS answers */
 	ino_t netns_ino;	/* are learnt only from sockets in it */
 	struct fng_hostres *hostres;	/* fnguard's own lookup of exact names, while running */
@@ -351,6 +352,8 @@ enum fng_resume fng_check_file(struct fng_call *c);
 enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret);
 /* rules/exec.c */
 enum fng_resume fng_check_exec(struct fng_call *c);
+/* confirmed_attacks (rules/confirm.c): true when the call was failed (*res). */
+bool fng_confirm_call(struct fng_call *c, enum fng_resume *res);
 /* At PTRACE_EVENT_EXEC (tc is the task that now runs the new image). */
 void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc);
 /* At the exit stop of an exec that failed (ret < 0). */

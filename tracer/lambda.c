@@ -1,6 +1,7 @@
 /* The invocation seqlock (lambda.h). */
 #include "tracer/lambda.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void store_words(_Atomic uint64_t *w, size_t nw, const char *s)
@@ -57,4 +58,16 @@ void fng_lambda_current(struct fng_lambda_state *s, char *request_id, size_t rn,
 		if (a == b)
 			return;
 	}
+}
+
+void fng_lambda_put_inputs(struct fng_lambda_state *s, struct fng_confirm_set *set)
+{
+	free(atomic_exchange_explicit(&s->inputs, set, memory_order_acq_rel));
+}
+
+struct fng_confirm_set *fng_lambda_take_inputs(struct fng_lambda_state *s)
+{
+	if (!atomic_load_explicit(&s->inputs, memory_order_relaxed))
+		return NULL; /* the common case: one load, no write */
+	return atomic_exchange_explicit(&s->inputs, NULL, memory_order_acq_rel);
 }

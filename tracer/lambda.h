@@ -14,6 +14,8 @@
 #define FNG_REQUEST_ID_MAX 64	/* bytes with the NUL: AWS's are 36-character UUIDs */
 #define FNG_TRACE_ID_MAX 192	/* X-Ray: Root=1-...;Parent=...;Sampled=...;Lineage=... */
 
+struct fng_confirm_set;
+
 struct fng_lambda_state {
 	_Atomic bool init_done;		/* the first GET .../invocation/next was seen */
 	_Atomic uint64_t seq;		/* odd while the proxy writes */
@@ -21,7 +23,17 @@ struct fng_lambda_state {
 	/* When exactly one is in flight: its ids, NUL-padded. */
 	_Atomic uint64_t request_id[FNG_REQUEST_ID_MAX / 8];
 	_Atomic uint64_t trace_id[FNG_TRACE_ID_MAX / 8];
+	/* The input values of the invocation the proxy handed out last
+	 * (policy/payload/confirm.h), passed by pointer exchange: the proxy
+	 * puts a set in (freeing one the tracer never took), the tracer takes
+	 * it out and owns it. Neither side waits for the other. */
+	_Atomic(struct fng_confirm_set *) inputs;
 };
+
+/* Proxy side: hand over set (owned by the box from now on). */
+void fng_lambda_put_inputs(struct fng_lambda_state *s, struct fng_confirm_set *set);
+/* Tracer side: the set handed over since the last take, or NULL; the caller owns it. */
+struct fng_confirm_set *fng_lambda_take_inputs(struct fng_lambda_state *s);
 
 /* Proxy side: publish the invocation in flight (n == 1, ids given) or none
  * that can be named (n != 1: ids cleared). */

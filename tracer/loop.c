@@ -103,7 +103,11 @@ static struct fng_tracee *adopt_child(struct fng_tracer *t, struct fng_tracee *p
 
 static enum fng_resume dispatch(struct fng_call *c)
 {
+	enum fng_resume cr;
+
 	fng_init_over(c->t); /* the phase the policy applies in (one relaxed load) */
+	if (fng_confirm_call(c, &cr))
+		return cr;
 	switch (c->d->kind) {
 	case FNG_SC_OPEN:
 	case FNG_SC_CREAT:

@@ -168,6 +168,7 @@ void fng_tracer_free(struct fng_tracer *t)
 	fng_namecache_free(&t->names);
 	fng_handler_free(&t->handler_code);
 	fng_hold_free(&t->hold);
+	free(t->confirm_set);
 	free(t);
 }
 
@@ -213,6 +214,9 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t)
 			 FNG_NEED_INIT_END;
 	if (p->exec_mem_block)
 		needs |= FNG_NEED_EXECMEM | FNG_NEED_PROCMEM;
+	/* confirmed_attacks: execs, path calls, destinations and the names they came from */
+	if (p->confirmed != FNG_MODE_ALLOW)
+		needs |= FNG_NEED_TMP | FNG_NEED_CHILD | FNG_NEED_OUTBOUND | FNG_NEED_DNS;
 	/* A root runtime could make the kernel start programs fnguard does not
 	 * trace by writing its settings: opens that may write are watched
 	 * whenever a rule is on (fng_place_kernel_config). */

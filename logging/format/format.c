@@ -255,6 +255,9 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 	if (ev->error)
 		fng_json_add_str(details, "error", strerrorname_np(ev->error));
 	fng_json_add_str(details, "reason", ev->reason);
+	if (ev->confirmed)
+		json_object_object_add(details, "confirmed", json_object_new_boolean(1));
+	fng_json_add_str(details, "input_path", ev->input_path);
 	fng_json_add_str(details, "phase", ev->phase);
 	fng_json_add_str(details, "message", ev->message);
 	fng_json_add_str(details, "match", ev->match);

@@ -106,6 +106,8 @@ static int parse_top_key(struct fng_loader *L, const char *key, json_object *val
 		return fng_load_functionshield(L, val);
 	if (strcmp(key, "allowlist") == 0)
 		return fng_load_allowlist(L, val);
+	if (strcmp(key, "confirmed_attacks") == 0)
+		return fng_load_confirmed(L, val);
 	return fng_load_setting(L, key, val);
 }
 

@@ -63,6 +63,7 @@ int fng_load_functionshield(struct fng_loader *L, json_object *v);
 
 /* load_settings.c: any other top-level key (an unknown one is an error). */
 int fng_load_setting(struct fng_loader *L, const char *key, json_object *val);
+int fng_load_confirmed(struct fng_loader *L, json_object *v); /* load_payload_confirm.c */
 
 /* load_allow.c: the "allowlist" section, at the current path. */
 int fng_load_allowlist(struct fng_loader *L, json_object *v);

@@ -28,6 +28,7 @@ struct fng_proxy_config {
 	struct fng_lambda_state *state;	/* written by the proxy */
 	bool fail_invocation;		/* on_block fail-invocation */
 	unsigned flush_ms;		/* deadline for an invocation's events */
+	bool confirm_inputs;		/* confirmed_attacks: hand each event's values to the tracer */
 	const struct fng_payload_cfg *output_inspection;	/* the policy's, or NULL (proxy_out.c) */
 	bool observe;			/* trace without --enforce: output inspection reports "would block" */
 	const struct fng_fw_cfg *input_firewall;	/* the policy's, or NULL (proxy_fw.c) */

@@ -45,6 +45,7 @@ void px_conn_unref(struct px_conn *c)
 		return;
 	free(c->head);
 	free(c->refusal);
+	px_inputs_free(c);
 	px_out_free(c);
 	px_fw_free(c);
 	free(c);

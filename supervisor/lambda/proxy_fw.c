@@ -148,14 +148,14 @@ static int fw_body(http_parser *p, const char *at, size_t len)
 
 	if (f->mode == FW_HOLD && fw_append(&f->body, &f->body_len, &f->body_cap, at, len) < 0)
 		f->body_over = true; /* the raw copy, a superset, is over too: fw_route acts */
-	return 0;
+	return px_rs_settings()->on_body(p, at, len); /* confirmed_attacks' copy (proxy_inputs.c) */
 }
 
 static int fw_message_done(http_parser *p)
 {
 	((struct px_conn *)p->data)->fw->msg_done = true;
 	http_parser_pause(p, 1);
-	return 0;
+	return px_rs_settings()->on_message_complete(p); /* the values handed to the tracer */
 }
 
 /* Refuse the held event: the error for its id, then a new `next`, to the

@@ -109,9 +109,16 @@ struct px_conn {
 	char rs_id[FNG_RT_ID_MAX];
 	char rs_trace[FNG_TRACE_ID_MAX];
 	size_t down_queued;
+	struct px_inputs *inputs;	/* confirmed attacks: the `next` body gathered (proxy_inputs.c) */
 	struct px_out *out;		/* output inspection of the request's body (proxy_out.c) */
 	struct px_fw *fw;		/* input firewall: the answer being held (proxy_fw.c) */
 };
+
+/* proxy_inputs.c: a response begins (a `next` answer or not), its body, its end. */
+void px_inputs_begin(struct px_conn *c, bool next_answer);
+void px_inputs_body(struct px_conn *c, const char *at, size_t n);
+void px_inputs_end(struct px_conn *c);
+void px_inputs_free(struct px_conn *c);
 
 /* proxy_conn.c */
 void px_conn_accept(struct fng_proxy *px);

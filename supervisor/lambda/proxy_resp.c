@@ -50,6 +50,19 @@ static int rs_headers_done(http_parser *p)
 	 * requests in flight is needed to know which answer is one. */
 	if (p->status_code == 200 && c->rs_id[0])
 		px_inv_start(c->px, c->rs_id, c->rs_trace);
+	px_inputs_begin(c, p->status_code == 200 && c->rs_id[0]);
+	return 0;
+}
+
+static int rs_body(http_parser *p, const char *at, size_t len)
+{
+	px_inputs_body(p->data, at, len);
+	return 0;
+}
+
+static int rs_done(http_parser *p)
+{
+	px_inputs_end(p->data);
 	return 0;
 }
 
@@ -58,6 +71,8 @@ static const http_parser_settings rs_settings = {
 	.on_header_field = rs_field,
 	.on_header_value = rs_value,
 	.on_headers_complete = rs_headers_done,
+	.on_body = rs_body,
+	.on_message_complete = rs_done,
 };
 
 const http_parser_settings *px_rs_settings(void)

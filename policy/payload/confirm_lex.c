@@ -1,0 +1,191 @@
+/* The lexers behind confirmed attacks (confirm.h): a shell script read as sh
+ * reads it (quotes, backslashes, operators, command positions), interpreter
+ * code read for its string literals, and paths normalised as the kernel
+ * walks them lexically (".", "..", repeated slashes). Pure. */
+#include "policy/payload/confirm_internal.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static bool is_op(char ch)
+{
+	return ch && strchr(";&|<>()\n", ch) != NULL;
+}
+
+enum sh_state { SH_UNQ, SH_SQ, SH_DQ };
+
+struct sh_lex {
+	const char *s;
+	size_t len;
+	enum sh_state st;
+	bool cmdpos, inword;
+};
+
+/* One step of sh's reading at s[i]: does the byte add syntax (*syn), start
+ * a command word (*cstart)? Returns how many bytes it consumed. */
+static size_t sh_step(struct sh_lex *L, size_t i, bool *syn, bool *cstart)
+{
+	char ch = L->s[i], nx = i + 1 < L->len ? L->s[i + 1] : '\0';
+
+	*syn = *cstart = false;
+	if (L->st == SH_SQ) {
+		if (ch == '\'')
+			L->st = SH_UNQ;
+		return 1;
+	}
+	if (L->st == SH_DQ) {
+		if (ch == '\\')
+			return nx ? 2 : 1;
+		if (ch == '"')
+			L->st = SH_UNQ;
+		else if (ch == '`' || (ch == '$' && (nx == '(' || nx == '{')))
+			*syn = true;
+		return 1;
+	}
+	if (is_blank(ch)) {
+		L->inword = false;
+		return 1;
+	}
+	if (is_op(ch) || ch == '`' || (ch == '$' && (nx == '(' || nx == '{')) || (ch == '#' && !L->inword)) {
+		*syn = true;
+		L->inword = false;
+		if (ch != '<' && ch != '>')
+			L->cmdpos = true;
+		return 1;
+	}
+	if (!L->inword) {
+		L->inword = true;
+		*cstart = L->cmdpos;
+		L->cmdpos = false;
+	}
+	if (ch == '\'')
+		L->st = SH_SQ;
+	else if (ch == '"')
+		L->st = SH_DQ;
+	else if (ch == '\\')
+		return nx ? 2 : 1;
+	return 1;
+}
+
+/* Does the word starting at s[i] end exactly at b (the value is the whole word)? */
+static bool word_ends_at(const char *s, size_t len, size_t b)
+{
+	return b >= len || is_blank(s[b]) || is_op(s[b]);
+}
+
+bool fng_confirm_sh_range(const char *script, size_t a, size_t b, bool words, const char **what)
+{
+	struct sh_lex L = { .s = script, .len = strlen(script), .st = SH_UNQ, .cmdpos = true };
+
+	for (size_t i = 0; i < L.len && i < b;) {
+		bool syn, cstart;
+		size_t n = sh_step(&L, i, &syn, &cstart);
+		if (i >= a && syn) {
+			*what = "adds shell syntax";
+			return true;
+		}
+		if (words && i >= a && cstart && word_ends_at(script, L.len, b)) {
+			*what = "names the command";
+			return true;
+		}
+		i += n;
+	}
+	return false;
+}
+
+/* Interpreter code (python -c, perl -e, node -e ...): the value must stay
+ * inside one string literal; a byte outside literals other than a name or
+ * number character (an operator, a quote that ends the literal, a space)
+ * changes the code. */
+bool fng_confirm_code_range(const char *code, size_t a, size_t b)
+{
+	char q = 0;
+
+	for (size_t i = 0; code[i] && i < b; i++) {
+		char ch = code[i];
+		bool inside = q != 0;
+		if (q && ch == '\\' && code[i + 1]) {
+			i++;
+			continue;
+		}
+		if (q && ch == q) {
+			q = 0;
+			inside = false;
+		} else if (!q && (ch == '\'' || ch == '"' || ch == '`')) {
+			q = ch;
+		}
+		if (i >= a && !inside &&
+		    !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+		      ch == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* Lexical normalisation into out (n bytes): absolute paths keep "/" and
+ * lose ".." at the root; relative ones keep their leading ".."; "" is the
+ * directory itself. -1 when out is too small. */
+int fng_confirm_norm(const char *p, size_t len, char *out, size_t n)
+{
+	size_t o = 0, i = 0;
+	bool abs = len > 0 && p[0] == '/';
+
+	if (n < 2)
+		return -1;
+	if (abs)
+		out[o++] = '/';
+	while (i < len) {
+		size_t j = i;
+		while (j < len && p[j] != '/')
+			j++;
+		size_t cl = j - i;
+		if (cl == 0 || (cl == 1 && p[i] == '.')) {
+			/* nothing */
+		} else if (cl == 2 && p[i] == '.' && p[i + 1] == '.') {
+			size_t base = abs ? 1 : 0;
+			size_t k = o;
+			while (k > base && out[k - 1] != '/')
+				k--;
+			bool last_dotdot = o - k == 2 && out[k] == '.' && out[k + 1] == '.';
+			if (o > base && !last_dotdot) {
+				o = k > base ? k - 1 : base;
+			} else if (!abs) {
+				if (o + 3 >= n)
+					return -1;
+				if (o > 0)
+					out[o++] = '/';
+				out[o++] = '.';
+				out[o++] = '.';
+			}
+		} else {
+			if (o + cl + 2 >= n)
+				return -1;
+			if (o > (abs ? 1u : 0u))
+				out[o++] = '/';
+			memcpy(out + o, p + i, cl);
+			o += cl;
+		}
+		i = j + 1;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Is normalised path p inside normalised directory d (or d itself)? */
+bool fng_confirm_under(const char *d, const char *p)
+{
+	size_t dl = strlen(d);
+
+	if ((d[0] == '/') != (p[0] == '/'))
+		return false;
+	if (dl == 0)
+		return !(strcmp(p, "..") == 0 || strncmp(p, "../", 3) == 0);
+	if (strcmp(d, "/") == 0)
+		return true;
+	return strncmp(p, d, dl) == 0 && (p[dl] == '\0' || p[dl] == '/');
+}
