@@ -115,7 +115,7 @@ define go_build
 	@mkdir -p $(dir $@)
 	@if command -v go >/dev/null; then \
 		echo "go build $@"; \
-		cd test/progs/go && CGO_ENABLED=0 GO111MODULE=off GOPROXY=off GOFLAGS= \
+		cd test/progs/go && CGO_ENABLED=$(or $(3),0) GO111MODULE=off GOPROXY=off GOFLAGS= \
 			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
 			go build $(2) -o $(abspath $@) $(1); \
 	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
@@ -129,6 +129,13 @@ $(GO_PROG): test/progs/go/dnsclient.go | $(DEPS_STAMP)
 RTAPI_GO := $(BUILD)/test/progs/rtapi-go
 $(RTAPI_GO): test/progs/go/rtapi.go | $(DEPS_STAMP)
 	$(call go_build,rtapi.go,)
+# The runtime tests' Go runtime (test/integration/runtimes.sh): static
+# (CGO_ENABLED=0) and dynamic (cgo: libc's resolver and loader).
+RUNTIME_GO := $(BUILD)/test/progs/runtime-go-static $(BUILD)/test/progs/runtime-go-dynamic
+$(BUILD)/test/progs/runtime-go-static: test/progs/go/runtime/runtime.go | $(DEPS_STAMP)
+	$(call go_build,./runtime,,0)
+$(BUILD)/test/progs/runtime-go-dynamic: test/progs/go/runtime/runtime.go | $(DEPS_STAMP)
+	$(call go_build,./runtime,,1)
 $(BUILD)/bench/%: bench/%.c bench/case.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
@@ -191,7 +198,7 @@ fuzz: | $(DEPS_STAMP)
 
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
-test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(RTAPI_GO) $(STACK_VARIANTS)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS)
 
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").
