@@ -90,7 +90,7 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Each unit test's layer: it links that layer's archives and those below only.
-UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_allowlist=policy test_dns=tracer test_elf=tracer \
+UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_launch=policy test_allowlist=policy test_dns=tracer test_elf=tracer \
 	test_filter=tracer test_globrel=policy test_handler=policy test_hold=tracer test_policydiff=policy test_hostres=tracer test_jsonpos=policy test_logger=logging test_namecache=tracer \
 	test_observe=logging test_path=tracer test_policy=policy test_ring=logging \
 	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging
