@@ -375,9 +375,6 @@ bool fng_launch_check(struct fng_call *c, const struct fng_exec_target *x);
 void fng_launch_exec_stop(struct fng_tracer *t, struct fng_tracee *tc);
 /* A task made by parent (fork, vfork, clone). */
 void fng_launch_fork(struct fng_tracer *t, const struct fng_tracee *parent, struct fng_tracee *child, bool thread);
-/* Read argv at addr as NUL-separated strings: the bytes used; *whole
- * false when it did not fit or could not be read to its end. */
-size_t fng_exec_read_argv(pid_t tid, uint64_t addr, char *buf, size_t n, unsigned *argc, bool *whole);
 /* rules/net.c */
 enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);

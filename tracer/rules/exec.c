@@ -23,46 +23,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ARGV_MAX_ENTRIES 64
 #define AT_EXECFN_TYPE 31	/* auxv: the file name execve was given */
-
-size_t fng_exec_read_argv(pid_t tid, uint64_t addr, char *buf, size_t n, unsigned *argc, bool *whole)
-{
-	size_t used = 0;
-
-	*argc = 0;
-	*whole = false;
-	for (unsigned i = 0; addr; i++) {
-		uint64_t p;
-		ssize_t got;
-
-		if (fng_mem_read(tid, addr + i * sizeof(uint64_t), &p, sizeof(p)) < 0)
-			return used;
-		if (p == 0) {
-			*whole = true;
-			return used;
-		}
-		if (i >= ARGV_MAX_ENTRIES || used + 1 >= n)
-			return used;
-		got = fng_mem_read_str(tid, p, buf + used, n - used);
-		if (got == -EFAULT)
-			return used;
-		if (got < 0) { /* truncated: keep what fits */
-			(*argc)++;
-			return used + strlen(buf + used) + 1;
-		}
-		used += (size_t)got + 1;
-		(*argc)++;
-	}
-	return used;
-}
 
 static void read_argv(pid_t tid, uint64_t argv_addr, struct fng_verdict *v)
 {
 	bool whole;
 	unsigned argc;
 
-	fng_exec_read_argv(tid, argv_addr, v->ev.argv, sizeof(v->ev.argv), &argc, &whole);
+	fng_mem_read_argv(tid, argv_addr, v->ev.argv, sizeof(v->ev.argv), &argc, &whole);
 	v->ev.argc = argc;
 }
 
@@ -192,7 +160,7 @@ static uint64_t search_hash(const struct fng_call *c, const char *raw)
 	const char *base = strrchr(raw, '/');
 	unsigned argc;
 	bool whole;
-	size_t n = fng_exec_read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], argv, sizeof(argv),
+	size_t n = fng_mem_read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], argv, sizeof(argv),
 				      &argc, &whole);
 	uint64_t h = fng_hash64(FNG_HASH64_INIT, base ? base + 1 : raw, strlen(base ? base + 1 : raw) + 1);
 

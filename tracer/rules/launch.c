@@ -5,6 +5,7 @@
  * program runs an instruction), and the argv the root's runtime started
  * with (its one re-exec of itself must repeat it). */
 #include "tracer/internal.h"
+#include "tracer/mem.h"
 #include "common/util.h"
 
 #include <stdio.h>
@@ -57,7 +58,7 @@ static bool same_argv(struct fng_call *c)
 
 	if (!c->t->launch_argv_len)
 		return false;
-	n = fng_exec_read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], buf, sizeof(buf), &argc, &whole);
+	n = fng_mem_read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], buf, sizeof(buf), &argc, &whole);
 	return whole && n == c->t->launch_argv_len && memcmp(buf, c->t->launch_argv, n) == 0;
 }
 
