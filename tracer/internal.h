@@ -76,6 +76,7 @@ struct fng_tracer {
 	size_t n_launch_obj;
 	char launch_argv[4096];
 	size_t launch_argv_len;	/* 0: unknown or too long (no re-exec) */
+	struct fng_object launch_exe;	/* ... and the file it runs */
 
 	/* read_handler's code set (policy/handler.h): built before the
 	 * runtime starts, walked again when initialisation ends. */

@@ -56,6 +56,7 @@ struct fng_tracee {
 	 * script, and the interpreter object it names). */
 	uint8_t launch;
 	bool launch_script;
+	bool launch_reexec;	/* let through as the runtime's re-exec of itself */
 	dev_t launch_interp_dev;
 	ino_t launch_interp_ino;
 	/* The last exec refused with an event (a PATH search is one event):

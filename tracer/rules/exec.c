@@ -214,6 +214,7 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 	f = (struct fng_exec_facts){ .path = v.path, .resolved = r == 0, .target = have_x ? &x : NULL,
 				     .allow = t->exec_allow, .n_allow = t->n_exec_allow };
 	f.in_tmp = dc.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && r == 0 && fng_place_in_tmp(t, v.path);
+	c->tc->launch_reexec = false;
 	f.launch = have_x && r == 0 && fng_launch_check(c, &x);
 	fng_decide_exec(&dc, &f, &v.d, &excepted);
 	/* No such program: the call fails as the kernel would fail it, and

@@ -8,6 +8,7 @@
 #include "tracer/mem.h"
 #include "common/util.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,6 +85,7 @@ bool fng_launch_check(struct fng_call *c, const struct fng_exec_target *x)
 	};
 
 	tc->launch_script = x->script && x->have_elf;
+	tc->launch_reexec = false;
 	tc->launch_interp_dev = x->elf.dev;
 	tc->launch_interp_ino = x->elf.ino;
 	if (lc.state == FNG_LAUNCH_NONE)
@@ -92,12 +94,13 @@ bool fng_launch_check(struct fng_call *c, const struct fng_exec_target *x)
 		lc.same_file = is_exe(tc->tid, &x->prog);
 		lc.same_argv = lc.same_file && same_argv(c);
 	}
+	tc->launch_reexec = lc.state == FNG_LAUNCH_SELF && x->have_elf && fng_launch_allows(&lc);
 	return x->have_elf && fng_launch_allows(&lc);
 }
 
 /* The root's runtime started: keep its argv (/proc/TID/cmdline, which
- * only the kernel has written yet). */
-static void keep_argv(struct fng_tracer *t, pid_t tid)
+ * only the kernel has written yet) and its file. */
+static void keep_argv(struct fng_tracer *t, pid_t tid, const struct fng_object *exe)
 {
 	char path[64];
 	ssize_t n;
@@ -105,12 +108,27 @@ static void keep_argv(struct fng_tracer *t, pid_t tid)
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", tid);
 	n = fng_read_file(path, t->launch_argv, sizeof(t->launch_argv));
 	t->launch_argv_len = n > 0 && (size_t)n < sizeof(t->launch_argv) ? (size_t)n : 0;
+	t->launch_exe = *exe;
+}
+
+/* The runtime's re-exec of itself, at its exec stop: did the kernel run
+ * the file and argv that were checked? (Another process could have
+ * swapped a path, or a task sharing the memory rewritten argv.) */
+static bool reexec_as_checked(struct fng_tracer *t, pid_t tid, const struct fng_object *exe)
+{
+	char path[64], argv[sizeof(t->launch_argv)];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", tid);
+	n = fng_read_file(path, argv, sizeof(argv));
+	return exe->dev == t->launch_exe.dev && exe->ino == t->launch_exe.ino && n > 0 &&
+	       (size_t)n == t->launch_argv_len && memcmp(argv, t->launch_argv, (size_t)n) == 0;
 }
 
 void fng_launch_exec_stop(struct fng_tracer *t, struct fng_tracee *tc)
 {
 	bool root = tc->tgid == t->root && tc->tid == t->root;
-	struct fng_object interp = { tc->launch_interp_dev, tc->launch_interp_ino };
+	struct fng_object interp = { tc->launch_interp_dev, tc->launch_interp_ino }, exe = { 0, 0 };
 	struct fng_launch_ran r = {
 		.state = (enum fng_launch)tc->launch,
 		.root = root,
@@ -121,34 +139,38 @@ void fng_launch_exec_stop(struct fng_tracer *t, struct fng_tracee *tc)
 	struct stat st;
 
 	if (r.state == FNG_LAUNCH_NONE && !(root && !t->runtime_started)) {
-		tc->launch_script = false;
+		tc->launch_script = tc->launch_reexec = false;
 		return;
 	}
 	snprintf(link, sizeof(link), "/proc/%d/exe", tc->tid);
 	if (stat(link, &st) == 0) { /* unreadable: no launcher (fail closed) */
-		struct fng_object exe = { st.st_dev, st.st_ino };
+		exe = (struct fng_object){ st.st_dev, st.st_ino };
 		r.exe = kind_of(t, &exe);
 		r.interp_ran = r.script && exe.dev == interp.dev && exe.ino == interp.ino;
 	}
+	if (tc->launch_reexec && !reexec_as_checked(t, tc->tid, &exe)) {
+		fng_report_killed(t, tc->tid, "execve", "create_child_process: the runtime's re-exec of itself ran "
+							"another file or argv than checked (racing process)");
+		kill(tc->tgid, SIGKILL);
+	}
 	tc->launch = (uint8_t)fng_launch_next(&r);
-	tc->launch_script = false;
+	tc->launch_script = tc->launch_reexec = false;
 	if (root && !fng_launch_launching((enum fng_launch)tc->launch)) {
 		t->launch_over = true;
 		if (tc->launch == FNG_LAUNCH_SELF)
-			keep_argv(t, tc->tid);
+			keep_argv(t, tc->tid, &exe);
 	}
 }
 
 void fng_launch_fork(struct fng_tracer *t, const struct fng_tracee *parent, struct fng_tracee *child, bool thread)
 {
-	if (thread && parent->launch != FNG_LAUNCH_NONE) {
+	struct fng_tracee *root = parent->tgid == t->root ? fng_tracee_find(&t->tasks, t->root) : NULL;
+
+	if (thread && fng_launch_launching((enum fng_launch)parent->launch))
 		t->launch_over = true; /* shells and env make no threads: a runtime runs */
-		if (parent->tgid == t->root) {
-			struct fng_tracee *root = fng_tracee_find(&t->tasks, t->root);
-			if (root)
-				root->launch = FNG_LAUNCH_NONE;
-		}
-	}
+	/* The runtime's one re-exec of itself comes before it makes any task. */
+	if (root && root->launch == FNG_LAUNCH_SELF)
+		root->launch = FNG_LAUNCH_NONE;
 	child->launch = (uint8_t)fng_launch_child((enum fng_launch)parent->launch, !t->launch_over && !t->init_done,
 						 thread);
 }
