@@ -14,13 +14,13 @@ const char *fng_decide_rule_reason(enum fng_rule rule)
 {
 	switch (rule) {
 	case FNG_RULE_OUTBOUND:
-		return "outbound_connectivity: a connection or packet to a destination the policy does not allow";
+		return "a destination the policy does not allow";
 	case FNG_RULE_TMP:
-		return "read_write_tmp: touches the temp root";
+		return "touches the temp root";
 	case FNG_RULE_CHILD:
-		return "create_child_process: runs another program";
+		return "runs another program";
 	case FNG_RULE_HANDLER:
-		return "read_handler: reads the function's own code";
+		return "the function's own code";
 	case FNG_RULE_ALLOWLIST:
 		return "not in the allowlist";
 	default:
@@ -96,7 +96,7 @@ void fng_decide_file(const struct fng_decide_ctx *c, const struct fng_file_facts
 	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && f->in_tmp) {
 		fng_decide_take(v, FNG_RULE_TMP, p->mode[FNG_RULE_TMP]);
 		if (v->rule == FNG_RULE_TMP)
-			snprintf(v->reason, sizeof(v->reason), "a file in the temp root: read_write_tmp allows no access there");
+			snprintf(v->reason, sizeof(v->reason), "a file in the temp root");
 	}
 	if (f->handler && fng_decide_handler_armed(c)) {
 		fng_decide_take(v, FNG_RULE_HANDLER, p->mode[FNG_RULE_HANDLER]);
@@ -188,8 +188,7 @@ void fng_decide_exec(const struct fng_decide_ctx *c, const struct fng_exec_facts
 			*excepted = f->resolved && fng_decide_exec_excepted(p, f->allow, f->n_allow, f->target);
 		if (!*excepted) {
 			fng_decide_take(v, FNG_RULE_CHILD, p->mode[FNG_RULE_CHILD]);
-			snprintf(v->reason, sizeof(v->reason), "runs another program: create_child_process "
-				 "allows no exec after the runtime's launch");
+			snprintf(v->reason, sizeof(v->reason), "runs another program after the runtime's launch");
 		}
 	}
 	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && f->resolved && f->in_tmp) {
@@ -265,8 +264,7 @@ bool fng_decide_net(const struct fng_decide_ctx *c, const struct fng_net_facts *
 			return false;
 		if (d == FNG_DEST_DENIED) {
 			fng_decide_take(v, FNG_RULE_OUTBOUND, mode);
-			snprintf(v->reason, sizeof(v->reason), "an outside destination: outbound_connectivity allows "
-				 "only loopback, the Runtime API and its exceptions");
+			snprintf(v->reason, sizeof(v->reason), "a destination outside: not loopback, the Runtime API or an exception");
 			*offends = true;
 			return true;
 		}
