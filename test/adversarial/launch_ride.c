@@ -95,13 +95,13 @@ int main(int argc, char **argv)
 	vector_exec("child_script", (char *[]){ "/bin/sh", g_script, NULL });
 
 	/* Last: the process itself re-executes its own file, other argv. */
+	unlink(g_script);
+	unlink(g_envscript);
 	snprintf(text, sizeof(text), "%d", adv_exit_status());
 	execv("/proc/self/exe", (char *[]){ argv[0], "--stage2", text, NULL });
 	if (is_denial(errno))
 		report("reexec_other_argv", DEFENDED, "%s", strerror(errno));
 	else
 		report("reexec_other_argv", ERRORED, "execv: %s", strerror(errno));
-	unlink(g_script);
-	unlink(g_envscript);
 	return adv_exit_status();
 }
