@@ -193,8 +193,7 @@ void fng_decide_exec(const struct fng_decide_ctx *c, const struct fng_exec_facts
 	}
 	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && f->resolved && f->in_tmp) {
 		fng_decide_take(v, FNG_RULE_TMP, p->mode[FNG_RULE_TMP]);
-		if (v->rule == FNG_RULE_TMP)
-			snprintf(v->reason, sizeof(v->reason), "program lives in the temp root");
+		snprintf(v->reason, sizeof(v->reason), "program lives in the temp root");
 	}
 	if (p->allow)
 		fng_decide_exec_allowlist(c, f->path, &f->target->image, v);
