@@ -7,23 +7,45 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
 SANITIZE ?=
+# The machine fnguard is built for: x86_64 or arm64 (aarch64). `make
+# cross-arm64` builds an arm64 fnguard on x86_64 with Debian's cross compiler
+# and arm64 (multiarch) libraries; `make check-aarch64` runs the tests on a
+# real aarch64 kernel under qemu (docs/deploy.md, "arm64").
+HOST_ARCH  := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+ARCH       ?= $(HOST_ARCH)
+PKG_CONFIG ?= pkg-config
+STRIP      ?= strip
+OBJDUMP    ?= objdump
+GOARCH     := $(if $(filter arm64,$(ARCH)),arm64,amd64)
 
-PKGS      := libseccomp json-c libuv libcares libcurl libunwind-generic libelf nettle
+PKGS      := libseccomp json-c libuv libcares libcurl libunwind-generic libelf nettle libpcre2-8
 TEST_PKGS := cmocka
 # Libraries Debian ships without a pkg-config file: linked by name, their
 # header checked for by the deps stamp.
-NOPC_LIBS    := -lhttp_parser
+NOPC_LIBS    ?= -lhttp_parser
 NOPC_HEADERS := /usr/include/http_parser.h
 # Programs the tests run (installed by scripts/install-deps.sh too).
 TOOLS     := python3 node musl-gcc curl go /usr/sbin/dnsmasq /usr/sbin/rsyslogd
 BUILD     := build$(if $(SANITIZE),-san)
+# ARCH=arm64 on x86_64: Debian's cross compiler and arm64 (multiarch)
+# libraries (scripts/install-deps.sh arm64). libhttp-parser-dev cannot be
+# installed for two architectures at once: its arm64 package is unpacked
+# under the build directory instead (scripts/install-deps.sh arm64 does).
+ifeq ($(ARCH)-$(HOST_ARCH),arm64-x86_64)
+CC         := aarch64-linux-gnu-gcc
+BUILD      := build-arm64$(if $(SANITIZE),-san)
+PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config
+NOPC_LIBS  := -L$(CURDIR)/build-arm64/deb/usr/lib/aarch64-linux-gnu -lhttp_parser
+STRIP      := aarch64-linux-gnu-strip
+OBJDUMP    := aarch64-linux-gnu-objdump
+endif
 
 # Recursive (=): evaluated when a recipe runs, after the deps stamp exists.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 # libcurl is compiled against but loaded at run time, only for HTTP sinks
 # (logging/sinks/curl_dl.h): linking it would cost every start ~30 libraries.
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl,$(PKGS))) $(NOPC_LIBS)
-TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS))) $(NOPC_LIBS)
+TEST_LIBS  = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral $(if $(filter clang%,$(notdir $(CC))),,-Wno-format-truncation)
 CFLAGS   ?= -O2 -g
@@ -38,7 +60,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # symbols and circles between files.
 LAYERS := common logging policy tracer supervisor
 layer_dirs = $(1) $(wildcard $(1)/*/)
-SRCS := $(foreach l,$(LAYERS),$(wildcard $(l)/*.c $(l)/*/*.c))
+SRCS := $(filter-out tracer/arch_%.c,$(foreach l,$(LAYERS),$(wildcard $(l)/*.c $(l)/*/*.c))) tracer/arch_$(ARCH).c
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/supervisor/cli/main.o
 LIB_OBJS := $(filter-out $(MAIN_OBJ),$(OBJS))
@@ -69,7 +91,7 @@ all: fnguard
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@if pkg-config --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && $(foreach h,$(NOPC_HEADERS),test -f $(h) &&) \
+	@if $(PKG_CONFIG) --exists $(PKGS) $(TEST_PKGS) 2>/dev/null && $(foreach h,$(NOPC_HEADERS),test -f $(h) &&) \
 		$(foreach c,$(TOOLS),command -v $(c) >/dev/null &&) true; \
 		then :; else sh scripts/install-deps.sh; fi
 	@touch $@
@@ -92,8 +114,10 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 # Each unit test's layer: it links that layer's archives and those below only.
 UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_launch=policy test_allowlist=policy test_dns=tracer test_elf=tracer \
 	test_filter=tracer test_globrel=policy test_handler=policy test_hold=tracer test_policydiff=policy test_hostres=tracer test_jsonpos=policy test_logger=logging test_namecache=tracer \
-	test_observe=logging test_path=tracer test_policy=policy test_ring=logging \
-	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging
+	test_observe=logging test_path=tracer test_policy=policy test_ring=logging test_regexset=policy test_payload=policy \
+	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_utf8=logging
+# The input firewall (policy/payload/walk.c, detectors).
+UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy
 unit_layer = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(UNIT_LAYER))),$(error $(1): no layer in UNIT_LAYER))
 $(BUILD)/test/unit/%: test/unit/%.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -115,7 +139,7 @@ define go_build
 	@mkdir -p $(dir $@)
 	@if command -v go >/dev/null; then \
 		echo "go build $@"; \
-		cd test/progs/go && CGO_ENABLED=$(or $(3),0) GO111MODULE=off GOPROXY=off GOFLAGS= \
+		cd test/progs/go && CGO_ENABLED=$(or $(3),0) GO111MODULE=off GOPROXY=off GOFLAGS= GOARCH=$(GOARCH) \
 			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
 			go build $(2) -o $(abspath $@) $(1); \
 	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
@@ -154,10 +178,20 @@ $(BUILD)/bench/stack_cost: bench/stack_cost.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,tracer) $(PKG_LIBS) -lpthread
 
+# In-process timing of output inspection's detectors.
+$(BUILD)/bench/payload_cost: bench/payload_cost.c $(ARCHIVES) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,policy) $(PKG_LIBS) -lpthread
+
+# In-process timing of the input firewall's inspection.
+$(BUILD)/bench/input_cost: bench/input_cost.c $(ARCHIVES) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,policy) $(PKG_LIBS) -lpthread
+
 # The stack tests' program also stripped of its symbol table, and static.
 STACK_VARIANTS := $(BUILD)/test/progs/stackprog-stripped $(BUILD)/test/progs/stackprog-static
 $(BUILD)/test/progs/stackprog-stripped: $(BUILD)/test/progs/stackprog
-	strip -o $@ $<
+	$(STRIP) -o $@ $<
 $(BUILD)/test/progs/stackprog-static: test/progs/stackprog.c | $(DEPS_STAMP)
 	$(CC) $(TEST_PROG_CFLAGS) -static -o $@ $<
 
@@ -198,14 +232,32 @@ fuzz: | $(DEPS_STAMP)
 
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
-test-programs: $(PROG_BINS) $(ADV_BINS) $(MUSL_BINS) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS)
+# Debian's musl-gcc builds for the machine it runs on only: no musl programs
+# in an arm64 cross build (the tests that need one say so).
+test-programs: $(PROG_BINS) $(ADV_BINS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS)
 
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").
 layers: $(BUILD)/fnguard
-	@python3 scripts/layers.py --build $(BUILD) $(LAYERS)
+	@python3 scripts/layers.py --arch $(ARCH) --build $(BUILD) $(LAYERS)
 
-check: layers fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
+# An arm64 fnguard built on x86_64 (see ARCH above): make check builds it, so
+# a change that breaks the aarch64 build fails CI.
+.PHONY: cross-arm64 cross-arm64-tests check-aarch64
+cross-arm64:
+	@command -v aarch64-linux-gnu-gcc >/dev/null && test -e /usr/lib/aarch64-linux-gnu/libseccomp.so \
+		&& test -e build-arm64/deb/usr/lib/aarch64-linux-gnu/libhttp_parser.a || sh scripts/install-deps.sh arm64
+	$(MAKE) ARCH=arm64 build-arm64/fnguard
+	@file build-arm64/fnguard | grep -q 'ARM aarch64' || { echo "cross-arm64: not an aarch64 binary"; exit 1; }
+# Everything the tests run, for arm64 (the guest of check-aarch64 runs them).
+cross-arm64-tests: cross-arm64
+	$(MAKE) ARCH=arm64 unit test-programs
+# The tests on a real aarch64 kernel: an arm64 Debian guest under qemu
+# (scripts/aarch64/). Hours under emulation; TESTS=REGEX runs some.
+check-aarch64:
+	sh scripts/aarch64/check.sh "$(TESTS)"
+
+check: layers cross-arm64 fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh
 
 # `make layer`: an AWS Lambda layer (docs/deploy.md) whose fnguard runs on
@@ -215,14 +267,14 @@ check: layers fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-pro
 # the host's libcurl.so.4 for HTTP sinks). The glibc versions the binary
 # needs are checked (scripts/layer/check-glibc.sh): the target fails on any
 # GLIBC_2.35 or newer. Always built from unsanitized objects.
-LAYER_BUILD  := build/layer
-LAYER_ZIP    := dist/fnguard-layer-x86_64.zip
+LAYER_BUILD  := $(BUILD:-san=)/layer
+LAYER_ZIP    := dist/fnguard-layer-$(ARCH).zip
 # PKGS' static link lines (libcurl excepted), glibc's parts left dynamic;
 # Debian names libuv's archive libuv_a.a. NOPC_LIBS: libraries without a
 # pkg-config file, if the Makefile names any.
 LAYER_GLIBC_LIBS := -lpthread -ldl -lrt -lm
 LAYER_STATIC = $(patsubst -luv,-luv_a,$(filter-out $(LAYER_GLIBC_LIBS),\
-	$(shell pkg-config --libs --static $(filter-out libcurl,$(PKGS))))) $(NOPC_LIBS)
+	$(shell $(PKG_CONFIG) --libs --static $(filter-out libcurl,$(PKGS))))) $(NOPC_LIBS)
 LAYER_GLIBC  := 2.34
 ifeq ($(SANITIZE),)
 layer: $(LAYER_ZIP)
@@ -234,8 +286,8 @@ endif
 $(LAYER_BUILD)/fnguard: $(OBJS) scripts/layer/check-glibc.sh
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -no-pie -o $@.tmp $(OBJS) -Wl,-Bstatic $(LAYER_STATIC) -Wl,-Bdynamic $(LAYER_GLIBC_LIBS)
-	strip --strip-debug $@.tmp
-	sh scripts/layer/check-glibc.sh $@.tmp $(LAYER_GLIBC) || { rm -f $@.tmp; exit 1; }
+	$(STRIP) --strip-debug $@.tmp
+	OBJDUMP=$(OBJDUMP) sh scripts/layer/check-glibc.sh $@.tmp $(LAYER_GLIBC) || { rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
 $(LAYER_ZIP): $(LAYER_BUILD)/fnguard scripts/layer/fnguard-wrapper scripts/layer/bootstrap \
@@ -263,6 +315,9 @@ install: fnguard
 	install -D -m 0755 fnguard $(DESTDIR)$(PREFIX)/bin/fnguard
 	install -D -m 0644 docs/fnguard.1 $(DESTDIR)$(PREFIX)/share/man/man1/fnguard.1
 	install -D -m 0644 examples/policies/default.json $(DESTDIR)$(PREFIX)/share/fnguard/default.json
+	install -d $(DESTDIR)$(PREFIX)/share/doc/fnguard
+	install -m 0644 README.md docs/policy.md docs/events.md docs/cli.md docs/security.md docs/deploy.md \
+		docs/policy.schema.json $(DESTDIR)$(PREFIX)/share/doc/fnguard/
 
 clean:
 	rm -rf build build-san build-fuzz fnguard dist

@@ -8,6 +8,7 @@
  * itself stops DEPTH (8) calls deep. The program must stop itself with
  * SIGSTOP. Prints one line: frames cold_us newimage_us warm_us pages_warm. */
 #include "tracer/image/stack.h"
+#include "bench/timing.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -28,25 +29,6 @@ __attribute__((noinline)) static int nest(int depth)
 	r = nest(depth - 1);
 	__asm__ volatile("" ::: "memory");
 	return r;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double median_us(uint64_t *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_u64);
-	return (double)v[n / 2] / 1000.0;
 }
 
 /* Start the program traced and wait until it has stopped itself. */

@@ -98,6 +98,9 @@ struct fng_event {
 	struct fng_ev_image image;	/* process events: what was executed */
 	char request_id[64];		/* function.request_id: the invocation running (Runtime API proxy) */
 	char trace_id[192];		/* function.trace_id: its Lambda-Runtime-Trace-Id */
+	char match[160];		/* details.match: the built-in detector or rule that matched (payload checks) */
+	char excerpt[128];		/* details.excerpt: a short redacted excerpt of what matched */
+	char cls[24];			/* details.class: the input firewall's attack class */
 	uint64_t count;			/* an aggregate of repeats (logging/aggregate.h): how many, else 0 */
 	uint64_t first_ns;		/* an aggregate: the first repeat's time (time_ns is the last) */
 	uint8_t stack_end;		/* enum fng_stack_end, also when stack is NULL */

@@ -8,26 +8,38 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uint64_t time_ns, uint8_t severity,
-			const char *msgid, bool own, bool only_ready, uint8_t cls)
+enum fng_log_format fng_logger_sink_format(const struct fng_logger *lg, size_t i)
+{
+	int f = lg->sinks[i]->spec.format;
+
+	return f > 0 && f <= FNG_FORMAT_N ? (enum fng_log_format)(f - 1) : lg->format;
+}
+
+uint64_t fng_logger_publish(struct fng_logger *lg, enum fng_log_format fmt, uint64_t seq, const char *text, size_t len,
+			    uint64_t time_ns, uint8_t severity, const char *msgid, bool own, bool only_ready, uint8_t cls)
 {
 	autofree char *sealed = NULL;
-	bool record = lg->format != FNG_FORMAT_TEXT;
+	/* Iron Function's receivers get its schema as it is: no seq, run, mac. */
+	bool record = fmt != FNG_FORMAT_TEXT && fmt != FNG_FORMAT_IRON;
 	struct fng_line *l;
 
+	if (!seq)
+		seq = lg->seq + 1;
 	/* JSON lines carry their sequence number and run id (and a mac with
 	 * a key): trace's text lines are for people. */
-	if (record && fng_seal_line(&lg->seal, lg->seq + 1, text, len, &sealed, &len) < 0) {
+	if (record && fng_seal_line(&lg->seal, seq, text, len, &sealed, &len) < 0) {
 		lg->format_failed++;
-		return;
+		return 0;
 	}
 	l = fng_line_new(record ? sealed : text, len);
 	if (!l) {
 		lg->format_failed++;
-		return;
+		return 0;
 	}
 	l->record = record;
-	l->seq = ++lg->seq;
+	l->seq = seq;
+	if (seq > lg->seq)
+		lg->seq = seq;
 	l->time_ns = time_ns;
 	l->severity = severity;
 	l->own = own;
@@ -35,15 +47,16 @@ void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uin
 	fng_strlcpy(l->msgid, msgid, sizeof(l->msgid));
 	for (size_t i = 0; i < lg->n_sinks; i++) {
 		struct fng_sink *s = lg->sinks[i];
-		if (only_ready && (s->closing || !s->ops->ready(s)))
+		if (fng_logger_sink_format(lg, i) != fmt || (only_ready && (s->closing || !s->ops->ready(s))))
 			continue;
 		fng_sink_push(s, l);
 	}
 	fng_line_unref(l);
+	return seq;
 }
 
 /* Syslog severity of an event (docs/events.md). */
-static uint8_t severity_of(const struct fng_event *ev)
+uint8_t fng_logger_severity(const struct fng_event *ev)
 {
 	if (ev->type == FNG_EV_LIFECYCLE)
 		return strcmp(ev->phase, "unprotected") == 0 ? 2 : strncmp(ev->phase, "sink", 4) == 0 ? 4 : 6;
@@ -78,30 +91,37 @@ static uint8_t class_of(struct fng_logger *lg, const struct fng_event *ev)
 	return (uint8_t)lg->n_cls;
 }
 
-/* Format one event in the configured format and hand it to the sinks. */
+/* Format one event in every format the sinks take and hand it to them; one
+ * line number for all. */
 static void publish_event(struct fng_logger *lg, const struct fng_event *ev, bool own)
 {
-	autofree char *text = NULL;
-	size_t len = 0;
-	int r;
+	uint64_t seq = 0;
+	bool made = false;
 
 	if (lg->classes && fng_text_class_of(ev) && !(fng_text_class_of(ev) & lg->classes))
 		return;	/* fnguard trace -e */
-	if (lg->format == FNG_FORMAT_OCSF)
-		r = fng_ocsf_event(ev, &lg->fn, &lg->ocsf, &text, &len);
-	else if (lg->format == FNG_FORMAT_TEXT)
-		r = fng_text_event(lg->text, ev, &text, &len);
-	else
-		r = fng_format_event(ev, &lg->fn, &text, &len);
-	if (r < 0) {
-		if (!own)
-			lg->format_failed++;	/* a tracer event lost before any sink */
-		return;
+	for (unsigned fmt = 0; fmt < FNG_FORMAT_N; fmt++) {
+		autofree char *text = NULL;
+		size_t len = 0;
+		int r;
+
+		if (!(lg->formats & (1u << fmt)))
+			continue;
+		r = fng_logger_format_event(lg, (enum fng_log_format)fmt, ev, &text, &len);
+		if (r > 0)
+			continue;
+		if (r < 0) {
+			if (!own && !made)
+				lg->format_failed++;	/* a tracer event lost before any sink */
+			continue;
+		}
+		seq = fng_logger_publish(lg, (enum fng_log_format)fmt, seq, text, len, ev->time_ns, fng_logger_severity(ev),
+					 ev->type < FNG_ARRAY_LEN(msgids) ? msgids[ev->type] : "-", own, false,
+					 class_of(lg, ev));
+		made = true;
 	}
-	if (own)
+	if (own && made)
 		lg->own_events++;
-	fng_logger_publish(lg, text, len, ev->time_ns, severity_of(ev),
-			   ev->type < FNG_ARRAY_LEN(msgids) ? msgids[ev->type] : "-", own, false, class_of(lg, ev));
 }
 
 /* Lossless (fnguard trace, baseline): while a sink's queue is nearly full
@@ -346,7 +366,11 @@ static int logger_setup(struct fng_logger *lg, const struct fng_logger_config *c
 	lg->flush_timeout_ms = cfg->flush_timeout_ms;
 	lg->lossless = cfg->lossless;
 	lg->classes = cfg->text ? cfg->text->classes : 0;
-	if (cfg->format == FNG_FORMAT_TEXT && (!cfg->text || !(lg->text = fng_text_new(cfg->text)))) {
+	lg->formats = cfg->n_sinks ? 0 : 1u << cfg->format;
+	for (size_t i = 0; i < cfg->n_sinks; i++)
+		lg->formats |= cfg->sinks[i].format > 0 ? 1u << (cfg->sinks[i].format - 1) : 1u << cfg->format;
+	fng_dropin_init(&lg->dropin);
+	if ((lg->formats & (1u << FNG_FORMAT_TEXT)) && (!cfg->text || !(lg->text = fng_text_new(cfg->text)))) {
 		snprintf(err, errn, "cannot set up the text format");
 		return -ENOMEM;
 	}

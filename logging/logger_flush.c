@@ -127,20 +127,19 @@ static void exit_event(struct fng_logger *lg)
 
 	lg->phase = PHASE_EXIT_EVENT;
 	if (xi) {
-		char *text = NULL;
-		size_t len = 0;
-		int r;
+		uint64_t seq = 0;
 
 		fng_logger_fill_counts(lg, xi);
-		if (lg->format == FNG_FORMAT_OCSF)
-			r = fng_ocsf_exit(xi, &lg->fn, &lg->ocsf, &text, &len);
-		else if (lg->format == FNG_FORMAT_TEXT)
-			r = fng_text_exit(lg->text, xi, &text, &len);
-		else
-			r = fng_format_exit(xi, &lg->fn, &text, &len);
-		if (r == 0)
-			fng_logger_publish(lg, text, len, fng_now_ns(), 6, "lifecycle", true, true, 0);
-		free(text);
+		for (unsigned fmt = 0; fmt < FNG_FORMAT_N; fmt++) {
+			char *text = NULL;
+			size_t len = 0;
+
+			if ((lg->formats & (1u << fmt)) &&
+			    fng_logger_format_exit(lg, (enum fng_log_format)fmt, xi, &text, &len) == 0)
+				seq = fng_logger_publish(lg, (enum fng_log_format)fmt, seq, text, len, fng_now_ns(), 6,
+							 "lifecycle", true, true, 0);
+			free(text);
+		}
 	}
 	uv_timer_start(&lg->exit_timer, on_exit_timer, EXIT_EVENT_GRACE_MS, 0);
 	fng_logger_progress(lg);

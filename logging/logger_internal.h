@@ -8,6 +8,7 @@
 #include "logging/aggregate.h"
 #include "logging/sinks/curl_dl.h"
 #include "logging/logger.h"
+#include "logging/format/dropin.h"
 #include "logging/format/ocsf.h"
 #include "logging/format/seal.h"
 #include "logging/ring.h"
@@ -53,7 +54,9 @@ struct fng_logger {
 	struct fng_function_info fn;
 	struct fng_ocsf_ctx ocsf;
 	struct fng_seal seal;	/* run id, and the key of the lines' mac */
-	enum fng_log_format format;
+	enum fng_log_format format;	/* the run's; a sink may have its own (spec.format) */
+	uint32_t formats;		/* bit per format some sink takes */
+	struct fng_dropin_ctx dropin;	/* Falco and Iron Function */
 	unsigned flush_timeout_ms;
 	struct fng_text *text;		/* FNG_FORMAT_TEXT's state */
 	uint32_t classes;		/* FNG_TEXT_CLASS_* shown; 0: all */
@@ -110,10 +113,25 @@ struct fng_logger {
 	size_t start_errn;
 };
 
-/* logger.c: format and hand one line to every sink (only_ready: the exit
- * event goes only to sinks that are up). The text is the caller's. */
-void fng_logger_publish(struct fng_logger *lg, const char *text, size_t len, uint64_t time_ns, uint8_t severity,
-			const char *msgid, bool own, bool only_ready, uint8_t cls);
+/* logger.c: hand one line in format fmt to every sink that takes fmt
+ * (only_ready: the exit event goes only to sinks that are up). The text is
+ * the caller's. seq: 0 for the next line number, else the number the same
+ * event already got in another format. Returns the number used (0: lost). */
+uint64_t fng_logger_publish(struct fng_logger *lg, enum fng_log_format fmt, uint64_t seq, const char *text, size_t len,
+			    uint64_t time_ns, uint8_t severity, const char *msgid, bool own, bool only_ready, uint8_t cls);
+/* The format sink i takes. */
+enum fng_log_format fng_logger_sink_format(const struct fng_logger *lg, size_t i);
+/* logger.c: the syslog severity of an event (docs/events.md). */
+uint8_t fng_logger_severity(const struct fng_event *ev);
+/* logger_format.c: an event, the exit event, a loss report in fmt: 0,
+ * -errno, or 1 (fmt has no such line). */
+int fng_logger_format_event(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_event *ev, char **text,
+			    size_t *len);
+/* The exit event and a loss report in fmt: 0, -errno, or 1 (fmt has no such line). */
+int fng_logger_format_exit(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_exit_info *xi, char **out,
+			   size_t *len);
+int fng_logger_format_loss(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_loss_info *li, char **out,
+			   size_t *len);
 /* Take everything out of the ring and publish it. */
 void fng_logger_drain(struct fng_logger *lg);
 /* Publish the repeats folded so far as aggregate events. */

@@ -37,10 +37,7 @@ static uint64_t unreported(struct fng_logger *lg)
 void fng_logger_report_now(struct fng_logger *lg)
 {
 	struct fng_loss_info li = { 0 };
-	uint64_t ring = ring_total(lg);
-	autofree char *text = NULL;
-	size_t len = 0;
-	int r;
+	uint64_t ring = ring_total(lg), seq = 0;
 
 	if (unreported(lg) == 0)
 		return;
@@ -53,21 +50,21 @@ void fng_logger_report_now(struct fng_logger *lg)
 		li.n_sinks++;
 		s->dropped_reported = s->st.dropped;
 	}
-	if (lg->format == FNG_FORMAT_OCSF)
-		r = fng_ocsf_loss(&li, fng_now_ns(), &lg->fn, &lg->ocsf, &text, &len);
-	else if (lg->format == FNG_FORMAT_TEXT)
-		r = fng_text_loss(&li, &text, &len);
-	else
-		r = fng_format_loss(&li, fng_now_ns(), &lg->fn, &text, &len);
-	if (r < 0)
-		return;
 	lg->own_events++;
 	if (!lg->stderr_is_sink) {
 		char msg[512];
 		fng_loss_message(&li, msg, sizeof(msg));
 		fprintf(stderr, "fnguard: %s\n", msg);
 	}
-	fng_logger_publish(lg, text, len, fng_now_ns(), 4, "lifecycle", true, false, 0);
+	for (unsigned fmt = 0; fmt < FNG_FORMAT_N; fmt++) {
+		autofree char *text = NULL;
+		size_t len = 0;
+
+		if ((lg->formats & (1u << fmt)) &&
+		    fng_logger_format_loss(lg, (enum fng_log_format)fmt, &li, &text, &len) == 0)
+			seq = fng_logger_publish(lg, (enum fng_log_format)fmt, seq, text, len, fng_now_ns(), 4, "lifecycle",
+						 true, false, 0);
+	}
 }
 
 static void on_loss_tick(uv_timer_t *t)

@@ -39,6 +39,23 @@ void fng_addr_format(const uint8_t a[16], char *buf, size_t n)
 	}
 }
 
+void fng_netrule_format(const struct fng_netrule *r, char *buf, size_t n)
+{
+	bool v4 = fng_addr_is_v4mapped(r->addr);
+	unsigned prefix = v4 ? r->prefix - 96u : r->prefix;
+	char a[INET6_ADDRSTRLEN], pfx[8] = "";
+
+	fng_addr_format(r->addr, a, sizeof(a));
+	if (r->prefix != 128)
+		snprintf(pfx, sizeof(pfx), "/%u", prefix);
+	if (!r->port)
+		snprintf(buf, n, "%s%s", a, pfx);
+	else if (v4)
+		snprintf(buf, n, "%s%s:%u", a, pfx, r->port);
+	else
+		snprintf(buf, n, "[%s]%s:%u", a, pfx, r->port);
+}
+
 static int parse_port(const char *s, uint16_t *port, const char **why)
 {
 	char *end;

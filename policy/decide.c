@@ -130,9 +130,15 @@ static bool names_exception(const struct fng_exec_allow *allow, size_t n, const 
 bool fng_decide_interp_trusted(const char *interp)
 {
 	static const char *const loaders[] = {
+#if defined(__aarch64__)
+		"/lib/ld-linux-aarch64.so.1", "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1", "/lib64/ld-linux-aarch64.so.1",
+		"/usr/lib/ld-linux-aarch64.so.1", "/usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
+		"/lib/ld-musl-aarch64.so.1", "/usr/lib/ld-musl-aarch64.so.1",
+#else
 		"/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "/lib/ld-linux-x86-64.so.2",
 		"/usr/lib64/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
 		"/lib/ld-musl-x86_64.so.1", "/usr/lib/ld-musl-x86_64.so.1",
+#endif
 	};
 
 	if (!interp[0])

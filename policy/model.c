@@ -2,6 +2,8 @@
  * Build-ids are in buildid.c, which the allowlist uses too. */
 #include "policy/policy.h"
 #include "policy/allowlist.h"
+#include "policy/payload/payload.h"
+#include "policy/payload/firewall.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -73,14 +75,36 @@ void fng_policy_free(struct fng_policy *p)
 	free(p->api_endpoint);
 	free_strv(p->event_sinks, p->n_event_sinks);
 	free_strv(p->notices, p->n_notices);
+	fng_payload_policy_free(p);
+	fng_fw_cfg_free(p->input_firewall);
+	free(p->input_firewall);
 	memset(p, 0, sizeof(*p));
+}
+
+/* " KEY=MODE(N rules[ + built-ins])" for a payload check that is on. */
+static int payload_summary(const char *key, const struct fng_payload_cfg *c, char *buf, size_t n)
+{
+	if (!c || c->action == FNG_MODE_ALLOW || n == 0)
+		return 0;
+	return snprintf(buf, n, " %s=%s(%zu rules%s)", key, fng_mode_name(c->action), c->rules.n,
+			c->builtins ? " + built-ins" : "");
 }
 
 void fng_policy_summary(const struct fng_policy *p, char *buf, size_t n)
 {
-	snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s%s%s%s",
+	int w = snprintf(buf, n, "outbound_connectivity=%s read_write_tmp=%s create_child_process=%s read_handler=%s%s%s%s",
 		 fng_mode_name(p->mode[FNG_RULE_OUTBOUND]), fng_mode_name(p->mode[FNG_RULE_TMP]),
 		 fng_mode_name(p->mode[FNG_RULE_CHILD]), fng_mode_name(p->mode[FNG_RULE_HANDLER]),
 		 p->allow ? " allowlist=" : "", p->allow ? fng_mode_name(p->mode[FNG_RULE_ALLOWLIST]) : "",
 		 p->exec_mem_block ? " executable_memory=block" : "");
+	if (w < 0 || (size_t)w >= n)
+		return;
+	w += payload_summary("output_inspection", p->output_inspection, buf + w, n - (size_t)w);
+	if (w < 0 || (size_t)w >= n)
+		return;
+	w += payload_summary("code_check", p->code_check, buf + w, n - (size_t)w);
+	if (w < 0 || (size_t)w >= n || !p->input_firewall || fng_fw_cfg_top(p->input_firewall) == FNG_MODE_ALLOW)
+		return;
+	snprintf(buf + w, n - (size_t)w, " input_firewall=%s(%zu rules)", fng_mode_name(fng_fw_cfg_top(p->input_firewall)),
+		 p->input_firewall->rules.rules.n);
 }

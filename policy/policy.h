@@ -69,6 +69,8 @@ struct fng_build_id {
 };
 
 struct fng_allowlist;
+struct fng_payload_cfg;
+struct fng_fw_cfg;
 
 struct fng_policy {
 	enum fng_mode mode[FNG_RULE_COUNT];	/* [FNG_RULE_ALLOWLIST]: allow when there is none */
@@ -99,7 +101,7 @@ struct fng_policy {
 	/* "events": where and how events go (docs/policy.md). Zero: not set. */
 	char **event_sinks;		/* log destinations, as --log takes them */
 	size_t n_event_sinks;
-	int event_format;		/* 0 unset, 1 fnguard, 2 ocsf */
+	int event_format;		/* 0 unset, else enum fng_log_format + 1 */
 	bool has_flush_timeout;
 	unsigned flush_timeout_ms;
 	enum fng_on_unsupported on_unsupported;
@@ -108,6 +110,10 @@ struct fng_policy {
 	bool no_proxy;			/* "proxy": false */
 	enum fng_on_block on_block;
 	uint8_t phase[FNG_RULE_COUNT];	/* enum fng_phase */
+
+	/* "output_inspection", "code_check" (policy/payload/payload.h), or NULL. */
+	struct fng_payload_cfg *output_inspection, *code_check;
+	struct fng_fw_cfg *input_firewall;	/* policy/payload/firewall.h, or NULL */
 
 	/* Human-readable notices produced while loading (ignored keys ...). */
 	char **notices;
@@ -122,8 +128,9 @@ int fng_mode_parse(const char *s, enum fng_mode *out);
 int fng_policy_default(struct fng_policy *p);
 void fng_policy_free(struct fng_policy *p);
 
-/* Loading. On error returns -EINVAL and fills err with
- * "FILE:LINE:COL: message" (one line, no newline). */
+/* Loading. On error returns -EINVAL (-EFBIG: over FNG_POLICY_MAX_BYTES) and
+ * fills err with "FILE:LINE:COL: message" (one line, no newline). */
+#define FNG_POLICY_MAX_BYTES (4u << 20)
 struct fng_policy_error {
 	char msg[512];
 };
@@ -168,6 +175,9 @@ bool fng_addr_is_loopback(const uint8_t addr16[16]);
 bool fng_addr_is_v4mapped(const uint8_t addr16[16]);
 /* Text form for events: "192.0.2.1" or "2001:db8::1". */
 void fng_addr_format(const uint8_t addr16[16], char *buf, size_t n);
+/* A network exception as the policy would write it: "10.0.0.0/8:5432",
+ * "[2001:db8::1]:443". n >= 64 always fits. */
+void fng_netrule_format(const struct fng_netrule *r, char *buf, size_t n);
 
 /* The "lambda" section's names (load_lambda.c, which loads it). */
 const char *fng_on_block_name(enum fng_on_block b);
@@ -185,6 +195,15 @@ static inline bool fng_policy_watches_files(const struct fng_policy *p)
 {
 	return p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW || p->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW ||
 	       p->mode[FNG_RULE_ALLOWLIST] != FNG_MODE_ALLOW;
+}
+
+/* Does the policy watch anything at all? ({} does not: every rule is allow.) */
+static inline bool fng_policy_enforces(const struct fng_policy *p)
+{
+	for (int r = 0; r < FNG_RULE_COUNT; r++)
+		if (p->mode[r] != FNG_MODE_ALLOW)
+			return true;
+	return p->exec_mem_block;
 }
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdnoreturn.h>
 
 #define FNG_EXIT_USAGE 2	  /* bad command line, policy or log destination */
+#define FNG_EXIT_CODE_CHECK 3	  /* code_check at block refused to start the runtime */
 #define FNG_EXIT_UNSUPPORTED 125 /* ptrace/seccomp refused, or fnguard failed */
 #define FNG_EXIT_CANNOT_EXEC 126 /* CMD found but could not be executed */
 #define FNG_EXIT_NOT_FOUND 127	  /* CMD not found */

@@ -2,6 +2,9 @@
  * the runtime started under it, the tracer following it to the end, and
  * fnguard's exit status. */
 #include "supervisor/session.h"
+#include "supervisor/code_check.h"
+#include "policy/payload/payload.h"
+#include "policy/payload/firewall.h"
 #include "supervisor/exit.h"
 #include "supervisor/fds.h"
 #include "supervisor/lambda/proxy.h"
@@ -96,8 +99,22 @@ static void start_proxy(const struct fng_session *s, struct session_live *l)
 	struct fng_proxy_config pc = { 0 };
 	char err[256];
 
-	if (!api || !*api || s->no_proxy || s->policy->no_proxy)
+	if (!api || !*api)
 		return;
+	if (s->no_proxy || s->policy->no_proxy) {
+		/* Responses would go unchecked: refuse rather than run weaker. */
+		if (s->policy->input_firewall && fng_fw_cfg_top(s->policy->input_firewall) != FNG_MODE_ALLOW) {
+			stop_all(l, NULL);
+			fng_die(FNG_EXIT_USAGE, "input_firewall needs the Runtime API proxy (--no-proxy or "
+				"\"lambda\": {\"proxy\": false} turns it off)");
+		}
+		if (s->policy->output_inspection && s->policy->output_inspection->action != FNG_MODE_ALLOW) {
+			stop_all(l, NULL);
+			fng_die(FNG_EXIT_USAGE, "output_inspection needs the Runtime API proxy (--no-proxy or "
+				"\"lambda\": {\"proxy\": false} turns it off)");
+		}
+		return;
+	}
 	l->real_api = strdup(api);
 	if (!l->real_api) {
 		stop_all(l, NULL);
@@ -108,6 +125,9 @@ static void start_proxy(const struct fng_session *s, struct session_live *l)
 	pc.state = &l->state;
 	pc.fail_invocation = s->policy->on_block == FNG_ON_BLOCK_FAIL_INVOCATION;
 	pc.flush_ms = FNG_PROXY_FLUSH_MS;
+	pc.output_inspection = s->policy->output_inspection;
+	pc.input_firewall = s->policy->input_firewall;
+	pc.observe = s->observe && !s->enforce;
 	if (fng_proxy_start(&l->px, &pc, l->addr, sizeof(l->addr), err, sizeof(err)) < 0) {
 		stop_all(l, NULL);
 		fng_die(FNG_EXIT_UNSUPPORTED, "%s", err);
@@ -327,6 +347,11 @@ int fng_session_run(const struct fng_session *s)
 	fng_fds_start(&fds);
 	find_program(s->cmd[0], program, sizeof(program));
 	start_logging(s, &sig, &live);
+	/* Before the preflight: a runtime started unprotected is checked too. */
+	if (fng_code_check_run(policy, live.lg, s->observe && !s->enforce, err, sizeof(err)) > 0) {
+		stop_all(&live, NULL);
+		fng_die(FNG_EXIT_CODE_CHECK, "%s", err);
+	}
 
 	if (fng_preflight(err, sizeof(err)) < 0)
 		unsupported(policy, &live, &sig, s->cmd, err);

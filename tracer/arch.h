@@ -2,11 +2,22 @@
 #ifndef FNG_ARCH_H
 #define FNG_ARCH_H
 
+#include <linux/audit.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#define FNG_ARCH_UNWIND_REGS 32	/* room for the DWARF register numbers the unwinder uses */
+/* The one ABI the filter lets through; any other (i386, x32, AArch32) is a
+ * foreign ABI, and the process making the call is ended. */
+#if defined(__x86_64__)
+#define FNG_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define FNG_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "fnguard supports x86_64 and aarch64"
+#endif
+
+#define FNG_ARCH_UNWIND_REGS 34	/* room for the DWARF register numbers the unwinder uses (aarch64: pc is 32) */
 
 /* At a seccomp stop: do not run the call; it returns retval (e.g. -EACCES). */
 int fng_arch_skip_syscall(pid_t tid, long retval);

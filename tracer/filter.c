@@ -4,6 +4,7 @@
  * signals and ptrace aimed at the supervisor), and send foreign ABIs and
  * syscall numbers libseccomp cannot name to a place where they fail closed. */
 #include "tracer/filter.h"
+#include "tracer/arch.h"
 #include "tracer/syscalls.h"
 #include "common/util.h"
 
@@ -30,8 +31,9 @@
 #include <netinet/in.h>
 
 /* x86_64's kernel table ends below 512 (512 and up are x32 numbers, reachable
- * only with __X32_SYSCALL_BIT, which the arch check sends away): above this
- * the kernel itself answers ENOSYS, so the filter checks no further. */
+ * only with __X32_SYSCALL_BIT, which the arch check sends away), aarch64's
+ * below 470: above this the kernel itself answers ENOSYS, so the filter
+ * checks no further. */
 #define HIGHEST_SYSCALL_CHECKED 511
 #define MAX_UNKNOWN_RANGES 32
 #define LOW32 0xffffffffu
@@ -451,7 +453,7 @@ static void unknown_prefix(struct sock_filter *out, const struct nr_range *r, si
 
 	out[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	/* another ABI: libseccomp's arch check deals with it */
-	out[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, (uint8_t)(2 * n + 3));
+	out[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FNG_AUDIT_ARCH, 0, (uint8_t)(2 * n + 3));
 	out[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	for (size_t i = 0; i < n; i++) {
 		out[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, r[i].lo, 0, 1);

@@ -147,7 +147,11 @@ static bool cannot_run(const struct fng_tracee *o)
 	 * caller or a held task), an exec waiting for its siblings to go (its
 	 * exec stop comes before the new image runs). */
 	nr = blocked_in(o->tid);
-	return nr == SYS_clone || nr == SYS_vfork || nr == SYS_execve || nr == SYS_execveat;
+#ifdef SYS_vfork
+	if (nr == SYS_vfork)
+		return true;
+#endif
+	return nr == SYS_clone || nr == SYS_execve || nr == SYS_execveat;
 }
 
 /* Wait until every interrupted task has stopped (its status kept) or is

@@ -26,15 +26,18 @@ static const char *const action_names[] = {
 	[FNG_ACT_KILLED] = "killed",   [FNG_ACT_ALLOWED] = "allowed",
 };
 
-static void format_time(uint64_t ns, char *buf, size_t n)
+void fng_format_time(uint64_t ns, unsigned digits, char *buf, size_t n)
 {
 	time_t secs = (time_t)(ns / 1000000000u);
+	uint64_t frac = ns % 1000000000u;
 	struct tm tm;
 	char base[32];
 
 	gmtime_r(&secs, &tm);
 	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, n, "%s.%03uZ", base, (unsigned)((ns / 1000000u) % 1000u));
+	for (unsigned i = digits; i < 9; i++)
+		frac /= 10;
+	snprintf(buf, n, "%s.%0*" PRIu64 "Z", base, (int)digits, frac);
 }
 
 void fng_json_add_str(json_object *o, const char *key, const char *v)
@@ -86,6 +89,16 @@ void fng_json_add_function(json_object *root, const struct fng_function_info *fi
 	json_object_object_add(root, "function", f);
 }
 
+void fng_json_add_process(json_object *o, const struct fng_event *ev, const char *const keys[FNG_JSON_PROC_KEYS])
+{
+	json_object_object_add(o, keys[0], json_object_new_int(ev->pid));
+	json_object_object_add(o, keys[1], json_object_new_int(ev->ppid));
+	fng_json_add_str(o, keys[2], ev->comm);
+	fng_json_add_str(o, keys[3], ev->exe);
+	fng_json_add_str(o, keys[4], ev->cmdline);
+	json_object_object_add(o, keys[5], json_object_new_int(ev->uid));
+}
+
 /* The event's "function" section, made if it is not there yet. */
 static json_object *function_section(json_object *root)
 {
@@ -112,8 +125,12 @@ void fng_json_add_invocation(json_object *root, const struct fng_event *ev)
 int fng_json_finish(json_object *root, char **out, size_t *len)
 {
 	size_t n;
-	const char *s = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
-	char *buf = s ? malloc(n + 2) : NULL;
+	const char *s;
+	char *buf;
+
+	fng_json_utf8_fix(root);
+	s = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	buf = s ? malloc(n + 2) : NULL;
 
 	if (!buf) {
 		json_object_put(root);
@@ -133,7 +150,7 @@ static json_object *new_root(uint64_t ns, const char *type)
 	json_object *root = json_object_new_object();
 	char ts[48];
 
-	format_time(ns, ts, sizeof(ts));
+	fng_format_time(ns, 3, ts, sizeof(ts));
 	json_object_object_add(root, "time", json_object_new_string(ts));
 	json_object_object_add(root, "event_type", json_object_new_string(type));
 	return root;
@@ -202,11 +219,11 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 	json_object *details;
 
 	details = json_object_new_object();
-	if (ev->type == FNG_EV_PROCESS) {
+	/* process: "program" (fnguard's name) and "path" (FunctionShield's,
+	 * which its log filters match) hold the same value. */
+	if (ev->type == FNG_EV_PROCESS)
 		fng_json_add_str(details, "program", ev->path);
-	} else {
-		fng_json_add_str(details, "path", ev->path);
-	}
+	fng_json_add_str(details, "path", ev->path);
 	fng_json_add_str(details, "target", ev->path2);
 	fng_json_add_str(details, ev->type == FNG_EV_DNS ? "name" : "host", ev->host);
 	fng_json_add_str(details, "qtype", ev->qtype);
@@ -240,6 +257,9 @@ json_object *fng_event_details_json(const struct fng_event *ev)
 	fng_json_add_str(details, "reason", ev->reason);
 	fng_json_add_str(details, "phase", ev->phase);
 	fng_json_add_str(details, "message", ev->message);
+	fng_json_add_str(details, "match", ev->match);
+	fng_json_add_str(details, "excerpt", ev->excerpt);
+	fng_json_add_str(details, "class", ev->cls);
 	if (ev->type == FNG_EV_LIFECYCLE)
 		fng_json_add_str(details, "version", FNG_VERSION);
 	add_image(details, &ev->image);
@@ -277,9 +297,9 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 		/* An aggregate of repeats (docs/events.md, "Repeated events"). */
 		char ts[48];
 		json_object_object_add(root, "count", json_object_new_uint64(ev->count));
-		format_time(ev->first_ns, ts, sizeof(ts));
+		fng_format_time(ev->first_ns, 3, ts, sizeof(ts));
 		json_object_object_add(root, "first", json_object_new_string(ts));
-		format_time(ev->time_ns, ts, sizeof(ts));
+		fng_format_time(ev->time_ns, 3, ts, sizeof(ts));
 		json_object_object_add(root, "last", json_object_new_string(ts));
 	}
 
@@ -290,13 +310,9 @@ int fng_format_event(const struct fng_event *ev, const struct fng_function_info 
 		json_object_put(details);
 
 	if (ev->pid) {
+		static const char *const keys[FNG_JSON_PROC_KEYS] = { "pid", "ppid", "name", "exe", "cmdline", "uid" };
 		json_object *proc = json_object_new_object();
-		json_object_object_add(proc, "pid", json_object_new_int(ev->pid));
-		json_object_object_add(proc, "ppid", json_object_new_int(ev->ppid));
-		fng_json_add_str(proc, "name", ev->comm);
-		fng_json_add_str(proc, "exe", ev->exe);
-		fng_json_add_str(proc, "cmdline", ev->cmdline);
-		json_object_object_add(proc, "uid", json_object_new_int(ev->uid));
+		fng_json_add_process(proc, ev, keys);
 		json_object_object_add(root, "process", proc);
 	}
 	add_stack(root, ev);

@@ -42,6 +42,9 @@ struct fng_loss_info {
 	struct fng_sink_counts sinks[FNG_MAX_SINKS];	/* dropped: this burst's drops */
 };
 
+/* RFC 3339 UTC time with digits (1 to 9) fraction digits: 2026-12-04T12:20:13.123Z. */
+void fng_format_time(uint64_t ns, unsigned digits, char *buf, size_t n);
+
 /* One JSON object plus '\n', malloc'd into *out. 0 or -errno. */
 int fng_format_event(const struct fng_event *ev, const struct fng_function_info *fi, char **out, size_t *len);
 int fng_format_exit(const struct fng_exit_info *xi, const struct fng_function_info *fi, char **out, size_t *len);

@@ -10,6 +10,7 @@
  * result only when fnguard failed the call. */
 #include "logging/format/text.h"
 #include "common/util.h"
+#include "common/utf8.h"
 
 #include <inttypes.h>
 #include <signal.h>
@@ -73,24 +74,10 @@ void fng_text_free(struct fng_text *tx)
 	free(tx);
 }
 
-/* A string as strace shows it: quoted, with quotes, backslashes and
- * anything unprintable escaped, so a line is always one line. */
 static void put_quoted(FILE *f, const char *s, size_t max)
 {
 	fputc('"', f);
-	for (size_t i = 0; i < max && s[i]; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch == '\t')
-			fputs("\\t", f);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\x%02x", ch);
-		else
-			fputc(ch, f);
-	}
+	fng_utf8_put_escaped(f, s, max);
 	fputc('"', f);
 }
 
@@ -231,13 +218,36 @@ static void put_stack(FILE *f, const struct fng_event *ev)
 
 	for (unsigned i = 0; st && i < st->n && i < FNG_STACK_FRAMES; i++) {
 		const struct fng_frame *fr = &st->frames[i];
-		fprintf(f, "    #%-2u %s", i, fr->module[0] ? fr->module : "?");
-		if (fr->function[0])
-			fprintf(f, " %s", fr->function);
+		fprintf(f, "    #%-2u ", i);
+		fng_utf8_put_escaped(f, fr->module[0] ? fr->module : "?", sizeof(fr->module));
+		if (fr->function[0]) {
+			fputc(' ', f);
+			fng_utf8_put_escaped(f, fr->function, sizeof(fr->function));
+		}
 		fprintf(f, " +0x%" PRIx64 "\n", fr->offset);
 	}
 	if (end)
 		fprintf(f, "    (stack: %s)\n", end);
+}
+
+/* " at libc.so.6!open+0x1f < app!main+0x40": the n innermost frames, each
+ * module by its file name only. */
+static void put_frames(FILE *f, const struct fng_event *ev, unsigned n)
+{
+	const struct fng_stack *st = ev->stack;
+
+	for (unsigned i = 0; st && i < st->n && i < n && i < FNG_STACK_FRAMES; i++) {
+		const struct fng_frame *fr = &st->frames[i];
+		const char *slash = strrchr(fr->module, '/');
+
+		fputs(i ? " < " : " at ", f);
+		fng_utf8_put_escaped(f, fr->module[0] ? (slash ? slash + 1 : fr->module) : "?", sizeof(fr->module));
+		if (fr->function[0]) {
+			fputc('!', f);
+			fng_utf8_put_escaped(f, fr->function, sizeof(fr->function));
+		}
+		fprintf(f, "+0x%" PRIx64, fr->offset);
+	}
 }
 
 static void put_lifecycle(FILE *f, const struct fng_event *ev)
@@ -276,16 +286,24 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 	}
 	rel = ev->time_ns > tx->t0 ? ev->time_ns - tx->t0 : 0;
 	fprintf(f, "%" PRIu64 ".%06" PRIu64 " ", rel / 1000000000u, rel / 1000u % 1000000u);
-	if (ev->pid)
-		fprintf(f, "[pid %5d] ", ev->pid);
-	else
+	if (ev->pid) {
+		fprintf(f, "[pid %5d", ev->pid);
+		if (tx->o.names && ev->comm[0]) {
+			fputc(' ', f);
+			fng_utf8_put_escaped(f, ev->comm, sizeof(ev->comm));
+		}
+		fputs("] ", f);
+	} else {
 		fputs("[pid     ?] ", f);
+	}
 	put_call(f, ev);
 	put_decision(f, tx, ev);
 	if (ev->count)
 		fprintf(f, " <%" PRIu64 " repeats since %" PRIu64 ".%06" PRIu64 ">", ev->count,
 			(ev->first_ns > tx->t0 ? ev->first_ns - tx->t0 : 0) / 1000000000u,
 			(ev->first_ns > tx->t0 ? ev->first_ns - tx->t0 : 0) / 1000u % 1000000u);
+	if (tx->o.frames)
+		put_frames(f, ev, tx->o.frames);
 	fputc('\n', f);
 	if (tx->o.stacks)
 		put_stack(f, ev);
@@ -303,7 +321,7 @@ int fng_text_exit(struct fng_text *tx, const struct fng_exit_info *xi, char **ou
 		fprintf(f, "+++ killed by %s +++\n", sigabbrev_np(xi->signal) ? sigabbrev_np(xi->signal) : "?");
 	else
 		fprintf(f, "+++ exited with %d +++\n", xi->exit_code);
-	fng_summary_print(tx->sum, f);
+	fng_summary_print(tx->sum, f, tx->o.decisions);
 	if (xi->dropped)
 		fprintf(f, "%" PRIu64 " event(s) dropped: the lines above are not all the calls\n", xi->dropped);
 	for (size_t i = 0; i < xi->n_sinks; i++)

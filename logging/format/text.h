@@ -23,6 +23,9 @@ struct fng_text_opts {
 	uint32_t classes;	/* FNG_TEXT_CLASS_* shown (any format); 0: all */
 	bool stacks;		/* a native stack under each line that has one */
 	bool colour;		/* ANSI colours (the output is a terminal) */
+	unsigned frames;	/* the innermost frames shown at the end of the line (fnguard run); 0: none */
+	bool names;		/* the process name after the pid: [pid 42 python3] (fnguard run) */
+	bool decisions;		/* the summary counts what was not allowed by rule and target (fnguard run) */
 };
 
 /* "file" -> FNG_TEXT_CLASS_FILE ...; 0 if unknown. */
@@ -50,6 +53,7 @@ struct fng_summary;
 struct fng_summary *fng_summary_new(void);
 void fng_summary_free(struct fng_summary *s);
 void fng_summary_add(struct fng_summary *s, const struct fng_event *ev, uint32_t cls);
-void fng_summary_print(const struct fng_summary *s, FILE *f);
+/* decisions: also what was not simply allowed, by rule and target (fnguard run). */
+void fng_summary_print(const struct fng_summary *s, FILE *f, bool decisions);
 
 #endif

@@ -1,5 +1,6 @@
 /* fnguard trace's summary, a security `strace -c`: calls per class and
- * decision, and the files, hosts and programs seen most. Memory is bounded:
+ * decision, the files, hosts and programs seen most, and what was blocked,
+ * alerted or would be blocked, by rule and target. Memory is bounded:
  * each table keeps FNG_SUMMARY_KEYS names with exact counts. When it is full,
  * a new name takes the place of the oldest name seen only once (whose call
  * is then counted as "not kept"), so a name that turns hot late, after the
@@ -7,9 +8,11 @@
  * kept name was seen twice or more, the new call is the one not kept.
  * Logging thread only. */
 #include "logging/format/text.h"
+#include "common/utf8.h"
 #include "common/util.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +33,7 @@ struct table {
 struct fng_summary {
 	uint64_t counts[FNG_TEXT_NCLASSES][D_COUNT];
 	struct table files, hosts, programs;
+	struct table decided;	/* "blocked read_write_tmp /tmp/x": what was not simply allowed */
 };
 
 struct fng_summary *fng_summary_new(void)
@@ -77,6 +81,20 @@ static void count(struct table *t, const char *name)
 	t->e[t->used++].n = 1;
 }
 
+/* "blocked read_write_tmp /tmp/x" for the table of decisions. */
+static void count_decision(struct fng_summary *s, const struct fng_event *ev, int d, const char *target)
+{
+	static const char *const verdicts[D_COUNT] = {
+		[D_WOULD] = "would-block", [D_ALERTED] = "alerted", [D_BLOCKED] = "blocked", [D_KILLED] = "killed",
+	};
+	char key[sizeof(s->decided.e[0].name)];
+
+	if (d == D_ALLOWED)
+		return;
+	snprintf(key, sizeof(key), "%s %s %s", verdicts[d], ev->rule[0] ? ev->rule : "fnguard", target);
+	count(&s->decided, key);
+}
+
 void fng_summary_add(struct fng_summary *s, const struct fng_event *ev, uint32_t cls)
 {
 	char host[320];
@@ -84,6 +102,8 @@ void fng_summary_add(struct fng_summary *s, const struct fng_event *ev, uint32_t
 	if (!cls)
 		return;
 	s->counts[__builtin_ctz(cls)][decision_of(ev)]++;
+	count_decision(s, ev, decision_of(ev), ev->type == FNG_EV_NETWORK || ev->type == FNG_EV_DNS
+						       ? (ev->host[0] ? ev->host : ev->ip) : ev->path);
 	switch (ev->type) {
 	case FNG_EV_FILE:
 		count(&s->files, ev->path);
@@ -129,8 +149,11 @@ static void print_table(FILE *f, const char *title, const struct table *t)
 	qsort(sorted, t->used, sizeof(*sorted), by_count);
 	shown = t->used < FNG_SUMMARY_TOP ? t->used : FNG_SUMMARY_TOP;
 	fprintf(f, "%s:\n", title);
-	for (size_t i = 0; i < shown; i++)
-		fprintf(f, "%9" PRIu64 "  %s\n", sorted[i].n, sorted[i].name);
+	for (size_t i = 0; i < shown; i++) {
+		fprintf(f, "%9" PRIu64 "  ", sorted[i].n);
+		fng_utf8_put_escaped(f, sorted[i].name, SIZE_MAX);
+		fputc('\n', f);
+	}
 	for (size_t i = shown; i < t->used; i++)
 		rest_calls += sorted[i].n;
 	if (t->used > shown)
@@ -140,7 +163,7 @@ static void print_table(FILE *f, const char *title, const struct table *t)
 	free(sorted);
 }
 
-void fng_summary_print(const struct fng_summary *s, FILE *f)
+void fng_summary_print(const struct fng_summary *s, FILE *f, bool decisions)
 {
 	static const char *const classes[FNG_TEXT_NCLASSES] = { "file", "net", "process", "dns" };
 	uint64_t total[D_COUNT + 1] = { 0 };
@@ -163,4 +186,6 @@ void fng_summary_print(const struct fng_summary *s, FILE *f)
 	print_table(f, "files", &s->files);
 	print_table(f, "hosts", &s->hosts);
 	print_table(f, "programs", &s->programs);
+	if (decisions)
+		print_table(f, "not allowed, by rule and target", &s->decided);
 }

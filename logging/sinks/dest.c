@@ -59,10 +59,18 @@ int fng_sink_parse(const char *dest, struct fng_sink_spec *out, const char **why
 			return -EINVAL;
 		}
 	} else if (has_prefix(dest, "http://") || has_prefix(dest, "https://")) {
+		const char *frag = strchr(dest, '#');
 		out->kind = FNG_SINK_HTTP;
 		out->target = dest;
 		if (!dest[has_prefix(dest, "http://") ? 7 : 8] || strpbrk(dest, " \t\r\n")) {
 			*why = "an http:// or https:// URL needs a host and no white space";
+			return -EINVAL;
+		}
+		/* The fragment is never sent: fnguard's own options live there. */
+		if (frag && strcmp(frag, "#batch=1") == 0) {
+			out->one_per_request = true;
+		} else if (frag) {
+			*why = "the only fragment an http:// URL takes is #batch=1 (one event per request)";
 			return -EINVAL;
 		}
 	} else {
@@ -79,6 +87,10 @@ int fng_log_format_parse(const char *s, enum fng_log_format *out)
 		*out = FNG_FORMAT_FNGUARD;
 	else if (strcmp(s, "ocsf") == 0)
 		*out = FNG_FORMAT_OCSF;
+	else if (strcmp(s, "text") == 0)
+		*out = FNG_FORMAT_TEXT;
+	else if (strcmp(s, "falco") == 0)
+		*out = FNG_FORMAT_FALCO;
 	else
 		return -EINVAL;
 	return 0;

@@ -1,4 +1,5 @@
-/* http:// and https:// sinks: batched NDJSON POSTs through libcurl's multi
+/* http:// and https:// sinks: batched NDJSON POSTs (or one JSON object per
+ * POST: URL#batch=1, and Iron Function's api_endpoint) through libcurl's multi
  * interface, driven by the logging thread's libuv loop (uv_poll for curl's
  * sockets, a uv_timer for its timeouts). One request in flight at a time, so
  * the collector sees events in order; while it is in flight the next batch
@@ -265,12 +266,12 @@ static void send_batch(struct fng_sink *s)
 static void http_kick(struct fng_sink *s)
 {
 	struct http_sink *h = s->priv;
-	size_t n = 0, bytes = 0;
+	size_t n = 0, bytes = 0, max = s->spec.one_per_request ? 1 : BATCH_LINES;
 	char *body;
 
 	if (h->in_flight || h->waiting || h->closing || h->batch_lines || s->q_len == 0)
 		return;
-	for (struct fng_line *l; n < BATCH_LINES && (l = fng_sink_at(s, n)) && (n == 0 || bytes + l->len <= BATCH_BYTES); n++)
+	for (struct fng_line *l; n < max && (l = fng_sink_at(s, n)) && (n == 0 || bytes + l->len <= BATCH_BYTES); n++)
 		bytes += l->len;
 	body = realloc(h->body, bytes + 1);
 	if (!body) {
@@ -296,7 +297,10 @@ static int http_start(struct fng_sink *s, char *err, size_t errn)
 	h->cu = s->owner.curl;
 	h->multi = h->cu->multi_init();
 	h->easy = h->cu->easy_init();
-	h->headers = h->cu->slist_append(NULL, "Content-Type: application/x-ndjson");
+	/* One object per request (#batch=1, Iron Function's api_endpoint) is
+	 * plain JSON, as falcosidekick and Iron Function's receivers read it. */
+	h->headers = h->cu->slist_append(NULL, s->spec.one_per_request ? "Content-Type: application/json"
+								       : "Content-Type: application/x-ndjson");
 	if (h->headers)
 		h->headers = h->cu->slist_append(h->headers, "Expect:");
 	if (!h->multi || !h->easy || !h->headers) {

@@ -2,11 +2,12 @@
  * baseline diff`, a gate before deploy): every rule's mode and phase, the
  * outbound exceptions (CIDR and host-name semantics), resolvers, the
  * create_child_process exceptions, tmp_root, handler, executable_memory, on_unsupported, the
- * lambda settings, and the allowlist (profile.c). Lines: "+ WHAT ENTRY" for
+ * lambda settings, output_inspection and code_check, and the allowlist (profile.c). Lines: "+ WHAT ENTRY" for
  * a grant, "~ SETTING NEW (was OLD)" for a weaker setting. When unsure
  * (a changed file of ranges, a moved temp root) it reports. Pure. */
 #include "policy/baseline/policydiff.h"
 #include "common/hex.h"
+#include "policy/payload/payload.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -161,6 +162,30 @@ static void pd_settings(const struct fng_policy *o, const struct fng_policy *n, 
 		pd_line(out, "~ lambda.on_block %s (was %s)", fng_on_block_name(n->on_block), fng_on_block_name(o->on_block));
 }
 
+/* A payload check weakened: its action, its built-ins, a rule of the old
+ * one the new one does not have (by its text), its directory. */
+static void pd_payload(const char *key, const struct fng_payload_cfg *o, const struct fng_payload_cfg *n,
+		       struct pd_out *out)
+{
+	enum fng_mode om = o ? o->action : FNG_MODE_ALLOW, nm = n ? n->action : FNG_MODE_ALLOW;
+
+	if (nm < om)
+		pd_line(out, "~ %s %s (was %s)", key, fng_mode_name(nm), fng_mode_name(om));
+	if (om == FNG_MODE_ALLOW || nm == FNG_MODE_ALLOW)
+		return;
+	if (o->builtins && !n->builtins)
+		pd_line(out, "~ %s.builtins false (was true)", key);
+	for (size_t i = 0; i < o->rules.n; i++) {
+		bool kept = false;
+		for (size_t j = 0; j < n->rules.n && !kept; j++)
+			kept = strcmp(o->rules.pats[i].src, n->rules.pats[j].src) == 0;
+		if (!kept)
+			pd_line(out, "~ %s rule no longer checked: %s", key, o->rules.pats[i].src);
+	}
+	if ((o->dir || n->dir) && (!o->dir || !n->dir || strcmp(o->dir, n->dir) != 0))
+		pd_line(out, "~ %s.dir %s (was %s)", key, n->dir ? n->dir : "LAMBDA_TASK_ROOT", o->dir ? o->dir : "LAMBDA_TASK_ROOT");
+}
+
 size_t fng_policy_diff(const struct fng_policy *old_p, const struct fng_policy *new_p, fng_diff_line_cb cb,
 		       void *arg)
 {
@@ -170,6 +195,8 @@ size_t fng_policy_diff(const struct fng_policy *old_p, const struct fng_policy *
 	pd_outbound(old_p, new_p, &out);
 	pd_exec(old_p, new_p, &out);
 	pd_settings(old_p, new_p, &out);
+	pd_payload("output_inspection", old_p->output_inspection, new_p->output_inspection, &out);
+	pd_payload("code_check", old_p->code_check, new_p->code_check, &out);
 	if (old_p->allow && new_p->allow)
 		out.n += fng_allowlist_diff(old_p->allow, new_p->allow, cb, arg);
 	else if (old_p->allow)

@@ -183,18 +183,30 @@ int fng_policy_load_buffer(const char *name, const char *text, size_t len, struc
 {
 	struct fng_loader L = { .name = name, .text = text, .len = len, .p = p, .err = err };
 	autoput json_object *root = NULL;
+	unsigned line, col;
 	int r;
 
 	memset(p, 0, sizeof(*p));
 	err->msg[0] = '\0';
-	if (len > INT32_MAX || strlen(text) != len) {
-		snprintf(err->msg, sizeof(err->msg), "%s:1:1: policy contains a NUL byte or is too large", name);
+	if (len > FNG_POLICY_MAX_BYTES) {
+		snprintf(err->msg, sizeof(err->msg), "%s: policy too large: %zu bytes (at most %u MiB)", name, len,
+			 FNG_POLICY_MAX_BYTES >> 20);
+		return -EFBIG;
+	}
+	if (strlen(text) != len) {
+		fng_json_linecol(text, len, strlen(text), &line, &col);
+		snprintf(err->msg, sizeof(err->msg), "%s:%u:%u: policy contains a NUL byte", name, line, col);
 		return -EINVAL;
 	}
 	r = parse_json(&L, &root);
 	if (r < 0)
 		return r;
 	r = load_root(&L, root);
+	if (r == 0 && !fng_policy_enforces(p))
+		r = fng_load_strv_push(&p->notices, &p->n_notices,
+				       "no rule is set, so nothing is watched or refused (a rule the policy "
+				       "does not name is allow; with no --policy at all, the four FunctionShield "
+				       "rules are block)");
 	if (r == -ENOMEM && !err->msg[0])
 		snprintf(err->msg, sizeof(err->msg), "%s: out of memory", name);
 	if (r < 0)

@@ -70,4 +70,14 @@ int fng_load_allowlist(struct fng_loader *L, json_object *v);
 /* load_lambda.c: the "lambda" section, at the current path. */
 int fng_load_lambda(struct fng_loader *L, json_object *v);
 
+/* load_payload_out.c: "output_inspection" and "code_check". */
+int fng_load_payload_out(struct fng_loader *L, const char *key, json_object *val);
+struct fng_payload_cfg;
+/* ... and their patterns_file / patterns for another check (key says which). */
+int fng_load_payload_patterns(struct fng_loader *L, const char *name, const char *key, json_object *v,
+			      struct fng_payload_cfg *c);
+
+/* load_payload_in.c: "input_firewall". */
+int fng_load_payload_in(struct fng_loader *L, json_object *val);
+
 #endif

@@ -105,9 +105,9 @@ static int parse_events(struct fng_loader *L, json_object *v)
 		} else if (strcmp(key, "format") == 0) {
 			enum fng_log_format f;
 			if (!json_object_is_type(val, json_type_string) || fng_log_format_parse(json_object_get_string(val), &f) < 0)
-				r = fng_load_fail(L, "events.format: expected \"fnguard\" or \"ocsf\"");
+				r = fng_load_fail(L, "events.format: expected \"fnguard\", \"ocsf\", \"falco\" or \"text\"");
 			else
-				p->event_format = f == FNG_FORMAT_OCSF ? 2 : 1;
+				p->event_format = (int)f + 1;
 		} else if (strcmp(key, "flush_timeout_ms") == 0) {
 			int64_t ms = json_object_get_int64(val);
 			if (!json_object_is_type(val, json_type_int) || ms < 0 || ms > FNG_FLUSH_TIMEOUT_MAX_MS)
@@ -198,5 +198,9 @@ int fng_load_setting(struct fng_loader *L, const char *key, json_object *val)
 		return parse_events(L, val);
 	if (strcmp(key, "lambda") == 0)
 		return fng_load_lambda(L, val);
+	if (strcmp(key, "output_inspection") == 0 || strcmp(key, "code_check") == 0)
+		return fng_load_payload_out(L, key, val);
+	if (strcmp(key, "input_firewall") == 0)
+		return fng_load_payload_in(L, val);
 	return fng_load_fail_key(L, "unknown key \"%s\"", key);
 }

@@ -13,7 +13,7 @@ fi
 bin=$1
 max=${2:-2.34}
 vneed=$(readelf -V -W "$bin" 2>/dev/null) || { echo "check-glibc: $bin: cannot read ELF version sections" >&2; exit 2; }
-syms=$(objdump -T "$bin" 2>/dev/null) || { echo "check-glibc: $bin: objdump -T failed" >&2; exit 2; }
+syms=$(${OBJDUMP:-objdump} -T "$bin" 2>/dev/null) || { echo "check-glibc: $bin: ${OBJDUMP:-objdump} -T failed" >&2; exit 2; }
 # Every GLIBC_* version the binary needs: too new if GLIBC_2.N with N above
 # MAX's minor, or any other GLIBC_ name (GLIBC_ABI_DT_RELR came with 2.36,
 # GLIBC_PRIVATE is never a stable interface).

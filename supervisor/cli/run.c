@@ -2,12 +2,14 @@
  * destinations, and run the command under the tracer (supervisor/session.c);
  * exit as it did. Also `fnguard policy check`. */
 #include "supervisor/cli/run.h"
+#include "supervisor/cli/policy_show.h"
 #include "supervisor/exit.h"
 #include "supervisor/cli/policy_env.h"
 #include "supervisor/cli/log_key.h"
 #include "supervisor/cli/handler_code.h"
 #include "supervisor/session.h"
 #include "logging/logger.h"
+#include "logging/format/text.h"
 #include "common/util.h"
 #include "policy/policy.h"
 
@@ -15,6 +17,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_LOGS 8
 
@@ -32,15 +35,16 @@ struct run_opts {
 
 static void usage_run(FILE *f)
 {
-	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format fnguard|ocsf] [--log-key FILE]\n"
+	fputs("usage: fnguard run [--policy FILE] [--log DEST]... [--log-format FMT] [--log-key FILE]\n"
 	      "                   [--flush-timeout MS] [--no-proxy] [--on-block fail-call|fail-invocation|kill]\n"
 	      "                   [--] CMD [ARGS...]\n"
 	      "  --policy FILE        JSON policy (default: $FNGUARD_POLICY, else $IRON_FUNCTION_POLICY,\n"
 	      "                       else the four FunctionShield rules, all block)\n"
 	      "  --log DEST           where events go (repeatable): stderr (default), stdout, file:/path,\n"
 	      "                       unix:/path, syslog:, syslog+udp://host:port, syslog+tcp://host:port,\n"
-	      "                       http://... or https://...\n"
-	      "  --log-format FMT     fnguard (JSON lines, the default) or ocsf (OCSF 1.1)\n"
+	      "                       http://... or https://... (URL#batch=1: one event per request)\n"
+	      "  --log-format FMT     fnguard (JSON lines), ocsf (OCSF 1.1), falco (Falco alerts) or text\n"
+	      "                       (one line per event); default: text on a terminal, else fnguard\n"
 	      "  --log-key FILE       seal each event line with an HMAC-SHA256 under this key (16 to 256\n"
 	      "                       bytes; default: $FNGUARD_LOG_KEY, which the runtime never sees)\n"
 	      "  --flush-timeout MS   at exit, wait up to MS milliseconds for the sinks (default 2000)\n"
@@ -81,7 +85,7 @@ static void parse_run(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'F':
 			if (fng_log_format_parse(optarg, &fmt) < 0)
-				fng_die(FNG_EXIT_USAGE, "--log-format %s: expected fnguard or ocsf", optarg);
+				fng_die(FNG_EXIT_USAGE, "--log-format %s: expected fnguard, ocsf, falco or text", optarg);
 			o->format = (int)fmt;
 			break;
 		case 'K':
@@ -129,14 +133,24 @@ static void add_sink(struct fng_sink_spec *sinks, size_t *n, const struct fng_si
 	sinks[(*n)++] = *spec;
 }
 
+/* A sink that is a terminal (stderr, stdout): text unless a format was asked. */
+static bool sink_is_tty(const struct fng_sink_spec *spec)
+{
+	return (spec->kind == FNG_SINK_STDERR && isatty(STDERR_FILENO)) ||
+	       (spec->kind == FNG_SINK_STDOUT && isatty(STDOUT_FILENO));
+}
+
 /* Where events go: --log, the policy's events.sinks, stderr when neither
- * names one; and Iron Function's api_endpoint, always. Format and flush
- * deadline: the command line, else the policy, else the defaults. */
+ * names one; and Iron Function's api_endpoint, always, in Iron Function's
+ * schema, one event per request. Format: the command line, else the
+ * policy, else text for a terminal and fnguard JSON for the rest. Flush
+ * deadline: the command line, else the policy, else the default. */
 static void logger_config(const struct run_opts *o, const struct fng_policy *p, struct fng_sink_spec *sinks,
-			  struct fng_logger_config *cfg)
+			  struct fng_logger_config *cfg, struct fng_text_opts *text)
 {
 	struct fng_sink_spec spec;
 	const char *why = NULL;
+	bool asked = o->format >= 0 || p->event_format > 0;
 	size_t n = 0;
 
 	for (size_t i = 0; i < o->n_sinks; i++)
@@ -146,16 +160,27 @@ static void logger_config(const struct run_opts *o, const struct fng_policy *p, 
 			add_sink(sinks, &n, &spec);
 	if (n == 0 && fng_sink_parse("stderr", &spec, &why) == 0)
 		add_sink(sinks, &n, &spec);
-	if (p->api_endpoint && fng_sink_parse(p->api_endpoint, &spec, &why) == 0)
+	for (size_t i = 0; i < n && !asked; i++)
+		if (sink_is_tty(&sinks[i])) {
+			sinks[i].format = FNG_FORMAT_TEXT + 1;
+			text->colour = true;
+		}
+	if (p->api_endpoint && fng_sink_parse(p->api_endpoint, &spec, &why) == 0) {
+		spec.format = FNG_FORMAT_IRON + 1;
+		spec.one_per_request = true;
 		add_sink(sinks, &n, &spec);
+	}
 	cfg->sinks = sinks;
 	cfg->n_sinks = n;
 	cfg->format = o->format >= 0 ? (enum fng_log_format)o->format
-		    : p->event_format == 2 ? FNG_FORMAT_OCSF : FNG_FORMAT_FNGUARD;
+		    : p->event_format > 0 ? (enum fng_log_format)(p->event_format - 1) : FNG_FORMAT_FNGUARD;
+	text->frames = 3;
+	text->decisions = true;
+	text->names = true;
+	cfg->text = text;
 	cfg->flush_timeout_ms = o->flush_timeout_ms >= 0 ? (unsigned)o->flush_timeout_ms
 			      : p->has_flush_timeout ? p->flush_timeout_ms : FNG_FLUSH_TIMEOUT_DEFAULT_MS;
 }
-
 
 static void load_policy(const char *file, struct fng_policy *p)
 {
@@ -179,6 +204,7 @@ int fng_cmd_run(int argc, char **argv)
 	struct fng_policy policy;
 	struct fng_sink_spec sinks[FNG_MAX_SINKS];
 	struct fng_logger_config lc = { 0 };
+	struct fng_text_opts text = { 0 };
 	struct fng_session s = { .policy = &policy, .logger = &lc };
 	uint8_t key[FNG_SEAL_KEY_MAX];
 	int status;
@@ -189,7 +215,7 @@ int fng_cmd_run(int argc, char **argv)
 	load_policy(o.policy_file, &policy);
 	if (o.on_block >= 0)
 		policy.on_block = (enum fng_on_block)o.on_block;
-	logger_config(&o, &policy, sinks, &lc);
+	logger_config(&o, &policy, sinks, &lc, &text);
 	s.cmd = o.cmd;
 	s.no_proxy = o.no_proxy;
 	status = fng_session_run(&s);
@@ -242,6 +268,7 @@ int fng_cmd_policy(int argc, char **argv)
 		fprintf(stderr, "fnguard: %s: notice: %s\n", file, p.notices[i]);
 	fng_policy_summary(&p, summary, sizeof(summary));
 	printf("%s: ok: %s\n", file, summary);
+	fng_cli_show_policy(&p, stdout);
 	if (handler || task_root)
 		fng_cli_show_handler_code(&p, handler, task_root);
 	fng_policy_free(&p);

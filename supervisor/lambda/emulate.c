@@ -188,7 +188,7 @@ static int exit_status(const struct emu *e)
 			e->child_signal ? "signal" : "status", (long long)(e->child_signal ? e->child_signal : e->child_status),
 			e->n_events - e->answered, e->n_events);
 		if (!e->child_signal && e->child_status > 1)
-			return (int)e->child_status; /* fnguard run's own: 2, 125, 126, 127 */
+			return (int)e->child_status; /* fnguard run's own: 2, 3, 125, 126, 127 */
 		return 1;
 	}
 	return 0;

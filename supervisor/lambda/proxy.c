@@ -186,6 +186,7 @@ static void px_free(struct fng_proxy *px)
 	if (!px)
 		return;
 	fng_closep(&px->listen_fd);
+	px_out_fini(px);
 	free(px->inv);
 	free(px);
 }
@@ -210,6 +211,11 @@ int fng_proxy_start(struct fng_proxy **out, const struct fng_proxy_config *cfg, 
 	if (fng_hostport_ip(cfg->upstream, &px->up_addr, NULL, NULL, NULL) < 0) {
 		snprintf(err, errn, "AWS_LAMBDA_RUNTIME_API=%s: expected an address and port (127.0.0.1:9001)", cfg->upstream);
 		return -EINVAL;
+	}
+	px_fw_init(px);
+	if (px_out_init(px) < 0) {
+		snprintf(err, errn, "Runtime API proxy: output inspection: out of memory");
+		return -ENOMEM;
 	}
 	r = listen_loopback(&px->listen_fd, &port);
 	if (r < 0) {

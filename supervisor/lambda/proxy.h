@@ -9,6 +9,8 @@
 #define FNG_PROXY_H
 
 #include "logging/logger.h"
+#include "policy/payload/payload.h"
+#include "policy/payload/firewall.h"
 #include "tracer/lambda.h"
 #include "supervisor/lambda/rtapi.h"
 
@@ -26,6 +28,9 @@ struct fng_proxy_config {
 	struct fng_lambda_state *state;	/* written by the proxy */
 	bool fail_invocation;		/* on_block fail-invocation */
 	unsigned flush_ms;		/* deadline for an invocation's events */
+	const struct fng_payload_cfg *output_inspection;	/* the policy's, or NULL (proxy_out.c) */
+	bool observe;			/* trace without --enforce: output inspection reports "would block" */
+	const struct fng_fw_cfg *input_firewall;	/* the policy's, or NULL (proxy_fw.c) */
 };
 
 /* What the proxy did, reported at the end. */

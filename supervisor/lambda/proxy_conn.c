@@ -45,6 +45,8 @@ void px_conn_unref(struct px_conn *c)
 		return;
 	free(c->head);
 	free(c->refusal);
+	px_out_free(c);
+	px_fw_free(c);
 	free(c);
 	px_release(px);
 }
@@ -257,6 +259,7 @@ static int rq_message_done(http_parser *p)
 	struct px_conn *c = p->data;
 
 	c->last_cb = CB_MESSAGE;
+	px_out_end(c);
 	http_parser_pause(p, 1);
 	return 0;
 }
@@ -267,6 +270,7 @@ static const http_parser_settings rq_settings = {
 	.on_header_field = rq_field,
 	.on_header_value = rq_value,
 	.on_headers_complete = rq_headers_done,
+	.on_body = px_out_body,
 	.on_message_complete = rq_message_done,
 };
 
@@ -317,6 +321,7 @@ static void headers_complete(struct px_conn *c, char last)
 		px_send(c, true, c->head, c->head_len);
 	}
 	c->head_len = 0;
+	px_out_begin(c);
 }
 
 static void segment(struct px_conn *c, const char *p, size_t n)
@@ -328,7 +333,7 @@ static void segment(struct px_conn *c, const char *p, size_t n)
 		}
 		memcpy(c->head + c->head_len, p, n);
 		c->head_len += n;
-	} else if (!c->swallow) {
+	} else if (!c->swallow && !px_out_cut(c)) {
 		px_send(c, true, p, n);
 	}
 }
@@ -356,9 +361,11 @@ static void on_flushed(void *arg, int status)
 	if (!c->closing) {
 		/* The verdict again, now that the last bytes are here: a block
 		 * since the head went out fails the invocation all the same. */
-		bool late = !c->swallow && ends_invocation(c->route) && px->cfg.fail_invocation &&
-			    px_inv_violated(px, c->id);
-		if (c->swallow) {
+		bool late = !c->swallow && ends_invocation(c->route) &&
+			    ((px->cfg.fail_invocation && px_inv_violated(px, c->id)) || px_out_blocked(c));
+		if (px_out_was_cut(c)) {
+			/* the error went on the new twin (proxy_out.c) */
+		} else if (c->swallow) {
 			px_send_violation(c);
 		} else if (late) {
 			px->st.violations++;

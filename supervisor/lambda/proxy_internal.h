@@ -44,6 +44,11 @@ struct fng_proxy {
 	struct px_inv *inv;
 	size_t n_inv, cap_inv;
 	struct fng_proxy_stats st;
+	struct fng_outscan_rules out_rules;	/* output inspection (proxy_out.c), when out_on */
+	bool out_on;
+	char *out_secret[FNG_OUT_SECRETS];
+	bool fw_on;				/* input firewall (proxy_fw.c) */
+	http_parser_settings fw_settings;
 };
 
 /* proxy.c: invocations in flight */
@@ -104,6 +109,8 @@ struct px_conn {
 	char rs_id[FNG_RT_ID_MAX];
 	char rs_trace[FNG_TRACE_ID_MAX];
 	size_t down_queued;
+	struct px_out *out;		/* output inspection of the request's body (proxy_out.c) */
+	struct px_fw *fw;		/* input firewall: the answer being held (proxy_fw.c) */
 };
 
 /* proxy_conn.c */
@@ -131,5 +138,29 @@ void px_refusal_due(struct px_conn *c);
 /* proxy_resp.c: reading the real API's side */
 void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
+
+/* proxy_resp.c: the bookkeeping callbacks of the real API's answers;
+ * the violation error for id (message in errorMessage) to the real API. */
+const http_parser_settings *px_rs_settings(void);
+void px_post_violation(struct px_conn *c, const char *id, const char *message);
+
+/* proxy_fw.c: the input firewall on the real API's answers. */
+void px_fw_init(struct fng_proxy *px);
+void px_fw_free(struct px_conn *c);
+void px_fw_read_up(struct px_conn *c, const char *base, size_t n);
+
+/* proxy_out.c: output inspection of response and error bodies. */
+int px_out_init(struct fng_proxy *px);
+void px_out_fini(struct fng_proxy *px);
+void px_out_free(struct px_conn *c);
+void px_out_begin(struct px_conn *c);
+int px_out_body(http_parser *p, const char *at, size_t len);
+/* The body is complete: what waited for more bytes is decided. */
+void px_out_end(struct px_conn *c);
+/* A finding under block in this body: replace the twin now (once); true
+ * while the rest of the body is to be swallowed. */
+bool px_out_cut(struct px_conn *c);
+bool px_out_blocked(const struct px_conn *c);
+bool px_out_was_cut(const struct px_conn *c);
 
 #endif

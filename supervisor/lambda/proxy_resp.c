@@ -60,21 +60,31 @@ static const http_parser_settings rs_settings = {
 	.on_headers_complete = rs_headers_done,
 };
 
+const http_parser_settings *px_rs_settings(void)
+{
+	return &rs_settings;
+}
+
 void px_send_violation(struct px_conn *c)
+{
+	px_post_violation(c, c->id, "fnguard blocked an action of this invocation");
+}
+
+void px_post_violation(struct px_conn *c, const char *id, const char *message)
 {
 	char req[1024], body[256];
 	int bn, n;
 
 	bn = snprintf(body, sizeof(body),
-		      "{\"errorMessage\":\"fnguard blocked an action of this invocation\","
-		      "\"errorType\":\"Function.SecurityViolation\"}");
+		      "{\"errorMessage\":\"%s\","
+		      "\"errorType\":\"Function.SecurityViolation\"}", message);
 	n = snprintf(req, sizeof(req),
 		     "POST " FNG_RT_PREFIX "invocation/%s/error HTTP/1.1\r\n"
 		     "Host: %s\r\n"
 		     "Lambda-Runtime-Function-Error-Type: Function.SecurityViolation\r\n"
 		     "Content-Type: application/json\r\n"
 		     "Content-Length: %d\r\n\r\n%s",
-		     c->id, c->px->cfg.upstream, bn, body);
+		     id, c->px->cfg.upstream, bn, body);
 	if (n > 0 && (size_t)n < sizeof(req))
 		px_send(c, true, req, (size_t)n);
 }
@@ -171,6 +181,10 @@ void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 			px_peer_ended(c, true);
 		else
 			px_conn_close(c);
+		return;
+	}
+	if (c->px->fw_on) {
+		px_fw_read_up(c, base, (size_t)n);
 		return;
 	}
 	/* Bookkeeping first: the invocation is published before the runtime

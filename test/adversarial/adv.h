@@ -28,6 +28,26 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+
+/* aarch64 has only the *at forms of the legacy path calls: there, a vector
+ * using one calls number -1, which the kernel answers with ENOSYS (the way
+ * in does not exist on that architecture). */
+#if !defined(SYS_open)
+#define SYS_open (-1L)
+#define __NR_open (-1L)
+#endif
+#if !defined(SYS_rename)
+#define SYS_rename (-1L)
+#endif
+#if !defined(SYS_utimes)
+#define SYS_utimes (-1L)
+#endif
+#if !defined(SYS_utime)
+#define SYS_utime (-1L)
+#endif
+#if !defined(SYS_futimesat)
+#define SYS_futimesat (-1L)
+#endif
 #include <sys/types.h>
 #include <sys/wait.h>
 

@@ -136,7 +136,11 @@ __attribute__((noreturn)) static void start(const Elf64_Ehdr *eh, const char *wh
 			     AT_ENTRY, eh->e_entry, AT_BASE, 0, AT_NULL, 0 };
 	memcpy(&sp[n], extra, sizeof(extra));
 	/* base is 16-byte aligned: the entry point sees argc at a 16-byte boundary. */
+#if defined(__aarch64__)
+	__asm__ volatile("mov sp, %0\n\tmov x0, xzr\n\tbr %1\n" : : "r"(base), "r"(eh->e_entry) : "memory");
+#else
 	__asm__ volatile("mov %0, %%rsp\n\txor %%edx, %%edx\n\tjmp *%1\n" : : "r"(base), "r"(eh->e_entry) : "memory");
+#endif
 	__builtin_unreachable();
 }
 

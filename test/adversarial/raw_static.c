@@ -32,6 +32,24 @@
 #include "adv.h"
 
 /* ------------------------------------------------------------------ raw syscalls */
+#if defined(__aarch64__)
+static inline long asm_sys5(long n, long a1, long a2, long a3, long a4, long a5)
+{
+	register long x8 __asm__("x8") = n;
+	register long x0 __asm__("x0") = a1;
+	register long x1 __asm__("x1") = a2;
+	register long x2 __asm__("x2") = a3;
+	register long x3 __asm__("x3") = a4;
+	register long x4 __asm__("x4") = a5;
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4) : "memory");
+	return x0;
+}
+
+static inline long asm_sys3(long n, long a1, long a2, long a3)
+{
+	return asm_sys5(n, a1, a2, a3, 0, 0);
+}
+#else
 static inline long asm_sys3(long n, long a1, long a2, long a3)
 {
 	long ret;
@@ -53,6 +71,7 @@ static inline long asm_sys5(long n, long a1, long a2, long a3, long a4, long a5)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
+#endif
 
 /* ------------------------------------------------------------------ program */
 static const char *secret;

@@ -145,12 +145,13 @@ t_events_http_collector() {
 	assert_eq "$(grep -c '"phase":"exit"' "$WORK/http.out")" 1 "exit events received"
 }
 
-# The policy's api_endpoint (Iron Function) is an HTTP sink, next to --log.
+# A policy's HTTP sink is a sink next to --log, and retries. (api_endpoint
+# gets Iron Function's schema instead: t_format_iron_function_api_endpoint.)
 t_events_http_api_endpoint_and_retries() {
 	local p
 	bg_trap
 	http_collector 2 # the first two POSTs get 503
-	p=$(policy "{\"read_write_tmp\": \"alert\", \"api_endpoint\": \"$URL\"}")
+	p=$(policy "{\"read_write_tmp\": \"alert\", \"events\": {\"sinks\": [\"$URL\"]}}")
 	fng --policy "$p" -- "$OPEN_LOOP" 50 1 7
 	assert_rc 7
 	exact "$WORK/http.out" 50 1
@@ -281,7 +282,9 @@ t_events_ocsf_format() {
 	# the policy can ask for OCSF too; the command line wins
 	EV=$WORK/policy-ocsf.jsonl
 	fng --policy "$(policy '{"events": {"format": "ocsf"}}')" -- /bin/true
-	expect_events 2 class_uid=6002
+	# start and stop (a policy without rules also gets a notice: activity 99)
+	expect_events 1 class_uid=6002 activity_id=3
+	expect_events 1 class_uid=6002 activity_id=4
 	EV=$WORK/cli-wins.jsonl
 	fng --policy "$(policy '{"events": {"format": "ocsf"}}')" --log-format fnguard -- /bin/true
 	expect_events 0 class_uid=6002
@@ -298,7 +301,7 @@ t_events_policy_sinks_and_cli_errors() {
 	expect_events 1 event_type=lifecycle details.phase=exit # --log from fng() as well
 	fng --log-format cef -- /bin/true
 	assert_rc 2
-	assert_err "--log-format cef: expected fnguard or ocsf"
+	assert_err "--log-format cef: expected fnguard, ocsf, falco or text"
 	fng --flush-timeout -5 -- /bin/true
 	assert_rc 2
 	assert_err "--flush-timeout -5: expected milliseconds from 0 to 600000"

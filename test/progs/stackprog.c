@@ -61,6 +61,27 @@ __attribute__((noinline)) int recurse(int depth, int port)
 
 /* connect as a raw syscall with rsp and rbp set to values that are not a
  * stack; both are put back afterwards. */
+#if defined(__aarch64__)
+static long connect_with_stack(int fd, const struct sockaddr_in *sa, uint64_t rsp, uint64_t rbp)
+{
+	register long x8 __asm__("x8") = SYS_connect;
+	register long x0 __asm__("x0") = fd;
+	register long x1 __asm__("x1") = (long)sa;
+	register long x2 __asm__("x2") = sizeof(*sa);
+
+	__asm__ volatile("mov x19, sp\n\t"
+			 "mov x20, x29\n\t"
+			 "mov sp, %[sp]\n\t"
+			 "mov x29, %[bp]\n\t"
+			 "svc #0\n\t"
+			 "mov sp, x19\n\t"
+			 "mov x29, x20\n\t"
+			 : "+r"(x0)
+			 : "r"(x8), "r"(x1), "r"(x2), [sp] "r"(rsp), [bp] "r"(rbp)
+			 : "x19", "x20", "memory");
+	return x0;
+}
+#else
 static long connect_with_stack(int fd, const struct sockaddr_in *sa, uint64_t rsp, uint64_t rbp)
 {
 	long ret;
@@ -78,6 +99,7 @@ static long connect_with_stack(int fd, const struct sockaddr_in *sa, uint64_t rs
 			 : "rcx", "r11", "r12", "r13", "memory");
 	return ret;
 }
+#endif
 
 struct smash_arg {
 	int port;

@@ -2,6 +2,11 @@
  * facts, phase and policy in, the verdict expected out, for every rule
  * family (outbound_connectivity, read_write_tmp, read_handler,
  * create_child_process, the allowlist), every mode, and the phases. */
+#if defined(__aarch64__)
+#define FNG_TEST_LOADER "/lib/ld-linux-aarch64.so.1"
+#else
+#define FNG_TEST_LOADER "/lib64/ld-linux-x86-64.so.2"
+#endif
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -232,7 +237,7 @@ static const struct exec_row exec_rows[] = {
 	{ "other build-id: refused", P_EXEC, PH_NONE, "/opt/tool", true, false, NULL, 2, { 0xab, 0xce }, 8, 8,
 	  { CHILD, BLOCK, R_CHILD }, false, NULL },
 	{ "build-id, the system's loader", P_EXEC, PH_NONE, "/opt/tool", true, false, NULL, 2, { 0xab, 0xcd }, 8, 8,
-	  { NONE, ALLOW, "" }, true, "/lib64/ld-linux-x86-64.so.2" },
+	  { NONE, ALLOW, "" }, true, FNG_TEST_LOADER },
 	{ "build-id, another interpreter: refused", P_EXEC, PH_NONE, "/opt/tool", true, false, NULL, 2, { 0xab, 0xcd },
 	  8, 8, { CHILD, BLOCK, R_CHILD }, false, "/work/attack2/evil_ld______" },
 	{ "script run by an excepted interpreter", P_EXEC, PH_NONE, "/var/task/run.sh", true, false, "/usr/bin/git", 0,

@@ -30,6 +30,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include "tracer/arch.h"
 #include "tracer/filter.h"
 #include "tracer/syscalls.h"
 
@@ -217,16 +218,29 @@ static uint32_t call_arch(const struct prog *p, uint32_t arch, int nr, uint64_t 
 	return run_bpf(p, &d);
 }
 
+/* A call this architecture does not have (aarch64 has only the *at forms
+ * of open, unlink, rename ...): libseccomp gives a negative pseudo number.
+ * A row naming one is skipped: there is no such way in to watch. */
+#define ABSENT 0xfffffffeu
+
 static int NR(const char *name)
 {
 	int nr = seccomp_syscall_resolve_name(name);
 
-	if (nr == __NR_SCMP_ERROR || nr < 0)
+	if (nr == __NR_SCMP_ERROR || (nr < 0 && FNG_AUDIT_ARCH == AUDIT_ARCH_X86_64))
 		fail_msg("libseccomp cannot name %s", name);
 	return nr;
 }
 
-#define CALL(p, name, ...) call_arch(p, AUDIT_ARCH_X86_64, NR(name), __VA_ARGS__)
+static uint32_t call_named(const struct prog *p, const char *name, uint64_t a0, uint64_t a1, uint64_t a2,
+			   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int nr = NR(name);
+
+	return nr < 0 ? ABSENT : call_arch(p, FNG_AUDIT_ARCH, nr, a0, a1, a2, a3, a4, a5);
+}
+
+#define CALL(p, name, ...) call_named(p, name, __VA_ARGS__)
 #define CALL0(p, name) CALL(p, name, 0, 0, 0, 0, 0, 0)
 
 static unsigned idx(const char *name)
@@ -264,7 +278,7 @@ static const char *act_str(uint32_t a, char *buf, size_t n)
 	do {                                                                                     \
 		uint32_t got_ = (got_expr), want_ = (want_expr);                                 \
 		char gb_[64], wb_[64];                                                           \
-		if (got_ != want_)                                                               \
+		if (got_ != want_ && got_ != ABSENT)                                             \
 			fail_msg("%s:%d: %s\n    got  %s (0x%08x)\n    want %s (0x%08x)", __FILE__, \
 				 __LINE__, #got_expr, act_str(got_, gb_, sizeof(gb_)), got_,      \
 				 act_str(want_, wb_, sizeof(wb_)), want_);                        \
@@ -314,8 +328,7 @@ static int teardown(void **state)
 static void sanity(void **state)
 {
 	(void)state;
-	assert_int_equal(SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64);
-	assert_int_equal(seccomp_arch_native(), SCMP_ARCH_X86_64);
+	assert_int_equal(seccomp_arch_native(), FNG_AUDIT_ARCH);
 	/* the interpreter is not a no-op: a hand-made program */
 	{
 		struct sock_filter ins[] = {
@@ -325,8 +338,8 @@ static void sanity(void **state)
 			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		};
 		struct prog p = { ins, 4 };
-		EXPECT(call_arch(&p, AUDIT_ARCH_X86_64, 7, 0, 0, 0, 0, 0, 0), RET_ERRNO(1));
-		EXPECT(call_arch(&p, AUDIT_ARCH_X86_64, 8, 0, 0, 0, 0, 0, 0), RET_ALLOW);
+		EXPECT(call_arch(&p, FNG_AUDIT_ARCH, 7, 0, 0, 0, 0, 0, 0), RET_ERRNO(1));
+		EXPECT(call_arch(&p, FNG_AUDIT_ARCH, 8, 0, 0, 0, 0, 0, 0), RET_ALLOW);
 	}
 }
 
@@ -348,9 +361,10 @@ static void every_table_row_traced(void **state)
 		int nr = seccomp_syscall_resolve_name(name);
 		uint32_t got;
 
-		if (nr == __NR_SCMP_ERROR) {
-			/* unknown to this libseccomp; its kernel number (if any)
-			 * falls to the unknown-number rule */
+		if (nr == __NR_SCMP_ERROR || nr < 0) {
+			/* unknown to this libseccomp, or not a call of this
+			 * architecture; its kernel number (if any) falls to the
+			 * unknown-number rule */
 			print_message("note: libseccomp %u.%u.%u cannot name %s\n", seccomp_version()->major,
 				      seccomp_version()->minor, seccomp_version()->micro, name);
 			continue;
@@ -365,13 +379,13 @@ static void every_table_row_traced(void **state)
 					a[k] = OTHER_PID;
 			if (strcmp(name, "ioprio_set") == 0)
 				a[0] = 1;
-			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+			got = call_arch(&PS->all, FNG_AUDIT_ARCH, nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		} else if (strcmp(name, "mmap") == 0) {
-			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, 0, 4096, PROT_READ, MAP_SHARED, 3, 0);
+			got = call_arch(&PS->all, FNG_AUDIT_ARCH, nr, 0, 4096, PROT_READ, MAP_SHARED, 3, 0);
 		} else if (fng_syscalls[i].kind == FNG_SC_EXEC_MEM) {
-			got = call_arch(&PS->execmem, AUDIT_ARCH_X86_64, nr, 0, 4096, PROT_READ | PROT_EXEC, 0, 0, 0);
+			got = call_arch(&PS->execmem, FNG_AUDIT_ARCH, nr, 0, 4096, PROT_READ | PROT_EXEC, 0, 0, 0);
 		} else {
-			got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, fng_syscalls[i].kind == FNG_SC_SOCKET ? AF_PACKET : 0,
+			got = call_arch(&PS->all, FNG_AUDIT_ARCH, nr, fng_syscalls[i].kind == FNG_SC_SOCKET ? AF_PACKET : 0,
 					0, 0, 0, 1, 0);
 		}
 		EXPECT(got, RET_TRACE(i));
@@ -754,9 +768,14 @@ static void foreign_arch_i386(void **state)
 	/* any call, any filter */
 	EXPECT(call_arch(&PS->always, AUDIT_ARCH_I386, 20 /* i386 getpid */, 0, 0, 0, 0, 0, 0),
 	       RET_TRACE(FNG_TRACE_BADARCH));
-	EXPECT(call_arch(&PS->all, AUDIT_ARCH_AARCH64, 56, 0, 0, 0, 0, 0, 0), RET_TRACE(FNG_TRACE_BADARCH));
+	/* the other 64-bit architecture, and AArch32 */
+	EXPECT(call_arch(&PS->all, FNG_AUDIT_ARCH == AUDIT_ARCH_AARCH64 ? AUDIT_ARCH_X86_64 : AUDIT_ARCH_AARCH64, 56, 0, 0,
+			 0, 0, 0, 0),
+	       RET_TRACE(FNG_TRACE_BADARCH));
+	EXPECT(call_arch(&PS->all, AUDIT_ARCH_ARM, 5 /* arm open */, 0, 0, 0, 0, 0, 0), RET_TRACE(FNG_TRACE_BADARCH));
 }
 
+#if defined(__x86_64__)
 static void foreign_abi_x32(void **state)
 {
 	char buf[64];
@@ -765,39 +784,41 @@ static void foreign_abi_x32(void **state)
 
 	/* libseccomp's x32 numbers carry __X32_SYSCALL_BIT */
 	assert_int_equal(nr, 0x40000000 | NR("openat"));
-	got = call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, 0, 0, 0, 0, 0, 0);
+	got = call_arch(&PS->all, FNG_AUDIT_ARCH, nr, 0, 0, 0, 0, 0, 0);
 	print_message("x32 openat (0x%x) on AUDIT_ARCH_X86_64 -> %s (0x%08x)\n", (unsigned)nr,
 		      act_str(got, buf, sizeof(buf)), got);
 	assert_int_not_equal(got & SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW);
 	EXPECT(got, RET_TRACE(FNG_TRACE_BADARCH));
 	/* also with nothing traced, and for an x32 getpid */
-	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, nr, 0, 0, 0, 0, 0, 0), RET_TRACE(FNG_TRACE_BADARCH));
-	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, "getpid"), 0,
+	EXPECT(call_arch(&PS->always, FNG_AUDIT_ARCH, nr, 0, 0, 0, 0, 0, 0), RET_TRACE(FNG_TRACE_BADARCH));
+	EXPECT(call_arch(&PS->always, FNG_AUDIT_ARCH, seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, "getpid"), 0,
 			 0, 0, 0, 0, 0),
 	       RET_TRACE(FNG_TRACE_BADARCH));
 }
+
+#endif
 
 static void unknown_numbers(void **state)
 {
 	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, 500);
 
 	assert_null(name);
-	EXPECT(call_arch(&PS->all, AUDIT_ARCH_X86_64, 500, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
-	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, 500, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
+	EXPECT(call_arch(&PS->all, FNG_AUDIT_ARCH, 500, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
+	EXPECT(call_arch(&PS->always, FNG_AUDIT_ARCH, 500, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
 	name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, 511);
 	assert_null(name);
-	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, 511, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
+	EXPECT(call_arch(&PS->always, FNG_AUDIT_ARCH, 511, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
 	/* past x86_64's table (512 and up are x32 numbers, which need the x32
 	 * bit) the kernel answers ENOSYS itself: the filter spends no rule */
-	EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, 1023, 0, 0, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(call_arch(&PS->always, FNG_AUDIT_ARCH, 1023, 0, 0, 0, 0, 0, 0), RET_ALLOW);
 	/* every number libseccomp cannot name below 512, and none it can */
 	for (int nr = 0; nr <= 511; nr++) {
 		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 		if (!name) {
-			EXPECT(call_arch(&PS->all, AUDIT_ARCH_X86_64, nr, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
-			EXPECT(call_arch(&PS->always, AUDIT_ARCH_X86_64, nr, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
+			EXPECT(call_arch(&PS->all, FNG_AUDIT_ARCH, nr, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
+			EXPECT(call_arch(&PS->always, FNG_AUDIT_ARCH, nr, 0, 0, 0, 0, 0, 0), RET_ERRNO(ENOSYS));
 		} else if (strcmp(name, "clone3") != 0) {
-			uint32_t got = call_arch(&PS->always, AUDIT_ARCH_X86_64, nr, 0, 0, 0, 0, 0, 0);
+			uint32_t got = call_arch(&PS->always, FNG_AUDIT_ARCH, nr, 0, 0, 0, 0, 0, 0);
 			if (got == RET_ERRNO(ENOSYS))
 				fail_msg("%s (%d) gets ENOSYS", name, nr);
 		}
@@ -811,7 +832,7 @@ static void unknown_numbers(void **state)
 		if (!name)
 			continue;
 		if (strcmp(name, "openat") != 0 && strcmp(name, "kill") != 0) {
-			uint32_t got = call_arch(&PS->always, AUDIT_ARCH_X86_64, nr, 0, 0, 0, 0, 0, 0);
+			uint32_t got = call_arch(&PS->always, FNG_AUDIT_ARCH, nr, 0, 0, 0, 0, 0, 0);
 			if ((got & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
 				fail_msg("%s (%d) gets ERRNO", name, nr);
 		}
@@ -973,7 +994,9 @@ int main(void)
 		cmocka_unit_test(async_writers_watched),
 		cmocka_unit_test(recvfrom_for_dns_only),
 		cmocka_unit_test(foreign_arch_i386),
+#if defined(__x86_64__)
 		cmocka_unit_test(foreign_abi_x32),
+#endif
 		cmocka_unit_test(unknown_numbers),
 		cmocka_unit_test(mount_games),
 		cmocka_unit_test(namespaces),

@@ -201,7 +201,9 @@ static void empty_object_all_allow(void **state)
 	for (int r = 0; r < FNG_RULE_ALLOWLIST; r++) /* the four; no allowlist */
 		assert_int_equal(p.mode[r], FNG_MODE_ALLOW);
 	assert_string_equal(p.tmp_root, "/tmp");
-	assert_int_equal(p.n_notices, 0);
+	/* {} watches nothing, and says so (no --policy at all would block) */
+	assert_int_equal(p.n_notices, 1);
+	assert_non_null(strstr(p.notices[0], "no rule is set"));
 	assert_int_equal(p.n_net_allow, 0);
 	assert_int_equal(p.n_host_allow, 0);
 	assert_int_equal(p.n_handler_paths, 0);
@@ -707,9 +709,9 @@ static void err_nul_byte(void **state)
 	(void)state;
 	static const char text[] = "{\"read_handler\": \"bl\0ock\"}";
 
-	/* The loader reports this one at 1:1 by design (one message for "NUL
-	 * byte or too large"); the position of the NUL would be 1:21. */
-	expect_error_len(text, sizeof(text) - 1, NAME ":1:1: policy contains a NUL byte or is too large");
+	/* The loader names where the NUL byte is (a policy too large has a
+	 * message of its own). */
+	expect_error_len(text, sizeof(text) - 1, NAME ":1:21: policy contains a NUL byte");
 }
 
 static void err_root_not_object(void **state)
@@ -792,7 +794,7 @@ static void err_events(void **state)
 	expect_error("{\"events\": {\"sinks\": [\"kafka://x\"]}}", NAME ":1:23: events.sinks: bad destination \"kafka://x\": "
 		     "expected stderr, stdout, file:/path, unix:/path, syslog:, syslog+udp://host:port, "
 		     "syslog+tcp://host:port, http://... or https://...");
-	expect_error("{\"events\": {\"format\": \"cef\"}}", NAME ":1:23: events.format: expected \"fnguard\" or \"ocsf\"");
+	expect_error("{\"events\": {\"format\": \"cef\"}}", NAME ":1:23: events.format: expected \"fnguard\", \"ocsf\", \"falco\" or \"text\"");
 	expect_error("{\"events\": {\"flush_timeout_ms\": -1}}",
 		     NAME ":1:33: events.flush_timeout_ms: expected milliseconds from 0 to 600000");
 	expect_error("{\"events\": {\"flush_timeout_ms\": \"2s\"}}",
@@ -803,7 +805,7 @@ static void err_events(void **state)
 		     NAME ":1:13: events: unknown key \"sink\" (expected sinks, format or flush_timeout_ms)");
 	/* an error after sinks were collected frees them (ASan's leak checker) */
 	expect_error("{\"events\": {\"sinks\": [\"stdout\", \"file:/x\"], \"format\": 1}}",
-		     NAME ":1:55: events.format: expected \"fnguard\" or \"ocsf\"");
+		     NAME ":1:55: events.format: expected \"fnguard\", \"ocsf\", \"falco\" or \"text\"");
 	expect_error("{\"api_endpoint\": \"http://\"}", NAME ":1:18: api_endpoint: expected an http:// or https:// URL");
 }
 

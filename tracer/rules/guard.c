@@ -176,10 +176,14 @@ enum fng_resume fng_check_target(struct fng_call *c)
 
 enum fng_resume fng_check_badarch(struct fng_tracer *t, struct fng_tracee *tc, const struct __ptrace_syscall_info *si)
 {
+	const char *abi = si->arch == AUDIT_ARCH_I386 ? "i386 int 0x80"
+			: si->arch == AUDIT_ARCH_ARM  ? "AArch32"
+			: si->arch == FNG_AUDIT_ARCH  ? "x32"
+						      : "unknown architecture";
 	char reason[160];
 
 	snprintf(reason, sizeof(reason), "system call %llu through a foreign ABI (%s): the process is ended",
-		 (unsigned long long)si->seccomp.nr, si->arch == AUDIT_ARCH_I386 ? "i386 int 0x80" : "x32");
+		 (unsigned long long)si->seccomp.nr, abi);
 	report_guard(t, tc->tid, "", FNG_ACT_KILLED, 0, reason);
 	kill(tc->tgid, SIGKILL);
 	return FNG_RESUME_KILL;

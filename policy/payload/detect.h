@@ -1,0 +1,67 @@
+/* The input firewall's detectors: one value (a leaf of walk.h) checked for
+ * the eight attack classes by small tokenisers of each target language
+ * (SQL, shell, HTML, XML, paths, NoSQL operators, template and code
+ * constructs, spreadsheet formulas). Each asks whether the value would
+ * change the syntax of what the function builds from it, not whether it
+ * contains a word. Pure; linear in the value (a decoded copy of a long
+ * value is the only allocation). */
+#ifndef FNG_PAYLOAD_DETECT_H
+#define FNG_PAYLOAD_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum fng_fw_class {
+	FNG_FW_SQL = 0,
+	FNG_FW_NOSQL,
+	FNG_FW_CMD,
+	FNG_FW_CODE,
+	FNG_FW_XSS,
+	FNG_FW_XXE,
+	FNG_FW_LFI,
+	FNG_FW_CSV,
+	FNG_FW_NCLASS
+};
+
+/* Where a detector found it: [start, end) of the value, and why. */
+struct fng_fw_hit {
+	size_t start, end;
+	const char *why;
+};
+
+/* "sql_injection", ... ; fng_fw_class_of: the class of a name, or -1. */
+const char *fng_fw_class_name(enum fng_fw_class c);
+int fng_fw_class_of(const char *name);
+
+/* Checks one value (kind: FNG_PWALK_VALUE or _KEY). Returns a bit mask of
+ * the classes found (1u << class) and fills hits[class] for each. Values
+ * with %XX escapes are checked decoded too (code that decodes again). */
+unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS]);
+
+/* The single detectors (detect_*.c), exposed for the table tests: true
+ * and *h filled on a finding. s is in lower case (fng_fw_detect lowers a
+ * copy once: every detector is case-insensitive) and NUL-terminated. */
+bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h);
+bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h);
+bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h);
+bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h);
+bool fng_fw_xss(const char *s, size_t len, struct fng_fw_hit *h);
+bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h);
+bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h);
+bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h);
+
+/* Search of a needle (any case, shorter than 128 bytes) in a lower-case
+ * s[0, len): offset or -1. Shared by the detectors. */
+long fng_fw_find(const char *s, size_t len, const char *needle);
+
+/* The byte pairs of a value, hashed: a needle whose pairs are not all
+ * there is not in it (fng_fw_maybe), so long needle lists cost a bit test
+ * each instead of a search. */
+struct fng_fw_pairs {
+	unsigned long long bits[64];
+};
+
+void fng_fw_pairs(const char *s, size_t len, struct fng_fw_pairs *p);
+bool fng_fw_maybe(const struct fng_fw_pairs *p, const char *needle);
+
+#endif

@@ -1,0 +1,237 @@
+/* Command and NoSQL injection detectors. Command: the value read as a
+ * shell reads it: a separator (; | & && || newline) or a substitution ($(
+ * or `) followed by a command word (quotes and backslashes inside a word
+ * removed, $IFS read as a space), where the word is a program and what
+ * follows is what a shell command line has (an option, a path, an
+ * operator, the end). NoSQL: MongoDB query operators where the value
+ * becomes part of the query (a key, a[$op] bracket form, an operator
+ * object in text) and $where JavaScript that breaks out of a string. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/payload/detect.h"
+
+static bool cm_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
+{
+	h->start = start;
+	h->end = end;
+	h->why = why;
+	return true;
+}
+
+/* Programs that are commands whatever follows them. */
+static const char *const cm_strong[] = { "whoami", "uname", "ifconfig", "ipconfig", "netcat", "ncat", "nslookup",
+					 "wget", "curl", "mkfifo", "busybox", "certutil", "systeminfo", "tasklist",
+					 "printenv", "powershell", "socat", "xterm", "chmod", "passwd", "useradd",
+					 "bitsadmin", "rundll32", "regsvr32", "mshta", "wscript", "cscript", "net.exe",
+					 "cmd.exe", "bash", "nc", "telnet", "/bin/sh", "/bin/bash", "getent", "hostname",
+					 "netstat", "crontab", "sh", "zsh", "ksh", "dash", "csh", NULL };
+/* Programs that are also words: a command only with shell-like arguments. */
+static const char *const cm_weak[] = { "id", "ls", "pwd", "ps", "cat", "find", "more", "less", "head", "tail",
+				       "type", "sleep", "kill", "echo", "host", "date", "dir", "env", "net", "ping",
+				       "awk", "sed", "nl", "tac", "od", "dig", "rm", "cp", "mv", "touch", "python",
+				       "python3", "perl", "ruby", "php", "node", "lua", "tftp", "ftp", "scp", "ssh",
+				       "xargs", "base64", "grep", "tee", "cmd", "start", "reboot", "shutdown", "cd",
+				       "uptime", "w", "who", "last", "set", "ver", "sort", "cut", "tr", "xxd", "wc",
+				       "timeout", "dd", "tar", "zip", "chown", "mail", "sudo", "su", "export", "eval",
+				       "exec", "source", "openssl", "java", "gcc", "make", "file", "stat", NULL };
+
+static bool cm_sep(char c)
+{
+	return c == ';' || c == '|' || c == '&' || c == '\n' || c == '\r';
+}
+
+/* Skip spaces, tabs and $IFS forms from i. */
+static size_t cm_space(const char *s, size_t len, size_t i)
+{
+	for (;;) {
+		if (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		else if (i + 6 <= len && !strncmp(s + i, "${IFS}", 6))
+			i += 6;
+		else if (i + 4 <= len && !strncmp(s + i, "$IFS", 4))
+			i += 4 + (i + 6 <= len && s[i + 4] == '$' && s[i + 5] == '9' ? 2 : 0);
+		else if (i + 2 <= len && s[i] == '$' && s[i + 1] == '@')
+			i += 2;
+		else
+			return i;
+	}
+}
+
+/* The command word at i: quotes and backslashes removed, a /path/ prefix
+ * kept apart; into w (lower case). Returns the end. */
+static size_t cm_word(const char *s, size_t len, size_t i, char *w, size_t wn, size_t *base)
+{
+	size_t k = 0;
+
+	*base = 0;
+	for (; i < len && k < wn - 1; i++) {
+		char c = s[i];
+		if (c == '\'' || c == '"' || c == '\\')
+			continue;
+		if (isspace((unsigned char)c) || cm_sep(c) || c == '<' || c == '>' || c == '`' || c == '(' || c == ')' ||
+		    c == '$' || c == '{' || c == '}')
+			break;
+		if (c == '/')
+			*base = k + 1;
+		w[k++] = (char)tolower((unsigned char)c);
+	}
+	w[k] = '\0';
+	return i;
+}
+
+static bool cm_in(const char *w, const char *const *list)
+{
+	for (; *list; list++)
+		if (**list == *w && !strcmp(w, *list))
+			return true;
+	return false;
+}
+
+/* What follows a weak command word looks like a command line. */
+static bool cm_args(const char *s, size_t len, size_t i, bool tight)
+{
+	size_t j = cm_space(s, len, i);
+
+	if (j >= len || cm_sep(s[j]) || s[j] == '`' || s[j] == ')')
+		return true;
+	if (s[j] == '-' || s[j] == '/' || s[j] == '\\' || s[j] == '<' || s[j] == '>' || s[j] == '$' || s[j] == '~' ||
+	    s[j] == '.' || s[j] == '*' || s[j] == '%')
+		return j > i || tight || s[j] == '$';
+	if (isdigit((unsigned char)s[j]))
+		return j > i;
+	if (j + 2 < len && isalpha((unsigned char)s[j]) && s[j + 1] == ':' && (s[j + 2] == '\\' || s[j + 2] == '/'))
+		return true; /* a Windows path */
+	/* a redirection later in the same command ("; echo x > /tmp/f") */
+	for (size_t k = j; k < len && !cm_sep(s[k]); k++)
+		if ((s[k] == '>' || s[k] == '<') && k + 1 < len && (s[k + 1] == ' ' || s[k + 1] == '/' || s[k + 1] == '&' || s[k + 1] == '>'))
+			return true;
+	/* a tight separator (";ls x") with a short word argument */
+	return tight && j > i;
+}
+
+/* A command at i (after a separator or a substitution opener). */
+static bool cm_command(const char *s, size_t len, size_t i, bool tight, bool subst, size_t *end)
+{
+	char w[40];
+	size_t base;
+
+	i = cm_space(s, len, i);
+	if (i >= len)
+		return false;
+	size_t e = cm_word(s, len, i, w, sizeof(w), &base);
+	*end = e;
+	const char *name = w + base;
+	if (!*name)
+		return false;
+	if (cm_in(name, cm_strong) || cm_in(w, cm_strong))
+		return subst || cm_args(s, len, e, true) || base > 0 || e - i == strlen(w);
+	if (cm_in(name, cm_weak))
+		return subst || base > 0 || cm_args(s, len, e, tight);
+	return false;
+}
+
+bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	size_t end;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (cm_sep(c)) {
+			size_t j = i + 1;
+			while (j < len && cm_sep(s[j]) && s[j] != '\n')
+				j++;
+			bool tight = j < len && !isspace((unsigned char)s[j]);
+			/* "a & b" between words is prose: the & must touch the command or end a word */
+			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ')
+				continue;
+			if (cm_command(s, len, j, tight || c == '\n', false, &end))
+				return cm_hit(h, i, end, "a shell separator, then a command");
+			i = j - 1;
+		} else if ((c == '$' && i + 1 < len && s[i + 1] == '(' && !(i + 2 < len && s[i + 2] == '(')) || c == '`') {
+			/* `word` inside prose is also markdown's inline code: a backtick
+			 * substitution counts where it starts the value or touches a word */
+			bool md = c == '`' && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '(' || s[i - 1] == '`');
+			if (!md && cm_command(s, len, i + (c == '$' ? 2 : 1), true, true, &end))
+				return cm_hit(h, i, end, "a command substitution");
+			if (c == '`' && i + 2 < len && s[i + 1] == '`' && s[i + 2] == '`')
+				i += 2;
+		}
+	}
+	long t = fng_fw_find(s, len, "/dev/tcp/");
+	if (t < 0)
+		t = fng_fw_find(s, len, "/dev/udp/");
+	if (t >= 0)
+		return cm_hit(h, (size_t)t, (size_t)t + 9, "a shell network redirection");
+	/* the value as a whole command line: a strong program with arguments */
+	if (cm_command(s, len, 0, false, false, &end) && end < len && fng_fw_find(s, len, "://") < 0) {
+		char w[40];
+		size_t base;
+		cm_word(s, len, cm_space(s, len, 0), w, sizeof(w), &base);
+		if (cm_in(w + base, cm_strong) && !cm_in(w + base, (const char *const[]){ "sh", "bash", "hostname", NULL }))
+			return cm_hit(h, 0, end, "a command line");
+	}
+	return false;
+}
+
+/* ---- NoSQL ---- */
+
+static const char *const ns_ops[] = { "$ne", "$eq", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$where",
+				      "$exists", "$or", "$and", "$not", "$nor", "$expr", "$elemMatch", "$function",
+				      "$accumulator", "$lookup", "$jsonSchema", "$type", "$size", "$all", "$mod",
+				      "$text", "$search", "$options", "$comment", "$merge", "$out", "$group", "$match",
+				      "$set", "$unset", "$inc", "$push", "$rename", NULL };
+
+/* An operator name at s (len bytes exactly, or followed by a non-word). */
+static size_t ns_op(const char *s, size_t len)
+{
+	for (size_t k = 0; ns_ops[k]; k++) {
+		size_t n = strlen(ns_ops[k]);
+		if (len >= n && !strncasecmp(s, ns_ops[k], n) && (len == n || !(isalnum((unsigned char)s[n]) || s[n] == '_')))
+			return n;
+	}
+	return 0;
+}
+
+bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h)
+{
+	if (key && len && s[0] == '$' && ns_op(s, len) == len)
+		return cm_hit(h, 0, len, "a query operator as a key");
+	for (const char *p = memchr(s, '$', len); p; p = memchr(p + 1, '$', len - (size_t)(p + 1 - s))) {
+		size_t i = (size_t)(p - s), n = ns_op(p, len - i);
+		if (!n)
+			continue;
+		size_t b = i, a = i + n;
+		while (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\'' || s[b - 1] == ' '))
+			b--;
+		while (a < len && (s[a] == '"' || s[a] == '\'' || s[a] == ' '))
+			a++;
+		if ((b > 0 && (s[b - 1] == '[' || s[b - 1] == '{' || s[b - 1] == ',')) || (a < len && s[a] == ':') ||
+		    (a < len && s[a] == ']'))
+			return cm_hit(h, i, i + n, "a query operator");
+	}
+	/* $where JavaScript: this.field compared or matched, or a string broken out into JS */
+	long t = fng_fw_find(s, len, "this.");
+	if (t >= 0) {
+		const char *r = s + t + 5;
+		size_t rl = len - (size_t)t - 5;
+		if (fng_fw_find(r, rl, "==") >= 0 || fng_fw_find(r, rl, "!=") >= 0 || fng_fw_find(r, rl, ".match(") >= 0 ||
+		    fng_fw_find(r, rl, "constructor") >= 0 || fng_fw_find(r, rl, ".length") >= 0)
+			return cm_hit(h, (size_t)t, (size_t)t + 5, "$where JavaScript on this");
+	}
+	static const char *const js[] = { "';return", "\";return", "'; return", "\"; return", "';while(", "\";while(",
+					  "'; while(", "';sleep(", "\";sleep(", "'; sleep(", "'||'1'=='1", "\"||\"1\"==\"1",
+					  "' || '1'=='1", "'||1==1", "\"||1==1", "' || 1==1", "db.getCollection(",
+					  "db.users.", "db.dropDatabase(", "mapReduce", "';var ", "\";var ", "'&&this",
+					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "return true;", "|| true",
+					  "'; }", NULL };
+	struct fng_fw_pairs pairs;
+	fng_fw_pairs(s, len, &pairs);
+	for (size_t k = 0; js[k]; k++) {
+		long m = fng_fw_maybe(&pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
+		if (m >= 0)
+			return cm_hit(h, (size_t)m, (size_t)m + strlen(js[k]), "a string broken out into $where JavaScript");
+	}
+	return false;
+}

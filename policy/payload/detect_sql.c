@@ -1,0 +1,343 @@
+/* SQL injection: a small SQL tokeniser, run on the value as if the
+ * function had placed it inside a '...' or "..." literal (the tail after the
+ * first unescaped quote is what breaks out) and as a bare number. A finding
+ * needs the tail to form SQL: a boolean operator with a comparison,
+ * literal or call; UNION SELECT; a stacked statement; a comment that cuts
+ * the rest of the query; ORDER BY n. Words alone never fire. Pure. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/payload/detect.h"
+
+enum sq_type { Q_END = 0, Q_STR, Q_OPENSTR, Q_NUM, Q_WORD, Q_OP, Q_LP, Q_RP, Q_COMMA, Q_SEMI, Q_COMMENT, Q_VAR, Q_OTHER };
+
+struct sq_tok {
+	enum sq_type t;
+	size_t a, b;
+};
+
+#define SQ_MAX 48 /* tokens looked at after a break-out */
+
+static bool sq_wordc(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.' || (unsigned char)c >= 0x80;
+}
+
+/* The next token at *p (whitespace and MySQL's executable comment marks
+ * skipped). */
+static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
+{
+	size_t i = *p;
+	struct sq_tok t = { Q_END, len, len };
+
+	for (;;) {
+		while (i < len && (isspace((unsigned char)s[i]) || s[i] == '\0'))
+			i++;
+		if (i + 2 < len && s[i] == '/' && s[i + 1] == '*' && s[i + 2] == '!') {
+			for (i += 3; i < len && isdigit((unsigned char)s[i]); i++)
+				;
+			continue;
+		}
+		if (i + 1 < len && s[i] == '*' && s[i + 1] == '/') {
+			i += 2;
+			continue;
+		}
+		break;
+	}
+	if (i >= len) {
+		*p = len;
+		return t;
+	}
+	t.a = i;
+	char c = s[i];
+	if ((c == '-' && i + 1 < len && s[i + 1] == '-') || c == '#') {
+		while (i < len && s[i] != '\n')
+			i++;
+		t.t = Q_COMMENT;
+	} else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+		const char *e = memmem(s + i + 2, len - i - 2, "*/", 2);
+		i = e ? (size_t)(e - s) + 2 : len;
+		t.t = Q_COMMENT;
+	} else if (c == '\'' || c == '"') {
+		t.t = Q_OPENSTR;
+		for (i++; i < len; i++) {
+			if (s[i] == '\\' && i + 1 < len) {
+				i++;
+			} else if (s[i] == c) {
+				if (i + 1 < len && s[i + 1] == c) {
+					i++;
+					continue;
+				}
+				i++;
+				t.t = Q_STR;
+				break;
+			}
+		}
+	} else if (c == '`') {
+		const char *e = memchr(s + i + 1, '`', len - i - 1);
+		i = e ? (size_t)(e - s) + 1 : len;
+		t.t = Q_WORD;
+	} else if (isdigit((unsigned char)c)) {
+		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '.'))
+			i++;
+		t.t = Q_NUM;
+	} else if (c == '@') {
+		while (i < len && (s[i] == '@' || sq_wordc(s[i])))
+			i++;
+		t.t = Q_VAR;
+	} else if (sq_wordc(c)) {
+		while (i < len && sq_wordc(s[i]))
+			i++;
+		t.t = Q_WORD;
+	} else if (strchr("=<>!|&+-*/%^~:", c)) {
+		while (i < len && strchr("=<>!|&+-*/%^~:", s[i]) && s[i] &&
+		       !(s[i] == '-' && i + 1 < len && s[i + 1] == '-' && i > t.a) &&
+		       !(s[i] == '/' && i + 1 < len && s[i + 1] == '*'))
+			i++;
+		if (i == t.a)
+			i++;
+		t.t = Q_OP;
+	} else {
+		i++;
+		t.t = c == '(' ? Q_LP : c == ')' ? Q_RP : c == ',' ? Q_COMMA : c == ';' ? Q_SEMI : Q_OTHER;
+	}
+	t.b = i;
+	*p = i;
+	return t;
+}
+
+static bool sq_is(const char *s, const struct sq_tok *t, const char *w)
+{
+	size_t n = strlen(w);
+	return (t->t == Q_WORD || t->t == Q_OP) && t->b - t->a == n && !strncasecmp(s + t->a, w, n);
+}
+
+static bool sq_any(const char *s, const struct sq_tok *t, const char *const *ws)
+{
+	for (; *ws; ws++)
+		if (sq_is(s, t, *ws))
+			return true;
+	return false;
+}
+
+static const char *const sq_logic[] = { "or", "and", "xor", "||", "&&", "div", NULL };
+static const char *const sq_cmp[] = { "=", "<", ">", "<=", ">=", "!=", "<>", "<=>", "like", "rlike", "regexp",
+				      "in", "is", "between", "sounds", "==", NULL };
+/* Operators that join a broken-out string to an expression ('||f()||'). */
+static const char *const sq_join[] = { "|", "=", "<>", "!=", "<", ">", "<=", ">=", "+", "^", "&", "*", "-", "==", NULL };
+static const char *const sq_lit[] = { "true", "false", "null", NULL };
+static const char *const sq_stmt[] = { "select", "insert", "update", "delete", "drop", "alter", "create", "exec",
+				       "execute", "declare", "shutdown", "truncate", "grant", "waitfor", "call",
+				       "replace", "rename", "set", "load", "begin", "if", NULL };
+static const char *const sq_danger[] = { "sleep", "benchmark", "pg_sleep", "load_file", "extractvalue", "updatexml",
+					 "xp_cmdshell", "dbms_pipe.receive_message", "utl_inaddr.get_host_address",
+					 "utl_http.request", "randomblob", "sys_eval", "sys_exec", "name_const",
+					 "exp", "geometrycollection", "polygon", "multipoint", "gtid_subset", "json_keys",
+					 "convert", "cast", "char", "chr", "concat", "version", "database", "user",
+					 "ascii", "substring", "substr", "mid", "ord", "hex", "unhex", "if", "iif",
+					 "count", "group_concat", "md5", "dbms_xmlgen.getxml", "ctxsys.drithsx.sn", NULL };
+
+/* Tokens of s from *p, comments kept, up to SQ_MAX: the count. */
+static size_t sq_lex(const char *s, size_t len, size_t p, struct sq_tok *v)
+{
+	size_t n = 0;
+
+	while (n < SQ_MAX) {
+		v[n] = sq_next(s, len, &p);
+		if (v[n].t == Q_END)
+			break;
+		n++;
+	}
+	v[n].t = Q_END;
+	return n;
+}
+
+/* Index of the next token at or after i that is not a comment. */
+static size_t sq_skipc(const struct sq_tok *v, size_t i)
+{
+	while (v[i].t == Q_COMMENT)
+		i++;
+	return i;
+}
+
+static bool sq_operand(enum sq_type t)
+{
+	return t == Q_NUM || t == Q_STR || t == Q_OPENSTR || t == Q_WORD || t == Q_VAR || t == Q_LP;
+}
+
+/* An expression after a boolean operator that makes the query's logic the
+ * attacker's: a call, a comparison, a subquery, a literal that ends the
+ * query (quoted context: a short literal the query's own quote closes). */
+static bool sq_expr(const char *s, const struct sq_tok *v, size_t i, bool quoted)
+{
+	i = sq_skipc(v, i);
+	while (v[i].t == Q_LP || sq_is(s, &v[i], "not") || sq_is(s, &v[i], "!") || sq_is(s, &v[i], "-") ||
+	       sq_is(s, &v[i], "~"))
+		i = sq_skipc(v, i + 1);
+	const struct sq_tok *a = &v[i];
+	size_t j = sq_skipc(v, i + 1);
+	if (a->t == Q_WORD && v[j].t == Q_LP)
+		return true;
+	if (sq_is(s, a, "select") || sq_is(s, a, "exists"))
+		return true;
+	if (!sq_operand(a->t))
+		return false;
+	if (a->t == Q_OPENSTR)
+		return quoted && a->b - a->a <= 33 && !memchr(s + a->a, ' ', a->b - a->a);
+	if (sq_any(s, &v[j], sq_cmp) || (v[j].t == Q_OP && !sq_is(s, &v[j], "-")))
+		return sq_operand(v[sq_skipc(v, j + 1)].t) || sq_any(s, &v[sq_skipc(v, j + 1)], sq_lit) ||
+		       sq_is(s, &v[sq_skipc(v, j + 1)], "null") || v[sq_skipc(v, j + 1)].t == Q_LP;
+	bool lit = a->t == Q_NUM || a->t == Q_VAR || sq_any(s, a, sq_lit);
+	return lit && (v[j].t == Q_END || v[j].t == Q_SEMI || v[j - (j > i + 1)].t == Q_COMMENT || v[j].t == Q_RP);
+}
+
+/* A stacked statement's start at v[i] (after ';'). */
+static bool sq_stacked(const char *s, const struct sq_tok *v, size_t i)
+{
+	i = sq_skipc(v, i);
+	if (!sq_any(s, &v[i], sq_stmt))
+		return false;
+	const struct sq_tok *n = &v[sq_skipc(v, i + 1)];
+	if (sq_is(s, &v[i], "shutdown") || sq_is(s, &v[i], "waitfor") || sq_is(s, &v[i], "declare"))
+		return n->t == Q_END || n->t == Q_VAR || sq_is(s, n, "delay") || sq_is(s, n, "time") || n->t == Q_COMMENT;
+	if (sq_is(s, &v[i], "select")) {
+		const struct sq_tok *n2 = &v[sq_skipc(v, (size_t)(n - v) + 1)];
+		return n->t == Q_NUM || n->t == Q_VAR || n->t == Q_STR || sq_is(s, n, "*") ||
+		       (n->t == Q_WORD && (n2->t == Q_LP || sq_is(s, n2, "from")));
+	}
+	return n->t == Q_WORD || n->t == Q_VAR;
+}
+
+/* The tail after a break-out (a closing quote, or a leading number). */
+static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct fng_fw_hit *h)
+{
+	struct sq_tok v[SQ_MAX + 1];
+	size_t n = sq_lex(s, len, from, v), i = 0;
+
+	if (!n)
+		return false;
+	while (v[i].t == Q_RP)
+		i++;
+	const char *why = NULL;
+	size_t k = sq_skipc(v, i);
+	if (quoted && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
+		why = "a quote, then a comment that cuts the query";
+	else if ((sq_any(s, &v[k], sq_logic) || (quoted && sq_any(s, &v[k], sq_join))) &&
+		 sq_expr(s, v, k + 1, quoted))
+		why = "a quote or number, then a boolean expression";
+	else if ((sq_is(s, &v[k], "union") &&
+		  (sq_is(s, &v[sq_skipc(v, k + 1)], "select") || sq_is(s, &v[sq_skipc(v, k + 1)], "all") ||
+		   sq_is(s, &v[sq_skipc(v, k + 1)], "distinct") || v[sq_skipc(v, k + 1)].t == Q_LP)) ||
+		 (sq_is(s, &v[k], "having") && sq_expr(s, v, k + 1, quoted)) ||
+		 (sq_is(s, &v[k], "procedure") && sq_is(s, &v[sq_skipc(v, k + 1)], "analyse")))
+		why = "a quote or number, then a query clause";
+	else if ((sq_is(s, &v[k], "order") || sq_is(s, &v[k], "group")) && sq_is(s, &v[sq_skipc(v, k + 1)], "by"))
+		why = "a quote or number, then ORDER/GROUP BY";
+	else if (v[k].t == Q_SEMI && sq_stacked(s, v, k + 1))
+		why = "a stacked statement";
+	else if (quoted && sq_any(s, &v[k], sq_cmp) && v[k].t == Q_WORD &&
+		 (v[sq_skipc(v, k + 1)].t == Q_LP || v[sq_skipc(v, k + 1)].t == Q_NUM || v[sq_skipc(v, k + 1)].t == Q_STR))
+		why = "a quote, then a comparison";
+	else if (quoted && (sq_is(s, &v[k], "exec") || sq_is(s, &v[k], "waitfor") || sq_is(s, &v[k], "into")))
+		why = "a quote, then a statement";
+	if (!why)
+		return false;
+	h->start = from ? from - 1 : 0;
+	h->end = v[n - 1].b;
+	h->why = why;
+	return true;
+}
+
+/* Where a value placed in a q-quoted literal breaks out: the offset after
+ * the first unescaped q, or 0. */
+static size_t sq_breakout(const char *s, size_t len, char q)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\\') {
+			i++;
+		} else if (s[i] == q) {
+			if (i + 1 < len && s[i + 1] == q) {
+				i++;
+				continue;
+			}
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* Anywhere in the value: UNION SELECT, a stacked statement, a known
+ * injection function called after an operator, a tautology. */
+static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	size_t p = 0;
+	struct sq_tok v[SQ_MAX + 1];
+	size_t n;
+
+	while (p < len) {
+		size_t start = p;
+		n = sq_lex(s, len, p, v);
+		if (!n)
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			size_t j = sq_skipc(v, i + 1);
+			const char *why = NULL;
+			bool after_op = i == 0 || v[i - 1].t == Q_OP || v[i - 1].t == Q_LP || v[i - 1].t == Q_COMMA ||
+					sq_any(s, &v[i - 1], sq_logic) || sq_is(s, &v[i - 1], "select");
+			if (sq_is(s, &v[i], "union") &&
+			    (sq_is(s, &v[j], "select") || v[j].t == Q_LP ||
+			     ((sq_is(s, &v[j], "all") || sq_is(s, &v[j], "distinct")) && sq_is(s, &v[sq_skipc(v, j + 1)], "select"))))
+				why = "UNION SELECT";
+			else if (v[i].t == Q_SEMI && sq_stacked(s, v, i + 1))
+				why = "a stacked statement";
+			else if (v[i].t == Q_WORD && v[j].t == Q_LP && after_op && sq_any(s, &v[i], sq_danger) && i + 0 < n &&
+				 (i > 0 || v[sq_skipc(v, j + 1)].t == Q_NUM || v[sq_skipc(v, j + 1)].t == Q_WORD))
+				why = i ? "an injection function after an operator" : NULL;
+			else if (v[i].t == Q_VAR && s[v[i].a + 1] == '@' && i > 0 && after_op)
+				why = "a server variable";
+			else if (sq_any(s, &v[i], sq_logic) && (v[j].t == Q_NUM || v[j].t == Q_STR) &&
+				 sq_any(s, &v[sq_skipc(v, j + 1)], sq_cmp) && !sq_is(s, &v[sq_skipc(v, j + 1)], "in") &&
+				 !sq_is(s, &v[sq_skipc(v, j + 1)], "is") && v[sq_skipc(v, j + 1)].t != Q_END &&
+				 (v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_NUM ||
+				  v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_STR ||
+				  v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_OPENSTR))
+				why = "a tautology";
+			else if (sq_is(s, &v[i], "waitfor") && sq_is(s, &v[j], "delay"))
+				why = "WAITFOR DELAY";
+			else if (sq_is(s, &v[i], "into") && (sq_is(s, &v[j], "outfile") || sq_is(s, &v[j], "dumpfile")))
+				why = "INTO OUTFILE";
+			if (why) {
+				h->start = v[i].a;
+				h->end = v[j].b > v[i].b ? v[j].b : v[i].b;
+				h->why = why;
+				return true;
+			}
+		}
+		/* the next window overlaps this one by a few tokens */
+		p = n > 8 ? v[n - 8].a : len;
+		if (p <= start)
+			p = len;
+	}
+	return false;
+}
+
+bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	static const char quotes[] = { '\'', '"' };
+
+	for (size_t q = 0; q < sizeof(quotes); q++) {
+		size_t b = sq_breakout(s, len, quotes[q]);
+		if (b && sq_tail(s, len, b, true, h))
+			return true;
+	}
+	/* a numeric context: the value starts with a number (or a word) and a
+	 * closing parenthesis or boolean operator follows */
+	size_t p = 0;
+	struct sq_tok t = sq_next(s, len, &p);
+	if (t.t == Q_OP && s[t.a] == '-' && t.b - t.a == 1)
+		t = sq_next(s, len, &p);
+	if (t.t == Q_NUM && sq_tail(s, len, p, false, h))
+		return true;
+	return sq_anywhere(s, len, h);
+}

@@ -1,0 +1,277 @@
+/* XSS and code injection detectors. XSS: tags read as an HTML tokeniser
+ * reads them (name, then attributes split on space and '/'), a finding when
+ * the browser would run script: a script-bearing element, an on* handler,
+ * a javascript:/vbscript:/data:text/html URL in a URL attribute or as the
+ * whole value. Code: constructs an evaluator acts on (template expressions,
+ * JNDI lookups, language escapes to the system), not words. Pure. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/payload/detect.h"
+
+static bool wb_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
+{
+	h->start = start;
+	h->end = end;
+	h->why = why;
+	return true;
+}
+
+/* Does the URL at s (an attribute value or the whole value) start with a
+ * script scheme, as a browser reads it: leading spaces and controls
+ * skipped, tabs and newlines inside ignored, &#..; and &colon; decoded? */
+static bool wb_script_url(const char *s, size_t len)
+{
+	static const char *const schemes[] = { "javascript:", "vbscript:", "livescript:", "data:text/html",
+					       "data:image/svg+xml", "data:application/x", NULL };
+	char n[24];
+	size_t k = 0, i = 0;
+
+	while (i < len && ((unsigned char)s[i] <= 0x20 || s[i] == '"' || s[i] == '\''))
+		i++;
+	for (; i < len && k < sizeof(n) - 1; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == '&') {
+			size_t j = i + 1;
+			unsigned v = 0;
+			if (j < len && s[j] == '#') {
+				bool hex = j + 1 < len && (s[j + 1] == 'x' || s[j + 1] == 'X');
+				for (j += hex ? 2 : 1; j < len && isxdigit((unsigned char)s[j]); j++)
+					v = v * (hex ? 16 : 10) + (unsigned)(isdigit((unsigned char)s[j]) ? s[j] - '0' : (tolower((unsigned char)s[j]) - 'a' + 10));
+				if (j < len && s[j] == ';')
+					j++;
+				if (v == 9 || v == 10 || v == 13) {
+					i = j - 1;
+					continue;
+				}
+				c = (unsigned char)v;
+				i = j - 1;
+			} else if (!strncasecmp(s + j, "colon;", len - j < 6 ? len - j : 6) && len - j >= 6) {
+				c = ':';
+				i = j + 5;
+			} else if ((len - j >= 4 && !strncasecmp(s + j, "tab;", 4)) || (len - j >= 8 && !strncasecmp(s + j, "newline;", 8))) {
+				i = j + (s[j] == 't' || s[j] == 'T' ? 3 : 7);
+				continue;
+			}
+		}
+		n[k++] = (char)tolower(c);
+	}
+	n[k] = '\0';
+	for (size_t q = 0; schemes[q]; q++)
+		if (k >= strlen(schemes[q]) && !strncmp(n, schemes[q], strlen(schemes[q])))
+			return true;
+	return false;
+}
+
+static const char *const wb_bad_tags[] = { "script", "iframe", "object", "embed", "applet", "frameset", "frame",
+					   "base", "svg", "math", "xss", "import", "portal", "isindex", NULL };
+static const char *const wb_url_attrs[] = { "href", "src", "action", "formaction", "data", "xlink:href", "background",
+					    "poster", "lowsrc", "dynsrc", "codebase", "srcdoc", "to", "from", "values",
+					    "content", "style", NULL };
+
+/* One tag starting at s[i] == '<': a finding (why) or NULL. */
+static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
+{
+	size_t j = i + 1, nb = j;
+
+	while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == ':'))
+		j++;
+	if (j == nb || !isalpha((unsigned char)s[nb]))
+		return NULL;
+	size_t nl = j - nb;
+	*end = j;
+	bool bad = false;
+	for (size_t k = 0; wb_bad_tags[k]; k++)
+		if (nl == strlen(wb_bad_tags[k]) && !strncasecmp(s + nb, wb_bad_tags[k], nl))
+			bad = true;
+	/* what follows a name must end it as HTML does: space, '/', '>' or the end */
+	if (j < len && !isspace((unsigned char)s[j]) && s[j] != '/' && s[j] != '>')
+		return NULL;
+	if (bad && (nl != 3 || strncasecmp(s + nb, "svg", 3) || j >= len || s[j] == '>'))
+		return "a script-bearing element";
+	/* attributes */
+	while (j < len && s[j] != '>') {
+		while (j < len && (isspace((unsigned char)s[j]) || s[j] == '/' || s[j] == '"' || s[j] == '\''))
+			j++;
+		size_t ab = j;
+		while (j < len && !isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/')
+			j++;
+		size_t al = j - ab;
+		while (j < len && isspace((unsigned char)s[j]))
+			j++;
+		if (j >= len || s[j] != '=') {
+			if (al == 0 && j < len && s[j] != '>')
+				j++;
+			continue;
+		}
+		j++;
+		while (j < len && isspace((unsigned char)s[j]))
+			j++;
+		size_t vb = j;
+		char q = j < len && (s[j] == '"' || s[j] == '\'' || s[j] == '`') ? s[j++] : 0;
+		while (j < len && (q ? s[j] != q : !isspace((unsigned char)s[j]) && s[j] != '>'))
+			j++;
+		size_t ve = j;
+		if (q && j < len)
+			j++;
+		*end = j;
+		if (al > 2 && !strncasecmp(s + ab, "on", 2) && isalpha((unsigned char)s[ab + 2]))
+			return "an event handler attribute";
+		for (size_t k = 0; wb_url_attrs[k]; k++) {
+			if (al != strlen(wb_url_attrs[k]) || strncasecmp(s + ab, wb_url_attrs[k], al))
+				continue;
+			if (wb_script_url(s + vb + (q ? 1 : 0), ve - vb - (q ? 1 : 0)))
+				return "a script URL in an attribute";
+			if (!strcasecmp(wb_url_attrs[k], "srcdoc"))
+				return "an srcdoc document";
+			if ((!strcasecmp(wb_url_attrs[k], "style")) &&
+			    (fng_fw_find(s + vb, ve - vb, "expression(") >= 0 || fng_fw_find(s + vb, ve - vb, "javascript:") >= 0))
+				return "script in a style";
+		}
+	}
+	return bad ? "a script-bearing element" : NULL;
+}
+
+bool fng_fw_xss(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	size_t end = 0;
+
+	if (wb_script_url(s, len))
+		return wb_hit(h, 0, len < 16 ? len : 16, "a script URL");
+	for (const char *p = memchr(s, '<', len); p; p = memchr(p + 1, '<', len - (size_t)(p + 1 - s))) {
+		size_t i = (size_t)(p - s);
+		if (i + 1 >= len)
+			break;
+		if (s[i + 1] == '/' && i + 7 < len && !strncasecmp(s + i + 2, "script", 6))
+			return wb_hit(h, i, i + 8, "a closing script tag");
+		const char *why = wb_tag(s, len, i, &end);
+		if (why)
+			return wb_hit(h, i, end, why);
+	}
+	/* an attribute value broken out of: a quote, then an event handler */
+	for (const char *q = s; (q = memchr(q, 'o', len - (size_t)(q - s))) != NULL; q++) {
+		size_t i = (size_t)(q - s), j = i + 2;
+		if (i == 0 || j >= len || (s[i + 1] != 'n' && s[i + 1] != 'N') || !(isspace((unsigned char)s[i - 1]) || s[i - 1] == '/' || s[i - 1] == '"' || s[i - 1] == '\''))
+			continue;
+		while (j < len && isalpha((unsigned char)s[j]))
+			j++;
+		size_t k = j;
+		while (k < len && isspace((unsigned char)s[k]))
+			k++;
+		if (j - i >= 5 && k < len && s[k] == '=' && (memchr(s, '"', i) || memchr(s, '\'', i)))
+			return wb_hit(h, i, k + 1, "an event handler after a quote");
+	}
+	/* a JavaScript string broken out of: ' or " then an operator or ; then a sink call */
+	static const char *const sinks[] = { "alert(", "prompt(", "confirm(", "eval(", "document.cookie",
+					     "document.location", "window.location", "fetch(", "String.fromCharCode(",
+					     "document.write(", "location.href", "top[", "self[", "window[", NULL };
+	struct fng_fw_pairs pairs;
+	fng_fw_pairs(s, len, &pairs);
+	for (size_t k = 0; sinks[k]; k++) {
+		long at = fng_fw_maybe(&pairs, sinks[k]) ? fng_fw_find(s, len, sinks[k]) : -1;
+		if (at <= 0)
+			continue;
+		size_t a = (size_t)at;
+		size_t b = a;
+		while (b > 0 && (isspace((unsigned char)s[b - 1]) || strchr("-+*/;,(|&!=", s[b - 1])) && s[b - 1])
+			b--;
+		if (b < a && b > 0 && (s[b - 1] == '\'' || s[b - 1] == '"' || s[b - 1] == '`' || s[b - 1] == ')' || s[b - 1] == '}'))
+			return wb_hit(h, b - 1, a + strlen(sinks[k]), "a script string broken out of");
+		if (a == 0 || s[a - 1] == ';' || (b < a && b == 0))
+			return wb_hit(h, a, a + strlen(sinks[k]), "a script sink call");
+	}
+	return false;
+}
+
+/* ---- code injection ---- */
+
+/* Markers no benign text carries: the evaluator's way to the system. */
+static const char *const cd_markers[] = {
+	"__import__", "__globals__", "__builtins__", "__subclasses__", "__class__.__", "__mro__", "__getattribute__",
+	"__reduce__", "__init__.__", "child_process", "process.mainModule", "process.binding(", "global.process",
+	"constructor.constructor", "constructor(\"return", "constructor('return", "Runtime.getRuntime(",
+	"java.lang.Runtime", "java.lang.ProcessBuilder", "new ProcessBuilder", "javax.script.ScriptEngineManager",
+	"Class.forName(", "_memberAccess", "#context[", "@java.lang", "T(java.lang", "getClass().forName",
+	"phpinfo()", "<?php", "shell_exec(", "passthru(", "proc_open(", "pcntl_exec(", "assert($_", "eval($_",
+	"base64_decode($_", "call_user_func(", "create_function(", "preg_replace('/.*/e", "file_put_contents(",
+	"os.popen(", "os.system(", "subprocess.Popen(", "subprocess.check_output(", "subprocess.call(",
+	"subprocess.run(", "pickle.loads(", "marshal.loads(", "Kernel.exec", "IO.popen(", "Kernel.system",
+	"%x(", "require 'open3'", "Open3.", "System.Diagnostics.Process", "Invoke-Expression", "IEX(",
+	"<%=", "${script:", "#{T(", "freemarker.template.utility.Execute", "?new()(", "<#assign",
+	"$class.inspect", "#set($", "ObjectConstructor", "!!python/object", "!!python/apply", "!ruby/object",
+	"rO0AB", "aced0005", "O:8:\"stdClass\"", "__proto__", "constructor.prototype", NULL
+};
+
+/* A template expression ({{ }}, ${ }, #{ }, <%= %>, *{ }) whose body is
+ * code rather than a name: arithmetic on numbers, a call, a dunder. */
+static const char *cd_template(const char *s, size_t len, size_t *at)
+{
+	static const char *const opens[] = { "{{", "${", "#{", "*{", "@{", "{%", "[[", NULL };
+	static const char *const closes[] = { "}}", "}", "}", "}", "}", "%}", "]]", NULL };
+
+	for (size_t k = 0; opens[k]; k++) {
+		for (long o = fng_fw_find(s, len, opens[k]); o >= 0;) {
+			size_t b = (size_t)o + 2;
+			long c = fng_fw_find(s + b, len - b, closes[k]);
+			size_t e = c >= 0 ? b + (size_t)c : len;
+			const char *body = s + b;
+			size_t bl = e - b < 256 ? e - b : 256;
+			*at = (size_t)o;
+			if (!strncasecmp(body, "jndi:", bl < 5 ? bl : 5) && bl >= 5)
+				return "a JNDI lookup";
+			if (k == 1 && (fng_fw_find(body, bl, "jndi") >= 0 || fng_fw_find(body, bl, "${") >= 0 ||
+				       fng_fw_find(body, bl, "::-") >= 0 || !strncasecmp(body, "lower:", bl < 6 ? bl : 6) ||
+				       !strncasecmp(body, "upper:", bl < 6 ? bl : 6) || !strncasecmp(body, "env:", bl < 4 ? bl : 4)))
+				return "a lookup expression";
+			if (fng_fw_find(body, bl, "__") >= 0 || fng_fw_find(body, bl, "(") >= 0 || fng_fw_find(body, bl, "[") >= 0 ||
+			    fng_fw_find(body, bl, ".class") >= 0 || fng_fw_find(body, bl, "|attr") >= 0)
+				return "a template expression with code";
+			for (size_t i = 0; i + 2 < bl; i++)
+				if (isdigit((unsigned char)body[i]) && strchr("*+-/%", body[i + 1]) && body[i + 1] &&
+				    isdigit((unsigned char)body[i + 2]))
+					return "a template expression with arithmetic";
+			long nx = fng_fw_find(s + b, len - b, opens[k]);
+			o = nx >= 0 ? (long)b + nx : -1;
+		}
+	}
+	return NULL;
+}
+
+bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	size_t at = 0;
+	const char *why = cd_template(s, len, &at);
+	struct fng_fw_pairs pairs;
+
+	fng_fw_pairs(s, len, &pairs);
+	if (why)
+		return wb_hit(h, at, at + 2, why);
+	for (size_t k = 0; cd_markers[k]; k++) {
+		long m = fng_fw_maybe(&pairs, cd_markers[k]) ? fng_fw_find(s, len, cd_markers[k]) : -1;
+		if (m >= 0)
+			return wb_hit(h, (size_t)m, (size_t)m + strlen(cd_markers[k]), "an evaluator's way to the system");
+	}
+	/* eval/exec/system-like calls where the value starts or breaks out of a string */
+	static const char *const calls[] = { "eval(", "exec(", "system(", "execfile(", "compile(", "setTimeout(",
+					     "setInterval(", "Function(", "require(", "import(", "popen(", "spawn(",
+					     "execSync(", "open(", "getattr(", "globals(", "locals(", "vars(", "dir(",
+					     "print(", "alert(", "sleep(", NULL };
+	for (size_t k = 0; calls[k]; k++) {
+		long m = fng_fw_maybe(&pairs, calls[k]) ? fng_fw_find(s, len, calls[k]) : -1;
+		if (m < 0)
+			continue;
+		size_t a = (size_t)m, b = a;
+		if (a > 0 && (isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '.'))
+			continue;
+		while (b > 0 && (isspace((unsigned char)s[b - 1]) || strchr("+;|&,", s[b - 1])) && s[b - 1])
+			b--;
+		bool start = b == 0 && (a == 0 || strchr(";|&", s[0]));
+		bool broke = b > 0 && b < a && (s[b - 1] == '\'' || s[b - 1] == '"') && strchr("+;,|&", s[a - 1 - (a - 1 > b && isspace((unsigned char)s[a - 1]))]);
+		if ((start || broke) && (k < 16 || broke) && memchr(s + a, ')', len - a))
+			return wb_hit(h, b ? b - 1 : a, a + strlen(calls[k]), "a call where the value breaks into code");
+	}
+	return false;
+}

