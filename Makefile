@@ -112,7 +112,7 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Each unit test's layer: it links that layer's archives and those below only.
-UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_allowlist=policy test_dns=tracer test_elf=tracer \
+UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_launch=policy test_allowlist=policy test_dns=tracer test_elf=tracer \
 	test_filter=tracer test_globrel=policy test_handler=policy test_hold=tracer test_policydiff=policy test_hostres=tracer test_jsonpos=policy test_logger=logging test_namecache=tracer \
 	test_observe=logging test_path=tracer test_policy=policy test_ring=logging test_regexset=policy test_payload=policy \
 	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_utf8=logging
@@ -141,7 +141,7 @@ define go_build
 	@mkdir -p $(dir $@)
 	@if command -v go >/dev/null; then \
 		echo "go build $@"; \
-		cd test/progs/go && CGO_ENABLED=0 GO111MODULE=off GOPROXY=off GOFLAGS= GOARCH=$(GOARCH) \
+		cd test/progs/go && CGO_ENABLED=$(or $(3),0) GO111MODULE=off GOPROXY=off GOFLAGS= GOARCH=$(GOARCH) \
 			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
 			go build $(2) -o $(abspath $@) $(1); \
 	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
@@ -155,6 +155,13 @@ $(GO_PROG): test/progs/go/dnsclient.go | $(DEPS_STAMP)
 RTAPI_GO := $(BUILD)/test/progs/rtapi-go
 $(RTAPI_GO): test/progs/go/rtapi.go | $(DEPS_STAMP)
 	$(call go_build,rtapi.go,)
+# The runtime tests' Go runtime (test/integration/runtimes.sh): static
+# (CGO_ENABLED=0) and dynamic (cgo: libc's resolver and loader).
+RUNTIME_GO := $(BUILD)/test/progs/runtime-go-static $(BUILD)/test/progs/runtime-go-dynamic
+$(BUILD)/test/progs/runtime-go-static: test/progs/go/runtime/runtime.go | $(DEPS_STAMP)
+	$(call go_build,./runtime,,0)
+$(BUILD)/test/progs/runtime-go-dynamic: test/progs/go/runtime/runtime.go | $(DEPS_STAMP)
+	$(call go_build,./runtime,,1)
 $(BUILD)/bench/%: bench/%.c bench/case.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) -O2 -I. -o $@ $< $(PKG_CFLAGS) $(PKG_LIBS)
@@ -229,7 +236,7 @@ MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
 # Debian's musl-gcc builds for the machine it runs on only: no musl programs
 # in an arm64 cross build (the tests that need one say so).
-test-programs: $(PROG_BINS) $(ADV_BINS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(STACK_VARIANTS)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS)
 
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").

@@ -22,6 +22,15 @@ static int read_upto(int fd, char *buf, size_t room, size_t *got)
 	return 0;
 }
 
+uint64_t fng_hash64(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
 ssize_t fng_read_file(const char *path, char *buf, size_t size)
 {
 	autoclose int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,6 +63,10 @@ static inline bool fng_strlcpy(char *dst, const char *src, size_t n)
 
 /* Is path the directory root or below it? Both canonical. Pure. */
 bool fng_path_under(const char *root, const char *path);
+
+/* FNV-1a of len bytes, continuing from h (start with FNG_HASH64_INIT). Pure. */
+#define FNG_HASH64_INIT 0xcbf29ce484222325ull
+uint64_t fng_hash64(uint64_t h, const void *p, size_t len);
 
 /* Read a whole small file (e.g. under /proc) into buf; returns bytes or -errno. */
 ssize_t fng_read_file(const char *path, char *buf, size_t size);

@@ -10,6 +10,24 @@
 #include <string.h>
 #include <sys/socket.h>
 
+const char *fng_decide_rule_reason(enum fng_rule rule)
+{
+	switch (rule) {
+	case FNG_RULE_OUTBOUND:
+		return "a destination the policy does not allow";
+	case FNG_RULE_TMP:
+		return "touches the temp root";
+	case FNG_RULE_CHILD:
+		return "runs another program";
+	case FNG_RULE_HANDLER:
+		return "the function's own code";
+	case FNG_RULE_ALLOWLIST:
+		return "not in the allowlist";
+	default:
+		return fng_rule_name(rule);
+	}
+}
+
 void fng_decide_take(struct fng_decision *v, enum fng_rule rule, enum fng_mode mode)
 {
 	if (mode == FNG_MODE_ALLOW)
@@ -75,8 +93,11 @@ void fng_decide_file(const struct fng_decide_ctx *c, const struct fng_file_facts
 	const char *path = f->path;
 	bool cut = false;
 
-	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && f->in_tmp)
+	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && f->in_tmp) {
 		fng_decide_take(v, FNG_RULE_TMP, p->mode[FNG_RULE_TMP]);
+		if (v->rule == FNG_RULE_TMP)
+			snprintf(v->reason, sizeof(v->reason), "a file in the temp root");
+	}
 	if (f->handler && fng_decide_handler_armed(c)) {
 		fng_decide_take(v, FNG_RULE_HANDLER, p->mode[FNG_RULE_HANDLER]);
 		snprintf(v->reason, sizeof(v->reason), "the function's own code");
@@ -168,11 +189,13 @@ void fng_decide_exec(const struct fng_decide_ctx *c, const struct fng_exec_facts
 	const struct fng_policy *p = c->policy;
 
 	*excepted = false;
-	if (p->mode[FNG_RULE_CHILD] != FNG_MODE_ALLOW) {
+	if (p->mode[FNG_RULE_CHILD] != FNG_MODE_ALLOW && !f->launch) {
 		if (has_exceptions(p))
 			*excepted = f->resolved && fng_decide_exec_excepted(p, f->allow, f->n_allow, f->target);
-		if (!*excepted)
+		if (!*excepted) {
 			fng_decide_take(v, FNG_RULE_CHILD, p->mode[FNG_RULE_CHILD]);
+			snprintf(v->reason, sizeof(v->reason), "runs another program after the runtime's launch");
+		}
 	}
 	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && f->resolved && f->in_tmp) {
 		fng_decide_take(v, FNG_RULE_TMP, p->mode[FNG_RULE_TMP]);
@@ -246,6 +269,7 @@ bool fng_decide_net(const struct fng_decide_ctx *c, const struct fng_net_facts *
 			return false;
 		if (d == FNG_DEST_DENIED) {
 			fng_decide_take(v, FNG_RULE_OUTBOUND, mode);
+			snprintf(v->reason, sizeof(v->reason), "a destination outside: not loopback, the Runtime API or an exception");
 			*offends = true;
 			return true;
 		}

@@ -24,6 +24,10 @@ struct fng_decision {
 	char reason[160];
 };
 
+/* What a rule guards, in words: an event's reason when nothing more
+ * precise was said. */
+const char *fng_decide_rule_reason(enum fng_rule rule);
+
 /* Keep the strictest finding: block over alert over allow. */
 void fng_decide_take(struct fng_decision *v, enum fng_rule rule, enum fng_mode mode);
 
@@ -95,6 +99,7 @@ struct fng_exec_facts {
 	const struct fng_exec_target *target;	/* when fng_decide_exec_needs_target, else NULL */
 	const struct fng_exec_allow *allow;	/* the path exceptions, resolved at start */
 	size_t n_allow;
+	bool launch;				/* the runtime's launch (policy/launch.h) */
 };
 /* *excepted: let through as an exception of create_child_process. */
 void fng_decide_exec(const struct fng_decide_ctx *c, const struct fng_exec_facts *f, struct fng_decision *v,

@@ -13,6 +13,7 @@
 #include "tracer/image/symbols.h"
 #include "policy/decide.h"
 #include "policy/handler.h"
+#include "policy/launch.h"
 
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -74,6 +75,17 @@ struct fng_tracer {
 
 	struct fng_exec_allow *exec_allow;
 	size_t n_exec_allow;
+
+	/* The runtime's launch (rules/launch.c): going on until the root
+	 * runs a program that is no launcher; the system's shells, env and
+	 * path helpers by object; the argv the root's runtime started with. */
+	bool launch_over;
+	struct fng_object launch_obj[48];
+	uint8_t launch_kind[48];
+	size_t n_launch_obj;
+	char launch_argv[4096];
+	size_t launch_argv_len;	/* 0: unknown or too long (no re-exec) */
+	struct fng_object launch_exe;	/* ... and the file it runs */
 
 	/* read_handler's code set (policy/handler.h): built before the
 	 * runtime starts, walked again when initialisation ends. */
@@ -367,6 +379,15 @@ void fng_exec_path_of_exe(pid_t tid, char *out, size_t outsz);
 /* Is x an exception of create_child_process (fng_decide_exec_excepted)? */
 bool fng_exec_excepted(const struct fng_tracer *t, const struct fng_exec_target *x);
 int fng_exec_allow_setup(struct fng_tracer *t);
+/* rules/launch.c: the runtime's launch (policy/launch.h). */
+void fng_launch_setup(struct fng_tracer *t);
+/* At an exec's seccomp stop: does the launch let it through
+ * create_child_process? x is what the exec names (fng_exec_target_of_path). */
+bool fng_launch_check(struct fng_call *c, const struct fng_exec_target *x);
+/* At the exec stop: the task's launch state after the exec. */
+void fng_launch_exec_stop(struct fng_tracer *t, struct fng_tracee *tc);
+/* A task made by parent (fork, vfork, clone). */
+void fng_launch_fork(struct fng_tracer *t, const struct fng_tracee *parent, struct fng_tracee *child, bool thread);
 /* rules/net.c */
 enum fng_resume fng_check_net(struct fng_call *c);
 enum fng_resume fng_verify_connect(struct fng_tracer *t, struct fng_tracee *tc, long ret);

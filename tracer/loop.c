@@ -60,13 +60,14 @@ static struct fng_tracee *adopt(struct fng_tracer *t, pid_t tid, pid_t parent_hi
 
 	if (tc)
 		return tc;
+	struct fng_tracee *parent = NULL;
+
 	task_ids(tid, &tgid, &ppid);
 	if (tgid <= 0)
 		tgid = tid;
 	if (tgid != tid) {
-		share = fng_tracee_find(&t->tasks, tgid);
+		share = parent = fng_tracee_find(&t->tasks, tgid);
 	} else {
-		struct fng_tracee *parent;
 		if (parent_hint > 0)
 			ppid = parent_hint;
 		parent = ppid > 0 ? fng_tracee_find(&t->tasks, ppid) : NULL;
@@ -75,8 +76,11 @@ static struct fng_tracee *adopt(struct fng_tracer *t, pid_t tid, pid_t parent_hi
 			share = parent;
 	}
 	tc = fng_tracee_add(&t->tasks, tid, tgid, share);
-	if (tc)
+	if (tc) {
 		atomic_fetch_add(&t->counters->processes, 1);
+		if (parent)
+			fng_launch_fork(t, parent, tc, tgid != tid);
+	}
 	return tc;
 }
 
@@ -96,8 +100,10 @@ static struct fng_tracee *adopt_child(struct fng_tracer *t, struct fng_tracee *p
 	 * is a process that shares its creator's memory. */
 	tc = fng_tracee_add(&t->tasks, child, (flags & CLONE_THREAD) ? parent->tgid : child,
 			    (flags & CLONE_VM) ? parent : NULL);
-	if (tc)
+	if (tc) {
 		atomic_fetch_add(&t->counters->processes, 1);
+		fng_launch_fork(t, parent, tc, flags & CLONE_THREAD);
+	}
 	return tc;
 }
 
@@ -106,6 +112,8 @@ static enum fng_resume dispatch(struct fng_call *c)
 	enum fng_resume cr;
 
 	fng_init_over(c->t); /* the phase the policy applies in (one relaxed load) */
+	if (c->d->kind != FNG_SC_EXEC)
+		c->tc->exec_memo = false; /* a PATH search is execs one after another */
 	if (fng_confirm_call(c, &cr))
 		return cr;
 	switch (c->d->kind) {

@@ -65,3 +65,34 @@ int fng_mem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 		return -errno;
 	return (size_t)n == len ? 0 : -EFAULT;
 }
+
+size_t fng_mem_read_argv(pid_t tid, uint64_t addr, char *buf, size_t n, unsigned *argc, bool *whole)
+{
+	size_t used = 0;
+
+	*argc = 0;
+	*whole = false;
+	for (unsigned i = 0; addr; i++) {
+		uint64_t p;
+		ssize_t got;
+
+		if (fng_mem_read(tid, addr + i * sizeof(uint64_t), &p, sizeof(p)) < 0)
+			return used;
+		if (p == 0) {
+			*whole = true;
+			return used;
+		}
+		if (i >= FNG_MEM_ARGV_MAX || used + 1 >= n)
+			return used;
+		got = fng_mem_read_str(tid, p, buf + used, n - used);
+		if (got == -EFAULT)
+			return used;
+		if (got < 0) { /* truncated: keep what fits */
+			(*argc)++;
+			return used + strlen(buf + used) + 1;
+		}
+		used += (size_t)got + 1;
+		(*argc)++;
+	}
+	return used;
+}

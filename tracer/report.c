@@ -127,6 +127,8 @@ struct fng_event *fng_report_begin_verdict(struct fng_tracer *t, pid_t tid, enum
 		ev->error = v->d.err;
 	fng_strlcpy(ev->path, v->path, sizeof(ev->path));
 	fng_strlcpy(ev->reason, v->d.reason, sizeof(ev->reason));
+	if (!ev->reason[0] && v->d.rule != FNG_RULE_NONE) /* every verdict says why */
+		fng_strlcpy(ev->reason, fng_decide_rule_reason(v->d.rule), sizeof(ev->reason));
 	return ev;
 }
 

@@ -51,6 +51,18 @@ struct fng_tracee {
 	int inject_fd;		/* the descriptor the injected close must close */
 	void *saved_regs;	/* arch registers saved across an injection */
 	struct fng_exec_pending *exec;	/* an exec to report or verify at its exec stop */
+	/* The runtime's launch (policy/launch.h, tracer/rules/launch.c): the
+	 * task's state, and what its exec named at the seccomp stop (a #!
+	 * script, and the interpreter object it names). */
+	uint8_t launch;
+	bool launch_script;
+	bool launch_reexec;	/* let through as the runtime's re-exec of itself */
+	dev_t launch_interp_dev;
+	ino_t launch_interp_ino;
+	/* The last exec refused with an event (a PATH search is one event):
+	 * the basename and argv hash; cleared by any other call. */
+	bool exec_memo;
+	uint64_t exec_memo_hash;
 };
 
 /* Free an exec pending (tracee.exec; its stack slot goes back too). */

@@ -35,6 +35,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           event_forge bind_shell undo_close elf_loader rtapi_desync handler_code
           path_race undo_window connect_side_write)
 PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
+PROGRAMS+=(launch_ride)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 

@@ -88,7 +88,7 @@ t_trace_never_blocks_without_enforce() {
 	trace_run -- /bin/sh -c 'echo x >"$TMPD/kept"'
 	assert_rc 0
 	assert_exists "$TMPD/kept"
-	[ "$(trace_lines "openat\\(\"$TMPD/kept\", write\\|create\\) would block: read_write_tmp$")" = 1 ] ||
+	[ "$(trace_lines "openat\\(\"$TMPD/kept\", write\\|create\\) would block: read_write_tmp \\(a file in the temp root\\)$")" = 1 ] ||
 		fail "no would-block line for $TMPD/kept: $(cat "$TRACE_OUT")"
 	[ "$(trace_lines '.* blocked: ')" = 0 ] || fail "something was blocked"
 }
@@ -97,7 +97,7 @@ t_trace_enforce_blocks() {
 	trace_run --enforce -- /bin/sh -c 'echo x >"$TMPD/gone"'
 	assert_rc 2
 	assert_absent "$TMPD/gone"
-	[ "$(trace_lines "openat\\(\"$TMPD/gone\", write\\|create\\) = -1 EACCES blocked: read_write_tmp$")" = 1 ] ||
+	[ "$(trace_lines "openat\\(\"$TMPD/gone\", write\\|create\\) = -1 EACCES blocked: read_write_tmp \\(a file in the temp root\\)$")" = 1 ] ||
 		fail "expected one blocked line: $(cat "$TRACE_OUT")"
 	[ "$(trace_lines '.*would block')" = 0 ] || fail "a would-block line under --enforce"
 	[ "$(summary_count file blocked)" = 1 ] || fail "summary: file blocked is not 1"
@@ -150,7 +150,7 @@ t_trace_summary_counts_lines() {
 		fail "file total differs from the file lines"
 	[ "$(summary_count process total)" = "$(trace_lines 'execve\(')" ] || fail "process total differs"
 	[ "$(summary_count process would-block)" = 2 ] || fail "expected 2 would-block execs"
-	[ "$(summary_count file alerted)" = "$(trace_lines '.* alert: read_write_tmp$')" ] || fail "alerted count differs"
+	[ "$(summary_count file alerted)" = "$(trace_lines '.* alert: read_write_tmp \(a file in the temp root\)$')" ] || fail "alerted count differs"
 	[ "$(summary_count file alerted)" = 2 ] || fail "expected 2 alerted opens of $TMPD/s"
 	[ "$(summary_count total total)" = "$(trace_lines)" ] || fail "total differs from the number of lines"
 	grep -q '^files:$' "$TRACE_OUT" || fail "no files table"
@@ -179,9 +179,9 @@ for i in range(4):
 for p in pids:
     os.waitpid(p, 0)'
 	assert_rc 0
-	[ "$(trace_lines "openat\\(\"$TMPD/thr-[0-7]\", write\\|create\\) would block: read_write_tmp$")" = 8 ] ||
+	[ "$(trace_lines "openat\\(\"$TMPD/thr-[0-7]\", write\\|create\\) would block: read_write_tmp \\(a file in the temp root\\)$")" = 8 ] ||
 		fail "expected 8 thread lines: $(cat "$TRACE_OUT")"
-	[ "$(trace_lines "openat\\(\"$TMPD/fork-[0-3]-[0-4]\", write\\|create\\) would block: read_write_tmp$")" = 20 ] ||
+	[ "$(trace_lines "openat\\(\"$TMPD/fork-[0-3]-[0-4]\", write\\|create\\) would block: read_write_tmp \\(a file in the temp root\\)$")" = 20 ] ||
 		fail "expected 20 fork lines"
 	[ "$(grep -E '^[0-9.]+ \[pid +[0-9]+\] openat\(".*/fork-[0-3]-' "$TRACE_OUT" | sed -E 's/.*\[pid +([0-9]+)\].*/\1/' | sort -u | wc -l)" = 4 ] ||
 		fail "expected the fork lines from 4 pids"

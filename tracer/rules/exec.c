@@ -20,32 +20,18 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define ARGV_MAX_ENTRIES 64
 #define AT_EXECFN_TYPE 31	/* auxv: the file name execve was given */
 
 static void read_argv(pid_t tid, uint64_t argv_addr, struct fng_verdict *v)
 {
-	size_t used = 0;
+	bool whole;
+	unsigned argc;
 
-	v->ev.argc = 0;
-	for (unsigned i = 0; i < ARGV_MAX_ENTRIES && argv_addr; i++) {
-		uint64_t p;
-		ssize_t n;
-
-		if (fng_mem_read(tid, argv_addr + i * sizeof(uint64_t), &p, sizeof(p)) < 0 || p == 0)
-			break;
-		if (used + 1 >= sizeof(v->ev.argv))
-			break;
-		n = fng_mem_read_str(tid, p, v->ev.argv + used, sizeof(v->ev.argv) - used);
-		if (n == -EFAULT)
-			break;
-		if (n < 0) /* truncated: keep what fits */
-			n = (ssize_t)strlen(v->ev.argv + used);
-		used += (size_t)n + 1;
-		v->ev.argc++;
-	}
+	fng_mem_read_argv(tid, argv_addr, v->ev.argv, sizeof(v->ev.argv), &argc, &whole);
+	v->ev.argc = argc;
 }
 
 /* execve's argv is its second argument, execveat's its third. */
@@ -96,6 +82,22 @@ static int resolve_program(const struct fng_call *c, const char *raw, char *path
 	if (r < 0)
 		fng_strlcpy(path, raw, n);
 	return r;
+}
+
+/* Is the program missing, as the kernel would find it: -ENOENT or
+ * -ENOTDIR, else 0. path is resolved (symlinks followed, a missing part
+ * appended as written); it is looked up in the tracee's own root. */
+static int program_missing(pid_t tid, const char *path)
+{
+	char where[FNG_PATH_BUF + 32];
+	struct stat st;
+
+	if (path[0] != '/')
+		return 0;
+	snprintf(where, sizeof(where), "/proc/%d/root%s", tid, path);
+	if (lstat(where, &st) == 0)
+		return 0;
+	return errno == ENOENT || errno == ENOTDIR ? -errno : 0;
 }
 
 /* Alerted, or let through as an exception or by the allowlist: the rest
@@ -149,6 +151,40 @@ static enum fng_resume act(struct fng_call *c, struct fng_verdict *v, const stru
 	return hold(c, v, x, raw, excepted, verify_allow);
 }
 
+/* A hash of the exec's basename and argv: consecutive refused execs of one
+ * task with the same one are a PATH search (execvp trying each directory),
+ * reported once. Only the event is spared: each exec is still refused. */
+static uint64_t search_hash(const struct fng_call *c, const char *raw)
+{
+	char argv[FNG_EV_ARGV_MAX];
+	const char *base = strrchr(raw, '/');
+	unsigned argc;
+	bool whole;
+	size_t n = fng_mem_read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], argv, sizeof(argv),
+				      &argc, &whole);
+	uint64_t h = fng_hash64(FNG_HASH64_INIT, base ? base + 1 : raw, strlen(base ? base + 1 : raw) + 1);
+
+	h = fng_hash64(h, argv, n);
+	h = fng_hash64(h, &argc, sizeof(argc));
+	return fng_hash64(h, &whole, sizeof(whole));
+}
+
+/* The root's first exec starts the runtime: what it names is kept for the
+ * launch (a #! script, and its interpreter). */
+static enum fng_resume runtime_start(struct fng_call *c)
+{
+	struct fng_exec_target x;
+	char raw[FNG_PATH_BUF], path[FNG_PATH_BUF];
+
+	c->tc->launch_script = false;
+	if (fng_mem_read_str(c->tc->tid, c->args[c->d->path], raw, sizeof(raw)) >= 0 &&
+	    resolve_program(c, raw, path, sizeof(path)) == 0) {
+		fng_exec_target_of_path(c->t, c->tc->tid, path, &x);
+		fng_launch_check(c, &x);
+	}
+	return FNG_RESUME_CONT;
+}
+
 enum fng_resume fng_check_exec(struct fng_call *c)
 {
 	struct fng_tracer *t = c->t;
@@ -157,26 +193,39 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 	struct fng_exec_target x;
 	struct fng_exec_facts f;
 	char raw[FNG_PATH_BUF];
-	bool excepted, have_x, verify_allow = false;
+	bool excepted, have_x, verify_allow = false, memo = c->tc->exec_memo;
+	uint64_t hash;
 	ssize_t n;
 	int r;
 
-	if (!t->runtime_started && c->tc->tgid == t->root)
-		return FNG_RESUME_CONT; /* the runtime itself starting */
+	c->tc->exec_memo = false; /* kept only by a missing program or a refusal */
 
+	if (!t->runtime_started && c->tc->tgid == t->root)
+		return runtime_start(c); /* the runtime itself starting */
 	n = fng_mem_read_str(c->tc->tid, c->args[c->d->path], raw, sizeof(raw));
 	if (n < 0)
 		return fng_fail_call(c, n);
 	r = resolve_program(c, raw, v.path, sizeof(v.path));
 
 	dc = fng_tracer_ctx(t);
-	have_x = fng_decide_exec_needs_target(dc.policy);
+	have_x = fng_decide_exec_needs_target(dc.policy) || c->tc->launch != FNG_LAUNCH_NONE;
 	if (have_x)
 		fng_exec_target_of_path(t, c->tc->tid, v.path, &x);
 	f = (struct fng_exec_facts){ .path = v.path, .resolved = r == 0, .target = have_x ? &x : NULL,
 				     .allow = t->exec_allow, .n_allow = t->n_exec_allow };
 	f.in_tmp = dc.policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && r == 0 && fng_place_in_tmp(t, v.path);
+	c->tc->launch_reexec = false;
+	f.launch = have_x && r == 0 && fng_launch_check(c, &x);
 	fng_decide_exec(&dc, &f, &v.d, &excepted);
+	/* No such program: the call fails as the kernel would fail it, and
+	 * never runs (a file made meanwhile is not executed unseen). */
+	if (v.d.rule != FNG_RULE_NONE && !t->observe) {
+		int missing = r == -ENOENT || r == -ENOTDIR ? r : r == 0 ? program_missing(c->tc->tid, v.path) : 0;
+		if (missing) {
+			c->tc->exec_memo = memo; /* one step of a PATH search */
+			return fng_fail_call(c, missing);
+		}
+	}
 	/* what the allowlist let through is checked again at the exec stop
 	 * whenever a racer could have swapped the path meanwhile */
 	if (dc.policy->allow)
@@ -189,6 +238,16 @@ enum fng_resume fng_check_exec(struct fng_call *c)
 	if (r < 0 && t->observe)
 		snprintf(v.d.reason, sizeof(v.d.reason), "no such program: the call fails with %s",
 			 strerrorname_np(-r) ? strerrorname_np(-r) : "an error");
+	if (v.d.rule != FNG_RULE_NONE && v.d.mode != FNG_MODE_ALERT && !t->observe) {
+		/* the same refused exec again: execvp trying the next directory */
+		uint64_t prev = c->tc->exec_memo_hash;
+
+		hash = search_hash(c, raw);
+		c->tc->exec_memo = true;
+		c->tc->exec_memo_hash = hash;
+		if (memo && hash == prev)
+			return fng_fail_call(c, -(v.d.err ? v.d.err : EACCES));
+	}
 	return act(c, &v, &x, raw, excepted, verify_allow);
 }
 
@@ -316,6 +375,7 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 	bool tmp = t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW, exe_in_tmp = false;
 
 	tc->exec = NULL;
+	fng_launch_exec_stop(t, tc);
 	if (!t->runtime_started) {
 		if (tc->tgid == t->root)
 			t->runtime_started = true;
