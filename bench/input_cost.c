@@ -11,6 +11,7 @@
 #include "bench/timing.h"
 
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -95,6 +96,10 @@ int main(int argc, char **argv)
 	if (n < 1)
 		n = 1;
 	fng_fw_cfg_init(&c);
+	if (!getenv("FNG_BENCH_TRIM")) { /* as the proxy does (px_fw_init); FNG_BENCH_TRIM=1: the malloc defaults */
+		mallopt(M_TRIM_THRESHOLD, FNG_FW_HEAP_KEEP);
+		mallopt(M_MMAP_THRESHOLD, FNG_FW_HEAP_KEEP);
+	}
 	double sw, sc, lw, lc;
 	median_of(&c, small, n, &sw, &sc);
 	median_of(&c, large, n > 20 ? 20 : n, &lw, &lc);

@@ -216,8 +216,8 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 
 	if (len >= sizeof(stack) && !heap)
 		return 0; /* out of memory: the caller's second pass sees it as it is */
-	for (size_t i = 0; i < len; i++)
-		low[i] = (char)tolower((unsigned char)s[i]);
+	for (size_t i = 0; i < len; i++) /* tolower of the C locale (fnguard sets no other), inline */
+		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
 	low[len] = '\0';
 	s = low;
 	fw_seen(s, len, &z);

@@ -107,10 +107,19 @@ static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
 	return t;
 }
 
+/* The token is the word w, in any ASCII case (strncasecmp's, without a
+ * strlen and a call per word of the long lists). */
 static bool sq_is(const char *s, const struct sq_tok *t, const char *w)
 {
-	size_t n = strlen(w);
-	return (t->t == Q_WORD || t->t == Q_OP) && t->b - t->a == n && !strncasecmp(s + t->a, w, n);
+	if (t->t != Q_WORD && t->t != Q_OP)
+		return false;
+	size_t i = 0;
+	for (; t->a + i < t->b; i++) {
+		unsigned char a = (unsigned char)s[t->a + i], b = (unsigned char)w[i];
+		if (!b || (a >= 'A' && a <= 'Z' ? a | 0x20 : a) != (b >= 'A' && b <= 'Z' ? b | 0x20 : b))
+			return false;
+	}
+	return !w[i];
 }
 
 static bool sq_any(const char *s, const struct sq_tok *t, const char *const *ws)

@@ -24,9 +24,16 @@ long fng_fw_find(const char *s, size_t len, const char *needle)
 	return -1;
 }
 
+/* ASCII lower case without the locale's table (a call per byte, most of
+ * the filter's cost); needles are ASCII, values already lowered. */
+static unsigned fw_low(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c | 0x20u : c;
+}
+
 static unsigned fw_pair(unsigned char a, unsigned char b)
 {
-	return ((unsigned)tolower(a) * 31u ^ (unsigned)tolower(b)) & 4095u;
+	return (fw_low(a) * 31u ^ fw_low(b)) & 4095u;
 }
 
 void fng_fw_pairs(const char *s, size_t len, struct fng_fw_pairs *p)

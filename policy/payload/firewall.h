@@ -18,6 +18,16 @@
 /* The largest event the proxy holds to inspect: Lambda's 6 MB payload
  * limit, and a little for the response head. */
 #define FNG_FW_MAX_EVENT (6u * 1024 * 1024 + 64 * 1024)
+
+/* Inspecting an event allocates much and frees it all at the end (a 1 MB
+ * event peaks between 16 and 32 MB of json-c tree and leaves). Returned to the kernel
+ * after each event, that heap is faulted in again by the next one: most of
+ * the cost. The process that inspects (supervisor/lambda/proxy_fw.c, and
+ * bench/input_cost.c as it) keeps up to this much freed heap instead
+ * (mallopt M_TRIM_THRESHOLD and M_MMAP_THRESHOLD): after a large event up
+ * to 32 MiB more stays resident, reused by the next one. */
+#define FNG_FW_HEAP_KEEP (32 << 20)
+
 /* Findings reported per event (the verdict counts them all). */
 #define FNG_FW_MAX_FINDINGS 16
 

@@ -19,6 +19,7 @@ struct pwalk {
 	struct fng_pwalk_list *out;
 	int err;		/* -ENOMEM */
 	size_t cap;		/* of out->v */
+	size_t hint;		/* its first size: about one value per 16 bytes of event */
 };
 
 static void pw_limit(struct pwalk *w, const char *why)
@@ -88,8 +89,8 @@ static void pw_emit(struct pwalk *w, const char *path, const char *s, size_t len
 		pw_limit(w, "too many bytes of values");
 		return;
 	}
-	if (l->n == w->cap) { /* doubled: events hold tens of thousands of values */
-		size_t cap = w->cap ? w->cap * 2 : 64;
+	if (l->n == w->cap) { /* first sized from the event, then doubled: no copies */
+		size_t cap = w->cap ? w->cap * 2 : w->hint;
 		struct fng_pwalk_leaf *t = reallocarray(l->v, cap, sizeof(*t));
 		if (!t) {
 			w->err = -ENOMEM;
@@ -561,6 +562,9 @@ int fng_pwalk(const char *body, size_t len, const struct fng_pwalk_limits *lim, 
 
 	memset(out, 0, sizeof(*out));
 	w.lim = lim ? *lim : (struct fng_pwalk_limits){ FNG_PWALK_DEPTH, FNG_PWALK_LEAVES, FNG_PWALK_BYTES };
+	w.hint = len / 16 + 64;
+	if (w.hint > w.lim.max_leaves + 1)
+		w.hint = w.lim.max_leaves + 1;
 	struct json_object *o = pw_parse(&w, body, len, 0);
 	if (!o && !w.err)
 		pw_limit(&w, "the event is not JSON");

@@ -15,6 +15,7 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,10 @@ void px_fw_init(struct fng_proxy *px)
 	const struct fng_fw_cfg *c = px->cfg.input_firewall;
 
 	px->fw_on = c && fng_fw_cfg_top(c) != FNG_MODE_ALLOW;
+	if (px->fw_on) { /* firewall.h: the heap kept between events (a failure costs time only) */
+		mallopt(M_TRIM_THRESHOLD, FNG_FW_HEAP_KEEP);
+		mallopt(M_MMAP_THRESHOLD, FNG_FW_HEAP_KEEP);
+	}
 	px->fw_settings = *px_rs_settings();
 	px->fw_settings.on_headers_complete = fw_headers_done;
 	px->fw_settings.on_body = fw_body;

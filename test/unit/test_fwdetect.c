@@ -60,6 +60,30 @@ struct seen {
 	char cls[4][32], path[4][64];
 };
 
+/* The byte-pair filter never rules out a needle that is there, in any
+ * ASCII case on either side, and rules out one that is not. */
+static void pair_filter_table(void **state)
+{
+	static const struct {
+		const char *value, *needle;
+		bool maybe;
+	} t[] = {
+		{ "x=string.fromcharcode(60)", "String.fromCharCode(", true },
+		{ "X=STRING.FROMCHARCODE(60)", "String.fromCharCode(", true },
+		{ "';alert(1)//", "ALERT(", true },
+		{ "select 1", "alert(", false },
+		{ "\xc3\x80lert(", "alert(", false },
+		{ "", "a", true }, /* a one-byte needle has no pair: the search decides */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fng_fw_pairs p;
+		fng_fw_pairs(t[i].value, strlen(t[i].value), &p);
+		if (fng_fw_maybe(&p, t[i].needle) != t[i].maybe)
+			fail_msg("%s in %s: expected %d", t[i].needle, t[i].value, t[i].maybe);
+	}
+}
+
 static void collect(const struct fng_fw_finding *f, void *arg)
 {
 	struct seen *s = arg;
@@ -109,6 +133,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(detector_table),
+		cmocka_unit_test(pair_filter_table),
 		cmocka_unit_test(inspect_modes_exceptions_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
