@@ -62,7 +62,7 @@ fi
 if ! cc "${CFLAGS[@]}" -DADV_PAYLOAD_STACK -z execstack "$SRC_DIR/exec_mapped_code.c" -o "$BUILD_DIR/exec_mapped_code.xstack" ||
    ! cc "${CFLAGS[@]}" -DADV_PAYLOAD_RWX -Wl,--no-warn-rwx-segments "$SRC_DIR/exec_mapped_code.c" -o "$BUILD_DIR/exec_mapped_code.rwx"; then
     echo "BUILD FAILED: exec_mapped_code payloads"
-    exit 1
+    fail=1
 fi
 # raw_static must also build as an ordinary dynamic binary
 if ! cc "${CFLAGS[@]}" "$SRC_DIR/raw_static.c" -o "$BUILD_DIR/raw_static.dynamic"; then
