@@ -118,3 +118,17 @@ PYEOF
 	assert_absent "$WORK/injected"
 	expect_events 1 syscall=ioctl action=blocked
 }
+
+# Block with exceptions judges sources and raw sockets the same (F2's checks).
+t_attack5_block_with_exceptions() {
+	local p
+	p=$(policy '{"policy":{"outbound_connectivity":{"action":"block","exceptions":["10.89.0.54","api.example.com"]}}}')
+	adv_setup
+	for prog in source_forge raw_socket; do
+		fng_netns --policy "$p" -- "$BUILD/test/adversarial/$prog"
+		if grep -q -e BYPASSED -e ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
+			cat "$WORK/out"
+			fail "$prog: $RC vector(s) got through under block with exceptions"
+		fi
+	done
+}
