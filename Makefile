@@ -133,6 +133,14 @@ $(BUILD)/test/progs/%: test/progs/%.c | $(DEPS_STAMP)
 $(BUILD)/test/adversarial/%: test/adversarial/%.c test/adversarial/adv.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_PROG_CFLAGS) $(if $(filter raw_static elf_payload,$*),-static) -o $@ $<
+# exec_mapped_code's payloads: an executable stack, a writable and executable PT_LOAD
+ADV_PAYLOADS := $(BUILD)/test/adversarial/exec_mapped_code.xstack $(BUILD)/test/adversarial/exec_mapped_code.rwx
+$(BUILD)/test/adversarial/exec_mapped_code.xstack: test/adversarial/exec_mapped_code.c test/adversarial/adv.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_PROG_CFLAGS) -DADV_PAYLOAD_STACK -z execstack -o $@ $<
+$(BUILD)/test/adversarial/exec_mapped_code.rwx: test/adversarial/exec_mapped_code.c test/adversarial/adv.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_PROG_CFLAGS) -DADV_PAYLOAD_RWX -Wl,--no-warn-rwx-segments -o $@ $<
 # Go test programs: Debian's golang, stdlib only, caches under the build
 # dir, never a module download. Built only when go is on PATH
 # (scripts/install-deps.sh installs it); the tests that need one fail with a
@@ -236,7 +244,7 @@ MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
 # Debian's musl-gcc builds for the machine it runs on only: no musl programs
 # in an arm64 cross build (the tests that need one say so).
-test-programs: $(PROG_BINS) $(ADV_BINS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(ADV_PAYLOADS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS)
 
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").

@@ -220,6 +220,7 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
 	 * procfs or sysfs mount to reach them by. */
 	fp.deny_mount = fng_policy_watches_files(policy) || (fp.needs & FNG_NEED_PROCMEM);
 	fp.deny_core = policy->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK;
+	fp.enforces = fng_policy_enforces(policy);
 	if (policy->exec_mem_block) {
 		/* executable_memory: block: no READ_IMPLIES_EXEC inherited from
 		 * whoever started us (the filter refuses setting it later) */

@@ -178,6 +178,15 @@ static void deny_route_options(struct builder *b)
 	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IP, 2, IP_UNICAST_IF);
 	deny_two_eq32(b, "setsockopt", 1, SOL_SOCKET, 2, SO_BINDTODEVICE);
 	deny_two_eq32(b, "setsockopt", 1, SOL_SOCKET, 2, SO_BINDTOIFINDEX);
+	/* A source address that is not the function's own: with
+	 * IP_TRANSPARENT (CAP_NET_RAW) a socket binds and sends as any
+	 * address (a DNS answer "from" the resolver, learnt as true); an
+	 * IPv6 socket with FREEBIND may name a foreign source in
+	 * IPV6_PKTINFO, IPv4 ones only with IP_TRANSPARENT. */
+	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IP, 2, IP_TRANSPARENT);
+	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IP, 2, IP_FREEBIND);
+	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IPV6, 2, IPV6_TRANSPARENT);
+	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IPV6, 2, IPV6_FREEBIND);
 }
 
 /* Address families whose destinations fnguard cannot judge: AF_VSOCK (the
@@ -215,8 +224,36 @@ static void deny_other_families(struct builder *b)
 	}
 }
 
+/* Code that runs in the kernel and changes a call after fnguard judged it:
+ * BPF programs (a cgroup connect4 program rewrites the destination; a
+ * socket filter or perf program needs a program from bpf() first), kernel
+ * modules, a new kernel (kexec), port I/O. Refused whenever the policy
+ * enforces anything. */
+static void deny_kernel_code(struct builder *b)
+{
+	static const char *const calls[] = { "bpf", "init_module", "finit_module", "delete_module",
+					     "kexec_load", "kexec_file_load", "iopl", "ioperm" };
+
+	for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		deny(b, calls[i], EPERM);
+}
+
+/* Input pushed into a terminal (TIOCSTI) or pasted from the console's
+ * selection (TIOCLINUX) is read by whoever reads that terminal next: the
+ * shell that started fnguard runs it, untraced, once fnguard is gone.
+ * Refused whatever the policy, as bubblewrap does; the command is an
+ * unsigned int to the kernel: low 32 bits. */
+static void deny_tty_input(struct builder *b)
+{
+	deny_if_eq32(b, "ioctl", 1, TIOCSTI);
+	deny_if_eq32(b, "ioctl", 1, TIOCLINUX);
+}
+
 static void harden(struct builder *b, const struct fng_filter_params *fp)
 {
+	deny_tty_input(b);
+	if (fp->enforces)
+		deny_kernel_code(b);
 	/* ENOSYS so libraries fall back to plain system calls we can see. */
 	deny(b, "io_uring_setup", ENOSYS);
 	deny(b, "io_uring_enter", ENOSYS);

@@ -21,6 +21,7 @@ struct fng_filter_params {
 	pid_t sup_pgid;
 	pid_t sup_tids[FNG_SUP_TIDS_MAX];	/* its threads (0-terminated) */
 	int deny_mount;		/* file rules active: no mount/chroot/handle games */
+	int enforces;		/* the policy watches something: no code loaded into the kernel */
 	int deny_core;		/* read_write_tmp blocks: the core-file limit stays as fnguard set it */
 };
 

@@ -405,6 +405,8 @@ enum fng_resume fng_check_dns_answer(struct fng_call *c);
 /* rules/execmem.c: executable_memory: "block" */
 enum fng_resume fng_check_exec_mem(struct fng_call *c);
 enum fng_resume fng_verify_map(struct fng_tracer *t, struct fng_tracee *tc, long ret);
+/* At the exec stop: true when the new image broke it (the process is killed). */
+bool fng_verify_exec_mem(struct fng_tracer *t, struct fng_tracee *tc);
 /* rules/guard.c: calls the filter refuses, and signals aimed at us */
 /* reason NULL: the filter's own reason for this call */
 enum fng_resume fng_check_denied(struct fng_call *c, int err, const char *reason);

@@ -36,6 +36,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
           path_race undo_window connect_side_write)
 PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
 PROGRAMS+=(launch_ride)
+PROGRAMS+=(exec_mapped_code source_forge kernel_code tty_inject)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
@@ -56,6 +57,12 @@ done
 # elf_loader maps the static elf_payload beside it
 if ! cc "${CFLAGS[@]}" -static "$SRC_DIR/elf_payload.c" -o "$BUILD_DIR/elf_payload"; then
     echo "BUILD FAILED: elf_payload"
+    fail=1
+fi
+# exec_mapped_code runs its payloads from beside it
+if ! cc "${CFLAGS[@]}" -DADV_PAYLOAD_STACK -z execstack "$SRC_DIR/exec_mapped_code.c" -o "$BUILD_DIR/exec_mapped_code.xstack" ||
+   ! cc "${CFLAGS[@]}" -DADV_PAYLOAD_RWX -Wl,--no-warn-rwx-segments "$SRC_DIR/exec_mapped_code.c" -o "$BUILD_DIR/exec_mapped_code.rwx"; then
+    echo "BUILD FAILED: exec_mapped_code payloads"
     fail=1
 fi
 # raw_static must also build as an ordinary dynamic binary

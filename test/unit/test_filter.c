@@ -202,6 +202,8 @@ static void build(uint32_t needs, int deny_mount, struct prog *out)
 		.sup_pgid = SUP_PGID,
 		.sup_tids = { SUP_PID, SUP_TID2, 0, 0 },
 		.deny_mount = deny_mount,
+		/* a policy that watches something: every build but "always" */
+		.enforces = (needs & ~(uint32_t)FNG_NEED_ALWAYS) != 0,
 	};
 	build_fp(&fp, out);
 }
@@ -697,6 +699,59 @@ static void userfaultfd_refused(void **state)
 	EXPECT(CALL(&PS->always, "ioctl", 3, TCGETS, 0, 0, 0, 0), RET_ALLOW);
 }
 
+/* Input pushed into a terminal: refused whatever the policy, on the low 32
+ * bits of the command (attack5 F4). */
+static void tty_input_refused(void **state)
+{
+	EXPECT(CALL(&PS->always, "ioctl", 0, TIOCSTI, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "ioctl", 0, 0xffffffff00000000ull | TIOCSTI, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "ioctl", 0, TIOCLINUX, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->all, "ioctl", 0, TIOCSTI, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->all, "ioctl", 0, 0x100000000ull | TIOCLINUX, 0, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->always, "ioctl", 0, TIOCGWINSZ, 0, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->always, "ioctl", 0, TIOCSCTTY, 0, 0, 0, 0), RET_ALLOW);
+}
+
+/* Code loaded into the kernel (BPF, modules, kexec, port I/O) changes calls
+ * after they were judged: refused whenever the policy enforces anything
+ * (attack5 F3), left alone when every rule is allow. */
+static void kernel_code_refused(void **state)
+{
+	static const char *const calls[] = { "bpf", "init_module", "finit_module", "delete_module",
+					     "kexec_load", "kexec_file_load", "iopl", "ioperm" };
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		int nr = seccomp_syscall_resolve_name(calls[i]);
+
+		if (nr < 0)
+			continue;	/* not on this architecture (iopl on aarch64) */
+		EXPECT(CALL0(&PS->all, calls[i]), RET_DENY(EPERM));
+		EXPECT(CALL0(&PS->outbound, calls[i]), RET_DENY(EPERM));
+		EXPECT(CALL0(&PS->execmem, calls[i]), RET_DENY(EPERM));
+		EXPECT(CALL0(&PS->tmp, calls[i]), RET_DENY(EPERM));
+		EXPECT(CALL0(&PS->always, calls[i]), RET_ALLOW);
+	}
+}
+
+/* A source address that is not the function's own (attack5 F2): refused
+ * while destinations are judged. */
+static void source_options(void **state)
+{
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IP, IP_TRANSPARENT, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, 0xffffffff00000000ull | IPPROTO_IP, IP_TRANSPARENT, 0, 0, 0),
+	       RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IP, 0x100000000ull | IP_TRANSPARENT, 0, 0, 0),
+	       RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IP, IP_FREEBIND, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IPV6, IPV6_TRANSPARENT, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IPV6, IPV6_FREEBIND, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->all, "setsockopt", 3, IPPROTO_IPV6, IPV6_FREEBIND, 0, 0, 0), RET_DENY(EPERM));
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IP, IP_PKTINFO, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->outbound, "setsockopt", 3, IPPROTO_IPV6, IPV6_RECVPKTINFO, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->always, "setsockopt", 3, IPPROTO_IP, IP_TRANSPARENT, 0, 0, 0), RET_ALLOW);
+	EXPECT(CALL(&PS->tmp, "setsockopt", 3, IPPROTO_IPV6, IPV6_FREEBIND, 0, 0, 0), RET_ALLOW);
+}
+
 /* While destinations are judged, families it cannot judge are refused. */
 static void other_families_refused(void **state)
 {
@@ -989,6 +1044,9 @@ int main(void)
 		cmocka_unit_test(fastopen_sends_with_proxy),
 		cmocka_unit_test(other_families_refused),
 		cmocka_unit_test(userfaultfd_refused),
+		cmocka_unit_test(tty_input_refused),
+		cmocka_unit_test(kernel_code_refused),
+		cmocka_unit_test(source_options),
 		cmocka_unit_test(procmem_write_opens),
 		cmocka_unit_test(socket_raw_and_packet_only),
 		cmocka_unit_test(async_writers_watched),

@@ -375,6 +375,9 @@ void fng_verify_exec(struct fng_tracer *t, struct fng_tracee *tc)
 	bool tmp = t->policy->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW, exe_in_tmp = false;
 
 	tc->exec = NULL;
+	/* Every exec, the runtime's first too: the kernel maps it unseen. */
+	if (fng_verify_exec_mem(t, tc))
+		return;
 	fng_launch_exec_stop(t, tc);
 	if (!t->runtime_started) {
 		if (tc->tgid == t->root)

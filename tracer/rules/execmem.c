@@ -6,7 +6,9 @@
  * after fnguard started: memfds, files in /dev/shm, copies) are refused.
  * The file a mapping names is checked at the seccomp stop and, when another
  * task could swap the descriptor, verified at the exit stop against what
- * /proc/PID/maps says was mapped: a different file kills the process. */
+ * /proc/PID/maps says was mapped: a different file kills the process.
+ * What the kernel maps at exec (an executable stack, a writable and
+ * executable PT_LOAD) is read from /proc/PID/maps at the exec stop. */
 #include "tracer/internal.h"
 #include "common/util.h"
 
@@ -19,6 +21,8 @@
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -155,4 +159,89 @@ enum fng_resume fng_verify_map(struct fng_tracer *t, struct fng_tracee *tc, long
 	fng_report_killed(t, tc->tid, "mmap", "executable_memory: the file mapped is not the one checked");
 	kill(tc->tgid, SIGKILL);
 	return FNG_RESUME_KILL;
+}
+
+/* The file behind an executable maps line, named by path (as the tracee sees
+ * it) with device maj:min and inode ino as maps prints them: NULL when it is
+ * a regular file that predates the run and lies outside the temp root, else
+ * why not. A path whose object is not the one mapped counts as unknown,
+ * except on overlayfs, where maps shows the file beneath the overlay. */
+static const char *image_file_why(struct fng_tracer *t, pid_t tid, const char *path, unsigned maj, unsigned min,
+				  uint64_t ino)
+{
+	char name[FNG_PATH_BUF + 64];
+	struct statfs sf;
+	struct stat st;
+	size_t len = strlen(path);
+
+	if (len > 10 && strcmp(path + len - 10, " (deleted)") == 0)
+		return "executable_memory: the new program maps code from a deleted file";
+	if (snprintf(name, sizeof(name), "/proc/%d/root%s", tid, path) >= (int)sizeof(name) || stat(name, &st) < 0)
+		return "executable_memory: the new program maps code from a file fnguard cannot examine";
+	if ((major(st.st_dev) != maj || minor(st.st_dev) != min || st.st_ino != ino) &&
+	    (statfs(name, &sf) < 0 || sf.f_type != OVERLAYFS_SUPER_MAGIC))
+		return "executable_memory: the new program maps code from a file that is not the one its path names";
+	if (!S_ISREG(st.st_mode))
+		return "executable_memory: the new program maps code from something that is not a regular file";
+	if (fng_changed_in_run(t, &st))
+		return "executable_memory: the new program maps code from a file written during the run";
+	if ((t->tmp_is_mount && st.st_dev == t->tmp_dev) || fng_place_in_tmp(t, path))
+		return "executable_memory: the new program maps code from the temp root";
+	return NULL;
+}
+
+/* One line of /proc/PID/maps of an image that has not run yet: NULL when
+ * fine, else why it breaks executable_memory. The kernel's own pages
+ * ([vdso], [vsyscall]) are its code, not the function's. */
+static const char *image_line_why(struct fng_tracer *t, pid_t tid, char *line)
+{
+	char perms[8];
+	unsigned maj, min;
+	uint64_t ino;
+	int off = 0;
+	char *name;
+
+	if (sscanf(line, "%*x-%*x %7s %*x %x:%x %" SCNu64 " %n", perms, &maj, &min, &ino, &off) != 4)
+		return "executable_memory: a line of the new program's maps fnguard cannot read";
+	if (perms[2] != 'x')
+		return NULL;
+	if (perms[1] == 'w')
+		return "executable_memory: the new program has memory both writable and executable (a PT_LOAD with PF_W|PF_X, or an executable stack)";
+	name = line + off;
+	name[strcspn(name, "\n")] = '\0';
+	if (strcmp(name, "[vdso]") == 0 || strcmp(name, "[vsyscall]") == 0)
+		return NULL;
+	if (name[0] != '/')
+		return "executable_memory: the new program has executable anonymous memory or stack (PT_GNU_STACK with PF_X)";
+	return image_file_why(t, tid, name, maj, min, ino);
+}
+
+/* At the exec stop: the kernel mapped the new image (and its ELF
+ * interpreter) without an mmap or mprotect fnguard sees, so what it mapped
+ * is read from /proc/PID/maps, with the criteria of the calls: memory both
+ * writable and executable, executable anonymous memory or stack, executable
+ * files that are not regular files predating the run outside the temp root
+ * end the process before its first instruction. Unreadable maps end it too. */
+bool fng_verify_exec_mem(struct fng_tracer *t, struct fng_tracee *tc)
+{
+	char path[64], line[FNG_PATH_BUF + 128];
+	const char *why = NULL;
+	FILE *fp;
+
+	if (!t->written->exec_mem_block)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/maps", tc->tid);
+	fp = fopen(path, "re");
+	if (!fp)
+		why = "executable_memory: the new program's maps are unreadable";
+	while (fp && !why && fgets(line, sizeof(line), fp))
+		why = strchr(line, '\n') ? image_line_why(t, tc->tid, line)
+					 : "executable_memory: a line of the new program's maps is too long";
+	if (fp)
+		fclose(fp);
+	if (!why)
+		return false;
+	fng_report_killed(t, tc->tid, "execve", why);
+	kill(tc->tgid, SIGKILL);
+	return true;
 }

@@ -30,7 +30,8 @@ static const struct {
 	{ "unshare", "a new namespace would change what addresses, paths or task ids mean" },
 	{ "setns", "joining another namespace would change what addresses, paths or task ids mean" },
 	{ "setsockopt", "a socket option that sends packets elsewhere than their destination (routing header, "
-			"source route, next hop)" },
+			"source route, next hop) or from an address that is not the function's own (IP_TRANSPARENT, "
+			"FREEBIND)" },
 	{ "clone3", "clone3 is refused so that clone flags stay visible" },
 	{ "userfaultfd", "userfaultfd: the function would serve the pages fnguard reads its arguments from" },
 	{ "socket", "an address family or protocol whose destinations outbound_connectivity cannot judge (vsock, TIPC, "
@@ -44,7 +45,16 @@ static const struct {
 	{ "rt_tgsigqueueinfo", "signal aimed at the supervisor" },
 	{ "pidfd_open", "pidfd for the supervisor" },
 	{ "fcntl", "signal ownership aimed at the supervisor or passed by pointer" },
-	{ "ioctl", "signal ownership passed by pointer, or a userfaultfd (USERFAULTFD_IOC_NEW)" },
+	{ "ioctl", "signal ownership passed by pointer, a userfaultfd (USERFAULTFD_IOC_NEW), or input pushed into "
+		   "a terminal (TIOCSTI, TIOCLINUX)" },
+	{ "bpf", "a kernel program would change calls after fnguard judged them (cgroup connect rewrite)" },
+	{ "init_module", "loading kernel code is refused while the policy enforces anything" },
+	{ "finit_module", "loading kernel code is refused while the policy enforces anything" },
+	{ "delete_module", "unloading kernel code is refused while the policy enforces anything" },
+	{ "kexec_load", "loading a new kernel is refused while the policy enforces anything" },
+	{ "kexec_file_load", "loading a new kernel is refused while the policy enforces anything" },
+	{ "iopl", "port I/O is refused while the policy enforces anything" },
+	{ "ioperm", "port I/O is refused while the policy enforces anything" },
 	{ "pidfd_send_signal", "signal aimed at the supervisor" },
 	{ "prlimit64", "resource limits of the supervisor, or the core-file limit while read_write_tmp blocks" },
 	{ "setrlimit", "the core-file limit while read_write_tmp blocks (a core file is written unseen)" },
