@@ -47,7 +47,7 @@ _fnguard() {
 		COMPREPLY=($(compgen -W "stderr stdout file: unix: syslog: syslog+udp:// syslog+tcp:// http:// https://" -- "$cur"))
 		compopt -o nospace 2>/dev/null
 		return ;;
-	--log-format) COMPREPLY=($(compgen -W "fnguard ocsf" -- "$cur")); return ;;
+	--log-format) COMPREPLY=($(compgen -W "fnguard ocsf falco text" -- "$cur")); return ;;
 	--mode) COMPREPLY=($(compgen -W "block alert" -- "$cur")); return ;;
 	--on-block) COMPREPLY=($(compgen -W "fail-call fail-invocation kill" -- "$cur")); return ;;
 	-e) COMPREPLY=($(compgen -W "file net process dns trace=%file trace=%network trace=%process" -- "$cur")); return ;;

@@ -130,6 +130,7 @@ t_cli_bash_completion() {
 	assert_eq "$(comp fnguard run --log sys | sort | tr '\n' ' ')" "syslog+tcp:// syslog+udp:// syslog: " "log destinations"
 	assert_eq "$(comp fnguard baseline d | tr '\n' ' ')" "diff " "baseline subcommands"
 	assert_eq "$(comp fnguard run --log-format o | tr '\n' ' ')" "ocsf " "log formats"
+	assert_eq "$(comp fnguard run --log-format "" | tr '\n' ' ')" "fnguard ocsf falco text " "every log format"
 	for cmd in run trace baseline emulate; do
 		for opt in $("$FNGUARD" "$cmd" --help | grep -oE '(^|[ [,])--?[a-z][a-z-]*' | sed 's/^[ [,]//' | sort -u); do
 			[ "$opt" = -p ] && continue # named as refused
