@@ -6,7 +6,7 @@
 
 _fnguard_opts() {
 	case $1 in
-	run) echo "--policy --log --log-format --log-key --flush-timeout --no-proxy --on-block --help -f" ;;
+	run) echo "--policy --log --log-format --log-key --flush-timeout --no-proxy --on-block --grace --help -f" ;;
 	trace) echo "--policy -o --output --json -e -c -C -r -t -tt -ttt -k --stack -f --enforce --event --help" ;;
 	baseline) echo "-o --output --mode --merge --log --event -f --help merge diff" ;;
 	emulate) echo "--event --events --port --policy --log --no-proxy --on-block --direct --help" ;;
