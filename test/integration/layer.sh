@@ -197,7 +197,7 @@ t_layer_http_sink() {
 	bg_trap
 	unpack_layer
 	http_collector
-	wrapper "FNGUARD_POLICY=$(policy "{\"read_write_tmp\": \"block\", \"api_endpoint\": \"$URL\"}")" \
+	wrapper "FNGUARD_POLICY=$(policy "{\"read_write_tmp\": \"block\", \"events\": {\"sinks\": [\"$URL\"]}}")" \
 		-- "$PY" -c "$WRITE_TMP" "$TMPD/w"
 	assert_rc 1
 	EV=$WORK/http.out expect_events 1 policy=read_write_tmp action=blocked
