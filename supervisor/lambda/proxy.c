@@ -99,6 +99,27 @@ out:
 	free(ev);
 }
 
+struct fng_event *px_payload_event(struct fng_proxy *px, uint8_t type, const char *rule, bool block, bool would,
+				   const char *request_id)
+{
+	struct fng_event *ev;
+
+	atomic_fetch_add(block ? &px->counters->blocked : &px->counters->alerted, 1);
+	if (!px->cfg.logger)
+		return NULL;
+	ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return NULL;
+	ev->time_ns = fng_now_ns();
+	ev->type = type;
+	ev->action = block ? FNG_ACT_BLOCKED : would ? FNG_ACT_ALLOWED : FNG_ACT_ALERTED;
+	ev->would = would ? FNG_ACT_BLOCKED : 0;
+	fng_strlcpy(ev->rule, rule, sizeof(ev->rule));
+	ev->fn_phase = FNG_FN_PHASE_INVOKE;
+	fng_strlcpy(ev->request_id, request_id, sizeof(ev->request_id));
+	return ev;
+}
+
 void px_release(struct fng_proxy *px)
 {
 	if (--px->busy == 0 && px->stopping)

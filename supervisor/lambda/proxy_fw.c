@@ -100,27 +100,17 @@ static void fw_event(const struct fng_fw_finding *f, void *arg)
 {
 	struct fw_emit *e = arg;
 	struct fng_proxy *px = e->c->px;
-	struct fng_event *ev = calloc(1, sizeof(*ev));
 	bool block = e->block && f->mode == FNG_MODE_BLOCK;
 	bool would = !block && f->mode == FNG_MODE_BLOCK;
+	struct fng_event *ev = px_payload_event(px, FNG_EV_INPUT, "input_firewall", block, would, e->c->fw->id);
 
-	atomic_fetch_add(block ? &px->counters->blocked : &px->counters->alerted, 1);
-	if (!ev || !px->cfg.logger) {
-		free(ev);
+	if (!ev)
 		return;
-	}
-	ev->time_ns = fng_now_ns();
-	ev->type = FNG_EV_INPUT;
-	ev->action = block ? FNG_ACT_BLOCKED : would ? FNG_ACT_ALLOWED : FNG_ACT_ALERTED;
-	ev->would = would ? FNG_ACT_BLOCKED : 0;
-	fng_strlcpy(ev->rule, "input_firewall", sizeof(ev->rule));
 	fng_strlcpy(ev->mode, f->mode == FNG_MODE_BLOCK ? "block" : "alert", sizeof(ev->mode));
 	fng_strlcpy(ev->cls, f->cls, sizeof(ev->cls));
 	fng_strlcpy(ev->path, f->path, sizeof(ev->path));
 	fng_strlcpy(ev->match, f->match, sizeof(ev->match));
 	fng_strlcpy(ev->excerpt, f->excerpt, sizeof(ev->excerpt));
-	ev->fn_phase = FNG_FN_PHASE_INVOKE;
-	fng_strlcpy(ev->request_id, e->c->fw->id, sizeof(ev->request_id));
 	fng_strlcpy(ev->trace_id, e->c->fw->trace, sizeof(ev->trace_id));
 	fng_logger_own_event(px->cfg.logger, ev);
 	free(ev);

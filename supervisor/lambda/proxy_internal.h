@@ -151,6 +151,13 @@ void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 const http_parser_settings *px_rs_settings(void);
 void px_post_violation(struct px_conn *c, const char *id, const char *message);
 
+/* A payload check's event (input_firewall, output_inspection), counted as
+ * blocked or alerted: the fields every such event has filled; NULL when
+ * there is no logger or no memory (the count is kept). The caller fills the
+ * rest and hands it to fng_logger_own_event. */
+struct fng_event *px_payload_event(struct fng_proxy *px, uint8_t type, const char *rule, bool block, bool would,
+				   const char *request_id);
+
 /* proxy_fw.c: the input firewall on the real API's answers. */
 void px_fw_init(struct fng_proxy *px);
 void px_fw_free(struct px_conn *c);

@@ -103,21 +103,11 @@ static void out_event(struct px_conn *c, const struct fng_out_finding *f, const 
 {
 	struct fng_proxy *px = c->px;
 	bool block = out_blocks(px), would = !block && px->cfg.output_inspection->action == FNG_MODE_BLOCK;
-	struct fng_event *ev = calloc(1, sizeof(*ev));
+	struct fng_event *ev = px_payload_event(px, FNG_EV_OUTPUT, "output_inspection", block, would, c->id);
 
-	atomic_fetch_add(block ? &px->counters->blocked : &px->counters->alerted, 1);
-	if (!ev || !px->cfg.logger) {
-		free(ev);
+	if (!ev)
 		return;
-	}
-	ev->time_ns = fng_now_ns();
-	ev->type = FNG_EV_OUTPUT;
-	ev->action = block ? FNG_ACT_BLOCKED : would ? FNG_ACT_ALLOWED : FNG_ACT_ALERTED;
-	ev->would = would ? FNG_ACT_BLOCKED : 0;
-	fng_strlcpy(ev->rule, "output_inspection", sizeof(ev->rule));
 	fng_strlcpy(ev->mode, block || would ? "block" : "alert", sizeof(ev->mode));
-	ev->fn_phase = FNG_FN_PHASE_INVOKE;
-	fng_strlcpy(ev->request_id, c->id, sizeof(ev->request_id));
 	if (f) {
 		snprintf(ev->reason, sizeof(ev->reason), "%s body %s %s at byte %llu",
 			 c->route == FNG_RT_ERROR ? "error" : "response",
