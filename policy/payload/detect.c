@@ -215,7 +215,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	char *low = heap ? heap : stack;
 
 	if (len >= sizeof(stack) && !heap)
-		return 0; /* out of memory: the caller's second pass sees it as it is */
+		return FNG_FW_UNDECIDED; /* out of memory: not checked, so not clean */
 	for (size_t i = 0; i < len; i++) /* tolower of the C locale (fnguard sets no other), inline */
 		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
 	low[len] = '\0';
@@ -262,8 +262,10 @@ unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	 * form point at the raw value's whole length */
 	for (int r = 0; r < 2 && memchr(cur, '%', n) && n <= FW_DECODE_MAX; r++) {
 		char *out = n < sizeof(buf[r]) ? buf[r] : (heap[r] = malloc(n + 1));
-		if (!out)
+		if (!out) {
+			m |= FNG_FW_UNDECIDED; /* the decoded form goes unchecked: not clean */
 			break;
+		}
 		/* no space but '+': form encoding, where '+' is one */
 		size_t d = fng_pwalk_urldecode(cur, n, !memchr(cur, ' ', n) && memchr(cur, '+', n), out);
 		if (d == n)

@@ -35,7 +35,10 @@ int fng_fw_class_of(const char *name);
 
 /* Checks one value (kind: FNG_PWALK_VALUE or _KEY). Returns a bit mask of
  * the classes found (1u << class) and fills hits[class] for each. Values
- * with %XX escapes are checked decoded too (code that decodes again). */
+ * with %XX escapes are checked decoded too (code that decodes again).
+ * FNG_FW_UNDECIDED in the mask: memory ran out before every check ran (the
+ * caller fails closed: a limit finding). */
+#define FNG_FW_UNDECIDED (1u << 31)
 unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS]);
 
 /* The single detectors (detect_*.c), exposed for the table tests: true
