@@ -305,7 +305,10 @@ int fng_text_event(struct fng_text *tx, const struct fng_event *ev, char **out, 
 	if (!tx->t0)
 		tx->t0 = ev->time_ns;
 	if (ev->type == FNG_EV_LIFECYCLE) {
-		put_lifecycle(f, ev);
+		/* strace -c shows the table only; a loss or an unprotected run
+		 * is still said */
+		if (!tx->o.summary_only || (strcmp(ev->phase, "start") != 0 && strcmp(ev->phase, "notice") != 0))
+			put_lifecycle(f, ev);
 		return finish(f, out, len);
 	}
 	rel = ev->time_ns > tx->t0 ? ev->time_ns - tx->t0 : 0;

@@ -93,6 +93,7 @@ t_cli_strace_c_o_t() {
 	cli_try trace -c -o "$t" -- /bin/sh -c 'echo x >"$TMPD/c"; /bin/true'
 	assert_rc 0
 	grep -qE '^[0-9.:]+ \[pid' "$t" && fail "-c printed call lines: $(cat "$t")"
+	grep -q "^--- \(start\|notice\)" "$t" && fail "-c printed the start and notice lines (strace -c shows the table only)"
 	grep -qE '^process +0 +1 ' "$t" || fail "-c: no summary counting the exec: $(cat "$t")"
 	grep -qE "^ +1  $TMPD/c$" "$t" || fail "-c: the files table lacks $TMPD/c"
 	grep -q '\[pid' "$WORK/err" && fail "-o: lines went to stderr"
