@@ -2,6 +2,7 @@
  * argument, and the change it makes to that argument's structure. Pure. */
 #include "policy/payload/confirm_internal.h"
 #include "policy/payload/walk.h"
+#include "policy/policy.h"
 #include "common/util.h"
 
 #include <arpa/inet.h>
@@ -309,6 +310,19 @@ static bool same_name(const char *a, const char *b)
 	return la == lb && la && strncasecmp(a, b, la) == 0;
 }
 
+/* "localhost" and every name under it are loopback (RFC 6761), resolved
+ * from /etc/hosts or by the resolver library without a DNS answer fnguard
+ * could learn. */
+static bool names_loopback(const char *h)
+{
+	size_t n = strlen(h);
+
+	while (n && h[n - 1] == '.')
+		n--;
+	return (n == 9 && strncasecmp(h, "localhost", 9) == 0) ||
+	       (n > 10 && strncasecmp(h + n - 10, ".localhost", 10) == 0);
+}
+
 bool fng_confirm_connect(const struct fng_confirm_set *s, const uint8_t addr[16], uint16_t port, const char *name,
 			 struct fng_confirm_finding *out)
 {
@@ -331,6 +345,10 @@ bool fng_confirm_connect(const struct fng_confirm_set *s, const uint8_t addr[16]
 		}
 		if (name && same_name(host, name)) {
 			found(out, in, "the input value names %s, the host connected to", host);
+			return true;
+		}
+		if (names_loopback(host) && fng_addr_is_loopback(addr)) {
+			found(out, in, "the input value names %s, a loopback address", host);
 			return true;
 		}
 	}

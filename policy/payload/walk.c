@@ -8,7 +8,6 @@
 #include <strings.h>
 
 #include <json-c/json.h>
-#include <nettle/base64.h>
 
 #include "common/hex.h"
 #include "common/util.h"
@@ -162,27 +161,11 @@ static void pw_child(char *out, const char *parent, const char *name, size_t nle
 		out[o] = '\0';
 }
 
-size_t fng_pwalk_urldecode(const char *s, size_t len, bool plus, char *out)
-{
-	size_t o = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		int hi, lo;
-		if (s[i] == '%' && i + 2 < len && (hi = fng_hex_digit(s[i + 1])) >= 0 &&
-		    (lo = fng_hex_digit(s[i + 2])) >= 0) {
-			out[o++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else {
-			out[o++] = (plus && s[i] == '+') ? ' ' : s[i];
-		}
-	}
-	out[o] = '\0';
-	return o;
-}
 
 static void pw_json(struct pwalk *w, struct json_object *o, const char *path, unsigned depth, unsigned origin);
 static void pw_text(struct pwalk *w, const char *path, const char *s, size_t len, unsigned depth,
 		    unsigned origin, const char *ctype);
+
 
 /* Parses s as one whole JSON document (strict), or NULL. A depth overflow
  * is a limit. */
@@ -190,6 +173,14 @@ static struct json_object *pw_parse(struct pwalk *w, const char *s, size_t len, 
 {
 	if (len > (size_t)1 << 30 || depth >= w->lim.max_depth)
 		return NULL;
+	errno = 0;
+	autofree char *nul = fng_pwalk_nul_unescape(s, len);
+	if (nul)
+		s = nul;
+	else if (errno == ENOMEM) {
+		w->err = -ENOMEM;
+		return NULL;
+	}
 	struct json_tokener *tok = json_tokener_new_ex((int)(w->lim.max_depth - depth));
 	if (!tok) {
 		w->err = -ENOMEM;
@@ -220,12 +211,15 @@ static bool pw_string(struct pwalk *w, const char *path, const char *s, size_t l
 
 	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
 		i++;
-	if (i < len && (s[i] == '{' || s[i] == '[')) {
+	/* a JSON string too: json.loads of "\u0078..." is its decoded text */
+	if (i < len && (s[i] == '{' || s[i] == '[' || s[i] == '"')) {
 		struct json_object *o = pw_parse(w, s, len, depth + 1);
 		if (o) {
+			bool scalar = json_object_is_type(o, json_type_string);
 			pw_json(w, o, path, depth + 1, origin | FNG_PWALK_NESTED);
 			json_object_put(o);
-			return true;
+			if (!scalar)
+				return true;
 		}
 	}
 	pw_emit(w, path, s, len, FNG_PWALK_VALUE, origin);
@@ -287,40 +281,31 @@ static void pw_pairs(struct pwalk *w, const char *path, const char *s, size_t le
 			continue;
 		size_t vn = fng_pwalk_urldecode(eq + 1, plen - klen - 1, plus, buf);
 		pw_string(w, p, buf, vn, depth + 1, origin | FNG_PWALK_URLDEC);
+		/* a quoted cookie value, as Python's http.cookies reads it (\073: ';') */
+		if (sep == ';' && (vn = fng_pwalk_cookie_unquote(eq + 1, plen - klen - 1, buf)) != (size_t)-1)
+			pw_string(w, p, buf, vn, depth + 1, origin);
 	}
 }
 
-/* base64 (standard alphabet; whitespace skipped as nettle does) into a new
- * buffer, or NULL when it is not base64. */
-static char *pw_b64(struct pwalk *w, const char *s, size_t len, size_t *outlen)
-{
-	struct base64_decode_ctx ctx;
-	autofree char *d = malloc(BASE64_DECODE_LENGTH(len) + 1);
-
-	if (!d) {
-		w->err = -ENOMEM;
-		return NULL;
-	}
-	base64_decode_init(&ctx);
-	size_t n = BASE64_DECODE_LENGTH(len) + 1;
-	if (!base64_decode_update(&ctx, &n, (uint8_t *)d, len, s) || !base64_decode_final(&ctx))
-		return NULL;
-	*outlen = n;
-	return fng_steal_ptr(&d);
-}
-
-/* Base64 data (Kinesis, Firehose, Kafka, HTTP bodies): walked decoded; not
- * base64 after all: walked as it is (the consumer fails on it). */
+/* Base64 data (Kinesis, Firehose, Kafka, HTTP bodies): walked decoded. Not
+ * strict base64: walked as the lenient decoders read it and as it is (a
+ * strict consumer fails on it, a lenient one reads the former). */
 static void pw_b64_text(struct pwalk *w, const char *path, const char *s, size_t len, unsigned depth,
 			unsigned origin, const char *ctype)
 {
 	size_t n = 0;
-	autofree char *d = pw_b64(w, s, len, &n);
+	autofree char *d = NULL;
+	int r = fng_pwalk_b64(s, len, false, &d, &n);
 
-	if (d)
+	if (r == 0) {
+		pw_text(w, path, d, n, depth + 1, origin | FNG_PWALK_B64, ctype);
+		return;
+	}
+	if (r == -EINVAL && fng_pwalk_b64(s, len, true, &d, &n) == 0)
 		pw_text(w, path, d, n, depth + 1, origin | FNG_PWALK_B64, ctype);
 	else
-		pw_string(w, path, s, len, depth, origin);
+		w->err = -ENOMEM;
+	pw_string(w, path, s, len, depth, origin);
 }
 
 /* A body: form-encoded when its content type says so (and also when it

@@ -67,4 +67,22 @@ bool fng_pwalk_path_match(const char *pattern, const char *path);
  * the common decoders (Python's unquote, Node's querystring) leave them. */
 size_t fng_pwalk_urldecode(const char *s, size_t len, bool plus, char *out);
 
+/* base64 into a new buffer (*out, NUL-terminated; a previous *out is
+ * freed): strict (standard alphabet, nettle's rules) or as lenient decoders
+ * read it (either alphabet, padding optional, other bytes skipped). 0,
+ * -EINVAL (not strict base64), -ENOMEM. */
+int fng_pwalk_b64(const char *s, size_t len, bool lenient, char **out, size_t *outlen);
+
+/* json-c keeps object keys as C strings: a key with a \u0000 escape would
+ * be cut there and read as another key (replacing it), where the
+ * function's parser keeps both. A copy of s with every such escape made
+ * \u2400 (the symbol for NUL, same length), or NULL when s has none or
+ * memory ran out (errno ENOMEM then). */
+char *fng_pwalk_nul_unescape(const char *s, size_t len);
+
+/* A cookie value in double quotes, unquoted as Python's http.cookies does
+ * (\ooo octal, \X the character): its length in out (len bytes), or
+ * (size_t)-1 when s is not quoted. */
+size_t fng_pwalk_cookie_unquote(const char *s, size_t len, char *out);
+
 #endif

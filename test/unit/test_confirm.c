@@ -155,6 +155,13 @@ static const struct net_case net_cases[] = {
 	{ "127.0.0.1", "127.0.0.1", NULL, false, 9001 },
 	/* a bare number is not taken for an address */
 	{ "2130706433", "127.0.0.1", NULL, false, 0 },
+	/* localhost and names under it resolve from /etc/hosts: no DNS answer
+	 * to learn, loopback all the same (RFC 6761) */
+	{ "http://localhost:18231/", "127.0.0.1", NULL, true, 18231 },
+	{ "http://LOCALHOST:18231/", "127.0.0.1", NULL, true, 18231 },
+	{ "http://api.localhost./x", "::1", NULL, true, 80 },
+	{ "http://localhost:18231/", "10.0.0.5", NULL, false, 18231 },
+	{ "http://notlocalhost:18231/", "127.0.0.1", NULL, false, 18231 },
 };
 
 static void to16(const char *a, uint8_t out[16])
