@@ -59,12 +59,10 @@ t_payloadout_block_escaped() {
 	emu --policy "$(policy "{$PO_BASE, \"output_inspection\": \"block\"}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
 	unset AWS_SESSION_TOKEN
 	assert_rc 1
-	for i in 0 1 2 3; do
-		assert_eq "$(out_get error_type "event=$i")" Function.SecurityViolation "event $i error type"
-	done
+	assert_eq "$(for i in 0 1 2 3; do out_get error_type "event=$i"; done | sort -u)" Function.SecurityViolation \
+		"error types of events 0 to 3"
 	assert_response 4 '{"out": "wJalrXUtnFEMI\\u002FK7MDENG\\u002BbPxRfiCYEXAMPLEKEX"}'
-	grep -qF 'EXAMPLEKEY' "$WORK/out" && fail "the secret reached the Runtime API"
-	grep -qF 'Ex4mpleT0ken' "$WORK/out" && fail "the token reached the Runtime API"
+	grep -qE 'EXAMPLEKEY|Ex4mpleT0ken' "$WORK/out" && fail "a secret reached the Runtime API"
 	grep -qE 'EXAMPLEKEY|Ex4mpleT0ken' "$EV" && fail "a secret is in an event"
 	expect_events 2 policy=output_inspection action=blocked details.match=aws_secret_access_key
 	expect_events 2 policy=output_inspection action=blocked details.match=aws_session_token
