@@ -1,5 +1,6 @@
 /* Output inspection's detectors (payload.h): the function's own credentials
- * (exact values), AWS access key ids and private key blocks (PCRE2, through
+ * (as written and under 1 to 3 levels of JSON string escaping, PCRE2), AWS
+ * access key ids and private key blocks (PCRE2, through
  * regexset.c), card numbers that pass Luhn (a scan of digit runs), and the
  * policy's rules. A body is fed chunk by chunk: each chunk is scanned
  * behind the last `overlap` bytes of the one before, so a match across a
@@ -16,6 +17,9 @@
 #define OUT_MIN_SECRET 8
 #define OUT_MIN_OVERLAP 4096
 #define OUT_CONTEXT 12
+/* The longest form of one byte of a secret: 7 backslashes (3 levels of
+ * JSON escaping) and "u00HH". */
+#define OUT_ESC_MAX 12
 
 /* The built-in patterns, in the order of builtin_names. */
 static const char *const builtin_rx[] = {
@@ -23,6 +27,77 @@ static const char *const builtin_rx[] = {
 	"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----",
 };
 static const char *const builtin_names[] = { "aws_access_key_id", "private_key" };
+
+static void rx_hex(char *o, size_t *k, unsigned d)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (d < 10) {
+		o[(*k)++] = hex[d];
+	} else {
+		o[(*k)++] = '[';
+		o[(*k)++] = hex[d];
+		o[(*k)++] = (char)toupper(hex[d]);
+		o[(*k)++] = ']';
+	}
+}
+
+/* A regex for the secret v (n bytes) as written or with JSON string
+ * escaping applied 1 to 3 times: each byte as itself, as "\uXXXX" (hex in
+ * either case) or, for '/', '\' and '"', as "\X", behind 1 to 7
+ * backslashes (each level doubles the run: "\/", "\\\/", "\\u002f").
+ * malloc'd (the caller wipes it), NULL when memory ran out. Pure. */
+char *fng_out_secret_regex(const char *v, size_t n)
+{
+	char *o = malloc(n * 40 + 1);
+	size_t k = 0;
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		bool short_esc = c == '/' || c == '\\' || c == '"';
+		k += (size_t)sprintf(o + k, isalnum(c) ? "(?:%c" : "(?:\\x%02x", c);
+		if (c < 0x80) {
+			k += (size_t)sprintf(o + k, "|\\\\{1,7}(?:u00");
+			rx_hex(o, &k, c >> 4);
+			rx_hex(o, &k, c & 15);
+			if (short_esc)
+				k += (size_t)sprintf(o + k, "|\\x%02x", c);
+			o[k++] = ')';
+		}
+		o[k++] = ')';
+	}
+	o[k] = '\0';
+	return o;
+}
+
+/* One pattern per secret in r->secret_rx; the overlap covers its longest
+ * match. */
+static int secrets_init(struct fng_outscan_rules *r, const struct fng_out_secrets *secrets)
+{
+	char err[256];
+
+	r->secrets = *secrets;
+	for (size_t i = 0; i < FNG_OUT_SECRETS; i++) {
+		char *rx;
+		int e;
+		if (!r->secrets.value[i] || r->secrets.len[i] < OUT_MIN_SECRET) {
+			r->secrets.len[i] = 0;
+			continue;
+		}
+		if (!(rx = fng_out_secret_regex(r->secrets.value[i], r->secrets.len[i])))
+			return -ENOMEM;
+		e = fng_rx_add_built(&r->secret_rx, rx, strlen(rx), r->secrets.name[i], err, sizeof(err));
+		explicit_bzero(rx, strlen(rx));
+		free(rx);
+		if (e < 0)
+			return e;
+		if (r->secrets.len[i] * OUT_ESC_MAX > r->overlap)
+			r->overlap = r->secrets.len[i] * OUT_ESC_MAX;
+	}
+	return 0;
+}
 
 int fng_outscan_rules_init(struct fng_outscan_rules *r, const struct fng_payload_cfg *cfg,
 			   const struct fng_out_secrets *secrets)
@@ -33,21 +108,20 @@ int fng_outscan_rules_init(struct fng_outscan_rules *r, const struct fng_payload
 	r->cfg = cfg;
 	r->overlap = OUT_MIN_OVERLAP;
 	fng_rx_init(&r->builtin);
-	if (secrets && cfg->builtins) {
-		r->secrets = *secrets;
-		for (size_t i = 0; i < FNG_OUT_SECRETS; i++) {
-			if (!r->secrets.value[i] || r->secrets.len[i] < OUT_MIN_SECRET)
-				r->secrets.len[i] = 0;
-			if (r->secrets.len[i] > r->overlap)
-				r->overlap = r->secrets.len[i];
-		}
-	}
+	fng_rx_init(&r->secret_rx);
 	if (!cfg->builtins)
 		return 0;
+	if (secrets) {
+		int e = secrets_init(r, secrets);
+		if (e < 0) {
+			fng_outscan_rules_free(r);
+			return e;
+		}
+	}
 	for (size_t i = 0; i < FNG_ARRAY_LEN(builtin_rx); i++) {
 		int e = fng_rx_add(&r->builtin, builtin_rx[i], strlen(builtin_rx[i]), builtin_names[i], err, sizeof(err));
 		if (e < 0) {
-			fng_rx_free(&r->builtin);
+			fng_outscan_rules_free(r);
 			return e;
 		}
 	}
@@ -57,6 +131,7 @@ int fng_outscan_rules_init(struct fng_outscan_rules *r, const struct fng_payload
 void fng_outscan_rules_free(struct fng_outscan_rules *r)
 {
 	fng_rx_free(&r->builtin);
+	fng_rx_free(&r->secret_rx);
 }
 
 bool fng_luhn_ok(const char *p, size_t n)
@@ -168,18 +243,21 @@ static bool find_card(const char *w, size_t n, bool final, size_t *start, size_t
 	return false;
 }
 
+enum out_kind { OUT_SECRET, OUT_BUILTIN, OUT_RULE };
+
 /* The first rule of set that matches the window. The built-ins' matches
  * that end at the window's end wait for the next chunk or the body's end
  * (a key id followed by more letters is none); they are short enough to be
- * inside the overlap then. The policy's rules report at once. */
+ * inside the overlap then. The policy's rules and the secrets (whose every
+ * match is whole) report at once; a secret's excerpt shows none of it. */
 static int rx_finding(const struct fng_rx_set *set, const struct fng_outscan *s, struct fng_out_finding *f,
-		      bool builtin, bool final)
+		      enum out_kind kind, bool final)
 {
 	struct fng_rx_hit h;
 	enum fng_rx_result res;
 	size_t first = 0;
 
-	while ((res = fng_rx_match_from(set, first, s->win, s->win_len, &h)) == FNG_RX_MATCH && builtin && !final &&
+	while ((res = fng_rx_match_from(set, first, s->win, s->win_len, &h)) == FNG_RX_MATCH && kind == OUT_BUILTIN && !final &&
 	       h.end == s->win_len)
 		first = h.pattern + 1;
 	if (res == FNG_RX_NONE)
@@ -187,7 +265,7 @@ static int rx_finding(const struct fng_rx_set *set, const struct fng_outscan *s,
 	if (res == FNG_RX_ERROR)
 		return -ENOMEM;
 	f->limit = res == FNG_RX_LIMIT;
-	if (builtin)
+	if (kind != OUT_RULE)
 		fng_strlcpy(f->match, set->pats[h.pattern].origin, sizeof(f->match));
 	else
 		snprintf(f->match, sizeof(f->match), "%s: %s", set->pats[h.pattern].origin, set->pats[h.pattern].src);
@@ -195,7 +273,7 @@ static int rx_finding(const struct fng_rx_set *set, const struct fng_outscan *s,
 	if (f->limit)
 		snprintf(f->excerpt, sizeof(f->excerpt), "(match limit hit)");
 	else
-		fng_redact(s->win, s->win_len, h.start, h.end, false, f->excerpt, sizeof(f->excerpt));
+		fng_redact(s->win, s->win_len, h.start, h.end, kind == OUT_SECRET, f->excerpt, sizeof(f->excerpt));
 	return 1;
 }
 
@@ -206,20 +284,9 @@ static int scan_window_raw(const struct fng_outscan *s, bool final, struct fng_o
 	int e;
 
 	memset(f, 0, sizeof(*f));
-	for (size_t i = 0; i < FNG_OUT_SECRETS; i++) {
-		const char *hit;
-		if (!r->secrets.len[i])
-			continue;
-		hit = memmem(s->win, s->win_len, r->secrets.value[i], r->secrets.len[i]);
-		if (hit) {
-			a = (size_t)(hit - s->win);
-			fng_strlcpy(f->match, r->secrets.name[i], sizeof(f->match));
-			f->offset = s->base + a;
-			fng_redact(s->win, s->win_len, a, a + r->secrets.len[i], true, f->excerpt, sizeof(f->excerpt));
-			return 1;
-		}
-	}
-	if ((e = rx_finding(&r->builtin, s, f, true, final)) != 0)
+	if ((e = rx_finding(&r->secret_rx, s, f, OUT_SECRET, final)) != 0)
+		return e;
+	if ((e = rx_finding(&r->builtin, s, f, OUT_BUILTIN, final)) != 0)
 		return e;
 	if (r->cfg->builtins && find_card(s->win, s->win_len, final, &a, &b)) {
 		fng_strlcpy(f->match, "card_number", sizeof(f->match));
@@ -227,21 +294,52 @@ static int scan_window_raw(const struct fng_outscan *s, bool final, struct fng_o
 		fng_redact(s->win, s->win_len, a, b, false, f->excerpt, sizeof(f->excerpt));
 		return 1;
 	}
-	return rx_finding(&r->cfg->rules, s, f, false, final);
+	return rx_finding(&r->cfg->rules, s, f, OUT_RULE, final);
+}
+
+/* s with JSON escaping undone loosely, at any level: backslashes dropped,
+ * "u00HH" after one decoded. out holds strlen(s) + 1. */
+static void unescape_loose(const char *s, char *out)
+{
+	size_t o = 0;
+
+	while (*s) {
+		bool esc = false;
+		unsigned hi, lo;
+		while (*s == '\\') {
+			esc = true;
+			s++;
+		}
+		if (esc && s[0] == 'u' && s[1] == '0' && s[2] == '0' && sscanf(s + 3, "%1x%1x", &hi, &lo) == 2 &&
+		    isxdigit((unsigned char)s[3]) && isxdigit((unsigned char)s[4])) {
+			out[o++] = (char)(hi << 4 | lo);
+			s += 5;
+		} else if (*s) {
+			out[o++] = *s++;
+		}
+	}
+	out[o] = '\0';
 }
 
 /* Does the excerpt hold 8 bytes in a row of a credential (context before a
- * key id, a truncated secret)? Then it says so instead. */
+ * key id, a truncated secret), as written or escaped? Then it says so
+ * instead. */
 static void scrub_excerpt(const struct fng_outscan_rules *r, struct fng_out_finding *f)
 {
-	size_t n = strlen(f->excerpt);
+	char plain[sizeof(f->excerpt)];
+	const char *forms[2] = { f->excerpt, plain };
 
-	for (size_t i = 0; i < FNG_OUT_SECRETS; i++)
-		for (size_t k = 0; r->secrets.len[i] && k + OUT_MIN_SECRET <= n; k++)
-			if (memmem(r->secrets.value[i], r->secrets.len[i], f->excerpt + k, OUT_MIN_SECRET)) {
-				snprintf(f->excerpt, sizeof(f->excerpt), "[redacted: near part of %s]", r->secrets.name[i]);
-				return;
-			}
+	unescape_loose(f->excerpt, plain);
+	for (size_t j = 0; j < 2; j++) {
+		size_t n = strlen(forms[j]);
+		for (size_t i = 0; i < FNG_OUT_SECRETS; i++)
+			for (size_t k = 0; r->secrets.len[i] && k + OUT_MIN_SECRET <= n; k++)
+				if (memmem(r->secrets.value[i], r->secrets.len[i], forms[j] + k, OUT_MIN_SECRET)) {
+					snprintf(f->excerpt, sizeof(f->excerpt), "[redacted: near part of %s]",
+						 r->secrets.name[i]);
+					return;
+				}
+	}
 }
 
 static int scan_window(const struct fng_outscan *s, bool final, struct fng_out_finding *f)
@@ -297,30 +395,6 @@ int fng_outscan_finish(struct fng_outscan *s, struct fng_out_finding *f)
 	if (r != 0)
 		s->found = true;
 	return r;
-}
-
-char *fng_out_escape_slash(const char *v, bool *oom)
-{
-	size_t n = 0, o = 0;
-	char *e;
-
-	*oom = false;
-	for (const char *p = v; *p; p++)
-		n += *p == '/';
-	if (!n)
-		return NULL;
-	e = malloc(strlen(v) + n + 1);
-	if (!e) {
-		*oom = true;
-		return NULL;
-	}
-	for (const char *p = v; *p; p++) {
-		if (*p == '/')
-			e[o++] = '\\';
-		e[o++] = *p;
-	}
-	e[o] = '\0';
-	return e;
 }
 
 void fng_outscan_end(struct fng_outscan *s)

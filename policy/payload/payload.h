@@ -40,9 +40,10 @@ void fng_payload_policy_free(struct fng_policy *p);
 /* ---- output inspection (outscan.c) ---- */
 
 /* The secrets the function was given (AWS_SECRET_ACCESS_KEY,
- * AWS_SESSION_TOKEN), each as it is and as a JSON encoder that escapes '/'
- * writes it ("\/"): values shorter than 8 bytes are not searched for. */
-#define FNG_OUT_SECRETS 4
+ * AWS_SESSION_TOKEN), searched for as they are and as 1 to 3 levels of JSON
+ * string escaping write them (fng_out_secret_regex): values shorter than 8
+ * bytes are not searched for. */
+#define FNG_OUT_SECRETS 2
 struct fng_out_secrets {
 	const char *name[FNG_OUT_SECRETS];
 	const char *value[FNG_OUT_SECRETS];
@@ -53,7 +54,8 @@ struct fng_out_secrets {
 struct fng_outscan_rules {
 	const struct fng_payload_cfg *cfg;
 	struct fng_out_secrets secrets;
-	struct fng_rx_set builtin;	/* access key ids, private keys, card candidates */
+	struct fng_rx_set secret_rx;	/* one pattern per secret, named by it */
+	struct fng_rx_set builtin;	/* access key ids, private keys */
 	size_t overlap;		/* bytes of a chunk kept to find a match across the next boundary */
 };
 
@@ -87,9 +89,9 @@ int fng_outscan_feed(struct fng_outscan *s, const char *p, size_t n, struct fng_
 /* The body ended: what waited for more bytes is decided (as feed). */
 int fng_outscan_finish(struct fng_outscan *s, struct fng_out_finding *f);
 void fng_outscan_end(struct fng_outscan *s);
-/* v with every '/' written "\\/" (malloc'd), or NULL when v has none or
- * memory ran out (*oom says which). Pure. */
-char *fng_out_escape_slash(const char *v, bool *oom);
+/* The regex that finds the n bytes of v as written or JSON-escaped 1 to 3
+ * times (malloc'd; NULL: out of memory). Pure. */
+char *fng_out_secret_regex(const char *v, size_t n);
 
 /* Does the digit string (separators ' ' and '-' allowed) pass Luhn with
  * 13 to 19 digits? Pure; exposed for the unit test. */

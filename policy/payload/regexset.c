@@ -28,7 +28,8 @@ void fng_rx_set_limits(struct fng_rx_set *s, uint32_t match_limit, uint32_t dept
 		s->depth_limit = depth_limit;
 }
 
-int fng_rx_add(struct fng_rx_set *s, const char *pat, size_t len, const char *origin, char *err, size_t errsz)
+static int rx_add_bounded(struct fng_rx_set *s, const char *pat, size_t len, size_t max, const char *origin, char *err,
+			  size_t errsz)
 {
 	struct fng_rx_pattern *p;
 	pcre2_code *code;
@@ -40,8 +41,8 @@ int fng_rx_add(struct fng_rx_set *s, const char *pat, size_t len, const char *or
 		snprintf(err, errsz, "%s: more than %d patterns", origin, FNG_RX_MAX_PATTERNS);
 		return -E2BIG;
 	}
-	if (len > FNG_RX_MAX_PATTERN) {
-		snprintf(err, errsz, "%s: pattern longer than %d bytes", origin, FNG_RX_MAX_PATTERN);
+	if (len > max) {
+		snprintf(err, errsz, "%s: pattern longer than %zu bytes", origin, max);
 		return -E2BIG;
 	}
 	src = strndup(pat, len);
@@ -66,6 +67,16 @@ int fng_rx_add(struct fng_rx_set *s, const char *pat, size_t len, const char *or
 	p->code = code;
 	fng_strlcpy(p->origin, origin, sizeof(p->origin));
 	return 0;
+}
+
+int fng_rx_add(struct fng_rx_set *s, const char *pat, size_t len, const char *origin, char *err, size_t errsz)
+{
+	return rx_add_bounded(s, pat, len, FNG_RX_MAX_PATTERN, origin, err, errsz);
+}
+
+int fng_rx_add_built(struct fng_rx_set *s, const char *pat, size_t len, const char *origin, char *err, size_t errsz)
+{
+	return rx_add_bounded(s, pat, len, FNG_RX_MAX_BUILT, origin, err, errsz);
 }
 
 static bool is_strip_space(char c)
@@ -189,6 +200,7 @@ void fng_rx_free(struct fng_rx_set *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		pcre2_code_free(s->pats[i].code);
+		explicit_bzero(s->pats[i].src, strlen(s->pats[i].src));
 		free(s->pats[i].src);
 	}
 	free(s->pats);

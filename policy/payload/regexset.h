@@ -14,6 +14,8 @@
 #define FNG_RX_MAX_PATTERNS 4096
 #define FNG_RX_MAX_FILE (1u << 20)
 #define FNG_RX_MAX_PATTERN 8192
+/* Bytes of a pattern fnguard builds itself (fng_rx_add_built). */
+#define FNG_RX_MAX_BUILT (1u << 20)
 /* PCRE2's match limit (backtracking steps per match call) and depth limit,
  * unless fng_rx_set_limits says otherwise. */
 #define FNG_RX_MATCH_LIMIT 200000u
@@ -51,6 +53,9 @@ void fng_rx_set_limits(struct fng_rx_set *s, uint32_t match_limit, uint32_t dept
  * 0, or -EINVAL with "ORIGIN: bad regex at offset N: WHY" in err, or
  * -E2BIG / -ENOMEM. origin names it in errors and findings. */
 int fng_rx_add(struct fng_rx_set *s, const char *pat, size_t len, const char *origin, char *err, size_t errsz);
+/* The same for a pattern fnguard built (from a secret: its source is wiped
+ * when freed), bounded by FNG_RX_MAX_BUILT instead. */
+int fng_rx_add_built(struct fng_rx_set *s, const char *pat, size_t len, const char *origin, char *err, size_t errsz);
 
 /* protectLambda's pattern-file format from a buffer: one regex per line;
  * lines split at "\n", each stripped of surrounding white space (space, tab,

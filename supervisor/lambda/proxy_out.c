@@ -35,12 +35,9 @@ int px_out_init(struct fng_proxy *px)
 	if (!px->cfg.output_inspection || px->cfg.output_inspection->action == FNG_MODE_ALLOW)
 		return 0;
 	for (size_t i = 0; i < FNG_OUT_SECRETS; i++) {
-		const char *v = getenv(secret_env[i / 2]);
-		bool oom = false;
-		sec.name[i] = secret_names[i / 2];
-		if (v && *v && i % 2 == 0 && !(px->out_secret[i] = strdup(v)))
-			return -ENOMEM;
-		if (v && *v && i % 2 == 1 && !(px->out_secret[i] = fng_out_escape_slash(v, &oom)) && oom)
+		const char *v = getenv(secret_env[i]);
+		sec.name[i] = secret_names[i];
+		if (v && *v && !(px->out_secret[i] = strdup(v)))
 			return -ENOMEM;
 		sec.value[i] = px->out_secret[i];
 		sec.len[i] = px->out_secret[i] ? strlen(px->out_secret[i]) : 0;

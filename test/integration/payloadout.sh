@@ -45,6 +45,30 @@ t_payloadout_block_builtins() {
 	assert_events_valid
 }
 
+# The secret and the session token JSON-encoded twice, as an API Gateway
+# proxy answer carries a body PHP's json_encode ("\/" -> "\\/") or .NET's
+# System.Text.Json ("+" -> "\\u002B", "/" -> "\\u002F") wrote: each
+# answer is blocked; a look-alike (one letter off) goes through.
+t_payloadout_block_escaped() {
+	local secret='wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' token='FwoGZXIvYXdzEB+aDHk/Ex4mpleT0ken+Q=='
+	lambda_task leak.py leak.handler
+	export AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token
+	write_events '{"env": "AWS_SECRET_ACCESS_KEY", "encode": "php"}' '{"env": "AWS_SECRET_ACCESS_KEY", "encode": "dotnet"}' \
+		'{"env": "AWS_SESSION_TOKEN", "encode": "php"}' '{"env": "AWS_SESSION_TOKEN", "encode": "dotnet"}' \
+		'{"say": "wJalrXUtnFEMI\\u002FK7MDENG\\u002BbPxRfiCYEXAMPLEKEX"}'
+	emu --policy "$(policy "{$PO_BASE, \"output_inspection\": \"block\"}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	unset AWS_SESSION_TOKEN
+	assert_rc 1
+	assert_eq "$(for i in 0 1 2 3; do out_get error_type "event=$i"; done | sort -u)" Function.SecurityViolation \
+		"error types of events 0 to 3"
+	assert_response 4 '{"out": "wJalrXUtnFEMI\\u002FK7MDENG\\u002BbPxRfiCYEXAMPLEKEX"}'
+	grep -qE 'EXAMPLEKEY|Ex4mpleT0ken' "$WORK/out" && fail "a secret reached the Runtime API"
+	grep -qE 'EXAMPLEKEY|Ex4mpleT0ken' "$EV" && fail "a secret is in an event"
+	expect_events 2 policy=output_inspection action=blocked details.match=aws_secret_access_key
+	expect_events 2 policy=output_inspection action=blocked details.match=aws_session_token
+	assert_events_valid
+}
+
 # Alert: everything goes through as the function wrote it, with the events.
 t_payloadout_alert_builtins() {
 	po_task

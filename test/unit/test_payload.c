@@ -18,6 +18,8 @@
 #include "policy/baseline/policydiff.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+/* A session token's characters: '+' and '=' too. */
+#define TOKEN "FwoGZXIvYXdzEB+aDHk/Ex4mpleT0ken+Q=="
 
 static void luhn_table(void **state)
 {
@@ -41,14 +43,12 @@ static void luhn_table(void **state)
 struct rig {
 	struct fng_payload_cfg cfg;
 	struct fng_outscan_rules rules;
-	char *esc;
 };
 
 static void rig_init(struct rig *g, const char *user_rx)
 {
-	struct fng_out_secrets sec = { .name = { "aws_secret_access_key", "aws_secret_access_key" } };
+	struct fng_out_secrets sec = { .name = { "aws_secret_access_key", "aws_session_token" } };
 	char err[256];
-	bool oom;
 
 	memset(g, 0, sizeof(*g));
 	g->cfg.action = FNG_MODE_BLOCK;
@@ -56,12 +56,10 @@ static void rig_init(struct rig *g, const char *user_rx)
 	fng_rx_init(&g->cfg.rules);
 	if (user_rx)
 		assert_int_equal(fng_rx_add(&g->cfg.rules, user_rx, strlen(user_rx), "out.txt:1", err, sizeof(err)), 0);
-	g->esc = fng_out_escape_slash(SECRET, &oom);
-	assert_non_null(g->esc);
 	sec.value[0] = SECRET;
 	sec.len[0] = strlen(SECRET);
-	sec.value[1] = g->esc;
-	sec.len[1] = strlen(g->esc);
+	sec.value[1] = TOKEN;
+	sec.len[1] = strlen(TOKEN);
 	assert_int_equal(fng_outscan_rules_init(&g->rules, &g->cfg, &sec), 0);
 }
 
@@ -69,14 +67,13 @@ static void rig_free(struct rig *g)
 {
 	fng_outscan_rules_free(&g->rules);
 	fng_rx_free(&g->cfg.rules);
-	free(g->esc);
 }
 
 /* 8 bytes in a row of the secret anywhere in s? */
 static bool holds_part(const char *s)
 {
 	for (size_t k = 0; k + 8 <= strlen(s); k++)
-		if (memmem(SECRET, strlen(SECRET), s + k, 8))
+		if (memmem(SECRET, strlen(SECRET), s + k, 8) || memmem(TOKEN, strlen(TOKEN), s + k, 8))
 			return true;
 	return false;
 }
@@ -109,6 +106,25 @@ static void body_table(void **state)
 		{ "{\"ok\": true}", "" },
 		{ "{\"k\": \"" SECRET "\"}", "aws_secret_access_key" },
 		{ "{\"k\": \"wJalrXUtnFEMI\\/K7MDENG\\/bPxRfiCYEXAMPLEKEY\"}", "aws_secret_access_key" },
+		/* JSON escaping, 1 to 3 levels (each doubles the backslashes). */
+		{ "{\"k\": \"wJalrXUtnFEMI\\u002fK7MDENG\\u002fbPxRfiCYEXAMPLEKEY\"}", "aws_secret_access_key" },
+		{ "{\"k\": \"wJalrXUtnFEMI\\u002FK7MDENG\\u002FbPxRfiCYEXAMPLEKEY\"}", "aws_secret_access_key" },
+		{ "\"{\\\"k\\\": \\\"wJalrXUtnFEMI\\\\\\/K7MDENG\\\\\\/bPxRfiCYEXAMPLEKEY\\\"}\"", "aws_secret_access_key" },
+		{ "wJalrXUtnFEMI\\\\u002fK7MDENG\\\\u002FbPxRfiCYEXAMPLEKEY", "aws_secret_access_key" },
+		{ "wJalrXUtnFEMI\\\\\\\\u002fK7MDENG\\\\\\\\\\\\\\/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key" },
+		/* Mixed: each character its own way, letters as \u00HH too. */
+		{ "\\u0077JalrXUtnFEMI\\/K7MDENG\\\\u002FbPxRfiCYEXAMPLE\\u004bEY", "aws_secret_access_key" },
+		{ "t FwoGZXIvYXdzEB\\u002BaDHk\\/Ex4mpleT0ken\\u002bQ\\u003d=", "aws_session_token" },
+		{ "t FwoGZXIvYXdzEB\\\\u002BaDHk\\\\\\/Ex4mpleT0ken+Q\\\\u003D\\\\u003d", "aws_session_token" },
+		{ "t " TOKEN, "aws_session_token" },
+		/* Look-alikes: not JSON's escapes, or not the secret. */
+		{ "wJalrXUtnFEMI\\x2fK7MDENG\\x2fbPxRfiCYEXAMPLEKEY", "" },
+		{ "wJalrXUtnFEMIu002fK7MDENGu002fbPxRfiCYEXAMPLEKEY", "" },
+		{ "wJalrXUtnFEMI\\u002eK7MDENG\\u002ebPxRfiCYEXAMPLEKEY", "" },
+		{ "wJalrXUtnFEMI\\U002fK7MDENG\\U002fbPxRfiCYEXAMPLEKEY", "" },
+		{ "wJalrXUtnFEMI\\u002fK7MDENG\\u002fbPxRfiCYEXAMPLEKE", "" },
+		{ "wJalrXUtnFEMI\\u002fK7MDENG\\u002fbPxRfiCYEXAMPLEKEX", "" },
+		{ "FwoGZXIvYXdzEB\\u002CaDHk/Ex4mpleT0ken+Q==", "" },
 		{ "id AKIAIOSFODNN7EXAMPLE.", "aws_access_key_id" },
 		{ "xbPxRfiCYEXAMPLEKEY AKIAIOSFODNN7EXAMPLE", "aws_access_key_id" }, /* part of the secret before it */
 		{ "id ASIAIOSFODNN7EXAMPLE", "aws_access_key_id" },
@@ -146,27 +162,98 @@ static void body_table(void **state)
 	rig_free(&g);
 }
 
-/* A secret split at every byte across two chunks, after more than the
- * overlap of filler, is found at its offset. */
+/* The secret, as written and in each escaped form, split at every byte
+ * across two chunks after more than the overlap of filler, is found at its
+ * offset, the excerpt showing none of it. */
 static void split_everywhere(void **state)
 {
+	static const char *const forms[] = {
+		SECRET,
+		"wJalrXUtnFEMI\\u002fK7MDENG\\u002FbPxRfiCYEXAMPLEKEY",
+		"wJalrXUtnFEMI\\\\\\/K7MDENG\\\\\\/bPxRfiCYEXAMPLEKEY",
+		"wJalrXUtnFEMI\\\\u002fK7MDENG\\\\\\\\u002fbPxRfiCYEXAMPLE\\\\\\\\u004BEY",
+	};
 	struct rig g;
-	static char body[8192 + 64];
+	static char body[8192 + 128];
 	(void)state;
 	rig_init(&g, NULL);
 	memset(body, '.', 8192);
-	strcpy(body + 8192, SECRET);
-	for (size_t cut = 8192; cut < 8192 + strlen(SECRET); cut++) {
+	for (size_t k = 0; k < sizeof(forms) / sizeof(forms[0]); k++) {
+		strcpy(body + 8192, forms[k]);
+		for (size_t cut = 8192; cut < 8192 + strlen(forms[k]); cut++) {
+			struct fng_outscan s;
+			struct fng_out_finding f;
+			fng_outscan_begin(&s, &g.rules);
+			assert_int_equal(fng_outscan_feed(&s, body, cut, &f), 0);
+			if (fng_outscan_feed(&s, body + cut, strlen(body) - cut, &f) != 1)
+				fail_msg("form %zu cut %zu: not found", k, cut - 8192);
+			assert_string_equal(f.match, "aws_secret_access_key");
+			assert_int_equal(f.offset, 8192);
+			assert_int_equal(strncmp(f.excerpt, "............[redacted ", 22), 0);
+			fng_outscan_end(&s);
+		}
+	}
+	rig_free(&g);
+}
+
+/* A long token, every byte written as 3 levels of \u00HH escaping (10
+ * bytes each, longer than the default overlap), fed in pieces of several
+ * sizes behind filler: the overlap covers its longest form. */
+static void long_token_overlap(void **state)
+{
+	static char tok[1001], body[20000 + 12 * 1000 + 1];
+	struct fng_out_secrets sec = { .name = { "aws_session_token" }, .value = { tok }, .len = { 1000 } };
+	struct fng_payload_cfg cfg = { .action = FNG_MODE_BLOCK, .builtins = true };
+	struct fng_outscan_rules rules;
+	size_t n = 0;
+	(void)state;
+	for (size_t i = 0; i < 1000; i++)
+		tok[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[(i * 7 + i / 64) % 64];
+	fng_rx_init(&cfg.rules);
+	assert_int_equal(fng_outscan_rules_init(&rules, &cfg, &sec), 0);
+	memset(body, ' ', 10000);
+	n = 10000;
+	for (size_t i = 0; i < 1000; i++)
+		n += (size_t)sprintf(body + n, "\\\\\\\\u00%02X", (unsigned char)tok[i]);
+	memset(body + n, ' ', 10000);
+	n += 10000;
+	for (size_t step = 1000; step <= 9000; step += 1337) {
 		struct fng_outscan s;
 		struct fng_out_finding f;
-		fng_outscan_begin(&s, &g.rules);
-		assert_int_equal(fng_outscan_feed(&s, body, cut, &f), 0);
-		assert_int_equal(fng_outscan_feed(&s, body + cut, strlen(body) - cut, &f), 1);
-		assert_string_equal(f.match, "aws_secret_access_key");
-		assert_int_equal(f.offset, 8192);
-		assert_null(strstr(f.excerpt, "EXAMPLEKEY"));
+		int r = 0;
+		fng_outscan_begin(&s, &rules);
+		for (size_t off = 0; off < n && r == 0; off += step)
+			r = fng_outscan_feed(&s, body + off, off + step > n ? n - off : step, &f);
+		if (r == 0)
+			r = fng_outscan_finish(&s, &f);
+		if (r != 1)
+			fail_msg("%zu-byte pieces: %d", step, r);
+		assert_string_equal(f.match, "aws_session_token");
+		assert_int_equal(f.offset, 10000);
 		fng_outscan_end(&s);
 	}
+	/* One byte of the token changed: no finding, no limit hit. */
+	body[10000 + 10 * 500 + 9] = body[10000 + 10 * 500 + 9] == '0' ? '1' : '0';
+	{
+		struct fng_outscan s;
+		struct fng_out_finding f;
+		fng_outscan_begin(&s, &rules);
+		assert_int_equal(fng_outscan_feed(&s, body, n, &f), 0);
+		assert_int_equal(fng_outscan_finish(&s, &f), 0);
+		fng_outscan_end(&s);
+	}
+	fng_outscan_rules_free(&rules);
+}
+
+/* An escaped part of the secret just before it is no excerpt either. */
+static void excerpt_escaped_part(void **state)
+{
+	struct rig g;
+	struct fng_out_finding f;
+	(void)state;
+	rig_init(&g, NULL);
+	assert_string_equal(scan(&g, "tnFEMI\\/K7MD" SECRET, 0, &f), "aws_secret_access_key");
+	assert_string_equal(f.excerpt, "[redacted: near part of aws_secret_access_key]");
 	rig_free(&g);
 }
 
@@ -179,6 +266,8 @@ static void split_property(void **state)
 	static const char *const frags[] = {
 		"4111", " ", "-", "1111", "0", "9", "AKIA", "ASIA", "IOSFODNN7EXAMPLE", "X", "x", "\"", "{",
 		"-----BEGIN ", "RSA ", "PRIVATE KEY-----", "wJalrXUtnFEMI/", "K7MDENG/bPxRfiCYEXAMPLEKEY", "\\/", "5",
+		"wJalrXUtnFEMI\\u002f", "K7MDENG\\\\\\/bPxRfiCYEXAMPLEKEY", "\\u002F", "\\\\", "u002f", "FwoGZXIvYXdzEB",
+		"\\u002BaDHk\\/Ex4mpleT0ken+Q==",
 		"378282246310005", "6011", "17333123456", ".",
 	};
 	unsigned seed = 12345;
@@ -363,6 +452,8 @@ int main(void)
 		cmocka_unit_test(luhn_table),
 		cmocka_unit_test(body_table),
 		cmocka_unit_test(split_everywhere),
+		cmocka_unit_test(long_token_overlap),
+		cmocka_unit_test(excerpt_escaped_part),
 		cmocka_unit_test(split_property),
 		cmocka_unit_test(code_scan),
 		cmocka_unit_test(policy_keys),
