@@ -98,13 +98,34 @@ bool fng_confirm_sh_range(const char *script, size_t a, size_t b, bool words, co
 	return false;
 }
 
+/* Does the literal opening with the quote at code[i] interpolate code?
+ * A JavaScript template (`...${}`), a Python f-string (f'', rf'', fr''). */
+static bool interpolating(const char *code, size_t i)
+{
+	char p1 = i > 0 ? code[i - 1] : 0, p2 = i > 1 ? code[i - 2] : 0;
+
+	if (code[i] == '`')
+		return true;
+	return p1 == 'f' || p1 == 'F' || ((p1 == 'r' || p1 == 'R') && (p2 == 'f' || p2 == 'F'));
+}
+
+/* Inside an interpolating literal, does code[i] open code? */
+static bool opens_code(const char *code, size_t i, char q)
+{
+	if (q == '`')
+		return code[i] == '$' && code[i + 1] == '{';
+	return code[i] == '{' && code[i + 1] != '{';
+}
+
 /* Interpreter code (python -c, perl -e, node -e ...): the value must stay
  * inside one string literal; a byte outside literals other than a name or
  * number character (an operator, a quote that ends the literal, a space)
- * changes the code. */
+ * changes the code, and so does one that opens code inside an
+ * interpolating literal (an f-string's {, a template's ${). */
 bool fng_confirm_code_range(const char *code, size_t a, size_t b)
 {
 	char q = 0;
+	bool interp = false;
 
 	for (size_t i = 0; code[i] && i < b; i++) {
 		char ch = code[i];
@@ -113,11 +134,18 @@ bool fng_confirm_code_range(const char *code, size_t a, size_t b)
 			i++;
 			continue;
 		}
+		if (q && interp && i >= a && opens_code(code, i, q))
+			return true;
+		if (q && interp && q != '`' && ch == '{' && code[i + 1] == '{') {
+			i++; /* {{ is a brace */
+			continue;
+		}
 		if (q && ch == q) {
 			q = 0;
 			inside = false;
 		} else if (!q && (ch == '\'' || ch == '"' || ch == '`')) {
 			q = ch;
+			interp = interpolating(code, i);
 		}
 		if (i >= a && !inside &&
 		    !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||

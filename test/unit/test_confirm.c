@@ -50,6 +50,14 @@ static const struct exec_case exec_cases[] = {
 	  { "python3", "-c", "print('x'); import os; os.system('id'); print('')" }, true },
 	{ "hello world", "/usr/bin/python3", { "python3", "-c", "print('hello world')" }, false },
 	{ "1;system('id')", "/usr/bin/perl", { "perl", "-e", "print 1;system('id')" }, true },
+	/* code opened inside an interpolating literal (attack round 6) */
+	{ "{__import__(\"os\").system(\"id\")}", "/usr/bin/python3",
+	  { "python3", "-c", "print(f'{__import__(\"os\").system(\"id\")}')" }, true },
+	{ "${require(\"fs\").rmSync(\"x\")}", "/usr/bin/node",
+	  { "node", "-e", "console.log(`${require(\"fs\").rmSync(\"x\")}`)" }, true },
+	{ "hello {{name}}", "/usr/bin/python3", { "python3", "-c", "print(f'hello {{name}}')" }, false },
+	{ "hello world", "/usr/bin/node", { "node", "-e", "console.log(`hello world`)" }, false },
+	{ "{not code}", "/usr/bin/python3", { "python3", "-c", "print('{not code}')" }, false },
 	/* the program itself */
 	{ "/usr/bin/id", "/usr/bin/id", { "/usr/bin/id" }, true },
 	{ "convert", "/usr/local/bin/convert", { "convert", "a.png" }, true },
