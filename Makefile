@@ -149,7 +149,7 @@ define go_build
 	@mkdir -p $(dir $@)
 	@if command -v go >/dev/null; then \
 		echo "go build $@"; \
-		cd test/progs/go && CGO_ENABLED=$(or $(3),0) GO111MODULE=off GOPROXY=off GOFLAGS= GOARCH=$(GOARCH) \
+		cd test/progs/go && CC=$(CC) CGO_ENABLED=$(or $(3),0) GO111MODULE=off GOPROXY=off GOFLAGS= GOARCH=$(GOARCH) \
 			GOCACHE=$(abspath $(BUILD))/go/cache GOPATH=$(abspath $(BUILD))/go/path \
 			go build $(2) -o $(abspath $@) $(1); \
 	else echo "go not on PATH: $@ not built (scripts/install-deps.sh installs golang-go)"; fi
