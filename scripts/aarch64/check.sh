@@ -15,6 +15,18 @@ TIMEOUT=${FNG_AARCH64_TIMEOUT:-21600}
 TESTS=${1:-}
 
 sh "$ROOT/scripts/aarch64/build-guest.sh" "$DIR"
+# The libraries the cross-built programs link (Debian's arm64 packages, the
+# versions the cross build used): installed in the guest's root through
+# qemu-user, quickly, and only when one is missing.
+LIBS="libjson-c5 libcmocka0 libseccomp2 libuv1 libc-ares2 libunwind8 libelf1 libnettle8 libpcre2-8-0
+libhttp-parser2.9 libcurl4"
+# shellcheck disable=SC2086
+if ! chroot "$DIR/rootfs" dpkg-query -W $LIBS >/dev/null 2>&1; then
+	cp /etc/resolv.conf "$DIR/rootfs/etc/resolv.conf"
+	chroot "$DIR/rootfs" apt-get update -qq
+	# shellcheck disable=SC2086
+	chroot "$DIR/rootfs" apt-get install -y -qq --no-install-recommends $LIBS >/dev/null
+fi
 make -C "$ROOT" cross-arm64-tests
 PAYLOAD="$DIR/rootfs/opt/fnguard"
 rm -rf "$PAYLOAD"

@@ -88,9 +88,15 @@ for k in ("proc.name", "proc.cmdline", "proc.pid", "proc.exepath", "evt.type", "
 assert f["proc.name"] == "python3" and f["fnguard.action"] == "alerted", f
 assert "read_write_tmp" in o["output"] and sys.argv[1] + "/f" in o["output"], o["output"]
 PYEOF
-	# the receiver is strict: the batched NDJSON of the plain URL is refused
-	fng --policy "$p" --log-format falco --log "$URL" -- $PY "$WORK/open5.py"
-	[ -s "$WORK/post.bad" ] || fail "a batch of several objects was not refused: the receiver checks nothing"
+	# the receiver is strict: a body of two objects (NDJSON, as a plain URL
+	# batches them) is refused
+	$PY -c 'import sys, urllib.request, urllib.error
+try:
+    urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b"{\"a\": 1}\n{\"b\": 2}\n", method="POST"))
+except urllib.error.HTTPError as e:
+    sys.exit(0 if e.code == 400 else 1)
+sys.exit(1)' "$URL" || fail "a batch of two objects was not refused: the receiver checks nothing"
+	[ -s "$WORK/post.bad" ] || fail "the refused batch was not recorded"
 }
 
 # api_endpoint of an Iron Function policy: one object per event per POST,

@@ -21,8 +21,9 @@ t_lifetime_orphan_status_and_killed() {
 	kill -0 "$(cat "$WORK/pid")" 2>/dev/null && fail "the orphan still runs after fnguard returned"
 	sleep 4
 	assert_absent "$WORK/late"
-	expect_events 1 event_type=lifecycle details.phase=notice \
-		"details.message=the runtime's main process exited with 1 other process still running: sent SIGTERM, SIGKILL after 2000 ms"
+	# the subshell, and its sleep when it has forked it already
+	grep -Eq "the runtime's main process exited with (1 other process|2 other processes) still running: sent SIGTERM, SIGKILL after 2000 ms" "$EV" ||
+		fail "no notice of the processes left running"
 }
 
 # A daemon (double fork, setsid, SIGHUP ignored) is killed when the main
