@@ -21,45 +21,40 @@
 #define SVC_INSN_LEN 4 /* svc #0 */
 #define NO_SYSCALL (-1)
 
+/* One register set of the tracee: read (the whole set, or -EIO) or written. */
+static int regset(pid_t tid, enum __ptrace_request req, int type, void *p, size_t len)
+{
+	struct iovec io = { .iov_base = p, .iov_len = len };
+
+	if (ptrace(req, tid, (void *)(long)type, &io) < 0)
+		return -errno;
+	return io.iov_len == len ? 0 : -EIO;
+}
+
 static int getregs(pid_t tid, struct user_pt_regs *r)
 {
-	struct iovec io = { .iov_base = r, .iov_len = sizeof(*r) };
-
-	if (ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &io) < 0)
-		return -errno;
-	return io.iov_len == sizeof(*r) ? 0 : -EIO;
+	return regset(tid, PTRACE_GETREGSET, NT_PRSTATUS, r, sizeof(*r));
 }
 
 static int setregs(pid_t tid, const struct user_pt_regs *r)
 {
-	struct iovec io = { .iov_base = (void *)r, .iov_len = sizeof(*r) };
-
-	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &io) < 0 ? -errno : 0;
+	return regset(tid, PTRACE_SETREGSET, NT_PRSTATUS, (void *)r, sizeof(*r));
 }
 
 static int get_nr(pid_t tid, int *nr)
 {
-	struct iovec io = { .iov_base = nr, .iov_len = sizeof(*nr) };
-
-	return ptrace(PTRACE_GETREGSET, tid, (void *)NT_ARM_SYSTEM_CALL, &io) < 0 ? -errno : 0;
+	return regset(tid, PTRACE_GETREGSET, NT_ARM_SYSTEM_CALL, nr, sizeof(*nr));
 }
 
 static int set_nr(pid_t tid, int nr)
 {
-	struct iovec io = { .iov_base = &nr, .iov_len = sizeof(nr) };
-
-	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_ARM_SYSTEM_CALL, &io) < 0 ? -errno : 0;
+	return regset(tid, PTRACE_SETREGSET, NT_ARM_SYSTEM_CALL, &nr, sizeof(nr));
 }
 
 int fng_arch_skip_syscall(pid_t tid, long retval)
 {
-	struct user_pt_regs r;
-	int e = getregs(tid, &r);
+	int e = fng_arch_set_return(tid, retval);
 
-	if (e < 0)
-		return e;
-	r.regs[0] = (unsigned long long)retval;
-	e = setregs(tid, &r);
 	return e < 0 ? e : set_nr(tid, NO_SYSCALL);
 }
 
