@@ -105,12 +105,10 @@ static size_t lfi_dotdot(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
+bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	size_t ups = 0, first = 0;
-	struct fng_fw_pairs pairs;
 
-	fng_fw_pairs(s, len, &pairs);
 	for (size_t i = 0; i + 1 < len; i++) {
 		size_t n = lfi_dotdot(s, len, i);
 		if (n) {
@@ -122,7 +120,7 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 		}
 	}
 	for (size_t k = 0; lfi_abs[k]; k++) {
-		long at = fng_fw_maybe(&pairs, lfi_abs[k]) ? fng_fw_find(s, len, lfi_abs[k]) : -1;
+		long at = fng_fw_maybe(pairs, lfi_abs[k]) ? fng_fw_find(s, len, lfi_abs[k]) : -1;
 		if (at < 0)
 			continue;
 		/* a sensitive path as the value, after a traversal, a drive, or a wrapper */
@@ -133,7 +131,7 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 			return fw_hit(h, a, a + strlen(lfi_abs[k]), "a sensitive file path");
 	}
 	for (size_t k = 0; lfi_wrap[k]; k++) {
-		long at = fng_fw_maybe(&pairs, lfi_wrap[k]) ? fng_fw_find(s, len, lfi_wrap[k]) : -1;
+		long at = fng_fw_maybe(pairs, lfi_wrap[k]) ? fng_fw_find(s, len, lfi_wrap[k]) : -1;
 		if (at >= 0 && (at == 0 || !isalnum((unsigned char)s[at - 1])))
 			return fw_hit(h, (size_t)at, (size_t)at + strlen(lfi_wrap[k]), "a stream wrapper");
 	}
@@ -210,6 +208,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	unsigned m = 0;
 	bool key = kind == FNG_PWALK_KEY;
 	struct fw_seen z;
+	struct fng_fw_pairs pairs;
 	char stack[2048];
 	char *heap = len < sizeof(stack) ? NULL : malloc(len + 1);
 	char *low = heap ? heap : stack;
@@ -221,7 +220,8 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	low[len] = '\0';
 	s = low;
 	fw_seen(s, len, &z);
-	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &hits[FNG_FW_NOSQL]))
+	fng_fw_pairs(s, len, &pairs); /* once, for every detector that searches a needle list */
+	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &pairs, &hits[FNG_FW_NOSQL]))
 		m |= 1u << FNG_FW_NOSQL;
 	if (key && len < 3) {
 		free(heap);
@@ -234,13 +234,13 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	if (FW_ANY(&z, ";|&\n\r$`/-") && fng_fw_cmd(s, len, &hits[FNG_FW_CMD]))
 		m |= 1u << FNG_FW_CMD;
 	if ((FW_ANY(&z, "({[<$#%!._'\"-") || fng_fw_find(s, len, "ro0ab") >= 0 || fng_fw_find(s, len, "aced0005") >= 0) &&
-	    fng_fw_code(s, len, &hits[FNG_FW_CODE]))
+	    fng_fw_code(s, len, &pairs, &hits[FNG_FW_CODE]))
 		m |= 1u << FNG_FW_CODE;
-	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &hits[FNG_FW_XSS]))
+	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &pairs, &hits[FNG_FW_XSS]))
 		m |= 1u << FNG_FW_XSS;
 	if (z.has['<'] && z.has['!'] + z.has[':'] > 0 && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
-	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &hits[FNG_FW_LFI]))
+	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &pairs, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
 	if (!key && fng_fw_csv(s, len, &hits[FNG_FW_CSV]))
 		m |= 1u << FNG_FW_CSV;

@@ -194,7 +194,7 @@ static size_t ns_op(const char *s, size_t len)
 	return 0;
 }
 
-bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h)
+bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	if (key && len && s[0] == '$' && ns_op(s, len) == len)
 		return cm_hit(h, 0, len, "a query operator as a key");
@@ -226,10 +226,8 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h)
 					  "db.users.", "db.dropDatabase(", "mapReduce", "';var ", "\";var ", "'&&this",
 					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "return true;", "|| true",
 					  "'; }", NULL };
-	struct fng_fw_pairs pairs;
-	fng_fw_pairs(s, len, &pairs);
 	for (size_t k = 0; js[k]; k++) {
-		long m = fng_fw_maybe(&pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
+		long m = fng_fw_maybe(pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
 		if (m >= 0)
 			return cm_hit(h, (size_t)m, (size_t)m + strlen(js[k]), "a string broken out into $where JavaScript");
 	}

@@ -135,7 +135,7 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 	return bad ? "a script-bearing element" : NULL;
 }
 
-bool fng_fw_xss(const char *s, size_t len, struct fng_fw_hit *h)
+bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	size_t end = 0;
 
@@ -168,10 +168,8 @@ bool fng_fw_xss(const char *s, size_t len, struct fng_fw_hit *h)
 	static const char *const sinks[] = { "alert(", "prompt(", "confirm(", "eval(", "document.cookie",
 					     "document.location", "window.location", "fetch(", "String.fromCharCode(",
 					     "document.write(", "location.href", "top[", "self[", "window[", NULL };
-	struct fng_fw_pairs pairs;
-	fng_fw_pairs(s, len, &pairs);
 	for (size_t k = 0; sinks[k]; k++) {
-		long at = fng_fw_maybe(&pairs, sinks[k]) ? fng_fw_find(s, len, sinks[k]) : -1;
+		long at = fng_fw_maybe(pairs, sinks[k]) ? fng_fw_find(s, len, sinks[k]) : -1;
 		if (at <= 0)
 			continue;
 		size_t a = (size_t)at;
@@ -240,17 +238,15 @@ static const char *cd_template(const char *s, size_t len, size_t *at)
 	return NULL;
 }
 
-bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h)
+bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	size_t at = 0;
 	const char *why = cd_template(s, len, &at);
-	struct fng_fw_pairs pairs;
 
-	fng_fw_pairs(s, len, &pairs);
 	if (why)
 		return wb_hit(h, at, at + 2, why);
 	for (size_t k = 0; cd_markers[k]; k++) {
-		long m = fng_fw_maybe(&pairs, cd_markers[k]) ? fng_fw_find(s, len, cd_markers[k]) : -1;
+		long m = fng_fw_maybe(pairs, cd_markers[k]) ? fng_fw_find(s, len, cd_markers[k]) : -1;
 		if (m >= 0)
 			return wb_hit(h, (size_t)m, (size_t)m + strlen(cd_markers[k]), "an evaluator's way to the system");
 	}
@@ -260,7 +256,7 @@ bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h)
 					     "execSync(", "open(", "getattr(", "globals(", "locals(", "vars(", "dir(",
 					     "print(", "alert(", "sleep(", NULL };
 	for (size_t k = 0; calls[k]; k++) {
-		long m = fng_fw_maybe(&pairs, calls[k]) ? fng_fw_find(s, len, calls[k]) : -1;
+		long m = fng_fw_maybe(pairs, calls[k]) ? fng_fw_find(s, len, calls[k]) : -1;
 		if (m < 0)
 			continue;
 		size_t a = (size_t)m, b = a;
