@@ -10,155 +10,7 @@
 #include "common/util.h"
 #include "policy/payload/pjson.h"
 #include "policy/payload/walk.h"
-
-struct pwalk {
-	struct fng_pwalk_limits lim;
-	struct fng_pwalk_list *out;
-	int err;		/* -ENOMEM */
-	size_t cap;		/* of out->v */
-	size_t hint;		/* its first size: about one value per 16 bytes of event */
-};
-
-static void pw_limit(struct pwalk *w, const char *why)
-{
-	if (!w->out->limit) {
-		w->out->limit = true;
-		fng_strlcpy(w->out->why, why, sizeof(w->out->why));
-	}
-}
-
-/* Can the walk go on? */
-static bool pw_go(const struct pwalk *w)
-{
-	return !w->err && !w->out->limit;
-}
-
-/* Paths and values live in blocks that never move (freed with the
- * list): one allocation per block, not two per value. */
-#define PW_BLOCK (64u * 1024)
-
-struct pw_block {
-	struct pw_block *next;
-	size_t used, cap;
-	char data[];
-};
-
-static char *pw_alloc(struct pwalk *w, size_t n)
-{
-	struct pw_block *b = w->out->arena;
-
-	if (!b || b->cap - b->used < n) {
-		size_t cap = n > PW_BLOCK ? n : PW_BLOCK;
-		struct pw_block *nb = malloc(sizeof(*nb) + cap);
-		if (!nb) {
-			w->err = -ENOMEM;
-			return NULL;
-		}
-		nb->used = 0;
-		nb->cap = cap;
-		if (b && n > PW_BLOCK) { /* a big value: its own block, behind the current one */
-			nb->next = b->next;
-			b->next = nb;
-			nb->used = n;
-			return nb->data;
-		}
-		nb->next = b;
-		w->out->arena = b = nb;
-	}
-	char *p = b->data + b->used;
-	b->used += n;
-	return p;
-}
-
-static void pw_emit(struct pwalk *w, const char *path, const char *s, size_t len,
-		    unsigned kind, unsigned origin)
-{
-	struct fng_pwalk_list *l = w->out;
-	struct fng_pwalk_leaf *leaf;
-
-	if (!pw_go(w))
-		return;
-	if (l->n >= w->lim.max_leaves) {
-		pw_limit(w, "too many values");
-		return;
-	}
-	if (len > w->lim.max_bytes - l->bytes) {
-		pw_limit(w, "too many bytes of values");
-		return;
-	}
-	if (l->n == w->cap) { /* first sized from the event, then doubled: no copies */
-		size_t cap = w->cap ? w->cap * 2 : w->hint;
-		struct fng_pwalk_leaf *t = reallocarray(l->v, cap, sizeof(*t));
-		if (!t) {
-			w->err = -ENOMEM;
-			return;
-		}
-		l->v = t;
-		w->cap = cap;
-	}
-	size_t pl = strlen(path);
-	char *p = pw_alloc(w, pl + 1 + len + 1);
-	if (!p)
-		return;
-	leaf = &l->v[l->n++];
-	memcpy(p, path, pl + 1);
-	memcpy(p + pl + 1, s, len);
-	p[pl + 1 + len] = '\0';
-	leaf->path = p;
-	leaf->value = p + pl + 1;
-	leaf->len = len;
-	leaf->kind = kind;
-	leaf->origin = origin;
-	l->bytes += len;
-}
-
-/* A name path components can write bare (.name). */
-static bool pw_bare(const char *s, size_t len)
-{
-	if (!len)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-/* out = parent + one component (name, or index when name is NULL). out
- * holds FNG_PWALK_PATH_MAX bytes; a longer path ends in "...". */
-static void pw_child(char *out, const char *parent, const char *name, size_t nlen, size_t idx)
-{
-	size_t o = strlen(parent);
-	size_t cap = FNG_PWALK_PATH_MAX - 4;
-
-	memcpy(out, parent, o + 1);
-	if (o >= cap)
-		return;
-	if (!name) {
-		o += (size_t)snprintf(out + o, FNG_PWALK_PATH_MAX - o, "[%zu]", idx);
-	} else if (pw_bare(name, nlen)) {
-		out[o++] = '.';
-		for (size_t i = 0; i < nlen && o < cap; i++)
-			out[o++] = name[i];
-	} else {
-		out[o++] = '[';
-		out[o++] = '"';
-		for (size_t i = 0; i < nlen && o < cap - 2; i++) {
-			unsigned char c = (unsigned char)name[i];
-			if (c == '"' || c == '\\')
-				out[o++] = '\\';
-			out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
-		}
-		out[o++] = '"';
-		out[o++] = ']';
-	}
-	if (o >= cap)
-		memcpy(out + cap, "...", 4);
-	else
-		out[o] = '\0';
-}
-
+#include "policy/payload/walk_internal.h"
 
 typedef struct fng_pj_doc pw_doc;
 
@@ -176,7 +28,7 @@ static bool pw_parse(struct pwalk *w, const char *s, size_t len, unsigned depth,
 	if (r == -ENOMEM)
 		w->err = -ENOMEM;
 	else if (r == FNG_PJ_DEEP)
-		pw_limit(w, "JSON nested too deep");
+		fng_pwalk_limit(w, "JSON nested too deep");
 	return r == 0;
 }
 
@@ -199,7 +51,7 @@ static bool pw_string(struct pwalk *w, const char *path, const char *s, size_t l
 				return true;
 		}
 	}
-	pw_emit(w, path, s, len, FNG_PWALK_VALUE, origin);
+	fng_pwalk_emit(w, path, s, len, FNG_PWALK_VALUE, origin);
 	return false;
 }
 
@@ -218,7 +70,7 @@ static void pw_string_dec(struct pwalk *w, const char *path, const char *s, size
 			  unsigned origin, bool plus, bool key)
 {
 	if (key)
-		pw_emit(w, path, s, len, FNG_PWALK_KEY, origin);
+		fng_pwalk_emit(w, path, s, len, FNG_PWALK_KEY, origin);
 	else
 		pw_string(w, path, s, len, depth, origin);
 	if (!memchr(s, '%', len) && !(plus && memchr(s, '+', len)))
@@ -232,7 +84,7 @@ static void pw_string_dec(struct pwalk *w, const char *path, const char *s, size
 	if (n == len && !memcmp(s, d, len))
 		return;
 	if (key)
-		pw_emit(w, path, d, n, FNG_PWALK_KEY, origin | FNG_PWALK_URLDEC);
+		fng_pwalk_emit(w, path, d, n, FNG_PWALK_KEY, origin | FNG_PWALK_URLDEC);
 	else
 		pw_string(w, path, d, n, depth, origin | FNG_PWALK_URLDEC);
 }
@@ -249,7 +101,7 @@ static void pw_pairs(struct pwalk *w, const char *path, const char *s, size_t le
 		w->err = -ENOMEM;
 		return;
 	}
-	for (size_t i = 0; i < len && pw_go(w);) {
+	for (size_t i = 0; i < len && fng_pwalk_go(w);) {
 		const char *pair = s + i;
 		const char *end = memchr(pair, sep, len - i);
 		size_t plen = end ? (size_t)(end - pair) : len - i;
@@ -261,8 +113,8 @@ static void pw_pairs(struct pwalk *w, const char *path, const char *s, size_t le
 		const char *eq = memchr(pair, '=', plen);
 		size_t klen = eq ? (size_t)(eq - pair) : plen;
 		size_t kn = fng_pwalk_urldecode(pair, klen, plus, buf);
-		pw_child(p, path, buf, kn, 0);
-		pw_emit(w, p, buf, kn, FNG_PWALK_KEY, origin | FNG_PWALK_URLDEC);
+		fng_pwalk_child(p, path, buf, kn, 0);
+		fng_pwalk_emit(w, p, buf, kn, FNG_PWALK_KEY, origin | FNG_PWALK_URLDEC);
 		if (!eq)
 			continue;
 		size_t vn = fng_pwalk_urldecode(eq + 1, plen - klen - 1, plus, buf);
@@ -303,7 +155,7 @@ static void pw_text(struct pwalk *w, const char *path, const char *s, size_t len
 	static const char form[] = "application/x-www-form-urlencoded";
 
 	if (depth >= w->lim.max_depth) {
-		pw_limit(w, "values nested too deep");
+		fng_pwalk_limit(w, "values nested too deep");
 		return;
 	}
 	if (ctype && pw_casefind(ctype, ctlen, form, sizeof(form) - 1)) {
@@ -382,9 +234,9 @@ static void pw_headers(struct pwalk *w, const pw_doc *d, size_t hdrs, const char
 		pw_node(w, d, hdrs, path, depth, FNG_PWALK_HEADER);
 		return;
 	}
-	for (size_t m = hdrs + 1; m < hdrs + d->n[hdrs].skip && pw_go(w); m = fng_pj_next(d, m)) {
-		pw_child(p, path, d->n[m].key, d->n[m].klen, 0);
-		pw_emit(w, p, d->n[m].key, d->n[m].klen, FNG_PWALK_KEY, FNG_PWALK_HEADER);
+	for (size_t m = hdrs + 1; m < hdrs + d->n[hdrs].skip && fng_pwalk_go(w); m = fng_pj_next(d, m)) {
+		fng_pwalk_child(p, path, d->n[m].key, d->n[m].klen, 0);
+		fng_pwalk_emit(w, p, d->n[m].key, d->n[m].klen, FNG_PWALK_KEY, FNG_PWALK_HEADER);
 		pw_node(w, d, m, p, depth + 1, FNG_PWALK_HEADER);
 		if (pw_keycase(d, m, "cookie"))
 			pw_cookies(w, d, m, p, depth);
@@ -406,9 +258,9 @@ static void pw_decoded(struct pwalk *w, const pw_doc *d, size_t v, const char *p
 		pw_node(w, d, v, path, depth, 0);
 		return;
 	}
-	for (size_t m = v + 1; m < v + n->skip && pw_go(w); m = fng_pj_next(d, m), i++) {
+	for (size_t m = v + 1; m < v + n->skip && fng_pwalk_go(w); m = fng_pj_next(d, m), i++) {
 		const struct fng_pj_node *k = &d->n[m];
-		pw_child(p, path, k->key, k->klen, i);
+		fng_pwalk_child(p, path, k->key, k->klen, i);
 		if (n->type == FNG_PJ_OBJ)
 			pw_string_dec(w, p, k->key, k->klen, depth, 0, plus, true);
 		pw_decoded(w, d, m, p, depth + 1, plus);
@@ -475,7 +327,7 @@ static bool pw_http_member(struct pwalk *w, const pw_doc *d, size_t ev, enum pw_
 	if (fng_pj_eq(v->key, v->klen, "cookies") && v->type == FNG_PJ_ARR) {
 		size_t i = 0;
 		for (size_t e = m + 1; e < m + v->skip; e = fng_pj_next(d, e), i++) {
-			pw_child(c, p, NULL, 0, i);
+			fng_pwalk_child(c, p, NULL, 0, i);
 			if (d->n[e].type == FNG_PJ_STR)
 				pw_pairs(w, c, d->n[e].s, d->n[e].len, depth + 1, FNG_PWALK_HEADER, ';', false);
 		}
@@ -518,7 +370,7 @@ static bool pw_record_member(struct pwalk *w, const pw_doc *d, size_t parent, co
 			return true;
 		}
 		size_t dn = fng_pwalk_urldecode(v->s, v->len, true, dec);
-		pw_emit(w, p, dec, dn, FNG_PWALK_VALUE, FNG_PWALK_URLDEC);
+		fng_pwalk_emit(w, p, dec, dn, FNG_PWALK_VALUE, FNG_PWALK_URLDEC);
 		return true;
 	}
 	return false;
@@ -541,17 +393,17 @@ static void pw_object(struct pwalk *w, const pw_doc *d, size_t o, const char *pa
 	char p[FNG_PWALK_PATH_MAX], kb[16];
 	enum pw_shape shape = depth == 0 ? pw_shape_of(d, o) : PW_PLAIN;
 
-	for (size_t m = o + 1; m < o + d->n[o].skip && pw_go(w); m = fng_pj_next(d, m)) {
+	for (size_t m = o + 1; m < o + d->n[o].skip && fng_pwalk_go(w); m = fng_pj_next(d, m)) {
 		const struct fng_pj_node *v = &d->n[m];
-		pw_child(p, path, v->key, v->klen, 0);
-		pw_emit(w, p, v->key, v->klen, FNG_PWALK_KEY, origin);
+		fng_pwalk_child(p, path, v->key, v->klen, 0);
+		fng_pwalk_emit(w, p, v->key, v->klen, FNG_PWALK_KEY, origin);
 		if (shape != PW_PLAIN && pw_http_member(w, d, o, shape, m, p, depth + 1))
 			continue;
 		if (pw_record_member(w, d, o, pkey, m, p, depth + 1))
 			continue;
 		if (v->type == FNG_PJ_OBJ) {
 			if (depth + 1 >= w->lim.max_depth) {
-				pw_limit(w, "values nested too deep");
+				fng_pwalk_limit(w, "values nested too deep");
 				return;
 			}
 			pw_object(w, d, m, p, pw_cname(v, kb, sizeof(kb)), depth + 1, origin);
@@ -567,10 +419,10 @@ static void pw_node(struct pwalk *w, const pw_doc *d, size_t v, const char *path
 	const struct fng_pj_node *n = &d->n[v];
 	size_t i = 0;
 
-	if (!pw_go(w))
+	if (!fng_pwalk_go(w))
 		return;
 	if (depth >= w->lim.max_depth) {
-		pw_limit(w, "values nested too deep");
+		fng_pwalk_limit(w, "values nested too deep");
 		return;
 	}
 	switch (n->type) {
@@ -578,8 +430,8 @@ static void pw_node(struct pwalk *w, const pw_doc *d, size_t v, const char *path
 		pw_object(w, d, v, path, NULL, depth, origin);
 		break;
 	case FNG_PJ_ARR:
-		for (size_t e = v + 1; e < v + n->skip && pw_go(w); e = fng_pj_next(d, e), i++) {
-			pw_child(p, path, NULL, 0, i);
+		for (size_t e = v + 1; e < v + n->skip && fng_pwalk_go(w); e = fng_pj_next(d, e), i++) {
+			fng_pwalk_child(p, path, NULL, 0, i);
 			pw_node(w, d, e, p, depth + 1, origin);
 		}
 		break;
@@ -589,7 +441,7 @@ static void pw_node(struct pwalk *w, const pw_doc *d, size_t v, const char *path
 	case FNG_PJ_NULL:
 		break;
 	default:
-		pw_emit(w, path, n->s, n->len, FNG_PWALK_VALUE, origin);
+		fng_pwalk_emit(w, path, n->s, n->len, FNG_PWALK_VALUE, origin);
 	}
 }
 
@@ -607,21 +459,11 @@ int fng_pwalk(const char *body, size_t len, const struct fng_pwalk_limits *lim, 
 		pw_node(&w, &d, 0, "$", 0, 0);
 		fng_pj_free(&d);
 	} else if (!w.err) {
-		pw_limit(&w, "the event is not JSON");
+		fng_pwalk_limit(&w, "the event is not JSON");
 	}
 	if (w.err) {
 		fng_pwalk_free(out);
 		return w.err;
 	}
 	return 0;
-}
-
-void fng_pwalk_free(struct fng_pwalk_list *l)
-{
-	for (struct pw_block *b = l->arena, *next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	free(l->v);
-	memset(l, 0, sizeof(*l));
 }
