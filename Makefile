@@ -117,7 +117,7 @@ UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_launch
 	test_observe=logging test_path=tracer test_policy=policy test_ring=logging test_regexset=policy test_payload=policy \
 	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_utf8=logging
 # The input firewall (policy/payload/walk.c, detectors).
-UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy
+UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy test_pjson=policy
 # Confirmed attacks (policy/payload/confirm*.c).
 UNIT_LAYER += test_confirm=policy
 unit_layer = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(UNIT_LAYER))),$(error $(1): no layer in UNIT_LAYER))

@@ -14,9 +14,11 @@ struct pj {
 	struct fng_pj_doc *d;
 };
 
-/* Bytes a string's plain run stops at: '"', '\\' and the control characters. */
+/* Bytes a string's plain run stops at. Control characters are kept as
+ * they are (json-c and Python's strict=False read them; the strict parsers
+ * fail the event, so reading more costs nothing). */
 static const unsigned char pj_stop[256] = {
-	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+	['"'] = 1, ['\\'] = 1,
 };
 
 static void pj_ws(struct pj *p)
@@ -118,7 +120,7 @@ static int pj_string(struct pj *p, const char **out, size_t *olen)
 
 	while (p->i < p->len && !pj_stop[(unsigned char)p->s[p->i]])
 		p->i++;
-	if (p->i >= p->len || (unsigned char)p->s[p->i] < 0x20)
+	if (p->i >= p->len)
 		return FNG_PJ_INVALID;
 	if (p->s[p->i] == '"') {
 		*out = p->s + b;
@@ -138,8 +140,6 @@ static int pj_string(struct pj *p, const char **out, size_t *olen)
 			p->d->used += *olen;
 			return 0;
 		}
-		if (c < 0x20)
-			return FNG_PJ_INVALID;
 		if (c != '\\') {
 			*o++ = (char)c;
 			p->i++;

@@ -9,10 +9,14 @@
  *  - \u0000 decodes to a NUL byte (key or value), lone surrogates to U+FFFD
  *    (Go's reading; Python keeps them, which no detector could use);
  *  - NaN, Infinity, -Infinity are numbers (Python accepts them);
- *  - bytes that are not UTF-8 are kept as they are;
- *  - refused (FNG_PJ_INVALID): a leading BOM, comments, trailing commas,
- *    single quotes, control characters in strings, bad escapes, leading
- *    zeros, anything after the value but whitespace, empty input.
+ *  - bytes that are not UTF-8 are kept as they are (Node and Go read
+ *    U+FFFD there: nothing a detector needs is lost);
+ *  - raw control characters in strings are kept (json-c and Python's
+ *    strict=False read them; strict parsers fail the event);
+ *  - refused (FNG_PJ_INVALID): a leading BOM (a top-level refusal is a
+ *    limit: the event is blocked), comments, trailing commas, single
+ *    quotes, bad escapes, leading zeros, "1." and ".5", anything after the
+ *    value but whitespace, empty input.
  * Pure. */
 #ifndef FNG_PAYLOAD_PJSON_H
 #define FNG_PAYLOAD_PJSON_H
