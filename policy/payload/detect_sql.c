@@ -109,7 +109,7 @@ static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
 
 /* The token is the word w, in any ASCII case (strncasecmp's, without a
  * strlen and a call per word of the long lists). */
-static bool sq_is(const char *s, const struct sq_tok *t, const char *w)
+static inline __attribute__((always_inline)) bool sq_is(const char *s, const struct sq_tok *t, const char *w)
 {
 	if (t->t != Q_WORD && t->t != Q_OP)
 		return false;

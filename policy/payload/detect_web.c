@@ -203,6 +203,17 @@ static const char *const cd_markers[] = {
 	"rO0AB", "aced0005", "O:8:\"stdClass\"", "__proto__", "constructor.prototype", NULL
 };
 
+/* Every marker above has one of these characters but those of cd_plain
+ * (a marker added without one goes in cd_plain too, in the same order): a
+ * value with none of them is searched for cd_plain's only, the same first
+ * match at a tenth of the cost. */
+static const unsigned char cd_gate[256] = {
+	['('] = 1, ['.'] = 1, ['_'] = 1, ['/'] = 1, ['<'] = 1, [':'] = 1, ['#'] = 1,
+	['['] = 1, ['$'] = 1, ['@'] = 1, ['{'] = 1, ['}'] = 1, ['%'] = 1,
+};
+static const char *const cd_plain[] = { "new ProcessBuilder", "require 'open3'", "Invoke-Expression",
+					"ObjectConstructor", "rO0AB", "aced0005", NULL };
+
 /* A template expression ({{ }}, ${ }, #{ }, <%= %>, *{ }) whose body is
  * code rather than a name: arithmetic on numbers, a call, a dunder. */
 static const char *cd_template(const char *s, size_t len, size_t *at)
@@ -245,11 +256,17 @@ bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, st
 
 	if (why)
 		return wb_hit(h, at, at + 2, why);
-	for (size_t k = 0; cd_markers[k]; k++) {
-		long m = fng_fw_maybe(pairs, cd_markers[k]) ? fng_fw_find(s, len, cd_markers[k]) : -1;
+	bool gate = false;
+	for (size_t i = 0; i < len && !gate; i++)
+		gate = cd_gate[(unsigned char)s[i]];
+	const char *const *mk = gate ? cd_markers : cd_plain;
+	for (size_t k = 0; mk[k]; k++) {
+		long m = fng_fw_maybe(pairs, mk[k]) ? fng_fw_find(s, len, mk[k]) : -1;
 		if (m >= 0)
-			return wb_hit(h, (size_t)m, (size_t)m + strlen(cd_markers[k]), "an evaluator's way to the system");
+			return wb_hit(h, (size_t)m, (size_t)m + strlen(mk[k]), "an evaluator's way to the system");
 	}
+	if (!gate) /* every call below has a '(' */
+		return false;
 	/* eval/exec/system-like calls where the value starts or breaks out of a string */
 	static const char *const calls[] = { "eval(", "exec(", "system(", "execfile(", "compile(", "setTimeout(",
 					     "setInterval(", "Function(", "require(", "import(", "popen(", "spawn(",

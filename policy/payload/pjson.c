@@ -11,6 +11,7 @@ struct pj {
 	const char *s;
 	size_t len, i;
 	unsigned depth, max_depth;
+	size_t max_nodes;
 	struct fng_pj_doc *d;
 };
 
@@ -32,10 +33,12 @@ static void pj_ws(struct pj *p)
 }
 
 /* A new node (its index), or -ENOMEM. */
-static long pj_node(struct pj *p, unsigned type, const char *key, size_t klen)
+static long pj_node(struct pj *p, unsigned type, const char *key, uint32_t klen)
 {
 	struct fng_pj_doc *d = p->d;
 
+	if (d->count >= p->max_nodes)
+		return FNG_PJ_MANY;
 	if (d->count == d->cap) {
 		size_t cap = d->cap * 2;
 		struct fng_pj_node *t = reallocarray(d->n, cap, sizeof(*t));
@@ -114,7 +117,7 @@ static int pj_escape(struct pj *p, char *o)
 
 /* A string at p->i (after the opening quote): *out, *olen point into the
  * input when it has no escape, else into the decoded buffer. */
-static int pj_string(struct pj *p, const char **out, size_t *olen)
+static int pj_string(struct pj *p, const char **out, uint32_t *olen)
 {
 	size_t b = p->i;
 
@@ -124,7 +127,7 @@ static int pj_string(struct pj *p, const char **out, size_t *olen)
 		return FNG_PJ_INVALID;
 	if (p->s[p->i] == '"') {
 		*out = p->s + b;
-		*olen = p->i++ - b;
+		*olen = (uint32_t)(p->i++ - b);
 		return 0;
 	}
 	/* escapes: decoded never grows (\uXXXX: 6 bytes to at most 3, a pair 12 to 4) */
@@ -136,13 +139,17 @@ static int pj_string(struct pj *p, const char **out, size_t *olen)
 		if (c == '"') {
 			p->i++;
 			*out = o0;
-			*olen = (size_t)(o - o0);
+			*olen = (uint32_t)(o - o0);
 			p->d->used += *olen;
 			return 0;
 		}
-		if (c != '\\') {
-			*o++ = (char)c;
-			p->i++;
+		if (c != '\\') { /* a plain run: copied whole */
+			size_t r = p->i;
+			while (r < p->len && !pj_stop[(unsigned char)p->s[r]])
+				r++;
+			memcpy(o, p->s + p->i, r - p->i);
+			o += r - p->i;
+			p->i = r;
 			continue;
 		}
 		if (++p->i >= p->len)
@@ -202,7 +209,7 @@ static int pj_number(struct pj *p)
 	return 0;
 }
 
-static int pj_value(struct pj *p, const char *key, size_t klen);
+static int pj_value(struct pj *p, const char *key, uint32_t klen);
 
 /* The members or elements of a container at p->i (after its opening
  * bracket) into node at. */
@@ -220,7 +227,7 @@ static int pj_container(struct pj *p, long at, bool obj)
 	} else {
 		for (;;) {
 			const char *k = NULL;
-			size_t kl = 0;
+			uint32_t kl = 0;
 			if (obj) {
 				if (p->i >= p->len || p->s[p->i] != '"')
 					return FNG_PJ_INVALID;
@@ -246,13 +253,13 @@ static int pj_container(struct pj *p, long at, bool obj)
 		}
 	}
 	p->depth--;
-	p->d->n[at].len = kids;
+	p->d->n[at].len = (uint32_t)kids;
 	p->d->n[at].skip = (uint32_t)(p->d->count - (size_t)at);
 	return 0;
 }
 
 /* One value at p->i (whitespace before it skipped). */
-static int pj_value(struct pj *p, const char *key, size_t klen)
+static int pj_value(struct pj *p, const char *key, uint32_t klen)
 {
 	pj_ws(p);
 	if (p->i >= p->len)
@@ -285,19 +292,19 @@ static int pj_value(struct pj *p, const char *key, size_t klen)
 		r = pj_number(p);
 	}
 	n->s = p->s + b;
-	n->len = p->i - b;
+	n->len = (uint32_t)(p->i - b);
 	return r;
 }
 
-int fng_pj_parse(const char *s, size_t len, unsigned max_depth, struct fng_pj_doc *d)
+int fng_pj_parse(const char *s, size_t len, unsigned max_depth, size_t max_nodes, struct fng_pj_doc *d)
 {
-	struct pj p = { .s = s, .len = len, .max_depth = max_depth, .d = d };
+	struct pj p = { .s = s, .len = len, .max_depth = max_depth, .max_nodes = max_nodes, .d = d };
 	int r;
 
 	memset(d, 0, sizeof(*d));
-	if (len > UINT32_MAX)
+	if (len >= UINT32_MAX)
 		return FNG_PJ_INVALID;
-	d->cap = len / 8 + 16;
+	d->cap = len / 32 + 16;
 	d->n = malloc(d->cap * sizeof(*d->n));
 	d->buf = malloc(len + 1);
 	if (!d->n || !d->buf) {

@@ -30,8 +30,8 @@ enum fng_pj_type { FNG_PJ_NULL = 0, FNG_PJ_BOOL, FNG_PJ_NUM, FNG_PJ_STR, FNG_PJ_
 struct fng_pj_node {
 	const char *key;	/* the member's name when the parent is an object (decoded), else NULL */
 	const char *s;		/* string (decoded), number or bool text ("true"/"false"); NULL otherwise */
-	size_t klen;
-	size_t len;		/* of s; containers: the number of children */
+	uint32_t klen;
+	uint32_t len;		/* of s; containers: the number of children */
 	uint32_t skip;		/* nodes in this subtree, itself included */
 	uint8_t type;		/* enum fng_pj_type */
 };
@@ -45,10 +45,12 @@ struct fng_pj_doc {
 
 #define FNG_PJ_INVALID (-22)	/* -EINVAL: not one strict JSON document */
 #define FNG_PJ_DEEP (-7)	/* -E2BIG: nested deeper than max_depth containers */
+#define FNG_PJ_MANY (-75)	/* -EOVERFLOW: more than max_nodes values (memory stays bounded) */
 
-/* Parses s[0, len) into d (zeroed by the call): 0, FNG_PJ_INVALID,
- * FNG_PJ_DEEP or -ENOMEM (d is freed on every error). */
-int fng_pj_parse(const char *s, size_t len, unsigned max_depth, struct fng_pj_doc *d);
+/* Parses s[0, len) (len < 4 GiB) into d (zeroed by the call): 0,
+ * FNG_PJ_INVALID, FNG_PJ_DEEP, FNG_PJ_MANY or -ENOMEM (d is freed on every
+ * error). A node is 32 bytes; decoded strings take at most len bytes. */
+int fng_pj_parse(const char *s, size_t len, unsigned max_depth, size_t max_nodes, struct fng_pj_doc *d);
 void fng_pj_free(struct fng_pj_doc *d);
 
 /* The next sibling of node i (within its parent: check the parent's end). */

@@ -24,11 +24,15 @@ static bool pw_parse(struct pwalk *w, const char *s, size_t len, unsigned depth,
 {
 	if (len > (size_t)1 << 30 || depth >= w->lim.max_depth)
 		return false;
-	int r = fng_pj_parse(s, len, w->lim.max_depth - depth, d);
+	/* a node is 32 bytes: two per value the walk may keep (and some for
+	 * containers and nulls) bounds the tree */
+	int r = fng_pj_parse(s, len, w->lim.max_depth - depth, w->lim.max_leaves * 2 + 4096, d);
 	if (r == -ENOMEM)
 		w->err = -ENOMEM;
 	else if (r == FNG_PJ_DEEP)
 		fng_pwalk_limit(w, "JSON nested too deep");
+	else if (r == FNG_PJ_MANY)
+		fng_pwalk_limit(w, "too many values");
 	return r == 0;
 }
 

@@ -123,7 +123,16 @@ void fng_pwalk_child(char *out, const char *parent, const char *name, size_t nle
 	if (o >= cap)
 		return;
 	if (!name) {
-		o += (size_t)snprintf(out + o, FNG_PWALK_PATH_MAX - o, "[%zu]", idx);
+		char d[24];
+		size_t n = 0;
+		do /* the index's digits, reversed (snprintf was a tenth of the walk) */
+			d[n++] = (char)('0' + idx % 10);
+		while ((idx /= 10) != 0);
+		out[o++] = '[';
+		while (n && o < cap)
+			out[o++] = d[--n];
+		if (o < cap)
+			out[o++] = ']';
 	} else if (pw_bare(name, nlen)) {
 		out[o++] = '.';
 		for (size_t i = 0; i < nlen && o < cap; i++)

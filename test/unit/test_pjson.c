@@ -157,7 +157,7 @@ static char *canon_of(const char *s, size_t len, unsigned depth)
 {
 	struct fng_pj_doc d;
 	struct buf b = { 0 };
-	int r = fng_pj_parse(s, len, depth, &d);
+	int r = fng_pj_parse(s, len, depth, 1u << 20, &d);
 
 	if (r == FNG_PJ_INVALID)
 		return strdup("ERR");
@@ -235,7 +235,7 @@ static void get_and_next(void **state)
 	const char *s = "{\"a\":[1,{\"x\":2}],\"b\":3,\"a\":\"last\"}";
 
 	(void)state;
-	assert_int_equal(fng_pj_parse(s, strlen(s), 8, &d), 0);
+	assert_int_equal(fng_pj_parse(s, strlen(s), 8, 1u << 20, &d), 0);
 	size_t a = fng_pj_get(&d, 0, "a");
 	assert_int_equal(d.n[a].type, FNG_PJ_STR);
 	assert_true(fng_pj_eq(d.n[a].s, d.n[a].len, "last"));

@@ -193,6 +193,15 @@ static void limits_are_findings(void **state)
 	assert_int_equal(fng_pwalk(nest, strlen(nest), &shallow, &l), 0);
 	assert_true(l.limit);
 	fng_pwalk_free(&l);
+	/* the reader's tree is bounded too: values that make no leaf (nulls) count */
+	char nulls[5 * 5000 + 2] = "[";
+	for (int i = 0; i < 5000; i++)
+		strcat(nulls, i ? ",null" : "null");
+	strcat(nulls, "]");
+	assert_int_equal(fng_pwalk(nulls, strlen(nulls), &few, &l), 0);
+	assert_true(l.limit);
+	assert_string_equal(l.why, "too many values");
+	fng_pwalk_free(&l);
 	const char *flat = "{\"a\": 1}";
 	assert_int_equal(fng_pwalk(flat, strlen(flat), &shallow, &l), 0);
 	assert_false(l.limit);
