@@ -278,6 +278,14 @@ static size_t sq_breakout(const char *s, size_t len, char q)
 
 /* Anywhere in the value: UNION SELECT, a stacked statement, a known
  * injection function called after an operator, a tautology. */
+/* Token i follows an operator, a parenthesis, a comma, a logic word or
+ * SELECT (or starts the window). */
+static bool sq_after_op(const char *s, const struct sq_tok *v, size_t i)
+{
+	return i == 0 || v[i - 1].t == Q_OP || v[i - 1].t == Q_LP || v[i - 1].t == Q_COMMA ||
+	       sq_any(s, &v[i - 1], sq_logic) || sq_is(s, &v[i - 1], "select");
+}
+
 static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t p = 0;
@@ -292,18 +300,16 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 		for (size_t i = 0; i < n; i++) {
 			size_t j = sq_skipc(v, i + 1);
 			const char *why = NULL;
-			bool after_op = i == 0 || v[i - 1].t == Q_OP || v[i - 1].t == Q_LP || v[i - 1].t == Q_COMMA ||
-					sq_any(s, &v[i - 1], sq_logic) || sq_is(s, &v[i - 1], "select");
 			if (sq_is(s, &v[i], "union") &&
 			    (sq_is(s, &v[j], "select") || v[j].t == Q_LP ||
 			     ((sq_is(s, &v[j], "all") || sq_is(s, &v[j], "distinct")) && sq_is(s, &v[sq_skipc(v, j + 1)], "select"))))
 				why = "UNION SELECT";
 			else if (v[i].t == Q_SEMI && sq_stacked(s, v, i + 1))
 				why = "a stacked statement";
-			else if (v[i].t == Q_WORD && v[j].t == Q_LP && after_op && sq_any(s, &v[i], sq_danger) && i + 0 < n &&
+			else if (v[i].t == Q_WORD && v[j].t == Q_LP && sq_after_op(s, v, i) && sq_any(s, &v[i], sq_danger) && i + 0 < n &&
 				 (i > 0 || v[sq_skipc(v, j + 1)].t == Q_NUM || v[sq_skipc(v, j + 1)].t == Q_WORD))
 				why = i ? "an injection function after an operator" : NULL;
-			else if (v[i].t == Q_VAR && s[v[i].a + 1] == '@' && i > 0 && after_op)
+			else if (v[i].t == Q_VAR && s[v[i].a + 1] == '@' && i > 0 && sq_after_op(s, v, i))
 				why = "a server variable";
 			else if (sq_any(s, &v[i], sq_logic) && (v[j].t == Q_NUM || v[j].t == Q_STR) &&
 				 sq_any(s, &v[sq_skipc(v, j + 1)], sq_cmp) && !sq_is(s, &v[sq_skipc(v, j + 1)], "in") &&

@@ -1,8 +1,9 @@
 /* Fuzz target: the input firewall's JSON reader (policy/payload/pjson.c)
  * against json-c's strict tokener, and the event walk over it (walk.c).
  * Aborts when one accepts what the other refuses, outside the documented
- * differences (pjson.h: json-c also takes "1." and a bare top-level
- * scalar needs more input there; nesting limits count differently). */
+ * differences (pjson.h: json-c also takes "1.", stops at a NUL byte, and
+ * a bare top-level scalar needs more input there; nesting limits count
+ * differently). */
 #include "test/fuzz/fuzz.h"
 #include "policy/payload/pjson.h"
 #include "policy/payload/walk.h"
@@ -42,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_put(o);
 		json_tokener_free(tok);
 		bool scalar = size && data[0] != '{' && data[0] != '[' && !strchr(" \t\r\n", data[0]);
-		if (e != json_tokener_error_depth && r != FNG_PJ_DEEP && r != -12 && !scalar && jc != (r == 0) &&
+		bool nul = memchr(data, 0, size) != NULL;
+		if (e != json_tokener_error_depth && r != FNG_PJ_DEEP && r != -12 && !scalar && !nul && jc != (r == 0) &&
 		    !(jc && dot_end(data, size)))
 			abort();
 	}
