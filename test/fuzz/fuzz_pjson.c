@@ -1,9 +1,9 @@
 /* Fuzz target: the input firewall's JSON reader (policy/payload/pjson.c)
  * against json-c's strict tokener, and the event walk over it (walk.c).
  * Aborts when one accepts what the other refuses, outside the documented
- * differences (pjson.h: json-c also takes "1.", stops at a NUL byte, and
- * a bare top-level scalar needs more input there; nesting limits count
- * differently). */
+ * differences (pjson.h: json-c also takes "1.", "-.5", "01e5", stops at a
+ * NUL byte, and a bare top-level scalar needs more input there; nesting
+ * limits count differently). */
 #include "test/fuzz/fuzz.h"
 #include "policy/payload/pjson.h"
 #include "policy/payload/walk.h"
@@ -12,12 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A number ending in '.' (json-c reads "1." as 1). */
-static bool dot_end(const uint8_t *d, size_t n)
+static bool digit(uint8_t c)
 {
-	for (size_t i = 1; i < n; i++)
-		if (d[i] == '.' && d[i - 1] >= '0' && d[i - 1] <= '9' && (i + 1 == n || d[i + 1] < '0' || d[i + 1] > '9'))
+	return c >= '0' && c <= '9';
+}
+
+/* A number json-c reads and RFC 8259 (and Python, Node, Go) does not: a
+ * '.' without a digit on one side ("1.", "-.5"), a leading zero ("01"). */
+static bool loose_number(const uint8_t *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] == '.' && (i == 0 || !digit(d[i - 1]) || i + 1 == n || !digit(d[i + 1])))
 			return true;
+		if (d[i] == '0' && i + 1 < n && digit(d[i + 1]) && (i == 0 || (!digit(d[i - 1]) && d[i - 1] != '.')))
+			return true;
+	}
 	return false;
 }
 
@@ -45,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool scalar = size && data[0] != '{' && data[0] != '[' && !strchr(" \t\r\n", data[0]);
 		bool nul = memchr(data, 0, size) != NULL;
 		if (e != json_tokener_error_depth && r != FNG_PJ_DEEP && r != -12 && !scalar && !nul && jc != (r == 0) &&
-		    !(jc && dot_end(data, size)))
+		    !(jc && loose_number(data, size)))
 			abort();
 	}
 	if (fng_pwalk((const char *)data, size, NULL, &l) == 0)
