@@ -22,14 +22,15 @@ static const unsigned char pj_stop[256] = {
 	['"'] = 1, ['\\'] = 1,
 };
 
+/* JSON's whitespace (RFC 8259: nothing else, no BOM, no NUL). */
+static const unsigned char pj_space[256] = {
+	[' '] = 1, ['\n'] = 1, ['\r'] = 1, ['\t'] = 1,
+};
+
 static void pj_ws(struct pj *p)
 {
-	while (p->i < p->len) {
-		char c = p->s[p->i];
-		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-			return;
+	while (p->i < p->len && pj_space[(unsigned char)p->s[p->i]])
 		p->i++;
-	}
 }
 
 /* A new node (its index), or -ENOMEM. */
