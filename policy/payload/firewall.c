@@ -139,7 +139,7 @@ static void fw_leaf(struct fw_run *r, size_t i)
 	if (m & FNG_FW_UNDECIDED)
 		fw_report(r, "limit", fng_fw_cfg_top(c), l->path, "out of memory: the value could not be inspected",
 			  l->value, l->len, 0, 0);
-	for (int k = 0; k < FNG_FW_NCLASS; k++)
+	for (int k = 0; m && k < FNG_FW_NCLASS; k++)
 		if ((m & (1u << k)) && c->mode[k] != FNG_MODE_ALLOW)
 			fw_report(r, fng_fw_class_name(k), c->mode[k], l->path, hits[k].why, l->value, l->len,
 				  hits[k].start, hits[k].end);

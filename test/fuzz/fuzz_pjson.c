@@ -51,7 +51,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool jc = o && e == json_tokener_success && end == size;
 		json_object_put(o);
 		json_tokener_free(tok);
-		bool scalar = size && data[0] != '{' && data[0] != '[' && !strchr(" \t\r\n", data[0]);
+		size_t b = 0;
+		while (b < size && data[b] && strchr(" \t\r\n", data[b]))
+			b++;
+		bool scalar = b < size && data[b] != '{' && data[b] != '[';
 		bool nul = memchr(data, 0, size) != NULL;
 		if (e != json_tokener_error_depth && r != FNG_PJ_DEEP && r != -12 && !scalar && !nul && jc != (r == 0) &&
 		    !(jc && loose_number(data, size)))
