@@ -1,7 +1,7 @@
 /* The input firewall's detector dispatch (detect.h), and the small
  * detectors: XML external entities, local file inclusion, spreadsheet
  * formula (CSV) injection. Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,7 +48,7 @@ bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h)
 		size_t rest = len - (size_t)e - 8;
 		if (fng_fw_find(t, rest, "SYSTEM") >= 0 || fng_fw_find(t, rest, "PUBLIC") >= 0)
 			return fw_hit(h, (size_t)e, (size_t)e + 8, "an external entity declaration");
-		while (rest && isspace((unsigned char)*t))
+		while (rest && fng_isspace((unsigned char)*t))
 			t++, rest--;
 		if (rest && *t == '%')
 			return fw_hit(h, (size_t)e, (size_t)e + 8, "a parameter entity");
@@ -126,19 +126,19 @@ bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 		/* a sensitive path as the value, after a traversal, a drive, or a wrapper */
 		size_t a = (size_t)at;
 		bool lead = a == 0 || ups || (a >= 1 && (s[a - 1] == ':' || s[a - 1] == '~')) || (a >= 1 && (s[a - 1] == '/' || s[a - 1] == '\\')) ||
-			    (a >= 2 && s[a - 2] == ':' && isalpha((unsigned char)s[a - 1])) || (lfi_abs[k][0] != '/' && lfi_abs[k][0] != '\\');
+			    (a >= 2 && s[a - 2] == ':' && fng_isalpha((unsigned char)s[a - 1])) || (lfi_abs[k][0] != '/' && lfi_abs[k][0] != '\\');
 		if (lead && (lfi_abs[k][0] == '/' || lfi_abs[k][0] == '\\' || a == 0 || ups || s[a - 1] == '/' || s[a - 1] == '\\'))
 			return fw_hit(h, a, a + strlen(lfi_abs[k]), "a sensitive file path");
 	}
 	for (size_t k = 0; lfi_wrap[k]; k++) {
 		long at = fng_fw_maybe(pairs, lfi_wrap[k]) ? fng_fw_find(s, len, lfi_wrap[k]) : -1;
-		if (at >= 0 && (at == 0 || !isalnum((unsigned char)s[at - 1])))
+		if (at >= 0 && (at == 0 || !fng_isalnum((unsigned char)s[at - 1])))
 			return fw_hit(h, (size_t)at, (size_t)at + strlen(lfi_wrap[k]), "a stream wrapper");
 	}
 	const char *nul = memchr(s, '\0', len);
 	if (nul && (memchr(s, '/', len) || memchr(s, '.', len) || memchr(s, '\\', len)))
 		return fw_hit(h, (size_t)(nul - s), (size_t)(nul - s) + 1, "a NUL byte that cuts a path");
-	if (len >= 3 && isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
+	if (len >= 3 && fng_isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
 	    (fng_fw_find(s, len, "windows") >= 0 || fng_fw_find(s, len, "winnt") >= 0))
 		return fw_hit(h, 0, 3, "a Windows system path");
 	return false;
@@ -159,9 +159,9 @@ bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 	while (i < len && (strchr("=+-@ ", s[i]) && s[i]))
 		i++;
 	size_t w = i;
-	while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '_'))
+	while (i < len && (fng_isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '_'))
 		i++;
-	bool name = i > w && isalpha((unsigned char)s[w]);
+	bool name = i > w && fng_isalpha((unsigned char)s[w]);
 	if (name && i < len && s[i] == '(')
 		return fw_hit(h, f, i + 1, "a formula calling a function");
 	if (name && i < len && s[i] == '|')
@@ -169,12 +169,12 @@ bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 	if (fng_fw_find(s, len, "cmd|") >= 0 || fng_fw_find(s, len, "|'/c") >= 0 || fng_fw_find(s, len, "|' /c") >= 0 ||
 	    fng_fw_find(s, len, "msexcel|") >= 0)
 		return fw_hit(h, f, len, "a DDE formula");
-	if (lead == '=' && i < len && (isdigit((unsigned char)s[w]) || s[w] == '(') && len - f < 64) {
+	if (lead == '=' && i < len && (fng_isdigit((unsigned char)s[w]) || s[w] == '(') && len - f < 64) {
 		for (size_t k = w; k < len; k++)
 			if (strchr("+-*/^&", s[k]) && s[k])
 				return fw_hit(h, f, len, "a formula");
 	}
-	if (lead == '=' && name && i < len && (s[i] == '!' || (isdigit((unsigned char)s[i - 1]) && i == len)))
+	if (lead == '=' && name && i < len && (s[i] == '!' || (fng_isdigit((unsigned char)s[i - 1]) && i == len)))
 		return fw_hit(h, f, i, "a cell reference formula");
 	return false;
 }

@@ -4,7 +4,7 @@
  * needs the tail to form SQL: a boolean operator with a comparison,
  * literal or call; UNION SELECT; a stacked statement; a comment that cuts
  * the rest of the query; ORDER BY n. Words alone never fire. Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <string.h>
 #include <strings.h>
 
@@ -21,7 +21,7 @@ struct sq_tok {
 
 static bool sq_wordc(char c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.' || (unsigned char)c >= 0x80;
+	return fng_isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.' || (unsigned char)c >= 0x80;
 }
 
 /* The next token at *p (whitespace and MySQL's executable comment marks
@@ -32,10 +32,10 @@ static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
 	struct sq_tok t = { Q_END, len, len };
 
 	for (;;) {
-		while (i < len && (isspace((unsigned char)s[i]) || s[i] == '\0'))
+		while (i < len && (fng_isspace((unsigned char)s[i]) || s[i] == '\0'))
 			i++;
 		if (i + 2 < len && s[i] == '/' && s[i + 1] == '*' && s[i + 2] == '!') {
-			for (i += 3; i < len && isdigit((unsigned char)s[i]); i++)
+			for (i += 3; i < len && fng_isdigit((unsigned char)s[i]); i++)
 				;
 			continue;
 		}
@@ -78,8 +78,8 @@ static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
 		const char *e = memchr(s + i + 1, '`', len - i - 1);
 		i = e ? (size_t)(e - s) + 1 : len;
 		t.t = Q_WORD;
-	} else if (isdigit((unsigned char)c)) {
-		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '.'))
+	} else if (fng_isdigit((unsigned char)c)) {
+		while (i < len && (fng_isalnum((unsigned char)s[i]) || s[i] == '.'))
 			i++;
 		t.t = Q_NUM;
 	} else if (c == '@') {

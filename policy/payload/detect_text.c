@@ -1,7 +1,7 @@
 /* Text helpers the input firewall's detectors share (detect.h): a needle
  * searched in a lower-case value, and the byte-pair filter that lets long
  * needle lists cost a bit test each. Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <string.h>
 
 #include "policy/payload/detect.h"
@@ -14,7 +14,7 @@ long fng_fw_find(const char *s, size_t len, const char *needle)
 	if (!n || n > len || n >= sizeof(low))
 		return n && n < sizeof(low) ? -1 : 0;
 	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)needle[i]);
+		low[i] = (char)fng_tolower((unsigned char)needle[i]);
 	for (const char *p = memchr(s, low[0], len - n + 1); p; p = memchr(p + 1, low[0], len - n - (size_t)(p - s))) {
 		if (!memcmp(p, low, n))
 			return (long)(p - s);

@@ -4,7 +4,7 @@
  * a javascript:/vbscript:/data:text/html URL in a URL attribute or as the
  * whole value. Code: constructs an evaluator acts on (template expressions,
  * JNDI lookups, language escapes to the system), not words. Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <string.h>
 #include <strings.h>
 
@@ -39,8 +39,8 @@ static bool wb_script_url(const char *s, size_t len)
 			unsigned v = 0;
 			if (j < len && s[j] == '#') {
 				bool hex = j + 1 < len && (s[j + 1] == 'x' || s[j + 1] == 'X');
-				for (j += hex ? 2 : 1; j < len && isxdigit((unsigned char)s[j]); j++)
-					v = v * (hex ? 16 : 10) + (unsigned)(isdigit((unsigned char)s[j]) ? s[j] - '0' : (tolower((unsigned char)s[j]) - 'a' + 10));
+				for (j += hex ? 2 : 1; j < len && fng_isxdigit((unsigned char)s[j]); j++)
+					v = v * (hex ? 16 : 10) + (unsigned)(fng_isdigit((unsigned char)s[j]) ? s[j] - '0' : (fng_tolower((unsigned char)s[j]) - 'a' + 10));
 				if (j < len && s[j] == ';')
 					j++;
 				if (v == 9 || v == 10 || v == 13) {
@@ -57,7 +57,7 @@ static bool wb_script_url(const char *s, size_t len)
 				continue;
 			}
 		}
-		n[k++] = (char)tolower(c);
+		n[k++] = (char)fng_tolower(c);
 	}
 	n[k] = '\0';
 	for (size_t q = 0; schemes[q]; q++)
@@ -77,9 +77,9 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 {
 	size_t j = i + 1, nb = j;
 
-	while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == ':'))
+	while (j < len && (fng_isalnum((unsigned char)s[j]) || s[j] == '-' || s[j] == ':'))
 		j++;
-	if (j == nb || !isalpha((unsigned char)s[nb]))
+	if (j == nb || !fng_isalpha((unsigned char)s[nb]))
 		return NULL;
 	size_t nl = j - nb;
 	*end = j;
@@ -88,19 +88,19 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 		if (nl == strlen(wb_bad_tags[k]) && !strncasecmp(s + nb, wb_bad_tags[k], nl))
 			bad = true;
 	/* what follows a name must end it as HTML does: space, '/', '>' or the end */
-	if (j < len && !isspace((unsigned char)s[j]) && s[j] != '/' && s[j] != '>')
+	if (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '/' && s[j] != '>')
 		return NULL;
 	if (bad && (nl != 3 || strncasecmp(s + nb, "svg", 3) || j >= len || s[j] == '>'))
 		return "a script-bearing element";
 	/* attributes */
 	while (j < len && s[j] != '>') {
-		while (j < len && (isspace((unsigned char)s[j]) || s[j] == '/' || s[j] == '"' || s[j] == '\''))
+		while (j < len && (fng_isspace((unsigned char)s[j]) || s[j] == '/' || s[j] == '"' || s[j] == '\''))
 			j++;
 		size_t ab = j;
-		while (j < len && !isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/')
+		while (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/')
 			j++;
 		size_t al = j - ab;
-		while (j < len && isspace((unsigned char)s[j]))
+		while (j < len && fng_isspace((unsigned char)s[j]))
 			j++;
 		if (j >= len || s[j] != '=') {
 			if (al == 0 && j < len && s[j] != '>')
@@ -108,17 +108,17 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 			continue;
 		}
 		j++;
-		while (j < len && isspace((unsigned char)s[j]))
+		while (j < len && fng_isspace((unsigned char)s[j]))
 			j++;
 		size_t vb = j;
 		char q = j < len && (s[j] == '"' || s[j] == '\'' || s[j] == '`') ? s[j++] : 0;
-		while (j < len && (q ? s[j] != q : !isspace((unsigned char)s[j]) && s[j] != '>'))
+		while (j < len && (q ? s[j] != q : !fng_isspace((unsigned char)s[j]) && s[j] != '>'))
 			j++;
 		size_t ve = j;
 		if (q && j < len)
 			j++;
 		*end = j;
-		if (al > 2 && !strncasecmp(s + ab, "on", 2) && isalpha((unsigned char)s[ab + 2]))
+		if (al > 2 && !strncasecmp(s + ab, "on", 2) && fng_isalpha((unsigned char)s[ab + 2]))
 			return "an event handler attribute";
 		for (size_t k = 0; wb_url_attrs[k]; k++) {
 			if (al != strlen(wb_url_attrs[k]) || strncasecmp(s + ab, wb_url_attrs[k], al))
@@ -154,12 +154,12 @@ bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 	/* an attribute value broken out of: a quote, then an event handler */
 	for (const char *q = s; (q = memchr(q, 'o', len - (size_t)(q - s))) != NULL; q++) {
 		size_t i = (size_t)(q - s), j = i + 2;
-		if (i == 0 || j >= len || (s[i + 1] != 'n' && s[i + 1] != 'N') || !(isspace((unsigned char)s[i - 1]) || s[i - 1] == '/' || s[i - 1] == '"' || s[i - 1] == '\''))
+		if (i == 0 || j >= len || (s[i + 1] != 'n' && s[i + 1] != 'N') || !(fng_isspace((unsigned char)s[i - 1]) || s[i - 1] == '/' || s[i - 1] == '"' || s[i - 1] == '\''))
 			continue;
-		while (j < len && isalpha((unsigned char)s[j]))
+		while (j < len && fng_isalpha((unsigned char)s[j]))
 			j++;
 		size_t k = j;
-		while (k < len && isspace((unsigned char)s[k]))
+		while (k < len && fng_isspace((unsigned char)s[k]))
 			k++;
 		if (j - i >= 5 && k < len && s[k] == '=' && (memchr(s, '"', i) || memchr(s, '\'', i)))
 			return wb_hit(h, i, k + 1, "an event handler after a quote");
@@ -174,7 +174,7 @@ bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 			continue;
 		size_t a = (size_t)at;
 		size_t b = a;
-		while (b > 0 && (isspace((unsigned char)s[b - 1]) || strchr("-+*/;,(|&!=", s[b - 1])) && s[b - 1])
+		while (b > 0 && (fng_isspace((unsigned char)s[b - 1]) || strchr("-+*/;,(|&!=", s[b - 1])) && s[b - 1])
 			b--;
 		if (b < a && b > 0 && (s[b - 1] == '\'' || s[b - 1] == '"' || s[b - 1] == '`' || s[b - 1] == ')' || s[b - 1] == '}'))
 			return wb_hit(h, b - 1, a + strlen(sinks[k]), "a script string broken out of");
@@ -239,8 +239,8 @@ static const char *cd_template(const char *s, size_t len, size_t *at)
 			    fng_fw_find(body, bl, ".class") >= 0 || fng_fw_find(body, bl, "|attr") >= 0)
 				return "a template expression with code";
 			for (size_t i = 0; i + 2 < bl; i++)
-				if (isdigit((unsigned char)body[i]) && strchr("*+-/%", body[i + 1]) && body[i + 1] &&
-				    isdigit((unsigned char)body[i + 2]))
+				if (fng_isdigit((unsigned char)body[i]) && strchr("*+-/%", body[i + 1]) && body[i + 1] &&
+				    fng_isdigit((unsigned char)body[i + 2]))
 					return "a template expression with arithmetic";
 			long nx = fng_fw_find(s + b, len - b, opens[k]);
 			o = nx >= 0 ? (long)b + nx : -1;
@@ -277,12 +277,12 @@ bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, st
 		if (m < 0)
 			continue;
 		size_t a = (size_t)m, b = a;
-		if (a > 0 && (isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '.'))
+		if (a > 0 && (fng_isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '.'))
 			continue;
-		while (b > 0 && (isspace((unsigned char)s[b - 1]) || strchr("+;|&,", s[b - 1])) && s[b - 1])
+		while (b > 0 && (fng_isspace((unsigned char)s[b - 1]) || strchr("+;|&,", s[b - 1])) && s[b - 1])
 			b--;
 		bool start = b == 0 && (a == 0 || strchr(";|&", s[0]));
-		bool broke = b > 0 && b < a && (s[b - 1] == '\'' || s[b - 1] == '"') && strchr("+;,|&", s[a - 1 - (a - 1 > b && isspace((unsigned char)s[a - 1]))]);
+		bool broke = b > 0 && b < a && (s[b - 1] == '\'' || s[b - 1] == '"') && strchr("+;,|&", s[a - 1 - (a - 1 > b && fng_isspace((unsigned char)s[a - 1]))]);
 		if ((start || broke) && (k < 16 || broke) && memchr(s + a, ')', len - a))
 			return wb_hit(h, b ? b - 1 : a, a + strlen(calls[k]), "a call where the value breaks into code");
 	}
