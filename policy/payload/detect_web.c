@@ -30,6 +30,9 @@ static bool wb_script_url(const char *s, size_t len)
 
 	while (i < len && ((unsigned char)s[i] <= 0x20 || s[i] == '"' || s[i] == '\''))
 		i++;
+	/* every scheme starts with j, v, l or d (or an entity that may be one) */
+	if (i >= len || !strchr("jvld&", fng_tolower((unsigned char)s[i])))
+		return false;
 	for (; i < len && k < sizeof(n) - 1; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '\t' || c == '\n' || c == '\r')
