@@ -125,7 +125,7 @@ static bool cm_command(const char *s, size_t len, size_t i, bool tight, bool sub
 	const char *name = w + base;
 	if (!*name)
 		return false;
-	if (cm_in(name, cm_strong) || cm_in(w, cm_strong))
+	if (cm_in(name, cm_strong) || (base && cm_in(w, cm_strong))) /* base 0: name is w */
 		return subst || cm_args(s, len, e, true) || base > 0 || e - i == strlen(w);
 	if (cm_in(name, cm_weak))
 		return subst || base > 0 || cm_args(s, len, e, tight);
