@@ -6,8 +6,8 @@
 # event) for a 4 KB API Gateway event and a 1 MB one; without inspection
 # the proxy relays the answer as it comes, so all of it is added cost.
 # Targets (issue 16): <= 50 us for 4 KB, <= 10 ms for 1 MB; measured
-# (docs/policy.md, "Cost") about 55 us and 15 ms of CPU at load 13-15,
-# 3.5-4x under main's. FNG_BENCH_STAGES=1 on input_cost prints the walk
+# (docs/policy.md, "Cost") 44 us and 12 ms of CPU at load 14.8, 4.1x and
+# 4.6x under the json-c walker's. FNG_BENCH_STAGES=1 on input_cost prints the walk
 # alone too. No rules to compile (the detectors are code); a
 # patterns_file compiles as output inspection's does.
 set -eu
