@@ -362,8 +362,9 @@ static void on_flushed(void *arg, int status)
 	if (!c->closing) {
 		/* The verdict again, now that the last bytes are here: a block
 		 * since the head went out fails the invocation all the same. */
-		bool late = !c->swallow && ends_invocation(c->route) &&
-			    ((px->cfg.fail_invocation && px_inv_violated(px, c->id)) || px_out_blocked(c));
+		bool late = !c->swallow && ((ends_invocation(c->route) && px->cfg.fail_invocation &&
+					     px_inv_violated(px, c->id)) ||
+					    px_out_blocked(c));
 		if (px_out_was_cut(c)) {
 			/* the error went on the new twin (proxy_out.c) */
 		} else if (c->swallow) {
