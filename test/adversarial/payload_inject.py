@@ -147,6 +147,7 @@ class Upstream(http.server.ThreadingHTTPServer):
         self.lock = threading.Condition()
         self.queue = []
         self.posts = {}  # request id or "init" -> (error type or "", body)
+        self.served = set()  # request ids handed out
         self.stopping = False
 
     def handle_error(self, request, client_address):
@@ -178,6 +179,7 @@ class UpstreamHandler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
                 return self.answer(500, b"{}")
             rid, event = srv.queue.pop(0)
+            srv.served.add(rid)
         self.answer(200, event, [("Lambda-Runtime-Aws-Request-Id", rid), ("Lambda-Runtime-Trace-Id", "Root=1-" + rid),
                                  ("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 60000))])
 
@@ -330,6 +332,9 @@ def run_runtime(rt, wrap, workdir, secret, only):
         wait_posts(up, ["inv-" + v[0] for v in vs], proc)
         stop_runtime(proc)
         for n, _, kind, _ in vs:
+            if "inv-" + n not in up.served:  # the runtime stopped asking: nothing was tried
+                bad += report(pre + "_" + n, "ERROR", "the runtime never asked for this event")
+                continue
             bad += judge(pre + "_", n, kind, up.posts.get("inv-" + n), workdir, listener, secret_content)
     if only in "leak_init_error":
         up.posts.pop("init", None)
