@@ -245,6 +245,7 @@ def vectors(workdir, secret, lport):
         ("lfi_one_up", {"file": "../creds.txt"}, "lfi", None),
         ("ssrf_loopback", {"url": "http://127.0.0.1:%d/ssrf_loopback" % lport}, "ssrf", None),
         ("ssrf_decimal", {"url": "http://2130706433:%d/ssrf_decimal" % lport}, "ssrf", None),
+        ("ssrf_localhost", {"url": "http://localhost:%d/ssrf_localhost" % lport}, "ssrf", None),
         # the function's own credential on the way out
         ("leak_response", {"env": "AWS_SECRET_ACCESS_KEY"}, "leak", None),
         ("leak_error", {"fail_env": "AWS_SECRET_ACCESS_KEY"}, "leak", None),
