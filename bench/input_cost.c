@@ -50,13 +50,6 @@ static void said(const struct fng_fw_finding *f, void *arg)
 	fprintf(stderr, "finding in the clean event: %s %s %s\n", f->cls, f->path, f->match);
 }
 
-static uint64_t cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* inspect: the whole inspection; else the walk alone (the stage before
  * the detectors), for FNG_BENCH_STAGES. */
 static uint64_t one(const struct fng_fw_cfg *c, const char *ev, size_t n, bool inspect, uint64_t *cpu)
