@@ -82,6 +82,8 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t);
  * take the rule over (alert, one phase only, no Landlock ...). Either way
  * one notice says which mode holds the temp root. */
 int fng_landlock_tmp_ruleset(struct fng_tracer *t);
+/* Does that ruleset refuse the whole temp root (no JVM perf-data grant)? */
+bool fng_tracer_kernel_tmp(const struct fng_tracer *t);
 
 /* How the traced tree ended. */
 struct fng_run_result {
