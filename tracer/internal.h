@@ -87,8 +87,9 @@ struct fng_tracer {
 	 * runs a program that is no launcher; the system's shells, env and
 	 * path helpers by object; the argv the root's runtime started with. */
 	bool launch_over;
-	struct fng_object launch_obj[48];
-	uint8_t launch_kind[48];
+#define FNG_LAUNCH_OBJ_MAX 96
+	struct fng_object launch_obj[FNG_LAUNCH_OBJ_MAX];
+	uint8_t launch_kind[FNG_LAUNCH_OBJ_MAX];
 	size_t n_launch_obj;
 	char launch_argv[4096];
 	size_t launch_argv_len;	/* 0: unknown or too long (no re-exec) */
