@@ -392,6 +392,7 @@ int fng_session_run(const struct fng_session *s)
 	if ((r = fng_fds_own_table()) < 0)
 		fng_logger_lifecycle(live.lg, "notice", "the tracer shares its descriptor table with the logging "
 				     "thread (unshare: %s)", strerror(-r));
+	fng_jvmperf_launcher(tracer, program);
 	landlock_fd = fng_landlock_tmp_ruleset(tracer);
 	spawn_runtime(s, &live, program, &sig, &prog, &fds, landlock_fd, fng_tracer_kernel_tmp(tracer), &child);
 	fng_job_init(&job, child.pid); /* the runtime leads a group of its own (spawn.c) */

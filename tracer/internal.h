@@ -77,6 +77,7 @@ struct fng_tracer {
 	 * (then kernel_tmp is false: fnguard holds path calls again). */
 	char jvmperf_dir[FNG_PATH_BUF];
 	uid_t jvmperf_uid;
+	bool jvmperf_launcher;	/* the command is a JDK's java launcher */
 	bool jvmperf_granted;
 	struct fng_namecache names;	/* what path resolution learnt (tracer/resolve/namecache.h) */
 

@@ -142,8 +142,8 @@ static int grant_around(int ruleset, const char *root, uint64_t handled, char *w
 	return 0;
 }
 
-/* The JVM's perf-data directory (rules/jvmperf.c), made as HotSpot wants
- * it and granted what HotSpot does there: list it, create, read, write,
+/* The JVM's perf-data directory (rules/jvmperf.c), when the command is a
+ * java launcher, made as HotSpot wants it and granted what HotSpot does there: list it, create, read, write,
  * truncate and remove regular files. Nothing else (no directories,
  * symlinks, sockets, execution, links or renames from elsewhere). Which
  * process may do which of these is fnguard's check at the seccomp stop,

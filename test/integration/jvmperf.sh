@@ -131,14 +131,52 @@ jvmperf_symlink_case() {
 t_jvmperf_symlink() { jvmperf_symlink_case; }
 t_jvmperf_symlink_fallback() { FNGUARD_NO_LANDLOCK=1 jvmperf_symlink_case; }
 
-# The directory is granted to the Landlock domain: a racing thread or a
-# swapped symlink could steer a call fnguard allowed into it. path_race's
-# 40 vectors aimed at a directory inside it are all held and refused.
+# The directory is granted to the Landlock domain of a run whose command
+# is java: a racing thread or a swapped symlink could steer a call fnguard
+# allowed into it. path_race runs inside the JVM (a JVM agent, so the
+# command is java's launcher and the directory is granted); its 40 vectors,
+# aimed at a directory inside the granted one, are all held and refused.
 t_jvmperf_race() {
-	local d
+	local d agent=$BUILD/test/jvmperf/librace_agent.so
+	mkdir -p "$BUILD/test/jvmperf"
+	[ "$agent" -nt "$ROOT/test/adversarial/path_race.c" ] && [ "$agent" -nt "$ROOT/test/progs/java/race_agent.c" ] ||
+		cc -shared -fPIC -O1 -g -pthread -std=gnu11 -Wall -Wextra -Werror -Dmain=fng_adv_main \
+			"$ROOT/test/adversarial/path_race.c" "$ROOT/test/progs/java/race_agent.c" -o "$agent" || fail "cc failed"
 	mkdir -p "$JVMPERF_DIR"
 	d=$(mktemp -d "$JVMPERF_DIR/fng-race.XXXXXX")
 	rmdir "$TMPD"
 	TMPD=$d # removed when the test ends
-	pathrace_case "but for the JVM's perf-data directory"
+	adv_setup
+	$PY -c 'import os, sys; os.setxattr(sys.argv[1], "user.fng_race_keep", b"1")' "$FNG_VICTIM"
+	set +e
+	FNG_RACE_ATTEMPTS="${FNG_RACE_ATTEMPTS:-150}" "$FNGUARD" run --log "file:$EV" \
+		--policy "$(policy "$PATHRACE_POLICY")" -- /usr/bin/java -agentpath:"$agent" -version >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
+		cat "$WORK/out" "$WORK/err"
+		fail "path_race in a JVM: $RC vector(s) got through"
+	fi
+	[ "$(grep -c '^vector .*: defended' "$WORK/out")" = 40 ] || fail "expected 40 defended vectors"
+	grep -q "but for the JVM's perf-data directory" "$EV" || fail "the directory was not granted"
+	[ "$(ev_count action=blocked policy=read_write_tmp)" -ge 40 ] || fail "the attempts were not reported"
+	adv_tmp_untouched
+}
+
+# Only a run whose command is java's launcher gets the directory granted:
+# others keep the whole temp root refused by the kernel (and a JVM started
+# by a script runs without its file, with no event).
+t_jvmperf_grant_only_for_java() {
+	local cmd
+	cmd=$(jvmperf_java)
+	fng -- "$PY" -c 'print(1)'
+	grep -q "but for the JVM's perf-data" "$EV" && fail "granted for python"
+	grep -q "the kernel enforces the temp root" "$EV" || fail "no kernel notice"
+	EV=$WORK/ev-script.jsonl
+	printf '#!/bin/sh\nexec %s check\n' "$cmd" >"$WORK/boot"
+	chmod 755 "$WORK/boot"
+	fng -- "$WORK/boot"
+	assert_rc 0
+	assert_eq "$(cat "$WORK/out")" "perfdata no" "a JVM started by a script"
+	expect_events 0 action=*
 }

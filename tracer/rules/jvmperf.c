@@ -42,13 +42,39 @@ void fng_jvmperf_setup(struct fng_tracer *t)
 		t->jvmperf_dir[0] = '\0'; /* not in the temp root: nothing to excuse */
 }
 
+/* A JDK's launcher: JDK/bin/java beside JDK/lib/server/libjvm.so, both
+ * regular files owned by root that nobody else may write. Symlinks
+ * (/usr/bin/java, /etc/alternatives) are followed first. */
+void fng_jvmperf_launcher(struct fng_tracer *t, const char *program)
+{
+	char real[FNG_PATH_BUF], lib[FNG_PATH_BUF + 32];
+	struct stat st;
+	char *slash;
+	size_t n;
+
+	t->jvmperf_launcher = false;
+	if (!t->jvmperf_dir[0] || !realpath(program, real) || (n = strlen(real)) < 9 ||
+	    strcmp(real + n - 9, "/bin/java") != 0)
+		return;
+	slash = real + n - 9;
+	*slash = '\0';
+	snprintf(lib, sizeof(lib), "%s/lib/server/libjvm.so", real);
+	*slash = '/';
+	for (int i = 0; i < 2; i++) {
+		if (stat(i ? lib : real, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+		    (st.st_mode & (S_IWGRP | S_IWOTH)))
+			return;
+	}
+	t->jvmperf_launcher = true;
+}
+
 int fng_jvmperf_prepare(struct fng_tracer *t)
 {
 	autoclose int fd = -1;
 	struct stat st;
 	int r;
 
-	if (!t->jvmperf_dir[0])
+	if (!t->jvmperf_dir[0] || !t->jvmperf_launcher)
 		return -ENOENT;
 	if (mkdir(t->jvmperf_dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
@@ -100,9 +126,14 @@ static bool runs_jvm(struct fng_tracer *t, pid_t tgid)
 	snprintf(path, sizeof(path), "/proc/%d/maps", tgid);
 	if (fng_slurp(path, &maps, &len) < 0)
 		return false;
-	for (char *l = maps; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
-		if (strstr(l, "libjvm.so") && trusted_jvm_line(t, l))
+	/* Each mention of the name, judged on its whole line. */
+	for (char *p = maps; (p = strstr(p, "/libjvm.so")); p++) {
+		char *l = p;
+		while (l > maps && l[-1] != '\n')
+			l--;
+		if (trusted_jvm_line(t, l))
 			return true;
+	}
 	return false;
 }
 
