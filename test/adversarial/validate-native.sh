@@ -37,6 +37,7 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
 PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
 PROGRAMS+=(launch_ride)
 PROGRAMS+=(exec_mapped_code source_forge kernel_code tty_inject)
+PROGRAMS+=(jvm_perfdata)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 

@@ -180,3 +180,12 @@ t_jvmperf_grant_only_for_java() {
 	assert_eq "$(cat "$WORK/out")" "perfdata no" "a JVM started by a script"
 	expect_events 0 action=*
 }
+
+# test/adversarial/jvm_perfdata: a process that runs no JVM makes HotSpot's
+# calls for a file named after itself (kernel enforcing, and the fallback).
+t_adv_jvm_perfdata() {
+	mkdir -p "$JVMPERF_DIR"
+	adv_case jvm_perfdata 3
+	EV=$WORK/ev-fallback.jsonl
+	FNGUARD_NO_LANDLOCK=1 adv_case jvm_perfdata 3
+}
