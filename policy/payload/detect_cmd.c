@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "policy/payload/detect.h"
+#include "policy/payload/detect_sh.h"
 
 static bool cm_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
 {
@@ -132,10 +133,103 @@ static bool cm_command(const char *s, size_t len, size_t i, bool tight, bool sub
 	return false;
 }
 
+/* The word at i (after spaces) is a program on the strong list. */
+static bool cm_is_strong(const char *s, size_t len, size_t i)
+{
+	char w[40];
+	size_t base;
+
+	cm_word(s, len, cm_space(s, len, i), w, sizeof(w), &base);
+	return w[0] && (cm_in(w + base, cm_strong) || cm_in(w, cm_strong));
+}
+
+/* The word at i (after spaces) is a program: listed, or with options. */
+static bool cm_is_program(const char *s, size_t len, size_t i)
+{
+	char w[40];
+	size_t base;
+
+	i = cm_space(s, len, i);
+	if (i + 2 <= len && s[i] == '$' && s[i + 1] == ' ') /* a shell prompt */
+		i = cm_space(s, len, i + 1);
+	cm_word(s, len, i, w, sizeof(w), &base);
+	return (w[0] && (cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak))) || fng_fw_sh_program(s, len, i);
+}
+
+/* Documentation: markdown code (``` fences, `inline` spans) and a value
+ * that is itself a command line (its first word a program). There a
+ * pipe, && or a substitution chains a command as documentation shows
+ * it, and only a strong program (a shell, the network, recon) or a word
+ * built at run time is a finding (docs/policy.md: the judgment call). */
+struct cm_doc {
+	size_t line_end; /* the value's first line is a command line up to here (0: not) */
+	bool fence;	 /* inside ``` */
+	bool span;	 /* inside `inline code` */
+};
+
+static bool cm_in_doc(const struct cm_doc *d, size_t i)
+{
+	return d->fence || d->span || i < d->line_end;
+}
+
+/* A markdown table cell or list: " | word | " with no arguments. */
+static bool cm_cell(const char *s, size_t len, size_t i, size_t j)
+{
+	if (s[i] != '|' || i == 0 || s[i - 1] != ' ' || j >= len || s[j] != ' ')
+		return false;
+	size_t k = cm_space(s, len, j);
+	while (k < len && !isspace((unsigned char)s[k]) && !cm_sep(s[k]))
+		k++;
+	k = cm_space(s, len, k);
+	return k >= len || s[k] == '|' || s[k] == '\n';
+}
+
+/* A separator at i followed by a command: the finding's end, or 0. */
+static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool tight, const struct cm_doc *d)
+{
+	size_t end, c = cm_space(s, len, j);
+
+	if (c >= len || cm_cell(s, len, i, j))
+		return 0;
+	size_t dyn = fng_fw_sh_dynamic(s, len, c);
+	if (dyn)
+		return dyn;
+	if (cm_in_doc(d, i) && s[i] != ';')
+		return cm_is_strong(s, len, c) && cm_command(s, len, j, tight, false, &end) ? end : 0;
+	if (cm_command(s, len, j, tight, false, &end))
+		return end;
+	if (s[i] != '\n' && s[i] != '\r' && (end = fng_fw_sh_program(s, len, c)) != 0)
+		return end;
+	return 0;
+}
+
+/* A substitution opened at i (its command at j): the finding's end, or 0. */
+static size_t cm_subst(const char *s, size_t len, size_t i, size_t j, const struct cm_doc *d)
+{
+	size_t end, c = cm_space(s, len, j);
+	size_t dyn = fng_fw_sh_dynamic(s, len, c);
+
+	if (dyn)
+		return dyn;
+	if (cm_in_doc(d, i))
+		return cm_is_strong(s, len, c) && cm_command(s, len, j, true, true, &end) ? end : 0;
+	if (cm_command(s, len, j, true, true, &end))
+		return end;
+	return fng_fw_sh_program(s, len, c);
+}
+
 bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t end;
+	struct cm_doc d = { 0, false, false };
 
+	if (cm_is_program(s, len, 0)) {
+		const char *nl = memchr(s, '\n', len);
+		d.line_end = nl ? (size_t)(nl - s) : len;
+	}
+	if (len && (s[0] == '/' || s[0] == '{' || s[0] == '$') && (end = fng_fw_sh_dynamic(s, len, 0)) != 0 &&
+	    (s[0] != '$' || s[1] == '\''))
+		return cm_hit(h, 0, end, "a command word built by the shell");
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (cm_sep(c)) {
@@ -146,17 +240,24 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 			/* "a & b" between words is prose: the & must touch the command or end a word */
 			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ')
 				continue;
-			if (cm_command(s, len, j, tight || c == '\n', false, &end))
+			if ((end = cm_after_sep(s, len, i, j, tight, &d)) != 0)
 				return cm_hit(h, i, end, "a shell separator, then a command");
 			i = j - 1;
 		} else if ((c == '$' && i + 1 < len && s[i + 1] == '(' && !(i + 2 < len && s[i + 2] == '(')) || c == '`') {
+			if (c == '`' && i + 2 < len && s[i + 1] == '`' && s[i + 2] == '`') {
+				d.fence = !d.fence;
+				i += 2;
+				continue;
+			}
 			/* `word` inside prose is also markdown's inline code: a backtick
 			 * substitution counts where it starts the value or touches a word */
 			bool md = c == '`' && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '(' || s[i - 1] == '`');
-			if (!md && cm_command(s, len, i + (c == '$' ? 2 : 1), true, true, &end))
+			if (c == '`' && (md || d.span)) {
+				d.span = !d.span;
+				continue;
+			}
+			if ((end = cm_subst(s, len, i, i + (c == '$' ? 2 : 1), &d)) != 0)
 				return cm_hit(h, i, end, "a command substitution");
-			if (c == '`' && i + 2 < len && s[i + 1] == '`' && s[i + 2] == '`')
-				i += 2;
 		}
 	}
 	long t = fng_fw_find(s, len, "/dev/tcp/");
