@@ -78,7 +78,7 @@ static const char *const lfi_abs[] = {
 	"/.env", "/.git/config", "/.htaccess", "/.htpasswd", "/.bash_history", "boot.ini", "win.ini", "system.ini",
 	"/windows/system32", "\\windows\\system32", "\\windows\\win.ini", "/winnt/", "\\winnt\\", "/boot.ini",
 	"web.config", "wp-config.php", "/usr/local/etc/", "/dev/stdin", "/dev/fd/", "/sam", "\\sam", "/inetpub/",
-	"\\inetpub\\", "/applicationhost.config", "/var/www/", "/usr/local/apache", "/etc/php", "/php.ini",
+	"\\inetpub\\", "/applicationhost.config", "/usr/local/apache", "/etc/php", "/php.ini",
 	"/etc/localtime", NULL
 };
 
@@ -105,7 +105,95 @@ static size_t lfi_dotdot(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
+/* Sensitive by place, not by name: the value (after a traversal, or as
+ * a whole absolute path) is under a system configuration, process or
+ * kernel directory, or is a dotfile in a home directory (where
+ * credentials live). s is normalised (lfi_norm). */
+static bool lfi_class(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i + 3 <= len && s[i] == '.' && s[i + 1] == '.' && s[i + 2] == '/')
+		i += 3;
+	if (i < len && s[i] == '~' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '.' && i + 3 < len &&
+	    isalpha((unsigned char)s[i + 3]))
+		return true;
+	if (i + 1 >= len || s[i] != '/')
+		return false;
+	static const char *const dirs[] = { "/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", NULL };
+	for (size_t k = 0; dirs[k]; k++) {
+		size_t n = strlen(dirs[k]);
+		if (len - i > n + 1 && !strncmp(s + i, dirs[k], n) && (isalnum((unsigned char)s[i + n]) || s[i + n] == '.'))
+			return !memchr(s + i, ' ', len - i);
+	}
+	if (len - i > 6 && !strncmp(s + i, "/home/", 6)) {
+		const char *c = memchr(s + i + 6, '/', len - i - 6);
+		return c && (size_t)(c - s) + 2 < len && c[1] == '.' && isalpha((unsigned char)c[2]);
+	}
+	return false;
+}
+
+/* One separator or dot as a receiving stack may decode it: the byte it
+ * stands for ('/' or '.') and its length at s[i], or 0. Backslash,
+ * overlong UTF-8 (C0 AF, C1 9C, E0 80 AF, C0 AE), fullwidth and look-alike
+ * slashes (U+FF0F, U+FF3C, U+2215, U+2216, U+2044), fullwidth dot (U+FF0E),
+ * and IIS %uXXXX escapes of all of them. */
+static size_t lfi_sep(const char *s, size_t len, size_t i, char *out)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	size_t r = len - i;
+	unsigned cp = 0;
+
+	if (u[0] == '\\')
+		return *out = '/', 1;
+	if (r >= 2 && (u[0] == 0xc0 || u[0] == 0xc1) && (u[1] == 0xaf || u[1] == 0x9c))
+		return *out = '/', 2;
+	if (r >= 2 && u[0] == 0xc0 && u[1] == 0xae)
+		return *out = '.', 2;
+	if (r >= 3 && u[0] == 0xe0 && u[1] == 0x80 && (u[2] == 0xaf || u[2] == 0xae))
+		return *out = u[2] == 0xaf ? '/' : '.', 3;
+	if (r >= 3 && u[0] == 0xef && u[1] == 0xbc && (u[2] == 0x8f || u[2] == 0xbc || u[2] == 0x8e))
+		return *out = u[2] == 0x8e ? '.' : '/', 3;
+	if (r >= 3 && u[0] == 0xe2 && ((u[1] == 0x88 && (u[2] == 0x95 || u[2] == 0x96)) || (u[1] == 0x81 && u[2] == 0x84)))
+		return *out = '/', 3;
+	if (r >= 6 && u[0] == '%' && (u[1] == 'u' || u[1] == 'U')) {
+		for (size_t k = 2; k < 6; k++) {
+			if (!isxdigit(u[k]))
+				return 0;
+			cp = cp * 16 + (unsigned)(isdigit(u[k]) ? u[k] - '0' : (tolower(u[k]) - 'a' + 10));
+		}
+		if (cp == 0x2f || cp == 0x5c || cp == 0xff0f || cp == 0xff3c || cp == 0x2215 || cp == 0x2216 || cp == 0x2044)
+			return *out = '/', 6;
+		if (cp == 0x2e || cp == 0xff0e)
+			return *out = '.', 6;
+	}
+	return 0;
+}
+
+/* The path the value names once decoded and normalised: separators and
+ * dots of every encoding above made plain, runs of '/' one, "/./" gone.
+ * Into out (len + 1 bytes); its length. */
+static size_t lfi_norm(const char *s, size_t len, char *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len;) {
+		char c = s[i];
+		size_t n = lfi_sep(s, len, i, &c);
+		i += n ? n : 1;
+		if (c == '/' && k > 0 && out[k - 1] == '/')
+			continue;
+		if (c == '/' && k >= 2 && out[k - 1] == '.' && out[k - 2] == '/') {
+			k--; /* "/./" */
+			continue;
+		}
+		out[k++] = c;
+	}
+	out[k] = '\0';
+	return k;
+}
+
+static bool lfi_check(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t ups = 0, first = 0;
 	struct fng_fw_pairs pairs;
@@ -140,10 +228,39 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 	const char *nul = memchr(s, '\0', len);
 	if (nul && (memchr(s, '/', len) || memchr(s, '.', len) || memchr(s, '\\', len)))
 		return fw_hit(h, (size_t)(nul - s), (size_t)(nul - s) + 1, "a NUL byte that cuts a path");
+	if ((ups || len >= 5) && lfi_class(s, len))
+		return fw_hit(h, 0, len < 16 ? len : 16, "a system or credential file by its place");
 	if (len >= 3 && isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
 	    (fng_fw_find(s, len, "windows") >= 0 || fng_fw_find(s, len, "winnt") >= 0))
 		return fw_hit(h, 0, 3, "a Windows system path");
 	return false;
+}
+
+
+bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	char buf[4096];
+
+	if (lfi_check(s, len, h))
+		return true;
+	/* a UNC path to a host named by a domain or an address (\\evil.example\x,
+	 * \\10.0.0.1\x, \\host@80\x): the server is asked for it, and sent the
+	 * function's credentials; a one-label name (\\fileserver\share) is an
+	 * internal share a field may well carry */
+	if (len > 4 && s[0] == '\\' && s[1] == '\\' && isalnum((unsigned char)s[2])) {
+		const char *e = memchr(s + 3, '\\', len - 3);
+		size_t hl = e ? (size_t)(e - s) - 2 : 0;
+		if (e && (memchr(s + 2, '.', hl) || memchr(s + 2, '@', hl)))
+			return fw_hit(h, 0, 2 + hl, "a UNC path to another host");
+	}
+	if (len >= sizeof(buf)) /* longer values: read as they are */
+		return false;
+	size_t n = lfi_norm(s, len, buf);
+	if ((n == len && !memcmp(buf, s, len)) || !lfi_check(buf, n, h))
+		return false;
+	h->start = 0;
+	h->end = len;
+	return true;
 }
 
 /* ---- CSV: a cell that a spreadsheet evaluates as a formula ---- */
@@ -253,14 +370,14 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS])
 {
 	unsigned m = fw_one(s, len, kind, hits);
-	char buf[2][1024];
-	char *heap[2] = { NULL, NULL };
+	char buf[3][1024];
+	char *heap[3] = { NULL, NULL, NULL };
 	const char *cur = s;
 	size_t n = len;
 
-	/* %XX decoded once and twice (double encoding); the hits of a decoded
+	/* %XX decoded once, twice and three times (layered encoding); the hits of a decoded
 	 * form point at the raw value's whole length */
-	for (int r = 0; r < 2 && memchr(cur, '%', n) && n <= FW_DECODE_MAX; r++) {
+	for (int r = 0; r < 3 && memchr(cur, '%', n) && n <= FW_DECODE_MAX; r++) {
 		char *out = n < sizeof(buf[r]) ? buf[r] : (heap[r] = malloc(n + 1));
 		if (!out) {
 			m |= FNG_FW_UNDECIDED; /* the decoded form goes unchecked: not clean */
@@ -281,5 +398,6 @@ unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	}
 	free(heap[0]);
 	free(heap[1]);
+	free(heap[2]);
 	return m;
 }
