@@ -38,7 +38,7 @@ static bool fw_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *w
 
 /* ---- XXE: a DTD that declares an external entity, or an XInclude ---- */
 
-bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h)
+static bool xxe_check(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	long e = fng_fw_find(s, len, "<!ENTITY");
 	long d = fng_fw_find(s, len, "<!DOCTYPE");
@@ -58,13 +58,79 @@ bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h)
 	if (d >= 0) {
 		const char *end = memchr(s + d, '>', len - (size_t)d);
 		size_t dl = end ? (size_t)(end - (s + d)) : len - (size_t)d;
-		if (fng_fw_find(s + d, dl, "SYSTEM") >= 0)
+		if (fng_fw_find(s + d, dl, "SYSTEM") >= 0 || fng_fw_find(s + d, dl, "PUBLIC") >= 0)
 			return fw_hit(h, (size_t)d, (size_t)d + 9, "an external DTD");
+	}
+	/* XSLT that reads other documents: document(), xsl:include/import, unparsed-text() */
+	long xs = fng_fw_find(s, len, "<xsl:");
+	if (xs >= 0) {
+		static const char *const reads[] = { "document(", "<xsl:include", "<xsl:import", "unparsed-text(", NULL };
+		for (size_t k = 0; reads[k]; k++)
+			if (fng_fw_find(s, len, reads[k]) >= 0)
+				return fw_hit(h, (size_t)xs, (size_t)xs + 5, "XSLT that reads an external document");
 	}
 	long x = fng_fw_find(s, len, "xi:include");
 	if (x >= 0 && x > 0 && s[x - 1] == '<')
 		return fw_hit(h, (size_t)x - 1, (size_t)x + 10, "an XInclude");
 	return false;
+}
+
+/* UTF-7 as an XML parser decodes a document that declares it: "+" then
+ * modified base64 of UTF-16BE up to "-" or a non-base64 byte; ASCII
+ * characters are kept (others become '?'). Into out (len + 1); length. */
+static size_t xxe_utf7(const char *s, size_t len, char *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '+') {
+			out[k++] = s[i];
+			continue;
+		}
+		unsigned acc = 0, bits = 0;
+		size_t j = i + 1;
+		for (; j < len; j++) {
+			const char *b = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", s[j]);
+			if (!b || !s[j])
+				break;
+			acc = (acc << 6) | (unsigned)(b - "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+			bits += 6;
+			if (bits >= 16) {
+				unsigned cp = (acc >> (bits - 16)) & 0xffff;
+				bits -= 16;
+				out[k++] = cp && cp < 0x80 ? (char)cp : '?';
+			}
+		}
+		if (j == i + 1)
+			out[k++] = '+'; /* "+-" is a plus */
+		i = j < len && s[j] == '-' ? j : j - 1;
+	}
+	out[k] = '\0';
+	return k;
+}
+
+bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	return xxe_check(s, len, h);
+}
+
+/* A document that declares UTF-7 read as its parser reads it. raw is the
+ * value before lower-casing (base64 is case-sensitive). */
+static bool xxe_utf7_doc(const char *raw, size_t len, const char *low, struct fng_fw_hit *h)
+{
+	char buf[4096];
+
+	if (len >= sizeof(buf) || fng_fw_find(low, len, "<?xml") < 0 || fng_fw_find(low, len, "utf-7") < 0)
+		return false;
+	size_t n = xxe_utf7(raw, len, buf);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+	if (!xxe_check(buf, n, h))
+		return false;
+	h->start = 0;
+	h->end = len;
+	h->why = "an external entity in a UTF-7 document";
+	return true;
 }
 
 /* ---- LFI: traversal, sensitive absolute paths, stream wrappers, NUL ---- */
@@ -336,6 +402,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	for (size_t i = 0; i < len; i++) /* tolower of the C locale (fnguard sets no other), inline */
 		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
 	low[len] = '\0';
+	const char *raw = s;
 	s = low;
 	fw_seen(s, len, &z);
 	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &hits[FNG_FW_NOSQL]))
@@ -356,6 +423,8 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &hits[FNG_FW_XSS]))
 		m |= 1u << FNG_FW_XSS;
 	if (z.has['<'] && z.has['!'] + z.has[':'] > 0 && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
+		m |= 1u << FNG_FW_XXE;
+	else if (z.has['<'] && z.has['+'] && xxe_utf7_doc(raw, len, s, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
 	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
