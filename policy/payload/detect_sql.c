@@ -215,6 +215,8 @@ static bool sq_stacked(const char *s, const struct sq_tok *v, size_t i)
 		return n->t == Q_NUM || n->t == Q_VAR || n->t == Q_STR || sq_is(s, n, "*") ||
 		       (n->t == Q_WORD && (n2->t == Q_LP || sq_is(s, n2, "from")));
 	}
+	if (sq_is(s, &v[i], "exec") || sq_is(s, &v[i], "execute")) /* EXEC('...'), EXEC 'sp' */
+		return n->t == Q_WORD || n->t == Q_VAR || n->t == Q_LP || n->t == Q_STR;
 	return n->t == Q_WORD || n->t == Q_VAR;
 }
 

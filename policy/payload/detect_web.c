@@ -125,6 +125,10 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 				continue;
 			if (wb_script_url(s + vb + (q ? 1 : 0), ve - vb - (q ? 1 : 0)))
 				return "a script URL in an attribute";
+			/* a refresh's content: "delay; url=target" */
+			long u = !strcasecmp(wb_url_attrs[k], "content") ? fng_fw_find(s + vb, ve - vb, "url=") : -1;
+			if (u >= 0 && wb_script_url(s + vb + (size_t)u + 4, ve - vb - (size_t)u - 4))
+				return "a script URL in a refresh";
 			if (!strcasecmp(wb_url_attrs[k], "srcdoc"))
 				return "an srcdoc document";
 			if ((!strcasecmp(wb_url_attrs[k], "style")) &&
@@ -205,6 +209,44 @@ static const char *const cd_markers[] = {
 	"rO0AB", "aced0005", "O:8:\"stdClass\"", "__proto__", "constructor.prototype", NULL
 };
 
+/* A literal operand at s[i] (a number, a quoted string): its end, or i. */
+static size_t cd_literal(const char *s, size_t len, size_t i)
+{
+	size_t j = i;
+	if (i < len && (s[i] == '\'' || s[i] == '"')) {
+		const char *e = memchr(s + i + 1, s[i], len - i - 1);
+		return e && e - (s + i) <= 32 ? (size_t)(e - s) + 1 : i;
+	}
+	while (j < len && isdigit((unsigned char)s[j]))
+		j++;
+	return j;
+}
+
+/* Arithmetic on literals anywhere in a template body, as its evaluator
+ * reads it: spaces around the operator, numbers or strings ({{ 7 * 7 }},
+ * {{7*'7'}}). */
+static bool cd_arith(const char *b, size_t bl)
+{
+	for (size_t i = 0; i < bl; i++) {
+		if (i > 0 && (isalnum((unsigned char)b[i - 1]) || b[i - 1] == '_'))
+			continue;
+		size_t j = cd_literal(b, bl, i);
+		if (j == i)
+			continue;
+		while (j < bl && b[j] == ' ')
+			j++;
+		if (j >= bl || !strchr("*+-/%", b[j]) || !b[j])
+			continue;
+		j++;
+		while (j < bl && b[j] == ' ')
+			j++;
+		size_t e = cd_literal(b, bl, j);
+		if (e > j && (e >= bl || !isalpha((unsigned char)b[e])))
+			return true;
+	}
+	return false;
+}
+
 /* A template expression ({{ }}, ${ }, #{ }, <%= %>, *{ }) whose body is
  * code rather than a name: arithmetic on numbers, a call, a dunder. */
 static const char *cd_template(const char *s, size_t len, size_t *at)
@@ -229,12 +271,48 @@ static const char *cd_template(const char *s, size_t len, size_t *at)
 			if (fng_fw_find(body, bl, "__") >= 0 || fng_fw_find(body, bl, "(") >= 0 || fng_fw_find(body, bl, "[") >= 0 ||
 			    fng_fw_find(body, bl, ".class") >= 0 || fng_fw_find(body, bl, "|attr") >= 0)
 				return "a template expression with code";
-			for (size_t i = 0; i + 2 < bl; i++)
-				if (isdigit((unsigned char)body[i]) && strchr("*+-/%", body[i + 1]) && body[i + 1] &&
-				    isdigit((unsigned char)body[i + 2]))
-					return "a template expression with arithmetic";
+			if (cd_arith(body, bl))
+				return "a template expression with arithmetic";
 			long nx = fng_fw_find(s + b, len - b, opens[k]);
 			o = nx >= 0 ? (long)b + nx : -1;
+		}
+	}
+	return NULL;
+}
+
+/* Code in an evaluator's own delimiters: a PHP open tag with code after
+ * it (<?= .. ?>, <? ..), Smarty's {php} block, a single-brace template tag
+ * that calls a command or file sink ({system('id')}). */
+static const char *cd_tags(const char *s, size_t len, size_t *at)
+{
+	static const char *const sinks[] = { "system", "exec", "passthru", "shell_exec", "popen", "proc_open", "eval",
+					     "assert", "include", "require", "file_get_contents", "readfile", "fetch",
+					     "include_once", "require_once", "pcntl_exec", NULL };
+	for (long o = fng_fw_find(s, len, "<?"); o >= 0;) {
+		size_t i = (size_t)o + 2;
+		if (i < len && (s[i] == '=' || s[i] == ' ') && fng_fw_find(s + i, len - i, "?>") > 1) {
+			*at = (size_t)o;
+			return "a PHP tag with code";
+		}
+		long nx = fng_fw_find(s + i, len - i, "<?");
+		o = nx >= 0 ? (long)i + nx : -1;
+	}
+	long p = fng_fw_find(s, len, "{php}");
+	if (p >= 0) {
+		*at = (size_t)p;
+		return "a Smarty php block";
+	}
+	for (const char *b = memchr(s, '{', len); b; b = memchr(b + 1, '{', len - (size_t)(b + 1 - s))) {
+		size_t i = (size_t)(b - s) + 1, j = i;
+		while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_'))
+			j++;
+		if (j == i || j >= len || (s[j] != '(' && s[j] != ' '))
+			continue;
+		for (size_t k = 0; sinks[k]; k++) {
+			if (j - i == strlen(sinks[k]) && !strncmp(s + i, sinks[k], j - i) && memchr(s + j, '}', len - j)) {
+				*at = i - 1;
+				return "a template tag calling a sink";
+			}
 		}
 	}
 	return NULL;
@@ -244,6 +322,8 @@ bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t at = 0;
 	const char *why = cd_template(s, len, &at);
+	if (!why)
+		why = cd_tags(s, len, &at);
 	struct fng_fw_pairs pairs;
 
 	fng_fw_pairs(s, len, &pairs);
