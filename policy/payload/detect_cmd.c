@@ -280,9 +280,12 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 
 static const char *const ns_ops[] = { "$ne", "$eq", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$where",
 				      "$exists", "$or", "$and", "$not", "$nor", "$expr", "$elemMatch", "$function",
-				      "$accumulator", "$lookup", "$jsonSchema", "$type", "$size", "$all", "$mod",
-				      "$text", "$search", "$options", "$comment", "$merge", "$out", "$group", "$match",
-				      "$set", "$unset", "$inc", "$push", "$rename", NULL };
+				      "$accumulator", "$lookup", "$jsonSchema", "$type", "$size", "$all", "$mod", "$merge",
+				      "$out", "$group", "$match", "$unionWith", "$set", "$unset", "$inc", "$push",
+				      "$rename", NULL };
+/* Operators that run code: found wherever an operand follows them
+ * ($where: .., $where=.., [$where]=..). */
+static const char *const ns_code[] = { "$where", "$function", "$accumulator", NULL };
 
 /* An operator name at s (len bytes exactly, or followed by a non-word). */
 static size_t ns_op(const char *s, size_t len)
@@ -312,6 +315,14 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h)
 		    (a < len && s[a] == ']'))
 			return cm_hit(h, i, i + n, "a query operator");
 	}
+	for (size_t k = 0; ns_code[k]; k++) {
+		long w = fng_fw_find(s, len, ns_code[k]);
+		size_t e = w >= 0 ? (size_t)w + strlen(ns_code[k]) : 0;
+		while (e < len && (s[e] == ' ' || s[e] == '"' || s[e] == '\'' || s[e] == ']'))
+			e++;
+		if (w >= 0 && (e == len || s[e] == ':' || s[e] == '=' || s[e] == '('))
+			return cm_hit(h, (size_t)w, e, "a query operator that runs code");
+	}
 	/* $where JavaScript: this.field compared or matched, or a string broken out into JS */
 	long t = fng_fw_find(s, len, "this.");
 	if (t >= 0) {
@@ -325,8 +336,8 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h)
 					  "'; while(", "';sleep(", "\";sleep(", "'; sleep(", "'||'1'=='1", "\"||\"1\"==\"1",
 					  "' || '1'=='1", "'||1==1", "\"||1==1", "' || 1==1", "db.getCollection(",
 					  "db.users.", "db.dropDatabase(", "mapReduce", "';var ", "\";var ", "'&&this",
-					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "return true;", "|| true",
-					  "'; }", NULL };
+					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "'; return true", "\"; return true",
+					  "' || true", "'||true", "\" || true", "'; }", NULL };
 	struct fng_fw_pairs pairs;
 	fng_fw_pairs(s, len, &pairs);
 	for (size_t k = 0; js[k]; k++) {
