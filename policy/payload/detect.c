@@ -331,36 +331,96 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 
 /* ---- CSV: a cell that a spreadsheet evaluates as a formula ---- */
 
+/* A cell reference at s[i] ($A$1, a1, AB12): its end, or i. */
+static size_t csv_ref(const char *s, size_t len, size_t i)
+{
+	size_t j = i + (i < len && s[i] == '$'), l = j;
+	while (j < len && isalpha((unsigned char)s[j]) && j - l < 3)
+		j++;
+	if (j == l)
+		return i;
+	j += j < len && s[j] == '$';
+	size_t d = j;
+	while (j < len && isdigit((unsigned char)s[j]))
+		j++;
+	return j > d && (j >= len || !isalnum((unsigned char)s[j])) ? j : i;
+}
+
+/* The formula after the lead character, read as a spreadsheet reads it:
+ * operands (numbers, cell references, names, strings, parentheses) joined
+ * by operators. *call: a name called; *ref: a cell reference; *op: an
+ * operator other than '-' (a phone number or a date only has those). */
+static void csv_formula(const char *s, size_t len, size_t i, bool *call, bool *ref, bool *op, bool *dde)
+{
+	bool pending = false; /* an operator waiting for its right operand */
+
+	for (size_t n = 0; i < len && n < 32; n++) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '(' || s[i] == ')'))
+			i++;
+		if (i >= len)
+			return;
+		size_t e = csv_ref(s, len, i);
+		if (e > i) {
+			*ref = true;
+		} else if (isalpha((unsigned char)s[i])) {
+			while (e < len && (isalnum((unsigned char)s[e]) || s[e] == '.' || s[e] == '_'))
+				e++;
+			size_t k = e;
+			while (k < len && (s[k] == ' ' || s[k] == '\t'))
+				k++;
+			if (k < len && s[k] == '(')
+				*call = true;
+			else if (k < len && s[k] == '|')
+				*dde = true;
+			else if (k < len && s[k] == '!')
+				*ref = true; /* Sheet1!A1 */
+			else
+				return;
+		} else if (isdigit((unsigned char)s[i])) {
+			while (e < len && (isdigit((unsigned char)s[e]) || s[e] == '.'))
+				e++;
+		} else if (s[i] == '"') {
+			const char *q = memchr(s + i + 1, '"', len - i - 1);
+			e = q ? (size_t)(q - s) + 1 : len;
+		} else {
+			return;
+		}
+		*op |= pending;
+		i = e;
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ')' || s[i] == '!' || s[i] == ':'))
+			i++;
+		if (i >= len || !strchr("+-*/^&=<>", s[i]) || !s[i])
+			return;
+		pending = s[i] != '-';
+		i++;
+	}
+}
+
 bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t i = 0;
 
-	while (i < len && (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '"'))
+	while (i < len && (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '"' || s[i] == '\''))
 		i++;
 	if (i >= len || !strchr("=+-@", s[i]) || !s[i])
 		return false;
 	size_t f = i;
 	char lead = s[i];
-	while (i < len && (strchr("=+-@ ", s[i]) && s[i]))
+	while (i < len && (strchr("=+-@ \t", s[i]) && s[i]))
 		i++;
-	size_t w = i;
-	while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '_'))
-		i++;
-	bool name = i > w && isalpha((unsigned char)s[w]);
-	if (name && i < len && s[i] == '(')
-		return fw_hit(h, f, i + 1, "a formula calling a function");
-	if (name && i < len && s[i] == '|')
-		return fw_hit(h, f, i + 1, "a DDE formula");
 	if (fng_fw_find(s, len, "cmd|") >= 0 || fng_fw_find(s, len, "|'/c") >= 0 || fng_fw_find(s, len, "|' /c") >= 0 ||
 	    fng_fw_find(s, len, "msexcel|") >= 0)
 		return fw_hit(h, f, len, "a DDE formula");
-	if (lead == '=' && i < len && (isdigit((unsigned char)s[w]) || s[w] == '(') && len - f < 64) {
-		for (size_t k = w; k < len; k++)
-			if (strchr("+-*/^&", s[k]) && s[k])
-				return fw_hit(h, f, len, "a formula");
-	}
-	if (lead == '=' && name && i < len && (s[i] == '!' || (isdigit((unsigned char)s[i - 1]) && i == len)))
-		return fw_hit(h, f, i, "a cell reference formula");
+	bool call = false, ref = false, op = false, dde = false;
+	csv_formula(s, len, i, &call, &ref, &op, &dde);
+	if (call)
+		return fw_hit(h, f, len, "a formula calling a function");
+	if (dde)
+		return fw_hit(h, f, len, "a DDE formula");
+	/* '=' evaluates any expression; '+' and '-' need a real operator or a
+	 * reference (+1-555-0100 is a phone number) */
+	if ((lead == '=' && (op || ref || i > f + 1)) || ((lead == '+' || lead == '-') && (op || ref) && len - f < 64))
+		return (lead == '=' && !op && !ref) ? false : fw_hit(h, f, len, "a formula");
 	return false;
 }
 

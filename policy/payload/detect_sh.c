@@ -105,7 +105,8 @@ static bool sh_progarg(const char *s, size_t len, size_t a, size_t e)
 	if (s[a] == '-' && a + 1 < e && (isalpha((unsigned char)s[a + 1]) ||
 					 (s[a + 1] == '-' && a + 2 < e && isalpha((unsigned char)s[a + 2]))))
 		return true;
-	if (s[a] == '>' || s[a] == '<')
+	/* a redirection: > >> < alone, or onto a path or a descriptor (not ">=") */
+	if ((s[a] == '>' || s[a] == '<') && (e - a == 1 || (e - a == 2 && s[a + 1] == s[a]) || s[a + 1] == '/' || s[a + 1] == '&'))
 		return true;
 	const char *eq = memchr(s + a, '=', e - a);
 	if (eq && eq > s + a && (size_t)(eq - s) + 1 < e && eq[1] == '/')
