@@ -248,6 +248,8 @@ static bool sq_stacked(const char *s, const struct sq_tok *v, size_t i)
 	return n->t == Q_WORD || n->t == Q_VAR;
 }
 
+static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k);
+
 /* The tail after a break-out (a closing quote, or a leading number). */
 static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct fng_fw_hit *h)
 {
@@ -260,7 +262,9 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 		i++;
 	const char *why = NULL;
 	size_t k = sq_skipc(v, i);
-	if (quoted && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
+	/* an HTML attribute's quote (href="#top") opens a value: its '#' is a fragment, not MySQL's comment */
+	bool attr = from >= 2 && s[from - 2] == '=' && v[i].t == Q_COMMENT && s[v[i].a] == '#';
+	if (quoted && !attr && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
 		why = "a quote, then a comment that cuts the query";
 	else if ((sq_any(s, &v[k], sq_logic) || (quoted && sq_any(s, &v[k], sq_join))) &&
 		 sq_expr(s, v, k + 1, quoted))
@@ -271,7 +275,8 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 		 (sq_is(s, &v[k], "having") && sq_expr(s, v, k + 1, quoted)) ||
 		 (sq_is(s, &v[k], "procedure") && sq_is(s, &v[sq_skipc(v, k + 1)], "analyse")))
 		why = "a quote or number, then a query clause";
-	else if ((sq_is(s, &v[k], "order") || sq_is(s, &v[k], "group")) && sq_is(s, &v[sq_skipc(v, k + 1)], "by"))
+	else if ((sq_is(s, &v[k], "order") || sq_is(s, &v[k], "group")) && sq_is(s, &v[sq_skipc(v, k + 1)], "by") &&
+		 sq_by_list(s, v, sq_skipc(v, k + 1) + 1))
 		why = "a quote or number, then ORDER/GROUP BY";
 	else if (v[k].t == Q_SEMI && sq_stacked(s, v, k + 1))
 		why = "a stacked statement";
@@ -317,6 +322,19 @@ static bool sq_goes_on(const char *s, const struct sq_tok *v, size_t k)
 	const struct sq_tok *t = &v[k];
 	return t->t == Q_END || t->t == Q_COMMENT || t->t == Q_SEMI || t->t == Q_RP || t->t == Q_STR ||
 	       t->t == Q_OPENSTR || sq_any(s, t, clauses) || sq_any(s, t, sq_logic);
+}
+
+/* ORDER/GROUP BY's list at v[k]: a column (number, name, call), then
+ * what a query has there (end, comment, comma, ASC/DESC, a clause).
+ * "'order by' date" is prose quoting the words. */
+static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k)
+{
+	k = sq_skipc(v, k);
+	if (v[k].t != Q_NUM && v[k].t != Q_WORD && v[k].t != Q_LP && v[k].t != Q_VAR)
+		return false;
+	const struct sq_tok *t = &v[sq_skipc(v, k + 1)];
+	return sq_goes_on(s, v, sq_skipc(v, k + 1)) || t->t == Q_COMMA || t->t == Q_LP || sq_is(s, t, "asc") ||
+	       sq_is(s, t, "desc") || t->t == Q_OP;
 }
 
 /* v[i] follows the '>' that ends an HTML tag (<pre>if ...). */

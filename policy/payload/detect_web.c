@@ -318,6 +318,27 @@ static const char *cd_tags(const char *s, size_t len, size_t *at)
 	return NULL;
 }
 
+/* s[at] is inside a line comment ("# ", "// " earlier on its line, outside
+ * quotes): text an evaluator skips (code in comments, shell notes). */
+static bool cd_commented(const char *s, size_t at)
+{
+	size_t b = at;
+	while (b > 0 && s[b - 1] != '\n')
+		b--;
+	char q = 0;
+	for (size_t i = b; i + 1 < at; i++) {
+		if (q) {
+			q = s[i] == q ? 0 : q;
+		} else if (s[i] == '\'' || s[i] == '"') {
+			q = s[i];
+		} else if ((s[i] == '#' && (s[i + 1] == ' ' || s[i + 1] == '\t')) ||
+			   (s[i] == '/' && s[i + 1] == '/' && i + 2 < at && s[i + 2] == ' ' && (i == 0 || s[i - 1] != ':'))) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t at = 0;
@@ -331,7 +352,7 @@ bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h)
 		return wb_hit(h, at, at + 2, why);
 	for (size_t k = 0; cd_markers[k]; k++) {
 		long m = fng_fw_maybe(&pairs, cd_markers[k]) ? fng_fw_find(s, len, cd_markers[k]) : -1;
-		if (m >= 0)
+		if (m >= 0 && !cd_commented(s, (size_t)m))
 			return wb_hit(h, (size_t)m, (size_t)m + strlen(cd_markers[k]), "an evaluator's way to the system");
 	}
 	/* eval/exec/system-like calls where the value starts or breaks out of a string */
@@ -344,8 +365,13 @@ bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h)
 		if (m < 0)
 			continue;
 		size_t a = (size_t)m, b = a;
-		if (a > 0 && (isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '.'))
+		bool concat = a >= 2 && s[a - 1] == '.' && (s[a - 2] == '\'' || s[a - 2] == '"'); /* PHP '.system(..).' */
+		if (!concat && a > 0 && (isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '.'))
 			continue;
+		if (cd_commented(s, a))
+			continue;
+		if (concat && memchr(s + a, ')', len - a))
+			return wb_hit(h, a - 2, a + strlen(calls[k]), "a string broken out into a concatenated call");
 		while (b > 0 && (isspace((unsigned char)s[b - 1]) || strchr("+;|&,", s[b - 1])) && s[b - 1])
 			b--;
 		bool start = b == 0 && (a == 0 || strchr(";|&", s[0]));
