@@ -496,6 +496,43 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 
 #define FW_DECODE_MAX 65536 /* longer values are checked as they are */
 
+/* A value written in numeric character references (&#39;&#32;&#85;...,
+ * three or more) is checked decoded as well: code that unescapes HTML
+ * before use. Named references (&lt;) stay: HTML fields carry them. The
+ * classes found beyond m. */
+static unsigned fw_entities(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS], unsigned m)
+{
+	char out[1024];
+	size_t k = 0, refs = 0;
+
+	if (len >= sizeof(out) || !memmem(s, len, "&#", 2))
+		return 0;
+	for (size_t i = 0; i < len;) {
+		unsigned v = 0;
+		size_t j = i + 2;
+		bool hex = j < len && (s[j] == 'x' || s[j] == 'X');
+		if (s[i] == '&' && i + 2 < len && s[i + 1] == '#') {
+			for (j += hex; j < len && (hex ? isxdigit((unsigned char)s[j]) : isdigit((unsigned char)s[j])) && v < 0x110000; j++)
+				v = v * (hex ? 16 : 10) + (unsigned)(isdigit((unsigned char)s[j]) ? s[j] - '0' : (tolower((unsigned char)s[j]) - 'a' + 10));
+			if (j > i + 2 + hex && v && v < 0x80) {
+				out[k++] = (char)v;
+				refs++;
+				i = j + (j < len && s[j] == ';');
+				continue;
+			}
+		}
+		out[k++] = s[i++];
+	}
+	if (refs < 3)
+		return 0;
+	struct fng_fw_hit more[FNG_FW_NCLASS];
+	unsigned add = fw_one(out, k, kind, more) & ~m & ~FNG_FW_UNDECIDED;
+	for (int c = 0; c < FNG_FW_NCLASS; c++)
+		if (add & (1u << c))
+			hits[c] = (struct fng_fw_hit){ 0, len, more[c].why };
+	return add;
+}
+
 unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS])
 {
 	unsigned m = fw_one(s, len, kind, hits);
@@ -528,5 +565,5 @@ unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	free(heap[0]);
 	free(heap[1]);
 	free(heap[2]);
-	return m;
+	return m | fw_entities(s, len, kind, hits, m);
 }
