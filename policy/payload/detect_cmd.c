@@ -172,16 +172,23 @@ static bool cm_in_doc(const struct cm_doc *d, size_t i)
 	return d->fence || d->span || i < d->line_end;
 }
 
-/* A markdown table cell or list: " | word | " with no arguments. */
-static bool cm_cell(const char *s, size_t len, size_t i, size_t j)
+/* A markdown table row: the separator's line starts and ends with '|'
+ * ("| id | int |"); a pipe chain does not (cells are not commands). */
+static bool cm_cell(const char *s, size_t len, size_t i)
 {
-	if (s[i] != '|' || i == 0 || s[i - 1] != ' ' || j >= len || s[j] != ' ')
+	size_t b = i, e = i;
+
+	if (s[i] != '|')
 		return false;
-	size_t k = cm_space(s, len, j);
-	while (k < len && !isspace((unsigned char)s[k]) && !cm_sep(s[k]))
-		k++;
-	k = cm_space(s, len, k);
-	return k >= len || s[k] == '|' || s[k] == '\n';
+	while (b > 0 && s[b - 1] != '\n')
+		b--;
+	while (e < len && s[e] != '\n')
+		e++;
+	while (b < e && isspace((unsigned char)s[b]))
+		b++;
+	while (e > b && isspace((unsigned char)s[e - 1]))
+		e--;
+	return e - b >= 3 && s[b] == '|' && s[e - 1] == '|';
 }
 
 /* A separator at i followed by a command: the finding's end, or 0. */
@@ -189,7 +196,7 @@ static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool t
 {
 	size_t end, c = cm_space(s, len, j);
 
-	if (c >= len || cm_cell(s, len, i, j))
+	if (c >= len || cm_cell(s, len, i))
 		return 0;
 	size_t dyn = fng_fw_sh_dynamic(s, len, c);
 	if (dyn)

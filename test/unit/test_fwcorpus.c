@@ -28,8 +28,8 @@
  * (percent of attack events found as their class), and the ceilings of
  * benign events with any finding (percent). */
 #define INDEP_DEV_FLOOR 99, 99, 99, 99, 99, 99, 99, 99
-#define INDEP_HELD_FLOOR 97, 90, 94.5, 99, 97, 96.5, 99, 99
-#define INDEP_DEV_FP 0.1
+#define INDEP_HELD_FLOOR 97, 90, 99, 99, 97, 96.5, 99, 99
+#define INDEP_DEV_FP 0.5
 #define INDEP_HELD_FP 2.5
 
 /* The classes found in one event (as the proxy checks it), and where. */
