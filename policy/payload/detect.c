@@ -236,6 +236,20 @@ static size_t lfi_sep(const char *s, size_t len, size_t i, char *out)
 	return 0;
 }
 
+/* Anything lfi_norm would change: a backslash, a multi-byte or %u form,
+ * "//" or "/./". Most values have none (one pass, no copy). */
+static bool lfi_needs_norm(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\\' || c >= 0xc0 || (c == '%' && i + 1 < len && (s[i + 1] == 'u' || s[i + 1] == 'U')))
+			return true;
+		if (c == '/' && i + 1 < len && (s[i + 1] == '/' || (s[i + 1] == '.' && i + 2 < len && s[i + 2] == '/')))
+			return true;
+	}
+	return false;
+}
+
 /* The path the value names once decoded and normalised: separators and
  * dots of every encoding above made plain, runs of '/' one, "/./" gone.
  * Into out (len + 1 bytes); its length. */
@@ -319,7 +333,7 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 		if (e && (memchr(s + 2, '.', hl) || memchr(s + 2, '@', hl)))
 			return fw_hit(h, 0, 2 + hl, "a UNC path to another host");
 	}
-	if (len >= sizeof(buf)) /* longer values: read as they are */
+	if (len >= sizeof(buf) || !lfi_needs_norm(s, len)) /* longer values: read as they are */
 		return false;
 	size_t n = lfi_norm(s, len, buf);
 	if ((n == len && !memcmp(buf, s, len)) || !lfi_check(buf, n, h))
