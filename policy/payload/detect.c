@@ -1,7 +1,7 @@
 /* The input firewall's detector dispatch (detect.h), and the small
  * detectors: XML external entities, local file inclusion, spreadsheet
  * formula (CSV) injection. Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,7 +48,7 @@ static bool xxe_check(const char *s, size_t len, struct fng_fw_hit *h)
 		size_t rest = len - (size_t)e - 8;
 		if (fng_fw_find(t, rest, "SYSTEM") >= 0 || fng_fw_find(t, rest, "PUBLIC") >= 0)
 			return fw_hit(h, (size_t)e, (size_t)e + 8, "an external entity declaration");
-		while (rest && isspace((unsigned char)*t))
+		while (rest && fng_isspace((unsigned char)*t))
 			t++, rest--;
 		if (rest && *t == '%')
 			return fw_hit(h, (size_t)e, (size_t)e + 8, "a parameter entity");
@@ -124,7 +124,7 @@ static bool xxe_utf7_doc(const char *raw, size_t len, const char *low, struct fn
 		return false;
 	size_t n = xxe_utf7(raw, len, buf);
 	for (size_t i = 0; i < n; i++)
-		buf[i] = (char)tolower((unsigned char)buf[i]);
+		buf[i] = (char)fng_tolower((unsigned char)buf[i]);
 	if (!xxe_check(buf, n, h))
 		return false;
 	h->start = 0;
@@ -182,19 +182,19 @@ static bool lfi_class(const char *s, size_t len)
 	while (i + 3 <= len && s[i] == '.' && s[i + 1] == '.' && s[i + 2] == '/')
 		i += 3;
 	if (i < len && s[i] == '~' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '.' && i + 3 < len &&
-	    isalpha((unsigned char)s[i + 3]))
+	    fng_isalpha((unsigned char)s[i + 3]))
 		return true;
 	if (i + 1 >= len || s[i] != '/')
 		return false;
 	static const char *const dirs[] = { "/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", NULL };
 	for (size_t k = 0; dirs[k]; k++) {
 		size_t n = strlen(dirs[k]);
-		if (len - i > n + 1 && !strncmp(s + i, dirs[k], n) && (isalnum((unsigned char)s[i + n]) || s[i + n] == '.'))
+		if (len - i > n + 1 && !strncmp(s + i, dirs[k], n) && (fng_isalnum((unsigned char)s[i + n]) || s[i + n] == '.'))
 			return !memchr(s + i, ' ', len - i);
 	}
 	if (len - i > 6 && !strncmp(s + i, "/home/", 6)) {
 		const char *c = memchr(s + i + 6, '/', len - i - 6);
-		return c && (size_t)(c - s) + 2 < len && c[1] == '.' && isalpha((unsigned char)c[2]);
+		return c && (size_t)(c - s) + 2 < len && c[1] == '.' && fng_isalpha((unsigned char)c[2]);
 	}
 	return false;
 }
@@ -224,9 +224,9 @@ static size_t lfi_sep(const char *s, size_t len, size_t i, char *out)
 		return *out = '/', 3;
 	if (r >= 6 && u[0] == '%' && (u[1] == 'u' || u[1] == 'U')) {
 		for (size_t k = 2; k < 6; k++) {
-			if (!isxdigit(u[k]))
+			if (!fng_isxdigit(u[k]))
 				return 0;
-			cp = cp * 16 + (unsigned)(isdigit(u[k]) ? u[k] - '0' : (tolower(u[k]) - 'a' + 10));
+			cp = cp * 16 + (unsigned)(fng_isdigit(u[k]) ? u[k] - '0' : (fng_tolower(u[k]) - 'a' + 10));
 		}
 		if (cp == 0x2f || cp == 0x5c || cp == 0xff0f || cp == 0xff3c || cp == 0x2215 || cp == 0x2216 || cp == 0x2044)
 			return *out = '/', 6;
@@ -273,12 +273,10 @@ static size_t lfi_norm(const char *s, size_t len, char *out)
 	return k;
 }
 
-static bool lfi_check(const char *s, size_t len, struct fng_fw_hit *h)
+static bool lfi_check(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	size_t ups = 0, first = 0;
-	struct fng_fw_pairs pairs;
 
-	fng_fw_pairs(s, len, &pairs);
 	for (size_t i = 0; i + 1 < len; i++) {
 		size_t n = lfi_dotdot(s, len, i);
 		if (n) {
@@ -290,19 +288,19 @@ static bool lfi_check(const char *s, size_t len, struct fng_fw_hit *h)
 		}
 	}
 	for (size_t k = 0; lfi_abs[k]; k++) {
-		long at = fng_fw_maybe(&pairs, lfi_abs[k]) ? fng_fw_find(s, len, lfi_abs[k]) : -1;
+		long at = fng_fw_maybe(pairs, lfi_abs[k]) ? fng_fw_find(s, len, lfi_abs[k]) : -1;
 		if (at < 0)
 			continue;
 		/* a sensitive path as the value, after a traversal, a drive, or a wrapper */
 		size_t a = (size_t)at;
 		bool lead = a == 0 || ups || (a >= 1 && (s[a - 1] == ':' || s[a - 1] == '~')) || (a >= 1 && (s[a - 1] == '/' || s[a - 1] == '\\')) ||
-			    (a >= 2 && s[a - 2] == ':' && isalpha((unsigned char)s[a - 1])) || (lfi_abs[k][0] != '/' && lfi_abs[k][0] != '\\');
+			    (a >= 2 && s[a - 2] == ':' && fng_isalpha((unsigned char)s[a - 1])) || (lfi_abs[k][0] != '/' && lfi_abs[k][0] != '\\');
 		if (lead && (lfi_abs[k][0] == '/' || lfi_abs[k][0] == '\\' || a == 0 || ups || s[a - 1] == '/' || s[a - 1] == '\\'))
 			return fw_hit(h, a, a + strlen(lfi_abs[k]), "a sensitive file path");
 	}
 	for (size_t k = 0; lfi_wrap[k]; k++) {
-		long at = fng_fw_maybe(&pairs, lfi_wrap[k]) ? fng_fw_find(s, len, lfi_wrap[k]) : -1;
-		if (at >= 0 && (at == 0 || !isalnum((unsigned char)s[at - 1])))
+		long at = fng_fw_maybe(pairs, lfi_wrap[k]) ? fng_fw_find(s, len, lfi_wrap[k]) : -1;
+		if (at >= 0 && (at == 0 || !fng_isalnum((unsigned char)s[at - 1])))
 			return fw_hit(h, (size_t)at, (size_t)at + strlen(lfi_wrap[k]), "a stream wrapper");
 	}
 	const char *nul = memchr(s, '\0', len);
@@ -310,24 +308,25 @@ static bool lfi_check(const char *s, size_t len, struct fng_fw_hit *h)
 		return fw_hit(h, (size_t)(nul - s), (size_t)(nul - s) + 1, "a NUL byte that cuts a path");
 	if ((ups || len >= 5) && lfi_class(s, len))
 		return fw_hit(h, 0, len < 16 ? len : 16, "a system or credential file by its place");
-	if (len >= 3 && isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
+	if (len >= 3 && fng_isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
 	    (fng_fw_find(s, len, "windows") >= 0 || fng_fw_find(s, len, "winnt") >= 0))
 		return fw_hit(h, 0, 3, "a Windows system path");
 	return false;
 }
 
 
-bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
+bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	char buf[4096];
+	struct fng_fw_pairs np;
 
-	if (lfi_check(s, len, h))
+	if (lfi_check(s, len, pairs, h))
 		return true;
 	/* a UNC path to a host named by a domain or an address (\\evil.example\x,
 	 * \\10.0.0.1\x, \\host@80\x): the server is asked for it, and sent the
 	 * function's credentials; a one-label name (\\fileserver\share) is an
 	 * internal share a field may well carry */
-	if (len > 4 && s[0] == '\\' && s[1] == '\\' && isalnum((unsigned char)s[2])) {
+	if (len > 4 && s[0] == '\\' && s[1] == '\\' && fng_isalnum((unsigned char)s[2])) {
 		const char *e = memchr(s + 3, '\\', len - 3);
 		size_t hl = e ? (size_t)(e - s) - 2 : 0;
 		if (e && (memchr(s + 2, '.', hl) || memchr(s + 2, '@', hl)))
@@ -336,7 +335,10 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 	if (len >= sizeof(buf) || !lfi_needs_norm(s, len)) /* longer values: read as they are */
 		return false;
 	size_t n = lfi_norm(s, len, buf);
-	if ((n == len && !memcmp(buf, s, len)) || !lfi_check(buf, n, h))
+	if (n == len && !memcmp(buf, s, len))
+		return false;
+	fng_fw_pairs(buf, n, &np);
+	if (!lfi_check(buf, n, &np, h))
 		return false;
 	h->start = 0;
 	h->end = len;
@@ -349,15 +351,15 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 static size_t csv_ref(const char *s, size_t len, size_t i)
 {
 	size_t j = i + (i < len && s[i] == '$'), l = j;
-	while (j < len && isalpha((unsigned char)s[j]) && j - l < 3)
+	while (j < len && fng_isalpha((unsigned char)s[j]) && j - l < 3)
 		j++;
 	if (j == l)
 		return i;
 	j += j < len && s[j] == '$';
 	size_t d = j;
-	while (j < len && isdigit((unsigned char)s[j]))
+	while (j < len && fng_isdigit((unsigned char)s[j]))
 		j++;
-	return j > d && (j >= len || !isalnum((unsigned char)s[j])) ? j : i;
+	return j > d && (j >= len || !fng_isalnum((unsigned char)s[j])) ? j : i;
 }
 
 /* The formula after the lead character, read as a spreadsheet reads it:
@@ -376,8 +378,8 @@ static void csv_formula(const char *s, size_t len, size_t i, bool *call, bool *r
 		size_t e = csv_ref(s, len, i);
 		if (e > i) {
 			*ref = true;
-		} else if (isalpha((unsigned char)s[i])) {
-			while (e < len && (isalnum((unsigned char)s[e]) || s[e] == '.' || s[e] == '_'))
+		} else if (fng_isalpha((unsigned char)s[i])) {
+			while (e < len && (fng_isalnum((unsigned char)s[e]) || s[e] == '.' || s[e] == '_'))
 				e++;
 			size_t k = e;
 			while (k < len && (s[k] == ' ' || s[k] == '\t'))
@@ -390,8 +392,8 @@ static void csv_formula(const char *s, size_t len, size_t i, bool *call, bool *r
 				*ref = true; /* Sheet1!A1 */
 			else
 				return;
-		} else if (isdigit((unsigned char)s[i])) {
-			while (e < len && (isdigit((unsigned char)s[e]) || s[e] == '.'))
+		} else if (fng_isdigit((unsigned char)s[i])) {
+			while (e < len && (fng_isdigit((unsigned char)s[e]) || s[e] == '.'))
 				e++;
 		} else if (s[i] == '"') {
 			const char *q = memchr(s + i + 1, '"', len - i - 1);
@@ -467,6 +469,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	unsigned m = 0;
 	bool key = kind == FNG_PWALK_KEY;
 	struct fw_seen z;
+	struct fng_fw_pairs pairs;
 	char stack[2048];
 	char *heap = len < sizeof(stack) ? NULL : malloc(len + 1);
 	char *low = heap ? heap : stack;
@@ -479,7 +482,8 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	const char *raw = s;
 	s = low;
 	fw_seen(s, len, &z);
-	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &hits[FNG_FW_NOSQL]))
+	fng_fw_pairs(s, len, &pairs); /* once, for every detector that searches a needle list */
+	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &pairs, &hits[FNG_FW_NOSQL]))
 		m |= 1u << FNG_FW_NOSQL;
 	if (key && len < 3) {
 		free(heap);
@@ -492,15 +496,15 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	if (FW_ANY(&z, ";|&\n\r$`/-") && fng_fw_cmd(s, len, &hits[FNG_FW_CMD]))
 		m |= 1u << FNG_FW_CMD;
 	if ((FW_ANY(&z, "({[<$#%!._'\"-") || fng_fw_find(s, len, "ro0ab") >= 0 || fng_fw_find(s, len, "aced0005") >= 0) &&
-	    fng_fw_code(s, len, &hits[FNG_FW_CODE]))
+	    fng_fw_code(s, len, &pairs, &hits[FNG_FW_CODE]))
 		m |= 1u << FNG_FW_CODE;
-	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &hits[FNG_FW_XSS]))
+	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &pairs, &hits[FNG_FW_XSS]))
 		m |= 1u << FNG_FW_XSS;
 	if (z.has['<'] && z.has['!'] + z.has[':'] > 0 && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
 	else if (z.has['<'] && z.has['+'] && xxe_utf7_doc(raw, len, s, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
-	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &hits[FNG_FW_LFI]))
+	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &pairs, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
 	if (!key && fng_fw_csv(s, len, &hits[FNG_FW_CSV]))
 		m |= 1u << FNG_FW_CSV;
@@ -526,8 +530,8 @@ static unsigned fw_entities(const char *s, size_t len, unsigned kind, struct fng
 		size_t j = i + 2;
 		bool hex = j < len && (s[j] == 'x' || s[j] == 'X');
 		if (s[i] == '&' && i + 2 < len && s[i + 1] == '#') {
-			for (j += hex; j < len && (hex ? isxdigit((unsigned char)s[j]) : isdigit((unsigned char)s[j])) && v < 0x110000; j++)
-				v = v * (hex ? 16 : 10) + (unsigned)(isdigit((unsigned char)s[j]) ? s[j] - '0' : (tolower((unsigned char)s[j]) - 'a' + 10));
+			for (j += hex; j < len && (hex ? fng_isxdigit((unsigned char)s[j]) : fng_isdigit((unsigned char)s[j])) && v < 0x110000; j++)
+				v = v * (hex ? 16 : 10) + (unsigned)(fng_isdigit((unsigned char)s[j]) ? s[j] - '0' : (fng_tolower((unsigned char)s[j]) - 'a' + 10));
 			if (j > i + 2 + hex && v && v < 0x80) {
 				out[k++] = (char)v;
 				refs++;

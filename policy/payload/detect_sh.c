@@ -2,19 +2,19 @@
  * word is built at run time (expansions, globs, braces) and whether an
  * unlisted word is used as a program (options, paths, redirections
  * follow it). Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <string.h>
 
 #include "policy/payload/detect_sh.h"
 
 static bool sh_name0(char c)
 {
-	return isalpha((unsigned char)c) || c == '_';
+	return fng_isalpha((unsigned char)c) || c == '_';
 }
 
 static bool sh_end(char c)
 {
-	return isspace((unsigned char)c) || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' || c == ')' ||
+	return fng_isspace((unsigned char)c) || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' || c == ')' ||
 	       c == '`' || c == '\0';
 }
 
@@ -42,7 +42,7 @@ static size_t sh_dollar(const char *s, size_t len, size_t i)
 	if (!sh_name0(c))
 		return 0;
 	size_t j = i + 1;
-	while (j < len && (isalnum((unsigned char)s[j]) || s[j] == '_'))
+	while (j < len && (fng_isalnum((unsigned char)s[j]) || s[j] == '_'))
 		j++;
 	return j - i;
 }
@@ -61,7 +61,7 @@ size_t fng_fw_sh_dynamic(const char *s, size_t len, size_t i)
 			return (size_t)(e - s) + 1;
 		return 0;
 	}
-	for (size_t k = i; k < len && (isalnum((unsigned char)s[k]) || s[k] == '_'); k++)
+	for (size_t k = i; k < len && (fng_isalnum((unsigned char)s[k]) || s[k] == '_'); k++)
 		if (k + 1 < len && s[k + 1] == '=' && sh_name0(s[i]))
 			return 0; /* an assignment, not a command word */
 	while (j < len && !sh_end(s[j])) {
@@ -82,9 +82,9 @@ size_t fng_fw_sh_dynamic(const char *s, size_t len, size_t i)
 		} else if (s[j] == '?' || s[j] == '[' || (s[j] == '*' && s[j - 1] != '/')) {
 			glob = true;
 		}
-		else if (isalpha((unsigned char)s[j]))
+		else if (fng_isalpha((unsigned char)s[j]))
 			letters = true;
-		else if (!isdigit((unsigned char)s[j]) && !strchr(".-_", s[j]))
+		else if (!fng_isdigit((unsigned char)s[j]) && !strchr(".-_", s[j]))
 			plain = false; /* %, =, quotes: a URL or text, not a file glob */
 		j++;
 	}
@@ -102,8 +102,8 @@ static bool sh_progarg(const char *s, size_t len, size_t a, size_t e)
 {
 	if (a >= e)
 		return false;
-	if (s[a] == '-' && a + 1 < e && (isalpha((unsigned char)s[a + 1]) ||
-					 (s[a + 1] == '-' && a + 2 < e && isalpha((unsigned char)s[a + 2]))))
+	if (s[a] == '-' && a + 1 < e && (fng_isalpha((unsigned char)s[a + 1]) ||
+					 (s[a + 1] == '-' && a + 2 < e && fng_isalpha((unsigned char)s[a + 2]))))
 		return true;
 	/* a redirection: > >> < alone, or onto a path or a descriptor (not ">=") */
 	if ((s[a] == '>' || s[a] == '<') && (e - a == 1 || (e - a == 2 && s[a + 1] == s[a]) || s[a + 1] == '/' || s[a + 1] == '&'))
@@ -120,18 +120,18 @@ size_t fng_fw_sh_program(const char *s, size_t len, size_t i)
 	size_t j = i;
 	bool path = i < len && (s[i] == '/' || (s[i] == '.' && i + 1 < len && s[i + 1] == '/'));
 
-	if (i >= len || !(isalpha((unsigned char)s[i]) || path))
+	if (i >= len || !(fng_isalpha((unsigned char)s[i]) || path))
 		return 0;
-	while (j < len && (isalnum((unsigned char)s[j]) || strchr("-_.+/", s[j])) && s[j])
+	while (j < len && (fng_isalnum((unsigned char)s[j]) || strchr("-_.+/", s[j])) && s[j])
 		j++;
-	if (j - i < 2 || (j < len && !isspace((unsigned char)s[j])))
+	if (j - i < 2 || (j < len && !fng_isspace((unsigned char)s[j])))
 		return 0;
 	size_t end = fng_fw_sh_cmdend(s, len, j);
 	for (size_t a = j; a < end;) {
-		while (a < end && isspace((unsigned char)s[a]))
+		while (a < end && fng_isspace((unsigned char)s[a]))
 			a++;
 		size_t e = a;
-		while (e < end && !isspace((unsigned char)s[e]))
+		while (e < end && !fng_isspace((unsigned char)s[e]))
 			e++;
 		if (sh_progarg(s, len, a, e))
 			return end;
