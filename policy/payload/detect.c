@@ -38,7 +38,7 @@ static bool fw_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *w
 
 /* ---- XXE: a DTD that declares an external entity, or an XInclude ---- */
 
-bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h)
+static bool xxe_check(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	long e = fng_fw_find(s, len, "<!ENTITY");
 	long d = fng_fw_find(s, len, "<!DOCTYPE");
@@ -58,13 +58,79 @@ bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h)
 	if (d >= 0) {
 		const char *end = memchr(s + d, '>', len - (size_t)d);
 		size_t dl = end ? (size_t)(end - (s + d)) : len - (size_t)d;
-		if (fng_fw_find(s + d, dl, "SYSTEM") >= 0)
+		if (fng_fw_find(s + d, dl, "SYSTEM") >= 0 || fng_fw_find(s + d, dl, "PUBLIC") >= 0)
 			return fw_hit(h, (size_t)d, (size_t)d + 9, "an external DTD");
+	}
+	/* XSLT that reads other documents: document(), xsl:include/import, unparsed-text() */
+	long xs = fng_fw_find(s, len, "<xsl:");
+	if (xs >= 0) {
+		static const char *const reads[] = { "document(", "<xsl:include", "<xsl:import", "unparsed-text(", NULL };
+		for (size_t k = 0; reads[k]; k++)
+			if (fng_fw_find(s, len, reads[k]) >= 0)
+				return fw_hit(h, (size_t)xs, (size_t)xs + 5, "XSLT that reads an external document");
 	}
 	long x = fng_fw_find(s, len, "xi:include");
 	if (x >= 0 && x > 0 && s[x - 1] == '<')
 		return fw_hit(h, (size_t)x - 1, (size_t)x + 10, "an XInclude");
 	return false;
+}
+
+/* UTF-7 as an XML parser decodes a document that declares it: "+" then
+ * modified base64 of UTF-16BE up to "-" or a non-base64 byte; ASCII
+ * characters are kept (others become '?'). Into out (len + 1); length. */
+static size_t xxe_utf7(const char *s, size_t len, char *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '+') {
+			out[k++] = s[i];
+			continue;
+		}
+		unsigned acc = 0, bits = 0;
+		size_t j = i + 1;
+		for (; j < len; j++) {
+			const char *b = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", s[j]);
+			if (!b || !s[j])
+				break;
+			acc = (acc << 6) | (unsigned)(b - "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+			bits += 6;
+			if (bits >= 16) {
+				unsigned cp = (acc >> (bits - 16)) & 0xffff;
+				bits -= 16;
+				out[k++] = cp && cp < 0x80 ? (char)cp : '?';
+			}
+		}
+		if (j == i + 1)
+			out[k++] = '+'; /* "+-" is a plus */
+		i = j < len && s[j] == '-' ? j : j - 1;
+	}
+	out[k] = '\0';
+	return k;
+}
+
+bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	return xxe_check(s, len, h);
+}
+
+/* A document that declares UTF-7 read as its parser reads it. raw is the
+ * value before lower-casing (base64 is case-sensitive). */
+static bool xxe_utf7_doc(const char *raw, size_t len, const char *low, struct fng_fw_hit *h)
+{
+	char buf[4096];
+
+	if (len >= sizeof(buf) || fng_fw_find(low, len, "<?xml") < 0 || fng_fw_find(low, len, "utf-7") < 0)
+		return false;
+	size_t n = xxe_utf7(raw, len, buf);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (char)fng_tolower((unsigned char)buf[i]);
+	if (!xxe_check(buf, n, h))
+		return false;
+	h->start = 0;
+	h->end = len;
+	h->why = "an external entity in a UTF-7 document";
+	return true;
 }
 
 /* ---- LFI: traversal, sensitive absolute paths, stream wrappers, NUL ---- */
@@ -78,7 +144,7 @@ static const char *const lfi_abs[] = {
 	"/.env", "/.git/config", "/.htaccess", "/.htpasswd", "/.bash_history", "boot.ini", "win.ini", "system.ini",
 	"/windows/system32", "\\windows\\system32", "\\windows\\win.ini", "/winnt/", "\\winnt\\", "/boot.ini",
 	"web.config", "wp-config.php", "/usr/local/etc/", "/dev/stdin", "/dev/fd/", "/sam", "\\sam", "/inetpub/",
-	"\\inetpub\\", "/applicationhost.config", "/var/www/", "/usr/local/apache", "/etc/php", "/php.ini",
+	"\\inetpub\\", "/applicationhost.config", "/usr/local/apache", "/etc/php", "/php.ini",
 	"/etc/localtime", NULL
 };
 
@@ -105,7 +171,109 @@ static size_t lfi_dotdot(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
+/* Sensitive by place, not by name: the value (after a traversal, or as
+ * a whole absolute path) is under a system configuration, process or
+ * kernel directory, or is a dotfile in a home directory (where
+ * credentials live). s is normalised (lfi_norm). */
+static bool lfi_class(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i + 3 <= len && s[i] == '.' && s[i + 1] == '.' && s[i + 2] == '/')
+		i += 3;
+	if (i < len && s[i] == '~' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '.' && i + 3 < len &&
+	    fng_isalpha((unsigned char)s[i + 3]))
+		return true;
+	if (i + 1 >= len || s[i] != '/')
+		return false;
+	static const char *const dirs[] = { "/etc/", "/proc/", "/sys/", "/root/", "/boot/", "/dev/", NULL };
+	for (size_t k = 0; dirs[k]; k++) {
+		size_t n = strlen(dirs[k]);
+		if (len - i > n + 1 && !strncmp(s + i, dirs[k], n) && (fng_isalnum((unsigned char)s[i + n]) || s[i + n] == '.'))
+			return !memchr(s + i, ' ', len - i);
+	}
+	if (len - i > 6 && !strncmp(s + i, "/home/", 6)) {
+		const char *c = memchr(s + i + 6, '/', len - i - 6);
+		return c && (size_t)(c - s) + 2 < len && c[1] == '.' && fng_isalpha((unsigned char)c[2]);
+	}
+	return false;
+}
+
+/* One separator or dot as a receiving stack may decode it: the byte it
+ * stands for ('/' or '.') and its length at s[i], or 0. Backslash,
+ * overlong UTF-8 (C0 AF, C1 9C, E0 80 AF, C0 AE), fullwidth and look-alike
+ * slashes (U+FF0F, U+FF3C, U+2215, U+2216, U+2044), fullwidth dot (U+FF0E),
+ * and IIS %uXXXX escapes of all of them. */
+static size_t lfi_sep(const char *s, size_t len, size_t i, char *out)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	size_t r = len - i;
+	unsigned cp = 0;
+
+	if (u[0] == '\\')
+		return *out = '/', 1;
+	if (r >= 2 && (u[0] == 0xc0 || u[0] == 0xc1) && (u[1] == 0xaf || u[1] == 0x9c))
+		return *out = '/', 2;
+	if (r >= 2 && u[0] == 0xc0 && u[1] == 0xae)
+		return *out = '.', 2;
+	if (r >= 3 && u[0] == 0xe0 && u[1] == 0x80 && (u[2] == 0xaf || u[2] == 0xae))
+		return *out = u[2] == 0xaf ? '/' : '.', 3;
+	if (r >= 3 && u[0] == 0xef && u[1] == 0xbc && (u[2] == 0x8f || u[2] == 0xbc || u[2] == 0x8e))
+		return *out = u[2] == 0x8e ? '.' : '/', 3;
+	if (r >= 3 && u[0] == 0xe2 && ((u[1] == 0x88 && (u[2] == 0x95 || u[2] == 0x96)) || (u[1] == 0x81 && u[2] == 0x84)))
+		return *out = '/', 3;
+	if (r >= 6 && u[0] == '%' && (u[1] == 'u' || u[1] == 'U')) {
+		for (size_t k = 2; k < 6; k++) {
+			if (!fng_isxdigit(u[k]))
+				return 0;
+			cp = cp * 16 + (unsigned)(fng_isdigit(u[k]) ? u[k] - '0' : (fng_tolower(u[k]) - 'a' + 10));
+		}
+		if (cp == 0x2f || cp == 0x5c || cp == 0xff0f || cp == 0xff3c || cp == 0x2215 || cp == 0x2216 || cp == 0x2044)
+			return *out = '/', 6;
+		if (cp == 0x2e || cp == 0xff0e)
+			return *out = '.', 6;
+	}
+	return 0;
+}
+
+/* Anything lfi_norm would change: a backslash, a multi-byte or %u form,
+ * "//" or "/./". Most values have none (one pass, no copy). */
+static bool lfi_needs_norm(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\\' || c >= 0xc0 || (c == '%' && i + 1 < len && (s[i + 1] == 'u' || s[i + 1] == 'U')))
+			return true;
+		if (c == '/' && i + 1 < len && (s[i + 1] == '/' || (s[i + 1] == '.' && i + 2 < len && s[i + 2] == '/')))
+			return true;
+	}
+	return false;
+}
+
+/* The path the value names once decoded and normalised: separators and
+ * dots of every encoding above made plain, runs of '/' one, "/./" gone.
+ * Into out (len + 1 bytes); its length. */
+static size_t lfi_norm(const char *s, size_t len, char *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < len;) {
+		char c = s[i];
+		size_t n = lfi_sep(s, len, i, &c);
+		i += n ? n : 1;
+		if (c == '/' && k > 0 && out[k - 1] == '/')
+			continue;
+		if (c == '/' && k >= 2 && out[k - 1] == '.' && out[k - 2] == '/') {
+			k--; /* "/./" */
+			continue;
+		}
+		out[k++] = c;
+	}
+	out[k] = '\0';
+	return k;
+}
+
+static bool lfi_check(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	size_t ups = 0, first = 0;
 
@@ -138,44 +306,137 @@ bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 	const char *nul = memchr(s, '\0', len);
 	if (nul && (memchr(s, '/', len) || memchr(s, '.', len) || memchr(s, '\\', len)))
 		return fw_hit(h, (size_t)(nul - s), (size_t)(nul - s) + 1, "a NUL byte that cuts a path");
+	if ((ups || len >= 5) && lfi_class(s, len))
+		return fw_hit(h, 0, len < 16 ? len : 16, "a system or credential file by its place");
 	if (len >= 3 && fng_isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
 	    (fng_fw_find(s, len, "windows") >= 0 || fng_fw_find(s, len, "winnt") >= 0))
 		return fw_hit(h, 0, 3, "a Windows system path");
 	return false;
 }
 
+
+bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
+{
+	char buf[4096];
+	struct fng_fw_pairs np;
+
+	if (lfi_check(s, len, pairs, h))
+		return true;
+	/* a UNC path to a host named by a domain or an address (\\evil.example\x,
+	 * \\10.0.0.1\x, \\host@80\x): the server is asked for it, and sent the
+	 * function's credentials; a one-label name (\\fileserver\share) is an
+	 * internal share a field may well carry */
+	if (len > 4 && s[0] == '\\' && s[1] == '\\' && fng_isalnum((unsigned char)s[2])) {
+		const char *e = memchr(s + 3, '\\', len - 3);
+		size_t hl = e ? (size_t)(e - s) - 2 : 0;
+		if (e && (memchr(s + 2, '.', hl) || memchr(s + 2, '@', hl)))
+			return fw_hit(h, 0, 2 + hl, "a UNC path to another host");
+	}
+	if (len >= sizeof(buf) || !lfi_needs_norm(s, len)) /* longer values: read as they are */
+		return false;
+	size_t n = lfi_norm(s, len, buf);
+	if (n == len && !memcmp(buf, s, len))
+		return false;
+	fng_fw_pairs(buf, n, &np);
+	if (!lfi_check(buf, n, &np, h))
+		return false;
+	h->start = 0;
+	h->end = len;
+	return true;
+}
+
 /* ---- CSV: a cell that a spreadsheet evaluates as a formula ---- */
+
+/* A cell reference at s[i] ($A$1, a1, AB12): its end, or i. */
+static size_t csv_ref(const char *s, size_t len, size_t i)
+{
+	size_t j = i + (i < len && s[i] == '$'), l = j;
+	while (j < len && fng_isalpha((unsigned char)s[j]) && j - l < 3)
+		j++;
+	if (j == l)
+		return i;
+	j += j < len && s[j] == '$';
+	size_t d = j;
+	while (j < len && fng_isdigit((unsigned char)s[j]))
+		j++;
+	return j > d && (j >= len || !fng_isalnum((unsigned char)s[j])) ? j : i;
+}
+
+/* The formula after the lead character, read as a spreadsheet reads it:
+ * operands (numbers, cell references, names, strings, parentheses) joined
+ * by operators. *call: a name called; *ref: a cell reference; *op: an
+ * operator other than '-' (a phone number or a date only has those). */
+static void csv_formula(const char *s, size_t len, size_t i, bool *call, bool *ref, bool *op, bool *dde)
+{
+	bool pending = false; /* an operator waiting for its right operand */
+
+	for (size_t n = 0; i < len && n < 32; n++) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '(' || s[i] == ')'))
+			i++;
+		if (i >= len)
+			return;
+		size_t e = csv_ref(s, len, i);
+		if (e > i) {
+			*ref = true;
+		} else if (fng_isalpha((unsigned char)s[i])) {
+			while (e < len && (fng_isalnum((unsigned char)s[e]) || s[e] == '.' || s[e] == '_'))
+				e++;
+			size_t k = e;
+			while (k < len && (s[k] == ' ' || s[k] == '\t'))
+				k++;
+			if (k < len && s[k] == '(')
+				*call = true;
+			else if (k < len && s[k] == '|')
+				*dde = true;
+			else if (k < len && s[k] == '!')
+				*ref = true; /* Sheet1!A1 */
+			else
+				return;
+		} else if (fng_isdigit((unsigned char)s[i])) {
+			while (e < len && (fng_isdigit((unsigned char)s[e]) || s[e] == '.'))
+				e++;
+		} else if (s[i] == '"') {
+			const char *q = memchr(s + i + 1, '"', len - i - 1);
+			e = q ? (size_t)(q - s) + 1 : len;
+		} else {
+			return;
+		}
+		*op |= pending;
+		i = e;
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ')' || s[i] == '!' || s[i] == ':'))
+			i++;
+		if (i >= len || !strchr("+-*/^&=<>", s[i]) || !s[i])
+			return;
+		pending = s[i] != '-';
+		i++;
+	}
+}
 
 bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t i = 0;
 
-	while (i < len && (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '"'))
+	while (i < len && (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '"' || s[i] == '\''))
 		i++;
 	if (i >= len || !strchr("=+-@", s[i]) || !s[i])
 		return false;
 	size_t f = i;
 	char lead = s[i];
-	while (i < len && (strchr("=+-@ ", s[i]) && s[i]))
+	while (i < len && (strchr("=+-@ \t", s[i]) && s[i]))
 		i++;
-	size_t w = i;
-	while (i < len && (fng_isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '_'))
-		i++;
-	bool name = i > w && fng_isalpha((unsigned char)s[w]);
-	if (name && i < len && s[i] == '(')
-		return fw_hit(h, f, i + 1, "a formula calling a function");
-	if (name && i < len && s[i] == '|')
-		return fw_hit(h, f, i + 1, "a DDE formula");
 	if (fng_fw_find(s, len, "cmd|") >= 0 || fng_fw_find(s, len, "|'/c") >= 0 || fng_fw_find(s, len, "|' /c") >= 0 ||
 	    fng_fw_find(s, len, "msexcel|") >= 0)
 		return fw_hit(h, f, len, "a DDE formula");
-	if (lead == '=' && i < len && (fng_isdigit((unsigned char)s[w]) || s[w] == '(') && len - f < 64) {
-		for (size_t k = w; k < len; k++)
-			if (strchr("+-*/^&", s[k]) && s[k])
-				return fw_hit(h, f, len, "a formula");
-	}
-	if (lead == '=' && name && i < len && (s[i] == '!' || (fng_isdigit((unsigned char)s[i - 1]) && i == len)))
-		return fw_hit(h, f, i, "a cell reference formula");
+	bool call = false, ref = false, op = false, dde = false;
+	csv_formula(s, len, i, &call, &ref, &op, &dde);
+	if (call)
+		return fw_hit(h, f, len, "a formula calling a function");
+	if (dde)
+		return fw_hit(h, f, len, "a DDE formula");
+	/* '=' evaluates any expression; '+' and '-' need a real operator or a
+	 * reference (+1-555-0100 is a phone number) */
+	if ((lead == '=' && (op || ref || i > f + 1)) || ((lead == '+' || lead == '-') && (op || ref) && len - f < 64))
+		return (lead == '=' && !op && !ref) ? false : fw_hit(h, f, len, "a formula");
 	return false;
 }
 
@@ -218,6 +479,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	for (size_t i = 0; i < len; i++) /* tolower of the C locale (fnguard sets no other), inline */
 		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
 	low[len] = '\0';
+	const char *raw = s;
 	s = low;
 	fw_seen(s, len, &z);
 	fng_fw_pairs(s, len, &pairs); /* once, for every detector that searches a needle list */
@@ -240,6 +502,8 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 		m |= 1u << FNG_FW_XSS;
 	if (z.has['<'] && z.has['!'] + z.has[':'] > 0 && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
+	else if (z.has['<'] && z.has['+'] && xxe_utf7_doc(raw, len, s, &hits[FNG_FW_XXE]))
+		m |= 1u << FNG_FW_XXE;
 	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &pairs, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
 	if (!key && fng_fw_csv(s, len, &hits[FNG_FW_CSV]))
@@ -250,17 +514,54 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 
 #define FW_DECODE_MAX 65536 /* longer values are checked as they are */
 
+/* A value written in numeric character references (&#39;&#32;&#85;...,
+ * three or more) is checked decoded as well: code that unescapes HTML
+ * before use. Named references (&lt;) stay: HTML fields carry them. The
+ * classes found beyond m. */
+static unsigned fw_entities(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS], unsigned m)
+{
+	char out[1024];
+	size_t k = 0, refs = 0;
+
+	if (len >= sizeof(out) || !memmem(s, len, "&#", 2))
+		return 0;
+	for (size_t i = 0; i < len;) {
+		unsigned v = 0;
+		size_t j = i + 2;
+		bool hex = j < len && (s[j] == 'x' || s[j] == 'X');
+		if (s[i] == '&' && i + 2 < len && s[i + 1] == '#') {
+			for (j += hex; j < len && (hex ? fng_isxdigit((unsigned char)s[j]) : fng_isdigit((unsigned char)s[j])) && v < 0x110000; j++)
+				v = v * (hex ? 16 : 10) + (unsigned)(fng_isdigit((unsigned char)s[j]) ? s[j] - '0' : (fng_tolower((unsigned char)s[j]) - 'a' + 10));
+			if (j > i + 2 + hex && v && v < 0x80) {
+				out[k++] = (char)v;
+				refs++;
+				i = j + (j < len && s[j] == ';');
+				continue;
+			}
+		}
+		out[k++] = s[i++];
+	}
+	if (refs < 3)
+		return 0;
+	struct fng_fw_hit more[FNG_FW_NCLASS];
+	unsigned add = fw_one(out, k, kind, more) & ~m & ~FNG_FW_UNDECIDED;
+	for (int c = 0; c < FNG_FW_NCLASS; c++)
+		if (add & (1u << c))
+			hits[c] = (struct fng_fw_hit){ 0, len, more[c].why };
+	return add;
+}
+
 unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS])
 {
 	unsigned m = fw_one(s, len, kind, hits);
-	char buf[2][1024];
-	char *heap[2] = { NULL, NULL };
+	char buf[3][1024];
+	char *heap[3] = { NULL, NULL, NULL };
 	const char *cur = s;
 	size_t n = len;
 
-	/* %XX decoded once and twice (double encoding); the hits of a decoded
+	/* %XX decoded once, twice and three times (layered encoding); the hits of a decoded
 	 * form point at the raw value's whole length */
-	for (int r = 0; r < 2 && memchr(cur, '%', n) && n <= FW_DECODE_MAX; r++) {
+	for (int r = 0; r < 3 && memchr(cur, '%', n) && n <= FW_DECODE_MAX; r++) {
 		char *out = n < sizeof(buf[r]) ? buf[r] : (heap[r] = malloc(n + 1));
 		if (!out) {
 			m |= FNG_FW_UNDECIDED; /* the decoded form goes unchecked: not clean */
@@ -281,5 +582,6 @@ unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	}
 	free(heap[0]);
 	free(heap[1]);
-	return m;
+	free(heap[2]);
+	return m | fw_entities(s, len, kind, hits, m);
 }

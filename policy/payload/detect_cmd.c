@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "policy/payload/detect.h"
+#include "policy/payload/detect_sh.h"
 
 static bool cm_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
 {
@@ -132,10 +133,110 @@ static bool cm_command(const char *s, size_t len, size_t i, bool tight, bool sub
 	return false;
 }
 
+/* The word at i (after spaces) is a program on the strong list. */
+static bool cm_is_strong(const char *s, size_t len, size_t i)
+{
+	char w[40];
+	size_t base;
+
+	cm_word(s, len, cm_space(s, len, i), w, sizeof(w), &base);
+	return w[0] && (cm_in(w + base, cm_strong) || cm_in(w, cm_strong));
+}
+
+/* The word at i (after spaces) is a program: listed, or with options. */
+static bool cm_is_program(const char *s, size_t len, size_t i)
+{
+	char w[40];
+	size_t base;
+
+	i = cm_space(s, len, i);
+	if (i + 2 <= len && s[i] == '$' && s[i + 1] == ' ') /* a shell prompt */
+		i = cm_space(s, len, i + 1);
+	cm_word(s, len, i, w, sizeof(w), &base);
+	return (w[0] && (cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak))) || fng_fw_sh_program(s, len, i);
+}
+
+/* Documentation: markdown code (``` fences, `inline` spans) and a value
+ * that is itself a command line (its first word a program). There a
+ * pipe, && or a substitution chains a command as documentation shows
+ * it, and only a strong program (a shell, the network, recon) or a word
+ * built at run time is a finding (docs/policy.md: the judgment call). */
+struct cm_doc {
+	size_t line_end; /* the value's first line is a command line up to here (0: not) */
+	bool fence;	 /* inside ``` */
+	bool span;	 /* inside `inline code` */
+};
+
+static bool cm_in_doc(const struct cm_doc *d, size_t i)
+{
+	return d->fence || d->span || i < d->line_end;
+}
+
+/* A markdown table row: the separator's line starts and ends with '|'
+ * ("| id | int |"); a pipe chain does not (cells are not commands). */
+static bool cm_cell(const char *s, size_t len, size_t i)
+{
+	size_t b = i, e = i;
+
+	if (s[i] != '|')
+		return false;
+	while (b > 0 && s[b - 1] != '\n')
+		b--;
+	while (e < len && s[e] != '\n')
+		e++;
+	while (b < e && fng_isspace((unsigned char)s[b]))
+		b++;
+	while (e > b && fng_isspace((unsigned char)s[e - 1]))
+		e--;
+	return e - b >= 3 && s[b] == '|' && s[e - 1] == '|';
+}
+
+/* A separator at i followed by a command: the finding's end, or 0. */
+static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool tight, const struct cm_doc *d)
+{
+	size_t end, c = cm_space(s, len, j);
+
+	if (c >= len || cm_cell(s, len, i))
+		return 0;
+	size_t dyn = fng_fw_sh_dynamic(s, len, c);
+	if (dyn)
+		return dyn;
+	if (cm_in_doc(d, i) && s[i] != ';')
+		return cm_is_strong(s, len, c) && cm_command(s, len, j, tight, false, &end) ? end : 0;
+	if (cm_command(s, len, j, tight, false, &end))
+		return end;
+	if (s[i] != '\n' && s[i] != '\r' && (end = fng_fw_sh_program(s, len, c)) != 0)
+		return end;
+	return 0;
+}
+
+/* A substitution opened at i (its command at j): the finding's end, or 0. */
+static size_t cm_subst(const char *s, size_t len, size_t i, size_t j, const struct cm_doc *d)
+{
+	size_t end, c = cm_space(s, len, j);
+	size_t dyn = fng_fw_sh_dynamic(s, len, c);
+
+	if (dyn)
+		return dyn;
+	if (cm_in_doc(d, i))
+		return cm_is_strong(s, len, c) && cm_command(s, len, j, true, true, &end) ? end : 0;
+	if (cm_command(s, len, j, true, true, &end))
+		return end;
+	return fng_fw_sh_program(s, len, c);
+}
+
 bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t end;
+	struct cm_doc d = { 0, false, false };
 
+	if (cm_is_program(s, len, 0)) {
+		const char *nl = memchr(s, '\n', len);
+		d.line_end = nl ? (size_t)(nl - s) : len;
+	}
+	if (len && (s[0] == '/' || s[0] == '{' || s[0] == '$') && (end = fng_fw_sh_dynamic(s, len, 0)) != 0 &&
+	    (s[0] != '$' || s[1] == '\''))
+		return cm_hit(h, 0, end, "a command word built by the shell");
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (cm_sep(c)) {
@@ -146,17 +247,24 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 			/* "a & b" between words is prose: the & must touch the command or end a word */
 			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ')
 				continue;
-			if (cm_command(s, len, j, tight || c == '\n', false, &end))
+			if ((end = cm_after_sep(s, len, i, j, tight, &d)) != 0)
 				return cm_hit(h, i, end, "a shell separator, then a command");
 			i = j - 1;
 		} else if ((c == '$' && i + 1 < len && s[i + 1] == '(' && !(i + 2 < len && s[i + 2] == '(')) || c == '`') {
+			if (c == '`' && i + 2 < len && s[i + 1] == '`' && s[i + 2] == '`') {
+				d.fence = !d.fence;
+				i += 2;
+				continue;
+			}
 			/* `word` inside prose is also markdown's inline code: a backtick
 			 * substitution counts where it starts the value or touches a word */
 			bool md = c == '`' && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '(' || s[i - 1] == '`');
-			if (!md && cm_command(s, len, i + (c == '$' ? 2 : 1), true, true, &end))
+			if (c == '`' && (md || d.span)) {
+				d.span = !d.span;
+				continue;
+			}
+			if ((end = cm_subst(s, len, i, i + (c == '$' ? 2 : 1), &d)) != 0)
 				return cm_hit(h, i, end, "a command substitution");
-			if (c == '`' && i + 2 < len && s[i + 1] == '`' && s[i + 2] == '`')
-				i += 2;
 		}
 	}
 	long t = fng_fw_find(s, len, "/dev/tcp/");
@@ -179,9 +287,12 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 
 static const char *const ns_ops[] = { "$ne", "$eq", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$where",
 				      "$exists", "$or", "$and", "$not", "$nor", "$expr", "$elemMatch", "$function",
-				      "$accumulator", "$lookup", "$jsonSchema", "$type", "$size", "$all", "$mod",
-				      "$text", "$search", "$options", "$comment", "$merge", "$out", "$group", "$match",
-				      "$set", "$unset", "$inc", "$push", "$rename", NULL };
+				      "$accumulator", "$lookup", "$jsonSchema", "$type", "$size", "$all", "$mod", "$merge",
+				      "$out", "$group", "$match", "$unionWith", "$set", "$unset", "$inc", "$push",
+				      "$rename", NULL };
+/* Operators that run code: found wherever an operand follows them
+ * ($where: .., $where=.., [$where]=..). */
+static const char *const ns_code[] = { "$where", "$function", "$accumulator", NULL };
 
 /* An operator name at s (len bytes exactly, or followed by a non-word). */
 static size_t ns_op(const char *s, size_t len)
@@ -211,6 +322,14 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs
 		    (a < len && s[a] == ']'))
 			return cm_hit(h, i, i + n, "a query operator");
 	}
+	for (size_t k = 0; ns_code[k]; k++) {
+		long w = fng_fw_find(s, len, ns_code[k]);
+		size_t e = w >= 0 ? (size_t)w + strlen(ns_code[k]) : 0;
+		while (e < len && (s[e] == ' ' || s[e] == '"' || s[e] == '\'' || s[e] == ']'))
+			e++;
+		if (w >= 0 && (e == len || s[e] == ':' || s[e] == '=' || s[e] == '('))
+			return cm_hit(h, (size_t)w, e, "a query operator that runs code");
+	}
 	/* $where JavaScript: this.field compared or matched, or a string broken out into JS */
 	long t = fng_fw_find(s, len, "this.");
 	if (t >= 0) {
@@ -224,8 +343,8 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs
 					  "'; while(", "';sleep(", "\";sleep(", "'; sleep(", "'||'1'=='1", "\"||\"1\"==\"1",
 					  "' || '1'=='1", "'||1==1", "\"||1==1", "' || 1==1", "db.getCollection(",
 					  "db.users.", "db.dropDatabase(", "mapReduce", "';var ", "\";var ", "'&&this",
-					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "return true;", "|| true",
-					  "'; }", NULL };
+					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "'; return true", "\"; return true",
+					  "' || true", "'||true", "\" || true", "'; }", NULL };
 	for (size_t k = 0; js[k]; k++) {
 		long m = fng_fw_maybe(pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
 		if (m >= 0)

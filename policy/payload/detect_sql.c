@@ -24,6 +24,35 @@ static bool sq_wordc(char c)
 	return fng_isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.' || (unsigned char)c >= 0x80;
 }
 
+/* A number as a SQL lexer reads it: 0x.. hex, 0b.. bits, digits with a
+ * fraction and an exponent; what follows is the next token (1e0UNION is
+ * the number 1e0, then UNION). Its end. */
+static size_t sq_number(const char *s, size_t len, size_t i)
+{
+	if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'b')) {
+		size_t j = i + 2;
+		while (j < len && (s[i + 1] == 'x' ? fng_isxdigit((unsigned char)s[j]) : (s[j] == '0' || s[j] == '1')))
+			j++;
+		if (j > i + 2)
+			return j;
+	}
+	while (i < len && fng_isdigit((unsigned char)s[i]))
+		i++;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && fng_isdigit((unsigned char)s[i]); i++)
+			;
+	if (i + 1 < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t j = i + 1 + (s[i + 1] == '+' || s[i + 1] == '-');
+		if (j < len && fng_isdigit((unsigned char)s[j])) {
+			while (j < len && fng_isdigit((unsigned char)s[j]))
+				j++;
+			i = j;
+		}
+	}
+	/* a number glued to a word that is not a keyword reads as one word (2nd, 10px) */
+	return i;
+}
+
 /* The next token at *p (whitespace and MySQL's executable comment marks
  * skipped). */
 static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
@@ -79,8 +108,7 @@ static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
 		i = e ? (size_t)(e - s) + 1 : len;
 		t.t = Q_WORD;
 	} else if (fng_isdigit((unsigned char)c)) {
-		while (i < len && (fng_isalnum((unsigned char)s[i]) || s[i] == '.'))
-			i++;
+		i = sq_number(s, len, i);
 		t.t = Q_NUM;
 	} else if (c == '@') {
 		while (i < len && (s[i] == '@' || sq_wordc(s[i])))
@@ -215,8 +243,12 @@ static bool sq_stacked(const char *s, const struct sq_tok *v, size_t i)
 		return n->t == Q_NUM || n->t == Q_VAR || n->t == Q_STR || sq_is(s, n, "*") ||
 		       (n->t == Q_WORD && (n2->t == Q_LP || sq_is(s, n2, "from")));
 	}
+	if (sq_is(s, &v[i], "exec") || sq_is(s, &v[i], "execute")) /* EXEC('...'), EXEC 'sp' */
+		return n->t == Q_WORD || n->t == Q_VAR || n->t == Q_LP || n->t == Q_STR;
 	return n->t == Q_WORD || n->t == Q_VAR;
 }
+
+static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k);
 
 /* The tail after a break-out (a closing quote, or a leading number). */
 static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct fng_fw_hit *h)
@@ -230,7 +262,9 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 		i++;
 	const char *why = NULL;
 	size_t k = sq_skipc(v, i);
-	if (quoted && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
+	/* an HTML attribute's quote (href="#top") opens a value: its '#' is a fragment, not MySQL's comment */
+	bool attr = from >= 2 && s[from - 2] == '=' && v[i].t == Q_COMMENT && s[v[i].a] == '#';
+	if (quoted && !attr && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
 		why = "a quote, then a comment that cuts the query";
 	else if ((sq_any(s, &v[k], sq_logic) || (quoted && sq_any(s, &v[k], sq_join))) &&
 		 sq_expr(s, v, k + 1, quoted))
@@ -241,7 +275,8 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 		 (sq_is(s, &v[k], "having") && sq_expr(s, v, k + 1, quoted)) ||
 		 (sq_is(s, &v[k], "procedure") && sq_is(s, &v[sq_skipc(v, k + 1)], "analyse")))
 		why = "a quote or number, then a query clause";
-	else if ((sq_is(s, &v[k], "order") || sq_is(s, &v[k], "group")) && sq_is(s, &v[sq_skipc(v, k + 1)], "by"))
+	else if ((sq_is(s, &v[k], "order") || sq_is(s, &v[k], "group")) && sq_is(s, &v[sq_skipc(v, k + 1)], "by") &&
+		 sq_by_list(s, v, sq_skipc(v, k + 1) + 1))
 		why = "a quote or number, then ORDER/GROUP BY";
 	else if (v[k].t == Q_SEMI && sq_stacked(s, v, k + 1))
 		why = "a stacked statement";
@@ -260,10 +295,10 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 
 /* Where a value placed in a q-quoted literal breaks out: the offset after
  * the first unescaped q, or 0. */
-static size_t sq_breakout(const char *s, size_t len, char q)
+static size_t sq_breakout(const char *s, size_t len, char q, int literal_backslash)
 {
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\\') {
+		if (s[i] == '\\' && !literal_backslash) {
 			i++;
 		} else if (s[i] == q) {
 			if (i + 1 < len && s[i + 1] == q) {
@@ -274,6 +309,38 @@ static size_t sq_breakout(const char *s, size_t len, char q)
 		}
 	}
 	return 0;
+}
+
+/* What follows an expression still reads as SQL: the end, a comment, a
+ * statement end, a closing parenthesis, a string the query's quote
+ * closes, another boolean operator or a clause. Prose goes on in words
+ * ("3 > 2 and 2 < 3, as expected"). */
+static bool sq_goes_on(const char *s, const struct sq_tok *v, size_t k)
+{
+	static const char *const clauses[] = { "and", "or", "xor", "union", "order", "group", "limit", "having",
+					       "into", "procedure", "from", "where", "offset", "fetch", NULL };
+	const struct sq_tok *t = &v[k];
+	return t->t == Q_END || t->t == Q_COMMENT || t->t == Q_SEMI || t->t == Q_RP || t->t == Q_STR ||
+	       t->t == Q_OPENSTR || sq_any(s, t, clauses) || sq_any(s, t, sq_logic);
+}
+
+/* ORDER/GROUP BY's list at v[k]: a column (number, name, call), then
+ * what a query has there (end, comment, comma, ASC/DESC, a clause).
+ * "'order by' date" is prose quoting the words. */
+static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k)
+{
+	k = sq_skipc(v, k);
+	if (v[k].t != Q_NUM && v[k].t != Q_WORD && v[k].t != Q_LP && v[k].t != Q_VAR)
+		return false;
+	const struct sq_tok *t = &v[sq_skipc(v, k + 1)];
+	return sq_goes_on(s, v, sq_skipc(v, k + 1)) || t->t == Q_COMMA || t->t == Q_LP || sq_is(s, t, "asc") ||
+	       sq_is(s, t, "desc") || t->t == Q_OP;
+}
+
+/* v[i] follows the '>' that ends an HTML tag (<pre>if ...). */
+static bool sq_tag_end(const char *s, const struct sq_tok *v, size_t i)
+{
+	return i >= 3 && sq_is(s, &v[i - 1], ">") && v[i - 2].t == Q_WORD && sq_is(s, &v[i - 3], "<");
 }
 
 /* Anywhere in the value: UNION SELECT, a stacked statement, a known
@@ -304,9 +371,10 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 			    (sq_is(s, &v[j], "select") || v[j].t == Q_LP ||
 			     ((sq_is(s, &v[j], "all") || sq_is(s, &v[j], "distinct")) && sq_is(s, &v[sq_skipc(v, j + 1)], "select"))))
 				why = "UNION SELECT";
-			else if (v[i].t == Q_SEMI && sq_stacked(s, v, i + 1))
-				why = "a stacked statement";
-			else if (v[i].t == Q_WORD && v[j].t == Q_LP && sq_after_op(s, v, i) && sq_any(s, &v[i], sq_danger) && i + 0 < n &&
+			else if (v[i].t == Q_SEMI && sq_stacked(s, v, i + 1) && !memchr(s, '\'', v[i].a) && !memchr(s, '"', v[i].a))
+				why = "a stacked statement"; /* after a quote, the quoted contexts decide */
+			else if (v[i].t == Q_WORD && v[j].t == Q_LP && v[j].a == v[i].b && sq_after_op(s, v, i) && !sq_tag_end(s, v, i) &&
+				 sq_any(s, &v[i], sq_danger) && i + 0 < n &&
 				 (i > 0 || v[sq_skipc(v, j + 1)].t == Q_NUM || v[sq_skipc(v, j + 1)].t == Q_WORD))
 				why = i ? "an injection function after an operator" : NULL;
 			else if (v[i].t == Q_VAR && s[v[i].a + 1] == '@' && i > 0 && sq_after_op(s, v, i))
@@ -316,7 +384,8 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 				 !sq_is(s, &v[sq_skipc(v, j + 1)], "is") && v[sq_skipc(v, j + 1)].t != Q_END &&
 				 (v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_NUM ||
 				  v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_STR ||
-				  v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_OPENSTR))
+				  v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_OPENSTR) &&
+				 sq_goes_on(s, v, sq_skipc(v, sq_skipc(v, j + 1) + 1) + 1))
 				why = "a tautology";
 			else if (sq_is(s, &v[i], "waitfor") && sq_is(s, &v[j], "delay"))
 				why = "WAITFOR DELAY";
@@ -341,11 +410,20 @@ bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	static const char quotes[] = { '\'', '"' };
 
+	/* in a literal: backslash an escape (MySQL) or a character (standard SQL) */
 	for (size_t q = 0; q < sizeof(quotes); q++) {
-		size_t b = sq_breakout(s, len, quotes[q]);
-		if (b && sq_tail(s, len, b, true, h))
-			return true;
+		for (int bs = 0; bs < 2; bs++) {
+			size_t b = sq_breakout(s, len, quotes[q], bs);
+			if (b && sq_tail(s, len, b, true, h))
+				return true;
+			if (!memchr(s, '\\', len))
+				break;
+		}
 	}
+	/* PostgreSQL's dollar-quoted literal ($$..$$) */
+	const char *dd = memmem(s, len, "$$", 2);
+	if (dd && sq_tail(s, len, (size_t)(dd - s) + 2, true, h))
+		return true;
 	/* a numeric context: the value starts with a number (or a word) and a
 	 * closing parenthesis or boolean operator follows */
 	size_t p = 0;

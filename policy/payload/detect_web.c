@@ -128,6 +128,10 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 				continue;
 			if (wb_script_url(s + vb + (q ? 1 : 0), ve - vb - (q ? 1 : 0)))
 				return "a script URL in an attribute";
+			/* a refresh's content: "delay; url=target" */
+			long u = !strcasecmp(wb_url_attrs[k], "content") ? fng_fw_find(s + vb, ve - vb, "url=") : -1;
+			if (u >= 0 && wb_script_url(s + vb + (size_t)u + 4, ve - vb - (size_t)u - 4))
+				return "a script URL in a refresh";
 			if (!strcasecmp(wb_url_attrs[k], "srcdoc"))
 				return "an srcdoc document";
 			if ((!strcasecmp(wb_url_attrs[k], "style")) &&
@@ -206,6 +210,44 @@ static const char *const cd_markers[] = {
 	"rO0AB", "aced0005", "O:8:\"stdClass\"", "__proto__", "constructor.prototype", NULL
 };
 
+/* A literal operand at s[i] (a number, a quoted string): its end, or i. */
+static size_t cd_literal(const char *s, size_t len, size_t i)
+{
+	size_t j = i;
+	if (i < len && (s[i] == '\'' || s[i] == '"')) {
+		const char *e = memchr(s + i + 1, s[i], len - i - 1);
+		return e && e - (s + i) <= 32 ? (size_t)(e - s) + 1 : i;
+	}
+	while (j < len && fng_isdigit((unsigned char)s[j]))
+		j++;
+	return j;
+}
+
+/* Arithmetic on literals anywhere in a template body, as its evaluator
+ * reads it: spaces around the operator, numbers or strings ({{ 7 * 7 }},
+ * {{7*'7'}}). */
+static bool cd_arith(const char *b, size_t bl)
+{
+	for (size_t i = 0; i < bl; i++) {
+		if (i > 0 && (fng_isalnum((unsigned char)b[i - 1]) || b[i - 1] == '_'))
+			continue;
+		size_t j = cd_literal(b, bl, i);
+		if (j == i)
+			continue;
+		while (j < bl && b[j] == ' ')
+			j++;
+		if (j >= bl || !strchr("*+-/%", b[j]) || !b[j])
+			continue;
+		j++;
+		while (j < bl && b[j] == ' ')
+			j++;
+		size_t e = cd_literal(b, bl, j);
+		if (e > j && (e >= bl || !fng_isalpha((unsigned char)b[e])))
+			return true;
+	}
+	return false;
+}
+
 /* Every marker above has one of these characters but those of cd_plain
  * (a marker added without one goes in cd_plain too, in the same order): a
  * value with none of them is searched for cd_plain's only, the same first
@@ -241,10 +283,8 @@ static const char *cd_template(const char *s, size_t len, size_t *at)
 			if (fng_fw_find(body, bl, "__") >= 0 || fng_fw_find(body, bl, "(") >= 0 || fng_fw_find(body, bl, "[") >= 0 ||
 			    fng_fw_find(body, bl, ".class") >= 0 || fng_fw_find(body, bl, "|attr") >= 0)
 				return "a template expression with code";
-			for (size_t i = 0; i + 2 < bl; i++)
-				if (fng_isdigit((unsigned char)body[i]) && strchr("*+-/%", body[i + 1]) && body[i + 1] &&
-				    fng_isdigit((unsigned char)body[i + 2]))
-					return "a template expression with arithmetic";
+			if (cd_arith(body, bl))
+				return "a template expression with arithmetic";
 			long nx = fng_fw_find(s + b, len - b, opens[k]);
 			o = nx >= 0 ? (long)b + nx : -1;
 		}
@@ -252,10 +292,71 @@ static const char *cd_template(const char *s, size_t len, size_t *at)
 	return NULL;
 }
 
+/* Code in an evaluator's own delimiters: a PHP open tag with code after
+ * it (<?= .. ?>, <? ..), Smarty's {php} block, a single-brace template tag
+ * that calls a command or file sink ({system('id')}). */
+static const char *cd_tags(const char *s, size_t len, size_t *at)
+{
+	static const char *const sinks[] = { "system", "exec", "passthru", "shell_exec", "popen", "proc_open", "eval",
+					     "assert", "include", "require", "file_get_contents", "readfile", "fetch",
+					     "include_once", "require_once", "pcntl_exec", NULL };
+	for (long o = fng_fw_find(s, len, "<?"); o >= 0;) {
+		size_t i = (size_t)o + 2;
+		if (i < len && (s[i] == '=' || s[i] == ' ') && fng_fw_find(s + i, len - i, "?>") > 1) {
+			*at = (size_t)o;
+			return "a PHP tag with code";
+		}
+		long nx = fng_fw_find(s + i, len - i, "<?");
+		o = nx >= 0 ? (long)i + nx : -1;
+	}
+	long p = fng_fw_find(s, len, "{php}");
+	if (p >= 0) {
+		*at = (size_t)p;
+		return "a Smarty php block";
+	}
+	for (const char *b = memchr(s, '{', len); b; b = memchr(b + 1, '{', len - (size_t)(b + 1 - s))) {
+		size_t i = (size_t)(b - s) + 1, j = i;
+		while (j < len && (fng_isalnum((unsigned char)s[j]) || s[j] == '_'))
+			j++;
+		if (j == i || j >= len || (s[j] != '(' && s[j] != ' '))
+			continue;
+		for (size_t k = 0; sinks[k]; k++) {
+			if (j - i == strlen(sinks[k]) && !strncmp(s + i, sinks[k], j - i) && memchr(s + j, '}', len - j)) {
+				*at = i - 1;
+				return "a template tag calling a sink";
+			}
+		}
+	}
+	return NULL;
+}
+
+/* s[at] is inside a line comment ("# ", "// " earlier on its line, outside
+ * quotes): text an evaluator skips (code in comments, shell notes). */
+static bool cd_commented(const char *s, size_t at)
+{
+	size_t b = at;
+	while (b > 0 && s[b - 1] != '\n')
+		b--;
+	char q = 0;
+	for (size_t i = b; i + 1 < at; i++) {
+		if (q) {
+			q = s[i] == q ? 0 : q;
+		} else if (s[i] == '\'' || s[i] == '"') {
+			q = s[i];
+		} else if ((s[i] == '#' && (s[i + 1] == ' ' || s[i + 1] == '\t')) ||
+			   (s[i] == '/' && s[i + 1] == '/' && i + 2 < at && s[i + 2] == ' ' && (i == 0 || s[i - 1] != ':'))) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	size_t at = 0;
 	const char *why = cd_template(s, len, &at);
+	if (!why)
+		why = cd_tags(s, len, &at);
 
 	if (why)
 		return wb_hit(h, at, at + 2, why);
@@ -265,7 +366,7 @@ bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, st
 	const char *const *mk = gate ? cd_markers : cd_plain;
 	for (size_t k = 0; mk[k]; k++) {
 		long m = fng_fw_maybe(pairs, mk[k]) ? fng_fw_find(s, len, mk[k]) : -1;
-		if (m >= 0)
+		if (m >= 0 && !cd_commented(s, (size_t)m))
 			return wb_hit(h, (size_t)m, (size_t)m + strlen(mk[k]), "an evaluator's way to the system");
 	}
 	if (!gate) /* every call below has a '(' */
@@ -280,8 +381,13 @@ bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, st
 		if (m < 0)
 			continue;
 		size_t a = (size_t)m, b = a;
-		if (a > 0 && (fng_isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '.'))
+		bool concat = a >= 2 && s[a - 1] == '.' && (s[a - 2] == '\'' || s[a - 2] == '"'); /* PHP '.system(..).' */
+		if (!concat && a > 0 && (fng_isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '.'))
 			continue;
+		if (cd_commented(s, a))
+			continue;
+		if (concat && memchr(s + a, ')', len - a))
+			return wb_hit(h, a - 2, a + strlen(calls[k]), "a string broken out into a concatenated call");
 		while (b > 0 && (fng_isspace((unsigned char)s[b - 1]) || strchr("+;|&,", s[b - 1])) && s[b - 1])
 			b--;
 		bool start = b == 0 && (a == 0 || strchr(";|&", s[0]));

