@@ -310,14 +310,17 @@ static void read_maps(struct fng_unwinder *u, struct fng_unwind_mm *m, pid_t tid
 	}
 }
 
-/* A kept copy of the maps: its modules are looked up again (the module
- * cache may have let them go since). */
-static void forget_modules(struct fng_maps *maps)
+/* A kept copy of the maps keeps its modules while the module cache has
+ * let none go (fng_map.mod_gen, checked at each use): the kernel has just
+ * confirmed each frame's mapping (device, inode, range, offset), so the file
+ * is the one the module was read from, and looking it up again (a stat
+ * through /proc/TID/root per mapping) was a tenth of a capture. Files that
+ * could not be read are tried again. */
+static void retry_unreadable(struct fng_maps *maps)
 {
-	for (size_t i = 0; i < maps->n; i++) {
-		maps->v[i].mod = NULL;
-		maps->v[i].mod_state = 0;
-	}
+	for (size_t i = 0; i < maps->n; i++)
+		if (maps->v[i].mod_state < 0)
+			maps->v[i].mod_state = 0;
 }
 
 /* The walk, on the address space's copy of its maps when the kernel
@@ -334,7 +337,7 @@ static unsigned walk_checked(struct fng_unwinder *u, struct fng_unwind_mm *m, pi
 		read_maps(u, m, tid);
 		return walk(u, m, pcs, end);
 	}
-	forget_modules(u->maps);
+	retry_unreadable(u->maps);
 	n = walk(u, m, pcs, end);
 	r = fng_maps_current(tid, u->maps, pcs, n);
 	if (r == 1)

@@ -37,6 +37,7 @@ struct fng_symcache {
 	uint64_t clock;
 	uint64_t epoch;		/* modules used since this tick are in use: not evicted */
 	uint64_t loads;		/* files read (for the benchmark) */
+	uint64_t evictions;	/* modules let go so far: a map's mod set before the last is gone */
 };
 
 /* One line of /proc/TID/maps. */
@@ -48,6 +49,7 @@ struct fng_map {
 	const char *path;	/* "" for anonymous memory; points into fng_maps.text */
 	struct fng_module *mod;	/* resolved on first use */
 	int8_t mod_state;	/* 0 not tried, 1 mod is set, -1 the file cannot be read */
+	uint64_t mod_gen;	/* the cache's evictions when mod was set: mod is valid while equal */
 };
 
 struct fng_maps {
