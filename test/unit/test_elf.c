@@ -275,7 +275,7 @@ static void maps_current(void **state)
 	int a = open("/bin/true", O_RDONLY | O_CLOEXEC), b = open("/bin/sh", O_RDONLY | O_CLOEXEC);
 	uint8_t *p;
 	uint64_t pcs[3];
-	int r;
+	int r, kept;
 
 	assert_true(a >= 0 && b >= 0);
 	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, a, 0);
@@ -290,7 +290,12 @@ static void maps_current(void **state)
 		skip();
 	}
 	assert_int_equal(r, 1);
+	kept = open("/proc/self/maps", O_RDONLY | O_CLOEXEC); /* kept open: sees later changes */
+	assert_true(kept >= 0);
+	assert_int_equal(fng_maps_current_fd(kept, &m, pcs, 3), 1);
 	assert_true(mmap(p, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, b, 0) == p);
+	assert_int_equal(fng_maps_current_fd(kept, &m, pcs, 3), 0);
+	close(kept);
 	assert_int_equal(fng_maps_current(getpid(), &m, pcs, 3), 0);
 	assert_int_equal(fng_maps_current(getpid(), &m, pcs + 1, 2), 1);
 	munmap(p, 4096);

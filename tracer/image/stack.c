@@ -6,6 +6,9 @@
 #include "common/clock.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +57,7 @@ struct fng_unwind_mm {
 	uint64_t maps_hash;	/* of the executable mappings its caches were built on */
 	struct fng_maps maps;	/* its /proc/TID/maps as last read; checked before each use */
 	bool maps_read;
+	int maps_fd;		/* /proc/TID/maps of this address space, open for the checks; -1 */
 };
 
 static bool out_of_budget(struct fng_unwinder *u)
@@ -237,6 +241,8 @@ void fng_unwind_mm_free(struct fng_unwind_mm *m)
 		return;
 	unw_destroy_addr_space(m->as);
 	fng_maps_free(&m->maps);
+	if (m->maps_fd >= 0)
+		close(m->maps_fd);
 	free(m);
 }
 
@@ -255,6 +261,7 @@ static struct fng_unwind_mm *mm_state(struct fng_unwinder *u, struct fng_unwind_
 	fresh = calloc(1, sizeof(*fresh));
 	if (!fresh)
 		return NULL;
+	fresh->maps_fd = -1;
 	fresh->as = unw_create_addr_space(&u->acc, 0);
 	if (!fresh->as)
 		return NULL;
@@ -323,6 +330,21 @@ static void retry_unreadable(struct fng_maps *maps)
 			maps->v[i].mod_state = 0;
 }
 
+/* fng_maps_current through the address space's kept /proc/TID/maps
+ * (opened on its first check: the open was a third of the check's cost). */
+static int maps_current(struct fng_unwind_mm *m, pid_t tid, const uint64_t *pcs, unsigned n)
+{
+	char path[64];
+
+	if (m->maps_fd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+		m->maps_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (m->maps_fd < 0)
+			return -errno;
+	}
+	return fng_maps_current_fd(m->maps_fd, &m->maps, pcs, n);
+}
+
 /* The walk, on the address space's copy of its maps when the kernel
  * confirms that every frame's mapping is still the same (one query per
  * mapping), else on maps read again: reading and parsing every line was
@@ -339,7 +361,7 @@ static unsigned walk_checked(struct fng_unwinder *u, struct fng_unwind_mm *m, pi
 	}
 	retry_unreadable(u->maps);
 	n = walk(u, m, pcs, end);
-	r = fng_maps_current(tid, u->maps, pcs, n);
+	r = maps_current(m, tid, pcs, n);
 	if (r == 1)
 		return n;
 	if (r == -ENOTTY || r == -EINVAL)

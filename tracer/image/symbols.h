@@ -84,6 +84,10 @@ struct fng_map *fng_maps_find(struct fng_maps *m, uint64_t addr);
  * read the maps again). Cheap: one query per mapping, not every line. */
 #define FNG_MAPS_CHECK_MAX 64
 int fng_maps_current(pid_t tid, struct fng_maps *m, const uint64_t *pcs, unsigned n);
+/* The same through fd, an open /proc/TID/maps: it answers for the address
+ * space it was opened on (the kernel holds that mm), so a caller that keeps
+ * one per address space pays the open once. */
+int fng_maps_current_fd(int fd, const struct fng_maps *m, const uint64_t *pcs, unsigned n);
 /* What a caller needs of a module beyond its identity. */
 enum {
 	FNG_WANT_FUNCS = 1,	/* the function symbols */
