@@ -71,12 +71,9 @@ int fng_maps_current_fd(int fd, const struct fng_maps *m, const uint64_t *pcs, u
 
 int fng_maps_current(pid_t tid, struct fng_maps *m, const uint64_t *pcs, unsigned n)
 {
-	char path[64];
-	autoclose int fd = -1;
+	autoclose int fd = fng_maps_open(tid);
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	return fng_maps_current_fd(fd, m, pcs, n);
 }

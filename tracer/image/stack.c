@@ -6,8 +6,6 @@
 #include "common/clock.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <unistd.h>
 #include <libunwind.h>
 #include <stdlib.h>
@@ -334,13 +332,10 @@ static void retry_unreadable(struct fng_maps *maps)
  * (opened on its first check: the open was a third of the check's cost). */
 static int maps_current(struct fng_unwind_mm *m, pid_t tid, const uint64_t *pcs, unsigned n)
 {
-	char path[64];
-
-	if (m->maps_fd < 0) {
-		snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-		m->maps_fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (m->maps_fd < 0)
-			return -errno;
+	if (m->maps_fd < 0 && (m->maps_fd = fng_maps_open(tid)) < 0) {
+		int err = m->maps_fd;
+		m->maps_fd = -1;
+		return err;
 	}
 	return fng_maps_current_fd(m->maps_fd, &m->maps, pcs, n);
 }

@@ -154,15 +154,22 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static int slurp_maps(pid_t tid, struct fng_maps *m)
+int fng_maps_open(pid_t tid)
 {
 	char path[64];
-	autoclose int fd = -1;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int slurp_maps(pid_t tid, struct fng_maps *m)
+{
+	autoclose int fd = fng_maps_open(tid);
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	m->len = 0;
 	for (;;) {
 		ssize_t n;

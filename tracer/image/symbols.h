@@ -76,6 +76,8 @@ int fng_open_regular(const char *path, struct stat *st);
 
 /* Read /proc/TID/maps (buffers are reused). 0 or -errno. */
 int fng_maps_read(pid_t tid, struct fng_maps *m);
+/* /proc/TID/maps open for reading (O_CLOEXEC), or -errno. */
+int fng_maps_open(pid_t tid);
 void fng_maps_free(struct fng_maps *m);
 struct fng_map *fng_maps_find(struct fng_maps *m, uint64_t addr);
 /* Does the kernel still map, at each of the n addresses, what m says (the
