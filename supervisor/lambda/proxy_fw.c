@@ -5,7 +5,9 @@
  * reaches the runtime. Allowed or alerted: the held answer goes on as it
  * came. Blocked: the runtime never sees it; the proxy posts
  * `/invocation/{id}/error` (Function.SecurityViolation) and a new `next` to
- * the real API on the same connection, swallows the answer to the error,
+ * the real API on the same connection (on a new one when this one ends
+ * after the answer: the runtime's `next` said `Connection: close`, as
+ * Python's urllib does, or the answer did), swallows the answer to the error,
  * and the answer to the new `next` is what the runtime's waiting request
  * gets (inspected the same way). Other answers are relayed as they come.
  * An answer over the bound is a "limit" finding: blocked under block,
@@ -31,6 +33,7 @@ struct px_fw {
 	unsigned swallow;	/* answers to the proxy's own error posts still to come */
 	bool head_done, msg_done;	/* why the parser paused */
 	bool body_over;		/* the body did not fit: a limit finding */
+	bool refuse_pending;	/* the refusal waits for a new connection to the real API */
 	char id[FNG_RT_ID_MAX], trace[FNG_TRACE_ID_MAX];
 };
 
@@ -153,21 +156,44 @@ static int fw_message_done(http_parser *p)
 	return px_rs_settings()->on_message_complete(p); /* the values handed to the tracer */
 }
 
-/* Refuse the held event: the error for its id, then a new `next`, to the
- * real API; the runtime's request waits for that `next`'s answer. */
-static void fw_refuse(struct px_conn *c)
+/* The error for the refused event's id, then a new `next`, to the real
+ * API; the runtime's request waits for that `next`'s answer. */
+static void fw_post_refusal(struct px_conn *c)
 {
 	struct fng_proxy *px = c->px;
 	char req[512];
 	int n;
 
-	px->st.violations++;
-	px_inv_end(px, c->fw->id);
 	px_post_violation(c, c->fw->id, "fnguard input firewall refused this event");
 	n = snprintf(req, sizeof(req), "GET " FNG_RT_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\n\r\n", px->cfg.upstream);
 	if (n > 0 && (size_t)n < sizeof(req))
 		px_send(c, true, req, (size_t)n);
 	c->fw->swallow++;
+}
+
+/* Refuse the held event, on this connection to the real API if it stays
+ * open after the answer, else on a new one (px_fw_replaced). */
+static void fw_refuse(struct px_conn *c)
+{
+	struct fng_proxy *px = c->px;
+
+	px->st.violations++;
+	px_inv_end(px, c->fw->id);
+	if (http_should_keep_alive(&c->rs) && http_should_keep_alive(&c->rq)) {
+		fw_post_refusal(c);
+		return;
+	}
+	c->fw->refuse_pending = true;
+	px_replace_up(c);
+}
+
+bool px_fw_replaced(struct px_conn *c)
+{
+	if (!c->fw || !c->fw->refuse_pending)
+		return false;
+	c->fw->refuse_pending = false;
+	fw_post_refusal(c);
+	return true;
 }
 
 /* The held answer is complete (or over the bound): decide. */
@@ -290,7 +316,7 @@ void px_fw_read_up(struct px_conn *c, const char *base, size_t n)
 		px_conn_close(c); /* fail closed: no event goes through uninspected */
 		return;
 	}
-	while (off < n && !c->closing) {
+	while (off < n && !c->closing && !c->up_replacing) {
 		size_t used = http_parser_execute(&c->rs, &c->px->fw_settings, base + off, n - off);
 		enum http_errno err = HTTP_PARSER_ERRNO(&c->rs);
 		if (err != HPE_OK && err != HPE_PAUSED) {
