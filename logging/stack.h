@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define FNG_STACK_FRAMES 32	/* innermost frames kept */
-#define FNG_STACK_SLOTS 256	/* stacks in flight between the tracer and the logging thread */
+#define FNG_STACK_SLOTS 64	/* stacks in flight between the tracer and the logging thread */
 #define FNG_BUILD_ID_MAX 32	/* longer build-ids (rare) are not reported */
 #define FNG_FRAME_MODULE 24	/* module basename, truncated */
 #define FNG_FRAME_FUNC 64	/* function name, truncated */
