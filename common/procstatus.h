@@ -19,5 +19,8 @@ struct fng_proc_status {
 /* 0, or -errno when the file could not be read (the task is gone); fields
  * the file lacks stay at "not known". */
 int fng_proc_status(pid_t tid, struct fng_proc_status *out);
+/* The same from fd, an open /proc/TID/status (read again from its start:
+ * the kernel writes it anew at each read). */
+int fng_proc_status_fd(int fd, struct fng_proc_status *out);
 
 #endif

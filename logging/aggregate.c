@@ -36,17 +36,18 @@ bool fng_agg_foldable(const struct fng_event *ev)
 #define SAME_STR(f) (strcmp(a->f, b->f) == 0)
 
 /* The kind: what happened (type, call, verdict, rule, error), who did it
- * (process and program), to what (path, target, host, address, port,
+ * (process, its uid, parent and name, and program: an aggregate says them
+ * as its first event had them, so a change is a new kind), to what (path, target, host, address, port,
  * arguments, executable) and when in the function (phase, invocation). Not
  * the time, the stack, the trace id or the command line (same process). */
 bool fng_agg_same(const struct fng_event *a, const struct fng_event *b)
 {
 	if (a->type != b->type || a->action != b->action || a->would != b->would || a->access != b->access ||
-	    a->error != b->error || a->pid != b->pid || a->port != b->port || a->fn_phase != b->fn_phase ||
-	    a->argc != b->argc)
+	    a->error != b->error || a->pid != b->pid || a->uid != b->uid || a->ppid != b->ppid ||
+	    a->port != b->port || a->fn_phase != b->fn_phase || a->argc != b->argc)
 		return false;
 	if (!SAME_STR(path) || !SAME_STR(host) || !SAME_STR(ip) || !SAME_STR(path2) || !SAME_STR(rule) ||
-	    !SAME_STR(mode) || !SAME_STR(syscall) || !SAME_STR(exe) || !SAME_STR(protocol) || !SAME_STR(qtype) ||
+	    !SAME_STR(mode) || !SAME_STR(syscall) || !SAME_STR(exe) || !SAME_STR(comm) || !SAME_STR(protocol) || !SAME_STR(qtype) ||
 	    !SAME_STR(reason) || !SAME_STR(request_id))
 		return false;
 	if (memcmp(a->argv, b->argv, sizeof(a->argv)) != 0)

@@ -1,6 +1,6 @@
 /* Filling events from the tracer side: the process section comes from
  * /proc, read only when there is something to report (on allowed calls only
- * in observe mode). */
+ * in observe mode), through descriptors each task keeps open. */
 #include "tracer/internal.h"
 #include "common/util.h"
 
@@ -10,13 +10,46 @@
 
 #include "common/procstatus.h"
 
-static void fill_process(struct fng_event *ev, pid_t tid)
+/* The status and command line, through the task's kept descriptors when
+ * it has them (tracee.h), else by path. 0, or < 0 when the kept ones
+ * failed (then closed: the next event opens them again). */
+static int read_status_cmdline(struct fng_tracer *t, pid_t tid, struct fng_proc_status *st, char *cmd,
+			       size_t size, ssize_t *n)
+{
+	struct fng_tracee *tc = fng_tracee_find(&t->tasks, tid);
+	char path[64];
+
+	if (!tc || !fng_tracee_proc_open(&t->tasks, tc)) {
+		if (fng_proc_status(tid, st) < 0)
+			return -1;
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", tid);
+		*n = fng_read_file(path, cmd, size);
+		return 0;
+	}
+	if (fng_proc_status_fd(tc->status_fd, st) < 0 || (*n = pread(tc->cmdline_fd, cmd, size - 1, 0)) < 0) {
+		fng_tracee_proc_close(&t->tasks, tc);
+		return -1;
+	}
+	cmd[*n] = '\0';
+	return 0;
+}
+
+/* The process section, read at every event (folds too: the process is
+ * part of a fold's kind), never cached: uid, name, parent, program and
+ * command line are the kernel's at this stop, whatever the task did since
+ * (setuid, prctl, a write to its comm, an exec, a reparenting). */
+static void fill_process(struct fng_tracer *t, struct fng_event *ev, pid_t tid)
 {
 	struct fng_proc_status st;
 	char path[64];
-	ssize_t n;
+	ssize_t n = -1;
 
-	if (fng_proc_status(tid, &st) == 0) {
+	if (read_status_cmdline(t, tid, &st, ev->cmdline, sizeof(ev->cmdline), &n) < 0 &&
+	    fng_proc_status(tid, &st) == 0) { /* the kept descriptors failed: by path */
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", tid);
+		n = fng_read_file(path, ev->cmdline, sizeof(ev->cmdline));
+	}
+	if (st.tgid != -1 || st.ppid != -1 || st.name[0]) {
 		ev->pid = st.tgid > 0 ? st.tgid : 0;
 		ev->ppid = st.ppid > 0 ? st.ppid : 0;
 		ev->uid = st.uid != (uid_t)-1 ? (int32_t)st.uid : 0;
@@ -25,14 +58,13 @@ static void fill_process(struct fng_event *ev, pid_t tid)
 	if (!ev->pid)
 		ev->pid = tid;
 	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
-	n = readlink(path, ev->exe, sizeof(ev->exe) - 1);
-	if (n > 0)
-		ev->exe[n] = '\0';
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", tid);
-	n = fng_read_file(path, ev->cmdline, sizeof(ev->cmdline));
+	n = n < 0 ? 0 : n;
 	for (ssize_t i = 0; i < n - 1; i++)
 		if (ev->cmdline[i] == '\0')
 			ev->cmdline[i] = ' ';
+	n = readlink(path, ev->exe, sizeof(ev->exe) - 1);
+	if (n > 0)
+		ev->exe[n] = '\0';
 }
 
 /* What every event of the tracer says first: its type, the phase, the call,
@@ -45,7 +77,7 @@ static void fill_header(struct fng_tracer *t, struct fng_event *ev, pid_t tid, e
 	if (syscall)
 		fng_strlcpy(ev->syscall, syscall, sizeof(ev->syscall));
 	if (tid > 0)
-		fill_process(ev, tid);
+		fill_process(t, ev, tid);
 	if (t->lambda) {
 		fng_init_over(t);
 		fng_lambda_current(t->lambda, ev->request_id, sizeof(ev->request_id), ev->trace_id,

@@ -5,6 +5,8 @@
 #include "common/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -44,6 +46,7 @@ void fng_tracees_free(struct fng_tracee_table *t)
 {
 	for (size_t i = 0; i < t->cap; i++) {
 		if (t->slots[i]) {
+			fng_tracee_proc_close(t, t->slots[i]);
 			mm_put(t->slots[i]->mm);
 			free(t->slots[i]->saved_regs);
 			fng_tracee_exec_free(t->slots[i]->exec);
@@ -137,6 +140,7 @@ void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid)
 	}
 	if (n == t->cap)
 		return;
+	fng_tracee_proc_close(t, t->slots[i]);
 	mm_put(t->slots[i]->mm);
 	free(t->slots[i]->saved_regs);
 	fng_tracee_exec_free(t->slots[i]->exec);
@@ -149,6 +153,37 @@ void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid)
 		t->slots[i] = NULL;
 		insert(t, moved);
 	}
+}
+
+bool fng_tracee_proc_open(struct fng_tracee_table *t, struct fng_tracee *tc)
+{
+	char path[64];
+	autoclose int status = -1;
+
+	if (tc->proc_fds)
+		return true;
+	if (t->proc_fd_tasks >= FNG_PROC_FD_TASKS)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", tc->tid);
+	status = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", tc->tid);
+	tc->cmdline_fd = status < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (tc->cmdline_fd < 0)
+		return false;
+	tc->status_fd = fng_steal_fd(&status);
+	tc->proc_fds = true;
+	t->proc_fd_tasks++;
+	return true;
+}
+
+void fng_tracee_proc_close(struct fng_tracee_table *t, struct fng_tracee *tc)
+{
+	if (!tc->proc_fds)
+		return;
+	close(tc->status_fd);
+	close(tc->cmdline_fd);
+	tc->proc_fds = false;
+	t->proc_fd_tasks--;
 }
 
 int fng_tracee_fd(pid_t tgid, int fd)

@@ -63,6 +63,14 @@ struct fng_tracee {
 	 * the basename and argv hash; cleared by any other call. */
 	bool exec_memo;
 	uint64_t exec_memo_hash;
+	/* The event's process section is read through these, kept open on
+	 * /proc/TID/status and /proc/TID/cmdline from the task's first event
+	 * (fng_tracee_proc_open): each read is the kernel's current answer,
+	 * so nothing is cached that could go stale, and the open and path
+	 * walk (most of the cost) are paid once. Bound to the task itself
+	 * (its struct pid): a reused tid never reads through them. */
+	bool proc_fds;
+	int status_fd, cmdline_fd;
 };
 
 /* Free an exec pending (tracee.exec; its stack slot goes back too). */
@@ -78,7 +86,12 @@ struct fng_tracee_table {
 	struct fng_tracee **slots;
 	size_t cap;		/* power of two; open addressing by tid */
 	size_t count;
+	size_t proc_fd_tasks;	/* tasks holding proc_fds (at most FNG_PROC_FD_TASKS) */
 };
+
+/* Tasks that keep their /proc files open (two descriptors each); those
+ * beyond read by path, as before. */
+#define FNG_PROC_FD_TASKS 128
 
 int fng_tracees_init(struct fng_tracee_table *t);
 void fng_tracees_free(struct fng_tracee_table *t);
@@ -88,6 +101,12 @@ struct fng_tracee *fng_tracee_add(struct fng_tracee_table *t, pid_t tid, pid_t t
 void fng_tracee_remove(struct fng_tracee_table *t, pid_t tid);
 /* The task got a new address space (execve). */
 int fng_tracee_new_mm(struct fng_tracee *tc);
+/* Open tc's /proc files for its process section (when not open yet and
+ * under the limit); false when the caller must read by path. */
+bool fng_tracee_proc_open(struct fng_tracee_table *t, struct fng_tracee *tc);
+/* Close them (a read through them failed: the task is gone, or its tid
+ * now names another struct pid after a thread's exec). */
+void fng_tracee_proc_close(struct fng_tracee_table *t, struct fng_tracee *tc);
 /* A duplicate, in the supervisor, of the tracee's descriptor fd
  * (pidfd_open + pidfd_getfd), or -errno. */
 int fng_tracee_fd(pid_t tgid, int fd);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 
 #include "common/array.h"
 #include "common/clock.h"
@@ -153,6 +155,27 @@ static void proc_status(void **state)
 	assert_int_equal(st.tgid, -1);
 }
 
+/* Through a kept descriptor: each read is the kernel's answer now (a
+ * name set after the open is seen), read from the start every time. */
+static void proc_status_fd(void **state)
+{
+	struct fng_proc_status st;
+	int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(fng_proc_status_fd(fd, &st), 0);
+	assert_int_equal(st.tgid, getpid());
+	assert_int_equal(st.uid, getuid());
+	assert_int_equal(prctl(PR_SET_NAME, "fng-unit-name", 0, 0, 0), 0);
+	assert_int_equal(fng_proc_status_fd(fd, &st), 0);
+	assert_string_equal(st.name, "fng-unit-name");
+	assert_int_equal(st.ppid, getppid());
+	close(fd);
+	assert_true(fng_proc_status_fd(fd, &st) < 0);	/* closed: nothing is made up */
+	assert_int_equal(st.tgid, -1);
+}
+
 /* Whole small files: truncated to the buffer, or grown past the first 4 KiB. */
 static void read_whole_files(void **state)
 {
@@ -184,7 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hostport_table), cmocka_unit_test(runtime_api_address_table),
 		cmocka_unit_test(hex_table),	  cmocka_unit_test(array_push),
-		cmocka_unit_test(clocks),	  cmocka_unit_test(proc_status),
+		cmocka_unit_test(clocks),	  cmocka_unit_test(proc_status), cmocka_unit_test(proc_status_fd),
 		cmocka_unit_test(read_whole_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

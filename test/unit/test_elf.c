@@ -5,10 +5,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <cmocka.h>
 
 #include <elf.h>
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <link.h>
 #include <stdio.h>
@@ -273,7 +275,7 @@ static void maps_current(void **state)
 	int a = open("/bin/true", O_RDONLY | O_CLOEXEC), b = open("/bin/sh", O_RDONLY | O_CLOEXEC);
 	uint8_t *p;
 	uint64_t pcs[3];
-	int r;
+	int r, kept;
 
 	assert_true(a >= 0 && b >= 0);
 	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, a, 0);
@@ -288,7 +290,12 @@ static void maps_current(void **state)
 		skip();
 	}
 	assert_int_equal(r, 1);
+	kept = open("/proc/self/maps", O_RDONLY | O_CLOEXEC); /* kept open: sees later changes */
+	assert_true(kept >= 0);
+	assert_int_equal(fng_maps_current_fd(kept, &m, pcs, 3), 1);
 	assert_true(mmap(p, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, b, 0) == p);
+	assert_int_equal(fng_maps_current_fd(kept, &m, pcs, 3), 0);
+	close(kept);
 	assert_int_equal(fng_maps_current(getpid(), &m, pcs, 3), 0);
 	assert_int_equal(fng_maps_current(getpid(), &m, pcs + 1, 2), 1);
 	munmap(p, 4096);
@@ -329,11 +336,69 @@ static void cache_by_object(void **state)
 	unlink(path);
 }
 
+static bool in_cache(const struct fng_symcache *c, const struct fng_module *m)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->mods[i] == m)
+			return true;
+	return false;
+}
+
+/* A kept copy of the maps keeps its modules between captures (no second
+ * look-up), until the module cache lets one go: then the map's module is
+ * looked up again, never used freed. */
+static void kept_maps_after_eviction(void **state)
+{
+	(void)state;
+	struct fng_symcache c;
+	struct fng_maps m = { 0 };
+	struct fng_map *map;
+	struct fng_module *libc, *again;
+	DIR *d = opendir("/usr/lib/x86_64-linux-gnu");
+	struct dirent *e;
+	uint64_t loads;
+
+	if (!d)
+		skip();
+	fng_symcache_init(&c);
+	assert_int_equal(fng_maps_read(getpid(), &m), 0);
+	map = fng_maps_find(&m, (uint64_t)(uintptr_t)getpid);
+	assert_non_null(map);
+	fng_symcache_begin(&c);
+	libc = fng_map_module(&c, getpid(), map, 0);
+	assert_non_null(libc);
+	loads = c.loads;
+	fng_symcache_begin(&c); /* the next capture: the same module, nothing read */
+	assert_ptr_equal(fng_map_module(&c, getpid(), map, 0), libc);
+	assert_int_equal(c.loads, loads);
+	while (in_cache(&c, libc) && (e = readdir(d))) { /* other files, one capture each, until libc goes */
+		char path[512];
+		int fd;
+		snprintf(path, sizeof(path), "/usr/lib/x86_64-linux-gnu/%s", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		fng_symcache_begin(&c);
+		fng_symcache_fd(&c, fd);
+		close(fd);
+	}
+	closedir(d);
+	if (in_cache(&c, libc))
+		skip(); /* not enough ELF files here to fill the cache */
+	fng_symcache_begin(&c);
+	again = fng_map_module(&c, getpid(), map, 0);
+	assert_non_null(again);
+	assert_true(in_cache(&c, again)); /* looked up again, not the freed one */
+	fng_maps_free(&m);
+	fng_symcache_destroy(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(identity_of_self),
 		cmocka_unit_test(maps_current),
+		cmocka_unit_test(kept_maps_after_eviction),
 		cmocka_unit_test(functions_of_self),
 		cmocka_unit_test(eh_frame_table_matches_linker),
 		cmocka_unit_test(not_elf),

@@ -46,19 +46,13 @@ static int same_mapping(int fd, const struct fng_map *have, uint64_t addr)
 	       !!(q.vma_flags & FNG_PROCMAP_EXEC) == have->exec;
 }
 
-int fng_maps_current(pid_t tid, struct fng_maps *m, const uint64_t *pcs, unsigned n)
+int fng_maps_current_fd(int fd, const struct fng_maps *m, const uint64_t *pcs, unsigned n)
 {
-	char path[64];
-	autoclose int fd = -1;
 	const struct fng_map *checked[FNG_MAPS_CHECK_MAX];
 	unsigned k = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	for (unsigned i = 0; i < n; i++) {
-		const struct fng_map *have = fng_maps_find(m, pcs[i]);
+		const struct fng_map *have = fng_maps_find((struct fng_maps *)m, pcs[i]);
 		bool seen = false;
 		int r;
 
@@ -73,4 +67,13 @@ int fng_maps_current(pid_t tid, struct fng_maps *m, const uint64_t *pcs, unsigne
 			checked[k++] = have;
 	}
 	return 1;
+}
+
+int fng_maps_current(pid_t tid, struct fng_maps *m, const uint64_t *pcs, unsigned n)
+{
+	autoclose int fd = fng_maps_open(tid);
+
+	if (fd < 0)
+		return fd;
+	return fng_maps_current_fd(fd, m, pcs, n);
 }

@@ -6,6 +6,7 @@
 #include "common/clock.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <libunwind.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,7 @@ struct fng_unwind_mm {
 	uint64_t maps_hash;	/* of the executable mappings its caches were built on */
 	struct fng_maps maps;	/* its /proc/TID/maps as last read; checked before each use */
 	bool maps_read;
+	int maps_fd;		/* /proc/TID/maps of this address space, open for the checks; -1 */
 };
 
 static bool out_of_budget(struct fng_unwinder *u)
@@ -237,6 +239,8 @@ void fng_unwind_mm_free(struct fng_unwind_mm *m)
 		return;
 	unw_destroy_addr_space(m->as);
 	fng_maps_free(&m->maps);
+	if (m->maps_fd >= 0)
+		close(m->maps_fd);
 	free(m);
 }
 
@@ -255,6 +259,7 @@ static struct fng_unwind_mm *mm_state(struct fng_unwinder *u, struct fng_unwind_
 	fresh = calloc(1, sizeof(*fresh));
 	if (!fresh)
 		return NULL;
+	fresh->maps_fd = -1;
 	fresh->as = unw_create_addr_space(&u->acc, 0);
 	if (!fresh->as)
 		return NULL;
@@ -310,14 +315,29 @@ static void read_maps(struct fng_unwinder *u, struct fng_unwind_mm *m, pid_t tid
 	}
 }
 
-/* A kept copy of the maps: its modules are looked up again (the module
- * cache may have let them go since). */
-static void forget_modules(struct fng_maps *maps)
+/* A kept copy of the maps keeps its modules while the module cache has
+ * let none go (fng_map.mod_gen, checked at each use): the kernel has just
+ * confirmed each frame's mapping (device, inode, range, offset), so the file
+ * is the one the module was read from, and looking it up again (a stat
+ * through /proc/TID/root per mapping) was a tenth of a capture. Files that
+ * could not be read are tried again. */
+static void retry_unreadable(struct fng_maps *maps)
 {
-	for (size_t i = 0; i < maps->n; i++) {
-		maps->v[i].mod = NULL;
-		maps->v[i].mod_state = 0;
+	for (size_t i = 0; i < maps->n; i++)
+		if (maps->v[i].mod_state < 0)
+			maps->v[i].mod_state = 0;
+}
+
+/* fng_maps_current through the address space's kept /proc/TID/maps
+ * (opened on its first check: the open was a third of the check's cost). */
+static int maps_current(struct fng_unwind_mm *m, pid_t tid, const uint64_t *pcs, unsigned n)
+{
+	if (m->maps_fd < 0 && (m->maps_fd = fng_maps_open(tid)) < 0) {
+		int err = m->maps_fd;
+		m->maps_fd = -1;
+		return err;
 	}
+	return fng_maps_current_fd(m->maps_fd, &m->maps, pcs, n);
 }
 
 /* The walk, on the address space's copy of its maps when the kernel
@@ -334,9 +354,9 @@ static unsigned walk_checked(struct fng_unwinder *u, struct fng_unwind_mm *m, pi
 		read_maps(u, m, tid);
 		return walk(u, m, pcs, end);
 	}
-	forget_modules(u->maps);
+	retry_unreadable(u->maps);
 	n = walk(u, m, pcs, end);
-	r = fng_maps_current(tid, u->maps, pcs, n);
+	r = maps_current(m, tid, pcs, n);
 	if (r == 1)
 		return n;
 	if (r == -ENOTTY || r == -EINVAL)

@@ -39,6 +39,7 @@ void fng_symcache_destroy(struct fng_symcache *c)
 	for (size_t i = 0; i < c->n; i++)
 		module_free(c->mods[i]);
 	c->n = 0;
+	c->evictions++;
 }
 
 void fng_symcache_begin(struct fng_symcache *c)
@@ -78,6 +79,7 @@ static struct fng_module **place(struct fng_symcache *c)
 		return NULL;
 	module_free(c->mods[victim]);
 	c->mods[victim] = NULL;
+	c->evictions++;
 	return &c->mods[victim];
 }
 
@@ -152,15 +154,22 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static int slurp_maps(pid_t tid, struct fng_maps *m)
+int fng_maps_open(pid_t tid)
 {
 	char path[64];
-	autoclose int fd = -1;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int slurp_maps(pid_t tid, struct fng_maps *m)
+{
+	autoclose int fd = fng_maps_open(tid);
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	m->len = 0;
 	for (;;) {
 		ssize_t n;
@@ -317,6 +326,12 @@ struct fng_module *fng_map_module(struct fng_symcache *c, pid_t tid, struct fng_
 	struct stat st;
 	autoclose int fd = -1;
 
+	if (map->mod_state > 0 && map->mod_gen != c->evictions) {
+		map->mod = NULL; /* perhaps let go since it was found: look again */
+		map->mod_state = 0;
+	}
+	if (map->mod_state > 0 && map->mod)
+		map->mod->used = ++c->clock; /* in use by this capture: not evicted */
 	if (map->mod_state < 0 || (map->mod_state > 0 && !missing(map->mod, want)))
 		return map->mod;
 	if (map->path[0] != '/' || map->ino == 0 || locate(tid, map, path, sizeof(path), &st) < 0) {
@@ -327,6 +342,7 @@ struct fng_module *fng_map_module(struct fng_symcache *c, pid_t tid, struct fng_
 	if (map->mod_state == 0) {
 		map->mod = find(c, &st);
 		map->mod_state = 1;
+		map->mod_gen = c->evictions;
 	}
 	if (map->mod && !missing(map->mod, want))
 		return map->mod;
@@ -341,6 +357,7 @@ struct fng_module *fng_map_module(struct fng_symcache *c, pid_t tid, struct fng_
 	} else {
 		complete(map->mod, fd, want);
 	}
+	map->mod_gen = c->evictions;
 	return map->mod;
 }
 

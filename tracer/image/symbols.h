@@ -37,6 +37,7 @@ struct fng_symcache {
 	uint64_t clock;
 	uint64_t epoch;		/* modules used since this tick are in use: not evicted */
 	uint64_t loads;		/* files read (for the benchmark) */
+	uint64_t evictions;	/* modules let go so far: a map's mod set before the last is gone */
 };
 
 /* One line of /proc/TID/maps. */
@@ -48,6 +49,7 @@ struct fng_map {
 	const char *path;	/* "" for anonymous memory; points into fng_maps.text */
 	struct fng_module *mod;	/* resolved on first use */
 	int8_t mod_state;	/* 0 not tried, 1 mod is set, -1 the file cannot be read */
+	uint64_t mod_gen;	/* the cache's evictions when mod was set: mod is valid while equal */
 };
 
 struct fng_maps {
@@ -74,6 +76,8 @@ int fng_open_regular(const char *path, struct stat *st);
 
 /* Read /proc/TID/maps (buffers are reused). 0 or -errno. */
 int fng_maps_read(pid_t tid, struct fng_maps *m);
+/* /proc/TID/maps open for reading (O_CLOEXEC), or -errno. */
+int fng_maps_open(pid_t tid);
 void fng_maps_free(struct fng_maps *m);
 struct fng_map *fng_maps_find(struct fng_maps *m, uint64_t addr);
 /* Does the kernel still map, at each of the n addresses, what m says (the
@@ -82,6 +86,10 @@ struct fng_map *fng_maps_find(struct fng_maps *m, uint64_t addr);
  * read the maps again). Cheap: one query per mapping, not every line. */
 #define FNG_MAPS_CHECK_MAX 64
 int fng_maps_current(pid_t tid, struct fng_maps *m, const uint64_t *pcs, unsigned n);
+/* The same through fd, an open /proc/TID/maps: it answers for the address
+ * space it was opened on (the kernel holds that mm), so a caller that keeps
+ * one per address space pays the open once. */
+int fng_maps_current_fd(int fd, const struct fng_maps *m, const uint64_t *pcs, unsigned n);
 /* What a caller needs of a module beyond its identity. */
 enum {
 	FNG_WANT_FUNCS = 1,	/* the function symbols */
