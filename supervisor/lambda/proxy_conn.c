@@ -500,7 +500,8 @@ void px_on_up_connected(uv_connect_t *req, int status)
 	uv_tcp_nodelay(&c->up, 1);
 	if (c->up_replacing) {
 		c->up_replacing = false;
-		px_send_violation(c);
+		if (!px_fw_up_replaced(c)) /* the firewall's refusal, or the violation error of c->id */
+			px_send_violation(c);
 		process_down(c);
 	}
 	update_reading(c);

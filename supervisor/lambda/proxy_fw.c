@@ -5,9 +5,10 @@
  * reaches the runtime. Allowed or alerted: the held answer goes on as it
  * came. Blocked: the runtime never sees it; the proxy posts
  * `/invocation/{id}/error` (Function.SecurityViolation) and a new `next` to
- * the real API on the same connection, swallows the answer to the error,
- * and the answer to the new `next` is what the runtime's waiting request
- * gets (inspected the same way). Other answers are relayed as they come.
+ * the real API on the same connection (on a new one when the real API
+ * ends this one after its answer: the runtime asked "Connection: close"),
+ * swallows the answer to the error, and the answer to the new `next` is
+ * what the runtime's waiting request gets (inspected the same way). Other answers are relayed as they come.
  * An answer over the bound is a "limit" finding: blocked under block,
  * relayed with an event under alert. */
 #include "supervisor/lambda/proxy_internal.h"
@@ -31,6 +32,7 @@ struct px_fw {
 	unsigned swallow;	/* answers to the proxy's own error posts still to come */
 	bool head_done, msg_done;	/* why the parser paused */
 	bool body_over;		/* the body did not fit: a limit finding */
+	bool refuse_on_new;	/* the refusal waits for the new upstream twin */
 	char id[FNG_RT_ID_MAX], trace[FNG_TRACE_ID_MAX];
 };
 
@@ -153,21 +155,51 @@ static int fw_message_done(http_parser *p)
 	return px_rs_settings()->on_message_complete(p); /* the values handed to the tracer */
 }
 
-/* Refuse the held event: the error for its id, then a new `next`, to the
- * real API; the runtime's request waits for that `next`'s answer. */
-static void fw_refuse(struct px_conn *c)
+/* The refusal of the held event to the real API: the error for its id,
+ * then a new `next` (asking "Connection: close" when close: the runtime's
+ * connection ends after its answer, as the runtime asked). */
+static void fw_send_refusal(struct px_conn *c, bool close)
 {
-	struct fng_proxy *px = c->px;
 	char req[512];
 	int n;
 
-	px->st.violations++;
-	px_inv_end(px, c->fw->id);
 	px_post_violation(c, c->fw->id, "fnguard input firewall refused this event");
-	n = snprintf(req, sizeof(req), "GET " FNG_RT_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\n\r\n", px->cfg.upstream);
+	n = snprintf(req, sizeof(req), "GET " FNG_RT_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\n%s\r\n",
+		     c->px->cfg.upstream, close ? "Connection: close\r\n" : "");
 	if (n > 0 && (size_t)n < sizeof(req))
 		px_send(c, true, req, (size_t)n);
 	c->fw->swallow++;
+}
+
+/* Refuse the held event; the runtime's request waits for the new `next`'s
+ * answer. On the same connection while the real API keeps it; when its
+ * answer ended the connection (the runtime's `next` said "Connection:
+ * close", or HTTP/1.0), on a new one (px_fw_up_replaced), whose `next`
+ * asks the same, so the runtime's connection ends after the answer as it
+ * asked. */
+static void fw_refuse(struct px_conn *c)
+{
+	struct fng_proxy *px = c->px;
+
+	px->st.violations++;
+	px_inv_end(px, c->fw->id);
+	if (http_should_keep_alive(&c->rs)) {
+		fw_send_refusal(c, false);
+		return;
+	}
+	c->fw->refuse_on_new = true;
+	c->fw->swallow = 0; /* the old connection's answers never come */
+	px_replace_up(c);
+}
+
+bool px_fw_up_replaced(struct px_conn *c)
+{
+	if (!c->fw || !c->fw->refuse_on_new)
+		return false;
+	c->fw->refuse_on_new = false;
+	c->fw->mode = FW_HEAD;
+	fw_send_refusal(c, true);
+	return true;
 }
 
 /* The held answer is complete (or over the bound): decide. */
@@ -290,7 +322,7 @@ void px_fw_read_up(struct px_conn *c, const char *base, size_t n)
 		px_conn_close(c); /* fail closed: no event goes through uninspected */
 		return;
 	}
-	while (off < n && !c->closing) {
+	while (off < n && !c->closing && !c->up_replacing) { /* replaced: the rest was the old twin's */
 		size_t used = http_parser_execute(&c->rs, &c->px->fw_settings, base + off, n - off);
 		enum http_errno err = HTTP_PARSER_ERRNO(&c->rs);
 		if (err != HPE_OK && err != HPE_PAUSED) {

@@ -162,6 +162,9 @@ struct fng_event *px_payload_event(struct fng_proxy *px, uint8_t type, const cha
 void px_fw_init(struct fng_proxy *px);
 void px_fw_free(struct px_conn *c);
 void px_fw_read_up(struct px_conn *c, const char *base, size_t n);
+/* The upstream twin was replaced for a refusal (the real API ended the
+ * old one): post it on the new one. False: not the firewall's replacement. */
+bool px_fw_up_replaced(struct px_conn *c);
 
 /* proxy_out.c: output inspection of response and error bodies. */
 int px_out_init(struct fng_proxy *px);
