@@ -36,6 +36,8 @@ def walk(n, path, out):
     for k, v in n.get("properties", {}).items():
         out.add(".".join(path + [k]))
         walk(v, path + [k], out)
+    if isinstance(n.get("items"), dict):  # an array's entries: "[]"
+        walk(n["items"], path[:-1] + [path[-1] + "[]"] if path else path, out)
     if "propertyNames" in n:
         for k in n["propertyNames"]["enum"]:
             out.add(".".join(path + [k]))
@@ -222,16 +224,49 @@ GRANT = {"files.read": "/etc/shadow", "files.write": "/etc/passwd", "exec": "/bi
 WIDE = {"files.read": ("/etc/**", "/etc/shadow"), "files.write": ("/var/**", "/var/x"),
         "exec": ("/usr/bin/**", "/usr/bin/sudo"), "hosts": ("*.example:443", "bad.example:443"),
         "ips": ("10.0.0.0/8:443", "10.6.6.6:443"), "dns": ("*.example", "bad.example")}
-SET_RE = re.compile(r"^allowlist(\.(learned|add|remove))?(\.init)?(\.(files(\.read|\.write)?|exec|hosts|ips|dns))?$")
+SET_RE = re.compile(r"^allowlist(\.(learned|add|remove))?(\.init)?(\.(files(\.read|\.write)?|exec|hosts|ips|dns))?"
+                    r"(\[\]\.(path|build_id))?$")
+
+
+def short_form(d):
+    """The allowlist's "learned" written in the short form (its keys at the top)."""
+    for k, v in d["allowlist"].pop("learned").items():
+        d["allowlist"][k] = v
+
+
+def exec_entry_row(where, init, entry):
+    if where == "remove":  # the exclusion of a pinned program moved or gone: the grant reaches it again
+        old_rm = [{"path": "/usr/bin/sudo", "build_id": "aa"}]
+        new_rm = [{"path": "/usr/bin/sudo", "build_id": "bb"}] if entry == "build_id" else [{"path": "/usr/bin/other"}]
+
+        def r(old, new):
+            for d in (old, new):
+                d["allowlist"]["learned"]["exec"] = ["/usr/bin/**"]
+            old["allowlist"]["remove"] = {"exec": old_rm}
+            new["allowlist"]["remove"] = {"exec": new_rm}
+        return r
+    pinned = {"path": "/opt/p/x", "build_id": "aa"}
+    looser = "/opt/p/x" if entry == "build_id" else {"path": "/opt/p/y", "build_id": "aa"}
+
+    def f(old, new):
+        if not where:
+            short_form(old)
+            short_form(new)
+        for d, e in ((old, pinned), (new, looser)):
+            dd, k = at(d, "allowlist." + (where + "." if where else "") + ("init." if init else "") + "exec")
+            dd[k] = dd.get(k, []) + [e]
+    return f
 
 
 def allowlist_row(path):
     m = SET_RE.match(path)
     if not m or path in ("allowlist",):
         return "missing"
-    where, init, kind = m.group(2), m.group(3), (m.group(4) or "")[1:]
+    where, init, kind, entry = m.group(2), m.group(3), (m.group(4) or "")[1:], m.group(8)
     if kind in ("", "files"):
         kind = "files.read"
+    if entry:  # an exec entry's build_id dropped (any program by that path), its path moved
+        return exec_entry_row(where, init, entry)
     if where == "remove":
         if init:
             return "missing"
@@ -248,10 +283,8 @@ def allowlist_row(path):
 
     def g(old, new):
         if not where:  # the short form stands for "learned"
-            for d in (old, new):
-                learned = d["allowlist"].pop("learned")
-                for k2, v in learned.items():
-                    d["allowlist"][k2] = v
+            short_form(old)
+            short_form(new)
         d, k = at(new, prefix + kind)
         d[k] = d.get(k, []) + [GRANT[kind]]
     return g
@@ -267,6 +300,17 @@ def run_diff(old, new, name):
 keys = set()
 walk(S, [], keys)
 fails = []
+# Every key name the loader compares (policy/load/*.c) is somewhere in the
+# schema, so the walk above reaches what the loader accepts.
+root = os.path.dirname(os.path.dirname(os.path.abspath(schema_path)))
+names = {c.strip("[]") for k in keys for c in k.split(".")}
+for f in sorted(os.listdir(os.path.join(root, "policy/load"))):
+    if f.endswith(".c"):
+        src = open(os.path.join(root, "policy/load", f)).read()
+        for name in re.findall(r'strcmp\(key, "([A-Za-z0-9_]+)"\)|\{ "([a-z_]+)", FNG_AL_', src):
+            name = name[0] or name[1]
+            if name not in names:
+                fails.append("FAIL policy/load/%s: key \"%s\" the loader accepts is not in %s" % (f, name, schema_path))
 rc, out = run_diff(BASE, BASE, "same")
 if rc != 0:
     fails.append("FAIL (the same policy twice): exit %d: %s" % (rc, out))
