@@ -117,7 +117,7 @@ UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_launch
 	test_observe=logging test_path=tracer test_policy=policy test_ring=logging test_regexset=policy test_payload=policy \
 	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_utf8=logging
 # The input firewall (policy/payload/walk.c, detectors).
-UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy
+UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy test_pjson=policy
 # Confirmed attacks (policy/payload/confirm*.c).
 UNIT_LAYER += test_confirm=policy
 unit_layer = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(UNIT_LAYER))),$(error $(1): no layer in UNIT_LAYER))
@@ -212,7 +212,7 @@ unit: $(UNIT_BINS)
 # replays the committed corpora through them (replay.c, no libFuzzer); make
 # fuzz runs libFuzzer on each for FUZZ_SECONDS (clang, sanitizers) and merges
 # what adds coverage into test/fuzz/corpus/TARGET (commit it deliberately).
-FUZZ_LAYER := policy=policy globrel=policy jsonpos=policy dns=tracer rtapi=supervisor addr=policy sockaddr=tracer path=tracer
+FUZZ_LAYER := policy=policy globrel=policy jsonpos=policy pjson=policy dns=tracer rtapi=supervisor addr=policy sockaddr=tracer path=tracer
 FUZZ_TARGETS := $(foreach f,$(FUZZ_LAYER),$(firstword $(subst =, ,$(f))))
 fuzz_layer = $(patsubst $(1)=%,%,$(filter $(1)=%,$(FUZZ_LAYER)))
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/test/fuzz/replay_%)

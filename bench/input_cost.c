@@ -6,7 +6,9 @@
  * (the proxy without inspection relays it, it does not hold it: the copy is
  * charged to inspection). Usage: input_cost N. Prints one line:
  * small_us large_us small_cpu_us large_cpu_us (medians of N: wall clock,
- * then the thread's CPU time, which a loaded machine does not inflate). */
+ * then the thread's CPU time, which a loaded machine does not inflate).
+ * FNG_BENCH_STAGES=1: a second line, "walk: small_cpu large_cpu", the walk
+ * alone (JSON parse and decodings, no detector). */
 #include "policy/payload/firewall.h"
 #include "bench/timing.h"
 
@@ -48,31 +50,32 @@ static void said(const struct fng_fw_finding *f, void *arg)
 	fprintf(stderr, "finding in the clean event: %s %s %s\n", f->cls, f->path, f->match);
 }
 
-static uint64_t cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
+/* inspect: the whole inspection; else the walk alone (the stage before
+ * the detectors), for FNG_BENCH_STAGES. */
 static uint64_t one(const struct fng_fw_cfg *c, const char *ev, size_t n, bool inspect, uint64_t *cpu)
 {
 	size_t nf = 0;
 	uint64_t c0 = cpu_ns(), t0 = now_ns();
 	char *held = malloc(n);
+	struct fng_pwalk_list l;
 
 	if (!held)
 		exit(1);
 	memcpy(held, ev, n);
 	if (inspect && fng_fw_inspect(c, held, n, said, NULL, &nf) != FNG_MODE_ALLOW)
 		exit(2); /* the bench is wrong */
+	if (!inspect) {
+		if (fng_pwalk(held, n, &c->lim, &l) < 0 || l.limit)
+			exit(2);
+		fng_pwalk_free(&l);
+	}
 	uint64_t t = now_ns() - t0;
 	*cpu = cpu_ns() - c0;
 	free(held);
 	return t;
 }
 
-static void median_of(const struct fng_fw_cfg *c, const char *ev, int n, double *wall, double *cpu)
+static void median_of(const struct fng_fw_cfg *c, const char *ev, int n, bool inspect, double *wall, double *cpu)
 {
 	uint64_t *v = calloc((size_t)n, sizeof(*v)), *u = calloc((size_t)n, sizeof(*u));
 	size_t len = strlen(ev);
@@ -80,7 +83,7 @@ static void median_of(const struct fng_fw_cfg *c, const char *ev, int n, double 
 	if (!v || !u)
 		exit(1);
 	for (int i = 0; i < n; i++)
-		v[i] = one(c, ev, len, true, &u[i]);
+		v[i] = one(c, ev, len, inspect, &u[i]);
 	*wall = median_us(v, n);
 	*cpu = median_us(u, n);
 	free(v);
@@ -101,9 +104,14 @@ int main(int argc, char **argv)
 		mallopt(M_MMAP_THRESHOLD, FNG_FW_HEAP_KEEP);
 	}
 	double sw, sc, lw, lc;
-	median_of(&c, small, n, &sw, &sc);
-	median_of(&c, large, n > 20 ? 20 : n, &lw, &lc);
+	median_of(&c, small, n, true, &sw, &sc);
+	median_of(&c, large, n > 20 ? 20 : n, true, &lw, &lc);
 	printf("%.1f %.1f %.1f %.1f\n", sw, lw, sc, lc);
+	if (getenv("FNG_BENCH_STAGES")) { /* the walk alone (JSON and decodings), CPU time */
+		median_of(&c, small, n, false, &sw, &sc);
+		median_of(&c, large, n > 20 ? 20 : n, false, &lw, &lc);
+		printf("walk: %.1f %.1f\n", sc, lc);
+	}
 	fng_fw_cfg_free(&c);
 	free(small);
 	free(large);

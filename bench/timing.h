@@ -1,5 +1,6 @@
 /* What the in-process timers (stack_cost.c, payload_cost.c) share: a
- * monotonic clock in nanoseconds and the median of a sample, in µs. */
+ * monotonic clock and the thread's CPU clock in nanoseconds, and the
+ * median of a sample, in µs. */
 #ifndef FNG_BENCH_TIMING_H
 #define FNG_BENCH_TIMING_H
 
@@ -11,6 +12,15 @@ static inline uint64_t now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The calling thread's CPU time in nanoseconds: what a loaded, shared
+ * machine does not inflate (payload_cost.c). */
+static inline uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 

@@ -224,6 +224,39 @@ static bool path_check(const char *hay, size_t a, size_t b, const char **what)
 	return !fng_confirm_under(dir, full);
 }
 
+/* A relative value that climbs ("../creds.txt", "a/../../x"), as a
+ * function that resolves it first (Node's path.resolve and path.join,
+ * Python's os.path.normpath) passes it on: the name it reaches, lexically
+ * normalised with its leading ".." taken off ("creds.txt"). NULL for a
+ * value that does not climb or names nothing. */
+static const char *climb_tail(const struct fng_confirm_input *in, char *buf, size_t n)
+{
+	const char *t = buf;
+
+	if (in->len == 0 || in->value[0] == '/' || fng_confirm_norm(in->value, in->len, buf, n) < 0 ||
+	    strncmp(buf, "../", 3) != 0)
+		return NULL;
+	while (strncmp(t, "../", 3) == 0)
+		t += 3;
+	return *t && strcmp(t, "..") != 0 ? t : NULL;
+}
+
+/* path ends with the name a climbing value reaches, and the value is not
+ * in it as written (then path_check judged it): the function joined and
+ * resolved it. */
+static bool resolved_climb(const char *path, const struct fng_confirm_input *in)
+{
+	char v[1024], p[4096];
+	const char *t = climb_tail(in, v, sizeof(v));
+	size_t tl, pl;
+
+	if (!t || strstr(path, in->value) || fng_confirm_norm(path, strlen(path), p, sizeof(p)) < 0)
+		return false;
+	tl = strlen(t);
+	pl = strlen(p);
+	return pl > tl && p[pl - tl - 1] == '/' && strcmp(p + pl - tl, t) == 0;
+}
+
 bool fng_confirm_path(const struct fng_confirm_set *s, const char *path, struct fng_confirm_finding *out)
 {
 	const char *what = NULL;
@@ -231,6 +264,13 @@ bool fng_confirm_path(const struct fng_confirm_set *s, const char *path, struct 
 	for (size_t i = 0; s && i < s->n; i++) {
 		if (each_occurrence(path, &s->v[i], path_check, &what)) {
 			found(out, &s->v[i], "the input value %s", what);
+			return true;
+		}
+	}
+	for (size_t i = 0; s && i < s->n; i++) {
+		if (resolved_climb(path, &s->v[i])) {
+			found(out, &s->v[i], "the input value %s",
+			      "climbs out of the directory it was joined to (resolved before the call)");
 			return true;
 		}
 	}

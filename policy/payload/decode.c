@@ -1,7 +1,6 @@
 /* The decodings the event walker applies as a handler's code would
  * (walk.h): percent-decoding, base64 strict and as lenient decoders read it,
- * quoted cookie values, and the one JSON escape json-c cannot represent in a
- * key. Pure. */
+ * quoted cookie values. Pure. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,36 +28,6 @@ size_t fng_pwalk_urldecode(const char *s, size_t len, bool plus, char *out)
 	}
 	out[o] = '\0';
 	return o;
-}
-
-/* The next \u0000 escape at or after from (an odd run of backslashes
- * before u0000: "\\u0000" is a backslash and text), or NULL. */
-static char *nul_escape(const char *s, size_t len, const char *from)
-{
-	for (const char *p = from; (p = memmem(p, len - (size_t)(p - s), "u0000", 5)) != NULL; p += 5) {
-		size_t bs = 0;
-		while (p - bs > s && p[-1 - (ptrdiff_t)bs] == '\\')
-			bs++;
-		if (bs % 2 == 1)
-			return (char *)p;
-	}
-	return NULL;
-}
-
-char *fng_pwalk_nul_unescape(const char *s, size_t len)
-{
-	char *d, *p;
-
-	if (!nul_escape(s, len, s))
-		return NULL;
-	d = malloc(len + 1);
-	if (!d)
-		return NULL;
-	memcpy(d, s, len);
-	d[len] = '\0';
-	for (p = d; (p = nul_escape(d, len, p)) != NULL; p += 5)
-		memcpy(p, "u2400", 5);
-	return d;
 }
 
 static int b64_value(unsigned char c)

@@ -1,7 +1,7 @@
 /* The input firewall's detector dispatch (detect.h), and the small
  * detectors: XML external entities, local file inclusion, spreadsheet
  * formula (CSV) injection. Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,7 +48,7 @@ bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h)
 		size_t rest = len - (size_t)e - 8;
 		if (fng_fw_find(t, rest, "SYSTEM") >= 0 || fng_fw_find(t, rest, "PUBLIC") >= 0)
 			return fw_hit(h, (size_t)e, (size_t)e + 8, "an external entity declaration");
-		while (rest && isspace((unsigned char)*t))
+		while (rest && fng_isspace((unsigned char)*t))
 			t++, rest--;
 		if (rest && *t == '%')
 			return fw_hit(h, (size_t)e, (size_t)e + 8, "a parameter entity");
@@ -105,12 +105,10 @@ static size_t lfi_dotdot(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
+bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	size_t ups = 0, first = 0;
-	struct fng_fw_pairs pairs;
 
-	fng_fw_pairs(s, len, &pairs);
 	for (size_t i = 0; i + 1 < len; i++) {
 		size_t n = lfi_dotdot(s, len, i);
 		if (n) {
@@ -122,25 +120,25 @@ bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h)
 		}
 	}
 	for (size_t k = 0; lfi_abs[k]; k++) {
-		long at = fng_fw_maybe(&pairs, lfi_abs[k]) ? fng_fw_find(s, len, lfi_abs[k]) : -1;
+		long at = fng_fw_maybe(pairs, lfi_abs[k]) ? fng_fw_find(s, len, lfi_abs[k]) : -1;
 		if (at < 0)
 			continue;
 		/* a sensitive path as the value, after a traversal, a drive, or a wrapper */
 		size_t a = (size_t)at;
 		bool lead = a == 0 || ups || (a >= 1 && (s[a - 1] == ':' || s[a - 1] == '~')) || (a >= 1 && (s[a - 1] == '/' || s[a - 1] == '\\')) ||
-			    (a >= 2 && s[a - 2] == ':' && isalpha((unsigned char)s[a - 1])) || (lfi_abs[k][0] != '/' && lfi_abs[k][0] != '\\');
+			    (a >= 2 && s[a - 2] == ':' && fng_isalpha((unsigned char)s[a - 1])) || (lfi_abs[k][0] != '/' && lfi_abs[k][0] != '\\');
 		if (lead && (lfi_abs[k][0] == '/' || lfi_abs[k][0] == '\\' || a == 0 || ups || s[a - 1] == '/' || s[a - 1] == '\\'))
 			return fw_hit(h, a, a + strlen(lfi_abs[k]), "a sensitive file path");
 	}
 	for (size_t k = 0; lfi_wrap[k]; k++) {
-		long at = fng_fw_maybe(&pairs, lfi_wrap[k]) ? fng_fw_find(s, len, lfi_wrap[k]) : -1;
-		if (at >= 0 && (at == 0 || !isalnum((unsigned char)s[at - 1])))
+		long at = fng_fw_maybe(pairs, lfi_wrap[k]) ? fng_fw_find(s, len, lfi_wrap[k]) : -1;
+		if (at >= 0 && (at == 0 || !fng_isalnum((unsigned char)s[at - 1])))
 			return fw_hit(h, (size_t)at, (size_t)at + strlen(lfi_wrap[k]), "a stream wrapper");
 	}
 	const char *nul = memchr(s, '\0', len);
 	if (nul && (memchr(s, '/', len) || memchr(s, '.', len) || memchr(s, '\\', len)))
 		return fw_hit(h, (size_t)(nul - s), (size_t)(nul - s) + 1, "a NUL byte that cuts a path");
-	if (len >= 3 && isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
+	if (len >= 3 && fng_isalpha((unsigned char)s[0]) && s[1] == ':' && (s[2] == '\\' || s[2] == '/') &&
 	    (fng_fw_find(s, len, "windows") >= 0 || fng_fw_find(s, len, "winnt") >= 0))
 		return fw_hit(h, 0, 3, "a Windows system path");
 	return false;
@@ -161,9 +159,9 @@ bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 	while (i < len && (strchr("=+-@ ", s[i]) && s[i]))
 		i++;
 	size_t w = i;
-	while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '_'))
+	while (i < len && (fng_isalnum((unsigned char)s[i]) || s[i] == '.' || s[i] == '_'))
 		i++;
-	bool name = i > w && isalpha((unsigned char)s[w]);
+	bool name = i > w && fng_isalpha((unsigned char)s[w]);
 	if (name && i < len && s[i] == '(')
 		return fw_hit(h, f, i + 1, "a formula calling a function");
 	if (name && i < len && s[i] == '|')
@@ -171,12 +169,12 @@ bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 	if (fng_fw_find(s, len, "cmd|") >= 0 || fng_fw_find(s, len, "|'/c") >= 0 || fng_fw_find(s, len, "|' /c") >= 0 ||
 	    fng_fw_find(s, len, "msexcel|") >= 0)
 		return fw_hit(h, f, len, "a DDE formula");
-	if (lead == '=' && i < len && (isdigit((unsigned char)s[w]) || s[w] == '(') && len - f < 64) {
+	if (lead == '=' && i < len && (fng_isdigit((unsigned char)s[w]) || s[w] == '(') && len - f < 64) {
 		for (size_t k = w; k < len; k++)
 			if (strchr("+-*/^&", s[k]) && s[k])
 				return fw_hit(h, f, len, "a formula");
 	}
-	if (lead == '=' && name && i < len && (s[i] == '!' || (isdigit((unsigned char)s[i - 1]) && i == len)))
+	if (lead == '=' && name && i < len && (s[i] == '!' || (fng_isdigit((unsigned char)s[i - 1]) && i == len)))
 		return fw_hit(h, f, i, "a cell reference formula");
 	return false;
 }
@@ -210,6 +208,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	unsigned m = 0;
 	bool key = kind == FNG_PWALK_KEY;
 	struct fw_seen z;
+	struct fng_fw_pairs pairs;
 	char stack[2048];
 	char *heap = len < sizeof(stack) ? NULL : malloc(len + 1);
 	char *low = heap ? heap : stack;
@@ -221,7 +220,8 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	low[len] = '\0';
 	s = low;
 	fw_seen(s, len, &z);
-	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &hits[FNG_FW_NOSQL]))
+	fng_fw_pairs(s, len, &pairs); /* once, for every detector that searches a needle list */
+	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &pairs, &hits[FNG_FW_NOSQL]))
 		m |= 1u << FNG_FW_NOSQL;
 	if (key && len < 3) {
 		free(heap);
@@ -234,13 +234,13 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	if (FW_ANY(&z, ";|&\n\r$`/-") && fng_fw_cmd(s, len, &hits[FNG_FW_CMD]))
 		m |= 1u << FNG_FW_CMD;
 	if ((FW_ANY(&z, "({[<$#%!._'\"-") || fng_fw_find(s, len, "ro0ab") >= 0 || fng_fw_find(s, len, "aced0005") >= 0) &&
-	    fng_fw_code(s, len, &hits[FNG_FW_CODE]))
+	    fng_fw_code(s, len, &pairs, &hits[FNG_FW_CODE]))
 		m |= 1u << FNG_FW_CODE;
-	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &hits[FNG_FW_XSS]))
+	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &pairs, &hits[FNG_FW_XSS]))
 		m |= 1u << FNG_FW_XSS;
 	if (z.has['<'] && z.has['!'] + z.has[':'] > 0 && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
-	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &hits[FNG_FW_LFI]))
+	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &pairs, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
 	if (!key && fng_fw_csv(s, len, &hits[FNG_FW_CSV]))
 		m |= 1u << FNG_FW_CSV;

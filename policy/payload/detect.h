@@ -41,16 +41,19 @@ int fng_fw_class_of(const char *name);
 #define FNG_FW_UNDECIDED (1u << 31)
 unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS]);
 
-/* The single detectors (detect_*.c), exposed for the table tests: true
- * and *h filled on a finding. s is in lower case (fng_fw_detect lowers a
- * copy once: every detector is case-insensitive) and NUL-terminated. */
+struct fng_fw_pairs;
+
+/* The single detectors (detect_*.c): true and *h filled on a finding. s is
+ * in lower case (fng_fw_detect lowers a copy once: every detector is
+ * case-insensitive) and NUL-terminated; pairs (those that search needle
+ * lists) is fng_fw_pairs of the same s, computed once per value. */
 bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h);
-bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h);
+bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
 bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h);
-bool fng_fw_code(const char *s, size_t len, struct fng_fw_hit *h);
-bool fng_fw_xss(const char *s, size_t len, struct fng_fw_hit *h);
+bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
+bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
 bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h);
-bool fng_fw_lfi(const char *s, size_t len, struct fng_fw_hit *h);
+bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
 bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h);
 
 /* Search of a needle (any case, shorter than 128 bytes) in a lower-case
@@ -65,6 +68,23 @@ struct fng_fw_pairs {
 };
 
 void fng_fw_pairs(const char *s, size_t len, struct fng_fw_pairs *p);
-bool fng_fw_maybe(const struct fng_fw_pairs *p, const char *needle);
+
+/* The pair's bit (ASCII case folded: needles may have capitals). */
+static inline unsigned fng_fw_pair(unsigned char a, unsigned char b)
+{
+	a = a >= 'A' && a <= 'Z' ? a | 0x20 : a;
+	b = b >= 'A' && b <= 'Z' ? b | 0x20 : b;
+	return (a * 31u ^ b) & 4095u;
+}
+
+static inline bool fng_fw_maybe(const struct fng_fw_pairs *p, const char *needle)
+{
+	for (size_t i = 0; needle[i] && needle[i + 1]; i++) {
+		unsigned h = fng_fw_pair((unsigned char)needle[i], (unsigned char)needle[i + 1]);
+		if (!(p->bits[h / 64] & (1ull << (h % 64))))
+			return false;
+	}
+	return true;
+}
 
 #endif

@@ -6,7 +6,7 @@
  * operator, the end). NoSQL: MongoDB query operators where the value
  * becomes part of the query (a key, a[$op] bracket form, an operator
  * object in text) and $where JavaScript that breaks out of a string. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <string.h>
 #include <strings.h>
 
@@ -70,12 +70,12 @@ static size_t cm_word(const char *s, size_t len, size_t i, char *w, size_t wn, s
 		char c = s[i];
 		if (c == '\'' || c == '"' || c == '\\')
 			continue;
-		if (isspace((unsigned char)c) || cm_sep(c) || c == '<' || c == '>' || c == '`' || c == '(' || c == ')' ||
+		if (fng_isspace((unsigned char)c) || cm_sep(c) || c == '<' || c == '>' || c == '`' || c == '(' || c == ')' ||
 		    c == '$' || c == '{' || c == '}')
 			break;
 		if (c == '/')
 			*base = k + 1;
-		w[k++] = (char)tolower((unsigned char)c);
+		w[k++] = (char)fng_tolower((unsigned char)c);
 	}
 	w[k] = '\0';
 	return i;
@@ -99,9 +99,9 @@ static bool cm_args(const char *s, size_t len, size_t i, bool tight)
 	if (s[j] == '-' || s[j] == '/' || s[j] == '\\' || s[j] == '<' || s[j] == '>' || s[j] == '$' || s[j] == '~' ||
 	    s[j] == '.' || s[j] == '*' || s[j] == '%')
 		return j > i || tight || s[j] == '$';
-	if (isdigit((unsigned char)s[j]))
+	if (fng_isdigit((unsigned char)s[j]))
 		return j > i;
-	if (j + 2 < len && isalpha((unsigned char)s[j]) && s[j + 1] == ':' && (s[j + 2] == '\\' || s[j + 2] == '/'))
+	if (j + 2 < len && fng_isalpha((unsigned char)s[j]) && s[j + 1] == ':' && (s[j + 2] == '\\' || s[j + 2] == '/'))
 		return true; /* a Windows path */
 	/* a redirection later in the same command ("; echo x > /tmp/f") */
 	for (size_t k = j; k < len && !cm_sep(s[k]); k++)
@@ -125,7 +125,7 @@ static bool cm_command(const char *s, size_t len, size_t i, bool tight, bool sub
 	const char *name = w + base;
 	if (!*name)
 		return false;
-	if (cm_in(name, cm_strong) || cm_in(w, cm_strong))
+	if (cm_in(name, cm_strong) || (base && cm_in(w, cm_strong))) /* base 0: name is w */
 		return subst || cm_args(s, len, e, true) || base > 0 || e - i == strlen(w);
 	if (cm_in(name, cm_weak))
 		return subst || base > 0 || cm_args(s, len, e, tight);
@@ -142,7 +142,7 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 			size_t j = i + 1;
 			while (j < len && cm_sep(s[j]) && s[j] != '\n')
 				j++;
-			bool tight = j < len && !isspace((unsigned char)s[j]);
+			bool tight = j < len && !fng_isspace((unsigned char)s[j]);
 			/* "a & b" between words is prose: the & must touch the command or end a word */
 			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ')
 				continue;
@@ -188,13 +188,13 @@ static size_t ns_op(const char *s, size_t len)
 {
 	for (size_t k = 0; ns_ops[k]; k++) {
 		size_t n = strlen(ns_ops[k]);
-		if (len >= n && !strncasecmp(s, ns_ops[k], n) && (len == n || !(isalnum((unsigned char)s[n]) || s[n] == '_')))
+		if (len >= n && !strncasecmp(s, ns_ops[k], n) && (len == n || !(fng_isalnum((unsigned char)s[n]) || s[n] == '_')))
 			return n;
 	}
 	return 0;
 }
 
-bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h)
+bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	if (key && len && s[0] == '$' && ns_op(s, len) == len)
 		return cm_hit(h, 0, len, "a query operator as a key");
@@ -226,10 +226,8 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, struct fng_fw_hit *h)
 					  "db.users.", "db.dropDatabase(", "mapReduce", "';var ", "\";var ", "'&&this",
 					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "return true;", "|| true",
 					  "'; }", NULL };
-	struct fng_fw_pairs pairs;
-	fng_fw_pairs(s, len, &pairs);
 	for (size_t k = 0; js[k]; k++) {
-		long m = fng_fw_maybe(&pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
+		long m = fng_fw_maybe(pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
 		if (m >= 0)
 			return cm_hit(h, (size_t)m, (size_t)m + strlen(js[k]), "a string broken out into $where JavaScript");
 	}

@@ -4,7 +4,7 @@
  * needs the tail to form SQL: a boolean operator with a comparison,
  * literal or call; UNION SELECT; a stacked statement; a comment that cuts
  * the rest of the query; ORDER BY n. Words alone never fire. Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <string.h>
 #include <strings.h>
 
@@ -21,7 +21,7 @@ struct sq_tok {
 
 static bool sq_wordc(char c)
 {
-	return isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.' || (unsigned char)c >= 0x80;
+	return fng_isalnum((unsigned char)c) || c == '_' || c == '$' || c == '.' || (unsigned char)c >= 0x80;
 }
 
 /* The next token at *p (whitespace and MySQL's executable comment marks
@@ -32,10 +32,10 @@ static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
 	struct sq_tok t = { Q_END, len, len };
 
 	for (;;) {
-		while (i < len && (isspace((unsigned char)s[i]) || s[i] == '\0'))
+		while (i < len && (fng_isspace((unsigned char)s[i]) || s[i] == '\0'))
 			i++;
 		if (i + 2 < len && s[i] == '/' && s[i + 1] == '*' && s[i + 2] == '!') {
-			for (i += 3; i < len && isdigit((unsigned char)s[i]); i++)
+			for (i += 3; i < len && fng_isdigit((unsigned char)s[i]); i++)
 				;
 			continue;
 		}
@@ -78,8 +78,8 @@ static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
 		const char *e = memchr(s + i + 1, '`', len - i - 1);
 		i = e ? (size_t)(e - s) + 1 : len;
 		t.t = Q_WORD;
-	} else if (isdigit((unsigned char)c)) {
-		while (i < len && (isalnum((unsigned char)s[i]) || s[i] == '.'))
+	} else if (fng_isdigit((unsigned char)c)) {
+		while (i < len && (fng_isalnum((unsigned char)s[i]) || s[i] == '.'))
 			i++;
 		t.t = Q_NUM;
 	} else if (c == '@') {
@@ -109,7 +109,7 @@ static struct sq_tok sq_next(const char *s, size_t len, size_t *p)
 
 /* The token is the word w, in any ASCII case (strncasecmp's, without a
  * strlen and a call per word of the long lists). */
-static bool sq_is(const char *s, const struct sq_tok *t, const char *w)
+static inline __attribute__((always_inline)) bool sq_is(const char *s, const struct sq_tok *t, const char *w)
 {
 	if (t->t != Q_WORD && t->t != Q_OP)
 		return false;
@@ -278,6 +278,14 @@ static size_t sq_breakout(const char *s, size_t len, char q)
 
 /* Anywhere in the value: UNION SELECT, a stacked statement, a known
  * injection function called after an operator, a tautology. */
+/* Token i follows an operator, a parenthesis, a comma, a logic word or
+ * SELECT (or starts the window). */
+static bool sq_after_op(const char *s, const struct sq_tok *v, size_t i)
+{
+	return i == 0 || v[i - 1].t == Q_OP || v[i - 1].t == Q_LP || v[i - 1].t == Q_COMMA ||
+	       sq_any(s, &v[i - 1], sq_logic) || sq_is(s, &v[i - 1], "select");
+}
+
 static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t p = 0;
@@ -292,18 +300,16 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 		for (size_t i = 0; i < n; i++) {
 			size_t j = sq_skipc(v, i + 1);
 			const char *why = NULL;
-			bool after_op = i == 0 || v[i - 1].t == Q_OP || v[i - 1].t == Q_LP || v[i - 1].t == Q_COMMA ||
-					sq_any(s, &v[i - 1], sq_logic) || sq_is(s, &v[i - 1], "select");
 			if (sq_is(s, &v[i], "union") &&
 			    (sq_is(s, &v[j], "select") || v[j].t == Q_LP ||
 			     ((sq_is(s, &v[j], "all") || sq_is(s, &v[j], "distinct")) && sq_is(s, &v[sq_skipc(v, j + 1)], "select"))))
 				why = "UNION SELECT";
 			else if (v[i].t == Q_SEMI && sq_stacked(s, v, i + 1))
 				why = "a stacked statement";
-			else if (v[i].t == Q_WORD && v[j].t == Q_LP && after_op && sq_any(s, &v[i], sq_danger) && i + 0 < n &&
+			else if (v[i].t == Q_WORD && v[j].t == Q_LP && sq_after_op(s, v, i) && sq_any(s, &v[i], sq_danger) && i + 0 < n &&
 				 (i > 0 || v[sq_skipc(v, j + 1)].t == Q_NUM || v[sq_skipc(v, j + 1)].t == Q_WORD))
 				why = i ? "an injection function after an operator" : NULL;
-			else if (v[i].t == Q_VAR && s[v[i].a + 1] == '@' && i > 0 && after_op)
+			else if (v[i].t == Q_VAR && s[v[i].a + 1] == '@' && i > 0 && sq_after_op(s, v, i))
 				why = "a server variable";
 			else if (sq_any(s, &v[i], sq_logic) && (v[j].t == Q_NUM || v[j].t == Q_STR) &&
 				 sq_any(s, &v[sq_skipc(v, j + 1)], sq_cmp) && !sq_is(s, &v[sq_skipc(v, j + 1)], "in") &&

@@ -1,7 +1,7 @@
 /* Text helpers the input firewall's detectors share (detect.h): a needle
  * searched in a lower-case value, and the byte-pair filter that lets long
  * needle lists cost a bit test each. Pure. */
-#include <ctype.h>
+#include "common/ascii.h"
 #include <string.h>
 
 #include "policy/payload/detect.h"
@@ -14,7 +14,7 @@ long fng_fw_find(const char *s, size_t len, const char *needle)
 	if (!n || n > len || n >= sizeof(low))
 		return n && n < sizeof(low) ? -1 : 0;
 	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)needle[i]);
+		low[i] = (char)fng_tolower((unsigned char)needle[i]);
 	for (const char *p = memchr(s, low[0], len - n + 1); p; p = memchr(p + 1, low[0], len - n - (size_t)(p - s))) {
 		if (!memcmp(p, low, n))
 			return (long)(p - s);
@@ -24,33 +24,11 @@ long fng_fw_find(const char *s, size_t len, const char *needle)
 	return -1;
 }
 
-/* ASCII lower case without the locale's table (a call per byte, most of
- * the filter's cost); needles are ASCII, values already lowered. */
-static unsigned fw_low(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? c | 0x20u : c;
-}
-
-static unsigned fw_pair(unsigned char a, unsigned char b)
-{
-	return (fw_low(a) * 31u ^ fw_low(b)) & 4095u;
-}
-
 void fng_fw_pairs(const char *s, size_t len, struct fng_fw_pairs *p)
 {
 	memset(p->bits, 0, sizeof(p->bits));
 	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned h = fw_pair((unsigned char)s[i], (unsigned char)s[i + 1]);
+		unsigned h = fng_fw_pair((unsigned char)s[i], (unsigned char)s[i + 1]);
 		p->bits[h / 64] |= 1ull << (h % 64);
 	}
-}
-
-bool fng_fw_maybe(const struct fng_fw_pairs *p, const char *needle)
-{
-	for (size_t i = 0; needle[i] && needle[i + 1]; i++) {
-		unsigned h = fw_pair((unsigned char)needle[i], (unsigned char)needle[i + 1]);
-		if (!(p->bits[h / 64] & (1ull << (h % 64))))
-			return false;
-	}
-	return true;
 }

@@ -1,5 +1,6 @@
 /* The input firewall's inspection of one event (firewall.h). Pure. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,12 +38,28 @@ enum fng_mode fng_fw_cfg_top(const struct fng_fw_cfg *c)
 	return m;
 }
 
+/* The detectors' verdict on values seen earlier in the same event (the
+ * same member names in every record, repeated values): a value and kind
+ * found clean once is clean again (the detectors are pure). Open
+ * addressing; an empty slot has leaf FW_MEMO_EMPTY. Values with a finding
+ * are not kept (they are checked again, for their hits). */
+struct fw_memo_slot {
+	uint64_t h;
+	uint32_t leaf;
+};
+
+#define FW_MEMO_EMPTY UINT32_MAX
+#define FW_MEMO_MAXLEN 4096u	/* longer values are rarely repeated: not hashed */
+
 struct fw_run {
 	const struct fng_fw_cfg *c;
 	fng_fw_finding_fn fn;
 	void *arg;
 	size_t n;
 	enum fng_mode verdict;
+	const struct fng_pwalk_list *l;
+	struct fw_memo_slot *memo;	/* NULL: no memo (out of memory: every value is checked) */
+	size_t memo_mask;
 };
 
 static void fw_report(struct fw_run *r, const char *cls, enum fng_mode mode, const char *path, const char *match,
@@ -69,16 +86,60 @@ static bool fw_excepted(const struct fng_fw_cfg *c, const char *path)
 	return false;
 }
 
-static void fw_leaf(struct fw_run *r, const struct fng_pwalk_leaf *l)
+static void fw_memo_init(struct fw_run *r, size_t n)
+{
+	size_t cap = 64;
+
+	while (cap < n * 2)
+		cap *= 2;
+	r->memo = malloc(cap * sizeof(*r->memo));
+	if (!r->memo)
+		return;
+	r->memo_mask = cap - 1;
+	for (size_t i = 0; i < cap; i++)
+		r->memo[i].leaf = FW_MEMO_EMPTY;
+}
+
+/* The slot of leaf i's value: one holding the same value and kind, or the
+ * empty one where it goes; NULL when not memoised. */
+static struct fw_memo_slot *fw_memo_find(const struct fw_run *r, size_t i, uint64_t *hash)
+{
+	const struct fng_pwalk_leaf *l = &r->l->v[i];
+
+	if (!r->memo || l->len > FW_MEMO_MAXLEN)
+		return NULL;
+	uint64_t h = *hash = fng_hash64(FNG_HASH64_INIT ^ l->kind, l->value, l->len);
+	uint64_t x = (h ^ h >> 33) * 0xff51afd7ed558ccdull; /* FNV's low bits barely mix: spread them */
+
+	for (size_t k = (x ^ x >> 33) & r->memo_mask;; k = (k + 1) & r->memo_mask) {
+		struct fw_memo_slot *e = &r->memo[k];
+		if (e->leaf == FW_MEMO_EMPTY)
+			return e;
+		const struct fng_pwalk_leaf *o = &r->l->v[e->leaf];
+		if (e->h == h && o->kind == l->kind && o->len == l->len && !memcmp(o->value, l->value, l->len))
+			return e;
+	}
+}
+
+static void fw_leaf(struct fw_run *r, size_t i)
 {
 	const struct fng_fw_cfg *c = r->c;
+	const struct fng_pwalk_leaf *l = &r->l->v[i];
 	struct fng_fw_hit hits[FNG_FW_NCLASS];
-	unsigned m = fng_fw_detect(l->value, l->len, l->kind, hits);
+	uint64_t hash = 0;
+	struct fw_memo_slot *e = fw_memo_find(r, i, &hash);
+	unsigned m = 0;
+
+	if (!e || e->leaf == FW_MEMO_EMPTY) {
+		m = fng_fw_detect(l->value, l->len, l->kind, hits);
+		if (e && !m) /* clean: remembered */
+			*e = (struct fw_memo_slot){ hash, (uint32_t)i };
+	}
 
 	if (m & FNG_FW_UNDECIDED)
 		fw_report(r, "limit", fng_fw_cfg_top(c), l->path, "out of memory: the value could not be inspected",
 			  l->value, l->len, 0, 0);
-	for (int k = 0; k < FNG_FW_NCLASS; k++)
+	for (int k = 0; m && k < FNG_FW_NCLASS; k++)
 		if ((m & (1u << k)) && c->mode[k] != FNG_MODE_ALLOW)
 			fw_report(r, fng_fw_class_name(k), c->mode[k], l->path, hits[k].why, l->value, l->len,
 				  hits[k].start, hits[k].end);
@@ -111,9 +172,12 @@ int fng_fw_inspect(const struct fng_fw_cfg *c, const char *body, size_t len, fng
 	rc = fng_pwalk(body, len, &c->lim, &l);
 	if (rc < 0)
 		return rc;
+	r.l = &l;
+	fw_memo_init(&r, l.n);
 	for (size_t i = 0; i < l.n; i++)
 		if (!fw_excepted(c, l.v[i].path))
-			fw_leaf(&r, &l.v[i]);
+			fw_leaf(&r, i);
+	free(r.memo);
 	if (l.limit)
 		fw_report(&r, "limit", fng_fw_cfg_top(c), "$", l.why, NULL, 0, 0, 0);
 	fng_pwalk_free(&l);

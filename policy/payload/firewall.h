@@ -20,7 +20,7 @@
 #define FNG_FW_MAX_EVENT (6u * 1024 * 1024 + 64 * 1024)
 
 /* Inspecting an event allocates much and frees it all at the end (a 1 MB
- * event peaks between 16 and 32 MB of json-c tree and leaves). Returned to the kernel
+ * event peaks near 14 MB: reader nodes, leaves, the memo). Returned to the kernel
  * after each event, that heap is faulted in again by the next one: most of
  * the cost. The process that inspects (supervisor/lambda/proxy_fw.c, and
  * bench/input_cost.c as it) keeps up to this much freed heap instead

@@ -104,11 +104,16 @@ int fng_outscan_rules_init(struct fng_outscan_rules *r, const struct fng_payload
 {
 	char err[256];
 
+	struct fng_rx_hit h;
+
 	memset(r, 0, sizeof(*r));
 	r->cfg = cfg;
 	r->overlap = OUT_MIN_OVERLAP;
 	fng_rx_init(&r->builtin);
 	fng_rx_init(&r->secret_rx);
+	/* The rules' alternations are joined at their first match: here, at
+	 * start, rather than in the first response's time. */
+	(void)fng_rx_match(&cfg->rules, "", 0, &h);
 	if (!cfg->builtins)
 		return 0;
 	if (secrets) {

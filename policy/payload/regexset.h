@@ -20,17 +20,25 @@
  * unless fng_rx_set_limits says otherwise. */
 #define FNG_RX_MATCH_LIMIT 200000u
 #define FNG_RX_DEPTH_LIMIT 10000u
+/* Patterns per combined alternation. */
+#define FNG_RX_COMB_MAX 128
 
 struct fng_rx_pattern {
 	char *src;	   /* the regex as written */
 	char origin[128];  /* "file:line" or "patterns[i]" */
 	void *code;	   /* pcre2_code_8 * */
+	bool alone;	   /* never joined with others (a NUL byte in it) */
 };
 
 struct fng_rx_set {
 	struct fng_rx_pattern *pats;
 	size_t n;
 	uint32_t match_limit, depth_limit;
+	/* The patterns that can be, joined into alternations that prove in
+	 * one pass that none of them matches (regexset.c); built at the first
+	 * match, dropped by an add. */
+	void *comb;
+	bool no_combine; /* match each pattern in turn only (tests, benches) */
 };
 
 enum fng_rx_result {
@@ -72,7 +80,10 @@ int fng_rx_load_file(struct fng_rx_set *s, const char *path, char *err, size_t e
  * written for re.match with a leading ".*" behaves the same) for each
  * pattern in order; the first that matches, or that hits a limit, is
  * reported in hit. Limit and error results are undecided: callers fail
- * closed on them. */
+ * closed on them. The answer is always that of matching each pattern in
+ * turn; with many patterns most of them are first tried together, one
+ * pass per FNG_RX_COMB_MAX, and only a group that matches (or hits a
+ * limit) is then tried pattern by pattern. */
 enum fng_rx_result fng_rx_match(const struct fng_rx_set *s, const char *buf, size_t len, struct fng_rx_hit *hit);
 /* The same from pattern `first` on: each rule's first match in turn is
  * fng_rx_match_from(s, last hit's pattern + 1, ...). */

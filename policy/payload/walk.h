@@ -73,13 +73,6 @@ size_t fng_pwalk_urldecode(const char *s, size_t len, bool plus, char *out);
  * -EINVAL (not strict base64), -ENOMEM. */
 int fng_pwalk_b64(const char *s, size_t len, bool lenient, char **out, size_t *outlen);
 
-/* json-c keeps object keys as C strings: a key with a \u0000 escape would
- * be cut there and read as another key (replacing it), where the
- * function's parser keeps both. A copy of s with every such escape made
- * \u2400 (the symbol for NUL, same length), or NULL when s has none or
- * memory ran out (errno ENOMEM then). */
-char *fng_pwalk_nul_unescape(const char *s, size_t len);
-
 /* A cookie value in double quotes, unquoted as Python's http.cookies does
  * (\ooo octal, \X the character): its length in out (len bytes), or
  * (size_t)-1 when s is not quoted. */

@@ -362,8 +362,9 @@ static void on_flushed(void *arg, int status)
 	if (!c->closing) {
 		/* The verdict again, now that the last bytes are here: a block
 		 * since the head went out fails the invocation all the same. */
-		bool late = !c->swallow && ends_invocation(c->route) &&
-			    ((px->cfg.fail_invocation && px_inv_violated(px, c->id)) || px_out_blocked(c));
+		bool late = !c->swallow && ((ends_invocation(c->route) && px->cfg.fail_invocation &&
+					     px_inv_violated(px, c->id)) ||
+					    px_out_blocked(c));
 		if (px_out_was_cut(c)) {
 			/* the error went on the new twin (proxy_out.c) */
 		} else if (c->swallow) {
@@ -500,7 +501,7 @@ void px_on_up_connected(uv_connect_t *req, int status)
 	uv_tcp_nodelay(&c->up, 1);
 	if (c->up_replacing) {
 		c->up_replacing = false;
-		if (!px_fw_up_replaced(c)) /* the firewall's refusal, or the violation error of c->id */
+		if (!px_fw_replaced(c))
 			px_send_violation(c);
 		process_down(c);
 	}

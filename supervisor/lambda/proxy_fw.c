@@ -5,10 +5,11 @@
  * reaches the runtime. Allowed or alerted: the held answer goes on as it
  * came. Blocked: the runtime never sees it; the proxy posts
  * `/invocation/{id}/error` (Function.SecurityViolation) and a new `next` to
- * the real API on the same connection (on a new one when the real API
- * ends this one after its answer: the runtime asked "Connection: close"),
- * swallows the answer to the error, and the answer to the new `next` is
- * what the runtime's waiting request gets (inspected the same way). Other answers are relayed as they come.
+ * the real API on the same connection (on a new one when this one ends
+ * after the answer: the runtime's `next` said `Connection: close`, as
+ * Python's urllib does, or the answer did), swallows the answer to the error,
+ * and the answer to the new `next` is what the runtime's waiting request
+ * gets (inspected the same way). Other answers are relayed as they come.
  * An answer over the bound is a "limit" finding: blocked under block,
  * relayed with an event under alert. */
 #include "supervisor/lambda/proxy_internal.h"
@@ -32,7 +33,7 @@ struct px_fw {
 	unsigned swallow;	/* answers to the proxy's own error posts still to come */
 	bool head_done, msg_done;	/* why the parser paused */
 	bool body_over;		/* the body did not fit: a limit finding */
-	bool refuse_on_new;	/* the refusal waits for the new upstream twin */
+	bool refuse_pending;	/* the refusal waits for a new connection to the real API */
 	char id[FNG_RT_ID_MAX], trace[FNG_TRACE_ID_MAX];
 };
 
@@ -155,50 +156,43 @@ static int fw_message_done(http_parser *p)
 	return px_rs_settings()->on_message_complete(p); /* the values handed to the tracer */
 }
 
-/* The refusal of the held event to the real API: the error for its id,
- * then a new `next` (asking "Connection: close" when close: the runtime's
- * connection ends after its answer, as the runtime asked). */
-static void fw_send_refusal(struct px_conn *c, bool close)
+/* The error for the refused event's id, then a new `next`, to the real
+ * API; the runtime's request waits for that `next`'s answer. */
+static void fw_post_refusal(struct px_conn *c)
 {
+	struct fng_proxy *px = c->px;
 	char req[512];
 	int n;
 
 	px_post_violation(c, c->fw->id, "fnguard input firewall refused this event");
-	n = snprintf(req, sizeof(req), "GET " FNG_RT_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\n%s\r\n",
-		     c->px->cfg.upstream, close ? "Connection: close\r\n" : "");
+	n = snprintf(req, sizeof(req), "GET " FNG_RT_PREFIX "invocation/next HTTP/1.1\r\nHost: %s\r\n\r\n", px->cfg.upstream);
 	if (n > 0 && (size_t)n < sizeof(req))
 		px_send(c, true, req, (size_t)n);
 	c->fw->swallow++;
 }
 
-/* Refuse the held event; the runtime's request waits for the new `next`'s
- * answer. On the same connection while the real API keeps it; when its
- * answer ended the connection (the runtime's `next` said "Connection:
- * close", or HTTP/1.0), on a new one (px_fw_up_replaced), whose `next`
- * asks the same, so the runtime's connection ends after the answer as it
- * asked. */
+/* Refuse the held event, on this connection to the real API if it stays
+ * open after the answer, else on a new one (px_fw_replaced). */
 static void fw_refuse(struct px_conn *c)
 {
 	struct fng_proxy *px = c->px;
 
 	px->st.violations++;
 	px_inv_end(px, c->fw->id);
-	if (http_should_keep_alive(&c->rs)) {
-		fw_send_refusal(c, false);
+	if (http_should_keep_alive(&c->rs) && http_should_keep_alive(&c->rq)) {
+		fw_post_refusal(c);
 		return;
 	}
-	c->fw->refuse_on_new = true;
-	c->fw->swallow = 0; /* the old connection's answers never come */
+	c->fw->refuse_pending = true;
 	px_replace_up(c);
 }
 
-bool px_fw_up_replaced(struct px_conn *c)
+bool px_fw_replaced(struct px_conn *c)
 {
-	if (!c->fw || !c->fw->refuse_on_new)
+	if (!c->fw || !c->fw->refuse_pending)
 		return false;
-	c->fw->refuse_on_new = false;
-	c->fw->mode = FW_HEAD;
-	fw_send_refusal(c, true);
+	c->fw->refuse_pending = false;
+	fw_post_refusal(c);
 	return true;
 }
 
@@ -322,7 +316,7 @@ void px_fw_read_up(struct px_conn *c, const char *base, size_t n)
 		px_conn_close(c); /* fail closed: no event goes through uninspected */
 		return;
 	}
-	while (off < n && !c->closing && !c->up_replacing) { /* replaced: the rest was the old twin's */
+	while (off < n && !c->closing && !c->up_replacing) {
 		size_t used = http_parser_execute(&c->rs, &c->px->fw_settings, base + off, n - off);
 		enum http_errno err = HTTP_PARSER_ERRNO(&c->rs);
 		if (err != HPE_OK && err != HPE_PAUSED) {

@@ -147,7 +147,7 @@ void px_alloc_up(uv_handle_t *h, size_t hint, uv_buf_t *buf);
 void px_on_read_up(uv_stream_t *s, ssize_t n, const uv_buf_t *buf);
 
 /* proxy_resp.c: the bookkeeping callbacks of the real API's answers;
- * the violation error for id (message in errorMessage) to the real API. */
+ * the violation error for id (NULL: the init error; message in errorMessage) to the real API. */
 const http_parser_settings *px_rs_settings(void);
 void px_post_violation(struct px_conn *c, const char *id, const char *message);
 
@@ -162,9 +162,8 @@ struct fng_event *px_payload_event(struct fng_proxy *px, uint8_t type, const cha
 void px_fw_init(struct fng_proxy *px);
 void px_fw_free(struct px_conn *c);
 void px_fw_read_up(struct px_conn *c, const char *base, size_t n);
-/* The upstream twin was replaced for a refusal (the real API ended the
- * old one): post it on the new one. False: not the firewall's replacement. */
-bool px_fw_up_replaced(struct px_conn *c);
+/* A new connection to the real API is up: post a refusal that waited for it (true), or nothing. */
+bool px_fw_replaced(struct px_conn *c);
 
 /* proxy_out.c: output inspection of response and error bodies. */
 int px_out_init(struct fng_proxy *px);

@@ -71,7 +71,9 @@ void px_out_free(struct px_conn *c)
 }
 
 /* The head of a request is complete: inspect its body if it is a
- * response or an error the proxy relays (not one already being replaced). */
+ * response, an invocation's error or an init error the proxy relays (not
+ * one already being replaced): credentials in an init error leave as
+ * surely as in a response. */
 void px_out_begin(struct px_conn *c)
 {
 	struct fng_proxy *px = c->px;
@@ -80,7 +82,8 @@ void px_out_begin(struct px_conn *c)
 		fng_outscan_end(&c->out->scan);
 		memset(c->out, 0, sizeof(*c->out));
 	}
-	if (!px->out_on || c->swallow || (c->route != FNG_RT_RESPONSE && c->route != FNG_RT_ERROR))
+	if (!px->out_on || c->swallow || 
+	    (c->route != FNG_RT_RESPONSE && c->route != FNG_RT_ERROR && c->route != FNG_RT_INIT_ERROR))
 		return;
 	if (!c->out && !(c->out = calloc(1, sizeof(*c->out)))) {
 		px_refuse(c, "output inspection: out of memory"); /* fail closed: nothing unread goes out */
@@ -105,9 +108,11 @@ static void out_event(struct px_conn *c, const struct fng_out_finding *f, const 
 	if (!ev)
 		return;
 	fng_strlcpy(ev->mode, block || would ? "block" : "alert", sizeof(ev->mode));
+	if (c->route == FNG_RT_INIT_ERROR)
+		ev->fn_phase = FNG_FN_PHASE_INIT;
 	if (f) {
 		snprintf(ev->reason, sizeof(ev->reason), "%s body %s %s at byte %llu",
-			 c->route == FNG_RT_ERROR ? "error" : "response",
+			 c->route == FNG_RT_ERROR ? "error" : c->route == FNG_RT_INIT_ERROR ? "init error" : "response",
 			 f->limit ? "undecided: a rule hit its match limit," : "contains", f->limit ? f->match : "data the policy forbids",
 			 (unsigned long long)f->offset);
 		fng_strlcpy(ev->match, f->match, sizeof(ev->match));

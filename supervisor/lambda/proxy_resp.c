@@ -80,26 +80,36 @@ const http_parser_settings *px_rs_settings(void)
 	return &rs_settings;
 }
 
+/* The error in place of the request being replaced: an init error's
+ * (output inspection blocked it) goes to init/error. */
 void px_send_violation(struct px_conn *c)
 {
-	px_post_violation(c, c->id, "fnguard blocked an action of this invocation");
+	if (c->route == FNG_RT_INIT_ERROR)
+		px_post_violation(c, NULL, "fnguard blocked this init error: its body holds data the policy forbids");
+	else
+		px_post_violation(c, c->id, "fnguard blocked an action of this invocation");
 }
 
 void px_post_violation(struct px_conn *c, const char *id, const char *message)
 {
-	char req[1024], body[256];
+	char req[1024], body[256], path[FNG_RT_ID_MAX + 32];
 	int bn, n;
+
+	if (id)
+		snprintf(path, sizeof(path), "invocation/%s/error", id);
+	else
+		fng_strlcpy(path, "init/error", sizeof(path));
 
 	bn = snprintf(body, sizeof(body),
 		      "{\"errorMessage\":\"%s\","
 		      "\"errorType\":\"Function.SecurityViolation\"}", message);
 	n = snprintf(req, sizeof(req),
-		     "POST " FNG_RT_PREFIX "invocation/%s/error HTTP/1.1\r\n"
+		     "POST " FNG_RT_PREFIX "%s HTTP/1.1\r\n"
 		     "Host: %s\r\n"
 		     "Lambda-Runtime-Function-Error-Type: Function.SecurityViolation\r\n"
 		     "Content-Type: application/json\r\n"
 		     "Content-Length: %d\r\n\r\n%s",
-		     id, c->px->cfg.upstream, bn, body);
+		     path, c->px->cfg.upstream, bn, body);
 	if (n > 0 && (size_t)n < sizeof(req))
 		px_send(c, true, req, (size_t)n);
 }

@@ -37,6 +37,8 @@ PROGRAMS=(path_alias unwatched_calls toctou_race clone_untraced io_uring_open se
 PROGRAMS+=(real_api_alias inherited_fds fd_exhaust)
 PROGRAMS+=(launch_ride)
 PROGRAMS+=(exec_mapped_code source_forge kernel_code tty_inject)
+# Programs written in Python: installed as they are, run like the others.
+PY_PROGRAMS=(payload_inject)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
@@ -79,6 +81,10 @@ else
     echo "BUILD FAILED: rtapi-go (go not on PATH: scripts/install-deps.sh installs golang-go)"
     fail=1
 fi
+for p in "${PY_PROGRAMS[@]}"; do
+    install -m 755 "$SRC_DIR/$p.py" "$BUILD_DIR/$p" || { echo "INSTALL FAILED: $p"; fail=1; }
+done
+PROGRAMS+=("${PY_PROGRAMS[@]}")
 [ $fail -eq 0 ] || exit 1
 
 # ---------------------------------------------------------------- helpers

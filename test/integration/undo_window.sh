@@ -3,7 +3,8 @@
 # kernel installs the descriptor before that stop. undo_window races an
 # open onto a forbidden file (a thread flips the path between a data file
 # and a symlink to it) while a third thread reads every descriptor number:
-# another task must not run between such an open and its check. Run here
+# another task must not run between such an open and its check; then the
+# same with a FIFO as the decoy (outside attack round 7). Run here
 # with a small count; by hand with FNG_RACE_ATTEMPTS=20000 (docs/security.md).
 
 # uw_case TARGET POLICY-JSON [fnguard run args...]: no read of TARGET's
@@ -17,9 +18,12 @@ uw_case() {
 		cat "$WORK/out" "$WORK/err"
 		fail "undo_window: $RC vector(s) got through"
 	fi
-	[ "$(grep -c '^vector .*: defended' "$WORK/out")" = 2 ] || fail "expected 2 defended vectors"
+	[ "$(grep -c '^vector .*: defended' "$WORK/out")" = 4 ] || fail "expected 4 defended vectors"
 	assert_events_valid
 	[ "$(ev_count action=blocked)" -ge 1 ] || fail "the refused opens were not reported"
+	# the FIFO decoy (outside attack round 7): a blocking open of it is refused, saying why
+	grep -q '"action":"blocked".*a FIFO that could wait for a peer' "$EV" ||
+		fail "no blocking FIFO open was refused with its reason"
 }
 
 # read_handler, armed when initialisation ends (the connect, --no-proxy).
@@ -44,4 +48,38 @@ t_adv_undo_window_allowlist() {
 		\"files\":{\"read\":[\"/etc/**\",\"/usr/**\",\"/lib/**\",\"/lib64/**\",\"/proc/**\",\"/sys/**\",\"/dev/**\"],
 		\"write\":[\"$WORK/**\"]}}}"
 	adv_tmp_untouched
+}
+
+
+# FIFOs a function uses for real, under an allowlist that checks every open
+# at its exit stop: with a second thread, O_RDWR and O_NONBLOCK opens work
+# (held) and a blocking one is refused with its reason; a lone task's
+# blocking open works natively (nothing to race).
+t_file_fifo_opens_beside_threads() {
+	mkfifo "$WORK/f"
+	local pol="{\"version\":1,\"policy\":$ALLOW_ALL,\"allowlist\":{\"mode\":\"block\",
+		\"files\":{\"read\":[\"/**\"],\"write\":[\"$WORK/**\"]}}}"
+	fng --policy "$(policy "$pol")" -- /usr/bin/python3 -c '
+import os, sys, threading, time
+t = threading.Thread(target=time.sleep, args=(3,)); t.start()
+f = sys.argv[1]
+fd = os.open(f, os.O_RDWR); os.write(fd, b"x"); print("rdwr", os.read(fd, 1).decode()); os.close(fd)
+w = os.open(f, os.O_RDWR)
+fd = os.open(f, os.O_RDONLY | os.O_NONBLOCK); print("nonblock ok"); os.close(fd); os.close(w)
+try:
+    os.open(f, os.O_RDONLY); print("blocking opened")
+except PermissionError:
+    print("blocking refused")
+' "$WORK/f"
+	assert_rc 0
+	assert_out "rdwr x"
+	assert_out "nonblock ok"
+	assert_out "blocking refused"
+	grep -q '"action":"blocked".*a FIFO that could wait for a peer' "$EV" || fail "no event says why"
+	(sleep 0.5; echo hello >"$WORK/f") &
+	fng --policy "$(policy "$pol")" -- /usr/bin/python3 -c '
+import sys; print(open(sys.argv[1]).read().strip())' "$WORK/f"
+	wait
+	assert_rc 0
+	assert_out hello
 }

@@ -114,6 +114,13 @@ static const struct path_case path_cases[] = {
 	{ "a/./b//c", "files/a/./b//c.txt", false },
 	/* suffix after the value */
 	{ "../..", "/srv/up/../../etc/x.conf", true },
+	/* resolved by the function before the call (Node's path.resolve(dir, v)) */
+	{ "../creds.txt", "/var/task/creds.txt", true },
+	{ "a/../../../etc/passwd", "/etc/passwd", true },
+	{ "../creds.txt", "/var/task/data/report.txt", false },
+	{ "../creds.txt", "/var/task/mycreds.txt", false }, /* a longer name, not the one reached */
+	{ "sub/../report.txt", "/var/task/data/report.txt", false }, /* never leaves */
+	{ "..", "/var/task", false },
 };
 
 static void path_table(void **state)

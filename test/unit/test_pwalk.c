@@ -94,6 +94,21 @@ static const struct wcase cases[] = {
 	  { { "$.headers.Cookie.q", "x; id", V } }, {}, 0 },
 	{ "odd key names are bracketed", "{\"a b\": {\"q\\\"x\": 1}}",
 	  { { "$[\"a b\"][\"q\\\"x\"]", "1", V } }, {}, 0 },
+	/* the firewall's own JSON reader (pjson.c) */
+	{ "duplicate keys: every value is inspected (json-c kept the last only)",
+	  "{\"q\": \"x' OR '1'='1\", \"q\": \"clean\"}",
+	  { { "$.q", "x' OR '1'='1", V }, { "$.q", "clean", V } }, {}, 0 },
+	{ "a huge number is its text (json-c saturated it)", "{\"n\": 123456789012345678901234567890}",
+	  { { "$.n", "123456789012345678901234567890", V } }, {}, 0 },
+	{ "isBase64Encoded a string: handlers differ (truthy, or Jackson's \"false\"), the body read both ways",
+	  "{\"requestContext\": {}, \"httpMethod\": \"POST\", \"isBase64Encoded\": \"false\", \"body\": \"eyJhIjoiYiJ9\"}",
+	  { { "$.body.a", "b", V }, { "$.body", "eyJhIjoiYiJ9", V } }, {}, 0 },
+	{ "the last content-type of duplicates decides (the one the handler's dict keeps)",
+	  "{\"requestContext\": {}, \"httpMethod\": \"POST\", \"headers\": {\"content-type\": \"text/plain\","
+	  " \"content-type\": \"application/x-www-form-urlencoded\"}, \"body\": \"a=b%27c\"}",
+	  { { "$.body.a", "b'c", V } }, {}, 0 },
+	{ "NaN is a number (Python reads it)", "{\"a\": NaN, \"b\": \"x\"}", { { "$.a", "NaN", V } }, {}, 0 },
+	{ "a leading BOM is a limit", "\xef\xbb\xbf{\"a\": 1}", {}, {}, 1 },
 };
 
 static bool has_leaf(const struct fng_pwalk_list *l, const struct want *w)
@@ -138,6 +153,22 @@ static void walk_cases(void **state)
 	}
 }
 
+/* \u0000 is a NUL byte in the value, as the function's parser reads it
+ * (it was U+2400 through json-c). */
+static void nul_in_values(void **state)
+{
+	const char *ev = "{\"f\": \"a.php\\u0000.png\"}";
+	struct fng_pwalk_list l;
+	bool found = false;
+
+	(void)state;
+	assert_int_equal(fng_pwalk(ev, strlen(ev), NULL, &l), 0);
+	for (size_t i = 0; i < l.n; i++)
+		found |= l.v[i].kind == V && l.v[i].len == 10 && !memcmp(l.v[i].value, "a.php\0.png", 10);
+	assert_true(found);
+	fng_pwalk_free(&l);
+}
+
 static void limits_are_findings(void **state)
 {
 	(void)state;
@@ -161,6 +192,15 @@ static void limits_are_findings(void **state)
 	const char *nest = "{\"a\": \"{\\\"b\\\": \\\"{\\\\\\\"c\\\\\\\": {\\\\\\\"d\\\\\\\": 1}}\\\"}\"}";
 	assert_int_equal(fng_pwalk(nest, strlen(nest), &shallow, &l), 0);
 	assert_true(l.limit);
+	fng_pwalk_free(&l);
+	/* the reader's tree is bounded too: values that make no leaf (nulls) count */
+	char nulls[5 * 5000 + 2] = "[";
+	for (int i = 0; i < 5000; i++)
+		strcat(nulls, i ? ",null" : "null");
+	strcat(nulls, "]");
+	assert_int_equal(fng_pwalk(nulls, strlen(nulls), &few, &l), 0);
+	assert_true(l.limit);
+	assert_string_equal(l.why, "too many values");
 	fng_pwalk_free(&l);
 	const char *flat = "{\"a\": 1}";
 	assert_int_equal(fng_pwalk(flat, strlen(flat), &shallow, &l), 0);
@@ -217,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(walk_cases),
 		cmocka_unit_test(limits_are_findings),
+		cmocka_unit_test(nul_in_values),
 		cmocka_unit_test(path_patterns),
 		cmocka_unit_test(urldecode),
 	};

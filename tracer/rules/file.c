@@ -112,14 +112,38 @@ static struct fng_file_facts path_facts(const struct fng_decide_ctx *x, struct f
 	return f;
 }
 
-/* An open that could block on an existing FIFO (held peers would never come). */
-static bool creates_fifo_open(struct fng_tracer *t, const char *path, uint64_t flags)
+/* An open that could wait for a peer: one of an existing FIFO, neither
+ * O_NONBLOCK nor O_RDWR (Linux opens a FIFO for both without waiting). Held,
+ * it might wait for ever for a peer that is held; let run unheld, another
+ * task could flip its path after the check and use the descriptor before
+ * the exit stop undoes it (outside attack round 7). So it is refused. */
+static bool fifo_open_may_wait(struct fng_tracer *t, const char *path, uint64_t flags)
 {
 	struct stat st;
 
-	if (flags & O_PATH)
+	if ((flags & (O_PATH | O_NONBLOCK)) || (flags & O_ACCMODE) == O_RDWR)
 		return false;
 	return fng_namecache_stat(&t->names, path, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+#define FIFO_WAIT_REASON \
+	"an open of a FIFO that could wait for a peer while other tasks run cannot be checked race-free (open it O_RDWR or O_NONBLOCK)"
+
+/* Refuse such an open, in the name of the rule that wanted it checked. */
+static enum fng_resume refuse_fifo_wait(struct fng_call *c, const struct fng_decide_ctx *x, struct fng_verdict *v)
+{
+	const struct fng_policy *p = x->policy;
+
+	if (fng_decide_handler_armed(x) && p->mode[FNG_RULE_HANDLER] == FNG_MODE_BLOCK)
+		v->d.rule = FNG_RULE_HANDLER;
+	else if (p->allow && p->mode[FNG_RULE_ALLOWLIST] == FNG_MODE_BLOCK)
+		v->d.rule = FNG_RULE_ALLOWLIST;
+	else
+		v->d.rule = FNG_RULE_TMP;
+	v->d.mode = FNG_MODE_BLOCK;
+	v->d.err = EACCES;
+	fng_strlcpy(v->d.reason, FIFO_WAIT_REASON, sizeof(v->d.reason));
+	return fng_enforce(c, FNG_EV_FILE, v);
 }
 
 /* Writes no rule names but fnguard refuses: a process's memory
@@ -227,12 +251,8 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
 	 * symlink may be swapped on disk after it. Observing without enforcing,
 	 * there is nothing to undo. */
-	if (held && open && creates_fifo_open(t, v.path, flags)) {
-		/* An existing FIFO: the open waits for a peer that may be held.
-		 * Let the others run; the exit stop verifies it, as without a hold. */
-		fng_hold_end(t);
-		held = false;
-	}
+	if (held && open && fifo_open_may_wait(t, v.path, flags))
+		return refuse_fifo_wait(c, &x, &v);
 	if (open && open_needs_exit(t, &x, flags) && fng_enforcing(t) && fng_racers_possible(t)) {
 		c->tc->pending_write = write;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
@@ -300,7 +320,7 @@ static enum fng_resume check_held(struct fng_call *c, enum fng_resume (*judge)(s
 	}
 	how = judge(c, true);
 	if (how != FNG_RESUME_CONT || !c->t->hold.by) {
-		fng_hold_end(c->t); /* refused, or handed to the exit stop (a FIFO) */
+		fng_hold_end(c->t); /* refused */
 		return how;
 	}
 	if (c->d->kind == FNG_SC_UNNAME || c->d->kind == FNG_SC_TWO_PATHS)
