@@ -91,3 +91,16 @@ t_fw_close_keepalive_control() {
 	assert_eq "$(fwc_count 'response req-2 - {"seen": {"n": 2}}')" 1 "the event after the block served"
 	assert_eq "$(wc -l <"$FW_SEEN")" 2 "events the runtime saw"
 }
+
+# An init error that would carry what output inspection blocks, from the
+# same runtime: the violation error reaches init/error, the secret does not.
+t_fw_close_init_error_blocked() {
+	fw_task
+	printf 'raise RuntimeError("internal-4242")\n' >"$WORK/task/boom.py"
+	export _HANDLER=boom.handler
+	fwc_run "{$FW_BASE, \"output_inspection\": {\"action\": \"block\", \"builtins\": false, \"patterns\": [\"internal-[0-9]+\"]}}" '{"n": 0}'
+	[ "$RC" -ne 124 ] || fail "fnguard run hung"
+	assert_eq "$(fwc_count 'init-error - Function.SecurityViolation ')" 1 "the violation error at init/error"
+	assert_eq "$(grep -c internal-4242 "$FWC_UP" || true)" 0 "the secret reached the upstream"
+	assert_eq "$(fwc_count next)" 0 "a next after the init error"
+}
