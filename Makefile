@@ -120,6 +120,8 @@ UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_launch
 UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy test_pjson=policy
 # Confirmed attacks (policy/payload/confirm*.c).
 UNIT_LAYER += test_confirm=policy
+# The JVM's perf-data file (policy/jvmperf.c).
+UNIT_LAYER += test_jvmperf=policy
 unit_layer = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(UNIT_LAYER))),$(error $(1): no layer in UNIT_LAYER))
 $(BUILD)/test/unit/%: test/unit/%.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

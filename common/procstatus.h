@@ -8,6 +8,11 @@
 struct fng_proc_status {
 	pid_t tgid, ppid;	/* -1 when not known */
 	uid_t uid;		/* real uid; (uid_t)-1 when not known */
+	uid_t euid;		/* effective uid; (uid_t)-1 when not known */
+	/* "NSpid:": the innermost pid namespace's id (what getpid returns
+	 * there) and how many namespaces list it; -1 and 0 when not known. */
+	pid_t nspid;
+	int nspid_levels;
 	char name[16];		/* "Name:", as comm */
 };
 

@@ -23,7 +23,7 @@ enum fng_launch_prog {
 	FNG_PROG_OTHER = 0,
 	FNG_PROG_SHELL,		/* sh, dash, bash, zsh, ksh, mksh */
 	FNG_PROG_ENV,		/* env */
-	FNG_PROG_HELPER,	/* readlink, realpath, basename, dirname, uname */
+	FNG_PROG_HELPER,	/* path helpers and text tools (rules/launch.c: helpers) */
 };
 
 /* An exec at its seccomp stop. */

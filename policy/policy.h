@@ -93,6 +93,7 @@ struct fng_policy {
 	size_t n_exec_allow_ids;
 
 	char *tmp_root;			/* default "/tmp" */
+	bool no_jvm_perfdata;		/* read_write_tmp "jvm_perfdata": false (policy/jvmperf.h) */
 	bool exec_mem_block;		/* "executable_memory": "block" (docs/policy.md); default allow */
 	enum fng_mode confirmed;	/* "confirmed_attacks" (policy/payload/confirm.h); default allow */
 	char **handler_paths;		/* explicit handler files; else from _HANDLER */

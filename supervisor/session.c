@@ -239,7 +239,7 @@ static void build_filter(const struct fng_policy *policy, struct session_live *l
  * it. Returns whether it runs in the terminal's foreground. */
 static bool spawn_runtime(const struct fng_session *s, struct session_live *l, const char *program,
 			  const struct fng_sigstate *sig, struct sock_fprog *prog, const struct fng_fds_start *fds,
-			  int landlock_fd, struct fng_child *child)
+			  int landlock_fd, bool kernel_tmp, struct fng_child *child)
 {
 	char err[512];
 	bool foreground;
@@ -259,9 +259,10 @@ static bool spawn_runtime(const struct fng_session *s, struct session_live *l, c
 			.nofile = fds->nofile,
 			.listen_fds = fds->listen_n,
 			.landlock_fd = landlock_fd,
-			/* Without Landlock the kernel would write a core file
-			 * into the temp root unseen (a crash with the cwd there). */
-			.no_core = landlock_fd < 0 && (!s->observe || s->enforce) && s->policy->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK,
+			/* Without Landlock refusing the whole temp root, the kernel
+			 * would write a core file there unseen (a crash with the cwd
+			 * there, or in the JVM's perf-data directory it grants). */
+			.no_core = !kernel_tmp && (!s->observe || s->enforce) && s->policy->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK,
 			.drop_net_admin = (!s->observe || s->enforce) &&
 					  (s->policy->mode[FNG_RULE_OUTBOUND] != FNG_MODE_ALLOW || s->policy->allow),
 		};
@@ -333,6 +334,7 @@ int fng_session_run(const struct fng_session *s)
 	struct fng_sigstate sig;
 	struct sock_fprog prog = { 0 };
 	struct fng_child child;
+	int landlock_fd;
 	struct fng_run_result res = { 0 };
 	struct fng_exit_info xi = { 0 };
 	struct fng_fds_start fds;
@@ -390,7 +392,9 @@ int fng_session_run(const struct fng_session *s)
 	if ((r = fng_fds_own_table()) < 0)
 		fng_logger_lifecycle(live.lg, "notice", "the tracer shares its descriptor table with the logging "
 				     "thread (unshare: %s)", strerror(-r));
-	spawn_runtime(s, &live, program, &sig, &prog, &fds, fng_landlock_tmp_ruleset(tracer), &child);
+	fng_jvmperf_launcher(tracer, program);
+	landlock_fd = fng_landlock_tmp_ruleset(tracer);
+	spawn_runtime(s, &live, program, &sig, &prog, &fds, landlock_fd, fng_tracer_kernel_tmp(tracer), &child);
 	fng_job_init(&job, child.pid); /* the runtime leads a group of its own (spawn.c) */
 
 	r = trace_runtime(tracer, &child, &job, &res);

@@ -14,6 +14,7 @@
 #include "policy/decide.h"
 #include "policy/handler.h"
 #include "policy/launch.h"
+#include "policy/jvmperf.h"
 
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -71,6 +72,13 @@ struct fng_tracer {
 	 * (landlock.c): opens there need no exit stop. */
 	bool kernel_tmp;
 	int landlock_abi;
+	/* The JVM's perf-data directory (rules/jvmperf.c), "" when nothing is
+	 * excused; the uid it is named for; granted in the Landlock domain
+	 * (then kernel_tmp is false: fnguard holds path calls again). */
+	char jvmperf_dir[FNG_PATH_BUF];
+	uid_t jvmperf_uid;
+	bool jvmperf_launcher;	/* the command is a JDK's java launcher */
+	bool jvmperf_granted;
 	struct fng_namecache names;	/* what path resolution learnt (tracer/resolve/namecache.h) */
 
 	struct fng_exec_allow *exec_allow;
@@ -80,8 +88,9 @@ struct fng_tracer {
 	 * runs a program that is no launcher; the system's shells, env and
 	 * path helpers by object; the argv the root's runtime started with. */
 	bool launch_over;
-	struct fng_object launch_obj[48];
-	uint8_t launch_kind[48];
+#define FNG_LAUNCH_OBJ_MAX 96
+	struct fng_object launch_obj[FNG_LAUNCH_OBJ_MAX];
+	uint8_t launch_kind[FNG_LAUNCH_OBJ_MAX];
 	size_t n_launch_obj;
 	char launch_argv[4096];
 	size_t launch_argv_len;	/* 0: unknown or too long (no re-exec) */
@@ -362,6 +371,15 @@ enum fng_resume fng_check_shared_map(struct fng_call *c);
 /* rules/file.c */
 enum fng_resume fng_check_file(struct fng_call *c);
 enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, long ret);
+/* rules/jvmperf.c: the JVM's perf-data file (policy/jvmperf.h). Setup
+ * before the runtime starts; prepare: the directory made as HotSpot wants
+ * it, an O_PATH descriptor of it or -errno; check: is this call (path
+ * resolved, flags of an open) one the JVM makes for it; opened: what an
+ * excused open returned (its exit stop). */
+void fng_jvmperf_setup(struct fng_tracer *t);
+int fng_jvmperf_prepare(struct fng_tracer *t);
+enum fng_jvmperf_verdict fng_jvmperf_check(struct fng_call *c, const char *path, uint64_t flags);
+bool fng_jvmperf_opened(struct fng_tracer *t, const struct fng_tracee *tc, const char *path);
 /* rules/exec.c */
 enum fng_resume fng_check_exec(struct fng_call *c);
 /* confirmed_attacks (rules/confirm.c): true when the call was failed (*res). */

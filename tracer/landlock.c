@@ -142,6 +142,31 @@ static int grant_around(int ruleset, const char *root, uint64_t handled, char *w
 	return 0;
 }
 
+/* The JVM's perf-data directory (rules/jvmperf.c), when the command is a
+ * java launcher, made as HotSpot wants it and granted what HotSpot does there: list it, create, read, write,
+ * truncate and remove regular files. Nothing else (no directories,
+ * symlinks, sockets, execution, links or renames from elsewhere). Which
+ * process may do which of these is fnguard's check at the seccomp stop,
+ * so fnguard holds path calls again (kernel_tmp false): a racing thread
+ * could otherwise steer an allowed call into the directory. Not granted
+ * (the JVM runs without its perf data, unreported): 0. */
+static int grant_jvmperf(struct fng_tracer *t, int ruleset, uint64_t handled)
+{
+	struct landlock_path_beneath_attr pb = { 0 };
+	autoclose int fd = fng_jvmperf_prepare(t);
+
+	if (fd < 0)
+		return 0;
+	pb.parent_fd = fd;
+	pb.allowed_access = handled & (LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_READ_FILE |
+				       LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |
+				       LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_REMOVE_FILE);
+	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+		return -errno;
+	t->jvmperf_granted = true;
+	return 0;
+}
+
 /* Why the kernel cannot take read_write_tmp over for this run, or NULL. */
 static const char *not_applicable(const struct fng_tracer *t)
 {
@@ -186,6 +211,8 @@ static int build(struct fng_tracer *t, char *why, size_t n)
 		return r;
 	}
 	r = grant_around(fd, t->tmp_root, attr.handled_access_fs, why, n);
+	if (r == 0 && (r = grant_jvmperf(t, fd, attr.handled_access_fs)) < 0)
+		snprintf(why, n, "cannot grant %s: %s", t->jvmperf_dir, strerror(-r));
 	if (r < 0) {
 		close(fd);
 		if (!why[0])
@@ -206,8 +233,15 @@ int fng_landlock_tmp_ruleset(struct fng_tracer *t)
 	if (!fng_enforcing(t))
 		return -1; /* observing: nothing is refused, nothing to say */
 	fd = build(t, why, sizeof(why));
-	t->kernel_tmp = fd >= 0;
-	if (fd >= 0)
+	t->kernel_tmp = fd >= 0 && !t->jvmperf_granted;
+	if (fd >= 0 && t->jvmperf_granted)
+		fng_logger_lifecycle(t->logger, "notice",
+				     "read_write_tmp: the kernel enforces the temp root %s (Landlock ABI %d) but for "
+				     "the JVM's perf-data directory %s, whose files fnguard allows a JVM only for "
+				     "itself: path calls are held race-free by fnguard (\"jvm_perfdata\": false "
+				     "leaves the whole temp root to the kernel; docs/policy.md)",
+				     t->tmp_root, t->landlock_abi, t->jvmperf_dir);
+	else if (fd >= 0)
 		fng_logger_lifecycle(t->logger, "notice",
 				     "read_write_tmp: the kernel enforces the temp root %s (Landlock ABI %d); path "
 				     "calls Landlock does not cover (chmod, chown, utimes, xattrs) and O_PATH opens "
@@ -219,4 +253,9 @@ int fng_landlock_tmp_ruleset(struct fng_tracer *t)
 				     "fallback holds path calls race-free (docs/security.md)",
 				     why);
 	return fd;
+}
+
+bool fng_tracer_kernel_tmp(const struct fng_tracer *t)
+{
+	return t->kernel_tmp;
 }

@@ -102,6 +102,8 @@ int fng_tracer_new(struct fng_tracer **out, const struct fng_tracer_config *cfg,
 		r = own_netns(t, err, errn);
 	fng_written_files_setup(t);
 	fng_launch_setup(t);
+	if (r == 0)
+		fng_jvmperf_setup(t);
 	/* executable_memory: a file whose status changes from now on was written
 	 * in the run (a second back: file times come from a coarse clock). */
 	t->exec_mem_since_ns = fng_now_ns() - 1000000000u;

@@ -82,6 +82,12 @@ uint32_t fng_tracer_needs(const struct fng_tracer *t);
  * take the rule over (alert, one phase only, no Landlock ...). Either way
  * one notice says which mode holds the temp root. */
 int fng_landlock_tmp_ruleset(struct fng_tracer *t);
+/* Before that ruleset: is program (the command, resolved) a JDK's java
+ * launcher? Then the ruleset grants the JVM's perf-data directory
+ * (rules/jvmperf.c). */
+void fng_jvmperf_launcher(struct fng_tracer *t, const char *program);
+/* Does that ruleset refuse the whole temp root (no JVM perf-data grant)? */
+bool fng_tracer_kernel_tmp(const struct fng_tracer *t);
 
 /* How the traced tree ended. */
 struct fng_run_result {

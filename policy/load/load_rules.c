@@ -250,9 +250,15 @@ int fng_load_rule(struct fng_loader *L, enum fng_rule rule, json_object *v)
 					 name, key);
 		} else if (rule == FNG_RULE_OUTBOUND && is_outbound_setting(key)) {
 			r = parse_outbound_setting(L, key, val);
+		} else if (rule == FNG_RULE_TMP && strcmp(key, "jvm_perfdata") == 0) {
+			if (!json_object_is_type(val, json_type_boolean))
+				r = fng_load_fail(L, "jvm_perfdata: expected true or false, got %s", fng_load_type_name(val));
+			else
+				L->p->no_jvm_perfdata = !json_object_get_boolean(val);
 		} else {
 			r = fng_load_fail_key(L, "%s: unknown key \"%s\" (expected action, mode, exceptions or allow%s)", name, key,
-				     rule == FNG_RULE_OUTBOUND ? ", loopback, resolvers, log_dns, aws_ip_ranges" : "");
+				     rule == FNG_RULE_OUTBOUND ? ", loopback, resolvers, log_dns, aws_ip_ranges"
+				     : rule == FNG_RULE_TMP ? ", jvm_perfdata" : "");
 		}
 		if (r < 0)
 			return r;

@@ -150,6 +150,8 @@ void fng_cli_show_policy(const struct fng_policy *p, FILE *out)
 	show_outbound(p, out);
 	fprintf(out, "read_write_tmp: %s (temp root %s)\n", fng_mode_name(p->mode[FNG_RULE_TMP]),
 		p->tmp_root ? p->tmp_root : "/tmp");
+	if (p->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && p->no_jvm_perfdata)
+		fputs("  jvm_perfdata: off (the JVM's perf-data file is judged like any other)\n", out);
 	show_child(p, out);
 	fprintf(out, "read_handler: %s\n", fng_mode_name(p->mode[FNG_RULE_HANDLER]));
 	for (size_t i = 0; i < p->n_handler_paths; i++)

@@ -39,6 +39,7 @@ PROGRAMS+=(launch_ride)
 PROGRAMS+=(exec_mapped_code source_forge kernel_code tty_inject)
 # Programs written in Python: installed as they are, run like the others.
 PY_PROGRAMS=(payload_inject)
+PROGRAMS+=(jvm_perfdata)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 

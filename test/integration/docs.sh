@@ -67,13 +67,14 @@ t_docs_policy_schema_matches_loader() {
 	$PY - "$ROOT/docs/policy.schema.json" <<'PYEOF' || fail "schema"
 import json, sys, jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
-good = [{}, {"read_write_tmp": "block"}, {"policy": {"read_handler": "alert"}, "token": "x"},
+good = [{}, {"read_write_tmp": "block"}, {"read_write_tmp": {"action": "block", "jvm_perfdata": False}}, {"policy": {"read_handler": "alert"}, "token": "x"},
         {"outbound_connectivity": {"action": "block", "exceptions": ["aws", "10.0.0.0/8"], "loopback": "judge"}},
         {"create_child_process": {"mode": "alert", "allow": ["/usr/bin/git", "build-id:abcd"]}},
         {"lambda": {"on_block": "kill", "phases": {"read_handler": "invoke"}}, "events": {"format": "ocsf"}},
         {"allowlist": {"learned": {"exec": [{"path": "/bin/true", "build_id": "ab"}], "init": {"files": {"read": ["/x"]}}},
                        "remove": {"ips": ["10.0.0.1"]}}}]
-bad = [{"read_write_temp": "block"}, {"read_write_tmp": "blok"}, {"create_child_process": 1},
+bad = [{"read_write_temp": "block"}, {"read_write_tmp": "blok"}, {"read_handler": {"action": "block", "jvm_perfdata": False}},
+       {"read_write_tmp": {"action": "block", "jvm_perfdata": "no"}}, {"create_child_process": 1},
        {"create_child_process": {"exceptions": ["git"]}}, {"tmp_root": "tmp"}, {"version": 2},
        {"allowlist": {"remove": {"init": {}}}}, {"lambda": {"phases": {"read_handler": "later"}}},
        {"events": {"flush_timeout_ms": 600001}}]

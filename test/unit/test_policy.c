@@ -489,6 +489,31 @@ static void err_unknown_key_in_rule(void **state)
 		     NAME ":1:46: read_handler: give either \"action\" or \"mode\", not both");
 }
 
+/* read_write_tmp's "jvm_perfdata": on unless false (policy/jvmperf.h). */
+static void jvm_perfdata_key(void **state)
+{
+	struct fng_policy p;
+
+	(void)state;
+	load_ok("{\"read_write_tmp\": \"block\"}", &p);
+	assert_false(p.no_jvm_perfdata);
+	fng_policy_free(&p);
+	load_ok("{\"read_write_tmp\": {\"action\": \"block\", \"jvm_perfdata\": false}}", &p);
+	assert_true(p.no_jvm_perfdata);
+	assert_int_equal(p.mode[FNG_RULE_TMP], FNG_MODE_BLOCK);
+	fng_policy_free(&p);
+	load_ok("{\"policy\": {\"read_write_tmp\": {\"action\": \"alert\", \"jvm_perfdata\": true}}}", &p);
+	assert_false(p.no_jvm_perfdata);
+	fng_policy_free(&p);
+	expect_error("{\"read_write_tmp\": {\"action\": \"block\", \"jvm_perfdata\": \"no\"}}",
+		     NAME ":1:56: jvm_perfdata: expected true or false, got a string");
+	expect_error("{\"read_handler\": {\"action\": \"block\", \"jvm_perfdata\": false}}",
+		     NAME ":1:38: read_handler: unknown key \"jvm_perfdata\" (expected action, mode, exceptions or allow)");
+	expect_error("{\"read_write_tmp\": {\"action\": \"block\", \"jvm\": false}}",
+		     NAME ":1:40: read_write_tmp: unknown key \"jvm\" (expected action, mode, exceptions or allow, "
+			  "jvm_perfdata)");
+}
+
 static void err_duplicate_key(void **state)
 {
 	(void)state;
@@ -850,6 +875,7 @@ int main(void)
 		cmocka_unit_test(err_unknown_rule_in_policy),
 		cmocka_unit_test(err_unknown_key_in_rule),
 		cmocka_unit_test(err_duplicate_key),
+		cmocka_unit_test(jvm_perfdata_key),
 		cmocka_unit_test(err_duplicate_key_via_escape),
 		cmocka_unit_test(err_position_under_escaped_key),
 		cmocka_unit_test(err_duplicate_key_via_nul_escape),

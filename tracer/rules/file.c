@@ -229,6 +229,14 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 		return fng_check_denied(c, EACCES, why);
 	f = path_facts(&x, t, v.path, open, write);
 	fng_decide_file(&x, &f, &v.d);
+	if (v.d.rule == FNG_RULE_TMP && d->kind != FNG_SC_TWO_PATHS) {
+		/* The JVM's perf-data file (policy/jvmperf.h). */
+		enum fng_jvmperf_verdict jv = fng_jvmperf_check(c, v.path, flags);
+		if (jv == FNG_JVMPERF_QUIET && fng_enforcing(t))
+			return fng_fail_call(c, -EACCES);
+		if (jv != FNG_JVMPERF_RULE)
+			v.d = (struct fng_decision){ .rule = FNG_RULE_NONE };
+	}
 	if (d->kind == FNG_SC_TWO_PATHS) {
 		char second[FNG_PATH_BUF];
 		r = resolve_arg(c, d->dirfd2, d->path2, follows(d->follow2, flags, d->flag_bit), false, false, second,
@@ -396,6 +404,8 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
 	f.handler = fng_decide_handler_armed(&x) &&
 		    (stat(link, &st) == 0 ? fng_place_handler_object(t, &st, v.path) : errno != ENOENT);
 	fng_decide_file(&x, &f, &v.d);
+	if (v.d.rule == FNG_RULE_TMP && fng_jvmperf_opened(t, tc, v.path))
+		v.d = (struct fng_decision){ .rule = FNG_RULE_NONE }; /* the JVM's perf-data file */
 	if (guard) {
 		v.d.rule = FNG_RULE_NONE;
 		v.d.mode = FNG_MODE_BLOCK;

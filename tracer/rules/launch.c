@@ -15,7 +15,12 @@
 
 static const char *const shells[] = { "sh", "dash", "bash", "zsh", "ksh", "mksh" };
 static const char *const envs[] = { "env" };
-static const char *const helpers[] = { "readlink", "realpath", "basename", "dirname", "uname" };
+/* What version managers' scripts run in $(...) while they launch: path
+ * helpers, and the text tools rbenv (head, cut), nvm (ls, grep, sed, sort,
+ * awk, tr, ...) and pyenv use. None execs anything of its own (what awk's
+ * system() or sed's e would start is a child process: refused). */
+static const char *const helpers[] = { "readlink", "realpath", "basename", "dirname", "uname", "head", "tail",
+				       "cut", "tr", "cat", "sed", "grep", "sort", "ls", "wc", "awk" };
 
 static void add_progs(struct fng_tracer *t, const char *const *names, size_t n, enum fng_launch_prog kind)
 {
@@ -27,7 +32,7 @@ static void add_progs(struct fng_tracer *t, const char *const *names, size_t n, 
 			struct stat st;
 
 			snprintf(path, sizeof(path), "%s/%s", dirs[d], names[i]);
-			if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || t->n_launch_obj >= 48)
+			if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || t->n_launch_obj >= FNG_LAUNCH_OBJ_MAX)
 				continue;
 			t->launch_obj[t->n_launch_obj] = (struct fng_object){ st.st_dev, st.st_ino };
 			t->launch_kind[t->n_launch_obj++] = (uint8_t)kind;
