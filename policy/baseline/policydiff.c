@@ -152,6 +152,8 @@ static void pd_settings(const struct fng_policy *o, const struct fng_policy *n, 
 
 	if (n->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && strcmp(ot, nt) != 0)
 		pd_line(out, "~ tmp_root %s (was %s)", nt, ot);
+	if (n->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && o->no_jvm_perfdata && !n->no_jvm_perfdata)
+		pd_line(out, "~ read_write_tmp.jvm_perfdata true (was false)");
 	for (size_t i = 0; n->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && i < o->n_handler_paths; i++)
 		if (!pd_has_str(n->handler_paths, n->n_handler_paths, o->handler_paths[i]))
 			pd_line(out, "~ handler %s no longer protected", o->handler_paths[i]);

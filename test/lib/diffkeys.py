@@ -164,6 +164,8 @@ WEAKEN = {
     "read_write_tmp": setv("read_write_tmp", "alert"),
     "read_write_tmp.action": both("read_write_tmp", {"action": "block"}, {"action": "allow"}),
     "read_write_tmp.mode": rule_form("read_write_tmp", "mode"),
+    "read_write_tmp.jvm_perfdata": both("read_write_tmp", {"action": "block", "jvm_perfdata": False},
+                                        {"action": "block", "jvm_perfdata": True}),
     "read_handler": setv("read_handler", "allow"),
     "read_handler.action": both("read_handler", {"action": "block"}, {"action": "alert"}),
     "read_handler.mode": rule_form("read_handler", "mode"),

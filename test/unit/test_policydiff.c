@@ -90,6 +90,8 @@ static const struct diff_row diff_rows[] = {
 	  "+ create_child_process.exceptions /bin/sh\n+ create_child_process.exceptions build-id:abcd\n" },
 	{ "tmp_root", PROF4("\"block\"", OFF, OFF, OFF, "", "{}"), PROF4("\"block\"", OFF, OFF, OFF, ", \"tmp_root\": \"/var/tmp\"", "{}"),
 	  "~ tmp_root /var/tmp (was /tmp)\n" },
+	{ "jvm_perfdata", PROF4("{\"action\": \"block\", \"jvm_perfdata\": false}", OFF, OFF, OFF, "", "{}"),
+	  PROF4("\"block\"", OFF, OFF, OFF, "", "{}"), "~ read_write_tmp.jvm_perfdata true (was false)\n" },
 	{ "tmp_root_rule_off", PROF("", "{}"), PROF(", \"tmp_root\": \"/\"", "{}"), "" },
 	{ "handler", PROF4(OFF, OFF, "\"block\"", OFF, ", \"handler\": [\"/t/h.py\", \"/t/g.py\"]", "{}"),
 	  PROF4(OFF, OFF, "\"block\"", OFF, ", \"handler\": \"/t/g.py\"", "{}"), "~ handler /t/h.py no longer protected\n" },
