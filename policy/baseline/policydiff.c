@@ -2,12 +2,18 @@
  * baseline diff`, a gate before deploy): every rule's mode and phase, the
  * outbound exceptions (CIDR and host-name semantics), resolvers, the
  * create_child_process exceptions, tmp_root, handler, executable_memory, on_unsupported, the
- * lambda settings, output_inspection and code_check, and the allowlist (profile.c). Lines: "+ WHAT ENTRY" for
- * a grant, "~ SETTING NEW (was OLD)" for a weaker setting. When unsure
- * (a changed file of ranges, a moved temp root) it reports. Pure. */
+ * lambda settings, output_inspection, code_check, input_firewall,
+ * confirmed_attacks, what is seen (events, api_endpoint, log_dns), and the
+ * allowlist (profile.c): every key the loader takes (docs/cli.md; the test
+ * t_baseline_diff_every_key walks docs/policy.schema.json). Lines: "+ WHAT
+ * ENTRY" for a grant, "~ SETTING NEW (was OLD)" for a weaker setting. When
+ * unsure (a moved patterns_file, a moved temp root, a changed format) it
+ * reports. Pure. */
 #include "policy/baseline/policydiff.h"
 #include "common/hex.h"
+#include "policy/payload/firewall.h"
 #include "policy/payload/payload.h"
+#include "logging/sinks/dest.h"	/* FNG_FLUSH_TIMEOUT_DEFAULT_MS */
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,6 +152,8 @@ static void pd_settings(const struct fng_policy *o, const struct fng_policy *n, 
 
 	if (n->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && strcmp(ot, nt) != 0)
 		pd_line(out, "~ tmp_root %s (was %s)", nt, ot);
+	if (n->mode[FNG_RULE_TMP] != FNG_MODE_ALLOW && o->no_jvm_perfdata && !n->no_jvm_perfdata)
+		pd_line(out, "~ read_write_tmp.jvm_perfdata true (was false)");
 	for (size_t i = 0; n->mode[FNG_RULE_HANDLER] != FNG_MODE_ALLOW && i < o->n_handler_paths; i++)
 		if (!pd_has_str(n->handler_paths, n->n_handler_paths, o->handler_paths[i]))
 			pd_line(out, "~ handler %s no longer protected", o->handler_paths[i]);
@@ -162,8 +170,39 @@ static void pd_settings(const struct fng_policy *o, const struct fng_policy *n, 
 		pd_line(out, "~ lambda.on_block %s (was %s)", fng_on_block_name(n->on_block), fng_on_block_name(o->on_block));
 }
 
-/* A payload check weakened: its action, its built-ins, a rule of the old
- * one the new one does not have (by its text), its directory. */
+/* The rules of a payload check (key) weaker: a rule of the old one the new
+ * one does not have (by its text), its patterns_file moved or gone (the
+ * file is read again at each start: its rules cannot be vouched for). */
+static void pd_pattern_rules(const char *key, const struct fng_payload_cfg *o, const struct fng_payload_cfg *n,
+			     struct pd_out *out)
+{
+	for (size_t i = 0; i < o->rules.n; i++) {
+		bool kept = false;
+		for (size_t j = 0; j < n->rules.n && !kept; j++)
+			kept = strcmp(o->rules.pats[i].src, n->rules.pats[j].src) == 0;
+		if (!kept)
+			pd_line(out, "~ %s rule no longer checked: %s", key, o->rules.pats[i].src);
+	}
+	if (o->patterns_file && (!n->patterns_file || strcmp(o->patterns_file, n->patterns_file) != 0))
+		pd_line(out, "~ %s.patterns_file %s (was %s)", key, n->patterns_file ? n->patterns_file : "none",
+			o->patterns_file);
+}
+
+/* A code_check bound raised: code the old policy refused to start (a bound
+ * hit is a finding) the new one lets through. */
+static void pd_code_limits(const struct fng_payload_cfg *o, const struct fng_payload_cfg *n, struct pd_out *out)
+{
+	if (n->max_bytes > o->max_bytes)
+		pd_line(out, "~ code_check.limits.max_bytes %llu (was %llu)", (unsigned long long)n->max_bytes,
+			(unsigned long long)o->max_bytes);
+	if (n->max_files > o->max_files)
+		pd_line(out, "~ code_check.limits.max_files %u (was %u)", n->max_files, o->max_files);
+	if (n->max_ms > o->max_ms)
+		pd_line(out, "~ code_check.limits.max_ms %u (was %u)", n->max_ms, o->max_ms);
+}
+
+/* A payload check weakened: its action, its built-ins, its rules, its
+ * directory, its bounds. */
 static void pd_payload(const char *key, const struct fng_payload_cfg *o, const struct fng_payload_cfg *n,
 		       struct pd_out *out)
 {
@@ -175,15 +214,58 @@ static void pd_payload(const char *key, const struct fng_payload_cfg *o, const s
 		return;
 	if (o->builtins && !n->builtins)
 		pd_line(out, "~ %s.builtins false (was true)", key);
-	for (size_t i = 0; i < o->rules.n; i++) {
-		bool kept = false;
-		for (size_t j = 0; j < n->rules.n && !kept; j++)
-			kept = strcmp(o->rules.pats[i].src, n->rules.pats[j].src) == 0;
-		if (!kept)
-			pd_line(out, "~ %s rule no longer checked: %s", key, o->rules.pats[i].src);
-	}
+	pd_pattern_rules(key, o, n, out);
 	if ((o->dir || n->dir) && (!o->dir || !n->dir || strcmp(o->dir, n->dir) != 0))
 		pd_line(out, "~ %s.dir %s (was %s)", key, n->dir ? n->dir : "LAMBDA_TASK_ROOT", o->dir ? o->dir : "LAMBDA_TASK_ROOT");
+	pd_code_limits(o, n, out);
+}
+
+/* The input firewall weakened: its action, a class's mode (a class that
+ * follows the action in both is the action's line), an exception path
+ * added, its rules. Absent is allow. */
+static void pd_firewall(const struct fng_fw_cfg *o, const struct fng_fw_cfg *n, struct pd_out *out)
+{
+	enum fng_mode oa = o ? o->action : FNG_MODE_ALLOW, na = n ? n->action : FNG_MODE_ALLOW;
+
+	if (!o || fng_fw_cfg_top(o) == FNG_MODE_ALLOW)
+		return;
+	if (na < oa)
+		pd_line(out, "~ input_firewall %s (was %s)", fng_mode_name(na), fng_mode_name(oa));
+	for (int k = 0; k < FNG_FW_NCLASS; k++) {
+		enum fng_mode om = o->mode[k], nm = n ? n->mode[k] : FNG_MODE_ALLOW;
+		if (nm < om && !(om == oa && nm == na))
+			pd_line(out, "~ input_firewall.classes.%s %s (was %s)", fng_fw_class_name((enum fng_fw_class)k),
+				fng_mode_name(nm), fng_mode_name(om));
+	}
+	if (!n || fng_fw_cfg_top(n) == FNG_MODE_ALLOW)
+		return;
+	for (size_t i = 0; i < n->n_exceptions; i++)
+		if (!pd_has_str(o->exceptions, o->n_exceptions, n->exceptions[i]))
+			pd_line(out, "+ input_firewall.exceptions %s", n->exceptions[i]);
+	if (na != FNG_MODE_ALLOW) /* the rules run under the action */
+		pd_pattern_rules("input_firewall", &o->rules, &n->rules, out);
+}
+
+/* What is seen of the function, less: a sink dropped, the format changed
+ * (its readers may no longer parse it), a shorter flush wait (events cut
+ * at an invocation's end), the remote collector moved or gone, DNS answers
+ * no longer logged. None grants the function anything; each hides it. */
+static void pd_events(const struct fng_policy *o, const struct fng_policy *n, struct pd_out *out)
+{
+	unsigned ot = o->has_flush_timeout ? o->flush_timeout_ms : FNG_FLUSH_TIMEOUT_DEFAULT_MS;
+	unsigned nt = n->has_flush_timeout ? n->flush_timeout_ms : FNG_FLUSH_TIMEOUT_DEFAULT_MS;
+
+	for (size_t i = 0; i < o->n_event_sinks; i++)
+		if (!pd_has_str(n->event_sinks, n->n_event_sinks, o->event_sinks[i]))
+			pd_line(out, "~ events.sinks %s no longer receives events", o->event_sinks[i]);
+	if (o->event_format != n->event_format)
+		pd_line(out, "~ events.format changed (its readers may no longer parse the events)");
+	if (nt < ot)
+		pd_line(out, "~ events.flush_timeout_ms %u (was %u)", nt, ot);
+	if (o->api_endpoint && (!n->api_endpoint || strcmp(o->api_endpoint, n->api_endpoint) != 0))
+		pd_line(out, "~ api_endpoint %s (was %s)", n->api_endpoint ? n->api_endpoint : "none", o->api_endpoint);
+	if (o->log_dns && !n->log_dns)
+		pd_line(out, "~ outbound_connectivity.log_dns false (was true)");
 }
 
 size_t fng_policy_diff(const struct fng_policy *old_p, const struct fng_policy *new_p, fng_diff_line_cb cb,
@@ -197,6 +279,11 @@ size_t fng_policy_diff(const struct fng_policy *old_p, const struct fng_policy *
 	pd_settings(old_p, new_p, &out);
 	pd_payload("output_inspection", old_p->output_inspection, new_p->output_inspection, &out);
 	pd_payload("code_check", old_p->code_check, new_p->code_check, &out);
+	pd_firewall(old_p->input_firewall, new_p->input_firewall, &out);
+	if (new_p->confirmed < old_p->confirmed)
+		pd_line(&out, "~ confirmed_attacks %s (was %s)", fng_mode_name(new_p->confirmed),
+			fng_mode_name(old_p->confirmed));
+	pd_events(old_p, new_p, &out);
 	if (old_p->allow && new_p->allow)
 		out.n += fng_allowlist_diff(old_p->allow, new_p->allow, cb, arg);
 	else if (old_p->allow)

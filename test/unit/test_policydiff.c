@@ -90,6 +90,8 @@ static const struct diff_row diff_rows[] = {
 	  "+ create_child_process.exceptions /bin/sh\n+ create_child_process.exceptions build-id:abcd\n" },
 	{ "tmp_root", PROF4("\"block\"", OFF, OFF, OFF, "", "{}"), PROF4("\"block\"", OFF, OFF, OFF, ", \"tmp_root\": \"/var/tmp\"", "{}"),
 	  "~ tmp_root /var/tmp (was /tmp)\n" },
+	{ "jvm_perfdata", PROF4("{\"action\": \"block\", \"jvm_perfdata\": false}", OFF, OFF, OFF, "", "{}"),
+	  PROF4("\"block\"", OFF, OFF, OFF, "", "{}"), "~ read_write_tmp.jvm_perfdata true (was false)\n" },
 	{ "tmp_root_rule_off", PROF("", "{}"), PROF(", \"tmp_root\": \"/\"", "{}"), "" },
 	{ "handler", PROF4(OFF, OFF, "\"block\"", OFF, ", \"handler\": [\"/t/h.py\", \"/t/g.py\"]", "{}"),
 	  PROF4(OFF, OFF, "\"block\"", OFF, ", \"handler\": \"/t/g.py\"", "{}"), "~ handler /t/h.py no longer protected\n" },
@@ -98,6 +100,35 @@ static const struct diff_row diff_rows[] = {
 	{ "executable_memory", PROF(", \"executable_memory\": \"block\"", "{}"), PROF("", "{}"),
 	  "~ executable_memory allow (was block)\n" },
 	{ "executable_memory_stricter", PROF("", "{}"), PROF(", \"executable_memory\": \"block\"", "{}"), "" },
+	/* attack round 7, finding 3: the payload checks and what is seen */
+	{ "firewall_off", PROF(", \"input_firewall\": \"block\", \"confirmed_attacks\": \"block\"", "{}"), PROF("", "{}"),
+	  "~ input_firewall allow (was block)\n~ confirmed_attacks allow (was block)\n" },
+	{ "firewall_weaker", PROF(", \"input_firewall\": {\"action\": \"block\", \"classes\": {\"xss\": \"alert\"}, "
+				  "\"exceptions\": [\"$.a\"], \"patterns\": [\"p1\", \"p2\"]}", "{}"),
+	  PROF(", \"input_firewall\": {\"action\": \"block\", \"classes\": {\"xss\": \"allow\", \"xxe\": \"alert\"}, "
+	       "\"exceptions\": [\"$.a\", \"$.**\"], \"patterns\": [\"p2\"]}", "{}"),
+	  "~ input_firewall.classes.xss allow (was alert)\n~ input_firewall.classes.xxe alert (was block)\n"
+	  "+ input_firewall.exceptions $.**\n~ input_firewall rule no longer checked: p1\n" },
+	{ "firewall_action_alert", PROF(", \"input_firewall\": \"block\"", "{}"), PROF(", \"input_firewall\": \"alert\"", "{}"),
+	  "~ input_firewall alert (was block)\n" },
+	{ "firewall_stricter", PROF(", \"input_firewall\": {\"action\": \"alert\", \"exceptions\": [\"$.a\"]}", "{}"),
+	  PROF(", \"input_firewall\": {\"action\": \"block\", \"patterns\": [\"p\"]}, \"confirmed_attacks\": \"alert\"", "{}"), "" },
+	{ "firewall_was_off", PROF(", \"input_firewall\": \"allow\"", "{}"),
+	  PROF(", \"input_firewall\": {\"action\": \"alert\", \"exceptions\": [\"$.**\"]}", "{}"), "" },
+	{ "confirmed_alert", PROF(", \"confirmed_attacks\": \"block\"", "{}"), PROF(", \"confirmed_attacks\": \"alert\"", "{}"),
+	  "~ confirmed_attacks alert (was block)\n" },
+	{ "code_limits", PROF(", \"code_check\": {\"patterns\": [\"e\"], \"limits\": {\"max_files\": 10, \"max_ms\": 100}}", "{}"),
+	  PROF(", \"code_check\": {\"patterns\": [\"e\"], \"limits\": {\"max_files\": 5, \"max_ms\": 200}}", "{}"),
+	  "~ code_check.limits.max_ms 200 (was 100)\n" },
+	{ "events_less", PROF(", \"api_endpoint\": \"http://127.0.0.1:9/e\", \"events\": {\"sinks\": [\"stderr\", \"file:/dev/null\"], "
+			      "\"flush_timeout_ms\": 3000}", "{}"),
+	  PROF(", \"events\": {\"sinks\": [\"file:/dev/null\", \"stdout\"], \"format\": \"text\"}", "{}"),
+	  "~ events.sinks stderr no longer receives events\n~ events.format changed (its readers may no longer parse the events)\n"
+	  "~ events.flush_timeout_ms 2000 (was 3000)\n~ api_endpoint none (was http://127.0.0.1:9/e)\n" },
+	{ "events_more", PROF("", "{}"),
+	  PROF(", \"api_endpoint\": \"http://127.0.0.1:9/e\", \"events\": {\"sinks\": [\"stderr\"], \"flush_timeout_ms\": 9000}", "{}"), "" },
+	{ "log_dns", PROF_OUT("{\"action\": \"allow\", \"log_dns\": true}", "", "{}"), PROF("", "{}"),
+	  "~ outbound_connectivity.log_dns false (was true)\n" },
 	{ "allowlist_dropped", PROF("", "{}"), "{" RULES_OFF ", \"outbound_connectivity\": \"allow\"}",
 	  "~ allowlist none (was block)\n" },
 };
