@@ -229,6 +229,13 @@ static bool sq_expr(const char *s, const struct sq_tok *v, size_t i, bool quoted
 	return lit && (v[j].t == Q_END || v[j].t == Q_SEMI || v[j - (j > i + 1)].t == Q_COMMENT || v[j].t == Q_RP);
 }
 
+/* VALUES (...) at v[i]: a row constructor (UNION VALUES(1,2) in SQLite,
+ * PostgreSQL, MySQL 8). */
+static bool sq_values(const char *s, const struct sq_tok *v, size_t i)
+{
+	return sq_is(s, &v[i], "values") && v[sq_skipc(v, i + 1)].t == Q_LP;
+}
+
 /* A stacked statement's start at v[i] (after ';'). */
 static bool sq_stacked(const char *s, const struct sq_tok *v, size_t i)
 {
@@ -250,6 +257,88 @@ static bool sq_stacked(const char *s, const struct sq_tok *v, size_t i)
 
 static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k);
 
+/* Words that go between the operands of an SQL expression. */
+static const char *const sq_infix[] = { "is", "not", "like", "glob", "regexp", "rlike", "match", "in", "between",
+					"collate", "escape", "div", "mod", NULL };
+
+/* One operand at v[i] (names, numbers, strings, X'..', [name], CASE, a
+ * parenthesis): the index after it, or 0. *named: it was a bare name. */
+static size_t sq_operand_at(const char *s, const struct sq_tok *v, size_t i, bool *named)
+{
+	*named = false;
+	if (v[i].t == Q_NUM || v[i].t == Q_STR || v[i].t == Q_VAR)
+		return i + 1;
+	if (v[i].t == Q_OTHER && s[v[i].a] == '[' && v[i + 1].t == Q_WORD && v[i + 2].t == Q_OTHER &&
+	    s[v[i + 2].a] == ']')
+		return i + 3;
+	if (v[i].t != Q_WORD || sq_any(s, &v[i], sq_logic) || sq_any(s, &v[i], sq_infix))
+		return 0;
+	if (v[i + 1].t == Q_STR && v[i + 1].a == v[i].b) /* X'61', N'..' */
+		return i + 2;
+	*named = !sq_any(s, &v[i], sq_lit) && s[v[i].a] != '`';
+	return i + 1;
+}
+
+/* A boolean operand chain at v[i], after a break-out's OR/AND: operands
+ * joined by operators and expression words, ending where the query can
+ * end or go on: the value's end, a comment, ';', ')', or (quoted) a short
+ * open string the query's own quote closes ("x' OR id OR '"). Two names in
+ * a row are prose ("x' or something else"); in a numeric context a bare
+ * name is too ("2 or more"). */
+static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quoted)
+{
+	bool want = true, named, any_named = false, any_other = false;
+	int depth = 0;
+
+	for (size_t steps = 0; steps < SQ_MAX; steps++) {
+		const struct sq_tok *t = &v[i];
+		if (want) {
+			if (sq_is(s, t, "case") && sq_is(s, &v[sq_skipc(v, i + 1)], "when"))
+				return true;
+			if (t->t == Q_OPENSTR)
+				return quoted && t->b - t->a <= 33 && !memchr(s + t->a, ' ', t->b - t->a) &&
+				       v[i + 1].t == Q_END;
+			if (t->t == Q_LP) {
+				depth++;
+				i++;
+				continue;
+			}
+			if (t->t == Q_OP || sq_is(s, t, "not")) { /* unary - + ~ ! NOT */
+				i++;
+				continue;
+			}
+			size_t j = sq_operand_at(s, v, i, &named);
+			if (!j)
+				return false;
+			any_named |= named;
+			any_other |= !named;
+			i = j;
+			want = false;
+			continue;
+		}
+		if (t->t == Q_END || t->t == Q_COMMENT || t->t == Q_SEMI)
+			return quoted ? true : any_other;
+		if (t->t == Q_RP) {
+			if (depth-- <= 0)
+				return quoted || any_other;
+			i++;
+			continue;
+		}
+		if (t->t == Q_OP || sq_any(s, t, sq_logic) || sq_any(s, t, sq_infix)) {
+			want = !sq_is(s, t, "notnull") && !sq_is(s, t, "isnull");
+			i++;
+			continue;
+		}
+		if (sq_is(s, t, "notnull") || sq_is(s, t, "isnull")) {
+			i++;
+			continue;
+		}
+		return false; /* a word after an operand: prose */
+	}
+	(void)any_named;
+	return false;
+}
+
 /* The tail after a break-out (a closing quote, or a leading number). */
 static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct fng_fw_hit *h)
 {
@@ -267,11 +356,12 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 	if (quoted && !attr && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
 		why = "a quote, then a comment that cuts the query";
 	else if ((sq_any(s, &v[k], sq_logic) || (quoted && sq_any(s, &v[k], sq_join))) &&
-		 sq_expr(s, v, k + 1, quoted))
+		 (sq_expr(s, v, k + 1, quoted) || (sq_any(s, &v[k], sq_logic) && sq_chain(s, v, k + 1, quoted))))
 		why = "a quote or number, then a boolean expression";
 	else if ((sq_is(s, &v[k], "union") &&
 		  (sq_is(s, &v[sq_skipc(v, k + 1)], "select") || sq_is(s, &v[sq_skipc(v, k + 1)], "all") ||
-		   sq_is(s, &v[sq_skipc(v, k + 1)], "distinct") || v[sq_skipc(v, k + 1)].t == Q_LP)) ||
+		   sq_is(s, &v[sq_skipc(v, k + 1)], "distinct") || v[sq_skipc(v, k + 1)].t == Q_LP ||
+		   sq_values(s, v, sq_skipc(v, k + 1)))) ||
 		 (sq_is(s, &v[k], "having") && sq_expr(s, v, k + 1, quoted)) ||
 		 (sq_is(s, &v[k], "procedure") && sq_is(s, &v[sq_skipc(v, k + 1)], "analyse")))
 		why = "a quote or number, then a query clause";
@@ -368,7 +458,7 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 			size_t j = sq_skipc(v, i + 1);
 			const char *why = NULL;
 			if (sq_is(s, &v[i], "union") &&
-			    (sq_is(s, &v[j], "select") || v[j].t == Q_LP ||
+			    (sq_is(s, &v[j], "select") || v[j].t == Q_LP || sq_values(s, v, j) ||
 			     ((sq_is(s, &v[j], "all") || sq_is(s, &v[j], "distinct")) && sq_is(s, &v[sq_skipc(v, j + 1)], "select"))))
 				why = "UNION SELECT";
 			else if (v[i].t == Q_SEMI && sq_stacked(s, v, i + 1) && !memchr(s, '\'', v[i].a) && !memchr(s, '"', v[i].a))

@@ -40,7 +40,13 @@ static const struct dcase dcases[] = {
 	{ "x;${HOME:0:1}bin${HOME:0:1}ls", B(CMD) },
 	/* SQL as a lexer reads it; prose after SQL words is not SQL */
 	{ "1e1union select null", B(SQL) }, { "\\' or 2>1-- ", B(SQL) }, { "$$ or 1=1--", B(SQL) },
-	{ "x';exec('sel'+'ect 2')--", B(SQL) }, { "&#39;&#32;&#111;&#114;&#32;&#39;&#97;&#39;&#61;&#39;&#97;", B(SQL) },
+	{ "x';exec('sel'+'ect 2')--", B(SQL) },
+	/* outside attack round 7: operand chains a query's quote closes, UNION VALUES; prose stays prose */
+	{ "q' OR true OR 'b", B(SQL) }, { "q' OR 2 OR '", B(SQL) }, { "q' OR col OR '", B(SQL) },
+	{ "q' OR col GLOB '*", B(SQL) }, { "q' OR ~0 OR '", B(SQL) }, { "q' OR [col] OR '", B(SQL) },
+	{ "q' OR CASE WHEN 1 THEN 1 END OR '", B(SQL) }, { "q' OR col NOTNULL OR '", B(SQL) },
+	{ "q' UNION VALUES(1,(SELECT 2))--", B(SQL) }, { "q' OR X'62' OR '", B(SQL) },
+	{ "3 or more", 0 }, { "Choose 'red' or 'blue' please", 0 }, { "q' or anything else", 0 }, { "&#39;&#32;&#111;&#114;&#32;&#39;&#97;&#39;&#61;&#39;&#97;", B(SQL) },
 	/* paths after normalisation, sensitive by place */
 	{ "/etc//shadow", B(LFI) }, { "..%u2216..%u2216boot.ini", B(LFI) }, { "/proc/./self/environ", B(LFI) },
 	{ "\\\\10.0.0.9\\c$\\x", B(LFI) }, { "..\xef\xbc\x8f..\xef\xbc\x8f" "etc\xef\xbc\x8f" "group", B(LFI) },
