@@ -253,7 +253,7 @@ layers: $(BUILD)/fnguard
 
 # An arm64 fnguard built on x86_64 (see ARCH above): make check builds it, so
 # a change that breaks the aarch64 build fails CI.
-.PHONY: cross-arm64 cross-arm64-tests check-aarch64
+.PHONY: cross-arm64 cross-arm64-tests cross-arm64-bench bench-programs check-aarch64 bench-aarch64
 cross-arm64:
 	@command -v aarch64-linux-gnu-gcc >/dev/null && test -e /usr/lib/aarch64-linux-gnu/libseccomp.so \
 		&& test -e build-arm64/deb/usr/lib/aarch64-linux-gnu/libhttp_parser.a || sh scripts/install-deps.sh arm64
@@ -266,6 +266,12 @@ cross-arm64-tests: cross-arm64
 # (scripts/aarch64/). Hours under emulation; TESTS=REGEX runs some.
 check-aarch64:
 	sh scripts/aarch64/check.sh "$(TESTS)"
+# make bench in that guest (ratios only: emulation makes times meaningless).
+bench-programs: $(BENCH_BINS)
+cross-arm64-bench: cross-arm64
+	$(MAKE) ARCH=arm64 bench-programs
+bench-aarch64:
+	sh scripts/aarch64/check.sh --bench
 
 check: layers cross-arm64 fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh

@@ -16,6 +16,14 @@ fail() {
 	exit 1
 }
 
+# skip REASON: the test cannot run here (the kernel or machine lacks what it
+# tests); the runner counts and prints it apart, with the reason. Never for
+# something the test's own setup got wrong: that is a failure.
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
 fng_run_test() {
 	local t=$1 log rc
 	log=$(mktemp "$BUILD/test-log.XXXXXX")
@@ -33,9 +41,12 @@ fng_run_test() {
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		printf '  ok   %s\n' "$t"
+	elif [ $rc -eq 77 ] && grep -q '^SKIP: ' "$log"; then
+		printf '  skip %s: %s\n' "$t" "$(sed -n 's/^SKIP: //p' "$log" | tail -1)"
 	else
 		printf '  FAIL %s\n' "$t"
 		sed 's/^/       /' "$log" | tail -40
+		[ $rc -ne 77 ] || rc=1 # a command's 77, not skip: a failure
 	fi
 	rm -f "$log"
 	return $rc
