@@ -11,7 +11,9 @@
 # guest's CPUs (default 2; 1 leaves a host core free for a long run);
 # FNG_AARCH64_RUN, this run's name (default: the process id): its disk image
 # is DIR/disk-RUN.img (removed after) and its console DIR/console-RUN.log,
-# so runs can overlap; FNG_BENCH_RUNS, the bench's RUNS (default 5).
+# so runs can overlap; FNG_BENCH_RUNS, the bench's RUNS (default 5);
+# FNG_BENCH_SCALE, its SCALE (iteration counts; default 1);
+# FNG_BENCH_EXTRA=1 adds bench/run.sh's extra scripts (off: hours more).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,7 +65,7 @@ flock -u 9
 echo "check-aarch64: booting the guest ($MODE, -smp $SMP; log: $CONSOLE)" >&2
 timeout "$TIMEOUT" qemu-system-aarch64 -M virt -cpu max -smp "$SMP" -m 4096 -nographic -no-reboot \
 	-kernel "$DIR/vmlinuz" -initrd "$DIR/initrd.img" \
-	-append "console=ttyAMA0 root=/dev/vda rw quiet init=/opt/fnguard/guest-init fng_mode=$MODE fng_runs=${FNG_BENCH_RUNS:-5} fng_tests=$TESTS" \
+	-append "console=ttyAMA0 root=/dev/vda rw quiet init=/opt/fnguard/guest-init fng_mode=$MODE fng_runs=${FNG_BENCH_RUNS:-5} fng_extra=${FNG_BENCH_EXTRA:-0} fng_scale=${FNG_BENCH_SCALE:-1} fng_tests=$TESTS" \
 	-drive "file=$DISK,if=virtio,format=raw,cache=unsafe" </dev/null >"$CONSOLE" 2>&1 || true
 rm -f "$DISK"
 sed -n '/^=== fnguard-aarch64/p; /^=== begin/,/^=== end/p' "$CONSOLE" | tr -d '\r'
