@@ -242,9 +242,18 @@ fuzz: | $(DEPS_STAMP)
 
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
+# arm64 only: a 32-bit ARM (AArch32) program, arm64's foreign ABI
+# (test/integration/aarch32.sh), by Debian's armhf cross compiler
+# (scripts/install-deps.sh arm64) when it is installed.
+AARCH32_CC   := arm-linux-gnueabihf-gcc
+AARCH32_BINS := $(if $(and $(filter arm64,$(ARCH)),$(shell command -v $(AARCH32_CC))),$(BUILD)/test/aarch32/open_secret)
+$(BUILD)/test/aarch32/%: test/aarch32/%.c
+	@mkdir -p $(dir $@)
+	$(AARCH32_CC) -std=gnu11 -Wall -Wextra -Werror -O1 -marm -static -o $@ $<
+
 # Debian's musl-gcc builds for the machine it runs on only: no musl programs
 # in an arm64 cross build (the tests that need one say so).
-test-programs: $(PROG_BINS) $(ADV_BINS) $(ADV_PAYLOADS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(ADV_PAYLOADS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS) $(AARCH32_BINS)
 
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").
