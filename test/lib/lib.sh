@@ -24,6 +24,15 @@ skip() {
 	exit 77
 }
 
+# need_landlock_abi N: skip unless the kernel's Landlock ABI is at least N
+# (asked of the kernel itself, landlock_create_ruleset's version query, 444
+# on every architecture: not of fnguard, whose own failure must still fail).
+need_landlock_abi() {
+	local abi
+	abi=$($PY -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True); print(l.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1)))')
+	[ "$abi" -ge "$1" ] || skip "the kernel's Landlock ABI is $abi (-1: none), under $1: it cannot enforce the temp root"
+}
+
 fng_run_test() {
 	local t=$1 log rc
 	log=$(mktemp "$BUILD/test-log.XXXXXX")
