@@ -16,7 +16,10 @@ PKGS="linux-image-arm64,initramfs-tools,kmod,udev,procps,iproute2,util-linux,bas
 nodejs,curl,dnsmasq-base,strace,rsyslog,file,ca-certificates,openssl,tmux,ruby,e2fsprogs"
 # Added since guests were first built: in a new guest's --include, but not
 # in the stamp, so an existing guest is kept (check.sh installs them in it).
-LATER="binutils"
+# mount is not in --variant=apt: without it guest-init mounted nothing (the
+# initramfs had moved /proc, /sys, /dev and /run; /tmp was the ext4 root's,
+# no securityfs, no cgroup2, no /dev/shm).
+LATER="binutils,mount"
 STAMP="$DIR/.packages"
 
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$SUITE $PKGS" ] && [ -d "$DIR/rootfs/usr" ]; then

@@ -37,7 +37,7 @@ sh "$ROOT/scripts/aarch64/build-guest.sh" "$DIR"
 # one): installed in the guest's root through qemu-user, quickly, and only
 # when one is missing.
 ADD="libjson-c5 libcmocka0 libseccomp2 libuv1 libc-ares2 libunwind8 libelf1 libnettle8 libpcre2-8-0
-libhttp-parser2.9 libcurl4 binutils"
+libhttp-parser2.9 libcurl4 binutils mount"
 # dpkg-query -W prints a known but absent package with an empty version.
 # shellcheck disable=SC2086,SC2016
 if ! chroot "$DIR/rootfs" dpkg-query -W -f '${Version}\n' $ADD 2>/dev/null | grep -cv '^$' | grep -qx "$(echo $ADD | wc -w)"; then
