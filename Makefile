@@ -248,9 +248,18 @@ fuzz: | $(DEPS_STAMP)
 
 MUSL_BINS := $(patsubst %.c,$(BUILD)/%,$(wildcard test/progs/musl/*.c))
 
+# arm64 only: a 32-bit ARM (AArch32) program, arm64's foreign ABI
+# (test/integration/aarch32.sh), by Debian's armhf cross compiler
+# (scripts/install-deps.sh arm64) when it is installed.
+AARCH32_CC   := arm-linux-gnueabihf-gcc
+AARCH32_BINS := $(if $(and $(filter arm64,$(ARCH)),$(shell command -v $(AARCH32_CC))),$(BUILD)/test/aarch32/open_secret)
+$(BUILD)/test/aarch32/%: test/aarch32/%.c
+	@mkdir -p $(dir $@)
+	$(AARCH32_CC) -std=gnu11 -Wall -Wextra -Werror -O1 -marm -static -o $@ $<
+
 # Debian's musl-gcc builds for the machine it runs on only: no musl programs
 # in an arm64 cross build (the tests that need one say so).
-test-programs: $(PROG_BINS) $(ADV_BINS) $(ADV_PAYLOADS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS)
+test-programs: $(PROG_BINS) $(ADV_BINS) $(ADV_PAYLOADS) $(if $(filter $(ARCH),$(HOST_ARCH)),$(MUSL_BINS)) $(GO_PROG) $(RTAPI_GO) $(RUNTIME_GO) $(STACK_VARIANTS) $(AARCH32_BINS)
 
 # make layers: no include or call upward, no circle between files
 # (scripts/layers.py, docs/architecture.md "Layers").
@@ -259,7 +268,7 @@ layers: $(BUILD)/fnguard
 
 # An arm64 fnguard built on x86_64 (see ARCH above): make check builds it, so
 # a change that breaks the aarch64 build fails CI.
-.PHONY: cross-arm64 cross-arm64-tests check-aarch64
+.PHONY: cross-arm64 cross-arm64-tests cross-arm64-bench bench-programs check-aarch64 bench-aarch64
 cross-arm64:
 	@command -v aarch64-linux-gnu-gcc >/dev/null && test -e /usr/lib/aarch64-linux-gnu/libseccomp.so \
 		&& test -e build-arm64/deb/usr/lib/aarch64-linux-gnu/libhttp_parser.a || sh scripts/install-deps.sh arm64
@@ -272,6 +281,12 @@ cross-arm64-tests: cross-arm64
 # (scripts/aarch64/). Hours under emulation; TESTS=REGEX runs some.
 check-aarch64:
 	sh scripts/aarch64/check.sh "$(TESTS)"
+# make bench in that guest (ratios only: emulation makes times meaningless).
+bench-programs: $(BENCH_BINS)
+cross-arm64-bench: cross-arm64
+	$(MAKE) ARCH=arm64 bench-programs
+bench-aarch64:
+	sh scripts/aarch64/check.sh --bench
 
 check: layers cross-arm64 fnguard $(BUILD)/fnguard $(UNIT_BINS) $(FUZZ_REPLAY_BINS) test-programs $(BENCH_BINS) layer
 	@FNGUARD=$(abspath $(BUILD)/fnguard) BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) bash test/run.sh

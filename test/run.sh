@@ -13,6 +13,7 @@ export ROOT
 PASSED=0
 FAILED=0
 FAILED_NAMES=()
+SKIPPED=()
 
 if [ -n "${SANITIZE:-}" ]; then
 	# LeakSanitizer needs ptrace of its own process, which fnguard's
@@ -54,8 +55,12 @@ for t in $(declare -F | awk '{print $3}' | grep '^t_' | sort); do
 	if [ -n "$only" ] && ! [[ $t =~ $only ]]; then
 		continue
 	fi
-	if fng_run_test "$t"; then
+	fng_run_test "$t"
+	rc=$?
+	if [ $rc -eq 0 ]; then
 		PASSED=$((PASSED + 1))
+	elif [ $rc -eq 77 ]; then
+		SKIPPED+=("$t")
 	else
 		FAILED=$((FAILED + 1))
 		FAILED_NAMES+=("$t")
@@ -65,5 +70,8 @@ done
 if [ ${#FAILED_NAMES[@]} -gt 0 ]; then
 	echo "failed: ${FAILED_NAMES[*]}"
 fi
-echo "$PASSED passed, $FAILED failed"
+if [ ${#SKIPPED[@]} -gt 0 ]; then
+	echo "skipped: ${SKIPPED[*]}"
+fi
+echo "$PASSED passed, $FAILED failed, ${#SKIPPED[@]} skipped"
 [ "$FAILED" -eq 0 ]

@@ -12,6 +12,11 @@
  *                   a.sh (excepted) and e.sh (creates the marker with a shell redirection)
  *   symlink_flip  - execve(FNG_WORKDIR/link) while link is swapped between
  *                   /usr/bin/true and /usr/bin/touch
+ * A flipped buffer can be read half rewritten (strcpy stores a string in
+ * several pieces, e.g. glibc's two overlapping 8-byte stores for 8-15
+ * bytes): the kernel then finds no such file (ENOENT) and nothing runs,
+ * natively too. Those attempts are counted as torn, not as errors; any
+ * other failure of the exec is an ERROR.
  * Env: FNG_WORKDIR; FNG_FORBIDDEN, if set, is the forbidden program instead of
  * /usr/bin/touch (a copy of it in the temp root, run under a policy that
  * allows child processes: the race is then against the temp-root rule, and
@@ -26,6 +31,7 @@
 #include <sys/wait.h>
 
 #define ATTEMPTS 100
+#define OTHER_ERRNO 100 /* exit status 100 + errno: the exec failed for another reason */
 
 static char g_path[4096];	/* the buffer the racer flips */
 static char g_a[4096], g_b[4096];
@@ -81,7 +87,7 @@ static int attempt(void *(*racer)(void *))
 		for (volatile int k = 0; k < 500; k++)
 			;
 		execve(racer == flip_symlink ? g_path : (char *)(volatile char *)g_path, argv, envp);
-		_exit(is_denial(errno) ? 99 : 98);
+		_exit(is_denial(errno) ? 99 : errno > 0 && errno < 128 ? OTHER_ERRNO + errno : 98);
 	}
 	waitpid(pid, &st, 0);
 	return st;
@@ -89,7 +95,8 @@ static int attempt(void *(*racer)(void *))
 
 static void race(const char *name, void *(*racer)(void *), const char *a, const char *b, const char *exec_path)
 {
-	int ran = 0, denied = 0, killed = 0, other = 0, bypass = 0;
+	int ran = 0, denied = 0, killed = 0, torn = 0, other = 0, bypass = 0, why[256] = { 0 };
+	char whys[512] = "";
 	struct stat sb;
 
 	snprintf(g_a, sizeof(g_a), "%s", a);
@@ -100,8 +107,12 @@ static void race(const char *name, void *(*racer)(void *), const char *a, const 
 		int st = attempt(racer);
 		if (lstat(marker, &sb) == 0)
 			bypass++;
-		else if (st < 0 || (WIFEXITED(st) && WEXITSTATUS(st) == 98))
+		else if (racer == flip_buffer && WIFEXITED(st) && WEXITSTATUS(st) == OTHER_ERRNO + ENOENT)
+			torn++; /* the kernel read the path half rewritten: no such file, nothing ran */
+		else if (st < 0 || (WIFEXITED(st) && WEXITSTATUS(st) >= 98 && WEXITSTATUS(st) != 99)) {
 			other++;
+			why[st < 0 ? 0 : WEXITSTATUS(st)]++;
+		}
 		else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
 			killed++;
 		else if (WIFEXITED(st) && WEXITSTATUS(st) == 99)
@@ -112,11 +123,23 @@ static void race(const char *name, void *(*racer)(void *), const char *a, const 
 	unlink(marker);
 	if (bypass)
 		report(name, BYPASSED, "the forbidden program ran (marker created)");
-	else if (other)
-		report(name, ERRORED, "%d attempt(s) failed for another reason", other);
+	else if (other) {
+		for (int i = 0; i < 256; i++) {
+			size_t n = strlen(whys);
+			if (!why[i])
+				continue;
+			if (i > OTHER_ERRNO)
+				snprintf(whys + n, sizeof(whys) - n, " execve errno %d x%d;", i - OTHER_ERRNO, why[i]);
+			else
+				snprintf(whys + n, sizeof(whys) - n, " %s x%d;", i ? "thread start" : "fork", why[i]);
+		}
+		report(name, ERRORED, "%d attempt(s) failed for another reason:%s", other, whys);
+	}
 	else
-		report(name, DEFENDED, "%d attempts: %d refused at the check, %d killed at the exec stop, %d ran the allowed program",
-		       ATTEMPTS, denied, killed, ran);
+		report(name, DEFENDED,
+		       "%d attempts: %d refused at the check, %d killed at the exec stop, %d ran the allowed program, "
+		       "%d named no file (torn path)",
+		       ATTEMPTS, denied, killed, ran, torn);
 }
 
 static int write_script(const char *path, const char *body)

@@ -15,7 +15,7 @@
  *   execve_relative_after_chdir- chdir(FNG_TMPDIR); execve("./<name>")
  *   execve_hardlink_in_workdir - link(FNG_TMPEXE, FNG_WORKDIR/x); execve(x)
  *   shebang_interpreter_in_tmp - execve(FNG_WORKDIR/script) whose "#!" line names FNG_TMPEXE
- *   ldso_loads_tmp_binary      - execve(ld-linux-x86-64.so.2, [ld.so, FNG_TMPEXE]):
+ *   ldso_loads_tmp_binary      - execve(ld-linux-x86-64.so.2 / ld-linux-aarch64.so.1, [ld.so, FNG_TMPEXE]):
  *                                the dynamic loader maps and runs the tmp file
  * (Under fnguard's create_child_process rule every exec after the first one is
  * denied anyway; these vectors also test the tmp rule on its own.)
@@ -60,7 +60,11 @@ static void child_fail(char kind, int e)	/* kind 'S' = setup, 'E' = exec */
 
 static const char *ldso_path(void)
 {
+#if defined(__aarch64__)
+	static const char *c[] = { "/lib/ld-linux-aarch64.so.1", "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1" };
+#else
 	static const char *c[] = { "/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" };
+#endif
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
 		if (access(c[i], X_OK) == 0)
 			return c[i];
@@ -218,7 +222,7 @@ int main(void)
 
 	const char *ldso = ldso_path();
 	if (!ldso)
-		report("ldso_loads_tmp_binary", ERRORED, "setup: no ld-linux-x86-64.so.2 found");
+		report("ldso_loads_tmp_binary", ERRORED, "setup: no dynamic loader (ld-linux-*.so) found");
 	else
 		run("ldso_loads_tmp_binary", V_LDSO, ldso, "execve(ld.so, [ld.so, FNG_TMPEXE])");
 

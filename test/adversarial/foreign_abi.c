@@ -36,9 +36,9 @@
 
 #if !defined(__x86_64__)
 /* The vectors are x86_64's (i386 and x32 entries). On aarch64 the foreign
- * ABI is AArch32, reached only by exec'ing a 32-bit ARM program: not built
- * here (no armhf compiler in the cross build); the guest run reports this
- * program as not applicable. */
+ * ABI is AArch32, reached only by exec'ing a 32-bit ARM program: that is
+ * test/aarch32/open_secret.c, run by t_aarch32_task_killed
+ * (test/integration/aarch32.sh); this program is not applicable there. */
 int main(void)
 {
 	puts("foreign_abi: not applicable: x86_64 ABIs only");

@@ -8,8 +8,9 @@
  *   syscall_openat      - syscall(SYS_openat) + syscall(SYS_read) of FNG_SECRET
  *   asm_openat          - inline asm `syscall` openat/read/close
  *   asm_open_legacy     - inline asm `syscall` open(2) (nr 2)
- *   jit_stub_openat     - the `syscall` instruction executed from an anonymous
- *                         mmap()ed page (unusual instruction pointer)
+ *   jit_stub_openat     - the `syscall` (aarch64: `svc #0`) instruction executed
+ *                         from an anonymous mmap()ed page (unusual instruction
+ *                         pointer), machine code for the architecture built for
  *   raw_execve_true     - fork; child does a raw execve("/bin/true") (create_child_process)
  *   raw_execveat_true   - fork; child does a raw execveat(AT_FDCWD, "/bin/true")
  * BYPASSED: the secret was read / /bin/true ran (child exit status 0; the
@@ -21,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,16 +114,24 @@ static void vec_asm_open(void)
 	judge_fd("asm_open_legacy", "asm syscall open", asm_sys3(__NR_open, (long)secret, O_RDONLY, 0));
 }
 
+#if defined(__aarch64__)
+/* movz x8, #__NR_openat ; svc #0 ; ret  (arguments already in x0-x2) */
+static const uint32_t jit_code[] = { 0xd2800008u | ((uint32_t)__NR_openat << 5), 0xd4000001u, 0xd65f03c0u };
+#else
+/* mov eax, __NR_openat ; syscall ; ret */
+static const unsigned char jit_code[] = { 0xb8, __NR_openat & 0xff, (__NR_openat >> 8) & 0xff, 0, 0, 0x0f, 0x05, 0xc3 };
+#endif
+
 static void vec_jit_stub(void)
 {
-	/* mov eax, __NR_openat ; syscall ; ret */
-	unsigned char code[] = { 0xb8, __NR_openat & 0xff, (__NR_openat >> 8) & 0xff, 0, 0, 0x0f, 0x05, 0xc3 };
 	void *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (page == MAP_FAILED) {
 		report("jit_stub_openat", ERRORED, "setup: mmap: %s", strerror(errno));
 		return;
 	}
-	memcpy(page, code, sizeof code);
+	memcpy(page, jit_code, sizeof jit_code);
+	/* aarch64's instruction cache is not coherent with data writes. */
+	__builtin___clear_cache((char *)page, (char *)page + sizeof jit_code);
 	if (mprotect(page, 4096, PROT_READ | PROT_EXEC)) {
 		setup_failed("jit_stub_openat", "mprotect(PROT_EXEC)", errno);
 		munmap(page, 4096);

@@ -53,7 +53,10 @@ t_adv_seccomp_listener() { adv_case seccomp_listener 1; }
 t_adv_attack_supervisor() { adv_case attack_supervisor 5; }
 t_adv_raw_static() { adv_case raw_static 2; }
 t_adv_child_bypass() { adv_case child_bypass 4; }
-t_adv_foreign_abi() { adv_case foreign_abi 1; }
+t_adv_foreign_abi() {
+	[ "$(uname -m)" = x86_64 ] || skip "i386 and x32 are x86_64's foreign ABIs (arm64's: t_aarch32_task_killed)"
+	adv_case foreign_abi 1
+}
 t_adv_exec_tmp() { adv_case exec_tmp 5; }
 t_adv_connect_race() { ADV_NETNS=1 adv_case connect_race 1; }
 t_adv_lone_racer() { adv_case lone_racer 1; }

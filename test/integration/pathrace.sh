@@ -32,6 +32,7 @@ pathrace_case() { # mode-notice-regex [env...]
 }
 
 t_pathrace_kernel() {
+	need_landlock_abi 3
 	pathrace_case 'the kernel enforces the temp root'
 }
 
@@ -77,6 +78,7 @@ t("create_in_root", lambda: open(w + "/anc/tmproot/x", "w").write("x"))' "$WORK"
 # started (Landlock refuses to execute there), so nothing is left for the
 # exec stop to kill (t_exec_tmp_race tests the fallback's exec stop).
 t_pathrace_exec_tmp_kernel() {
+	need_landlock_abi 3
 	cp /usr/bin/touch "$TMPD/touch"
 	FNG_FORBIDDEN=$TMPD/touch FNG_WORKDIR=$WORK fng --policy \
 		"$(policy '{"read_write_tmp": "block", "create_child_process": "allow"}')" -- \

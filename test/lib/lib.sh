@@ -16,6 +16,23 @@ fail() {
 	exit 1
 }
 
+# skip REASON: the test cannot run here (the kernel or machine lacks what it
+# tests); the runner counts and prints it apart, with the reason. Never for
+# something the test's own setup got wrong: that is a failure.
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+# need_landlock_abi N: skip unless the kernel's Landlock ABI is at least N
+# (asked of the kernel itself, landlock_create_ruleset's version query, 444
+# on every architecture: not of fnguard, whose own failure must still fail).
+need_landlock_abi() {
+	local abi
+	abi=$($PY -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True); print(l.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1)))')
+	[ "$abi" -ge "$1" ] || skip "the kernel's Landlock ABI is $abi (-1: none), under $1: it cannot enforce the temp root"
+}
+
 fng_run_test() {
 	local t=$1 log rc
 	log=$(mktemp "$BUILD/test-log.XXXXXX")
@@ -33,9 +50,12 @@ fng_run_test() {
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		printf '  ok   %s\n' "$t"
+	elif [ $rc -eq 77 ] && grep -q '^SKIP: ' "$log"; then
+		printf '  skip %s: %s\n' "$t" "$(sed -n 's/^SKIP: //p' "$log" | tail -1)"
 	else
 		printf '  FAIL %s\n' "$t"
 		sed 's/^/       /' "$log" | tail -40
+		[ $rc -ne 77 ] || rc=1 # a command's 77, not skip: a failure
 	fi
 	rm -f "$log"
 	return $rc
