@@ -9,7 +9,7 @@ adv_setup() {
 	printf 'FNGUARD-SECRET\n' >"$FNG_SECRET"
 	printf 'victim\n' >"$FNG_VICTIM"
 	chmod 644 "$FNG_VICTIM"
-	mkdir "$FNG_VICTIMDIR"
+	mkdir -p "$FNG_VICTIMDIR" # a test may run two cases (t_adv_jvm_perfdata)
 	cp /bin/true "$FNG_TMPEXE"
 	chmod 755 "$FNG_TMPEXE"
 }
