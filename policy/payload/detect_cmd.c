@@ -281,13 +281,12 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 	if (t >= 0)
 		return cm_hit(h, (size_t)t, (size_t)t + 9, "a shell network redirection");
 	/* the value as a whole command line: a strong program with arguments */
-	if (cm_command(s, len, 0, false, false, &end) && end < len && fng_fw_find(s, len, "://") < 0) {
-		char w[40];
-		size_t base;
-		cm_word(s, len, cm_space(s, len, 0), w, sizeof(w), &base);
-		if (cm_in(w + base, cm_strong) && !cm_in(w + base, (const char *const[]){ "sh", "bash", "hostname", NULL }))
-			return cm_hit(h, 0, end, "a command line");
-	}
+	char w[40];
+	size_t base;
+	cm_word(s, len, cm_space(s, len, 0), w, sizeof(w), &base); /* a strong first word first: most values have none */
+	if (cm_in(w + base, cm_strong) && !cm_in(w + base, (const char *const[]){ "sh", "bash", "hostname", NULL }) &&
+	    cm_command(s, len, 0, false, false, &end) && end < len && fng_fw_find(s, len, "://") < 0)
+		return cm_hit(h, 0, end, "a command line");
 	return false;
 }
 

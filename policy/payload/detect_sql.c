@@ -152,8 +152,12 @@ static inline __attribute__((always_inline)) bool sq_is(const char *s, const str
 
 static bool sq_any(const char *s, const struct sq_tok *t, const char *const *ws)
 {
-	for (; *ws; ws++)
-		if (sq_is(s, t, *ws))
+	if (t->t != Q_WORD && t->t != Q_OP)
+		return false;
+	unsigned char c = (unsigned char)s[t->a];
+	c = c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+	for (; *ws; ws++) /* the first byte first: most words of a list differ there */
+		if (((unsigned char)(*ws)[0] | ((*ws)[0] >= 'A' && (*ws)[0] <= 'Z' ? 0x20 : 0)) == c && sq_is(s, t, *ws))
 			return true;
 	return false;
 }
