@@ -425,8 +425,8 @@ bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
 		}
 	}
 	/* PostgreSQL's dollar-quoted literal ($$..$$) */
-	const char *dd = memmem(s, len, "$$", 2);
-	if (dd && sq_tail(s, len, (size_t)(dd - s) + 2, true, h))
+	long dd = fng_fw_find(s, len, "$$");
+	if (dd >= 0 && sq_tail(s, len, (size_t)dd + 2, true, h))
 		return true;
 	/* a numeric context: the value starts with a number (or a word) and a
 	 * closing parenthesis or boolean operator follows */
