@@ -495,6 +495,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	unsigned m = 0;
 	bool key = kind == FNG_PWALK_KEY;
 	unsigned g = 0;
+	bool digits = len > 0; /* only digits: a number, which no SQL context reads as more (fng_fw_sql: no finding) */
 	struct fng_fw_pairs pairs;
 	char stack[2048];
 	char *heap = len < sizeof(stack) ? NULL : malloc(len + 1);
@@ -505,6 +506,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 	for (size_t i = 0; i < len; i++) { /* tolower of the C locale (fnguard sets no other), inline */
 		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
 		g |= fw_gate[(unsigned char)s[i]];
+		digits &= s[i] >= '0' && s[i] <= '9';
 	}
 	low[len] = '\0';
 	const char *raw = s;
@@ -516,7 +518,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 		free(heap);
 		return m;
 	}
-	bool sql_chars = (g & FW_G_SQL) || (len && s[0] >= '0' && s[0] <= '9');
+	bool sql_chars = (g & FW_G_SQL) || (len && s[0] >= '0' && s[0] <= '9' && !digits);
 	if ((sql_chars || (fng_fw_maybe(&pairs, "union") && fng_fw_find(s, len, "union") >= 0) || (fng_fw_maybe(&pairs, "waitfor") && fng_fw_find(s, len, "waitfor") >= 0)) &&
 	    fng_fw_sql(s, len, &hits[FNG_FW_SQL]))
 		m |= 1u << FNG_FW_SQL;
