@@ -442,51 +442,26 @@ bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 
 /* Which detectors a value's bytes allow: each byte's gates (the
  * characters a detector's syntax needs), OR-ed over the value in the same
- * pass that lower-cases it (a plain word cannot break out of anything). */
+ * pass that lower-cases it (a plain word cannot break out of anything).
+ * nosql: $.(;|&}  sql: '";(=<>@#-/ * `  cmd: ;|& \n \r $`/-  code: ({[<$#%!._'"-
+ * xss: <:(=[`&  lfi: ./\:~ NUL  xxe: '<' with '!' or ':' (or '+': UTF-7). */
 enum fw_gate_bit {
-	FW_G_NOSQL = 1u << 0,
-	FW_G_SQL = 1u << 1,
-	FW_G_CMD = 1u << 2,
-	FW_G_CODE = 1u << 3,
-	FW_G_XSS = 1u << 4,
-	FW_G_LT = 1u << 5,
-	FW_G_BANG = 1u << 6,
-	FW_G_COLON = 1u << 7,
-	FW_G_PLUS = 1u << 8,
-	FW_G_LFI = 1u << 9,
+	FW_G_NOSQL = 1u << 0, FW_G_SQL = 1u << 1, FW_G_CMD = 1u << 2, FW_G_CODE = 1u << 3,
+	FW_G_XSS = 1u << 4, FW_G_LT = 1u << 5, FW_G_BANG = 1u << 6, FW_G_COLON = 1u << 7,
+	FW_G_PLUS = 1u << 8, FW_G_LFI = 1u << 9,
 };
 
 static const unsigned short fw_gate[256] = {
-	[0] = FW_G_LFI,
-	['\n'] = FW_G_CMD,
-	['\r'] = FW_G_CMD,
-	['!'] = FW_G_CODE | FW_G_BANG,
-	['"'] = FW_G_SQL | FW_G_CODE,
-	['#'] = FW_G_SQL | FW_G_CODE,
-	['$'] = FW_G_NOSQL | FW_G_CMD | FW_G_CODE,
-	['%'] = FW_G_CODE,
-	['&'] = FW_G_NOSQL | FW_G_CMD | FW_G_XSS,
-	['\''] = FW_G_SQL | FW_G_CODE,
-	['('] = FW_G_NOSQL | FW_G_SQL | FW_G_CODE | FW_G_XSS,
-	['*'] = FW_G_SQL,
-	['+'] = FW_G_PLUS,
-	['-'] = FW_G_SQL | FW_G_CMD | FW_G_CODE,
-	['.'] = FW_G_NOSQL | FW_G_CODE | FW_G_LFI,
-	['/'] = FW_G_SQL | FW_G_CMD | FW_G_LFI,
-	[':'] = FW_G_XSS | FW_G_COLON | FW_G_LFI,
-	[';'] = FW_G_NOSQL | FW_G_SQL | FW_G_CMD,
-	['<'] = FW_G_SQL | FW_G_CODE | FW_G_XSS | FW_G_LT,
-	['='] = FW_G_SQL | FW_G_XSS,
-	['>'] = FW_G_SQL,
-	['@'] = FW_G_SQL,
-	['['] = FW_G_CODE | FW_G_XSS,
-	['\\'] = FW_G_LFI,
-	['_'] = FW_G_CODE,
-	['`'] = FW_G_SQL | FW_G_CMD | FW_G_XSS,
-	['{'] = FW_G_CODE,
-	['|'] = FW_G_NOSQL | FW_G_CMD,
-	['}'] = FW_G_NOSQL,
-	['~'] = FW_G_LFI,
+	[0] = FW_G_LFI, ['\n'] = FW_G_CMD, ['\r'] = FW_G_CMD, ['!'] = FW_G_CODE | FW_G_BANG, ['"'] = FW_G_SQL | FW_G_CODE,
+	['#'] = FW_G_SQL | FW_G_CODE, ['$'] = FW_G_NOSQL | FW_G_CMD | FW_G_CODE, ['%'] = FW_G_CODE,
+	['&'] = FW_G_NOSQL | FW_G_CMD | FW_G_XSS, ['\''] = FW_G_SQL | FW_G_CODE,
+	['('] = FW_G_NOSQL | FW_G_SQL | FW_G_CODE | FW_G_XSS, ['*'] = FW_G_SQL, ['+'] = FW_G_PLUS,
+	['-'] = FW_G_SQL | FW_G_CMD | FW_G_CODE, ['.'] = FW_G_NOSQL | FW_G_CODE | FW_G_LFI,
+	['/'] = FW_G_SQL | FW_G_CMD | FW_G_LFI, [':'] = FW_G_XSS | FW_G_COLON | FW_G_LFI,
+	[';'] = FW_G_NOSQL | FW_G_SQL | FW_G_CMD, ['<'] = FW_G_SQL | FW_G_CODE | FW_G_XSS | FW_G_LT,
+	['='] = FW_G_SQL | FW_G_XSS, ['>'] = FW_G_SQL, ['@'] = FW_G_SQL, ['['] = FW_G_CODE | FW_G_XSS, ['\\'] = FW_G_LFI,
+	['_'] = FW_G_CODE, ['`'] = FW_G_SQL | FW_G_CMD | FW_G_XSS, ['{'] = FW_G_CODE, ['|'] = FW_G_NOSQL | FW_G_CMD,
+	['}'] = FW_G_NOSQL, ['~'] = FW_G_LFI,
 };
 
 /* One value through the detectors its characters allow. */
