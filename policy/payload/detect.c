@@ -440,35 +440,37 @@ bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
 	return false;
 }
 
-/* Which bytes a value holds: the detectors run only where the characters
- * their syntax needs are there (a plain word cannot break out of anything). */
-struct fw_seen {
-	unsigned char has[256];
+/* Which detectors a value's bytes allow: each byte's gates (the
+ * characters a detector's syntax needs), OR-ed over the value in the same
+ * pass that lower-cases it (a plain word cannot break out of anything).
+ * nosql: $.(;|&}  sql: '";(=<>@#-/ * `  cmd: ;|& \n \r $`/-  code: ({[<$#%!._'"-
+ * xss: <:(=[`&  lfi: ./\:~ NUL  xxe: '<' with '!' or ':' (or '+': UTF-7). */
+enum fw_gate_bit {
+	FW_G_NOSQL = 1u << 0, FW_G_SQL = 1u << 1, FW_G_CMD = 1u << 2, FW_G_CODE = 1u << 3,
+	FW_G_XSS = 1u << 4, FW_G_LT = 1u << 5, FW_G_BANG = 1u << 6, FW_G_COLON = 1u << 7,
+	FW_G_PLUS = 1u << 8, FW_G_LFI = 1u << 9,
 };
 
-static void fw_seen(const char *s, size_t len, struct fw_seen *z)
-{
-	memset(z->has, 0, sizeof(z->has));
-	for (size_t i = 0; i < len; i++)
-		z->has[(unsigned char)s[i]] = 1;
-}
-
-static bool fw_any(const struct fw_seen *z, const char *chars, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (z->has[(unsigned char)chars[i]])
-			return true;
-	return false;
-}
-
-#define FW_ANY(z, lit) fw_any(z, lit, sizeof(lit) - 1)
+static const unsigned short fw_gate[256] = {
+	[0] = FW_G_LFI, ['\n'] = FW_G_CMD, ['\r'] = FW_G_CMD, ['!'] = FW_G_CODE | FW_G_BANG, ['"'] = FW_G_SQL | FW_G_CODE,
+	['#'] = FW_G_SQL | FW_G_CODE, ['$'] = FW_G_NOSQL | FW_G_CMD | FW_G_CODE, ['%'] = FW_G_CODE,
+	['&'] = FW_G_NOSQL | FW_G_CMD | FW_G_XSS, ['\''] = FW_G_SQL | FW_G_CODE,
+	['('] = FW_G_NOSQL | FW_G_SQL | FW_G_CODE | FW_G_XSS, ['*'] = FW_G_SQL, ['+'] = FW_G_PLUS,
+	['-'] = FW_G_SQL | FW_G_CMD | FW_G_CODE, ['.'] = FW_G_NOSQL | FW_G_CODE | FW_G_LFI,
+	['/'] = FW_G_SQL | FW_G_CMD | FW_G_LFI, [':'] = FW_G_XSS | FW_G_COLON | FW_G_LFI,
+	[';'] = FW_G_NOSQL | FW_G_SQL | FW_G_CMD, ['<'] = FW_G_SQL | FW_G_CODE | FW_G_XSS | FW_G_LT,
+	['='] = FW_G_SQL | FW_G_XSS, ['>'] = FW_G_SQL, ['@'] = FW_G_SQL, ['['] = FW_G_CODE | FW_G_XSS, ['\\'] = FW_G_LFI,
+	['_'] = FW_G_CODE, ['`'] = FW_G_SQL | FW_G_CMD | FW_G_XSS, ['{'] = FW_G_CODE, ['|'] = FW_G_NOSQL | FW_G_CMD,
+	['}'] = FW_G_NOSQL, ['~'] = FW_G_LFI,
+};
 
 /* One value through the detectors its characters allow. */
 static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS])
 {
 	unsigned m = 0;
 	bool key = kind == FNG_PWALK_KEY;
-	struct fw_seen z;
+	unsigned g = 0;
+	bool digits = len > 0; /* only digits: a number, which no SQL context reads as more (fng_fw_sql: no finding) */
 	struct fng_fw_pairs pairs;
 	char stack[2048];
 	char *heap = len < sizeof(stack) ? NULL : malloc(len + 1);
@@ -476,35 +478,37 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 
 	if (len >= sizeof(stack) && !heap)
 		return FNG_FW_UNDECIDED; /* out of memory: not checked, so not clean */
-	for (size_t i = 0; i < len; i++) /* tolower of the C locale (fnguard sets no other), inline */
+	for (size_t i = 0; i < len; i++) { /* tolower of the C locale (fnguard sets no other), inline */
 		low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
+		g |= fw_gate[(unsigned char)s[i]];
+		digits &= s[i] >= '0' && s[i] <= '9';
+	}
 	low[len] = '\0';
 	const char *raw = s;
 	s = low;
-	fw_seen(s, len, &z);
 	fng_fw_pairs(s, len, &pairs); /* once, for every detector that searches a needle list */
-	if (FW_ANY(&z, "$.(;|&}") && fng_fw_nosql(s, len, key, &pairs, &hits[FNG_FW_NOSQL]))
+	if ((g & FW_G_NOSQL) && fng_fw_nosql(s, len, key, &pairs, &hits[FNG_FW_NOSQL]))
 		m |= 1u << FNG_FW_NOSQL;
 	if (key && len < 3) {
 		free(heap);
 		return m;
 	}
-	bool sql_chars = FW_ANY(&z, "'\";(=<>@#-/*`") || (len && s[0] >= '0' && s[0] <= '9');
-	if ((sql_chars || fng_fw_find(s, len, "union") >= 0 || fng_fw_find(s, len, "waitfor") >= 0) &&
+	bool sql_chars = (g & FW_G_SQL) || (len && s[0] >= '0' && s[0] <= '9' && !digits);
+	if ((sql_chars || (fng_fw_maybe(&pairs, "union") && fng_fw_find(s, len, "union") >= 0) || (fng_fw_maybe(&pairs, "waitfor") && fng_fw_find(s, len, "waitfor") >= 0)) &&
 	    fng_fw_sql(s, len, &hits[FNG_FW_SQL]))
 		m |= 1u << FNG_FW_SQL;
-	if (FW_ANY(&z, ";|&\n\r$`/-") && fng_fw_cmd(s, len, &hits[FNG_FW_CMD]))
+	if ((g & FW_G_CMD) && fng_fw_cmd(s, len, &hits[FNG_FW_CMD]))
 		m |= 1u << FNG_FW_CMD;
-	if ((FW_ANY(&z, "({[<$#%!._'\"-") || fng_fw_find(s, len, "ro0ab") >= 0 || fng_fw_find(s, len, "aced0005") >= 0) &&
+	if (((g & FW_G_CODE) || (fng_fw_maybe(&pairs, "ro0ab") && fng_fw_find(s, len, "ro0ab") >= 0) || (fng_fw_maybe(&pairs, "aced0005") && fng_fw_find(s, len, "aced0005") >= 0)) &&
 	    fng_fw_code(s, len, &pairs, &hits[FNG_FW_CODE]))
 		m |= 1u << FNG_FW_CODE;
-	if (FW_ANY(&z, "<:(=[`&") && fng_fw_xss(s, len, &pairs, &hits[FNG_FW_XSS]))
+	if ((g & FW_G_XSS) && fng_fw_xss(s, len, &pairs, &hits[FNG_FW_XSS]))
 		m |= 1u << FNG_FW_XSS;
-	if (z.has['<'] && z.has['!'] + z.has[':'] > 0 && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
+	if ((g & FW_G_LT) && (g & (FW_G_BANG | FW_G_COLON)) && fng_fw_xxe(s, len, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
-	else if (z.has['<'] && z.has['+'] && xxe_utf7_doc(raw, len, s, &hits[FNG_FW_XXE]))
+	else if ((g & FW_G_LT) && (g & FW_G_PLUS) && xxe_utf7_doc(raw, len, s, &hits[FNG_FW_XXE]))
 		m |= 1u << FNG_FW_XXE;
-	if ((FW_ANY(&z, "./\\:~") || z.has[0]) && fng_fw_lfi(s, len, &pairs, &hits[FNG_FW_LFI]))
+	if ((g & FW_G_LFI) && fng_fw_lfi(s, len, &pairs, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
 	if (!key && fng_fw_csv(s, len, &hits[FNG_FW_CSV]))
 		m |= 1u << FNG_FW_CSV;
@@ -523,7 +527,7 @@ static unsigned fw_entities(const char *s, size_t len, unsigned kind, struct fng
 	char out[1024];
 	size_t k = 0, refs = 0;
 
-	if (len >= sizeof(out) || !memmem(s, len, "&#", 2))
+	if (len >= sizeof(out) || fng_fw_find(s, len, "&#") < 0) /* memchr's speed, not glibc's generic memmem */
 		return 0;
 	for (size_t i = 0; i < len;) {
 		unsigned v = 0;

@@ -152,8 +152,12 @@ static inline __attribute__((always_inline)) bool sq_is(const char *s, const str
 
 static bool sq_any(const char *s, const struct sq_tok *t, const char *const *ws)
 {
-	for (; *ws; ws++)
-		if (sq_is(s, t, *ws))
+	if (t->t != Q_WORD && t->t != Q_OP)
+		return false;
+	unsigned char c = (unsigned char)s[t->a];
+	c = c >= 'A' && c <= 'Z' ? c | 0x20 : c;
+	for (; *ws; ws++) /* the first byte first: most words of a list differ there */
+		if (((unsigned char)(*ws)[0] | ((*ws)[0] >= 'A' && (*ws)[0] <= 'Z' ? 0x20 : 0)) == c && sq_is(s, t, *ws))
 			return true;
 	return false;
 }
@@ -511,8 +515,8 @@ bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
 		}
 	}
 	/* PostgreSQL's dollar-quoted literal ($$..$$) */
-	const char *dd = memmem(s, len, "$$", 2);
-	if (dd && sq_tail(s, len, (size_t)(dd - s) + 2, true, h))
+	long dd = fng_fw_find(s, len, "$$");
+	if (dd >= 0 && sq_tail(s, len, (size_t)dd + 2, true, h))
 		return true;
 	/* a numeric context: the value starts with a number (or a word) and a
 	 * closing parenthesis or boolean operator follows */

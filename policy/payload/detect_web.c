@@ -261,13 +261,13 @@ static const char *const cd_plain[] = { "new ProcessBuilder", "require 'open3'",
 
 /* A template expression ({{ }}, ${ }, #{ }, <%= %>, *{ }) whose body is
  * code rather than a name: arithmetic on numbers, a call, a dunder. */
-static const char *cd_template(const char *s, size_t len, size_t *at)
+static const char *cd_template(const char *s, size_t len, const struct fng_fw_pairs *pairs, size_t *at)
 {
 	static const char *const opens[] = { "{{", "${", "#{", "*{", "@{", "{%", "[[", NULL };
 	static const char *const closes[] = { "}}", "}", "}", "}", "}", "%}", "]]", NULL };
 
 	for (size_t k = 0; opens[k]; k++) {
-		for (long o = fng_fw_find(s, len, opens[k]); o >= 0;) {
+		for (long o = fng_fw_maybe(pairs, opens[k]) ? fng_fw_find(s, len, opens[k]) : -1; o >= 0;) {
 			size_t b = (size_t)o + 2;
 			long c = fng_fw_find(s + b, len - b, closes[k]);
 			size_t e = c >= 0 ? b + (size_t)c : len;
@@ -295,12 +295,12 @@ static const char *cd_template(const char *s, size_t len, size_t *at)
 /* Code in an evaluator's own delimiters: a PHP open tag with code after
  * it (<?= .. ?>, <? ..), Smarty's {php} block, a single-brace template tag
  * that calls a command or file sink ({system('id')}). */
-static const char *cd_tags(const char *s, size_t len, size_t *at)
+static const char *cd_tags(const char *s, size_t len, const struct fng_fw_pairs *pairs, size_t *at)
 {
 	static const char *const sinks[] = { "system", "exec", "passthru", "shell_exec", "popen", "proc_open", "eval",
 					     "assert", "include", "require", "file_get_contents", "readfile", "fetch",
 					     "include_once", "require_once", "pcntl_exec", NULL };
-	for (long o = fng_fw_find(s, len, "<?"); o >= 0;) {
+	for (long o = fng_fw_maybe(pairs, "<?") ? fng_fw_find(s, len, "<?") : -1; o >= 0;) {
 		size_t i = (size_t)o + 2;
 		if (i < len && (s[i] == '=' || s[i] == ' ') && fng_fw_find(s + i, len - i, "?>") > 1) {
 			*at = (size_t)o;
@@ -309,7 +309,7 @@ static const char *cd_tags(const char *s, size_t len, size_t *at)
 		long nx = fng_fw_find(s + i, len - i, "<?");
 		o = nx >= 0 ? (long)i + nx : -1;
 	}
-	long p = fng_fw_find(s, len, "{php}");
+	long p = fng_fw_maybe(pairs, "{php}") ? fng_fw_find(s, len, "{php}") : -1;
 	if (p >= 0) {
 		*at = (size_t)p;
 		return "a Smarty php block";
@@ -354,9 +354,9 @@ static bool cd_commented(const char *s, size_t at)
 bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	size_t at = 0;
-	const char *why = cd_template(s, len, &at);
+	const char *why = cd_template(s, len, pairs, &at); /* pairs: a needle's pair absent, no search */
 	if (!why)
-		why = cd_tags(s, len, &at);
+		why = cd_tags(s, len, pairs, &at);
 
 	if (why)
 		return wb_hit(h, at, at + 2, why);

@@ -60,6 +60,7 @@ struct fw_run {
 	const struct fng_pwalk_list *l;
 	struct fw_memo_slot *memo;	/* NULL: no memo (out of memory: every value is checked) */
 	size_t memo_mask;
+	size_t memo_used;
 };
 
 static void fw_report(struct fw_run *r, const char *cls, enum fng_mode mode, const char *path, const char *match,
@@ -86,18 +87,53 @@ static bool fw_excepted(const struct fng_fw_cfg *c, const char *path)
 	return false;
 }
 
-static void fw_memo_init(struct fw_run *r, size_t n)
-{
-	size_t cap = 64;
+/* The memo starts small and doubles at half full: a large event's
+ * distinct clean values are far fewer than its leaves (the same names in
+ * every record), and a table sized by the leaves is mostly cache misses. */
+#define FW_MEMO_START 256u
 
-	while (cap < n * 2)
-		cap *= 2;
-	r->memo = malloc(cap * sizeof(*r->memo));
-	if (!r->memo)
+static size_t fw_memo_home(uint64_t h, size_t mask)
+{
+	uint64_t x = (h ^ h >> 33) * 0xff51afd7ed558ccdull; /* FNV's low bits barely mix: spread them */
+	return (size_t)(x ^ x >> 33) & mask;
+}
+
+static struct fw_memo_slot *fw_memo_new(size_t cap)
+{
+	struct fw_memo_slot *m = malloc(cap * sizeof(*m));
+
+	for (size_t i = 0; m && i < cap; i++)
+		m[i].leaf = FW_MEMO_EMPTY;
+	return m;
+}
+
+static void fw_memo_init(struct fw_run *r)
+{
+	r->memo = fw_memo_new(FW_MEMO_START);
+	r->memo_mask = FW_MEMO_START - 1;
+	r->memo_used = 0;
+}
+
+/* One more value remembered; at half full, the table doubled (out of
+ * memory: the memo is dropped, every later value is checked). */
+static void fw_memo_added(struct fw_run *r)
+{
+	size_t cap = r->memo_mask + 1;
+
+	if (++r->memo_used * 2 <= cap)
 		return;
-	r->memo_mask = cap - 1;
-	for (size_t i = 0; i < cap; i++)
-		r->memo[i].leaf = FW_MEMO_EMPTY;
+	struct fw_memo_slot *m = fw_memo_new(cap * 2);
+	for (size_t i = 0; m && i < cap; i++) {
+		if (r->memo[i].leaf == FW_MEMO_EMPTY)
+			continue;
+		size_t k = fw_memo_home(r->memo[i].h, cap * 2 - 1);
+		while (m[k].leaf != FW_MEMO_EMPTY)
+			k = (k + 1) & (cap * 2 - 1);
+		m[k] = r->memo[i];
+	}
+	free(r->memo);
+	r->memo = m;
+	r->memo_mask = cap * 2 - 1;
 }
 
 /* The slot of leaf i's value: one holding the same value and kind, or the
@@ -109,9 +145,8 @@ static struct fw_memo_slot *fw_memo_find(const struct fw_run *r, size_t i, uint6
 	if (!r->memo || l->len > FW_MEMO_MAXLEN)
 		return NULL;
 	uint64_t h = *hash = fng_hash64(FNG_HASH64_INIT ^ l->kind, l->value, l->len);
-	uint64_t x = (h ^ h >> 33) * 0xff51afd7ed558ccdull; /* FNV's low bits barely mix: spread them */
 
-	for (size_t k = (x ^ x >> 33) & r->memo_mask;; k = (k + 1) & r->memo_mask) {
+	for (size_t k = fw_memo_home(h, r->memo_mask);; k = (k + 1) & r->memo_mask) {
 		struct fw_memo_slot *e = &r->memo[k];
 		if (e->leaf == FW_MEMO_EMPTY)
 			return e;
@@ -132,8 +167,10 @@ static void fw_leaf(struct fw_run *r, size_t i)
 
 	if (!e || e->leaf == FW_MEMO_EMPTY) {
 		m = fng_fw_detect(l->value, l->len, l->kind, hits);
-		if (e && !m) /* clean: remembered */
+		if (e && !m) { /* clean: remembered */
 			*e = (struct fw_memo_slot){ hash, (uint32_t)i };
+			fw_memo_added(r);
+		}
 	}
 
 	if (m & FNG_FW_UNDECIDED)
@@ -173,7 +210,7 @@ int fng_fw_inspect(const struct fng_fw_cfg *c, const char *body, size_t len, fng
 	if (rc < 0)
 		return rc;
 	r.l = &l;
-	fw_memo_init(&r, l.n);
+	fw_memo_init(&r);
 	for (size_t i = 0; i < l.n; i++)
 		if (!fw_excepted(c, l.v[i].path))
 			fw_leaf(&r, i);
