@@ -11,6 +11,7 @@
 #include "policy/payload/pjson.h"
 #include "policy/payload/walk.h"
 #include "policy/payload/walk_internal.h"
+#include "policy/payload/jsonbytes.h"
 
 typedef struct fng_pj_doc pw_doc;
 
@@ -129,6 +130,31 @@ static void pw_pairs(struct pwalk *w, const char *path, const char *s, size_t le
 	}
 }
 
+/* Decoded bytes: walked in the encoding a runtime's JSON parser reads
+ * them in (UTF-16/32 or a UTF-8 mark: jsonbytes.h), else as they are.
+ * Bytes that claim UTF-16/32 but do not decode fail the handler's parse;
+ * they are walked as they are. */
+static void pw_bytes(struct pwalk *w, const char *path, const char *s, size_t n, unsigned depth, unsigned origin,
+		     const char *ctype, size_t ctlen)
+{
+	autofree char *u = NULL;
+	size_t un = 0;
+	int r = fng_jsonbytes_utf8(s, n, &u, &un);
+
+	if (r == -ENOMEM) {
+		w->err = -ENOMEM;
+		return;
+	}
+	size_t i = 0;
+	while (r == 1 && i < un && (u[i] == ' ' || u[i] == '\t' || u[i] == '\n' || u[i] == '\r'))
+		i++;
+	/* binary data that merely starts with a NUL is not JSON text: as it is */
+	if (r == 1 && i < un && (u[i] == '{' || u[i] == '[' || u[i] == '"'))
+		pw_text(w, path, u, un, depth, origin, ctype, ctlen);
+	else
+		pw_text(w, path, s, n, depth, origin, ctype, ctlen);
+}
+
 /* Base64 data (Kinesis, Firehose, Kafka, HTTP bodies): walked decoded. Not
  * strict base64: walked as the lenient decoders read it and as it is (a
  * strict consumer fails on it, a lenient one reads the former). */
@@ -140,11 +166,11 @@ static void pw_b64_text(struct pwalk *w, const char *path, const char *s, size_t
 	int r = fng_pwalk_b64(s, len, false, &d, &n);
 
 	if (r == 0) {
-		pw_text(w, path, d, n, depth + 1, origin | FNG_PWALK_B64, ctype, ctlen);
+		pw_bytes(w, path, d, n, depth + 1, origin | FNG_PWALK_B64, ctype, ctlen);
 		return;
 	}
 	if (r == -EINVAL && fng_pwalk_b64(s, len, true, &d, &n) == 0)
-		pw_text(w, path, d, n, depth + 1, origin | FNG_PWALK_B64, ctype, ctlen);
+		pw_bytes(w, path, d, n, depth + 1, origin | FNG_PWALK_B64, ctype, ctlen);
 	else
 		w->err = -ENOMEM;
 	pw_string(w, path, s, len, depth, origin);

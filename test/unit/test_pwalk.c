@@ -109,6 +109,18 @@ static const struct wcase cases[] = {
 	  { { "$.body.a", "b'c", V } }, {}, 0 },
 	{ "NaN is a number (Python reads it)", "{\"a\": NaN, \"b\": \"x\"}", { { "$.a", "NaN", V } }, {}, 0 },
 	{ "a leading BOM is a limit", "\xef\xbb\xbf{\"a\": 1}", {}, {}, 1 },
+	{ "a base64 body in UTF-16-LE is walked as Python's json.loads(bytes) reads it (attack round 8)",
+	  "{\"requestContext\": {}, \"httpMethod\": \"POST\", \"isBase64Encoded\": true, \"body\": \"ewAiAHEAIgA6ACAAIgAnACAATwBSACAAMQA9ADEALQAtACIAfQA=\"}",
+	  { { "$.body.q", "' OR 1=1--", V } }, {}, 0 },
+	{ "a base64 body in UTF-16-BE with its mark is walked as Python's json.loads(bytes) reads it (attack round 8)",
+	  "{\"requestContext\": {}, \"httpMethod\": \"POST\", \"isBase64Encoded\": true, \"body\": \"/v8AewAiAHEAIgA6ACAAIgAnACAATwBSACAAMQA9ADEALQAtACIAfQ==\"}",
+	  { { "$.body.q", "' OR 1=1--", V } }, {}, 0 },
+	{ "a base64 body in UTF-32-LE is walked as Python's json.loads(bytes) reads it (attack round 8)",
+	  "{\"requestContext\": {}, \"httpMethod\": \"POST\", \"isBase64Encoded\": true, \"body\": \"ewAAACIAAABxAAAAIgAAADoAAAAgAAAAIgAAACcAAAAgAAAATwAAAFIAAAAgAAAAMQAAAD0AAAAxAAAALQAAAC0AAAAiAAAAfQAAAA==\"}",
+	  { { "$.body.q", "' OR 1=1--", V } }, {}, 0 },
+	{ "a base64 body in UTF-8 with its mark is walked as Python's json.loads(bytes) reads it (attack round 8)",
+	  "{\"requestContext\": {}, \"httpMethod\": \"POST\", \"isBase64Encoded\": true, \"body\": \"77u/eyJxIjogIicgT1IgMT0xLS0ifQ==\"}",
+	  { { "$.body.q", "' OR 1=1--", V } }, {}, 0 },
 };
 
 static bool has_leaf(const struct fng_pwalk_list *l, const struct want *w)
