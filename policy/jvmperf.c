@@ -51,22 +51,28 @@ static bool dir_open_ok(uint64_t flags)
 	       (flags & __O_TMPFILE) != __O_TMPFILE;
 }
 
-/* An open of the caller's own file: one that writes or creates it never
- * through a final symlink (O_NOFOLLOW, as HotSpot opens it); never a
- * path-only, directory or unnamed open. */
+/* An open of the caller's own file as HotSpot makes it: read-write,
+ * creating, never through a final symlink (O_NOFOLLOW); never a path-only,
+ * directory or unnamed open. It is then made with O_TRUNC (HotSpot
+ * truncates it itself next): a file left by a process that had the same id
+ * before, in this run or an earlier one, is never read through it (outside
+ * attack round 8 planted data in a child's file, and harvested a killed
+ * JVM's file by cycling ids until one matched). */
 static bool file_open_ok(uint64_t flags)
 {
 	if ((flags & (O_PATH | O_DIRECTORY)) || (flags & __O_TMPFILE) == __O_TMPFILE)
 		return false;
-	return (flags & O_NOFOLLOW) || dir_open_ok(flags);
+	return (flags & O_ACCMODE) == O_RDWR && (flags & O_CREAT) && (flags & O_NOFOLLOW);
 }
 
 static enum fng_jvmperf_verdict open_verdict(const struct fng_jvmperf_call *c, long pid)
 {
 	if (pid == 0)
 		return dir_open_ok(c->flags) ? FNG_JVMPERF_ALLOW : FNG_JVMPERF_RULE;
-	if (pid == c->pid)
-		return file_open_ok(c->flags) ? FNG_JVMPERF_ALLOW : FNG_JVMPERF_RULE;
+	if (pid == c->pid && file_open_ok(c->flags))
+		return FNG_JVMPERF_FRESH;
+	/* the clean-up's read-only open of a file there (its own id's too,
+	 * left by an earlier process) */
 	return dir_open_ok(c->flags) ? FNG_JVMPERF_QUIET : FNG_JVMPERF_RULE;
 }
 

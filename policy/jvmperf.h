@@ -32,6 +32,8 @@ struct fng_jvmperf_call {
 enum fng_jvmperf_verdict {
 	FNG_JVMPERF_RULE = 0,	/* not the JVM's: read_write_tmp judges it as any other */
 	FNG_JVMPERF_ALLOW,	/* the JVM's own: allowed, no event */
+	FNG_JVMPERF_FRESH,	/* its own file's open: allowed, no event, if made with O_TRUNC added
+				 * (nothing written there before, by anyone, can be read) */
 	/* The clean-up's read-only open of another process's file: refused
 	 * (EACCES), no event. HotSpot opens each to see whether its lock is
 	 * free and skips the file when it cannot: natively it skips a live

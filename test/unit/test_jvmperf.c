@@ -13,6 +13,7 @@
 #define ALLOW FNG_JVMPERF_ALLOW
 #define RULE FNG_JVMPERF_RULE
 #define QUIET FNG_JVMPERF_QUIET
+#define FRESH FNG_JVMPERF_FRESH
 #define OWN_RW (O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC)
 
 static void file_pid(void **state)
@@ -46,8 +47,10 @@ static void decide_table(void **state)
 		{ FNG_JVMPERF_MKDIR, DIR, 0, true, true, 42, ALLOW, "mkdir the directory" },
 		{ FNG_JVMPERF_OPEN, DIR, O_RDONLY | O_NOFOLLOW, true, true, 42, ALLOW, "open the directory" },
 		{ FNG_JVMPERF_OPEN, DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC, true, true, 42, ALLOW, "opendir" },
-		{ FNG_JVMPERF_OPEN, DIR "/42", OWN_RW, true, true, 42, ALLOW, "create its own file" },
-		{ FNG_JVMPERF_OPEN, DIR "/42", O_RDONLY | O_CLOEXEC, true, true, 42, ALLOW, "clean-up: its own stale file" },
+		{ FNG_JVMPERF_OPEN, DIR "/42", OWN_RW, true, true, 42, FRESH, "create its own file (made fresh)" },
+		{ FNG_JVMPERF_OPEN, DIR "/42", O_RDONLY | O_CLOEXEC, true, true, 42, QUIET, "clean-up: a stale file of its own id (round 8: never read)" },
+		{ FNG_JVMPERF_OPEN, DIR "/42", O_RDWR | O_NOFOLLOW, true, true, 42, RULE, "its own id, not creating (round 8)" },
+		{ FNG_JVMPERF_OPEN, DIR "/42", O_WRONLY | O_CREAT | O_NOFOLLOW, true, true, 42, RULE, "its own id, write-only" },
 		{ FNG_JVMPERF_OPENED, DIR "/42", 0, true, true, 42, ALLOW, "exit stop: its own file" },
 		{ FNG_JVMPERF_OPENED, DIR, 0, true, true, 42, ALLOW, "exit stop: the directory" },
 		{ FNG_JVMPERF_UNLINK, DIR "/42", 0, true, true, 42, ALLOW, "unlink its own file" },

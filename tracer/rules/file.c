@@ -234,6 +234,12 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 		enum fng_jvmperf_verdict jv = fng_jvmperf_check(c, v.path, flags);
 		if (jv == FNG_JVMPERF_QUIET && fng_enforcing(t))
 			return fng_fail_call(c, -EACCES);
+		/* its own file made fresh: O_TRUNC added in the flags register
+		 * (openat2's flags are in memory: the rule applies) */
+		if (jv == FNG_JVMPERF_FRESH &&
+		    (d->kind == FNG_SC_OPENAT2 || d->flags == FNG_NOARG ||
+		     fng_arch_set_arg(c->tc->tid, d->flags, flags | O_TRUNC) < 0))
+			jv = FNG_JVMPERF_RULE;
 		if (jv != FNG_JVMPERF_RULE)
 			v.d = (struct fng_decision){ .rule = FNG_RULE_NONE };
 	}
