@@ -55,15 +55,6 @@ static pid_t start(char **argv)
 	}
 }
 
-/* This thread's CPU time: what a capture costs the tracer, which a loaded
- * machine inflates much less than the wall clock. */
-static uint64_t cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static uint64_t capture(pid_t pid, struct fng_symcache *c, struct fng_unwinder *u, struct fng_unwind_mm **mm,
 			struct fng_stack *out)
