@@ -377,6 +377,7 @@ enum fng_resume fng_verify_open(struct fng_tracer *t, struct fng_tracee *tc, lon
  * resolved, flags of an open) one the JVM makes for it; opened: what an
  * excused open returned (its exit stop). */
 void fng_jvmperf_setup(struct fng_tracer *t);
+void fng_jvmperf_sweep(const struct fng_tracer *t);
 int fng_jvmperf_prepare(struct fng_tracer *t);
 enum fng_jvmperf_verdict fng_jvmperf_check(struct fng_call *c, const char *path, uint64_t flags);
 bool fng_jvmperf_opened(struct fng_tracer *t, const struct fng_tracee *tc, const char *path);

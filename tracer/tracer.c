@@ -161,6 +161,7 @@ void fng_tracer_free(struct fng_tracer *t)
 {
 	if (!t)
 		return;
+	fng_jvmperf_sweep(t); /* what the run's processes left there */
 	if (t->tasks.slots)
 		fng_tracees_free(&t->tasks);
 	fng_dns_free(&t->dns);

@@ -89,8 +89,10 @@ static size_t jb_decode(const unsigned char *b, size_t n, enum jb_enc e, char *o
 	for (size_t i = 0; i < n; i += w) {
 		uint32_t c = jb_unit(b + i, e);
 		if (w == 4) {
-			if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			if (c > 0x10ffff)
 				return (size_t)-1;
+			if (c >= 0xd800 && c <= 0xdfff)
+				c = 0xfffd; /* Python reads them (surrogatepass; round 9) */
 		} else if (c >= 0xd800 && c <= 0xdbff && i + 2 < n) {
 			uint32_t lo = jb_unit(b + i + 2, e);
 			if (lo >= 0xdc00 && lo <= 0xdfff) {

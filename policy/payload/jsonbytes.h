@@ -11,7 +11,8 @@
  * 1 when it was UTF-16 or UTF-32, or UTF-8 behind a byte-order mark (the
  * mark dropped); 0 when it is plain UTF-8 and nothing was made; -EILSEQ
  * when it says UTF-16/32 but does not decode (a parser fails on it too);
- * -ENOMEM. Lone UTF-16 surrogates become U+FFFD. */
+ * -ENOMEM. Surrogate code points (lone in UTF-16, any in UTF-32, which
+ * Python reads) become U+FFFD. */
 int fng_jsonbytes_utf8(const char *s, size_t n, char **out, size_t *outn);
 
 #endif

@@ -189,3 +189,26 @@ t_adv_jvm_perfdata() {
 	EV=$WORK/ev-fallback.jsonl
 	FNGUARD_NO_LANDLOCK=1 adv_case jvm_perfdata 3
 }
+
+# Files there named after a process that is gone are removed at the start
+# and the end of a run, as HotSpot's start-up removes them natively: what a
+# process of the function left there (content, size, mode) does not outlive
+# the run (outside attack round 9 kept bytes in the sizes of files it left
+# and read them with stat in a later run). A live process's file stays.
+t_jvmperf_stale_files_swept() {
+	local dead
+	mkdir -p "$JVMPERF_DIR"
+	dead=$(sh -c 'echo $$')
+	while kill -0 "$dead" 2>/dev/null; do dead=$((dead + 1)); done
+	printf 'x' >"$JVMPERF_DIR/$dead"
+	truncate -s 4242 "$JVMPERF_DIR/$dead"
+	sleep 60 &
+	local live=$!
+	printf 'y' >"$JVMPERF_DIR/$live"
+	fng -- "$PY" -c 'print(1)'
+	assert_rc 0
+	assert_absent "$JVMPERF_DIR/$dead"
+	[ -f "$JVMPERF_DIR/$live" ] || { kill "$live"; fail "a live process's file was removed"; }
+	kill "$live"
+	rm -f "$JVMPERF_DIR/$live"
+}
