@@ -203,6 +203,55 @@ static bool cm_cell(const char *s, size_t len, size_t i)
 	return e - b >= 3 && s[b] == '|' && s[e - 1] == '|';
 }
 
+/* A redirection at r (< or >, >>, >|, <>) and the file word after it:
+ * the end of that word, or 0. */
+static size_t cm_redirect(const char *s, size_t len, size_t r)
+{
+	if (r >= len || (s[r] != '>' && s[r] != '<'))
+		return 0;
+	r++;
+	if (r < len && (s[r] == '>' || s[r] == '|' || s[r] == '<'))
+		r++;
+	if (r < len && s[r] == '=')
+		return 0; /* >=, <= : a comparison */
+	r = cm_space(s, len, r);
+	size_t e = r;
+	while (e < len && !fng_isspace((unsigned char)s[e]) && !cm_sep(s[e]) && s[e] != '<' && s[e] != '>')
+		e++;
+	return e > r && !fng_isdigit((unsigned char)s[r]) ? e : 0;
+}
+
+/* Shell builtins that do their work without a program: with a redirection
+ * they write or read a file (outside attack round 7: x;printf %s "$KEY">f,
+ * x;true>f). */
+static const char *const cm_builtins[] = { "printf", "echo", "true", "false", "read", "eval", "exec", "export",
+					   "set", "unset", "cd", "source", "trap", "ulimit", "umask", "let", "local",
+					   "declare", "typeset", "alias", "command", "builtin", "test", ":", NULL };
+
+/* After a separator, at c: a bare redirection touching it (;>f, |>f: it
+ * creates or truncates f; "| > quote" is prose), or a builtin whose
+ * segment redirects. The end, or 0. */
+static size_t cm_redirected(const char *s, size_t len, size_t c, bool tight)
+{
+	size_t e = tight ? cm_redirect(s, len, c) : 0, w = c;
+
+	if (e)
+		return e;
+	while (w < len && (fng_isalnum((unsigned char)s[w]) || s[w] == '_' || s[w] == ':'))
+		w++;
+	if (w == c)
+		return 0;
+	bool builtin = false;
+	for (const char *const *b = cm_builtins; *b && !builtin; b++)
+		builtin = strlen(*b) == w - c && !memcmp(s + c, *b, w - c);
+	if (!builtin)
+		return 0;
+	for (size_t r = w; r < len && !cm_sep(s[r]); r++)
+		if ((e = cm_redirect(s, len, r)) != 0)
+			return e;
+	return 0;
+}
+
 /* A separator at i followed by a command: the finding's end, or 0. */
 static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool tight, struct cm_doc *d)
 {
@@ -219,7 +268,7 @@ static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool t
 		return end;
 	if (s[i] != '\n' && s[i] != '\r' && (end = fng_fw_sh_program(s, len, c)) != 0)
 		return end;
-	return 0;
+	return s[i] != '\n' && s[i] != '\r' ? cm_redirected(s, len, c, tight) : 0;
 }
 
 /* A substitution opened at i (its command at j): the finding's end, or 0. */

@@ -46,7 +46,10 @@ static const struct dcase dcases[] = {
 	{ "q' OR col GLOB '*", B(SQL) }, { "q' OR ~0 OR '", B(SQL) }, { "q' OR [col] OR '", B(SQL) },
 	{ "q' OR CASE WHEN 1 THEN 1 END OR '", B(SQL) }, { "q' OR col NOTNULL OR '", B(SQL) },
 	{ "q' UNION VALUES(1,(SELECT 2))--", B(SQL) }, { "q' OR X'62' OR '", B(SQL) },
-	{ "3 or more", 0 }, { "Choose 'red' or 'blue' please", 0 }, { "q' or anything else", 0 }, { "&#39;&#32;&#111;&#114;&#32;&#39;&#97;&#39;&#61;&#39;&#97;", B(SQL) },
+	{ "3 or more", 0 }, { "Choose 'red' or 'blue' please", 0 }, { "q' or anything else", 0 },
+	/* outside attack round 7: a builtin or a bare redirection writing a file */
+	{ "v;printf %s \"$HOME\">/tmp/o", B(CMD) }, { "v;>o", B(CMD) }, { "v|>o", B(CMD) }, { "v;true>o", B(CMD) },
+	{ "a | > quoted", 0 }, { "a; 5 > 3", 0 }, { "&#39;&#32;&#111;&#114;&#32;&#39;&#97;&#39;&#61;&#39;&#97;", B(SQL) },
 	/* paths after normalisation, sensitive by place */
 	{ "/etc//shadow", B(LFI) }, { "..%u2216..%u2216boot.ini", B(LFI) }, { "/proc/./self/environ", B(LFI) },
 	{ "\\\\10.0.0.9\\c$\\x", B(LFI) }, { "..\xef\xbc\x8f..\xef\xbc\x8f" "etc\xef\xbc\x8f" "group", B(LFI) },
