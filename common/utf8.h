@@ -7,11 +7,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* The length (1 to 4) of the valid UTF-8 sequence at s[0..n), or 0 when
  * s[0] does not start one (n == 0 too). NUL counts as a valid 1-byte one. */
 size_t fng_utf8_seq(const unsigned char *s, size_t n);
+/* Code point cp (at most U+10FFFF) written to out as UTF-8: the 1 to 4
+ * bytes written. Surrogates are written as they are: callers that must not
+ * make them replace them first. */
+size_t fng_utf8_encode(char *out, uint32_t cp);
 /* True when all n bytes are valid UTF-8 (NUL included). */
 bool fng_utf8_valid(const unsigned char *s, size_t n);
 /* Up to max bytes of s (to a NUL) as strace shows strings: valid UTF-8 as

@@ -1,6 +1,7 @@
 /* Positions in JSON text, for FILE:LINE:COL errors (jsonpos.h). */
 #include "policy/load/jsonpos.h"
 #include "common/hex.h"
+#include "common/utf8.h"
 #include "common/util.h"
 
 #include <errno.h>
@@ -139,30 +140,6 @@ static int scan_literal(struct scan *sc)
 }
 
 
-static size_t put_utf8(char *out, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 static unsigned read_u4(const char *p)
 {
 	unsigned v = 0;
@@ -206,7 +183,7 @@ static size_t unescape(struct span a, char *out)
 				}
 				if (cp >= 0xd800 && cp < 0xe000)
 					cp = 0xfffd; /* an unpaired surrogate, as json-c decodes it */
-				n += put_utf8(out + n, cp);
+				n += fng_utf8_encode(out + n, cp);
 			}
 			break;
 		default: out[n++] = c; break; /* \" \\ \/ */

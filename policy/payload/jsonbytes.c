@@ -4,6 +4,7 @@
  * UTF-16 body carried an injection past the walk, which saw NUL-strewn
  * bytes). Pure. */
 #include "policy/payload/jsonbytes.h"
+#include "common/utf8.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -38,30 +39,6 @@ static enum jb_enc jb_detect(const unsigned char *b, size_t n, size_t *skip)
 			return JB_U16LE;
 	}
 	return JB_UTF8;
-}
-
-static size_t jb_put(char *o, uint32_t c)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xc0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xe0 | c >> 12);
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | c >> 18);
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
 }
 
 static uint32_t jb_unit(const unsigned char *b, enum jb_enc e)
@@ -104,7 +81,7 @@ static size_t jb_decode(const unsigned char *b, size_t n, enum jb_enc e, char *o
 		} else if (c >= 0xd800 && c <= 0xdfff) {
 			c = 0xfffd;
 		}
-		k += jb_put(o + k, c);
+		k += fng_utf8_encode(o + k, c);
 	}
 	return k;
 }

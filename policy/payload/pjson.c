@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/hex.h"
+#include "common/utf8.h"
 #include "policy/payload/pjson.h"
 
 struct pj {
@@ -65,30 +66,6 @@ static int pj_hex4(const struct pj *p, size_t at, unsigned *v)
 	return 0;
 }
 
-static size_t pj_utf8(unsigned cp, char *o)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	o[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* One escape at p->i (after the backslash) decoded to o: its length, or
  * FNG_PJ_INVALID. A surrogate pair is one character; a lone surrogate is
  * U+FFFD. */
@@ -113,7 +90,7 @@ static int pj_escape(struct pj *p, char *o)
 	} else if (cp >= 0xd800 && cp < 0xe000) {
 		cp = 0xfffd;
 	}
-	return (int)pj_utf8(cp, o);
+	return (int)fng_utf8_encode(o, cp);
 }
 
 /* A string at p->i (after the opening quote): *out, *olen point into the
