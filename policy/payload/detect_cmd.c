@@ -233,18 +233,14 @@ static const char *const cm_builtins[] = { "printf", "echo", "true", "false", "r
  * segment redirects. The end, or 0. */
 static size_t cm_redirected(const char *s, size_t len, size_t c, bool tight)
 {
-	size_t e = tight ? cm_redirect(s, len, c) : 0, w = c;
+	size_t e = tight ? cm_redirect(s, len, c) : 0, base, w;
+	char word[16];
 
 	if (e)
 		return e;
-	while (w < len && (fng_isalnum((unsigned char)s[w]) || s[w] == '_' || s[w] == ':'))
-		w++;
-	if (w == c)
-		return 0;
-	bool builtin = false;
-	for (const char *const *b = cm_builtins; *b && !builtin; b++)
-		builtin = strlen(*b) == w - c && !memcmp(s + c, *b, w - c);
-	if (!builtin)
+	/* the command word as the program lists read it (quotes removed) */
+	w = cm_word(s, len, c, word, sizeof(word), &base);
+	if (base || !cm_in(word, cm_builtins))
 		return 0;
 	for (size_t r = w; r < len && !cm_sep(s[r]); r++)
 		if ((e = cm_redirect(s, len, r)) != 0)
