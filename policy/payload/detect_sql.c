@@ -291,7 +291,7 @@ static size_t sq_operand_at(const char *s, const struct sq_tok *v, size_t i, boo
  * name is too ("2 or more"). */
 static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quoted)
 {
-	bool want = true, named, any_named = false, any_other = false;
+	bool want = true, named, any_other = false;
 	int depth = 0;
 
 	for (size_t steps = 0; steps < SQ_MAX; steps++) {
@@ -314,7 +314,6 @@ static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quote
 			size_t j = sq_operand_at(s, v, i, &named);
 			if (!j)
 				return false;
-			any_named |= named;
 			any_other |= !named;
 			i = j;
 			want = false;
@@ -339,7 +338,6 @@ static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quote
 		}
 		return false; /* a word after an operand: prose */
 	}
-	(void)any_named;
 	return false;
 }
 
