@@ -122,3 +122,50 @@ t_firewall_oversize() {
 	assert_eq "$(seen_count '"big"')" 1 "the oversize event under alert"
 	expect_events 1 policy=input_firewall action=alerted details.class=limit
 }
+
+# A base64 body of JSON in UTF-16 or UTF-32 (outside attack rounds 8 and 9):
+# Python's json.loads(bytes) reads it, so the firewall reads it the same way
+# and the runtime never sees the injection; a clean one in UTF-16 is served.
+t_firewall_utf16_utf32_bodies() {
+	fw_task
+	local b
+	b=$("$PY" -c '
+import base64, json
+def ev(enc, bom=b"", extra=b""):
+    body = bom + json.dumps({"q": "zed'"'"' OR '"'"'1'"'"'='"'"'1"}).encode(enc)[:-len("}".encode(enc))] + extra + "}".encode(enc)
+    return json.dumps({"httpMethod": "POST", "requestContext": {}, "isBase64Encoded": True,
+                       "body": base64.b64encode(body).decode(), "marker": "attack"})
+print(ev("utf-16-le"))
+print(ev("utf-32-be"))
+print(ev("utf-32-le", b"\xff\xfe\x00\x00", ", \"z\": \"".encode("utf-32-le") + b"\x00\xd8\x00\x00" + "\"".encode("utf-32-le")))
+print(json.dumps({"httpMethod": "POST", "requestContext": {}, "isBase64Encoded": True,
+                  "body": base64.b64encode(json.dumps({"q": "fine"}).encode("utf-16")).decode()}))')
+	printf '%s\n' "$b" >"$WORK/in.jsonl"
+	emu --policy "$(policy "{$FW_BASE, \"input_firewall\": \"block\"}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	assert_rc 1
+	assert_eq "$(seen_count attack)" 0 "an attack reached the runtime"
+	assert_eq "$(wc -l <"$FW_SEEN")" 1 "events the runtime saw"
+	for i in 0 1 2; do
+		assert_eq "$(out_get error_type "event=$i")" Function.SecurityViolation "event $i error type"
+	done
+	assert_eq "$(out_get status event=3)" success "the clean UTF-16 body"
+	expect_events 3 policy=input_firewall action=blocked details.class=sql_injection details.path='$.body.q'
+}
+
+# Injections outside attack round 7 ran against real SQLite and sh handlers
+# under block: an operand chain the query's quote closes, UNION VALUES, a
+# builtin or bare redirection writing a file. None reaches the runtime.
+t_firewall_round7_injections() {
+	fw_task
+	write_events '{"name": "x'"'"' OR true OR '"'"'a", "marker": "a1"}' \
+		'{"name": "x'"'"' UNION VALUES(1,(SELECT 2))--", "marker": "a2"}' \
+		'{"host": "x;printf %s \"$HOME\">/tmp/o", "marker": "a3"}' \
+		'{"host": "x;>o", "marker": "a4"}' \
+		'{"name": "Choose '"'"'red'"'"' or '"'"'blue'"'"' please", "n": 5}'
+	emu --policy "$(policy "{$FW_BASE, \"input_firewall\": \"block\"}")" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	assert_rc 1
+	assert_eq "$(seen_count marker)" 0 "an attack reached the runtime"
+	assert_eq "$(wc -l <"$FW_SEEN")" 1 "events the runtime saw"
+	expect_events 2 policy=input_firewall action=blocked details.class=sql_injection
+	expect_events 2 policy=input_firewall action=blocked details.class=command_injection
+}
