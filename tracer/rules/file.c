@@ -129,17 +129,11 @@ static bool fifo_open_may_wait(struct fng_tracer *t, const char *path, uint64_t 
 #define FIFO_WAIT_REASON \
 	"an open of a FIFO that could wait for a peer while other tasks run cannot be checked race-free (open it O_RDWR or O_NONBLOCK)"
 
-/* Refuse such an open, in the name of the rule that wanted it checked. */
-static enum fng_resume refuse_fifo_wait(struct fng_call *c, const struct fng_decide_ctx *x, struct fng_verdict *v)
+/* Refuse such an open, in the name of the rule that would undo it
+ * (open_may_undo; the temp root's when it names none). */
+static enum fng_resume refuse_fifo_wait(struct fng_call *c, enum fng_rule rule, struct fng_verdict *v)
 {
-	const struct fng_policy *p = x->policy;
-
-	if (fng_decide_handler_armed(x) && p->mode[FNG_RULE_HANDLER] == FNG_MODE_BLOCK)
-		v->d.rule = FNG_RULE_HANDLER;
-	else if (p->allow && p->mode[FNG_RULE_ALLOWLIST] == FNG_MODE_BLOCK)
-		v->d.rule = FNG_RULE_ALLOWLIST;
-	else
-		v->d.rule = FNG_RULE_TMP;
+	v->d.rule = rule == FNG_RULE_NONE ? FNG_RULE_TMP : rule;
 	v->d.mode = FNG_MODE_BLOCK;
 	v->d.err = EACCES;
 	fng_strlcpy(v->d.reason, FIFO_WAIT_REASON, sizeof(v->d.reason));
@@ -181,18 +175,25 @@ static bool open_needs_exit(const struct fng_tracer *t, const struct fng_decide_
 
 /* Would a refused open be undone at its exit stop (a rule that checks it
  * there blocks)? Then no other task may run between the open and that check:
- * the kernel installs the descriptor before the stop (undo_window). */
-static bool open_may_undo(const struct fng_tracer *t, const struct fng_decide_ctx *x, uint64_t flags)
+ * the kernel installs the descriptor before the stop (undo_window). The rule
+ * that would undo it, FNG_RULE_NONE for a forbidden write (/proc/PID/mem, a
+ * kernel setting through a sibling's descriptor), which names no rule; false
+ * when nothing would. */
+static bool open_may_undo(const struct fng_tracer *t, const struct fng_decide_ctx *x, uint64_t flags,
+			  enum fng_rule *rule)
 {
 	const struct fng_policy *p = x->policy;
 
+	*rule = FNG_RULE_NONE;
 	if (fng_decide_handler_armed(x) && p->mode[FNG_RULE_HANDLER] == FNG_MODE_BLOCK)
+		*rule = FNG_RULE_HANDLER;
+	else if (p->allow && p->mode[FNG_RULE_ALLOWLIST] == FNG_MODE_BLOCK)
+		*rule = FNG_RULE_ALLOWLIST;
+	else if (watches_writes(t) && fng_decide_open_writes(flags))
 		return true;
-	if (p->allow && p->mode[FNG_RULE_ALLOWLIST] == FNG_MODE_BLOCK)
-		return true;
-	if (watches_writes(t) && fng_decide_open_writes(flags))
-		return true; /* a write to /proc/PID/mem or a kernel setting through a sibling's descriptor */
-	return p->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK && (!t->kernel_tmp || (flags & O_PATH));
+	else if (p->mode[FNG_RULE_TMP] == FNG_MODE_BLOCK && (!t->kernel_tmp || (flags & O_PATH)))
+		*rule = FNG_RULE_TMP;
+	return *rule != FNG_RULE_NONE;
 }
 
 static enum fng_resume judge_file(struct fng_call *c, bool held)
@@ -203,6 +204,7 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 	struct fng_verdict v = FNG_VERDICT_NONE;
 	struct fng_file_facts f;
 	bool in_root, follow, empty, write, open = is_open_kind(d->kind);
+	enum fng_rule undo;
 	const char *why;
 	uint64_t flags;
 	int r;
@@ -265,8 +267,10 @@ static enum fng_resume judge_file(struct fng_call *c, bool held)
 	 * another task writes (a thread, MAP_SHARED, a file mapping), or a
 	 * symlink may be swapped on disk after it. Observing without enforcing,
 	 * there is nothing to undo. */
-	if (held && open && fifo_open_may_wait(t, v.path, flags))
-		return refuse_fifo_wait(c, &x, &v);
+	if (held && open && fifo_open_may_wait(t, v.path, flags)) {
+		(void)open_may_undo(t, &x, flags, &undo);
+		return refuse_fifo_wait(c, undo, &v);
+	}
 	if (open && open_needs_exit(t, &x, flags) && fng_enforcing(t) && fng_racers_possible(t)) {
 		c->tc->pending_write = write;
 		c->tc->pending_desc = (uint16_t)c->desc_index;
@@ -287,6 +291,7 @@ static bool needs_hold(struct fng_call *c)
 	const struct fng_policy *p = c->t->policy;
 	struct fng_decide_ctx x = fng_tracer_ctx(c->t);
 	uint64_t flags = c->d->flags == FNG_NOARG ? 0 : c->args[c->d->flags];
+	enum fng_rule undo;
 	struct fng_hold_facts f = {
 		.kind = c->d->kind,
 		.name = c->d->name,
@@ -295,7 +300,7 @@ static bool needs_hold(struct fng_call *c)
 		.allowlist = p->allow != NULL,
 		.kernel_tmp = c->t->kernel_tmp,
 		.racers = fng_enforcing(c->t) && fng_racers_possible(c->t),
-		.open_checked = is_open_kind(c->d->kind) && open_may_undo(c->t, &x, flags),
+		.open_checked = is_open_kind(c->d->kind) && open_may_undo(c->t, &x, flags, &undo),
 		.others = c->t->tasks.count > 1,
 	};
 
