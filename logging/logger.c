@@ -8,6 +8,8 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+_Static_assert(FNG_STACK_SLOTS >= FNG_RING_CAPACITY, "an event with a ring slot must find a stack slot");
+
 static const char *const msgids[] = {
 	[FNG_EV_FILE] = "file",	  [FNG_EV_PROCESS] = "process", [FNG_EV_NETWORK] = "network",
 	[FNG_EV_DNS] = "dns",	  [FNG_EV_INPUT] = "input",	[FNG_EV_OUTPUT] = "output",

@@ -11,7 +11,11 @@
 #include <stdint.h>
 
 #define FNG_STACK_FRAMES 32	/* innermost frames kept */
-#define FNG_STACK_SLOTS 64	/* stacks in flight between the tracer and the logging thread */
+/* Stacks in flight between the tracer and the logging thread: as many as
+ * the ring has slots (ring.h; logger.c asserts it). A slot is handed back
+ * before its event's ring slot, so an event that gets a ring slot always
+ * finds a stack slot: a stack is lost only with its event. */
+#define FNG_STACK_SLOTS 1024
 #define FNG_BUILD_ID_MAX 32	/* longer build-ids (rare) are not reported */
 #define FNG_FRAME_MODULE 24	/* module basename, truncated */
 #define FNG_FRAME_FUNC 64	/* function name, truncated */
