@@ -4,6 +4,7 @@
 #define FNG_UTIL_H
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +28,14 @@ static inline void fng_freep(void *p)
 	free(*(void **)p);
 }
 
+static inline void fng_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
 #define autoclose __attribute__((cleanup(fng_closep)))
+#define autofclose __attribute__((cleanup(fng_fclosep)))
 #define autofree __attribute__((cleanup(fng_freep)))
 
 /* Hand an owned fd/pointer out of a cleanup-scoped variable. */

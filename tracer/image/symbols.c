@@ -210,6 +210,7 @@ static bool parse_line(char *line, struct fng_map *out)
 	out->end = strtoull(e + 1, &e, 16);
 	if (*e != ' ' || strlen(e) < 6)
 		return false;
+	memcpy(out->perms, e + 1, 4);
 	out->exec = e[3] == 'x';
 	out->pgoff = strtoull(e + 6, &e, 16);
 	maj = strtoul(e, &e, 16);
@@ -220,6 +221,36 @@ static bool parse_line(char *line, struct fng_map *out)
 	out->ino = (ino_t)strtoull(e, &e, 10);
 	out->path = e + strspn(e, " ");
 	return out->end > out->start;
+}
+
+int fng_maps_each(pid_t tid, int (*fn)(const struct fng_map *m, void *arg), void *arg)
+{
+	int fd = fng_maps_open(tid);
+	autofclose FILE *fp = NULL;
+	autofree char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int r = 0;
+
+	if (fd < 0)
+		return fd;
+	if (!(fp = fdopen(fd, "r"))) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	errno = 0;
+	while (r == 0 && (n = getline(&line, &cap, fp)) > 0) {
+		struct fng_map m;
+
+		if (line[n - 1] != '\n' || n > PATH_MAX + 128)
+			return -ENAMETOOLONG;
+		line[n - 1] = '\0';
+		if (!parse_line(line, &m))
+			return -EINVAL;
+		r = fn(&m, arg);
+	}
+	return r ? r : ferror(fp) ? -(errno ? errno : EIO) : 0;
 }
 
 int fng_maps_read(pid_t tid, struct fng_maps *m)

@@ -46,6 +46,7 @@ struct fng_map {
 	dev_t dev;
 	ino_t ino;
 	bool exec;
+	char perms[5];		/* as maps prints them: "r-xp" */
 	const char *path;	/* "" for anonymous memory; points into fng_maps.text */
 	struct fng_module *mod;	/* resolved on first use */
 	int8_t mod_state;	/* 0 not tried, 1 mod is set, -1 the file cannot be read */
@@ -78,6 +79,13 @@ int fng_open_regular(const char *path, struct stat *st);
 int fng_maps_read(pid_t tid, struct fng_maps *m);
 /* /proc/TID/maps open for reading (O_CLOEXEC), or -errno. */
 int fng_maps_open(pid_t tid);
+/* Calls fn with each line of /proc/TID/maps, read line by line and split
+ * (path: as printed, " (deleted)" included; mod unset), until fn returns
+ * non-zero, which it returns; 0 after the last line. Never skips a line, so
+ * that checks built on it fail closed: -errno when the file cannot be read,
+ * -ENAMETOOLONG for a line longer than PATH_MAX + 128, -EINVAL for one that
+ * does not parse. */
+int fng_maps_each(pid_t tid, int (*fn)(const struct fng_map *m, void *arg), void *arg);
 void fng_maps_free(struct fng_maps *m);
 struct fng_map *fng_maps_find(struct fng_maps *m, uint64_t addr);
 /* Does the kernel still map, at each of the n addresses, what m says (the

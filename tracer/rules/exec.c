@@ -332,35 +332,36 @@ static bool violation(struct fng_tracer *t, struct fng_tracee *tc, enum fng_rule
  * script's #! interpreter unseen: any file the new image maps from the temp
  * root (its path into path) ends it. true when one is, or when the maps
  * cannot be read (fail closed). */
+struct tmp_map_search {
+	struct fng_tracer *t;
+	char *path;
+	size_t n;
+};
+
+static int map_in_tmp(const struct fng_map *m, void *arg)
+{
+	struct tmp_map_search *q = arg;
+	size_t len = strlen(m->path);
+
+	if (m->path[0] != '/')
+		return 0;
+	if (len > 10 && strcmp(m->path + len - 10, " (deleted)") == 0)
+		len -= 10;
+	if (len >= q->n)
+		return -ENAMETOOLONG;
+	memcpy(q->path, m->path, len);
+	q->path[len] = '\0';
+	return fng_place_in_tmp(q->t, q->path) ? 1 : 0;
+}
+
 static bool image_from_tmp(struct fng_tracer *t, pid_t tid, char *path, size_t n)
 {
-	char maps[64], line[FNG_PATH_BUF + 128];
-	bool found = false;
-	FILE *fp;
+	struct tmp_map_search q = { t, path, n };
+	int r = fng_maps_each(tid, map_in_tmp, &q);
 
-	snprintf(maps, sizeof(maps), "/proc/%d/maps", tid);
-	fp = fopen(maps, "re");
-	if (!fp) {
-		snprintf(path, n, "%s (unreadable)", maps);
-		return true;
-	}
-	while (!found && fgets(line, sizeof(line), fp)) {
-		int off = 0;
-		char *name, *del;
-
-		if (sscanf(line, "%*s %*s %*s %*s %*s %n", &off) < 0 || off <= 0 || line[off] != '/')
-			continue;
-		name = line + off;
-		name[strcspn(name, "\n")] = '\0';
-		if ((del = strstr(name, " (deleted)")) && del[10] == '\0')
-			*del = '\0';
-		if (fng_place_in_tmp(t, name)) {
-			fng_strlcpy(path, name, n);
-			found = true;
-		}
-	}
-	fclose(fp);
-	return found;
+	if (r < 0)
+		snprintf(path, n, "/proc/%d/maps (unreadable: %s)", tid, strerror(-r));
+	return r != 0;
 }
 
 /* At PTRACE_EVENT_EXEC: the new image is in place and has not run yet. What

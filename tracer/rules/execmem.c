@@ -119,34 +119,34 @@ enum fng_resume fng_check_exec_mem(struct fng_call *c)
 /* Is the maps line holding addr the file checked (device and inode as maps
  * prints them, or, where a stacked filesystem such as overlayfs shows the
  * file beneath, its path as the tracee names it)? */
+struct mapped_query {
+	pid_t tgid;
+	uint64_t addr, ino;
+	dev_t dev;
+};
+
+/* 1: the line that maps the address maps the file; -1: another; 0: not it. */
+static int mapped_line_is(const struct fng_map *m, void *arg)
+{
+	const struct mapped_query *q = arg;
+	char name[FNG_PATH_BUF + 64];
+	struct stat st;
+
+	if (q->addr < m->start || q->addr >= m->end)
+		return 0;
+	if (m->dev == q->dev && m->ino == q->ino)
+		return 1;
+	if (m->path[0] == '/' && snprintf(name, sizeof(name), "/proc/%d/root%s", q->tgid, m->path) < (int)sizeof(name) &&
+	    stat(name, &st) == 0 && st.st_dev == q->dev && st.st_ino == q->ino)
+		return 1;
+	return -1;
+}
+
 static bool mapped_is(pid_t tgid, uint64_t addr, dev_t dev, uint64_t ino)
 {
-	char path[64], line[FNG_PATH_BUF + 128], name[FNG_PATH_BUF + 64];
-	bool same = false;
-	struct stat st;
-	FILE *fp;
+	struct mapped_query q = { .tgid = tgid, .addr = addr, .ino = ino, .dev = dev };
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tgid);
-	fp = fopen(path, "re");
-	if (!fp)
-		return false;
-	while (fgets(line, sizeof(line), fp)) {
-		uint64_t lo, hi, i;
-		unsigned maj, min;
-		int off = 0;
-
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %*s %x:%x %" SCNu64 " %n", &lo, &hi, &maj, &min, &i,
-			   &off) != 5 || addr < lo || addr >= hi)
-			continue;
-		same = maj == major(dev) && min == minor(dev) && i == ino;
-		line[strcspn(line, "\n")] = '\0';
-		if (!same && off > 0 && line[off] == '/' &&
-		    snprintf(name, sizeof(name), "/proc/%d/root%s", tgid, line + off) < (int)sizeof(name))
-			same = stat(name, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
-		break;
-	}
-	fclose(fp);
-	return same;
+	return fng_maps_each(tgid, mapped_line_is, &q) == 1;
 }
 
 enum fng_resume fng_verify_map(struct fng_tracer *t, struct fng_tracee *tc, long ret)
@@ -193,27 +193,27 @@ static const char *image_file_why(struct fng_tracer *t, pid_t tid, const char *p
 /* One line of /proc/PID/maps of an image that has not run yet: NULL when
  * fine, else why it breaks executable_memory. The kernel's own pages
  * ([vdso], [vsyscall]) are its code, not the function's. */
-static const char *image_line_why(struct fng_tracer *t, pid_t tid, char *line)
-{
-	char perms[8];
-	unsigned maj, min;
-	uint64_t ino;
-	int off = 0;
-	char *name;
+struct image_check {
+	struct fng_tracer *t;
+	pid_t tid;
+	const char *why;
+};
 
-	if (sscanf(line, "%*x-%*x %7s %*x %x:%x %" SCNu64 " %n", perms, &maj, &min, &ino, &off) != 4)
-		return "executable_memory: a line of the new program's maps fnguard cannot read";
-	if (perms[2] != 'x')
-		return NULL;
-	if (perms[1] == 'w')
-		return "executable_memory: the new program has memory both writable and executable (a PT_LOAD with PF_W|PF_X, or an executable stack)";
-	name = line + off;
-	name[strcspn(name, "\n")] = '\0';
-	if (strcmp(name, "[vdso]") == 0 || strcmp(name, "[vsyscall]") == 0)
-		return NULL;
-	if (name[0] != '/')
-		return "executable_memory: the new program has executable anonymous memory or stack (PT_GNU_STACK with PF_X)";
-	return image_file_why(t, tid, name, maj, min, ino);
+static int image_line_why(const struct fng_map *m, void *arg)
+{
+	struct image_check *q = arg;
+
+	if (!m->exec)
+		return 0;
+	if (m->perms[1] == 'w')
+		q->why = "executable_memory: the new program has memory both writable and executable (a PT_LOAD with PF_W|PF_X, or an executable stack)";
+	else if (strcmp(m->path, "[vdso]") == 0 || strcmp(m->path, "[vsyscall]") == 0)
+		return 0;
+	else if (m->path[0] != '/')
+		q->why = "executable_memory: the new program has executable anonymous memory or stack (PT_GNU_STACK with PF_X)";
+	else
+		q->why = image_file_why(q->t, q->tid, m->path, major(m->dev), minor(m->dev), (uint64_t)m->ino);
+	return q->why != NULL;
 }
 
 /* At the exec stop: the kernel mapped the new image (and its ELF
@@ -224,21 +224,18 @@ static const char *image_line_why(struct fng_tracer *t, pid_t tid, char *line)
  * end the process before its first instruction. Unreadable maps end it too. */
 bool fng_verify_exec_mem(struct fng_tracer *t, struct fng_tracee *tc)
 {
-	char path[64], line[FNG_PATH_BUF + 128];
-	const char *why = NULL;
-	FILE *fp;
+	struct image_check q = { .t = t, .tid = tc->tid };
+	const char *why;
+	int r;
 
 	if (!t->written->exec_mem_block)
 		return false;
-	snprintf(path, sizeof(path), "/proc/%d/maps", tc->tid);
-	fp = fopen(path, "re");
-	if (!fp)
-		why = "executable_memory: the new program's maps are unreadable";
-	while (fp && !why && fgets(line, sizeof(line), fp))
-		why = strchr(line, '\n') ? image_line_why(t, tc->tid, line)
-					 : "executable_memory: a line of the new program's maps is too long";
-	if (fp)
-		fclose(fp);
+	r = fng_maps_each(tc->tid, image_line_why, &q);
+	why = r > 0   ? q.why
+	      : r == -ENAMETOOLONG ? "executable_memory: a line of the new program's maps is too long"
+	      : r == -EINVAL	   ? "executable_memory: a line of the new program's maps fnguard cannot read"
+	      : r < 0		   ? "executable_memory: the new program's maps are unreadable"
+				   : NULL;
 	if (!why)
 		return false;
 	fng_report_killed(t, tc->tid, "execve", why);

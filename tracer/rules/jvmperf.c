@@ -131,50 +131,26 @@ int fng_jvmperf_prepare(struct fng_tracer *t)
 	return r;
 }
 
-/* Does one line of /proc/PID/maps map a trusted libjvm.so? */
-static bool trusted_jvm_line(struct fng_tracer *t, const char *line)
+/* Does one line of /proc/PID/maps map a trusted libjvm.so? 1 when it
+ * does, so that the search stops. */
+static int trusted_jvm_line(const struct fng_map *m, void *arg)
 {
-	unsigned maj, min;
-	unsigned long long ino;
-	const char *path = strchr(line, '/');
-	const char *end = path ? strchr(path, '\n') : NULL;
-	char p[FNG_PATH_BUF];
+	struct fng_tracer *t = arg;
+	size_t len = strlen(m->path);
 	struct stat st;
-	size_t len;
 
-	if (!path || sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) != 3)
-		return false;
-	len = end ? (size_t)(end - path) : strlen(path);
-	if (len < 10 || len >= sizeof(p) || memcmp(path + len - 10, "/libjvm.so", 10) != 0)
-		return false;
-	memcpy(p, path, len);
-	p[len] = '\0';
-	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode) || st.st_ino != ino || major(st.st_dev) != maj ||
-	    minor(st.st_dev) != min)
-		return false;
+	if (m->path[0] != '/' || len < 10 || strcmp(m->path + len - 10, "/libjvm.so") != 0)
+		return 0;
+	if (stat(m->path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_ino != m->ino || st.st_dev != m->dev)
+		return 0;
 	return st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH)) && !fng_changed_in_run(t, &st) &&
-	       !fng_place_in_tmp(t, p);
+	       !fng_place_in_tmp(t, m->path);
 }
 
 /* Does process tgid run a JVM? Fails closed: unreadable maps say no. */
 static bool runs_jvm(struct fng_tracer *t, pid_t tgid)
 {
-	autofree char *maps = NULL;
-	char path[64];
-	size_t len;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", tgid);
-	if (fng_slurp(path, &maps, &len) < 0)
-		return false;
-	/* Each mention of the name, judged on its whole line. */
-	for (char *p = maps; (p = strstr(p, "/libjvm.so")); p++) {
-		char *l = p;
-		while (l > maps && l[-1] != '\n')
-			l--;
-		if (trusted_jvm_line(t, l))
-			return true;
-	}
-	return false;
+	return fng_maps_each(tgid, trusted_jvm_line, t) == 1;
 }
 
 /* Which excusable operation the call is, or OTHER. */
