@@ -109,6 +109,7 @@ t_jvmperf_dotdot() {
 jvmperf_symlink_case() {
 	local cmd pid i
 	cmd=$(jvmperf_java)
+	: >"$WORK/out" # before the poll below reads it: the job's redirection may come later
 	set +e
 	# shellcheck disable=SC2086
 	"$FNGUARD" run --log "file:$EV" -- $cmd waitlink >"$WORK/out" 2>"$WORK/err" &
