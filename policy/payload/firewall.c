@@ -7,6 +7,7 @@
 
 #include "common/util.h"
 #include "policy/payload/firewall.h"
+#include "policy/payload/xmlenc.h"
 
 void fng_fw_cfg_init(struct fng_fw_cfg *c)
 {
@@ -156,6 +157,19 @@ static struct fw_memo_slot *fw_memo_find(const struct fw_run *r, size_t i, uint6
 	}
 }
 
+/* An XML document fnguard cannot read as its parser would (walk.h): a
+ * limit, under the strongest mode, with fng_xmlenc_read's reason. */
+static void fw_unread(struct fw_run *r, const struct fng_pwalk_leaf *l)
+{
+	char why[160];
+	autofree char *u = NULL;
+	size_t n;
+
+	if (fng_xmlenc_read(l->value, l->len, &u, &n, why, sizeof(why)) != -EILSEQ)
+		fng_strlcpy(why, "an XML document that could not be read as its parser reads it", sizeof(why));
+	fw_report(r, "limit", fng_fw_cfg_top(r->c), l->path, why, l->value, l->len, 0, 0);
+}
+
 static void fw_leaf(struct fw_run *r, size_t i)
 {
 	const struct fng_fw_cfg *c = r->c;
@@ -173,6 +187,8 @@ static void fw_leaf(struct fw_run *r, size_t i)
 		}
 	}
 
+	if (l->origin & FNG_PWALK_UNREAD)
+		fw_unread(r, l);
 	if (m & FNG_FW_UNDECIDED)
 		fw_report(r, "limit", fng_fw_cfg_top(c), l->path, "out of memory: the value could not be inspected",
 			  l->value, l->len, 0, 0);

@@ -20,6 +20,9 @@ enum fng_pwalk_kind {
 #define FNG_PWALK_URLDEC 2u	/* percent-decoded (query, form, cookie, path, S3 key) */
 #define FNG_PWALK_B64 4u	/* inside base64-decoded data */
 #define FNG_PWALK_HEADER 8u	/* an HTTP header value or name */
+#define FNG_PWALK_XML 16u	/* an XML document as its parser reads its bytes (xmlenc.h) */
+#define FNG_PWALK_UNREAD 32u	/* an XML document fnguard cannot read as its parser would:
+				 * the firewall reports a limit (fng_xmlenc_read says why) */
 
 struct fng_pwalk_leaf {
 	char *path;	/* JSON path: $, .name, ["odd name"], [index] */

@@ -9,6 +9,7 @@
 #include "common/util.h"
 #include "policy/payload/walk.h"
 #include "policy/payload/walk_internal.h"
+#include "policy/payload/xmlenc.h"
 
 
 void fng_pwalk_limit(struct pwalk *w, const char *why)
@@ -57,6 +58,24 @@ static char *pw_alloc(struct pwalk *w, size_t n)
 	return p;
 }
 
+/* Leaf i, when it is an XML document in an encoding other than its bytes
+ * show: its parser's reading as a leaf too (xmlenc.h); unreadable, it is
+ * marked (the firewall's limit). */
+static void pw_xml(struct pwalk *w, const char *path, size_t i)
+{
+	const struct fng_pwalk_leaf *leaf = &w->out->v[i];
+	autofree char *u = NULL;
+	size_t n = 0;
+	int r = fng_xmlenc_read(leaf->value, leaf->len, &u, &n, NULL, 0);
+
+	if (r == -ENOMEM)
+		w->err = -ENOMEM;
+	else if (r < 0)
+		w->out->v[i].origin |= FNG_PWALK_UNREAD;
+	else if (r == 1)
+		fng_pwalk_emit(w, path, u, n, leaf->kind, leaf->origin | FNG_PWALK_XML);
+}
+
 void fng_pwalk_emit(struct pwalk *w, const char *path, const char *s, size_t len,
 		    unsigned kind, unsigned origin)
 {
@@ -97,6 +116,8 @@ void fng_pwalk_emit(struct pwalk *w, const char *path, const char *s, size_t len
 	leaf->kind = kind;
 	leaf->origin = origin;
 	l->bytes += len;
+	if (!(origin & FNG_PWALK_XML))
+		pw_xml(w, path, l->n - 1);
 }
 
 /* A name path components can write bare (.name). */
