@@ -117,7 +117,7 @@ UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_launch
 	test_observe=logging test_path=tracer test_policy=policy test_ring=logging test_regexset=policy test_payload=policy \
 	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_utf8=logging
 # The input firewall (policy/payload/walk.c, detectors).
-UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy test_pjson=policy
+UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy test_pjson=policy test_xmlenc=policy
 # The independent evaluator's corpus, generated (deterministic) for test_fwcorpus.
 $(BUILD)/test/unit/test_fwcorpus: $(BUILD)/corpus-indep/attacks.jsonl
 $(BUILD)/corpus-indep/attacks.jsonl: test/corpus/payload/indep/gen.py test/corpus/payload/indep/benign.py test/corpus/payload/indep/mkcorpus.py
