@@ -19,7 +19,7 @@ fi
 PKGS="gcc make pkg-config
 libseccomp-dev libjson-c-dev libuv1-dev libelf-dev libunwind-dev
 libcmocka-dev libcurl4-openssl-dev libpcre2-dev libhttp-parser-dev libc-ares-dev nettle-dev rsyslog
-python3 nodejs iproute2 util-linux
+python3 python3-lxml nodejs iproute2 util-linux
 dnsmasq-base curl golang-go musl-tools strace python3-jsonschema
 rbenv"
 
