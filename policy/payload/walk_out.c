@@ -116,7 +116,7 @@ void fng_pwalk_emit(struct pwalk *w, const char *path, const char *s, size_t len
 	leaf->kind = kind;
 	leaf->origin = origin;
 	l->bytes += len;
-	if (!(origin & FNG_PWALK_XML))
+	if (!(origin & FNG_PWALK_XML) && fng_xmlenc_maybe(s, len))
 		pw_xml(w, path, l->n - 1);
 }
 

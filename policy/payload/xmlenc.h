@@ -8,6 +8,7 @@
 #ifndef FNG_PAYLOAD_XMLENC_H
 #define FNG_PAYLOAD_XMLENC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Reads s[0, len). 0: nothing to add (not an XML document, or one whose
@@ -18,6 +19,15 @@
  * that disagrees with the first bytes, a reading over the bound): why
  * (whycap bytes) says which. -ENOMEM. */
 int fng_xmlenc_read(const char *s, size_t len, char **out, size_t *outlen, char *why, size_t whycap);
+
+/* Could s start an XML document fng_xmlenc_read reads otherwise than its
+ * bytes? One byte's test, for every value the walker emits: '<' (ASCII,
+ * UTF-16/32 little-endian), a NUL (big-endian), 'L' (EBCDIC's "<?"), a
+ * byte-order mark's first byte. */
+static inline bool fng_xmlenc_maybe(const char *s, size_t len)
+{
+	return len >= 4 && (s[0] == '<' || s[0] == 'L' || !s[0] || (unsigned char)s[0] >= 0xef);
+}
 
 /* A decoded document is at most this many bytes per byte of the value (and
  * 64 more); a larger reading is -EILSEQ. */
