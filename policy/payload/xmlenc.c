@@ -162,6 +162,7 @@ static int xe_decode(iconv_t cd, const char *pre, size_t plen, const char *in, s
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, pre, plen);
+	iconv(cd, NULL, NULL, NULL, NULL); /* the initial state, whatever a last call left */
 	char *ip = (char *)in, *op = buf + plen;
 	size_t il = inlen, ol = cap - plen;
 	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1) {
@@ -222,12 +223,25 @@ static int xe_ascii(const char *s, size_t len, char **out, size_t *outlen, char 
 	int r = xe_decode(cd, s, q, s + q, len - q, out, outlen);
 	if (r == -EILSEQ)
 		return xe_fail(why, whycap, "an XML document whose bytes do not decode as its declared %s", name);
-	if (r == 0 && *outlen == len && !memcmp(*out, s, len)) { /* ASCII: the same text */
+	if (r < 0)
+		return r;
+	if (*outlen == len && !memcmp(*out, s, len)) { /* ASCII: the same text */
 		free(*out);
 		*out = NULL;
 		return 0;
 	}
-	return r ? r : 1;
+	/* parsers that switch after the declaration's "?>" (Xerces) read the
+	 * rest from there: a multi-byte encoding must read it the same */
+	const char *end = memmem(s + q, len - q, "?>", 2);
+	autofree char *rest = NULL;
+	size_t rn = 0;
+	int r2 = end ? xe_decode(cd, "", 0, end + 2, len - (size_t)(end + 2 - s), &rest, &rn) : 0;
+	if (end && (r2 || rn > *outlen || memcmp(*out + *outlen - rn, rest, rn))) {
+		free(*out);
+		*out = NULL;
+		return r2 == -ENOMEM ? r2 : xe_fail(why, whycap, "an XML document whose declared %s reads it otherwise from the declaration's end", name);
+	}
+	return 1;
 }
 
 /* A UTF-16, UTF-32 or EBCDIC document: read in the encoding of its first

@@ -62,6 +62,8 @@ static const struct xcase xcases[] = {
 	{ "U7 (Python's alias)", DECL("U7"), "UTF-7", XXE, 1, "<!ENTITY x SYSTEM" },
 	{ "cp037 after the encoding's quote (libxml2 switches there)", "<?xml version=\"1.0\" encoding=\"cp037\"", "IBM037",
 	  "?>" XXE, 1, "<!ENTITY x SYSTEM" },
+	{ "UTF-16LE from the quote and from \"?>\" alike", "<?xml version=\"1.0\" encoding=\"UTF-16LE\"", "UTF-16LE",
+	  "?>" XXE, 1, "<!ENTITY x SYSTEM" },
 	{ "EBCDIC from the first bytes, declared cp037", "", "IBM037", DECL("cp037") XXE, 1, "<!ENTITY x SYSTEM" },
 	{ "EBCDIC, declared ebcdic-cp-us", "", "IBM037", DECL("ebcdic-cp-us") XXE, 1, "<!ENTITY x SYSTEM" },
 	{ "EBCDIC, no encoding declared (IBM037)", "", "IBM037", "<?xml version=\"1.0\"?>" XXE, 1, "<!ENTITY x SYSTEM" },
@@ -106,6 +108,24 @@ static void read_table(void **state)
 		free(out);
 		free(in);
 	}
+}
+
+/* UTF-16LE declared, aligned from the declaration's "?>" (where Xerces
+ * switches) and not from its quote (libxml2): an odd gap, and one more
+ * byte at the end so that both decode. Refused, whichever reads it. */
+static void switch_points(void **state)
+{
+	(void)state;
+	size_t n = 0, on = 0;
+	char *doc = enc("<?xml version=\"1.0\" encoding=\"UTF-16LE\" ?>", "UTF-16LE", XXE, &n), *out = NULL, why[160];
+	char *in = realloc(doc, n + 1);
+
+	assert_non_null(in);
+	in[n++] = 'x';
+	assert_int_equal(fng_xmlenc_read(in, n, &out, &on, why, sizeof(why)), -EILSEQ);
+	assert_non_null(strstr(why, "otherwise from the declaration's end"));
+	assert_null(out);
+	free(in);
 }
 
 struct seen {
@@ -170,6 +190,23 @@ static void firewall_view(void **state)
 		free(ev);
 		free(doc);
 	}
+	/* a JSON string that holds the document (code that encodes it to bytes) */
+	size_t n, nf = 0;
+	struct seen s = { 0 };
+	char *doc = enc(DECL("UTF7"), "UTF-7", XXE, &n);
+	char ev[1024];
+	snprintf(ev, sizeof(ev), "{\"xml\": \"%.*s\"}", (int)n, doc);
+	for (char *p = strchr(ev, '"') + 8; *p && p[1]; p++) /* the declaration's quotes, escaped for JSON */
+		if (*p == '"' && p[-1] != '\\' && p[1] != '}') {
+			memmove(p + 1, p, strlen(p) + 1);
+			*p++ = '\\';
+		}
+	assert_int_equal(fng_fw_inspect(&c, ev, strlen(ev), collect, &s, &nf), FNG_MODE_BLOCK);
+	bool xxe = false;
+	for (size_t k = 0; k < s.n && k < 4; k++)
+		xxe |= !strcmp(s.cls[k], "xxe");
+	assert_true(xxe);
+	free(doc);
 	fng_fw_cfg_free(&c);
 }
 
@@ -177,6 +214,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(read_table),
+		cmocka_unit_test(switch_points),
 		cmocka_unit_test(firewall_view),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
