@@ -122,21 +122,20 @@ static const char *const xe_py_alias[][2] = {
 static iconv_t xe_open(const char *name)
 {
 	char v[64], w[64];
-	size_t k = 0;
+	size_t k = 0, n = strnlen(name, sizeof(v) - 1);
 	iconv_t cd = iconv_open("UTF-8", name);
 
 	if (cd != (iconv_t)-1)
 		return cd;
-	for (size_t i = 0; name[i] && i < sizeof(v) - 1; i++) {
+	for (size_t i = 0; i < n; i++) {
 		v[i] = name[i] == '_' ? '-' : name[i];
-		v[i + 1] = '\0';
 		if (name[i] != '-' && name[i] != '_')
 			w[k++] = name[i];
 	}
-	w[k] = '\0';
+	v[n] = w[k] = '\0';
 	if ((cd = iconv_open("UTF-8", v)) != (iconv_t)-1 || (cd = iconv_open("UTF-8", w)) != (iconv_t)-1)
 		return cd;
-	for (size_t i = 0; name[i] && i < sizeof(v) - 1; i++)
+	for (size_t i = 0; i < n; i++) /* Python's normal form: lower case, '_' between words */
 		v[i] = name[i] == '-' || name[i] == '.' ? '_' : (char)fng_tolower((unsigned char)name[i]);
 	for (size_t a = 0; xe_py_alias[a][0]; a++)
 		if (!strcmp(v, xe_py_alias[a][0]))
