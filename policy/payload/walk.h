@@ -2,7 +2,8 @@
  * function could read, decoded the way the consuming code decodes it (JSON
  * strings that hold JSON, API Gateway / ALB / function-URL bodies (JSON, form
  * or base64), query strings, cookies, SQS/SNS record bodies, Kinesis base64
- * data, S3 object keys). Pure: no I/O. Bounded: a limit hit is reported in
+ * data, S3 object keys, XML documents as their parser decodes their bytes:
+ * xmlenc.h). Pure: no I/O. Bounded: a limit hit is reported in
  * the list (fng_pwalk_list.limit), never a silent skip. */
 #ifndef FNG_PAYLOAD_WALK_H
 #define FNG_PAYLOAD_WALK_H
