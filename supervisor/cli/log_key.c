@@ -45,3 +45,14 @@ void fng_cli_log_key(const char *file, uint8_t key[FNG_SEAL_KEY_MAX], size_t *le
 		free(env);
 	}
 }
+
+void fng_cli_log_key_drop(void)
+{
+	char *env;
+
+	fng_env_take(KEY_ENV, &env);
+	if (env) {
+		explicit_bzero(env, strlen(env));
+		free(env);
+	}
+}

@@ -151,3 +151,16 @@ t_seal_key_not_readable_under_emulate() {
 	grep '^{' "$WORK/err" >"$WORK/err.events"
 	$PY "$VERIFY_SEAL" --key "$WORK/key" "$WORK/err.events" >/dev/null || fail "lines do not verify: $(cat "$WORK/err")"
 }
+
+# trace and baseline do not seal: the program they run does not inherit the
+# key either (it did: only run took it out).
+t_seal_key_not_inherited_under_trace_baseline() {
+	local cmd
+	for cmd in trace "baseline -o $WORK/profile.json"; do
+		# shellcheck disable=SC2086
+		FNGUARD_LOG_KEY='a key of thirty-two bytes, secret' "$FNGUARD" $cmd -- "$PY" -c \
+			'import os; print("key:", os.environ.get("FNGUARD_LOG_KEY"))' >"$WORK/out" 2>"$WORK/err" ||
+			fail "$cmd: $(cat "$WORK/err")"
+		grep -q '^key: None$' "$WORK/out" || fail "$cmd: the program inherited the key: $(cat "$WORK/out")"
+	done
+}
