@@ -42,6 +42,15 @@ int fng_fw_class_of(const char *name);
 unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS]);
 
 struct fng_fw_pairs;
+struct fng_pwalk_leaf;
+
+/* A key's operator finding its value undoes: key is an object member's
+ * name ("$type") and next the leaf after it in the walk; true when next is
+ * that member's own value (same path) and no operand the operator takes
+ * (MongoDB's $type takes a BSON type: a number or an alias of letters, not
+ * a .NET class name "Ns.Type, Assembly" as JSON.NET writes it). The caller
+ * then drops the key's nosql_injection finding. */
+bool fng_fw_key_inert(const struct fng_pwalk_leaf *key, const struct fng_pwalk_leaf *next);
 
 /* The single detectors (detect_*.c): true and *h filled on a finding. s is
  * in lower case (fng_fw_detect lowers a copy once: every detector is

@@ -12,6 +12,7 @@
 
 #include "policy/payload/detect.h"
 #include "policy/payload/detect_sh.h"
+#include "policy/payload/walk.h"
 
 static bool cm_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
 {
@@ -28,6 +29,11 @@ static const char *const cm_strong[] = { "whoami", "uname", "ifconfig", "ipconfi
 					 "bitsadmin", "rundll32", "regsvr32", "mshta", "wscript", "cscript", "net.exe",
 					 "cmd.exe", "bash", "nc", "telnet", "/bin/sh", "/bin/bash", "getent", "hostname",
 					 "netstat", "crontab", "sh", "zsh", "ksh", "dash", "csh", NULL };
+/* Developer tools a documentation line starts with (git clone URL): read
+ * only to tell documentation, never a finding by themselves. */
+static const char *const cm_tools[] = { "git", "npm", "npx", "yarn", "pnpm", "pip", "pip3", "docker", "kubectl",
+					"cargo", "go", "apt", "apt-get", "brew", "helm", "terraform", "aws", "gcloud",
+					"mvn", "gradle", "composer", "gem", "bundle", "cmake", "make", "./configure", NULL };
 /* Programs that are also words: a command only with shell-like arguments. */
 static const char *const cm_weak[] = { "id", "ls", "pwd", "ps", "cat", "find", "more", "less", "head", "tail",
 				       "type", "sleep", "kill", "echo", "host", "date", "dir", "env", "net", "ping",
@@ -61,24 +67,35 @@ static size_t cm_space(const char *s, size_t len, size_t i)
 }
 
 /* The command word at i: quotes and backslashes removed, a /path/ prefix
- * kept apart; into w (lower case). Returns the end. */
+ * kept apart; into w (lower case). A word longer than w keeps its last
+ * path component ("/" and the name, *base 1), or none. Returns the end. */
 static size_t cm_word(const char *s, size_t len, size_t i, char *w, size_t wn, size_t *base)
 {
 	size_t k = 0;
+	bool over = false;
 
 	*base = 0;
-	for (; i < len && k < wn - 1; i++) {
+	for (; i < len; i++) {
 		char c = s[i];
 		if (c == '\'' || c == '"' || c == '\\')
 			continue;
 		if (fng_isspace((unsigned char)c) || cm_sep(c) || c == '<' || c == '>' || c == '`' || c == '(' || c == ')' ||
 		    c == '$' || c == '{' || c == '}')
 			break;
+		if (c == '/' && over) { /* start again at the component */
+			over = false;
+			k = 0;
+		}
 		if (c == '/')
 			*base = k + 1;
-		w[k++] = (char)fng_tolower((unsigned char)c);
+		if (k < wn - 1)
+			w[k++] = (char)fng_tolower((unsigned char)c);
+		else
+			over = true;
 	}
-	w[k] = '\0';
+	w[over ? 0 : k] = '\0';
+	if (over)
+		*base = 0;
 	return i;
 }
 
@@ -153,7 +170,8 @@ static bool cm_is_program(const char *s, size_t len, size_t i)
 	if (i + 2 <= len && s[i] == '$' && s[i + 1] == ' ') /* a shell prompt */
 		i = cm_space(s, len, i + 1);
 	cm_word(s, len, i, w, sizeof(w), &base);
-	return (w[0] && (cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak))) || fng_fw_sh_program(s, len, i);
+	return (w[0] && (cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak) || cm_in(w + base, cm_tools))) ||
+	       fng_fw_sh_program(s, len, i);
 }
 
 /* Documentation: markdown code (``` fences, `inline` spans) and a value
@@ -165,7 +183,8 @@ struct cm_doc {
 	const char *s;	 /* the value */
 	size_t len;
 	bool line_known; /* line_end computed (on first need: most values have no separator) */
-	size_t line_end; /* the value's first line is a command line up to here (0: not) */
+	size_t line_start; /* the value's first line is a command line from here */
+	size_t line_end; /* up to here (0: not) */
 	bool fence;	 /* inside ``` */
 	bool span;	 /* inside `inline code` */
 };
@@ -176,12 +195,50 @@ static bool cm_in_doc(struct cm_doc *d, size_t i)
 		return true;
 	if (!d->line_known) {
 		d->line_known = true;
-		if (cm_is_program(d->s, d->len, 0)) {
-			const char *nl = memchr(d->s, '\n', d->len);
-			d->line_end = nl ? (size_t)(nl - d->s) : d->len;
-		}
+		const char *nl = memchr(d->s, '\n', d->len);
+		size_t le = nl ? (size_t)(nl - d->s) : d->len;
+		/* the line itself, or prose introducing it ("To install, run: curl …") */
+		long c = fng_fw_find(d->s, le, ": ");
+		d->line_start = cm_is_program(d->s, d->len, 0) ? 0 : c > 0 && cm_is_program(d->s, le, (size_t)c + 2) ? (size_t)c + 2 : le;
+		d->line_end = d->line_start < le ? le : 0;
 	}
-	return i < d->line_end;
+	return i >= d->line_start && i < d->line_end;
+}
+
+/* A shell that ends a documented download line: "curl -fsSL URL | sh",
+ * the install idiom. The pipe at i, the shell's word at c. Inserted into
+ * an argument the shell runs what the function prints, not the download;
+ * a further pipe (| sh | sh), a file argument or a download written to
+ * a file (-o) stays a finding. */
+static bool cm_install_pipe(const struct cm_doc *d, size_t i, size_t c)
+{
+	static const char *const shells[] = { "sh", "bash", "zsh", "dash", "ksh", NULL };
+	const char *s = d->s;
+	char w[16];
+	size_t base, b = i;
+
+	if (s[i] != '|' || (i + 1 < d->len && s[i + 1] == '|') || (i > 0 && s[i - 1] == '|'))
+		return false;
+	while (b > d->line_start && !cm_sep(s[b - 1]))
+		b--;
+	/* the downloader: the segment's last word "curl" or "wget" */
+	long dl = -1;
+	for (size_t k = b; k + 5 <= i; k++)
+		if ((k == b || s[k - 1] == ' ') && (!strncmp(s + k, "curl ", 5) || !strncmp(s + k, "wget ", 5)))
+			dl = (long)k;
+	if (dl < 0 || fng_fw_find(s + dl, i - (size_t)dl, " -o") >= 0 ||
+	    fng_fw_find(s + dl, i - (size_t)dl, "--output") >= 0 || fng_fw_find(s + dl, i - (size_t)dl, "://") < 0)
+		return false;
+	size_t e = cm_word(s, d->len, c, w, sizeof(w), &base);
+	if (base || !cm_in(w, shells))
+		return false;
+	for (size_t a = cm_space(s, d->len, e); a < d->line_end; a = cm_space(s, d->len, a)) {
+		if (s[a] != '-')
+			return false; /* an argument that is not an option: a script, a separator */
+		while (a < d->line_end && !fng_isspace((unsigned char)s[a]) && !cm_sep(s[a]))
+			a++;
+	}
+	return true;
 }
 
 /* A markdown table row: the separator's line starts and ends with '|'
@@ -190,7 +247,8 @@ static bool cm_cell(const char *s, size_t len, size_t i)
 {
 	size_t b = i, e = i;
 
-	if (s[i] != '|')
+	/* a row's cells are split by single pipes: "||" and "|&" are the shell's */
+	if (s[i] != '|' || (i + 1 < len && (s[i + 1] == '|' || s[i + 1] == '&')) || (i > 0 && s[i - 1] == '|'))
 		return false;
 	while (b > 0 && s[b - 1] != '\n')
 		b--;
@@ -259,12 +317,52 @@ static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool t
 	if (dyn)
 		return dyn;
 	if (s[i] != ';' && cm_in_doc(d, i))
-		return cm_is_strong(s, len, c) && cm_command(s, len, j, tight, false, &end) ? end : 0;
+		return cm_is_strong(s, len, c) && !cm_install_pipe(d, i, c) && cm_command(s, len, j, tight, false, &end) ? end : 0;
 	if (cm_command(s, len, j, tight, false, &end))
 		return end;
 	if (s[i] != '\n' && s[i] != '\r' && (end = fng_fw_sh_program(s, len, c)) != 0)
 		return end;
 	return s[i] != '\n' && s[i] != '\r' ? cm_redirected(s, len, c, tight) : 0;
+}
+
+/* $( ) around a command that only prints a value documentation inserts
+ * into a command line ($(pwd), $(id -u), $(uname -m), $(date +%F)): it
+ * reads no file and runs nothing else. j: after "$(". */
+static bool cm_value_subst(const char *s, size_t len, size_t j)
+{
+	static const char *const printers[] = { "pwd)", "date)", "nproc)", "id -u)", "id -g)", "id -un)", "id -gn)",
+						"uname -m)", "uname -s)", "uname -r)", "whoami)", NULL };
+	for (size_t k = 0; printers[k]; k++) {
+		size_t n = strlen(printers[k]);
+		if (len - j >= n && !memcmp(s + j, printers[k], n))
+			return strcmp(printers[k], "whoami)") != 0;
+	}
+	/* date +FORMAT: letters, digits, %, -, :, _ only */
+	if (len - j > 6 && !memcmp(s + j, "date +", 6)) {
+		size_t k = j + 6;
+		while (k < len && (fng_isalnum((unsigned char)s[k]) || strchr("%-:_", s[k])) && s[k])
+			k++;
+		return k < len && s[k] == ')';
+	}
+	return false;
+}
+
+/* An unlisted word run as a command inside $( ): shell arguments (a
+ * quoted string, an option, a path, a variable, a redirection) before the
+ * closing parenthesis ($(printf 'id'), $(foo -x)). The end, or 0. */
+static size_t cm_subst_any(const char *s, size_t len, size_t c)
+{
+	size_t e = c;
+
+	while (e < len && (fng_isalnum((unsigned char)s[e]) || s[e] == '_' || s[e] == '-' || s[e] == '.'))
+		e++;
+	if (e - c < 2 || !fng_isalpha((unsigned char)s[c]) || e >= len || s[e] != ' ')
+		return 0;
+	const char *close = memchr(s + e, ')', len - e);
+	size_t a = cm_space(s, len, e);
+	if (!close || a >= (size_t)(close - s) || !strchr("'\"-/$<>", s[a]) || !s[a])
+		return 0;
+	return (size_t)(close - s) + 1;
 }
 
 /* A substitution opened at i (its command at j): the finding's end, or 0. */
@@ -275,11 +373,15 @@ static size_t cm_subst(const char *s, size_t len, size_t i, size_t j, struct cm_
 
 	if (dyn)
 		return dyn;
+	if (s[i] == '$' && cm_value_subst(s, len, j))
+		return 0;
 	if (cm_in_doc(d, i))
 		return cm_is_strong(s, len, c) && cm_command(s, len, j, true, true, &end) ? end : 0;
 	if (cm_command(s, len, j, true, true, &end))
 		return end;
-	return fng_fw_sh_program(s, len, c);
+	if ((end = fng_fw_sh_program(s, len, c)) != 0)
+		return end;
+	return s[i] == '$' ? cm_subst_any(s, len, c) : 0;
 }
 
 bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
@@ -341,7 +443,7 @@ static const char *const ns_ops[] = { "$ne", "$eq", "$gt", "$gte", "$lt", "$lte"
 				      "$exists", "$or", "$and", "$not", "$nor", "$expr", "$elemMatch", "$function",
 				      "$accumulator", "$lookup", "$jsonSchema", "$type", "$size", "$all", "$mod", "$merge",
 				      "$out", "$group", "$match", "$unionWith", "$set", "$unset", "$inc", "$push",
-				      "$rename", NULL };
+				      "$rename", "$text", NULL };
 /* Operators that run code: found wherever an operand follows them
  * ($where: .., $where=.., [$where]=..). */
 static const char *const ns_code[] = { "$where", "$function", "$accumulator", NULL };
@@ -357,6 +459,63 @@ static size_t ns_op(const char *s, size_t len)
 	return 0;
 }
 
+/* What "return" returns at s[i] reads as JavaScript, not prose: true,
+ * false, a number, this..., !x or (x), then the end, ';', '}' or an
+ * operator. */
+static bool ns_js_value(const char *s, size_t len, size_t i)
+{
+	static const char *const vals[] = { "true", "false", "this.", "this[", "1", "0", "!", "(", NULL };
+	while (i < len && s[i] == ' ')
+		i++;
+	for (size_t k = 0; vals[k]; k++) {
+		size_t n = strlen(vals[k]), e = i + n;
+		if (len - i < n || strncmp(s + i, vals[k], n))
+			continue;
+		if (vals[k][n - 1] == '.' || vals[k][n - 1] == '[' || vals[k][0] == '!' || vals[k][0] == '(')
+			return true;
+		while (e < len && s[e] == ' ')
+			e++;
+		return e >= len || (s[e] && strchr(";}|&=<>", s[e]));
+	}
+	return false;
+}
+
+/* The operand of an operator in text at s[a] (after its ':'): what the
+ * operator needs to be one. $type takes a BSON type (a number, an alias
+ * of letters, a list), not a .NET class name ("Ns.Type, Assembly");
+ * $text takes an object with $search. */
+static bool ns_operand(const char *op, size_t n, const char *s, size_t len, size_t a)
+{
+	while (a < len && (s[a] == ' ' || s[a] == ':'))
+		a++;
+	if (n == 5 && !strncmp(op, "$type", 5) && a < len && (s[a] == '"' || s[a] == '\'')) {
+		size_t e = a + 1;
+		while (e < len && fng_isalpha((unsigned char)s[e]))
+			e++;
+		return e < len && s[e] == s[a];
+	}
+	if (n == 5 && !strncmp(op, "$text", 5))
+		return a < len && s[a] == '{' && fng_fw_find(s + a, len - a, "$search") >= 0;
+	return true;
+}
+
+bool fng_fw_key_inert(const struct fng_pwalk_leaf *key, const struct fng_pwalk_leaf *next)
+{
+	bool alpha = false, dot = false;
+
+	if (key->kind != FNG_PWALK_KEY || key->len != 5 || memcmp(key->value, "$type", 5) || next->kind != FNG_PWALK_VALUE ||
+	    !next->len || strcmp(key->path, next->path))
+		return false;
+	for (size_t i = 0; i < next->len; i++) {
+		unsigned char c = (unsigned char)next->value[i];
+		if (!fng_isalnum(c) && c != '.' && c != '-')
+			return true; /* ", Assembly", spaces, `1[[...]] */
+		alpha |= fng_isalpha(c);
+		dot |= c == '.';
+	}
+	return alpha && dot; /* a dotted name: no BSON alias has a dot */
+}
+
 bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
 {
 	if (key && len && s[0] == '$' && ns_op(s, len) == len)
@@ -370,9 +529,22 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs
 			b--;
 		while (a < len && (s[a] == '"' || s[a] == '\'' || s[a] == ' '))
 			a++;
+		if (a < len && s[a] == ':' && !ns_operand(p, n, s, len, a))
+			continue;
 		if ((b > 0 && (s[b - 1] == '[' || s[b - 1] == '{' || s[b - 1] == ',')) || (a < len && s[a] == ':') ||
 		    (a < len && s[a] == ']'))
 			return cm_hit(h, i, i + n, "a query operator");
+	}
+	/* $where JavaScript after a number: "1; return true" ends the comparison and returns */
+	for (const char *p = memchr(s, ';', len); p; p = memchr(p + 1, ';', len - (size_t)(p + 1 - s))) {
+		size_t i = (size_t)(p - s), b = i, a = i + 1;
+		while (b > 0 && s[b - 1] == ' ')
+			b--;
+		while (a < len && s[a] == ' ')
+			a++;
+		if (b > 0 && (fng_isdigit((unsigned char)s[b - 1]) || s[b - 1] == ')') && len - a >= 7 && !strncmp(s + a, "return", 6) &&
+		    ns_js_value(s, len, a + 6))
+			return cm_hit(h, i, a + 6, "a number, then $where JavaScript");
 	}
 	for (size_t k = 0; ns_code[k]; k++) {
 		long w = fng_fw_maybe(pairs, ns_code[k]) ? fng_fw_find(s, len, ns_code[k]) : -1;

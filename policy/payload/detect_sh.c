@@ -81,6 +81,8 @@ size_t fng_fw_sh_dynamic(const char *s, size_t len, size_t i)
 			plain &= !(j + 1 < len && s[j + 1] == '/'); /* an empty component: a URL path */
 		} else if (s[j] == '?' || s[j] == '[' || (s[j] == '*' && s[j - 1] != '/')) {
 			glob = true;
+		} else if (s[j] == ']' && glob) {
+			; /* the end of a bracket class: /bin/c[a]t */
 		}
 		else if (fng_isalpha((unsigned char)s[j]))
 			letters = true;

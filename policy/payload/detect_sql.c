@@ -226,9 +226,15 @@ static bool sq_expr(const char *s, const struct sq_tok *v, size_t i, bool quoted
 		return false;
 	if (a->t == Q_OPENSTR)
 		return quoted && a->b - a->a <= 33 && !memchr(s + a->a, ' ', a->b - a->a);
-	if (sq_any(s, &v[j], sq_cmp) || (v[j].t == Q_OP && !sq_is(s, &v[j], "-")))
-		return sq_operand(v[sq_skipc(v, j + 1)].t) || sq_any(s, &v[sq_skipc(v, j + 1)], sq_lit) ||
-		       sq_is(s, &v[sq_skipc(v, j + 1)], "null") || v[sq_skipc(v, j + 1)].t == Q_LP;
+	if (sq_any(s, &v[j], sq_cmp) || (v[j].t == Q_OP && !sq_is(s, &v[j], "-"))) {
+		size_t r = sq_skipc(v, j + 1);
+		/* a string literal right after a number or a name ("'and 1=1' here"
+		 * in a literal: 1=1 ' here') is a syntax error, not a query */
+		if (quoted && (v[r].t == Q_NUM || (v[r].t == Q_WORD && v[r + 1].t != Q_LP)) &&
+		    (v[r + 1].t == Q_STR || v[r + 1].t == Q_OPENSTR))
+			return false;
+		return sq_operand(v[r].t) || sq_any(s, &v[r], sq_lit) || sq_is(s, &v[r], "null") || v[r].t == Q_LP;
+	}
 	bool lit = a->t == Q_NUM || a->t == Q_VAR || sq_any(s, a, sq_lit);
 	return lit && (v[j].t == Q_END || v[j].t == Q_SEMI || v[j - (j > i + 1)].t == Q_COMMENT || v[j].t == Q_RP);
 }

@@ -69,8 +69,12 @@ static bool wb_script_url(const char *s, size_t len)
 	return false;
 }
 
-static const char *const wb_bad_tags[] = { "script", "iframe", "object", "embed", "applet", "frameset", "frame",
-					   "base", "svg", "math", "xss", "import", "portal", "isindex", NULL };
+/* Elements that run or load script by themselves. An iframe (a page of its
+ * own origin, as a YouTube embed) and an inline svg drawing are judged by
+ * their attributes and children: a handler, a script URL, srcdoc, a
+ * <script> inside. */
+static const char *const wb_bad_tags[] = { "script", "object", "embed", "applet", "frameset", "frame",
+					   "base", "math", "xss", "import", "portal", "isindex", NULL };
 static const char *const wb_url_attrs[] = { "href", "src", "action", "formaction", "data", "xlink:href", "background",
 					    "poster", "lowsrc", "dynsrc", "codebase", "srcdoc", "to", "from", "values",
 					    "content", "style", NULL };
@@ -93,7 +97,7 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 	/* what follows a name must end it as HTML does: space, '/', '>' or the end */
 	if (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '/' && s[j] != '>')
 		return NULL;
-	if (bad && (nl != 3 || strncasecmp(s + nb, "svg", 3) || j >= len || s[j] == '>'))
+	if (bad)
 		return "a script-bearing element";
 	/* attributes */
 	while (j < len && s[j] != '>') {
@@ -123,6 +127,12 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 		*end = j;
 		if (al > 2 && !strncasecmp(s + ab, "on", 2) && fng_isalpha((unsigned char)s[ab + 2]))
 			return "an event handler attribute";
+		/* SVG animation (<set>, <animate>) of a handler or a link: its to/values run */
+		if (al == 13 && !strncasecmp(s + ab, "attributename", 13) && ve > vb + (q ? 1 : 0) + 1) {
+			const char *an = s + vb + (q ? 1 : 0);
+			if (!strncasecmp(an, "on", 2) || !strncasecmp(an, "href", 4) || !strncasecmp(an, "xlink:href", 10))
+				return "an animated handler or link";
+		}
 		for (size_t k = 0; wb_url_attrs[k]; k++) {
 			if (al != strlen(wb_url_attrs[k]) || strncasecmp(s + ab, wb_url_attrs[k], al))
 				continue;
@@ -205,7 +215,7 @@ static const char *const cd_markers[] = {
 	"os.popen(", "os.system(", "subprocess.Popen(", "subprocess.check_output(", "subprocess.call(",
 	"subprocess.run(", "pickle.loads(", "marshal.loads(", "Kernel.exec", "IO.popen(", "Kernel.system",
 	"%x(", "require 'open3'", "Open3.", "System.Diagnostics.Process", "Invoke-Expression", "IEX(",
-	"<%=", "${script:", "#{T(", "freemarker.template.utility.Execute", "?new()(", "<#assign",
+	"${script:", "#{T(", "freemarker.template.utility.Execute", "?new()(", "<#assign",
 	"$class.inspect", "#set($", "ObjectConstructor", "!!python/object", "!!python/apply", "!ruby/object",
 	"rO0AB", "aced0005", "O:8:\"stdClass\"", "__proto__", "constructor.prototype", NULL
 };
@@ -259,12 +269,24 @@ static const unsigned char cd_gate[256] = {
 static const char *const cd_plain[] = { "new ProcessBuilder", "require 'open3'", "Invoke-Expression",
 					"ObjectConstructor", "rO0AB", "aced0005", NULL };
 
-/* A template expression ({{ }}, ${ }, #{ }, <%= %>, *{ }) whose body is
- * code rather than a name: arithmetic on numbers, a call, a dunder. */
+/* Ruby's call without parentheses: a name, a space, then a string or a
+ * symbol (system 'id', File.read "/etc/passwd"). */
+static bool cd_bare_call(const char *b, size_t bl)
+{
+	for (size_t i = 0; i + 2 < bl; i++)
+		if ((fng_isalnum((unsigned char)b[i]) || b[i] == '_') && b[i + 1] == ' ' &&
+		    (b[i + 2] == '\'' || b[i + 2] == '"' || b[i + 2] == ':'))
+			return true;
+	return false;
+}
+
+/* A template expression ({{ }}, ${ }, #{ }, ERB's <% %> and <%= %>,
+ * Razor's @( ), *{ }) whose body is code rather than a name: arithmetic on
+ * numbers, a call, a dunder. */
 static const char *cd_template(const char *s, size_t len, const struct fng_fw_pairs *pairs, size_t *at)
 {
-	static const char *const opens[] = { "{{", "${", "#{", "*{", "@{", "{%", "[[", NULL };
-	static const char *const closes[] = { "}}", "}", "}", "}", "}", "%}", "]]", NULL };
+	static const char *const opens[] = { "{{", "${", "#{", "*{", "@{", "{%", "[[", "<%", "@(", NULL };
+	static const char *const closes[] = { "}}", "}", "}", "}", "}", "%}", "]]", "%>", ")", NULL };
 
 	for (size_t k = 0; opens[k]; k++) {
 		for (long o = fng_fw_maybe(pairs, opens[k]) ? fng_fw_find(s, len, opens[k]) : -1; o >= 0;) {
@@ -283,6 +305,10 @@ static const char *cd_template(const char *s, size_t len, const struct fng_fw_pa
 			if (fng_fw_find(body, bl, "__") >= 0 || fng_fw_find(body, bl, "(") >= 0 || fng_fw_find(body, bl, "[") >= 0 ||
 			    fng_fw_find(body, bl, ".class") >= 0 || fng_fw_find(body, bl, "|attr") >= 0)
 				return "a template expression with code";
+			/* ERB (<% %>, <%= %>): Ruby's backticks, %x, :: constants, a call without parentheses on a string */
+			if (k == 7 && (memchr(body, '`', bl) || fng_fw_find(body, bl, "%x") >= 0 || fng_fw_find(body, bl, "::") >= 0 ||
+				       cd_bare_call(body, bl)))
+				return "an ERB tag with code";
 			if (cd_arith(body, bl))
 				return "a template expression with arithmetic";
 			long nx = fng_fw_find(s + b, len - b, opens[k]);

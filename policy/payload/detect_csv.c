@@ -1,0 +1,140 @@
+/* The input firewall's spreadsheet formula (CSV injection) detector: a
+ * cell read as a spreadsheet reads a formula (a call, a DDE target, a
+ * reference, an operator between operands), the value as one cell and
+ * the cells inside it (a row, an S3 key's file name). Pure. */
+#include "common/ascii.h"
+#include <string.h>
+
+#include "policy/payload/detect.h"
+
+static bool csv_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
+{
+	h->start = start;
+	h->end = end;
+	h->why = why;
+	return true;
+}
+
+/* A cell reference at s[i] ($A$1, a1, AB12): its end, or i. */
+static size_t csv_ref(const char *s, size_t len, size_t i)
+{
+	size_t j = i + (i < len && s[i] == '$'), l = j;
+	while (j < len && fng_isalpha((unsigned char)s[j]) && j - l < 3)
+		j++;
+	if (j == l)
+		return i;
+	j += j < len && s[j] == '$';
+	size_t d = j;
+	while (j < len && fng_isdigit((unsigned char)s[j]))
+		j++;
+	return j > d && (j >= len || !fng_isalnum((unsigned char)s[j])) ? j : i;
+}
+
+/* The formula after the lead character, read as a spreadsheet reads it:
+ * operands (numbers, cell references, names, strings, parentheses) joined
+ * by operators. *call: a name called; *ref: a cell reference; *op: an
+ * operator other than '-' (a phone number or a date only has those). */
+static void csv_formula(const char *s, size_t len, size_t i, bool *call, bool *ref, bool *op, bool *dde, bool *whole)
+{
+	bool pending = false; /* an operator waiting for its right operand */
+
+	for (size_t n = 0; i < len && n < 32; n++) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '(' || s[i] == ')'))
+			i++;
+		if (i >= len)
+			return;
+		size_t e = csv_ref(s, len, i);
+		if (e > i) {
+			*ref = true;
+		} else if (fng_isalpha((unsigned char)s[i])) {
+			while (e < len && (fng_isalnum((unsigned char)s[e]) || s[e] == '.' || s[e] == '_'))
+				e++;
+			size_t k = e;
+			while (k < len && (s[k] == ' ' || s[k] == '\t'))
+				k++;
+			if (k < len && s[k] == '(')
+				*call = true;
+			else if (k < len && s[k] == '|')
+				*dde = true;
+			else if (k < len && s[k] == '!')
+				*ref = true; /* Sheet1!A1 */
+			else
+				return;
+		} else if (fng_isdigit((unsigned char)s[i])) {
+			while (e < len && (fng_isdigit((unsigned char)s[e]) || s[e] == '.'))
+				e++;
+		} else if (s[i] == '"') {
+			const char *q = memchr(s + i + 1, '"', len - i - 1);
+			e = q ? (size_t)(q - s) + 1 : len;
+		} else {
+			return;
+		}
+		*op |= pending;
+		i = e;
+		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ')' || s[i] == '!' || s[i] == ':'))
+			i++;
+		if (i >= len || !strchr("+-*/^&=<>", s[i]) || !s[i]) {
+			*whole = i >= len || s[i] == '"' || s[i] == '\'' || s[i] == ',';
+			return;
+		}
+		pending = s[i] != '-';
+		i++;
+	}
+}
+
+static bool csv_cell(const char *s, size_t len, size_t i, struct fng_fw_hit *h);
+
+/* A cell inside the value: after a field separator (, ; tab), a line
+ * break or a path's '/' (an S3 key written into a report), a cell that
+ * calls a function or a DDE target. Arithmetic alone mid-row is data. */
+static bool csv_cells(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	for (size_t i = 1; i < len; i++) {
+		if (!strchr("=+-@", s[i]) || !s[i] || !strchr(",;\t\n\r/", s[i - 1]))
+			continue;
+		struct fng_fw_hit c;
+		size_t n = i + 1;
+		while (n < len && (fng_isalnum((unsigned char)s[n]) || s[n] == '.' || s[n] == '_'))
+			n++;
+		bool called = n > i + 1 && n < len && s[n] == '(' && fng_isalpha((unsigned char)s[i + 1]); /* =NAME( touching */
+		if (csv_cell(s + i, len - i, 0, &c) &&
+		    (!strcmp(c.why, "a DDE formula") || (called && !strcmp(c.why, "a formula calling a function"))))
+			return csv_hit(h, i, len, c.why);
+	}
+	return false;
+}
+
+bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
+{
+	return csv_cell(s, len, 0, h) || ((fng_fw_find(s, len, "(") >= 0 || fng_fw_find(s, len, "|") >= 0) && csv_cells(s, len, h));
+}
+
+/* The value as one cell from i. */
+static bool csv_cell(const char *s, size_t len, size_t i, struct fng_fw_hit *h)
+{
+
+	while (i < len && (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '"' || s[i] == '\''))
+		i++;
+	if (i >= len || !strchr("=+-@", s[i]) || !s[i])
+		return false;
+	size_t f = i;
+	char lead = s[i];
+	while (i < len && (strchr("=+-@ \t", s[i]) && s[i]))
+		i++;
+	if (fng_fw_find(s, len, "cmd|") >= 0 || fng_fw_find(s, len, "|'/c") >= 0 || fng_fw_find(s, len, "|' /c") >= 0 ||
+	    fng_fw_find(s, len, "msexcel|") >= 0)
+		return csv_hit(h, f, len, "a DDE formula");
+	bool call = false, ref = false, op = false, dde = false, whole = false;
+	csv_formula(s, len, i, &call, &ref, &op, &dde, &whole);
+	if (call)
+		return csv_hit(h, f, len, "a formula calling a function");
+	if (dde)
+		return csv_hit(h, f, len, "a DDE formula");
+	/* '=' evaluates any expression; '+' and '-' need a real operator or a
+	 * reference (+1-555-0100 is a phone number) */
+	/* after '+' or '-' the formula must parse to its end: a spreadsheet
+	 * keeps "+s3/A/k7..." (a random base64 cookie) as text */
+	if ((lead == '=' && (op || ref || i > f + 1)) || ((lead == '+' || lead == '-') && (op || ref) && whole && len - f < 64))
+		return (lead == '=' && !op && !ref) ? false : csv_hit(h, f, len, "a formula");
+	return false;
+}
