@@ -311,7 +311,7 @@ static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool t
 {
 	size_t end, c = cm_space(s, len, j);
 
-	if (c >= len || cm_cell(s, len, i))
+	if (c >= len || cm_cell(s, len, i) || (j > i + 1 && cm_cell(s, len, j - 1))) /* "\n| id |": a row after a line */
 		return 0;
 	size_t dyn = fng_fw_sh_dynamic(s, len, c);
 	if (dyn)

@@ -361,7 +361,13 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 	size_t k = sq_skipc(v, i);
 	/* an HTML attribute's quote (href="#top") opens a value: its '#' is a fragment, not MySQL's comment */
 	bool attr = from >= 2 && s[from - 2] == '=' && v[i].t == Q_COMMENT && s[v[i].a] == '#';
-	if (quoted && !attr && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
+	/* a line comment (-- or #) cuts the query only where the value ends
+	 * with its line: on the value's next line the query goes on ("x'\n----\ny") */
+	size_t after = v[i].b;
+	while (after < len && fng_isspace((unsigned char)s[after]))
+		after++;
+	bool cuts = v[i].t == Q_COMMENT && (s[v[i].a] == '/' || after >= len);
+	if (quoted && !attr && (cuts || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
 		why = "a quote, then a comment that cuts the query";
 	else if ((sq_any(s, &v[k], sq_logic) || (quoted && sq_any(s, &v[k], sq_join))) &&
 		 (sq_expr(s, v, k + 1, quoted) || (sq_any(s, &v[k], sq_logic) && sq_chain(s, v, k + 1, quoted))))

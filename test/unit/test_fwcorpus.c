@@ -30,7 +30,7 @@
 #define INDEP_DEV_FLOOR 99, 99, 99, 99, 99, 99, 99, 99
 #define INDEP_HELD_FLOOR 97, 93.5, 99, 99, 97, 96.5, 99, 99
 #define INDEP_DEV_FP 0.1
-#define INDEP_HELD_FP 1.1
+#define INDEP_HELD_FP 0.8
 
 /* The classes found in one event (as the proxy checks it), and where. */
 static unsigned scan_event(const char *ev, size_t len, char *where, size_t wn)

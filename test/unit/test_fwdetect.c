@@ -100,6 +100,11 @@ static const struct dcase dcases[] = {
 	{ "+s3/A/k7wToAOOSsJTLeRU4qYVk=", 0 }, { "pU4iDVxP7WcwperS8QS4ddzzC3rw88fdfT+p/NCv8hHewzOqy9+JbQ==", 0 },
 	{ "Q+zg+zh+vmidqJmvolXjSdzGeNKWqopaTCo0CSU7yFZ+zoq+DZ/Wf55a//sAmEd1", 0 }, { "Step 1; return to the start", 0 },
 	{ "https://medium.com/@john (blog)", 0 }, { "mail me @(work)", 0 },
+	{ "- NOW() - INTERVAL 1 DAY", 0 }, { "-- NOW() - INTERVAL 1 DAY", 0 }, { "+E817+qWi6vh5nPX/oY2G9QnYUlaTQmy", 0 },
+	{ "Users'\n----\nNotes", 0 }, { "+----+------+\n| id | name |\n+----+------+", 0 },
+	/* and what stays caught beside them */
+	{ "-NOW()", B(CSV) }, { "+SUM(1,2)", B(CSV) }, { "+Sheet1!A1*2", B(CSV) }, { "-(1+2)*3", B(CSV) },
+	{ "admin'--\n", B(SQL) }, { "x' --\nOR 1=1--", B(SQL) }, { "a\n| id", B(CMD) }, { "a\n|| id", B(CMD) },
 	/* benign look-alikes */
 	{ "O'Brien", 0 }, { "It's 5 o'clock; or later?", 0 }, { "The union of two sets", 0 }, { "Tom & Jerry", 0 },
 	{ "Please select one and update the list", 0 }, { "Use `ls -la` to list", 0 }, { "<p>Hi <b>there</b></p>", 0 },
