@@ -379,23 +379,24 @@ bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
  * characters a detector's syntax needs), OR-ed over the value in the same
  * pass that lower-cases it (a plain word cannot break out of anything).
  * nosql: $.(;|&}  sql: '";(=<>@#-/ * `  cmd: ;|& \n \r $`/-  code: ({[<$#%!._'"-
- * xss: <:(=[`&  lfi: ./\:~ NUL  xxe: '<' with '!' or ':' (or '+': UTF-7). */
+ * xss: <:(=[`&  lfi: ./\:~ NUL  xxe: '<' with '!' or ':' (or '+': UTF-7)
+ * csv cells inside a value: ( or | (a call, a DDE target). */
 enum fw_gate_bit {
 	FW_G_NOSQL = 1u << 0, FW_G_SQL = 1u << 1, FW_G_CMD = 1u << 2, FW_G_CODE = 1u << 3,
 	FW_G_XSS = 1u << 4, FW_G_LT = 1u << 5, FW_G_BANG = 1u << 6, FW_G_COLON = 1u << 7,
-	FW_G_PLUS = 1u << 8, FW_G_LFI = 1u << 9,
+	FW_G_PLUS = 1u << 8, FW_G_LFI = 1u << 9, FW_G_CALL = 1u << 10,
 };
 
 static const unsigned short fw_gate[256] = {
 	[0] = FW_G_LFI, ['\n'] = FW_G_CMD, ['\r'] = FW_G_CMD, ['!'] = FW_G_CODE | FW_G_BANG, ['"'] = FW_G_SQL | FW_G_CODE,
 	['#'] = FW_G_SQL | FW_G_CODE, ['$'] = FW_G_NOSQL | FW_G_CMD | FW_G_CODE, ['%'] = FW_G_CODE,
 	['&'] = FW_G_NOSQL | FW_G_CMD | FW_G_XSS, ['\''] = FW_G_SQL | FW_G_CODE,
-	['('] = FW_G_NOSQL | FW_G_SQL | FW_G_CODE | FW_G_XSS, ['*'] = FW_G_SQL, ['+'] = FW_G_PLUS,
+	['('] = FW_G_NOSQL | FW_G_SQL | FW_G_CODE | FW_G_XSS | FW_G_CALL, ['*'] = FW_G_SQL, ['+'] = FW_G_PLUS,
 	['-'] = FW_G_SQL | FW_G_CMD | FW_G_CODE, ['.'] = FW_G_NOSQL | FW_G_CODE | FW_G_LFI,
 	['/'] = FW_G_SQL | FW_G_CMD | FW_G_LFI, [':'] = FW_G_XSS | FW_G_COLON | FW_G_LFI,
 	[';'] = FW_G_NOSQL | FW_G_SQL | FW_G_CMD, ['<'] = FW_G_SQL | FW_G_CODE | FW_G_XSS | FW_G_LT,
 	['='] = FW_G_SQL | FW_G_XSS, ['>'] = FW_G_SQL, ['@'] = FW_G_SQL, ['['] = FW_G_CODE | FW_G_XSS, ['\\'] = FW_G_LFI,
-	['_'] = FW_G_CODE, ['`'] = FW_G_SQL | FW_G_CMD | FW_G_XSS, ['{'] = FW_G_CODE, ['|'] = FW_G_NOSQL | FW_G_CMD,
+	['_'] = FW_G_CODE, ['`'] = FW_G_SQL | FW_G_CMD | FW_G_XSS, ['{'] = FW_G_CODE, ['|'] = FW_G_NOSQL | FW_G_CMD | FW_G_CALL,
 	['}'] = FW_G_NOSQL, ['~'] = FW_G_LFI,
 };
 
@@ -445,7 +446,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 		m |= 1u << FNG_FW_XXE;
 	if ((g & FW_G_LFI) && fng_fw_lfi(s, len, &pairs, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
-	if (!key && fng_fw_csv(s, len, &hits[FNG_FW_CSV]))
+	if (!key && fng_fw_csv(s, len, (g & FW_G_CALL) != 0, &hits[FNG_FW_CSV]))
 		m |= 1u << FNG_FW_CSV;
 	free(heap);
 	return m;

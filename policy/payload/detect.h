@@ -63,7 +63,9 @@ bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, st
 bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
 bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h);
 bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
-bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h);
+/* cells: also the cells inside the value (the value holds '(' or '|', which
+ * a call or a DDE target needs). */
+bool fng_fw_csv(const char *s, size_t len, bool cells, struct fng_fw_hit *h);
 
 /* Search of a needle (any case, shorter than 128 bytes) in a lower-case
  * s[0, len): offset or -1. Shared by the detectors. */

@@ -228,9 +228,9 @@ static bool csv_cells(const char *s, size_t len, struct fng_fw_hit *h)
 	return false;
 }
 
-bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
+bool fng_fw_csv(const char *s, size_t len, bool cells, struct fng_fw_hit *h)
 {
-	return csv_cell(s, len, 0, h) || ((fng_fw_find(s, len, "(") >= 0 || fng_fw_find(s, len, "|") >= 0) && csv_cells(s, len, h));
+	return csv_cell(s, len, 0, h) || (cells && csv_cells(s, len, h));
 }
 
 /* The value as one cell from i. */
