@@ -270,13 +270,27 @@ static const char *const cd_plain[] = { "new ProcessBuilder", "require 'open3'",
 					"ObjectConstructor", "rO0AB", "aced0005", NULL };
 
 /* Ruby's call without parentheses: a name, a space, then a string or a
- * symbol (system 'id', File.read "/etc/passwd"). */
+ * symbol (system 'id', File.read "/etc/passwd"); or a word that reaches
+ * the process, its files or its environment (ENV.to_h, Dir.pwd, eval x). */
 static bool cd_bare_call(const char *b, size_t bl)
 {
+	static const char *const ruby[] = { "env", "kernel", "file", "dir", "io", "process", "objectspace", "open3",
+					    "system", "exec", "eval", "spawn", "send", "public_send", "binding",
+					    "instance_eval", "class_eval", "instance_variable_get", "require", "load",
+					    "syscall", "fork", "exit", "exit!", "abort", "const_get", "method", NULL };
 	for (size_t i = 0; i + 2 < bl; i++)
 		if ((fng_isalnum((unsigned char)b[i]) || b[i] == '_') && b[i + 1] == ' ' &&
 		    (b[i + 2] == '\'' || b[i + 2] == '"' || b[i + 2] == ':'))
 			return true;
+	for (size_t i = 0; i < bl;) {
+		size_t e = i;
+		while (e < bl && (fng_isalnum((unsigned char)b[e]) || b[e] == '_' || b[e] == '!'))
+			e++;
+		for (size_t k = 0; e > i && ruby[k]; k++)
+			if (strlen(ruby[k]) == e - i && !strncmp(b + i, ruby[k], e - i) && (i == 0 || b[i - 1] != '.' || k >= 8))
+				return true;
+		i = e > i ? e : i + 1;
+	}
 	return false;
 }
 
