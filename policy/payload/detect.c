@@ -307,6 +307,11 @@ static bool lfi_check(const char *s, size_t len, const struct fng_fw_pairs *pair
 
 	for (size_t i = 0; i + 1 < len; i++) {
 		size_t n = lfi_dotdot(s, len, i);
+		if (!n && s[i] == '.' && s[i + 1] == '.') { /* a run of dots not climbing: skip it whole (linear) */
+			while (i + 2 < len && s[i + 2] == '.')
+				i++;
+			continue;
+		}
 		if (n) {
 			if (!ups++)
 				first = i;

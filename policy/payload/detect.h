@@ -67,6 +67,15 @@ bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
  * a call or a DDE target needs). */
 bool fng_fw_csv(const char *s, size_t len, bool cells, struct fng_fw_hit *h);
 
+/* Fills a finding: [start, end) and why; true (a detector's return). */
+static inline bool fng_fw_set(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
+{
+	h->start = start;
+	h->end = end;
+	h->why = why;
+	return true;
+}
+
 /* Search of a needle (any case, shorter than 128 bytes) in a lower-case
  * s[0, len): offset or -1. Shared by the detectors. */
 long fng_fw_find(const char *s, size_t len, const char *needle);

@@ -1,26 +1,15 @@
-/* Command and NoSQL injection detectors. Command: the value read as a
- * shell reads it: a separator (; | & && || newline) or a substitution ($(
- * or `) followed by a command word (quotes and backslashes inside a word
- * removed, $IFS read as a space), where the word is a program and what
- * follows is what a shell command line has (an option, a path, an
- * operator, the end). NoSQL: MongoDB query operators where the value
- * becomes part of the query (a key, a[$op] bracket form, an operator
- * object in text) and $where JavaScript that breaks out of a string. */
+/* The command injection detector: the value read as a shell reads it: a
+ * separator (; | & && || newline) or a substitution ($( or `) followed
+ * by a command word (quotes and backslashes inside a word removed, $IFS
+ * read as a space), where the word is a program and what follows is what
+ * a shell command line has (an option, a path, an operator, the end);
+ * documentation read as documentation. NoSQL: detect_nosql.c. */
 #include "common/ascii.h"
 #include <string.h>
 #include <strings.h>
 
 #include "policy/payload/detect.h"
 #include "policy/payload/detect_sh.h"
-#include "policy/payload/walk.h"
-
-static bool cm_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
-{
-	h->start = start;
-	h->end = end;
-	h->why = why;
-	return true;
-}
 
 /* Programs that are commands whatever follows them. */
 static const char *const cm_strong[] = { "whoami", "uname", "ifconfig", "ipconfig", "netcat", "ncat", "nslookup",
@@ -185,6 +174,11 @@ struct cm_doc {
 	bool line_known; /* line_end computed (on first need: most values have no separator) */
 	size_t line_start; /* the value's first line is a command line from here */
 	size_t line_end; /* up to here (0: not) */
+	bool rp_known;	 /* rp: the first ')' at or after the last search's start (len: none) */
+	size_t rp;
+	bool row_known;	 /* row: the line [row_from, row_to) is a markdown table row */
+	bool row;
+	size_t row_from, row_to;
 	bool fence;	 /* inside ``` */
 	bool span;	 /* inside `inline code` */
 };
@@ -243,22 +237,30 @@ static bool cm_install_pipe(const struct cm_doc *d, size_t i, size_t c)
 
 /* A markdown table row: the separator's line starts and ends with '|'
  * ("| id | int |"); a pipe chain does not (cells are not commands). */
-static bool cm_cell(const char *s, size_t len, size_t i)
+static bool cm_cell(struct cm_doc *d, size_t i)
 {
-	size_t b = i, e = i;
+	const char *s = d->s;
+	size_t len = d->len;
 
 	/* a row's cells are split by single pipes: "||" and "|&" are the shell's */
 	if (s[i] != '|' || (i + 1 < len && (s[i + 1] == '|' || s[i + 1] == '&')) || (i > 0 && s[i - 1] == '|'))
 		return false;
-	while (b > 0 && s[b - 1] != '\n')
-		b--;
-	while (e < len && s[e] != '\n')
-		e++;
-	while (b < e && fng_isspace((unsigned char)s[b]))
-		b++;
-	while (e > b && fng_isspace((unsigned char)s[e - 1]))
-		e--;
-	return e - b >= 3 && s[b] == '|' && s[e - 1] == '|';
+	if (!d->row_known || i < d->row_from || i >= d->row_to) { /* once per line: a line of many pipes stays linear */
+		size_t b = i, e = i;
+		while (b > 0 && s[b - 1] != '\n')
+			b--;
+		while (e < len && s[e] != '\n')
+			e++;
+		d->row_known = true;
+		d->row_from = b;
+		d->row_to = e;
+		while (b < e && fng_isspace((unsigned char)s[b]))
+			b++;
+		while (e > b && fng_isspace((unsigned char)s[e - 1]))
+			e--;
+		d->row = e - b >= 3 && s[b] == '|' && s[e - 1] == '|';
+	}
+	return d->row;
 }
 
 /* A redirection at r (< or >, >>, >|, <>) and the file word after it:
@@ -311,7 +313,7 @@ static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool t
 {
 	size_t end, c = cm_space(s, len, j);
 
-	if (c >= len || cm_cell(s, len, i) || (j > i + 1 && cm_cell(s, len, j - 1))) /* "\n| id |": a row after a line */
+	if (c >= len || cm_cell(d, i) || (j > i + 1 && cm_cell(d, j - 1))) /* "\n| id |": a row after a line */
 		return 0;
 	size_t dyn = fng_fw_sh_dynamic(s, len, c);
 	if (dyn)
@@ -350,15 +352,21 @@ static bool cm_value_subst(const char *s, size_t len, size_t j)
 /* An unlisted word run as a command inside $( ): shell arguments (a
  * quoted string, an option, a path, a variable, a redirection) before the
  * closing parenthesis ($(printf 'id'), $(foo -x)). The end, or 0. */
-static size_t cm_subst_any(const char *s, size_t len, size_t c)
+static size_t cm_subst_any(struct cm_doc *d, size_t c)
 {
-	size_t e = c;
+	const char *s = d->s;
+	size_t len = d->len, e = c;
 
 	while (e < len && (fng_isalnum((unsigned char)s[e]) || s[e] == '_' || s[e] == '-' || s[e] == '.'))
 		e++;
 	if (e - c < 2 || !fng_isalpha((unsigned char)s[c]) || e >= len || s[e] != ' ')
 		return 0;
-	const char *close = memchr(s + e, ')', len - e);
+	if (!d->rp_known || (d->rp < e && d->rp < len)) { /* the next ')', searched once per span */
+		const char *p = memchr(s + e, ')', len - e);
+		d->rp_known = true;
+		d->rp = p ? (size_t)(p - s) : len;
+	}
+	const char *close = d->rp < len ? s + d->rp : NULL;
 	size_t a = cm_space(s, len, e);
 	if (!close || a >= (size_t)(close - s) || !strchr("'\"-/$<>", s[a]) || !s[a])
 		return 0;
@@ -381,7 +389,7 @@ static size_t cm_subst(const char *s, size_t len, size_t i, size_t j, struct cm_
 		return end;
 	if ((end = fng_fw_sh_program(s, len, c)) != 0)
 		return end;
-	return s[i] == '$' ? cm_subst_any(s, len, c) : 0;
+	return s[i] == '$' ? cm_subst_any(d, c) : 0;
 }
 
 bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
@@ -391,7 +399,7 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 
 	if (len && (s[0] == '/' || s[0] == '{' || s[0] == '$') && (end = fng_fw_sh_dynamic(s, len, 0)) != 0 &&
 	    (s[0] != '$' || s[1] == '\''))
-		return cm_hit(h, 0, end, "a command word built by the shell");
+		return fng_fw_set(h, 0, end, "a command word built by the shell");
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (cm_sep(c)) {
@@ -403,7 +411,7 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ')
 				continue;
 			if ((end = cm_after_sep(s, len, i, j, tight, &d)) != 0)
-				return cm_hit(h, i, end, "a shell separator, then a command");
+				return fng_fw_set(h, i, end, "a shell separator, then a command");
 			i = j - 1;
 		} else if ((c == '$' && i + 1 < len && s[i + 1] == '(' && !(i + 2 < len && s[i + 2] == '(')) || c == '`') {
 			if (c == '`' && i + 2 < len && s[i + 1] == '`' && s[i + 2] == '`') {
@@ -419,168 +427,20 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 				continue;
 			}
 			if ((end = cm_subst(s, len, i, i + (c == '$' ? 2 : 1), &d)) != 0)
-				return cm_hit(h, i, end, "a command substitution");
+				return fng_fw_set(h, i, end, "a command substitution");
 		}
 	}
 	long t = fng_fw_find(s, len, "/dev/tcp/");
 	if (t < 0)
 		t = fng_fw_find(s, len, "/dev/udp/");
 	if (t >= 0)
-		return cm_hit(h, (size_t)t, (size_t)t + 9, "a shell network redirection");
+		return fng_fw_set(h, (size_t)t, (size_t)t + 9, "a shell network redirection");
 	/* the value as a whole command line: a strong program with arguments */
 	char w[40];
 	size_t base;
 	cm_word(s, len, cm_space(s, len, 0), w, sizeof(w), &base); /* a strong first word first: most values have none */
 	if (cm_in(w + base, cm_strong) && !cm_in(w + base, (const char *const[]){ "sh", "bash", "hostname", NULL }) &&
 	    cm_command(s, len, 0, false, false, &end) && end < len && fng_fw_find(s, len, "://") < 0)
-		return cm_hit(h, 0, end, "a command line");
-	return false;
-}
-
-/* ---- NoSQL ---- */
-
-static const char *const ns_ops[] = { "$ne", "$eq", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$where",
-				      "$exists", "$or", "$and", "$not", "$nor", "$expr", "$elemMatch", "$function",
-				      "$accumulator", "$lookup", "$jsonSchema", "$type", "$size", "$all", "$mod", "$merge",
-				      "$out", "$group", "$match", "$unionWith", "$set", "$unset", "$inc", "$push",
-				      "$rename", "$text", NULL };
-/* Operators that run code: found wherever an operand follows them
- * ($where: .., $where=.., [$where]=..). */
-static const char *const ns_code[] = { "$where", "$function", "$accumulator", NULL };
-
-/* An operator name at s (len bytes exactly, or followed by a non-word). */
-static size_t ns_op(const char *s, size_t len)
-{
-	for (size_t k = 0; ns_ops[k]; k++) {
-		size_t n = strlen(ns_ops[k]);
-		if (len >= n && !strncasecmp(s, ns_ops[k], n) && (len == n || !(fng_isalnum((unsigned char)s[n]) || s[n] == '_')))
-			return n;
-	}
-	return 0;
-}
-
-/* What "return" returns at s[i] reads as JavaScript, not prose: true,
- * false, a number, this..., !x or (x), then the end, ';', '}' or an
- * operator. */
-static bool ns_js_value(const char *s, size_t len, size_t i)
-{
-	static const char *const vals[] = { "true", "false", "this.", "this[", "1", "0", "!", "(", NULL };
-	while (i < len && s[i] == ' ')
-		i++;
-	for (size_t k = 0; vals[k]; k++) {
-		size_t n = strlen(vals[k]), e = i + n;
-		if (len - i < n || strncmp(s + i, vals[k], n))
-			continue;
-		if (vals[k][n - 1] == '.' || vals[k][n - 1] == '[' || vals[k][0] == '!' || vals[k][0] == '(')
-			return true;
-		while (e < len && s[e] == ' ')
-			e++;
-		return e >= len || (s[e] && strchr(";}|&=<>", s[e]));
-	}
-	return false;
-}
-
-/* The operand of an operator in text at s[a] (after its ':'): what the
- * operator needs to be one. $type takes a BSON type (a number, an alias
- * of letters, a list), not a .NET class name ("Ns.Type, Assembly");
- * $text takes an object with $search. */
-static bool ns_operand(const char *op, size_t n, const char *s, size_t len, size_t a)
-{
-	while (a < len && (s[a] == ' ' || s[a] == ':'))
-		a++;
-	if (n == 5 && !strncmp(op, "$type", 5) && a < len && (s[a] == '"' || s[a] == '\'')) {
-		size_t e = a + 1;
-		while (e < len && fng_isalpha((unsigned char)s[e]))
-			e++;
-		return e < len && s[e] == s[a];
-	}
-	if (n == 5 && !strncmp(op, "$text", 5))
-		return a < len && s[a] == '{' && fng_fw_find(s + a, len - a, "$search") >= 0;
-	return true;
-}
-
-bool fng_fw_key_inert(const struct fng_pwalk_leaf *key, const struct fng_pwalk_leaf *next)
-{
-	bool alpha = false, dot = false;
-
-	if (key->kind != FNG_PWALK_KEY || key->len != 5 || memcmp(key->value, "$type", 5) || next->kind != FNG_PWALK_VALUE ||
-	    !next->len || strcmp(key->path, next->path))
-		return false;
-	for (size_t i = 0; i < next->len; i++) {
-		unsigned char c = (unsigned char)next->value[i];
-		if (!fng_isalnum(c) && c != '.' && c != '-')
-			return true; /* ", Assembly", spaces, `1[[...]] */
-		alpha |= fng_isalpha(c);
-		dot |= c == '.';
-	}
-	return alpha && dot; /* a dotted name: no BSON alias has a dot */
-}
-
-bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
-{
-	if (key && len && s[0] == '$' && ns_op(s, len) == len)
-		return cm_hit(h, 0, len, "a query operator as a key");
-	for (const char *p = memchr(s, '$', len); p; p = memchr(p + 1, '$', len - (size_t)(p + 1 - s))) {
-		size_t i = (size_t)(p - s), n = ns_op(p, len - i);
-		if (!n)
-			continue;
-		size_t b = i, a = i + n;
-		while (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\'' || s[b - 1] == ' '))
-			b--;
-		while (a < len && (s[a] == '"' || s[a] == '\'' || s[a] == ' '))
-			a++;
-		if (a < len && s[a] == ':' && !ns_operand(p, n, s, len, a))
-			continue;
-		if ((b > 0 && (s[b - 1] == '[' || s[b - 1] == '{' || s[b - 1] == ',')) || (a < len && s[a] == ':') ||
-		    (a < len && s[a] == ']'))
-			return cm_hit(h, i, i + n, "a query operator");
-	}
-	/* $where JavaScript after a number: "1; return true" ends the comparison and returns */
-	for (const char *p = memchr(s, ';', len); p; p = memchr(p + 1, ';', len - (size_t)(p + 1 - s))) {
-		size_t i = (size_t)(p - s), b = i, a = i + 1;
-		while (b > 0 && s[b - 1] == ' ')
-			b--;
-		while (a < len && s[a] == ' ')
-			a++;
-		if (b > 0 && (fng_isdigit((unsigned char)s[b - 1]) || s[b - 1] == ')') && len - a >= 7 && !strncmp(s + a, "return", 6) &&
-		    ns_js_value(s, len, a + 6))
-			return cm_hit(h, i, a + 6, "a number, then $where JavaScript");
-	}
-	for (size_t k = 0; ns_code[k]; k++) {
-		long w = fng_fw_maybe(pairs, ns_code[k]) ? fng_fw_find(s, len, ns_code[k]) : -1;
-		size_t e = w >= 0 ? (size_t)w + strlen(ns_code[k]) : 0;
-		while (e < len && (s[e] == ' ' || s[e] == '"' || s[e] == '\'' || s[e] == ']'))
-			e++;
-		if (w >= 0 && (e == len || s[e] == ':' || s[e] == '=' || s[e] == '('))
-			return cm_hit(h, (size_t)w, e, "a query operator that runs code");
-	}
-	/* $where JavaScript: this.field compared or matched, or a string broken out into JS */
-	long t = fng_fw_maybe(pairs, "this.") ? fng_fw_find(s, len, "this.") : -1;
-	if (t >= 0) {
-		const char *r = s + t + 5;
-		size_t rl = len - (size_t)t - 5;
-		if (fng_fw_find(r, rl, "==") >= 0 || fng_fw_find(r, rl, "!=") >= 0 || fng_fw_find(r, rl, ".match(") >= 0 ||
-		    fng_fw_find(r, rl, "constructor") >= 0 || fng_fw_find(r, rl, ".length") >= 0)
-			return cm_hit(h, (size_t)t, (size_t)t + 5, "$where JavaScript on this");
-	}
-	static const char *const js[] = { "';return", "\";return", "'; return", "\"; return", "';while(", "\";while(",
-					  "'; while(", "';sleep(", "\";sleep(", "'; sleep(", "'||'1'=='1", "\"||\"1\"==\"1",
-					  "' || '1'=='1", "'||1==1", "\"||1==1", "' || 1==1", "db.getCollection(",
-					  "db.users.", "db.dropDatabase(", "mapReduce", "';var ", "\";var ", "'&&this",
-					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "'; return true", "\"; return true",
-					  "' || true", "'||true", "\" || true", "'; }", NULL };
-	/* every needle that starts with a quote has it followed by ';', '|', '&' or a space:
-	 * without one of those pairs none of them is there (one test instead of 27) */
-	static const char *const qpairs[] = { "';", "\";", "'|", "\"|", "'&", "\"&", "' ", "\" ", NULL };
-	bool qlead = false;
-	for (size_t k = 0; qpairs[k] && !qlead; k++)
-		qlead = fng_fw_maybe(pairs, qpairs[k]);
-	for (size_t k = 0; js[k]; k++) {
-		if (!qlead && (js[k][0] == '\'' || js[k][0] == '"'))
-			continue;
-		long m = fng_fw_maybe(pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
-		if (m >= 0)
-			return cm_hit(h, (size_t)m, (size_t)m + strlen(js[k]), "a string broken out into $where JavaScript");
-	}
+		return fng_fw_set(h, 0, end, "a command line");
 	return false;
 }

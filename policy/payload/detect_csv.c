@@ -7,14 +7,6 @@
 
 #include "policy/payload/detect.h"
 
-static bool csv_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
-{
-	h->start = start;
-	h->end = end;
-	h->why = why;
-	return true;
-}
-
 /* A cell reference at s[i] ($A$1, a1, AB12): its end, or i. */
 static size_t csv_ref(const char *s, size_t len, size_t i)
 {
@@ -214,16 +206,18 @@ static bool csv_parses(const char *s, size_t len, size_t f)
 static bool csv_cells(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	for (size_t i = 1; i < len; i++) {
-		if (!strchr("=+-@", s[i]) || !s[i] || !strchr(",;\t\n\r/", s[i - 1]))
+		if (!strchr("=+-@", s[i]) || !s[i] || !s[i - 1] || !strchr(",;\t\n\r/", s[i - 1]))
 			continue;
 		struct fng_fw_hit c;
 		size_t n = i + 1;
 		while (n < len && (fng_isalnum((unsigned char)s[n]) || s[n] == '.' || s[n] == '_'))
 			n++;
 		bool called = n > i + 1 && n < len && s[n] == '(' && fng_isalpha((unsigned char)s[i + 1]); /* =NAME( touching */
-		if (csv_cell(s + i, len - i, 0, &c) &&
+		/* a window of the cell's start: each candidate costs a bounded read,
+		 * so a row of a million cells is read in linear time */
+		if (csv_cell(s + i, len - i < 256 ? len - i : 256, 0, &c) &&
 		    (!strcmp(c.why, "a DDE formula") || (called && !strcmp(c.why, "a formula calling a function"))))
-			return csv_hit(h, i, len, c.why);
+			return fng_fw_set(h, i, len, c.why);
 	}
 	return false;
 }
@@ -246,7 +240,7 @@ static bool csv_cell(const char *s, size_t len, size_t i, struct fng_fw_hit *h)
 		i++;
 	if (fng_fw_find(s, len, "cmd|") >= 0 || fng_fw_find(s, len, "|'/c") >= 0 || fng_fw_find(s, len, "|' /c") >= 0 ||
 	    fng_fw_find(s, len, "msexcel|") >= 0)
-		return csv_hit(h, f, len, "a DDE formula");
+		return fng_fw_set(h, f, len, "a DDE formula");
 	/* after '+' or '-' (a list item, a phone number, a base64 cookie) the
 	 * cell is a formula only when it parses as one to its end: a
 	 * spreadsheet keeps "- NOW() - INTERVAL 1 DAY" and "+s3/A/k7..." as text */
@@ -255,12 +249,12 @@ static bool csv_cell(const char *s, size_t len, size_t i, struct fng_fw_hit *h)
 	bool call = false, ref = false, op = false, dde = false;
 	csv_formula(s, len, i, &call, &ref, &op, &dde);
 	if (call)
-		return csv_hit(h, f, len, "a formula calling a function");
+		return fng_fw_set(h, f, len, "a formula calling a function");
 	if (dde)
-		return csv_hit(h, f, len, "a DDE formula");
+		return fng_fw_set(h, f, len, "a DDE formula");
 	/* '=' evaluates any expression; '+' and '-' need a real operator or a
 	 * reference (+1-555-0100 is a phone number) */
 	if ((lead == '=' && (op || ref || i > f + 1)) || ((lead == '+' || lead == '-') && (op || ref) && len - f < 64))
-		return (lead == '=' && !op && !ref) ? false : csv_hit(h, f, len, "a formula");
+		return (lead == '=' && !op && !ref) ? false : fng_fw_set(h, f, len, "a formula");
 	return false;
 }

@@ -99,12 +99,13 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 		return NULL;
 	if (bad)
 		return "a script-bearing element";
-	/* attributes */
-	while (j < len && s[j] != '>') {
+	/* attributes, up to the tag's end or the next '<' (whose own tag the
+	 * caller reads: every attribute is read once, in linear time) */
+	while (j < len && s[j] != '>' && s[j] != '<') {
 		while (j < len && (fng_isspace((unsigned char)s[j]) || s[j] == '/' || s[j] == '"' || s[j] == '\''))
 			j++;
 		size_t ab = j;
-		while (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/')
+		while (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/' && s[j] != '<')
 			j++;
 		size_t al = j - ab;
 		while (j < len && fng_isspace((unsigned char)s[j]))
@@ -169,6 +170,7 @@ bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 			return wb_hit(h, i, end, why);
 	}
 	/* an attribute value broken out of: a quote, then an event handler */
+	const char *dq = memchr(s, '"', len), *sq = memchr(s, '\'', len); /* the first quotes, once */
 	for (const char *q = s; (q = memchr(q, 'o', len - (size_t)(q - s))) != NULL; q++) {
 		size_t i = (size_t)(q - s), j = i + 2;
 		if (i == 0 || j >= len || (s[i + 1] != 'n' && s[i + 1] != 'N') || !(fng_isspace((unsigned char)s[i - 1]) || s[i - 1] == '/' || s[i - 1] == '"' || s[i - 1] == '\''))
@@ -178,7 +180,7 @@ bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 		size_t k = j;
 		while (k < len && fng_isspace((unsigned char)s[k]))
 			k++;
-		if (j - i >= 5 && k < len && s[k] == '=' && (memchr(s, '"', i) || memchr(s, '\'', i)))
+		if (j - i >= 5 && k < len && s[k] == '=' && ((dq && dq < s + i) || (sq && sq < s + i)))
 			return wb_hit(h, i, k + 1, "an event handler after a quote");
 	}
 	/* a JavaScript string broken out of: ' or " then an operator or ; then a sink call */
@@ -303,10 +305,13 @@ static const char *cd_template(const char *s, size_t len, const struct fng_fw_pa
 	static const char *const closes[] = { "}}", "}", "}", "}", "}", "%}", "]]", "%>", ")", NULL };
 
 	for (size_t k = 0; opens[k]; k++) {
+		size_t e = 0; /* the last close found: an open before it closes there too (no search again) */
 		for (long o = fng_fw_maybe(pairs, opens[k]) ? fng_fw_find(s, len, opens[k]) : -1; o >= 0;) {
 			size_t b = (size_t)o + 2;
-			long c = fng_fw_find(s + b, len - b, closes[k]);
-			size_t e = c >= 0 ? b + (size_t)c : len;
+			if (b > e || e == 0) {
+				long c = fng_fw_find(s + b, len - b, closes[k]);
+				e = c >= 0 ? b + (size_t)c : len;
+			}
 			const char *body = s + b;
 			size_t bl = e - b < 256 ? e - b : 256;
 			*at = (size_t)o;
@@ -340,11 +345,18 @@ static const char *cd_tags(const char *s, size_t len, const struct fng_fw_pairs 
 	static const char *const sinks[] = { "system", "exec", "passthru", "shell_exec", "popen", "proc_open", "eval",
 					     "assert", "include", "require", "file_get_contents", "readfile", "fetch",
 					     "include_once", "require_once", "pcntl_exec", NULL };
+	long close = -2; /* the next "?>" after the last tag looked at (-1: none): searched once per span */
 	for (long o = fng_fw_maybe(pairs, "<?") ? fng_fw_find(s, len, "<?") : -1; o >= 0;) {
 		size_t i = (size_t)o + 2;
-		if (i < len && (s[i] == '=' || s[i] == ' ') && fng_fw_find(s + i, len - i, "?>") > 1) {
-			*at = (size_t)o;
-			return "a PHP tag with code";
+		if (i < len && (s[i] == '=' || s[i] == ' ')) {
+			if (close == -2 || (close >= 0 && (size_t)close < i + 2)) {
+				long c = fng_fw_find(s + i + 2, len - i - 2 < len ? len - i - 2 : 0, "?>");
+				close = c >= 0 ? (long)(i + 2) + c : -1;
+			}
+			if (close >= 0) {
+				*at = (size_t)o;
+				return "a PHP tag with code";
+			}
 		}
 		long nx = fng_fw_find(s + i, len - i, "<?");
 		o = nx >= 0 ? (long)i + nx : -1;
