@@ -79,6 +79,18 @@ static const char *const wb_url_attrs[] = { "href", "src", "action", "formaction
 					    "poster", "lowsrc", "dynsrc", "codebase", "srcdoc", "to", "from", "values",
 					    "content", "style", NULL };
 
+/* s[j] starts a tag wb_tag reads: '<', a name, then a space, '/', '>' or
+ * the end. */
+static bool wb_opens(const char *s, size_t len, size_t j)
+{
+	if (s[j] != '<' || j + 1 >= len || !fng_isalpha((unsigned char)s[j + 1]))
+		return false;
+	size_t k = j + 1;
+	while (k < len && (fng_isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == ':'))
+		k++;
+	return k >= len || fng_isspace((unsigned char)s[k]) || s[k] == '/' || s[k] == '>';
+}
+
 /* One tag starting at s[i] == '<': a finding (why) or NULL. */
 static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 {
@@ -99,13 +111,14 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 		return NULL;
 	if (bad)
 		return "a script-bearing element";
-	/* attributes, up to the tag's end or the next '<' (whose own tag the
-	 * caller reads: every attribute is read once, in linear time) */
-	while (j < len && s[j] != '>' && s[j] != '<') {
+	/* attributes, up to the tag's end or the next tag's start ('<' and a
+	 * letter: the caller reads that tag and its attributes, so each
+	 * attribute is read once, in linear time) */
+	while (j < len && s[j] != '>' && !wb_opens(s, len, j)) {
 		while (j < len && (fng_isspace((unsigned char)s[j]) || s[j] == '/' || s[j] == '"' || s[j] == '\''))
 			j++;
 		size_t ab = j;
-		while (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/' && s[j] != '<')
+		while (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/' && !wb_opens(s, len, j))
 			j++;
 		size_t al = j - ab;
 		while (j < len && fng_isspace((unsigned char)s[j]))
