@@ -22,7 +22,7 @@ static const char *const cm_strong[] = { "whoami", "uname", "ifconfig", "ipconfi
  * only to tell documentation, never a finding by themselves. */
 static const char *const cm_tools[] = { "git", "npm", "npx", "yarn", "pnpm", "pip", "pip3", "docker", "kubectl",
 					"cargo", "go", "apt", "apt-get", "brew", "helm", "terraform", "aws", "gcloud",
-					"mvn", "gradle", "composer", "gem", "bundle", "cmake", "make", "./configure", NULL };
+					"mvn", "gradle", "composer", "gem", "bundle", "cmake", "make", "configure", NULL };
 /* Programs that are also words: a command only with shell-like arguments. */
 static const char *const cm_weak[] = { "id", "ls", "pwd", "ps", "cat", "find", "more", "less", "head", "tail",
 				       "type", "sleep", "kill", "echo", "host", "date", "dir", "env", "net", "ping",
@@ -149,7 +149,30 @@ static bool cm_is_strong(const char *s, size_t len, size_t i)
 	return w[0] && (cm_in(w + base, cm_strong) || cm_in(w, cm_strong));
 }
 
-/* The word at i (after spaces) is a program: listed, or with options. */
+/* An assignment word at i (NAME=value, the value up to a space outside a
+ * $( )): its end, or 0. */
+static size_t cm_assignment(const char *s, size_t len, size_t i)
+{
+	size_t j = i;
+	int depth = 0;
+
+	if (i >= len || !(fng_isalpha((unsigned char)s[i]) || s[i] == '_'))
+		return 0;
+	while (j < len && (fng_isalnum((unsigned char)s[j]) || s[j] == '_'))
+		j++;
+	if (j >= len || s[j] != '=')
+		return 0;
+	for (j++; j < len && j - i < 256 && (depth > 0 || !fng_isspace((unsigned char)s[j])); j++) {
+		if (s[j] == '(' && s[j - 1] == '$')
+			depth++;
+		else if (s[j] == ')' && depth > 0)
+			depth--;
+	}
+	return j < len && fng_isspace((unsigned char)s[j]) ? j : 0;
+}
+
+/* The word at i (after spaces) is a program: listed, or with options,
+ * after any assignments. */
 static bool cm_is_program(const char *s, size_t len, size_t i)
 {
 	char w[40];
@@ -158,6 +181,8 @@ static bool cm_is_program(const char *s, size_t len, size_t i)
 	i = cm_space(s, len, i);
 	if (i + 2 <= len && s[i] == '$' && s[i + 1] == ' ') /* a shell prompt */
 		i = cm_space(s, len, i + 1);
+	for (unsigned n = 0; n < 4 && cm_assignment(s, len, i); n++) /* VERSION=$(git describe) make */
+		i = cm_space(s, len, cm_assignment(s, len, i));
 	cm_word(s, len, i, w, sizeof(w), &base);
 	return (w[0] && (cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak) || cm_in(w + base, cm_tools))) ||
 	       fng_fw_sh_program(s, len, i);

