@@ -140,8 +140,12 @@ bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs
 	 * quote of that kind ends the string, then JavaScript (' || 'a'=='a,
 	 * ' ; return x ; '); a later quote is inside what follows */
 	size_t first[2] = { len, len }; /* of ' and of " */
+	const char *bs = memchr(s, '\\', len);
 	for (int k = 0; k < 2; k++) {
-		for (size_t i = 0; i < len; i++) {
+		const char *q = memchr(s, "'\""[k], len);
+		if (q && (!bs || bs > q)) /* no escape before it: memchr's answer */
+			first[k] = (size_t)(q - s);
+		for (size_t i = (size_t)(bs - s); q && bs && bs < q && i < len; i++) {
 			if (s[i] == '\\') {
 				i++;
 			} else if (s[i] == "'\""[k]) {
