@@ -141,7 +141,7 @@ static void vector(const char *name, const char *resolver_ip, const char *const 
 	unsigned char q[1024];
 	char ip[32], why[200];
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(ATTACK_PORT) };
-	int rx, s, r = -1, e = 0;
+	int rx, s, r, e;
 
 	id++;
 	if (ask(resolver_ip, q, query(q, id, labels, lens, n), ip, sizeof ip, why, sizeof why) < 0) {
@@ -154,20 +154,7 @@ static void vector(const char *name, const char *resolver_ip, const char *const 
 		return;
 	}
 	inet_pton(AF_INET, ip, &a.sin_addr);
-	s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s >= 0) {
-		r = connect(s, (struct sockaddr *)&a, sizeof a);
-		e = errno;
-		if (r < 0 && e == EINPROGRESS) {
-			struct pollfd pf = { .fd = s, .events = POLLOUT };
-			socklen_t el = sizeof e;
-			if (poll(&pf, 1, 1000) == 1 && getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e == 0)
-				r = 0;
-			else if (!e)
-				e = ETIMEDOUT;
-		}
-	} else
-		e = errno;
+	r = adv_connect_wait(&a, 1000, &s, &e);
 	int got = adv_arrivals(rx, r == 0 ? 500 : 50);
 	if (s >= 0)
 		close(s);
