@@ -172,8 +172,8 @@ struct wire_name {
 /* The name at *off of msg, its compression pointers followed; *off moves
  * past it (past its first pointer). Every pointer must point before where
  * the labels it ends began, as compressors write them (to a name written
- * earlier), so the walk only goes back and never loops; labels of 1 to 63 octets
- * (0x40 and 0x80 label types are refused); at most 255 octets whole. This
+ * earlier), so the walk only goes back and never loops; labels of 1 to 63
+ * octets (0x40 and 0x80 label types are refused); 255 octets at most. This
  * reads bytes, never text: c-ares' ares_expand_name turns a one-byte label
  * "\0" into a NUL that cut the text short ("x.example.com.\000.attacker.test"
  * read as "x.example.com."). 0 or -EINVAL. */
