@@ -91,23 +91,28 @@ static int tail_add(struct fng_confirm_set *s, uint32_t i, char *buf, size_t n)
 {
 	struct fng_confirm_ix *x = s->ix;
 	const char *t = climb_tail(&s->v[i], buf, n);
-	size_t tl, cap;
+	size_t tl;
 	uint64_t h = 0;
 
 	if (!t)
 		return 0;
 	tl = strlen(t);
-	cap = x->tail_len + tl + 1;
-	if (x->mem + tl + 1 > FNG_CONFIRM_MEM_MAX)
-		return -ENOMEM;
-	char *nt = realloc(x->tail, cap);
-	if (!nt)
-		return -ENOMEM;
-	x->mem += tl + 1;
-	x->tail = nt;
+	if (x->tail_len + tl + 1 > x->tail_cap) {
+		size_t cap = x->tail_cap ? x->tail_cap : 4096;
+		while (cap < x->tail_len + tl + 1)
+			cap *= 2;
+		if (x->mem - x->tail_cap + cap > FNG_CONFIRM_MEM_MAX)
+			return -ENOMEM;
+		char *nt = realloc(x->tail, cap);
+		if (!nt)
+			return -ENOMEM;
+		x->mem = x->mem - x->tail_cap + cap;
+		x->tail = nt;
+		x->tail_cap = cap;
+	}
 	memcpy(x->tail + x->tail_len, t, tl + 1);
 	x->tail_at[i] = (uint32_t)x->tail_len + 1;
-	x->tail_len = cap;
+	x->tail_len += tl + 1;
 	for (size_t k = tl; k-- > 0;)
 		h = fng_confirm_tail_hash(h, (uint8_t)t[k]);
 	return fng_cmap_add(&x->tails, tail_key(h), i, &x->mem);

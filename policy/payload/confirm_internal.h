@@ -48,7 +48,7 @@ struct fng_confirm_ix {
 	struct fng_cmap hosts;	/* fng_confirm_host_key -> value */
 	uint32_t *tail_at;	/* value -> offset + 1 of its name in tail, 0 none */
 	char *tail;
-	size_t tail_len;
+	size_t tail_len, tail_cap;
 	char *arena;		/* values and their paths */
 	size_t mem;
 };

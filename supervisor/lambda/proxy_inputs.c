@@ -77,7 +77,7 @@ void px_inputs_end(struct px_conn *c)
 		return;
 	in->on = false;
 	if (in->over)
-		set = fng_confirm_set_untracked(c->rs_id, "the event is larger than fnguard reads");
+		set = fng_confirm_set_untracked(c->rs_id, "the event could not be gathered whole: over 7 MiB, or no memory");
 	else if (fng_pwalk(in->body ? in->body : "", in->len, &lim, &l) < 0)
 		set = fng_confirm_set_untracked(c->rs_id, "no memory to read the event");
 	else {
