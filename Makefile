@@ -199,6 +199,11 @@ $(BUILD)/bench/payload_cost: bench/payload_cost.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,policy) $(PKG_LIBS) -lpthread
 
+# In-process timing of confirmed_attacks' index and checks.
+$(BUILD)/bench/confirm_cost: bench/confirm_cost.c $(ARCHIVES) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(call layer_libs,policy) $(PKG_LIBS) -lpthread
+
 # In-process timing of the input firewall's inspection.
 $(BUILD)/bench/input_cost: bench/input_cost.c $(ARCHIVES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

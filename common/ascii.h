@@ -22,6 +22,14 @@ static inline bool fng_isalnum(int c)
 	return fng_isdigit(c) || fng_isalpha(c);
 }
 
+/* A byte of a host name's label, as policy names and resolver libraries
+ * spell them: letters, digits, '-' and '_' (never '.', NUL, controls,
+ * spaces, escapes or non-ASCII). */
+static inline bool fng_ishostchar(int c)
+{
+	return fng_isalnum(c) || c == '-' || c == '_';
+}
+
 static inline bool fng_isxdigit(int c)
 {
 	return fng_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

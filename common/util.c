@@ -100,3 +100,17 @@ bool fng_path_under(const char *root, const char *path)
 		return path[0] == '/';
 	return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
+
+int fng_env_take(const char *name, char **out)
+{
+	char *v = getenv(name);
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	if (asprintf(out, "%s=%s", name, v) < 0)
+		*out = NULL;
+	explicit_bzero(v, strlen(v));
+	unsetenv(name);
+	return *out ? 1 : -ENOMEM;
+}

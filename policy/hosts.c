@@ -3,6 +3,7 @@
  * Never substrings: Iron Function matched "aws" inside aws.attacker.example.
  * Pure. */
 #include "policy/policy.h"
+#include "common/ascii.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -55,7 +56,7 @@ static int check_name(const char *h, const char **why)
 			label = 0;
 			continue;
 		}
-		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_') {
+		if (!fng_ishostchar((unsigned char)*c)) {
 			*why = "host names may contain only letters, digits, '-', '_' and '.' "
 			       "(a wildcard only as a leading \"*.\")";
 			return -EINVAL;

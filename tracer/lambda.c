@@ -1,5 +1,6 @@
 /* The invocation seqlock (lambda.h). */
 #include "tracer/lambda.h"
+#include "policy/payload/confirm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,7 @@ void fng_lambda_current(struct fng_lambda_state *s, char *request_id, size_t rn,
 
 void fng_lambda_put_inputs(struct fng_lambda_state *s, struct fng_confirm_set *set)
 {
-	free(atomic_exchange_explicit(&s->inputs, set, memory_order_acq_rel));
+	fng_confirm_set_free(atomic_exchange_explicit(&s->inputs, set, memory_order_acq_rel));
 }
 
 struct fng_confirm_set *fng_lambda_take_inputs(struct fng_lambda_state *s)

@@ -2,6 +2,7 @@
  * about are resolved to objects once, before the runtime starts (places.c),
  * and what the filter must trace for the policy. */
 #include "tracer/internal.h"
+#include "policy/payload/confirm.h"
 #include "common/hostport.h"
 #include "common/util.h"
 
@@ -172,7 +173,7 @@ void fng_tracer_free(struct fng_tracer *t)
 	fng_namecache_free(&t->names);
 	fng_handler_free(&t->handler_code);
 	fng_hold_free(&t->hold);
-	free(t->confirm_set);
+	fng_confirm_set_free(t->confirm_set);
 	free(t);
 }
 

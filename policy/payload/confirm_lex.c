@@ -1,10 +1,13 @@
 /* The lexers behind confirmed attacks (confirm.h): a shell script read as sh
  * reads it (quotes, backslashes, operators, command positions), interpreter
  * code read for its string literals, and paths normalised as the kernel
- * walks them lexically (".", "..", repeated slashes). Pure. */
+ * walks them lexically (".", "..", repeated slashes). The lexers mark each
+ * byte once, so every value found in an argument is judged without reading
+ * the argument again. Pure. */
 #include "policy/payload/confirm_internal.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 static bool is_blank(char ch)
@@ -72,30 +75,17 @@ static size_t sh_step(struct sh_lex *L, size_t i, bool *syn, bool *cstart)
 	return 1;
 }
 
-/* Does the word starting at s[i] end exactly at b (the value is the whole word)? */
-static bool word_ends_at(const char *s, size_t len, size_t b)
+void fng_confirm_sh_marks(const char *script, size_t len, uint8_t *marks)
 {
-	return b >= len || is_blank(s[b]) || is_op(s[b]);
-}
+	struct sh_lex L = { .s = script, .len = len, .st = SH_UNQ, .cmdpos = true };
 
-bool fng_confirm_sh_range(const char *script, size_t a, size_t b, bool words, const char **what)
-{
-	struct sh_lex L = { .s = script, .len = strlen(script), .st = SH_UNQ, .cmdpos = true };
-
-	for (size_t i = 0; i < L.len && i < b;) {
+	memset(marks, 0, len);
+	for (size_t i = 0; i < len;) {
 		bool syn, cstart;
 		size_t n = sh_step(&L, i, &syn, &cstart);
-		if (i >= a && syn) {
-			*what = "adds shell syntax";
-			return true;
-		}
-		if (words && i >= a && cstart && word_ends_at(script, L.len, b)) {
-			*what = "names the command";
-			return true;
-		}
+		marks[i] = (uint8_t)((syn ? FNG_CONFIRM_MARK_SYN : 0) | (cstart ? FNG_CONFIRM_MARK_CMD : 0));
 		i += n;
 	}
-	return false;
 }
 
 /* Does the literal opening with the quote at code[i] interpolate code?
@@ -117,25 +107,27 @@ static bool opens_code(const char *code, size_t i, char q)
 	return code[i] == '{' && code[i + 1] != '{';
 }
 
-/* Interpreter code (python -c, perl -e, node -e ...): the value must stay
+/* Interpreter code (python -c, perl -e, node -e ...): a value must stay
  * inside one string literal; a byte outside literals other than a name or
  * number character (an operator, a quote that ends the literal, a space)
  * changes the code, and so does one that opens code inside an
- * interpolating literal (an f-string's {, a template's ${). */
-bool fng_confirm_code_range(const char *code, size_t a, size_t b)
+ * interpolating literal (an f-string's {, a template's ${). Each such byte
+ * is marked. */
+void fng_confirm_code_marks(const char *code, size_t len, uint8_t *marks)
 {
 	char q = 0;
 	bool interp = false;
 
-	for (size_t i = 0; code[i] && i < b; i++) {
+	memset(marks, 0, len);
+	for (size_t i = 0; i < len; i++) {
 		char ch = code[i];
 		bool inside = q != 0;
 		if (q && ch == '\\' && code[i + 1]) {
 			i++;
 			continue;
 		}
-		if (q && interp && i >= a && opens_code(code, i, q))
-			return true;
+		if (q && interp && opens_code(code, i, q))
+			marks[i] = FNG_CONFIRM_MARK_SYN;
 		if (q && interp && q != '`' && ch == '{' && code[i + 1] == '{') {
 			i++; /* {{ is a brace */
 			continue;
@@ -147,12 +139,10 @@ bool fng_confirm_code_range(const char *code, size_t a, size_t b)
 			q = ch;
 			interp = interpolating(code, i);
 		}
-		if (i >= a && !inside &&
-		    !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-		      ch == '.'))
-			return true;
+		if (!inside && !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+				 ch == '_' || ch == '.'))
+			marks[i] = FNG_CONFIRM_MARK_SYN;
 	}
-	return false;
 }
 
 /* Lexical normalisation into out (n bytes): absolute paths keep "/" and

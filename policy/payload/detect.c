@@ -1,6 +1,6 @@
 /* The input firewall's detector dispatch (detect.h), and the small
- * detectors: XML external entities, local file inclusion, spreadsheet
- * formula (CSV) injection. Pure. */
+ * detectors: XML external entities, local file inclusion (spreadsheet
+ * formulas: detect_csv.c). Pure. */
 #include "common/ascii.h"
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +38,34 @@ static bool fw_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *w
 
 /* ---- XXE: a DTD that declares an external entity, or an XInclude ---- */
 
+/* A DOCTYPE (s[0, dl), up to its '>') whose external identifier nobody
+ * but the W3C serves: a public identifier "-//W3C//..." with no system
+ * identifier, or one on www.w3.org (catalogued by XML parsers, ignored by
+ * HTML ones), or HTML5's "about:legacy-compat". An internal subset ('[')
+ * is judged by the rules for entities, not here. */
+static bool xxe_w3c(const char *s, size_t dl)
+{
+	const char *q = memchr(s, '"', dl);
+	size_t ids = 0;
+
+	if (memchr(s, '[', dl) || memchr(s, '\'', dl))
+		return false;
+	while (q) {
+		const char *e = memchr(q + 1, '"', dl - (size_t)(q + 1 - s));
+		if (!e)
+			return false;
+		size_t n = (size_t)(e - q - 1);
+		bool ok = (ids == 0 && n > 7 && !strncmp(q + 1, "-//w3c//", 8)) ||
+			  (n > 19 && !strncmp(q + 1, "http://www.w3.org/", 18)) ||
+			  (n > 20 && !strncmp(q + 1, "https://www.w3.org/", 19)) || (n == 19 && !strncmp(q + 1, "about:legacy-compat", 19));
+		if (!ok)
+			return false;
+		ids++;
+		q = memchr(e + 1, '"', dl - (size_t)(e + 1 - s));
+	}
+	return ids > 0;
+}
+
 static bool xxe_check(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	long e = fng_fw_find(s, len, "<!ENTITY");
@@ -58,7 +86,7 @@ static bool xxe_check(const char *s, size_t len, struct fng_fw_hit *h)
 	if (d >= 0) {
 		const char *end = memchr(s + d, '>', len - (size_t)d);
 		size_t dl = end ? (size_t)(end - (s + d)) : len - (size_t)d;
-		if (fng_fw_find(s + d, dl, "SYSTEM") >= 0 || fng_fw_find(s + d, dl, "PUBLIC") >= 0)
+		if ((fng_fw_find(s + d, dl, "SYSTEM") >= 0 || fng_fw_find(s + d, dl, "PUBLIC") >= 0) && !xxe_w3c(s + d, dl))
 			return fw_hit(h, (size_t)d, (size_t)d + 9, "an external DTD");
 	}
 	/* XSLT that reads other documents: document(), xsl:include/import, unparsed-text() */
@@ -140,7 +168,7 @@ static const char *const lfi_abs[] = {
 	"/etc/ssh/", "/etc/mysql", "/etc/apache", "/etc/nginx", "/etc/httpd", "/etc/hostname", "/etc/resolv.conf",
 	"/etc/fstab", "/etc/motd", "/etc/profile", "/etc/environment", "/etc/security/", "/etc/master.passwd",
 	"/proc/self", "/proc/1/", "/proc/version", "/proc/cmdline", "/proc/mounts", "/proc/net/", "/root/",
-	"/.ssh/", "id_rsa", "/var/log/", "/var/run/secrets", "/var/task/", "/opt/lambda", "/.aws/credentials",
+	"/.ssh/", "id_rsa", "/var/log/", "/var/run/secrets", "/var/task/", "/var/runtime/", "/opt/lambda", "/.aws/credentials",
 	"/.env", "/.git/config", "/.htaccess", "/.htpasswd", "/.bash_history", "boot.ini", "win.ini", "system.ini",
 	"/windows/system32", "\\windows\\system32", "\\windows\\win.ini", "/winnt/", "\\winnt\\", "/boot.ini",
 	"web.config", "wp-config.php", "/usr/local/etc/", "/dev/stdin", "/dev/fd/", "/sam", "\\sam", "/inetpub/",
@@ -279,6 +307,11 @@ static bool lfi_check(const char *s, size_t len, const struct fng_fw_pairs *pair
 
 	for (size_t i = 0; i + 1 < len; i++) {
 		size_t n = lfi_dotdot(s, len, i);
+		if (!n && s[i] == '.' && s[i + 1] == '.') { /* a run of dots not climbing: skip it whole (linear) */
+			while (i + 2 < len && s[i + 2] == '.')
+				i++;
+			continue;
+		}
 		if (n) {
 			if (!ups++)
 				first = i;
@@ -292,7 +325,9 @@ static bool lfi_check(const char *s, size_t len, const struct fng_fw_pairs *pair
 		if (at < 0)
 			continue;
 		/* a sensitive path as the value, after a traversal, a drive, or a wrapper */
-		size_t a = (size_t)at;
+		size_t a = (size_t)at, e = a + strlen(lfi_abs[k]);
+		if (fng_isalnum((unsigned char)lfi_abs[k][e - a - 1]) && e < len && fng_isalnum((unsigned char)s[e]))
+			continue; /* a file's name must end there: /sam, not /samples */
 		bool lead = a == 0 || ups || (a >= 1 && (s[a - 1] == ':' || s[a - 1] == '~')) || (a >= 1 && (s[a - 1] == '/' || s[a - 1] == '\\')) ||
 			    (a >= 2 && s[a - 2] == ':' && fng_isalpha((unsigned char)s[a - 1])) || (lfi_abs[k][0] != '/' && lfi_abs[k][0] != '\\');
 		if (lead && (lfi_abs[k][0] == '/' || lfi_abs[k][0] == '\\' || a == 0 || ups || s[a - 1] == '/' || s[a - 1] == '\\'))
@@ -345,122 +380,28 @@ bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 	return true;
 }
 
-/* ---- CSV: a cell that a spreadsheet evaluates as a formula ---- */
-
-/* A cell reference at s[i] ($A$1, a1, AB12): its end, or i. */
-static size_t csv_ref(const char *s, size_t len, size_t i)
-{
-	size_t j = i + (i < len && s[i] == '$'), l = j;
-	while (j < len && fng_isalpha((unsigned char)s[j]) && j - l < 3)
-		j++;
-	if (j == l)
-		return i;
-	j += j < len && s[j] == '$';
-	size_t d = j;
-	while (j < len && fng_isdigit((unsigned char)s[j]))
-		j++;
-	return j > d && (j >= len || !fng_isalnum((unsigned char)s[j])) ? j : i;
-}
-
-/* The formula after the lead character, read as a spreadsheet reads it:
- * operands (numbers, cell references, names, strings, parentheses) joined
- * by operators. *call: a name called; *ref: a cell reference; *op: an
- * operator other than '-' (a phone number or a date only has those). */
-static void csv_formula(const char *s, size_t len, size_t i, bool *call, bool *ref, bool *op, bool *dde)
-{
-	bool pending = false; /* an operator waiting for its right operand */
-
-	for (size_t n = 0; i < len && n < 32; n++) {
-		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '(' || s[i] == ')'))
-			i++;
-		if (i >= len)
-			return;
-		size_t e = csv_ref(s, len, i);
-		if (e > i) {
-			*ref = true;
-		} else if (fng_isalpha((unsigned char)s[i])) {
-			while (e < len && (fng_isalnum((unsigned char)s[e]) || s[e] == '.' || s[e] == '_'))
-				e++;
-			size_t k = e;
-			while (k < len && (s[k] == ' ' || s[k] == '\t'))
-				k++;
-			if (k < len && s[k] == '(')
-				*call = true;
-			else if (k < len && s[k] == '|')
-				*dde = true;
-			else if (k < len && s[k] == '!')
-				*ref = true; /* Sheet1!A1 */
-			else
-				return;
-		} else if (fng_isdigit((unsigned char)s[i])) {
-			while (e < len && (fng_isdigit((unsigned char)s[e]) || s[e] == '.'))
-				e++;
-		} else if (s[i] == '"') {
-			const char *q = memchr(s + i + 1, '"', len - i - 1);
-			e = q ? (size_t)(q - s) + 1 : len;
-		} else {
-			return;
-		}
-		*op |= pending;
-		i = e;
-		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ')' || s[i] == '!' || s[i] == ':'))
-			i++;
-		if (i >= len || !strchr("+-*/^&=<>", s[i]) || !s[i])
-			return;
-		pending = s[i] != '-';
-		i++;
-	}
-}
-
-bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h)
-{
-	size_t i = 0;
-
-	while (i < len && (s[i] == '\t' || s[i] == '\r' || s[i] == '\n' || s[i] == ' ' || s[i] == '"' || s[i] == '\''))
-		i++;
-	if (i >= len || !strchr("=+-@", s[i]) || !s[i])
-		return false;
-	size_t f = i;
-	char lead = s[i];
-	while (i < len && (strchr("=+-@ \t", s[i]) && s[i]))
-		i++;
-	if (fng_fw_find(s, len, "cmd|") >= 0 || fng_fw_find(s, len, "|'/c") >= 0 || fng_fw_find(s, len, "|' /c") >= 0 ||
-	    fng_fw_find(s, len, "msexcel|") >= 0)
-		return fw_hit(h, f, len, "a DDE formula");
-	bool call = false, ref = false, op = false, dde = false;
-	csv_formula(s, len, i, &call, &ref, &op, &dde);
-	if (call)
-		return fw_hit(h, f, len, "a formula calling a function");
-	if (dde)
-		return fw_hit(h, f, len, "a DDE formula");
-	/* '=' evaluates any expression; '+' and '-' need a real operator or a
-	 * reference (+1-555-0100 is a phone number) */
-	if ((lead == '=' && (op || ref || i > f + 1)) || ((lead == '+' || lead == '-') && (op || ref) && len - f < 64))
-		return (lead == '=' && !op && !ref) ? false : fw_hit(h, f, len, "a formula");
-	return false;
-}
-
 /* Which detectors a value's bytes allow: each byte's gates (the
  * characters a detector's syntax needs), OR-ed over the value in the same
  * pass that lower-cases it (a plain word cannot break out of anything).
  * nosql: $.(;|&}  sql: '";(=<>@#-/ * `  cmd: ;|& \n \r $`/-  code: ({[<$#%!._'"-
- * xss: <:(=[`&  lfi: ./\:~ NUL  xxe: '<' with '!' or ':' (or '+': UTF-7). */
+ * xss: <:(=[`&  lfi: ./\:~ NUL  xxe: '<' with '!' or ':' (or '+': UTF-7)
+ * csv cells inside a value: ( or | (a call, a DDE target). */
 enum fw_gate_bit {
 	FW_G_NOSQL = 1u << 0, FW_G_SQL = 1u << 1, FW_G_CMD = 1u << 2, FW_G_CODE = 1u << 3,
 	FW_G_XSS = 1u << 4, FW_G_LT = 1u << 5, FW_G_BANG = 1u << 6, FW_G_COLON = 1u << 7,
-	FW_G_PLUS = 1u << 8, FW_G_LFI = 1u << 9,
+	FW_G_PLUS = 1u << 8, FW_G_LFI = 1u << 9, FW_G_CALL = 1u << 10,
 };
 
 static const unsigned short fw_gate[256] = {
 	[0] = FW_G_LFI, ['\n'] = FW_G_CMD, ['\r'] = FW_G_CMD, ['!'] = FW_G_CODE | FW_G_BANG, ['"'] = FW_G_SQL | FW_G_CODE,
 	['#'] = FW_G_SQL | FW_G_CODE, ['$'] = FW_G_NOSQL | FW_G_CMD | FW_G_CODE, ['%'] = FW_G_CODE,
 	['&'] = FW_G_NOSQL | FW_G_CMD | FW_G_XSS, ['\''] = FW_G_SQL | FW_G_CODE,
-	['('] = FW_G_NOSQL | FW_G_SQL | FW_G_CODE | FW_G_XSS, ['*'] = FW_G_SQL, ['+'] = FW_G_PLUS,
+	['('] = FW_G_NOSQL | FW_G_SQL | FW_G_CODE | FW_G_XSS | FW_G_CALL, ['*'] = FW_G_SQL, ['+'] = FW_G_PLUS,
 	['-'] = FW_G_SQL | FW_G_CMD | FW_G_CODE, ['.'] = FW_G_NOSQL | FW_G_CODE | FW_G_LFI,
 	['/'] = FW_G_SQL | FW_G_CMD | FW_G_LFI, [':'] = FW_G_XSS | FW_G_COLON | FW_G_LFI,
 	[';'] = FW_G_NOSQL | FW_G_SQL | FW_G_CMD, ['<'] = FW_G_SQL | FW_G_CODE | FW_G_XSS | FW_G_LT,
 	['='] = FW_G_SQL | FW_G_XSS, ['>'] = FW_G_SQL, ['@'] = FW_G_SQL, ['['] = FW_G_CODE | FW_G_XSS, ['\\'] = FW_G_LFI,
-	['_'] = FW_G_CODE, ['`'] = FW_G_SQL | FW_G_CMD | FW_G_XSS, ['{'] = FW_G_CODE, ['|'] = FW_G_NOSQL | FW_G_CMD,
+	['_'] = FW_G_CODE, ['`'] = FW_G_SQL | FW_G_CMD | FW_G_XSS, ['{'] = FW_G_CODE, ['|'] = FW_G_NOSQL | FW_G_CMD | FW_G_CALL,
 	['}'] = FW_G_NOSQL, ['~'] = FW_G_LFI,
 };
 
@@ -510,7 +451,7 @@ static unsigned fw_one(const char *s, size_t len, unsigned kind, struct fng_fw_h
 		m |= 1u << FNG_FW_XXE;
 	if ((g & FW_G_LFI) && fng_fw_lfi(s, len, &pairs, &hits[FNG_FW_LFI]))
 		m |= 1u << FNG_FW_LFI;
-	if (!key && fng_fw_csv(s, len, &hits[FNG_FW_CSV]))
+	if (!key && fng_fw_csv(s, len, (g & FW_G_CALL) != 0, &hits[FNG_FW_CSV]))
 		m |= 1u << FNG_FW_CSV;
 	free(heap);
 	return m;

@@ -42,6 +42,15 @@ int fng_fw_class_of(const char *name);
 unsigned fng_fw_detect(const char *s, size_t len, unsigned kind, struct fng_fw_hit hits[FNG_FW_NCLASS]);
 
 struct fng_fw_pairs;
+struct fng_pwalk_leaf;
+
+/* A key's operator finding its value undoes: key is an object member's
+ * name ("$type") and next the leaf after it in the walk; true when next is
+ * that member's own value (same path) and no operand the operator takes
+ * (MongoDB's $type takes a BSON type: a number or an alias of letters, not
+ * a .NET class name "Ns.Type, Assembly" as JSON.NET writes it). The caller
+ * then drops the key's nosql_injection finding. */
+bool fng_fw_key_inert(const struct fng_pwalk_leaf *key, const struct fng_pwalk_leaf *next);
 
 /* The single detectors (detect_*.c): true and *h filled on a finding. s is
  * in lower case (fng_fw_detect lowers a copy once: every detector is
@@ -54,7 +63,18 @@ bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, st
 bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
 bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h);
 bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
-bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h);
+/* cells: also the cells inside the value (the value holds '(' or '|', which
+ * a call or a DDE target needs). */
+bool fng_fw_csv(const char *s, size_t len, bool cells, struct fng_fw_hit *h);
+
+/* Fills a finding: [start, end) and why; true (a detector's return). */
+static inline bool fng_fw_set(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
+{
+	h->start = start;
+	h->end = end;
+	h->why = why;
+	return true;
+}
 
 /* Search of a needle (any case, shorter than 128 bytes) in a lower-case
  * s[0, len): offset or -1. Shared by the detectors. */

@@ -1,25 +1,15 @@
-/* Command and NoSQL injection detectors. Command: the value read as a
- * shell reads it: a separator (; | & && || newline) or a substitution ($(
- * or `) followed by a command word (quotes and backslashes inside a word
- * removed, $IFS read as a space), where the word is a program and what
- * follows is what a shell command line has (an option, a path, an
- * operator, the end). NoSQL: MongoDB query operators where the value
- * becomes part of the query (a key, a[$op] bracket form, an operator
- * object in text) and $where JavaScript that breaks out of a string. */
+/* The command injection detector: the value read as a shell reads it: a
+ * separator (; | & && || newline) or a substitution ($( or `) followed
+ * by a command word (quotes and backslashes inside a word removed, $IFS
+ * read as a space), where the word is a program and what follows is what
+ * a shell command line has (an option, a path, an operator, the end);
+ * documentation read as documentation. NoSQL: detect_nosql.c. */
 #include "common/ascii.h"
 #include <string.h>
 #include <strings.h>
 
 #include "policy/payload/detect.h"
 #include "policy/payload/detect_sh.h"
-
-static bool cm_hit(struct fng_fw_hit *h, size_t start, size_t end, const char *why)
-{
-	h->start = start;
-	h->end = end;
-	h->why = why;
-	return true;
-}
 
 /* Programs that are commands whatever follows them. */
 static const char *const cm_strong[] = { "whoami", "uname", "ifconfig", "ipconfig", "netcat", "ncat", "nslookup",
@@ -28,6 +18,11 @@ static const char *const cm_strong[] = { "whoami", "uname", "ifconfig", "ipconfi
 					 "bitsadmin", "rundll32", "regsvr32", "mshta", "wscript", "cscript", "net.exe",
 					 "cmd.exe", "bash", "nc", "telnet", "/bin/sh", "/bin/bash", "getent", "hostname",
 					 "netstat", "crontab", "sh", "zsh", "ksh", "dash", "csh", NULL };
+/* Developer tools a documentation line starts with (git clone URL): read
+ * only to tell documentation, never a finding by themselves. */
+static const char *const cm_tools[] = { "git", "npm", "npx", "yarn", "pnpm", "pip", "pip3", "docker", "kubectl",
+					"cargo", "go", "apt", "apt-get", "brew", "helm", "terraform", "aws", "gcloud",
+					"mvn", "gradle", "composer", "gem", "bundle", "cmake", "make", "configure", NULL };
 /* Programs that are also words: a command only with shell-like arguments. */
 static const char *const cm_weak[] = { "id", "ls", "pwd", "ps", "cat", "find", "more", "less", "head", "tail",
 				       "type", "sleep", "kill", "echo", "host", "date", "dir", "env", "net", "ping",
@@ -61,24 +56,35 @@ static size_t cm_space(const char *s, size_t len, size_t i)
 }
 
 /* The command word at i: quotes and backslashes removed, a /path/ prefix
- * kept apart; into w (lower case). Returns the end. */
+ * kept apart; into w (lower case). A word longer than w keeps its last
+ * path component ("/" and the name, *base 1), or none. Returns the end. */
 static size_t cm_word(const char *s, size_t len, size_t i, char *w, size_t wn, size_t *base)
 {
 	size_t k = 0;
+	bool over = false;
 
 	*base = 0;
-	for (; i < len && k < wn - 1; i++) {
+	for (; i < len; i++) {
 		char c = s[i];
 		if (c == '\'' || c == '"' || c == '\\')
 			continue;
 		if (fng_isspace((unsigned char)c) || cm_sep(c) || c == '<' || c == '>' || c == '`' || c == '(' || c == ')' ||
 		    c == '$' || c == '{' || c == '}')
 			break;
+		if (c == '/' && over) { /* start again at the component */
+			over = false;
+			k = 0;
+		}
 		if (c == '/')
 			*base = k + 1;
-		w[k++] = (char)fng_tolower((unsigned char)c);
+		if (k < wn - 1)
+			w[k++] = (char)fng_tolower((unsigned char)c);
+		else
+			over = true;
 	}
-	w[k] = '\0';
+	w[over ? 0 : k] = '\0';
+	if (over)
+		*base = 0;
 	return i;
 }
 
@@ -143,7 +149,30 @@ static bool cm_is_strong(const char *s, size_t len, size_t i)
 	return w[0] && (cm_in(w + base, cm_strong) || cm_in(w, cm_strong));
 }
 
-/* The word at i (after spaces) is a program: listed, or with options. */
+/* An assignment word at i (NAME=value, the value up to a space outside a
+ * $( )): its end, or 0. */
+static size_t cm_assignment(const char *s, size_t len, size_t i)
+{
+	size_t j = i;
+	int depth = 0;
+
+	if (i >= len || !(fng_isalpha((unsigned char)s[i]) || s[i] == '_'))
+		return 0;
+	while (j < len && (fng_isalnum((unsigned char)s[j]) || s[j] == '_'))
+		j++;
+	if (j >= len || s[j] != '=')
+		return 0;
+	for (j++; j < len && j - i < 256 && (depth > 0 || !fng_isspace((unsigned char)s[j])); j++) {
+		if (s[j] == '(' && s[j - 1] == '$')
+			depth++;
+		else if (s[j] == ')' && depth > 0)
+			depth--;
+	}
+	return j < len && fng_isspace((unsigned char)s[j]) ? j : 0;
+}
+
+/* The word at i (after spaces) is a program: listed, or with options,
+ * after any assignments. */
 static bool cm_is_program(const char *s, size_t len, size_t i)
 {
 	char w[40];
@@ -152,8 +181,11 @@ static bool cm_is_program(const char *s, size_t len, size_t i)
 	i = cm_space(s, len, i);
 	if (i + 2 <= len && s[i] == '$' && s[i + 1] == ' ') /* a shell prompt */
 		i = cm_space(s, len, i + 1);
+	for (unsigned n = 0; n < 4 && cm_assignment(s, len, i); n++) /* VERSION=$(git describe) make */
+		i = cm_space(s, len, cm_assignment(s, len, i));
 	cm_word(s, len, i, w, sizeof(w), &base);
-	return (w[0] && (cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak))) || fng_fw_sh_program(s, len, i);
+	return (w[0] && (cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak) || cm_in(w + base, cm_tools))) ||
+	       fng_fw_sh_program(s, len, i);
 }
 
 /* Documentation: markdown code (``` fences, `inline` spans) and a value
@@ -165,7 +197,13 @@ struct cm_doc {
 	const char *s;	 /* the value */
 	size_t len;
 	bool line_known; /* line_end computed (on first need: most values have no separator) */
-	size_t line_end; /* the value's first line is a command line up to here (0: not) */
+	size_t line_start; /* the value's first line is a command line from here */
+	size_t line_end; /* up to here (0: not) */
+	bool rp_known;	 /* rp: the first ')' at or after the last search's start (len: none) */
+	size_t rp;
+	bool row_known;	 /* row: the line [row_from, row_to) is a markdown table row */
+	bool row;
+	size_t row_from, row_to;
 	bool fence;	 /* inside ``` */
 	bool span;	 /* inside `inline code` */
 };
@@ -176,31 +214,78 @@ static bool cm_in_doc(struct cm_doc *d, size_t i)
 		return true;
 	if (!d->line_known) {
 		d->line_known = true;
-		if (cm_is_program(d->s, d->len, 0)) {
-			const char *nl = memchr(d->s, '\n', d->len);
-			d->line_end = nl ? (size_t)(nl - d->s) : d->len;
-		}
+		const char *nl = memchr(d->s, '\n', d->len);
+		size_t le = nl ? (size_t)(nl - d->s) : d->len;
+		/* the line itself, or prose introducing it ("To install, run: curl …") */
+		long c = fng_fw_find(d->s, le, ": ");
+		d->line_start = cm_is_program(d->s, d->len, 0) ? 0 : c > 0 && cm_is_program(d->s, le, (size_t)c + 2) ? (size_t)c + 2 : le;
+		d->line_end = d->line_start < le ? le : 0;
 	}
-	return i < d->line_end;
+	return i >= d->line_start && i < d->line_end;
+}
+
+/* A shell that ends a documented download line: "curl -fsSL URL | sh",
+ * the install idiom. The pipe at i, the shell's word at c. Inserted into
+ * an argument the shell runs what the function prints, not the download;
+ * a further pipe (| sh | sh), a file argument or a download written to
+ * a file (-o) stays a finding. */
+static bool cm_install_pipe(const struct cm_doc *d, size_t i, size_t c)
+{
+	static const char *const shells[] = { "sh", "bash", "zsh", "dash", "ksh", NULL };
+	const char *s = d->s;
+	char w[16];
+	size_t base, b = i;
+
+	if (s[i] != '|' || (i + 1 < d->len && s[i + 1] == '|') || (i > 0 && s[i - 1] == '|'))
+		return false;
+	while (b > d->line_start && !cm_sep(s[b - 1]))
+		b--;
+	/* the downloader: the segment's last word "curl" or "wget" */
+	long dl = -1;
+	for (size_t k = b; k + 5 <= i; k++)
+		if ((k == b || s[k - 1] == ' ') && (!strncmp(s + k, "curl ", 5) || !strncmp(s + k, "wget ", 5)))
+			dl = (long)k;
+	if (dl < 0 || fng_fw_find(s + dl, i - (size_t)dl, " -o") >= 0 ||
+	    fng_fw_find(s + dl, i - (size_t)dl, "--output") >= 0 || fng_fw_find(s + dl, i - (size_t)dl, "://") < 0)
+		return false;
+	size_t e = cm_word(s, d->len, c, w, sizeof(w), &base);
+	if (base || !cm_in(w, shells))
+		return false;
+	for (size_t a = cm_space(s, d->len, e); a < d->line_end; a = cm_space(s, d->len, a)) {
+		if (s[a] != '-')
+			return false; /* an argument that is not an option: a script, a separator */
+		while (a < d->line_end && !fng_isspace((unsigned char)s[a]) && !cm_sep(s[a]))
+			a++;
+	}
+	return true;
 }
 
 /* A markdown table row: the separator's line starts and ends with '|'
  * ("| id | int |"); a pipe chain does not (cells are not commands). */
-static bool cm_cell(const char *s, size_t len, size_t i)
+static bool cm_cell(struct cm_doc *d, size_t i)
 {
-	size_t b = i, e = i;
+	const char *s = d->s;
+	size_t len = d->len;
 
-	if (s[i] != '|')
+	/* a row's cells are split by single pipes: "||" and "|&" are the shell's */
+	if (s[i] != '|' || (i + 1 < len && (s[i + 1] == '|' || s[i + 1] == '&')) || (i > 0 && s[i - 1] == '|'))
 		return false;
-	while (b > 0 && s[b - 1] != '\n')
-		b--;
-	while (e < len && s[e] != '\n')
-		e++;
-	while (b < e && fng_isspace((unsigned char)s[b]))
-		b++;
-	while (e > b && fng_isspace((unsigned char)s[e - 1]))
-		e--;
-	return e - b >= 3 && s[b] == '|' && s[e - 1] == '|';
+	if (!d->row_known || i < d->row_from || i >= d->row_to) { /* once per line: a line of many pipes stays linear */
+		size_t b = i, e = i;
+		while (b > 0 && s[b - 1] != '\n')
+			b--;
+		while (e < len && s[e] != '\n')
+			e++;
+		d->row_known = true;
+		d->row_from = b;
+		d->row_to = e;
+		while (b < e && fng_isspace((unsigned char)s[b]))
+			b++;
+		while (e > b && fng_isspace((unsigned char)s[e - 1]))
+			e--;
+		d->row = e - b >= 3 && s[b] == '|' && s[e - 1] == '|';
+	}
+	return d->row;
 }
 
 /* A redirection at r (< or >, >>, >|, <>) and the file word after it:
@@ -253,18 +338,64 @@ static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool t
 {
 	size_t end, c = cm_space(s, len, j);
 
-	if (c >= len || cm_cell(s, len, i))
+	if (c >= len || cm_cell(d, i) || (j > i + 1 && cm_cell(d, j - 1))) /* "\n| id |": a row after a line */
 		return 0;
 	size_t dyn = fng_fw_sh_dynamic(s, len, c);
 	if (dyn)
 		return dyn;
 	if (s[i] != ';' && cm_in_doc(d, i))
-		return cm_is_strong(s, len, c) && cm_command(s, len, j, tight, false, &end) ? end : 0;
+		return cm_is_strong(s, len, c) && !cm_install_pipe(d, i, c) && cm_command(s, len, j, tight, false, &end) ? end : 0;
 	if (cm_command(s, len, j, tight, false, &end))
 		return end;
 	if (s[i] != '\n' && s[i] != '\r' && (end = fng_fw_sh_program(s, len, c)) != 0)
 		return end;
 	return s[i] != '\n' && s[i] != '\r' ? cm_redirected(s, len, c, tight) : 0;
+}
+
+/* $( ) around a command that only prints a value documentation inserts
+ * into a command line ($(pwd), $(id -u), $(uname -m), $(date +%F)): it
+ * reads no file and runs nothing else. j: after "$(". */
+static bool cm_value_subst(const char *s, size_t len, size_t j)
+{
+	static const char *const printers[] = { "pwd)", "date)", "nproc)", "id -u)", "id -g)", "id -un)", "id -gn)",
+						"uname -m)", "uname -s)", "uname -r)", "whoami)", NULL };
+	for (size_t k = 0; printers[k]; k++) {
+		size_t n = strlen(printers[k]);
+		if (len - j >= n && !memcmp(s + j, printers[k], n))
+			return strcmp(printers[k], "whoami)") != 0;
+	}
+	/* date +FORMAT: letters, digits, %, -, :, _ only */
+	if (len - j > 6 && !memcmp(s + j, "date +", 6)) {
+		size_t k = j + 6;
+		while (k < len && (fng_isalnum((unsigned char)s[k]) || strchr("%-:_", s[k])) && s[k])
+			k++;
+		return k < len && s[k] == ')';
+	}
+	return false;
+}
+
+/* An unlisted word run as a command inside $( ): shell arguments (a
+ * quoted string, an option, a path, a variable, a redirection) before the
+ * closing parenthesis ($(printf 'id'), $(foo -x)). The end, or 0. */
+static size_t cm_subst_any(struct cm_doc *d, size_t c)
+{
+	const char *s = d->s;
+	size_t len = d->len, e = c;
+
+	while (e < len && (fng_isalnum((unsigned char)s[e]) || s[e] == '_' || s[e] == '-' || s[e] == '.'))
+		e++;
+	if (e - c < 2 || !fng_isalpha((unsigned char)s[c]) || e >= len || s[e] != ' ')
+		return 0;
+	if (!d->rp_known || (d->rp < e && d->rp < len)) { /* the next ')', searched once per span */
+		const char *p = memchr(s + e, ')', len - e);
+		d->rp_known = true;
+		d->rp = p ? (size_t)(p - s) : len;
+	}
+	const char *close = d->rp < len ? s + d->rp : NULL;
+	size_t a = cm_space(s, len, e);
+	if (!close || a >= (size_t)(close - s) || !strchr("'\"-/$<>", s[a]) || !s[a])
+		return 0;
+	return (size_t)(close - s) + 1;
 }
 
 /* A substitution opened at i (its command at j): the finding's end, or 0. */
@@ -275,11 +406,15 @@ static size_t cm_subst(const char *s, size_t len, size_t i, size_t j, struct cm_
 
 	if (dyn)
 		return dyn;
+	if (s[i] == '$' && cm_value_subst(s, len, j))
+		return 0;
 	if (cm_in_doc(d, i))
 		return cm_is_strong(s, len, c) && cm_command(s, len, j, true, true, &end) ? end : 0;
 	if (cm_command(s, len, j, true, true, &end))
 		return end;
-	return fng_fw_sh_program(s, len, c);
+	if ((end = fng_fw_sh_program(s, len, c)) != 0)
+		return end;
+	return s[i] == '$' ? cm_subst_any(d, c) : 0;
 }
 
 bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
@@ -289,7 +424,7 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 
 	if (len && (s[0] == '/' || s[0] == '{' || s[0] == '$') && (end = fng_fw_sh_dynamic(s, len, 0)) != 0 &&
 	    (s[0] != '$' || s[1] == '\''))
-		return cm_hit(h, 0, end, "a command word built by the shell");
+		return fng_fw_set(h, 0, end, "a command word built by the shell");
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
 		if (cm_sep(c)) {
@@ -301,7 +436,7 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ')
 				continue;
 			if ((end = cm_after_sep(s, len, i, j, tight, &d)) != 0)
-				return cm_hit(h, i, end, "a shell separator, then a command");
+				return fng_fw_set(h, i, end, "a shell separator, then a command");
 			i = j - 1;
 		} else if ((c == '$' && i + 1 < len && s[i + 1] == '(' && !(i + 2 < len && s[i + 2] == '(')) || c == '`') {
 			if (c == '`' && i + 2 < len && s[i + 1] == '`' && s[i + 2] == '`') {
@@ -317,98 +452,20 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 				continue;
 			}
 			if ((end = cm_subst(s, len, i, i + (c == '$' ? 2 : 1), &d)) != 0)
-				return cm_hit(h, i, end, "a command substitution");
+				return fng_fw_set(h, i, end, "a command substitution");
 		}
 	}
 	long t = fng_fw_find(s, len, "/dev/tcp/");
 	if (t < 0)
 		t = fng_fw_find(s, len, "/dev/udp/");
 	if (t >= 0)
-		return cm_hit(h, (size_t)t, (size_t)t + 9, "a shell network redirection");
+		return fng_fw_set(h, (size_t)t, (size_t)t + 9, "a shell network redirection");
 	/* the value as a whole command line: a strong program with arguments */
 	char w[40];
 	size_t base;
 	cm_word(s, len, cm_space(s, len, 0), w, sizeof(w), &base); /* a strong first word first: most values have none */
 	if (cm_in(w + base, cm_strong) && !cm_in(w + base, (const char *const[]){ "sh", "bash", "hostname", NULL }) &&
 	    cm_command(s, len, 0, false, false, &end) && end < len && fng_fw_find(s, len, "://") < 0)
-		return cm_hit(h, 0, end, "a command line");
-	return false;
-}
-
-/* ---- NoSQL ---- */
-
-static const char *const ns_ops[] = { "$ne", "$eq", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$regex", "$where",
-				      "$exists", "$or", "$and", "$not", "$nor", "$expr", "$elemMatch", "$function",
-				      "$accumulator", "$lookup", "$jsonSchema", "$type", "$size", "$all", "$mod", "$merge",
-				      "$out", "$group", "$match", "$unionWith", "$set", "$unset", "$inc", "$push",
-				      "$rename", NULL };
-/* Operators that run code: found wherever an operand follows them
- * ($where: .., $where=.., [$where]=..). */
-static const char *const ns_code[] = { "$where", "$function", "$accumulator", NULL };
-
-/* An operator name at s (len bytes exactly, or followed by a non-word). */
-static size_t ns_op(const char *s, size_t len)
-{
-	for (size_t k = 0; ns_ops[k]; k++) {
-		size_t n = strlen(ns_ops[k]);
-		if (len >= n && !strncasecmp(s, ns_ops[k], n) && (len == n || !(fng_isalnum((unsigned char)s[n]) || s[n] == '_')))
-			return n;
-	}
-	return 0;
-}
-
-bool fng_fw_nosql(const char *s, size_t len, bool key, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h)
-{
-	if (key && len && s[0] == '$' && ns_op(s, len) == len)
-		return cm_hit(h, 0, len, "a query operator as a key");
-	for (const char *p = memchr(s, '$', len); p; p = memchr(p + 1, '$', len - (size_t)(p + 1 - s))) {
-		size_t i = (size_t)(p - s), n = ns_op(p, len - i);
-		if (!n)
-			continue;
-		size_t b = i, a = i + n;
-		while (b > 0 && (s[b - 1] == '"' || s[b - 1] == '\'' || s[b - 1] == ' '))
-			b--;
-		while (a < len && (s[a] == '"' || s[a] == '\'' || s[a] == ' '))
-			a++;
-		if ((b > 0 && (s[b - 1] == '[' || s[b - 1] == '{' || s[b - 1] == ',')) || (a < len && s[a] == ':') ||
-		    (a < len && s[a] == ']'))
-			return cm_hit(h, i, i + n, "a query operator");
-	}
-	for (size_t k = 0; ns_code[k]; k++) {
-		long w = fng_fw_maybe(pairs, ns_code[k]) ? fng_fw_find(s, len, ns_code[k]) : -1;
-		size_t e = w >= 0 ? (size_t)w + strlen(ns_code[k]) : 0;
-		while (e < len && (s[e] == ' ' || s[e] == '"' || s[e] == '\'' || s[e] == ']'))
-			e++;
-		if (w >= 0 && (e == len || s[e] == ':' || s[e] == '=' || s[e] == '('))
-			return cm_hit(h, (size_t)w, e, "a query operator that runs code");
-	}
-	/* $where JavaScript: this.field compared or matched, or a string broken out into JS */
-	long t = fng_fw_maybe(pairs, "this.") ? fng_fw_find(s, len, "this.") : -1;
-	if (t >= 0) {
-		const char *r = s + t + 5;
-		size_t rl = len - (size_t)t - 5;
-		if (fng_fw_find(r, rl, "==") >= 0 || fng_fw_find(r, rl, "!=") >= 0 || fng_fw_find(r, rl, ".match(") >= 0 ||
-		    fng_fw_find(r, rl, "constructor") >= 0 || fng_fw_find(r, rl, ".length") >= 0)
-			return cm_hit(h, (size_t)t, (size_t)t + 5, "$where JavaScript on this");
-	}
-	static const char *const js[] = { "';return", "\";return", "'; return", "\"; return", "';while(", "\";while(",
-					  "'; while(", "';sleep(", "\";sleep(", "'; sleep(", "'||'1'=='1", "\"||\"1\"==\"1",
-					  "' || '1'=='1", "'||1==1", "\"||1==1", "' || 1==1", "db.getCollection(",
-					  "db.users.", "db.dropDatabase(", "mapReduce", "';var ", "\";var ", "'&&this",
-					  "' && this", "\"&&this", "true, $where", "sleep(5000)", "'; return true", "\"; return true",
-					  "' || true", "'||true", "\" || true", "'; }", NULL };
-	/* every needle that starts with a quote has it followed by ';', '|', '&' or a space:
-	 * without one of those pairs none of them is there (one test instead of 27) */
-	static const char *const qpairs[] = { "';", "\";", "'|", "\"|", "'&", "\"&", "' ", "\" ", NULL };
-	bool qlead = false;
-	for (size_t k = 0; qpairs[k] && !qlead; k++)
-		qlead = fng_fw_maybe(pairs, qpairs[k]);
-	for (size_t k = 0; js[k]; k++) {
-		if (!qlead && (js[k][0] == '\'' || js[k][0] == '"'))
-			continue;
-		long m = fng_fw_maybe(pairs, js[k]) ? fng_fw_find(s, len, js[k]) : -1;
-		if (m >= 0)
-			return cm_hit(h, (size_t)m, (size_t)m + strlen(js[k]), "a string broken out into $where JavaScript");
-	}
+		return fng_fw_set(h, 0, end, "a command line");
 	return false;
 }

@@ -18,12 +18,19 @@ static bool sh_end(char c)
 	       c == '`' || c == '\0';
 }
 
+static bool sh_sep(char c)
+{
+	return c == ';' || c == '|' || c == '&' || c == '\n' || c == '\r';
+}
+
 size_t fng_fw_sh_cmdend(const char *s, size_t len, size_t i)
 {
-	while (i < len && s[i] != ';' && s[i] != '|' && s[i] != '&' && s[i] != '\n' && s[i] != '\r')
+	while (i < len && !sh_sep(s[i]))
 		i++;
 	return i;
 }
+
+#define SH_ARGS_MAX 64 /* argument words read after an unlisted program's name */
 
 /* A $ expansion at s[i]: its length, or 0 ($5, a lone $, "$ " are prose). */
 static size_t sh_dollar(const char *s, size_t len, size_t i)
@@ -81,6 +88,8 @@ size_t fng_fw_sh_dynamic(const char *s, size_t len, size_t i)
 			plain &= !(j + 1 < len && s[j + 1] == '/'); /* an empty component: a URL path */
 		} else if (s[j] == '?' || s[j] == '[' || (s[j] == '*' && s[j - 1] != '/')) {
 			glob = true;
+		} else if (s[j] == ']' && glob) {
+			; /* the end of a bracket class: /bin/c[a]t */
 		}
 		else if (fng_isalpha((unsigned char)s[j]))
 			letters = true;
@@ -126,15 +135,17 @@ size_t fng_fw_sh_program(const char *s, size_t len, size_t i)
 		j++;
 	if (j - i < 2 || (j < len && !fng_isspace((unsigned char)s[j])))
 		return 0;
-	size_t end = fng_fw_sh_cmdend(s, len, j);
-	for (size_t a = j; a < end;) {
-		while (a < end && fng_isspace((unsigned char)s[a]))
+	/* the first words of the command (a bounded read: a value of many
+	 * openers with no separator, "$(ab '$(ab '...", is read in linear time) */
+	size_t a = j;
+	for (unsigned words = 0; a < len && words < SH_ARGS_MAX && !sh_sep(s[a]); words++) {
+		while (a < len && fng_isspace((unsigned char)s[a]) && !sh_sep(s[a]))
 			a++;
 		size_t e = a;
-		while (e < end && !fng_isspace((unsigned char)s[e]))
+		while (e < len && !fng_isspace((unsigned char)s[e]) && !sh_sep(s[e]))
 			e++;
 		if (sh_progarg(s, len, a, e))
-			return end;
+			return fng_fw_sh_cmdend(s, len, e);
 		a = e;
 	}
 	return 0;

@@ -226,9 +226,15 @@ static bool sq_expr(const char *s, const struct sq_tok *v, size_t i, bool quoted
 		return false;
 	if (a->t == Q_OPENSTR)
 		return quoted && a->b - a->a <= 33 && !memchr(s + a->a, ' ', a->b - a->a);
-	if (sq_any(s, &v[j], sq_cmp) || (v[j].t == Q_OP && !sq_is(s, &v[j], "-")))
-		return sq_operand(v[sq_skipc(v, j + 1)].t) || sq_any(s, &v[sq_skipc(v, j + 1)], sq_lit) ||
-		       sq_is(s, &v[sq_skipc(v, j + 1)], "null") || v[sq_skipc(v, j + 1)].t == Q_LP;
+	if (sq_any(s, &v[j], sq_cmp) || (v[j].t == Q_OP && !sq_is(s, &v[j], "-"))) {
+		size_t r = sq_skipc(v, j + 1);
+		/* a string literal right after a number or a name ("'and 1=1' here"
+		 * in a literal: 1=1 ' here') is a syntax error, not a query */
+		if (quoted && (v[r].t == Q_NUM || (v[r].t == Q_WORD && v[r + 1].t != Q_LP)) &&
+		    (v[r + 1].t == Q_STR || v[r + 1].t == Q_OPENSTR))
+			return false;
+		return sq_operand(v[r].t) || sq_any(s, &v[r], sq_lit) || sq_is(s, &v[r], "null") || v[r].t == Q_LP;
+	}
 	bool lit = a->t == Q_NUM || a->t == Q_VAR || sq_any(s, a, sq_lit);
 	return lit && (v[j].t == Q_END || v[j].t == Q_SEMI || v[j - (j > i + 1)].t == Q_COMMENT || v[j].t == Q_RP);
 }
@@ -355,7 +361,13 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 	size_t k = sq_skipc(v, i);
 	/* an HTML attribute's quote (href="#top") opens a value: its '#' is a fragment, not MySQL's comment */
 	bool attr = from >= 2 && s[from - 2] == '=' && v[i].t == Q_COMMENT && s[v[i].a] == '#';
-	if (quoted && !attr && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
+	/* a line comment (-- or #) cuts the query only where the value ends
+	 * with its line: on the value's next line the query goes on ("x'\n----\ny") */
+	size_t after = v[i].b;
+	while (after < len && fng_isspace((unsigned char)s[after]))
+		after++;
+	bool cuts = v[i].t == Q_COMMENT && (s[v[i].a] == '/' || after >= len);
+	if (quoted && !attr && (cuts || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
 		why = "a quote, then a comment that cuts the query";
 	else if ((sq_any(s, &v[k], sq_logic) || (quoted && sq_any(s, &v[k], sq_join))) &&
 		 (sq_expr(s, v, k + 1, quoted) || (sq_any(s, &v[k], sq_logic) && sq_chain(s, v, k + 1, quoted))))

@@ -69,11 +69,27 @@ static bool wb_script_url(const char *s, size_t len)
 	return false;
 }
 
-static const char *const wb_bad_tags[] = { "script", "iframe", "object", "embed", "applet", "frameset", "frame",
-					   "base", "svg", "math", "xss", "import", "portal", "isindex", NULL };
+/* Elements that run or load script by themselves. An iframe (a page of its
+ * own origin, as a YouTube embed) and an inline svg drawing are judged by
+ * their attributes and children: a handler, a script URL, srcdoc, a
+ * <script> inside. */
+static const char *const wb_bad_tags[] = { "script", "object", "embed", "applet", "frameset", "frame",
+					   "base", "math", "xss", "import", "portal", "isindex", NULL };
 static const char *const wb_url_attrs[] = { "href", "src", "action", "formaction", "data", "xlink:href", "background",
 					    "poster", "lowsrc", "dynsrc", "codebase", "srcdoc", "to", "from", "values",
 					    "content", "style", NULL };
+
+/* s[j] starts a tag wb_tag reads: '<', a name, then a space, '/', '>' or
+ * the end. */
+static bool wb_opens(const char *s, size_t len, size_t j)
+{
+	if (s[j] != '<' || j + 1 >= len || !fng_isalpha((unsigned char)s[j + 1]))
+		return false;
+	size_t k = j + 1;
+	while (k < len && (fng_isalnum((unsigned char)s[k]) || s[k] == '-' || s[k] == ':'))
+		k++;
+	return k >= len || fng_isspace((unsigned char)s[k]) || s[k] == '/' || s[k] == '>';
+}
 
 /* One tag starting at s[i] == '<': a finding (why) or NULL. */
 static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
@@ -93,14 +109,16 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 	/* what follows a name must end it as HTML does: space, '/', '>' or the end */
 	if (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '/' && s[j] != '>')
 		return NULL;
-	if (bad && (nl != 3 || strncasecmp(s + nb, "svg", 3) || j >= len || s[j] == '>'))
+	if (bad)
 		return "a script-bearing element";
-	/* attributes */
-	while (j < len && s[j] != '>') {
+	/* attributes, up to the tag's end or the next tag's start ('<' and a
+	 * letter: the caller reads that tag and its attributes, so each
+	 * attribute is read once, in linear time) */
+	while (j < len && s[j] != '>' && !wb_opens(s, len, j)) {
 		while (j < len && (fng_isspace((unsigned char)s[j]) || s[j] == '/' || s[j] == '"' || s[j] == '\''))
 			j++;
 		size_t ab = j;
-		while (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/')
+		while (j < len && !fng_isspace((unsigned char)s[j]) && s[j] != '=' && s[j] != '>' && s[j] != '/' && !wb_opens(s, len, j))
 			j++;
 		size_t al = j - ab;
 		while (j < len && fng_isspace((unsigned char)s[j]))
@@ -123,6 +141,12 @@ static const char *wb_tag(const char *s, size_t len, size_t i, size_t *end)
 		*end = j;
 		if (al > 2 && !strncasecmp(s + ab, "on", 2) && fng_isalpha((unsigned char)s[ab + 2]))
 			return "an event handler attribute";
+		/* SVG animation (<set>, <animate>) of a handler or a link: its to/values run */
+		if (al == 13 && !strncasecmp(s + ab, "attributename", 13) && ve > vb + (q ? 1 : 0) + 1) {
+			const char *an = s + vb + (q ? 1 : 0);
+			if (!strncasecmp(an, "on", 2) || !strncasecmp(an, "href", 4) || !strncasecmp(an, "xlink:href", 10))
+				return "an animated handler or link";
+		}
 		for (size_t k = 0; wb_url_attrs[k]; k++) {
 			if (al != strlen(wb_url_attrs[k]) || strncasecmp(s + ab, wb_url_attrs[k], al))
 				continue;
@@ -159,6 +183,7 @@ bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 			return wb_hit(h, i, end, why);
 	}
 	/* an attribute value broken out of: a quote, then an event handler */
+	const char *dq = memchr(s, '"', len), *sq = memchr(s, '\'', len); /* the first quotes, once */
 	for (const char *q = s; (q = memchr(q, 'o', len - (size_t)(q - s))) != NULL; q++) {
 		size_t i = (size_t)(q - s), j = i + 2;
 		if (i == 0 || j >= len || (s[i + 1] != 'n' && s[i + 1] != 'N') || !(fng_isspace((unsigned char)s[i - 1]) || s[i - 1] == '/' || s[i - 1] == '"' || s[i - 1] == '\''))
@@ -168,7 +193,7 @@ bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 		size_t k = j;
 		while (k < len && fng_isspace((unsigned char)s[k]))
 			k++;
-		if (j - i >= 5 && k < len && s[k] == '=' && (memchr(s, '"', i) || memchr(s, '\'', i)))
+		if (j - i >= 5 && k < len && s[k] == '=' && ((dq && dq < s + i) || (sq && sq < s + i)))
 			return wb_hit(h, i, k + 1, "an event handler after a quote");
 	}
 	/* a JavaScript string broken out of: ' or " then an operator or ; then a sink call */
@@ -205,7 +230,7 @@ static const char *const cd_markers[] = {
 	"os.popen(", "os.system(", "subprocess.Popen(", "subprocess.check_output(", "subprocess.call(",
 	"subprocess.run(", "pickle.loads(", "marshal.loads(", "Kernel.exec", "IO.popen(", "Kernel.system",
 	"%x(", "require 'open3'", "Open3.", "System.Diagnostics.Process", "Invoke-Expression", "IEX(",
-	"<%=", "${script:", "#{T(", "freemarker.template.utility.Execute", "?new()(", "<#assign",
+	"${script:", "#{T(", "freemarker.template.utility.Execute", "?new()(", "<#assign",
 	"$class.inspect", "#set($", "ObjectConstructor", "!!python/object", "!!python/apply", "!ruby/object",
 	"rO0AB", "aced0005", "O:8:\"stdClass\"", "__proto__", "constructor.prototype", NULL
 };
@@ -259,18 +284,47 @@ static const unsigned char cd_gate[256] = {
 static const char *const cd_plain[] = { "new ProcessBuilder", "require 'open3'", "Invoke-Expression",
 					"ObjectConstructor", "rO0AB", "aced0005", NULL };
 
-/* A template expression ({{ }}, ${ }, #{ }, <%= %>, *{ }) whose body is
- * code rather than a name: arithmetic on numbers, a call, a dunder. */
+/* Ruby's call without parentheses: a name, a space, then a string or a
+ * symbol (system 'id', File.read "/etc/passwd"); or a word that reaches
+ * the process, its files or its environment (ENV.to_h, Dir.pwd, eval x). */
+static bool cd_bare_call(const char *b, size_t bl)
+{
+	static const char *const ruby[] = { "env", "kernel", "file", "dir", "io", "process", "objectspace", "open3",
+					    "system", "exec", "eval", "spawn", "send", "public_send", "binding",
+					    "instance_eval", "class_eval", "instance_variable_get", "require", "load",
+					    "syscall", "fork", "exit", "exit!", "abort", "const_get", "method", NULL };
+	for (size_t i = 0; i + 2 < bl; i++)
+		if ((fng_isalnum((unsigned char)b[i]) || b[i] == '_') && b[i + 1] == ' ' &&
+		    (b[i + 2] == '\'' || b[i + 2] == '"' || b[i + 2] == ':'))
+			return true;
+	for (size_t i = 0; i < bl;) {
+		size_t e = i;
+		while (e < bl && (fng_isalnum((unsigned char)b[e]) || b[e] == '_' || b[e] == '!'))
+			e++;
+		for (size_t k = 0; e > i && ruby[k]; k++)
+			if (strlen(ruby[k]) == e - i && !strncmp(b + i, ruby[k], e - i) && (i == 0 || b[i - 1] != '.' || k >= 8))
+				return true;
+		i = e > i ? e : i + 1;
+	}
+	return false;
+}
+
+/* A template expression ({{ }}, ${ }, #{ }, ERB's <% %> and <%= %>,
+ * Razor's @( ), *{ }) whose body is code rather than a name: arithmetic on
+ * numbers, a call, a dunder. */
 static const char *cd_template(const char *s, size_t len, const struct fng_fw_pairs *pairs, size_t *at)
 {
-	static const char *const opens[] = { "{{", "${", "#{", "*{", "@{", "{%", "[[", NULL };
-	static const char *const closes[] = { "}}", "}", "}", "}", "}", "%}", "]]", NULL };
+	static const char *const opens[] = { "{{", "${", "#{", "*{", "@{", "{%", "[[", "<%", "@(", NULL };
+	static const char *const closes[] = { "}}", "}", "}", "}", "}", "%}", "]]", "%>", ")", NULL };
 
 	for (size_t k = 0; opens[k]; k++) {
+		size_t e = 0; /* the last close found: an open before it closes there too (no search again) */
 		for (long o = fng_fw_maybe(pairs, opens[k]) ? fng_fw_find(s, len, opens[k]) : -1; o >= 0;) {
 			size_t b = (size_t)o + 2;
-			long c = fng_fw_find(s + b, len - b, closes[k]);
-			size_t e = c >= 0 ? b + (size_t)c : len;
+			if (b > e || e == 0) {
+				long c = fng_fw_find(s + b, len - b, closes[k]);
+				e = c >= 0 ? b + (size_t)c : len;
+			}
 			const char *body = s + b;
 			size_t bl = e - b < 256 ? e - b : 256;
 			*at = (size_t)o;
@@ -283,6 +337,10 @@ static const char *cd_template(const char *s, size_t len, const struct fng_fw_pa
 			if (fng_fw_find(body, bl, "__") >= 0 || fng_fw_find(body, bl, "(") >= 0 || fng_fw_find(body, bl, "[") >= 0 ||
 			    fng_fw_find(body, bl, ".class") >= 0 || fng_fw_find(body, bl, "|attr") >= 0)
 				return "a template expression with code";
+			/* ERB (<% %>, <%= %>): Ruby's backticks, %x, :: constants, a call without parentheses on a string */
+			if (k == 7 && (memchr(body, '`', bl) || fng_fw_find(body, bl, "%x") >= 0 || fng_fw_find(body, bl, "::") >= 0 ||
+				       cd_bare_call(body, bl)))
+				return "an ERB tag with code";
 			if (cd_arith(body, bl))
 				return "a template expression with arithmetic";
 			long nx = fng_fw_find(s + b, len - b, opens[k]);
@@ -300,11 +358,18 @@ static const char *cd_tags(const char *s, size_t len, const struct fng_fw_pairs 
 	static const char *const sinks[] = { "system", "exec", "passthru", "shell_exec", "popen", "proc_open", "eval",
 					     "assert", "include", "require", "file_get_contents", "readfile", "fetch",
 					     "include_once", "require_once", "pcntl_exec", NULL };
+	long close = -2; /* the next "?>" after the last tag looked at (-1: none): searched once per span */
 	for (long o = fng_fw_maybe(pairs, "<?") ? fng_fw_find(s, len, "<?") : -1; o >= 0;) {
 		size_t i = (size_t)o + 2;
-		if (i < len && (s[i] == '=' || s[i] == ' ') && fng_fw_find(s + i, len - i, "?>") > 1) {
-			*at = (size_t)o;
-			return "a PHP tag with code";
+		if (i < len && (s[i] == '=' || s[i] == ' ')) {
+			if (close == -2 || (close >= 0 && (size_t)close < i + 2)) {
+				long c = fng_fw_find(s + i + 2, len - i - 2 < len ? len - i - 2 : 0, "?>");
+				close = c >= 0 ? (long)(i + 2) + c : -1;
+			}
+			if (close >= 0) {
+				*at = (size_t)o;
+				return "a PHP tag with code";
+			}
 		}
 		long nx = fng_fw_find(s + i, len - i, "<?");
 		o = nx >= 0 ? (long)i + nx : -1;

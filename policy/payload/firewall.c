@@ -181,7 +181,9 @@ static void fw_leaf(struct fw_run *r, size_t i)
 
 	if (!e || e->leaf == FW_MEMO_EMPTY) {
 		m = fng_fw_detect(l->value, l->len, l->kind, hits);
-		if (e && !m) { /* clean: remembered */
+		bool inert = (m & (1u << FNG_FW_NOSQL)) && i + 1 < r->l->n && fng_fw_key_inert(l, &r->l->v[i + 1]);
+		m &= inert ? ~(1u << FNG_FW_NOSQL) : ~0u;
+		if (e && !m && !inert) { /* clean: remembered (not a key its value decided) */
 			*e = (struct fw_memo_slot){ hash, (uint32_t)i };
 			fw_memo_added(r);
 		}

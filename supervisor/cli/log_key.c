@@ -19,8 +19,12 @@ static void take(const char *what, const char *s, size_t n, uint8_t *key, size_t
 
 void fng_cli_log_key(const char *file, uint8_t key[FNG_SEAL_KEY_MAX], size_t *len)
 {
-	char *env = getenv(KEY_ENV);
+	char *env;
+	size_t skip = sizeof(KEY_ENV); /* "NAME=" */
 
+	/* Out of the environment whether it is used or not. */
+	if (fng_env_take(KEY_ENV, &env) < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "$" KEY_ENV ": out of memory");
 	*len = 0;
 	if (file) {
 		autofree char *buf = NULL;
@@ -34,10 +38,21 @@ void fng_cli_log_key(const char *file, uint8_t key[FNG_SEAL_KEY_MAX], size_t *le
 		take(file, buf, n, key, len);
 		explicit_bzero(buf, n);
 	} else if (env) {
-		take("$" KEY_ENV, env, strlen(env), key, len);
+		take("$" KEY_ENV, env + skip, strlen(env + skip), key, len);
 	}
 	if (env) {
-		explicit_bzero(env, strlen(env));	/* also what /proc/PID/environ shows */
-		unsetenv(KEY_ENV);
+		explicit_bzero(env, strlen(env));
+		free(env);
+	}
+}
+
+void fng_cli_log_key_drop(void)
+{
+	char *env;
+
+	fng_env_take(KEY_ENV, &env);
+	if (env) {
+		explicit_bzero(env, strlen(env));
+		free(env);
 	}
 }

@@ -13,5 +13,8 @@
  * whichever was used, so the runtime never inherits it. A key of the wrong
  * size or an unreadable file: one line, exit 2. */
 void fng_cli_log_key(const char *file, uint8_t key[FNG_SEAL_KEY_MAX], size_t *len);
+/* Wipe and remove $FNGUARD_LOG_KEY unused: the commands that do not seal
+ * (trace, baseline, policy) so that what they run never inherits it. */
+void fng_cli_log_key_drop(void);
 
 #endif

@@ -3,6 +3,7 @@
 #include "supervisor/lambda/emulate.h"
 #include "supervisor/exit.h"
 #include "supervisor/cli/run.h"
+#include "supervisor/cli/log_key.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "help") == 0)
 		return help(argc, argv);
 	fn = command(argv[1]);
+	/* The sealing key is run's (emulate hands it to run): under another
+	 * command, what it runs must not inherit it either. */
+	if (fn && fn != fng_cmd_run && fn != fng_cmd_emulate)
+		fng_cli_log_key_drop();
 	if (fn)
 		return fn(argc - 1, argv + 1);
 	if (argv[1][0] == '-')

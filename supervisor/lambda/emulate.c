@@ -174,11 +174,31 @@ static bool cmd_is_self(const char *cmd0)
 	return false;
 }
 
-static int spawn_runtime(struct emu *e, char **run_opts, size_t n_run, char **cmd, bool direct)
+/* The environment of CMD: emulate's own, plus the sealing key, which
+ * emulate itself does not keep (fng_cmd_emulate took it out): only the
+ * child's environment ever holds it, and fnguard run takes it out of its
+ * own (log_key.c). */
+static char **child_env(const char *key)
+{
+	size_t n = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 2, sizeof(*env));
+	if (!env)
+		return NULL;
+	memcpy(env, environ, n * sizeof(*env));
+	env[n] = (char *)key;
+	return env;
+}
+
+static int spawn_runtime(struct emu *e, char **run_opts, size_t n_run, char **cmd, bool direct, const char *key)
 {
 	char self[PATH_MAX];
 	size_t n_cmd = 0;
 	autofree char **args = NULL;
+	autofree char **env = NULL;
 	uv_stdio_container_t stdio[3] = {
 		{ .flags = UV_INHERIT_FD, .data.fd = 0 },
 		{ .flags = UV_INHERIT_FD, .data.fd = 2 },
@@ -196,6 +216,9 @@ static int spawn_runtime(struct emu *e, char **run_opts, size_t n_run, char **cm
 	if (!args)
 		return UV_ENOMEM;
 	build_args(args, self, run_opts, n_run, cmd);
+	if (key && !(env = child_env(key)))
+		return UV_ENOMEM;
+	po.env = env;
 	po.file = direct ? cmd[0] : self;
 	po.args = direct ? cmd : args;
 	po.exit_cb = on_child_exit;
@@ -333,11 +356,16 @@ int fng_cmd_emulate(int argc, char **argv)
 {
 	struct emu_opts o = { 0 };
 	struct emu e = { 0 };
+	char *key;
 	int r, status;
 
 	r = parse_options(argc, argv, &o);
 	if (r >= 0)
 		return r;
+	/* The function may read this process's /proc/PID/environ (and a root
+	 * one its memory): the key is held only until the child has it. */
+	if (fng_env_take("FNGUARD_LOG_KEY", &key) < 0)
+		fng_die(FNG_EXIT_UNSUPPORTED, "emulate: $FNGUARD_LOG_KEY: out of memory");
 	if (!o.direct && cmd_is_self(argv[optind])) {
 		if (o.n_run)
 			fng_die(FNG_EXIT_USAGE, "emulate: CMD is fnguard itself: give --policy, --log, --no-proxy and "
@@ -347,7 +375,11 @@ int fng_cmd_emulate(int argc, char **argv)
 	load_events(&e, o.event_file, o.lines);
 	start_server(&e, o.port);
 
-	r = spawn_runtime(&e, o.run_opts, o.n_run, argv + optind, o.direct);
+	r = spawn_runtime(&e, o.run_opts, o.n_run, argv + optind, o.direct, key);
+	if (key) { /* uv_spawn returns once the child has run exec */
+		explicit_bzero(key, strlen(key));
+		free(key);
+	}
 	if (r < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "emulate: cannot start fnguard run: %s", uv_strerror(r));
 	e.child_running = true;

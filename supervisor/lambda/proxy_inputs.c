@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A body larger than this is not walked (the values are not handed over:
- * such an invocation has no confirmed findings; docs/policy.md). */
-#define PX_INPUTS_BODY_MAX (1u << 20)
+/* Lambda's largest request payload (6 MB) and room for the envelope; a
+ * larger body is not walked, and the tracer is handed an incomplete set:
+ * every call the check inspects is refused (docs/policy.md). */
+#define PX_INPUTS_BODY_MAX (7u << 20)
 
 struct px_inputs {
 	char *body;
@@ -62,18 +63,29 @@ void px_inputs_body(struct px_conn *c, const char *at, size_t n)
 	in->len += n;
 }
 
+/* Every leaf of a body within the bound: each takes at least one byte of
+ * it, nested and decoded layers included (the walk's bytes bound is the
+ * body's times its decoded layers). */
 void px_inputs_end(struct px_conn *c)
 {
 	struct px_inputs *in = c->inputs;
 	struct fng_pwalk_list l;
+	struct fng_pwalk_limits lim = { FNG_PWALK_DEPTH, PX_INPUTS_BODY_MAX, 4 * (size_t)PX_INPUTS_BODY_MAX };
+	struct fng_confirm_set *set;
 
-	if (!in || !in->on || in->over)
+	if (!in || !in->on)
 		return;
 	in->on = false;
-	if (fng_pwalk(in->body ? in->body : "", in->len, NULL, &l) < 0)
-		return;
-	struct fng_confirm_set *set = fng_confirm_set_build(&l, c->rs_id);
-	fng_pwalk_free(&l);
+	if (in->over)
+		set = fng_confirm_set_untracked(c->rs_id, "the event could not be gathered whole: over 7 MiB, or no memory");
+	else if (fng_pwalk(in->body ? in->body : "", in->len, &lim, &l) < 0)
+		set = fng_confirm_set_untracked(c->rs_id, "no memory to read the event");
+	else {
+		set = fng_confirm_set_build(&l, c->rs_id);
+		fng_pwalk_free(&l);
+	}
+	/* NULL (not even a small block): the last invocation's set was
+	 * cleared at the answer's start; the tracer knows none is current */
 	if (set)
 		fng_lambda_put_inputs(c->px->cfg.state, set);
 }

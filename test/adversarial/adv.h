@@ -356,6 +356,32 @@ static inline int adv_arrivals(int fd, int wait_ms)
 	}
 }
 
+/* A TCP connect to a that waits up to wait_ms for the handshake: 0 when it
+ * was made, else -1 with *err (ETIMEDOUT when nothing answered). *fd is the
+ * socket (-1 if none could be made), for the caller to close. */
+static inline int adv_connect_wait(const struct sockaddr_in *a, int wait_ms, int *fd, int *err)
+{
+	int r = -1, e = 0, s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	*fd = s;
+	if (s < 0) {
+		*err = errno;
+		return -1;
+	}
+	r = connect(s, (const struct sockaddr *)a, sizeof(*a));
+	e = errno;
+	if (r < 0 && e == EINPROGRESS) {
+		struct pollfd pf = { .fd = s, .events = POLLOUT };
+		socklen_t el = sizeof(e);
+		if (poll(&pf, 1, wait_ms) == 1 && getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e == 0)
+			r = 0;
+		else if (!e)
+			e = ETIMEDOUT;
+	}
+	*err = r == 0 ? 0 : e;
+	return r;
+}
+
 /* End the function's initialisation under `fnguard run --no-proxy`: its
  * first connect to AWS_LAMBDA_RUNTIME_API (host:port; 127.0.0.1 is used),
  * where nobody needs to listen. Unset or empty: nothing to end. */

@@ -252,20 +252,7 @@ static void vec_connect_attack_ip(void)
 	}
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(ATTACK_PORT) };
 	inet_pton(AF_INET, attack_ip, &a.sin_addr);
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), r = -1, e = 0;
-	if (s >= 0) {
-		r = connect(s, (struct sockaddr *)&a, sizeof a);
-		e = errno;
-		if (r < 0 && e == EINPROGRESS) {
-			struct pollfd pf = { .fd = s, .events = POLLOUT };
-			socklen_t el = sizeof e;
-			if (poll(&pf, 1, 1000) == 1 && getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e == 0)
-				r = 0;
-			else if (!e)
-				e = ETIMEDOUT;
-		}
-	} else
-		e = errno;
+	int s, e, r = adv_connect_wait(&a, 1000, &s, &e);
 	int got = adv_arrivals(rx, r == 0 ? 500 : 50);
 	if (s >= 0)
 		close(s);

@@ -234,6 +234,7 @@ def vectors(workdir, secret, lport):
     """(name, event, kind, what) for every vector."""
     mk = lambda n: os.path.join(workdir, "mk_" + n)  # noqa: E731
     up = "../" * 24 + secret.lstrip("/")
+    pad = {"f%d" % i: "value %d" % i for i in range(600)}
     return [
         # caught by the input firewall's patterns (and confirmed)
         ("cmd_separator", {"host": "127.0.0.1; touch " + mk("cmd_separator")}, "cmd", None),
@@ -246,6 +247,14 @@ def vectors(workdir, secret, lport):
         ("ssrf_loopback", {"url": "http://127.0.0.1:%d/ssrf_loopback" % lport}, "ssrf", None),
         ("ssrf_decimal", {"url": "http://2130706433:%d/ssrf_decimal" % lport}, "ssrf", None),
         ("ssrf_localhost", {"url": "http://localhost:%d/ssrf_localhost" % lport}, "ssrf", None),
+        # the evasive ones again, with the input shaped to hit a bound of the
+        # index confirmed_attacks keeps (attack round 10, confirm_pad): 600
+        # ordinary fields first, a value over 4 KiB, an event over 1 MiB
+        ("pad_cmd_fields", dict(pad, host="127.0.0.1 >" + mk("pad_cmd_fields")), "cmd", None),
+        ("pad_cmd_long", {"host": "127.0.0.1 >" + mk("pad_cmd_long") + " #" + "A" * 8000}, "cmd", None),
+        ("pad_lfi_fields", dict(pad, file="../creds.txt"), "lfi", None),
+        ("pad_lfi_big", {"pad": "x" * (2 << 20), "file": "../creds.txt"}, "lfi", None),
+        ("pad_ssrf_long", {"url": "http://127.0.0.1:%d/pad_ssrf_long?%s" % (lport, "A" * 5000)}, "ssrf", None),
         # the function's own credential on the way out
         ("leak_response", {"env": "AWS_SECRET_ACCESS_KEY"}, "leak", None),
         ("leak_error", {"fail_env": "AWS_SECRET_ACCESS_KEY"}, "leak", None),

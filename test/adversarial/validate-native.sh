@@ -24,6 +24,8 @@
 #   FNG_ATTACK_IP (netns_dns_forge) 198.18.0.7: the program runs inside
 #                 `unshare -n`, with that address and lo up, so its connect to
 #                 the "attacker" stays in a namespace made for it
+#   (dns_label)   inside `unshare -n`, with its own --resolver on
+#                 127.0.0.53 and 198.18.0.11 to .16 on lo
 set -u
 
 SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,6 +42,7 @@ PROGRAMS+=(exec_mapped_code source_forge kernel_code tty_inject)
 # Programs written in Python: installed as they are, run like the others.
 PY_PROGRAMS=(payload_inject)
 PROGRAMS+=(jvm_perfdata)
+PROGRAMS+=(dns_label)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O1 -g -pthread)
 TIMEOUT=${FNG_ADV_TIMEOUT:-300}
 
@@ -199,6 +202,13 @@ for p in "${PROGRAMS[@]}"; do
         netns_dns_forge)
             export FNG_ATTACK_IP=198.18.0.7
             wrap=(unshare -n sh -c 'ip link set lo up && ip addr add "$FNG_ATTACK_IP/32" dev lo && exec "$0"')
+            ;;
+        dns_label)
+            # its own resolver on 127.0.0.53 answers 198.18.0.11 to .16, put on lo
+            wrap=(unshare -n sh -c 'ip link set lo up || exit 99
+                for i in 11 12 13 14 15 16; do ip addr add 198.18.0.$i/32 dev lo || exit 99; done
+                "$0" --resolver 127.0.0.53 198.18.0.10 & r=$!
+                "$0"; rc=$?; kill $r; exit $rc')
             ;;
     esac
     out=$(cd "$FNG_WORKDIR" && timeout -k 5 "$TIMEOUT" "${wrap[@]}" "$BUILD_DIR/$p" 2> "$BUILD_DIR/$p.stderr")

@@ -107,3 +107,49 @@ real = [e for e in exits if e["details"].get("counters", {}).get("blocked", 0) >
 assert real, exits  # the real exit event parses, and counts the block
 PY
 }
+
+# dns_label asks the trusted resolver (the program itself in --resolver mode,
+# outside fnguard, in the test's network namespace) for names in the
+# attacker's zone that are not host names, each answered with an address of
+# its own (198.18.0.11 to .16, where the program listens): labels "\0",
+# "com\0", "api.example.com", a name over 255 octets. None may teach fnguard
+# a name (c-ares read the first as "x.example.com.", and the long one was cut
+# to its first 255 characters): each connect is judged as to an unnamed
+# address, under host exceptions and under an allowlist's hosts, and
+# log_dns shows no alias.
+dns_label_run() { # policy-json
+	local pol i
+	pol=$(policy "$1")
+	adv_setup
+	: >"$EV"
+	export FNG_DNS_RESOLVER=127.0.0.53
+	set +e
+	unshare -n sh -c 'ip link set lo up || exit 99
+		for i in 11 12 13 14 15 16; do ip addr add 198.18.0.$i/32 dev lo || exit 99; done
+		"$0" --resolver 127.0.0.53 198.18.0.10 & r=$!
+		"$@"; rc=$?; kill $r; exit $rc' "$BUILD/test/adversarial/dns_label" \
+		"$FNGUARD" run --policy "$pol" --log "file:$EV" -- "$BUILD/test/adversarial/dns_label" >"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	if grep -q BYPASSED "$WORK/out" || grep -q ERROR "$WORK/out" || [ "$RC" -ne 0 ]; then
+		cat "$WORK/out" "$WORK/err"
+		fail "dns_label: $RC vector(s) got through"
+	fi
+	[ "$(grep -c '^vector .*: defended' "$WORK/out")" = 6 ] || fail "dns_label: $(cat "$WORK/out")"
+	assert_events_valid
+	for i in 11 12 13 14 15 16; do
+		expect_events 1 event_type=network action=blocked details.host=198.18.0.$i details.ip=198.18.0.$i
+	done
+	expect_events 6 event_type=network action=blocked details.port=5532
+	expect_events 0 event_type=dns
+	adv_tmp_untouched
+}
+
+t_adv_dns_label() {
+	dns_label_run '{"outbound_connectivity": {"action": "block", "resolvers": ["127.0.0.53"], "log_dns": true,
+		"exceptions": ["*.example.com", "api.example.com", "aws"]},
+		"read_write_tmp": "block", "create_child_process": "block", "read_handler": "block"}'
+	dns_label_run '{"allowlist": {"mode": "block", "hosts": ["*.example.com:5532", "api.example.com:5532", "*.amazonaws.com"],
+		"files": {"read": ["/**"]}, "exec": []},
+		"outbound_connectivity": {"action": "allow", "resolvers": ["127.0.0.53"], "log_dns": true}}'
+}

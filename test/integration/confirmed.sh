@@ -188,3 +188,22 @@ t_confirmed_with_input_firewall() {
 	assert_response 0 '{"read": "denied 13"}'
 	expect_events 1 policy=confirmed_attacks action=blocked details.input_path='$.file' details.confirmed=true
 }
+
+# An event the check cannot track whole (nested deeper than the walk's 64
+# levels): no value is matched, so every call the check inspects in that
+# invocation is refused, saying why, the runtime's own included (here its
+# lazy imports: the runtime fails); never passed unexamined.
+t_confirmed_untracked_refuses() {
+	confirmed_task
+	local deep
+	deep=$($PY -c 'print("[" * 70 + "1" + "]" * 70)')
+	write_events "{\"deep\": $deep, \"file\": \"report.txt\"}"
+	cd "$WORK/task"
+	emu --policy "$(confirmed_policy block)" --events "$WORK/in.jsonl" -- "$PY" "$PY_RUNTIME"
+	cd - >/dev/null
+	case "$(out_get response event=0)" in *'"read": 6'*) fail "the file was read: $(cat "$WORK/out")" ;; esac
+	expect_events 1 policy=confirmed_attacks action=blocked syscall=openat details.path="$WORK/task/data/report.txt" \
+		details.reason="the invocation's input values are not all tracked (the event was not read whole (JSON nested too deep)): refused"
+	expect_events 0 policy=confirmed_attacks details.confirmed=true
+	assert_events_valid
+}

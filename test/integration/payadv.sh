@@ -44,7 +44,7 @@ pi_all_answered() {
 # The program can fail: natively every vector gets through.
 t_adv_payload_inject_native() {
 	pi_run native
-	[ "$RC" = 24 ] || fail "native exit status $RC, expected 24: $(cat "$WORK/out" "$WORK/err")"
+	[ "$RC" = 34 ] || fail "native exit status $RC, expected 34: $(cat "$WORK/out" "$WORK/err")"
 	pi_expect BYPASSED '[a-z_]+'
 }
 
@@ -71,7 +71,23 @@ t_adv_payload_inject_layers() {
 	pi_run "{$PI_BASE, \"confirmed_attacks\":\"block\"}" _
 	pi_expect defended "[a-z]+_(cmd|lfi|ssrf)_[a-z_]+"
 	pi_expect BYPASSED "[a-z]+_leak_[a-z_]+"
-	expect_events 6 policy=confirmed_attacks action=blocked details.confirmed=true details.input_path='$.host' syscall=execve
+	expect_events 10 policy=confirmed_attacks action=blocked details.confirmed=true details.input_path='$.host' syscall=execve
+}
+
+# Attack round 10 (confirm_pad): the evasive payloads behind 600 ordinary
+# fields, in a value over 4 KiB, or in an event over 1 MiB passed
+# confirmed_attacks silently (it kept 512 values of at most 4 KiB, and
+# walked bodies of at most 1 MiB). Every value is tracked now: each is
+# refused and confirmed, with its input's path.
+t_adv_payload_inject_padded() {
+	pi_run "{$PI_BASE, \"confirmed_attacks\":\"block\"}" pad_
+	pi_expect defended '[a-z]+_pad_[a-z_]+'
+	pi_all_answered
+	assert_rc 0
+	expect_events 4 policy=confirmed_attacks action=blocked details.confirmed=true details.input_path='$.host' syscall=execve
+	expect_events 4 policy=confirmed_attacks action=blocked details.confirmed=true details.input_path='$.file' syscall=openat
+	expect_events 2 policy=confirmed_attacks action=blocked details.confirmed=true details.input_path='$.url' syscall=connect
+	assert_events_valid
 }
 
 # Issue 16: an init error carrying the function's key was relayed unread.

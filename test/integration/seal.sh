@@ -121,3 +121,46 @@ t_seal_cut_log_does_not_verify() {
 	[ "$rc" = 1 ] || fail "a log without its exit event verified: $out"
 	echo "$out" | grep -q 'no exit event' || fail "verify-seal: $out"
 }
+
+# fnguard emulate starts fnguard run with the key in its environment; the
+# function scans every /proc/PID/environ it can read (emulate's, a sibling's
+# or an ancestor's, same uid) for the key's value (outside attack round 10:
+# emulate kept it, and the function sealed a forged exit line with it).
+# Only the child's environment ever held it, and fnguard run wiped it.
+KEY_SCAN='import os
+found = []
+for d in os.listdir("/proc"):
+    if d.isdigit() and int(d) != os.getpid():
+        try:
+            env = open("/proc/%s/environ" % d, "rb").read().split(b"\0")
+        except OSError:
+            continue
+        found += [d for e in env if e.startswith(b"FNGUARD_LOG_KEY=") and len(e) > 16]
+print("key found in:", " ".join(found) or "none", flush=True)'
+
+t_seal_key_not_readable_under_emulate() {
+	printf 'a key of thirty-two bytes, secret' >"$WORK/key"
+	set +e
+	FNGUARD_LOG_KEY='a key of thirty-two bytes, secret' "$FNGUARD" emulate -- "$PY" -c "$KEY_SCAN" \
+		>"$WORK/out" 2>"$WORK/err"
+	RC=$?
+	set -e
+	grep -q '^key found in: none$' "$WORK/err" "$WORK/out" ||
+		fail "the function found the key: $(cat "$WORK/out" "$WORK/err")"
+	# the run was sealed with it all the same
+	grep '^{' "$WORK/err" >"$WORK/err.events"
+	$PY "$VERIFY_SEAL" --key "$WORK/key" "$WORK/err.events" >/dev/null || fail "lines do not verify: $(cat "$WORK/err")"
+}
+
+# trace and baseline do not seal: the program they run does not inherit the
+# key either (it did: only run took it out).
+t_seal_key_not_inherited_under_trace_baseline() {
+	local cmd
+	for cmd in trace "baseline -o $WORK/profile.json"; do
+		# shellcheck disable=SC2086
+		FNGUARD_LOG_KEY='a key of thirty-two bytes, secret' "$FNGUARD" $cmd -- "$PY" -c \
+			'import os; print("key:", os.environ.get("FNGUARD_LOG_KEY"))' >"$WORK/out" 2>"$WORK/err" ||
+			fail "$cmd: $(cat "$WORK/err")"
+		grep -q '^key: None$' "$WORK/out" || fail "$cmd: the program inherited the key: $(cat "$WORK/out")"
+	done
+}

@@ -86,7 +86,7 @@ static void exec_table(void **state)
 			fail_msg("exec case %zu (%s): got %d", i, c->value, got);
 		if (got)
 			assert_string_equal(f.input_path, "$.v");
-		free(s);
+		fng_confirm_set_free(s);
 	}
 }
 
@@ -134,7 +134,7 @@ static void path_table(void **state)
 		bool got = fng_confirm_path(s, c->path, &f);
 		if (got != c->want)
 			fail_msg("path case %zu (%s in %s): got %d", i, c->value, c->path, got);
-		free(s);
+		fng_confirm_set_free(s);
 	}
 }
 
@@ -205,7 +205,7 @@ static void net_table(void **state)
 		bool got = fng_confirm_connect(s, a, c->port ? c->port : 80, c->name, &f);
 		if (got != c->want)
 			fail_msg("net case %zu (%s): got %d", i, c->value, got);
-		free(s);
+		fng_confirm_set_free(s);
 	}
 }
 
@@ -229,28 +229,133 @@ static void from_walker(void **state)
 	assert_true(fng_confirm_exec(s, "/bin/sh", argv, 3, &f));
 	assert_string_equal(f.input_path, "$.body.host");
 	/* syntax outranks a word matched by chance: "true" is also a value */
-	free(s);
+	fng_confirm_set_free(s);
 	const char *pairs[] = { "$.ok", "true", "$.host", "127.0.0.1; id" };
 	const char *argv2[] = { "sh", "-c", "ping -c1 127.0.0.1; id; true" };
 	s = fng_confirm_set_of(pairs, 2, "r");
 	assert_true(fng_confirm_exec(s, "/bin/sh", argv2, 3, &f));
 	assert_string_equal(f.input_path, "$.host");
-	free(s);
+	fng_confirm_set_free(s);
 }
 
-static void bounds(void **state)
+/* Attack round 10 (confirm_pad): 600 ordinary values before the payload,
+ * or one value longer than 4096 bytes, switched the check off. Every
+ * value is tracked now, of any length an argument can hold. */
+static void every_value(void **state)
 {
-	const char *pairs[2 * (FNG_CONFIRM_MAX_VALUES + 1)];
+	enum { N = 20000 };
+	const char **pairs = calloc(2 * (N + 1), sizeof(*pairs));
+	char (*vals)[16] = calloc(N, sizeof(*vals));
+	struct fng_confirm_finding f = { 0 };
+	const char *payload = "127.0.0.1 >/dev/null; cp creds.txt docs/leak.txt";
+	char cmd[256];
+
 	(void)state;
-	for (size_t i = 0; i < FNG_CONFIRM_MAX_VALUES + 1; i++) {
-		pairs[2 * i] = "$.a";
-		pairs[2 * i + 1] = "value";
+	assert_non_null(pairs);
+	assert_non_null(vals);
+	for (size_t i = 0; i < N; i++) {
+		/* the attacker's shape: every value shares a prefix with the payload */
+		snprintf(vals[i], sizeof(vals[i]), "127.0.%zu", i);
+		pairs[2 * i] = "$.pad";
+		pairs[2 * i + 1] = vals[i];
 	}
-	struct fng_confirm_set *s = fng_confirm_set_of(pairs, FNG_CONFIRM_MAX_VALUES + 1, "r");
+	pairs[2 * N] = "$.host";
+	pairs[2 * N + 1] = payload;
+	snprintf(cmd, sizeof(cmd), "ping -c 1 %s", payload);
+	const char *argv[] = { "/bin/sh", "-c", cmd };
+	struct fng_confirm_set *s = fng_confirm_set_of(pairs, N + 1, "r");
 	assert_non_null(s);
-	assert_int_equal(s->n, FNG_CONFIRM_MAX_VALUES);
+	assert_false(s->incomplete);
+	assert_int_equal(s->n, N + 1);
+	assert_true(fng_confirm_exec(s, "/bin/sh", argv, 3, &f));
+	assert_string_equal(f.input_path, "$.host");
+	const char *argv_ok[] = { "/bin/sh", "-c", "ping -c 1 127.0.0.1" };
+	assert_false(fng_confirm_exec(s, "/bin/sh", argv_ok, 3, &f));
+	assert_true(fng_confirm_path(s, "/var/task/docs/../creds.txt", &f) == false);
+	fng_confirm_set_free(s);
+	free(pairs);
+	free(vals);
+}
+
+static void long_values(void **state)
+{
+	size_t n = 100000;
+	char *v = malloc(n + 1), *cmd = malloc(n + 32);
+	struct fng_confirm_finding f = { 0 };
+
+	(void)state;
+	strcpy(v, "127.0.0.1 >/dev/null; cp creds.txt docs/leak2.txt #");
+	memset(v + strlen(v), 'A', n - strlen(v));
+	v[n] = '\0';
+	snprintf(cmd, n + 32, "ping -c 1 %s", v);
+	const char *pairs[] = { "$.host", v };
+	const char *argv[] = { "/bin/sh", "-c", cmd };
+	struct fng_confirm_set *s = fng_confirm_set_of(pairs, 1, "r");
+	assert_true(fng_confirm_exec(s, "/bin/sh", argv, 3, &f));
+	assert_string_equal(f.input_path, "$.host");
+	fng_confirm_set_free(s);
+	/* a long URL still names its host */
+	memcpy(v, "http://169.254.169.254/", 23);
+	s = fng_confirm_set_of(pairs, 1, "r");
+	uint8_t a[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 169, 254, 169, 254 };
+	assert_true(fng_confirm_connect(s, a, 80, NULL, &f));
+	fng_confirm_set_free(s);
+	free(v);
+	free(cmd);
+}
+
+/* A set that does not hold every value refuses every call it is asked
+ * about, naming no input and saying why. */
+static void untracked(void **state)
+{
+	const char *ev = "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]"
+			 "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]";
+	struct fng_pwalk_list l;
+	struct fng_confirm_finding f = { 0 };
+	const char *argv[] = { "/bin/true" };
+	uint8_t a[16] = { 0 };
+
+	(void)state;
+	assert_int_equal(fng_pwalk(ev, strlen(ev), NULL, &l), 0);
+	assert_true(l.limit);
+	struct fng_confirm_set *s = fng_confirm_set_build(&l, "r");
+	fng_pwalk_free(&l);
+	assert_non_null(s);
 	assert_true(s->incomplete);
-	free(s);
+	assert_true(fng_confirm_exec(s, "/bin/true", argv, 1, &f));
+	assert_null(f.input_path);
+	assert_non_null(strstr(f.why, "not all tracked"));
+	assert_true(fng_confirm_path(s, "/etc/hosts", &f));
+	assert_true(fng_confirm_connect(s, a, 443, NULL, &f));
+	fng_confirm_set_free(s);
+}
+
+/* Many values occurring in one path: examined up to a bound, then refused. */
+static void path_occurrences(void **state)
+{
+	enum { N = 2000 };
+	char *vals = calloc(N, N + 1);
+	const char **pairs = calloc(2 * N, sizeof(*pairs));
+	char path[N + 8];
+	struct fng_confirm_finding f = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		memset(vals + i * (N + 1), 'a', i + 3 > N ? N : i + 3);
+		pairs[2 * i] = "$.a";
+		pairs[2 * i + 1] = vals + i * (N + 1);
+	}
+	struct fng_confirm_set *s = fng_confirm_set_of(pairs, N, "r");
+	assert_false(s->incomplete);
+	memset(path, 'a', N);
+	path[N] = '\0';
+	assert_true(fng_confirm_path(s, path, &f));
+	assert_null(f.input_path);
+	assert_non_null(strstr(f.why, "too many"));
+	assert_false(fng_confirm_path(s, "aaaa", &f));
+	fng_confirm_set_free(s);
+	free(vals);
+	free(pairs);
 }
 
 int main(void)
@@ -260,7 +365,10 @@ int main(void)
 		cmocka_unit_test(path_table),
 		cmocka_unit_test(net_table),
 		cmocka_unit_test(from_walker),
-		cmocka_unit_test(bounds),
+		cmocka_unit_test(every_value),
+		cmocka_unit_test(long_values),
+		cmocka_unit_test(untracked),
+		cmocka_unit_test(path_occurrences),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -343,6 +343,107 @@ static void parse_rejects_non_answers(void **state)
 	assert_int_equal(a.n_addrs, 0);
 }
 
+/* A question given as raw wire octets (labels and their lengths as sent),
+ * answered with an A record whose owner points at it. */
+static void raw_question(struct msg *m, const void *name, size_t n)
+{
+	static const uint8_t rr[] = { 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 89, 2, 1 };
+
+	header(m, 0x8180, 1);
+	put(m, name, n);
+	put16(m, 1);
+	put16(m, 1);
+	put(m, rr, sizeof(rr));
+}
+
+#define RAW(s) { s, sizeof(s) - 1 }
+
+/* Names no resolver library (glibc, c-ares, Go, Java) takes as a host name
+ * teach nothing, never a cut or escaped alias: c-ares' text of the first
+ * one was "x.example.com." (the one-byte label "\0" ended the string). */
+static void parse_refuses_names_that_are_not_host_names(void **state)
+{
+	static const struct {
+		const char *b;
+		size_t n;
+	} bad[] = {
+		RAW("\x01x\x07" "example\x03" "com\x01\x00\x08" "attacker\x04" "test\x00"),  /* label "\0" */
+		RAW("\x03" "api\x07" "example\x04" "com\x00\x08" "attacker\x04" "test\x00"), /* "com\0" */
+		RAW("\x0b" "example.com\x08" "attacker\x04" "test\x00"),		     /* a dot in a label */
+		RAW("\x01\x01\x04" "test\x00"),						     /* a control byte */
+		RAW("\x03" "a b\x04" "test\x00"),					     /* a space */
+		RAW("\x03" "a\\b\x04" "test\x00"),					     /* a backslash */
+		RAW("\x03\xc3\xa9" "a\x04" "test\x00"),					     /* non-ASCII */
+		RAW("\x00"),								     /* the root alone */
+		RAW("\x41x\x04" "test\x00"),						     /* label type 0x40 */
+		RAW("\x01x\xc0\x0c"),							     /* a pointer loop */
+		RAW("\x01x\xc0\x20"),							     /* a pointer forward */
+	};
+	struct msg m;
+	struct fng_dns_answer a;
+	uint8_t big[300];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		raw_question(&m, bad[i].b, bad[i].n);
+		if (fng_dns_parse(m.b, m.n, &a) != -EINVAL || a.name[0] || a.n_addrs)
+			fail_msg("case %zu: learnt \"%s\" (%zu addresses)", i, a.name, a.n_addrs);
+	}
+	/* over 255 octets: the first 255 characters of its text (all that fit
+	 * the 256 bytes of a name) would be "aaa...a.a.x.example.com" */
+	for (int i = 0; i < 4; i++) {
+		big[n++] = 59;
+		memset(big + n, 'a', 59);
+		n += 59;
+	}
+	memcpy(big + n, "\x01" "a\x01x\x07" "example\x03" "com\x08" "attacker\x04" "test", 31);
+	raw_question(&m, big, n + 31);
+	assert_int_equal(fng_dns_parse(m.b, m.n, &a), -EINVAL);
+	assert_string_equal(a.name, "");
+	/* 255 octets is still a name (253 characters); 256 is not */
+	big[n] = 13;
+	memset(big + n + 1, 'a', 14);
+	big[n + 14] = 0;
+	raw_question(&m, big, n + 15);
+	assert_int_equal(fng_dns_parse(m.b, m.n, &a), 0);
+	assert_int_equal(strlen(a.name), 253);
+	big[n] = 14;
+	big[n + 15] = 0;
+	raw_question(&m, big, n + 16);
+	assert_int_equal(fng_dns_parse(m.b, m.n, &a), -EINVAL);
+}
+
+/* The chain is followed octet by octet (any case): a CNAME target that is not
+ * a host name gives no address (glibc refuses such an answer too). */
+static void parse_chain_by_octets(void **state)
+{
+	static const uint8_t cname[] = { 0xc0, 0x0c, 0, 5, 0, 1, 0, 0, 0, 60, 0, 8, 1, 'a', 1, 0, 1, 'x', 0xc0, 0x18 };
+	static const uint8_t a_rr[] = { 0xc0, 0x2e, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 89, 2, 1 };
+	struct msg m;
+	struct fng_dns_answer a;
+
+	(void)state;
+	header(&m, 0x8180, 2);
+	question(&m, "www.example.test", 1);
+	rr_a(&m, "WWW.Example.TEST", "10.89.1.1");
+	rr_a(&m, "www.example.test.x", "10.89.1.2");
+	assert_int_equal(fng_dns_parse(m.b, m.n, &a), 0);
+	assert_int_equal(a.n_addrs, 1);
+	/* www.example.test CNAME a.\000.x.test (0x18 is "test"), then its A */
+	header(&m, 0x8180, 2);
+	question(&m, "www.example.test", 1);
+	put(&m, cname, sizeof(cname));
+	put(&m, a_rr, sizeof(a_rr));
+	assert_int_equal(m.b[0x18], 4);
+	assert_int_equal(fng_dns_parse(m.b, m.n, &a), 0);
+	assert_string_equal(a.name, "www.example.test");
+	assert_int_equal(a.n_addrs, 0);
+	m.b[0x31] = 'b'; /* a.b.x.test: a host name, and its address counts */
+	assert_int_equal(fng_dns_parse(m.b, m.n, &a), 0);
+	assert_int_equal(a.n_addrs, 1);
+}
+
 /* ---- the table ---- */
 
 static void table_names_per_address(void **state)
@@ -421,6 +522,8 @@ int main(void)
 		cmocka_unit_test(parse_round_robin),
 		cmocka_unit_test(parse_follows_cname_chain_only),
 		cmocka_unit_test(parse_rejects_non_answers),
+		cmocka_unit_test(parse_refuses_names_that_are_not_host_names),
+		cmocka_unit_test(parse_chain_by_octets),
 		cmocka_unit_test(table_names_per_address),
 		cmocka_unit_test(resolvers_from_resolv_conf),
 	};

@@ -28,9 +28,9 @@
  * (percent of attack events found as their class), and the ceilings of
  * benign events with any finding (percent). */
 #define INDEP_DEV_FLOOR 99, 99, 99, 99, 99, 99, 99, 99
-#define INDEP_HELD_FLOOR 97, 90, 99, 99, 97, 96.5, 99, 99
-#define INDEP_DEV_FP 0.5
-#define INDEP_HELD_FP 2.5
+#define INDEP_HELD_FLOOR 97, 96.5, 99, 99, 97, 96.5, 99, 99
+#define INDEP_DEV_FP 0.1
+#define INDEP_HELD_FP 0.8
 
 /* The classes found in one event (as the proxy checks it), and where. */
 static unsigned scan_event(const char *ev, size_t len, char *where, size_t wn)
@@ -43,6 +43,8 @@ static unsigned scan_event(const char *ev, size_t len, char *where, size_t wn)
 	for (size_t i = 0; i < l.n; i++) {
 		struct fng_fw_hit hits[FNG_FW_NCLASS];
 		unsigned add = fng_fw_detect(l.v[i].value, l.v[i].len, l.v[i].kind, hits);
+		if (i + 1 < l.n && fng_fw_key_inert(&l.v[i], &l.v[i + 1])) /* as the proxy reads it (firewall.c) */
+			add &= ~(1u << FNG_FW_NOSQL);
 		if (add & ~m) {
 			int c = __builtin_ctz(add & ~m);
 			snprintf(where, wn, "%s %s (%s) <<%.80s>>", fng_fw_class_name(c), l.v[i].path, hits[c].why,

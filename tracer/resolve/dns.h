@@ -67,7 +67,11 @@ void fng_dns_watch(struct fng_dns *d, pid_t tgid, int fd);
 bool fng_dns_watched(const struct fng_dns *d, pid_t tgid, int fd);
 
 /* Parse a response (QR set, one question). Addresses are those of A/AAAA
- * records on the question's CNAME chain only. 0 or -EINVAL. */
+ * records on the question's CNAME chain only. Names are read as octets; a
+ * question that is not a host name (a label byte other than a letter, digit,
+ * '-' or '_'; over 255 octets; the root) is -EINVAL, as is an unreadable
+ * message: nothing to learn. A CNAME target that is not a host name, or an
+ * answer section not readable whole, leaves no address. 0 or -EINVAL. */
 int fng_dns_parse(const uint8_t *msg, size_t len, struct fng_dns_answer *out);
 /* Remember every address of a parsed answer. */
 void fng_dns_learn(struct fng_dns *d, const struct fng_dns_answer *a);

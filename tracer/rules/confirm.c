@@ -17,9 +17,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define CF_ARGV_MAX 64
-#define CF_ARGV_BYTES 8192
-
 /* The set of the invocation running now, or NULL (none handed over, another
  * invocation's, or several in flight). Takes a newly handed-over set. */
 static const struct fng_confirm_set *current_set(struct fng_tracer *t)
@@ -31,14 +28,14 @@ static const struct fng_confirm_set *current_set(struct fng_tracer *t)
 		return NULL;
 	n = fng_lambda_take_inputs(t->lambda);
 	if (n) {
-		free(t->confirm_set);
+		fng_confirm_set_free(t->confirm_set);
 		t->confirm_set = n;
 	}
 	if (!t->confirm_set)
 		return NULL;
 	fng_lambda_current(t->lambda, rid, sizeof(rid), trace, sizeof(trace));
 	if (!rid[0] || strcmp(rid, t->confirm_set->request_id) != 0) {
-		free(t->confirm_set); /* its invocation has ended */
+		fng_confirm_set_free(t->confirm_set); /* its invocation has ended */
 		t->confirm_set = NULL;
 		return NULL;
 	}
@@ -88,28 +85,61 @@ static bool unknown(struct fng_call *c, enum fng_event_type type, const char *wh
 	return act(c, type, &v, &f, res);
 }
 
-/* argv as an array over v->ev-sized storage of our own (longer than the event's). */
-static size_t read_argv(pid_t tid, uint64_t at, char *buf, const char **argv)
+/* argv string n, whole (up to MAX_ARG_STRLEN) into buf; <0 when it cannot
+ * be read or is longer (the kernel fails the exec the same way). */
+static ssize_t read_arg(pid_t tid, uint64_t at, size_t n, char *buf)
 {
-	size_t n = 0, used = 0;
+	uint64_t p = 0;
 
-	for (; n < CF_ARGV_MAX && at && used + 1 < CF_ARGV_BYTES; n++) {
-		uint64_t p = 0;
-		if (fng_mem_read(tid, at + n * sizeof(uint64_t), &p, sizeof(p)) < 0 || p == 0)
+	if (fng_mem_read(tid, at + n * sizeof(uint64_t), &p, sizeof(p)) < 0)
+		return -EFAULT;
+	if (p == 0)
+		return -ENOENT; /* the end of argv */
+	return fng_mem_read_str(tid, p, buf, FNG_CONFIRM_ARG_MAX);
+}
+
+/* argv[0], the option that takes code (-c, -e) and the code after it: the
+ * only arguments the check reads (fng_confirm_exec), each read whole. *argc
+ * 1 or 3; false when argv cannot be read (the kernel fails the call too). */
+static bool read_argv(pid_t tid, uint64_t at, char *bufs, const char **argv, size_t *argc)
+{
+	char *opt = bufs + FNG_CONFIRM_ARG_MAX, *code = opt + FNG_CONFIRM_ARG_MAX;
+	ssize_t r = read_arg(tid, at, 0, bufs);
+	int kind;
+
+	*argc = 0;
+	if (r == -ENOENT)
+		return true;
+	if (r < 0)
+		return false;
+	argv[0] = bufs;
+	*argc = 1;
+	kind = fng_confirm_code_kind(bufs);
+	for (size_t n = 1; kind; n++) {
+		r = read_arg(tid, at, n, opt);
+		if (r == -ENOENT)
 			break;
-		ssize_t r = fng_mem_read_str(tid, p, buf + used, CF_ARGV_BYTES - used);
 		if (r < 0)
+			return false;
+		if (!fng_confirm_code_opt(kind, opt))
+			continue;
+		r = read_arg(tid, at, n + 1, code);
+		if (r == -ENOENT)
 			break;
-		argv[n] = buf + used;
-		used += strlen(buf + used) + 1;
+		if (r < 0)
+			return false;
+		argv[1] = opt;
+		argv[2] = code;
+		*argc = 3;
+		break;
 	}
-	return n;
+	return true;
 }
 
 static bool check_exec(struct fng_call *c, const struct fng_confirm_set *s, enum fng_resume *res)
 {
-	autofree char *buf = malloc(CF_ARGV_BYTES);
-	const char *argv[CF_ARGV_MAX];
+	autofree char *buf = malloc(3 * (size_t)FNG_CONFIRM_ARG_MAX);
+	const char *argv[3];
 	struct fng_verdict v = FNG_VERDICT_NONE;
 	struct fng_confirm_finding f;
 	size_t argc;
@@ -118,7 +148,8 @@ static bool check_exec(struct fng_call *c, const struct fng_confirm_set *s, enum
 		return unknown(c, FNG_EV_PROCESS, "the arguments", res);
 	if (fng_mem_read_str(c->tc->tid, c->args[c->d->path], v.path, sizeof(v.path)) < 0)
 		return false; /* the kernel fails it the same way */
-	argc = read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], buf, argv);
+	if (!read_argv(c->tc->tid, c->args[c->d->dirfd != FNG_NOARG ? 2 : 1], buf, argv, &argc))
+		return false;
 	if (!fng_confirm_exec(s, v.path, argv, argc, &f))
 		return false;
 	for (size_t i = 0, off = 0; i < argc; i++) {
