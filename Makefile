@@ -340,7 +340,7 @@ demo: fnguard
 	@bash examples/demo.sh $(abspath fnguard)
 
 bench: fnguard $(BENCH_BINS)
-	@command -v strace >/dev/null || sh scripts/install-deps.sh
+	@sh scripts/install-deps.sh bench
 	@FNGUARD=$(abspath fnguard) BUILD=$(abspath $(BUILD)) bash bench/run.sh
 
 # Recording a run's results in the tree is a deliberate step (docs/bench.md).

@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Real work under alert mode (issue 19): CPython test modules nobody on the
 project wrote, native / fnguard --policy {} / fnguard with every rule at
-alert / strace, interleaved, RUNS rounds, ratios from this one run, and the
-cost of one alerted call: (all-alert - {}) / alerted calls (fnguard's exit
-event). {} stops no call of the rules, so this figure holds the stop too
-(see docs/bench.md, "Real work under alert mode").
+alert / the ptrace floor / strace, interleaved, RUNS rounds, ratios from
+this one run, and the cost of one alerted call two ways: (all-alert - {}) /
+alerted calls (fnguard's exit event; {} stops no call of the rules, so this
+figure holds the stop too) and (all-alert - floor) / alerted calls, what an
+alerted call costs beyond the ptrace stop itself (bench/floor.c stops at
+every call of fnguard's filter and does nothing else; see docs/bench.md,
+"Real work under alert mode").
 
-Environment: FNGUARD; RUNS (default 7); CPYTHON_MODULES (default
+Environment: FNGUARD; BUILD (default build, for bench/floor); RUNS (default 7); CPYTHON_MODULES (default
 test_pathlib; comma-separated, e.g. test_pathlib,test_os); BENCH_OUT
 (writes cpython.md and cpython.json there); BENCH_WORKROOT (default
-/var/tmp). Skips itself when /usr/bin/python3 has no test package.
+/var/tmp). Skips itself when /usr/bin/python3 cannot import a module it
+would run (Debian: libpython3.X-testsuite, scripts/install-deps.sh bench).
 """
 import json
 import os
@@ -57,14 +61,23 @@ def exit_counters(path):
     return (last or {}).get("details", {}).get("counters", {})
 
 
+def us(v):
+    return f"{v:.1f}" if v is not None else "-"
+
+
 def main():
     fnguard = os.environ["FNGUARD"]
     runs = int(os.environ.get("RUNS", "7"))
     mods = [m for m in os.environ.get("CPYTHON_MODULES", "test_pathlib").split(",") if m]
     out_dir = os.environ.get("BENCH_OUT") or os.path.join(os.getcwd(), "build", "bench-results")
-    if subprocess.run([PY, "-c", "import test.libregrtest"], capture_output=True).returncode != 0:
-        print("cpython: skipped (no CPython test suite for /usr/bin/python3: Debian's libpython3-testsuite)")
-        return
+    # Debian's stdlib has test.libregrtest without the test modules: import
+    # the modules that are run.
+    for mod in mods:
+        if subprocess.run([PY, "-c", f"import test.{mod}"], capture_output=True).returncode != 0:
+            print(f"cpython: skipped (/usr/bin/python3 cannot import test.{mod}: Debian's "
+                  "libpython3.X-testsuite, scripts/install-deps.sh bench)")
+            return
+    floor = os.path.join(os.environ.get("BUILD") or os.path.join(os.getcwd(), "build"), "bench", "floor")
     work = tempfile.mkdtemp(prefix="fng-bench-cpython.", dir=os.environ.get("BENCH_WORKROOT", "/var/tmp"))
     alert_pol = os.path.join(work, "all-alert.json")
     with open(alert_pol, "w") as f:
@@ -77,6 +90,8 @@ def main():
     }
     with open(os.path.join(work, "empty.json"), "w") as f:
         f.write("{}")
+    if os.access(floor, os.X_OK):
+        variants["floor"] = [floor, "--"]
     if shutil.which("strace"):
         variants["strace"] = STRACE
     results = {}
@@ -98,35 +113,41 @@ def main():
             cmed = {v: statistics.median(s) for v, s in cpu.items()}
             per_call = ((med["fnguard all-alert"] - med["fnguard {}"]) / alerted * 1e6) if alerted else None
             per_call_cpu = ((cmed["fnguard all-alert"] - cmed["fnguard {}"]) / alerted * 1e6) if alerted else None
+            beyond = beyond_cpu = None
+            if alerted and "floor" in med:
+                beyond = (med["fnguard all-alert"] - med["floor"]) / alerted * 1e6
+                beyond_cpu = (cmed["fnguard all-alert"] - cmed["floor"]) / alerted * 1e6
             results[mod] = dict(samples=samples, median=med, cpu=cpu, cpu_median=cmed, alerted=alerted,
                                 events=events, aggregated=aggregated, stacks=stacks,
-                                per_alerted_call_us=per_call, per_alerted_call_cpu_us=per_call_cpu)
+                                per_alerted_call_us=per_call, per_alerted_call_cpu_us=per_call_cpu,
+                                beyond_floor_us=beyond, beyond_floor_cpu_us=beyond_cpu)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     lines = [f"CPython test modules under alert mode: median of {runs} interleaved runs, seconds "
              f"[fastest, slowest]; ratios to native from this run", ""]
     lines.append("| module | " + " | ".join(variants) + " | " +
                  " | ".join(f"{v} / native" for v in variants if v != "native") +
-                 " | alerted calls | lines | folded | stacks | µs per alerted call, stop included |")
-    lines.append("|---" * (2 * len(variants) + 5) + "|")
+                 " | alerted calls | lines | folded | stacks | µs per alerted call, stop included"
+                 " | µs per alerted call beyond the floor |")
+    lines.append("|---" * (2 * len(variants) + 6) + "|")
     for mod, r in results.items():
         med = r["median"]
         cells = [f"{med[v]:.2f} [{min(r['samples'][v]):.2f}, {max(r['samples'][v]):.2f}]" for v in variants]
         ratios = [f"{med[v] / med['native']:.2f}" for v in variants if v != "native"]
-        pc = f"{r['per_alerted_call_us']:.1f}" if r["per_alerted_call_us"] is not None else "-"
         lines.append(f"| {mod} | " + " | ".join(cells) + " | " + " | ".join(ratios) +
-                     f" | {r['alerted']} | {r['events']} | {r['aggregated']} | {r['stacks']} | {pc} |")
+                     f" | {r['alerted']} | {r['events']} | {r['aggregated']} | {r['stacks']}"
+                     f" | {us(r['per_alerted_call_us'])} | {us(r['beyond_floor_us'])} |")
     lines += ["", "CPU seconds (user + system of the tracer and every traced process; a loaded machine "
               "inflates wall time, much less this):", "",
               "| module | " + " | ".join(variants) + " | " +
               " | ".join(f"{v} / native" for v in variants if v != "native") +
-              " | CPU µs per alerted call, stop included |",
-              "|---" * (2 * len(variants) + 1) + "|"]
+              " | CPU µs per alerted call, stop included | CPU µs per alerted call beyond the floor |",
+              "|---" * (2 * len(variants) + 2) + "|"]
     for mod, r in results.items():
         cm = r["cpu_median"]
-        pc = f"{r['per_alerted_call_cpu_us']:.1f}" if r["per_alerted_call_cpu_us"] is not None else "-"
         lines.append(f"| {mod} | " + " | ".join(f"{cm[v]:.2f}" for v in variants) + " | " +
-                     " | ".join(f"{cm[v] / cm['native']:.2f}" for v in variants if v != "native") + f" | {pc} |")
+                     " | ".join(f"{cm[v] / cm['native']:.2f}" for v in variants if v != "native") +
+                     f" | {us(r['per_alerted_call_cpu_us'])} | {us(r['beyond_floor_cpu_us'])} |")
     target = results.get("test_pathlib")
     if target:
         ratio = target["median"]["fnguard all-alert"] / target["median"]["native"]

@@ -9,6 +9,8 @@
 #                                   and the arm64 (multiarch) libraries
 #   install-deps.sh aarch64-guest   `make check-aarch64`: the above, and qemu
 #                                   and mmdebstrap to build and boot the guest
+#   install-deps.sh bench           `make bench`: strace, and the CPython test
+#                                   suite of /usr/bin/python3 (bench/cpython.py)
 set -eu
 
 SUDO=""
@@ -26,6 +28,12 @@ rbenv"
 case "${1:-}" in
 fuzz)
 	PKGS="clang"
+	;;
+bench)
+	# Debian ships the test modules apart: libpython3.X-testsuite, X of
+	# the python3 the bench runs.
+	pyver=$(/usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	PKGS="strace libpython$pyver-testsuite"
 	;;
 arm64 | aarch64-guest)
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
