@@ -115,7 +115,7 @@ $(BUILD)/%.o: %.c | $(DEPS_STAMP)
 UNIT_LAYER := test_addr=policy test_common=common test_decide=policy test_launch=policy test_allowlist=policy test_dns=tracer test_elf=tracer \
 	test_filter=tracer test_globrel=policy test_handler=policy test_hold=tracer test_policydiff=policy test_hostres=tracer test_jsonpos=policy test_logger=logging test_namecache=tracer \
 	test_observe=logging test_path=tracer test_policy=policy test_ring=logging test_regexset=policy test_payload=policy \
-	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_utf8=logging
+	test_rtapi=supervisor test_seal=logging test_sockaddr=tracer test_stack_pool=logging test_text=logging test_aggregate=logging test_utf8=logging test_format_golden=logging
 # The input firewall (policy/payload/walk.c, detectors).
 UNIT_LAYER += test_pwalk=policy test_fwcorpus=policy test_fwdetect=policy test_pjson=policy test_xmlenc=policy
 # The independent evaluator's corpus, generated (deterministic) for test_fwcorpus.
