@@ -2,6 +2,7 @@
 #include "logging/format/format.h"
 #include "common/hex.h"
 #include "logging/format/json_out.h"
+#include "logging/format/jw.h"
 #include "logging/stack.h"
 #include "common/util.h"
 
@@ -156,173 +157,189 @@ static json_object *new_root(uint64_t ns, const char *type)
 	return root;
 }
 
-static void add_hex(json_object *o, const char *key, const uint8_t *id, size_t len)
-{
-	char hex[2 * FNG_BUILD_ID_MAX + 1];
-
-	if (len == 0 || len > FNG_BUILD_ID_MAX)
-		return;
-	fng_hex(hex, id, len);
-	json_object_object_add(o, key, json_object_new_string(hex));
-}
-
 /* details.executable: what an exec ran, or would have run. */
-static void add_image(json_object *details, const struct fng_ev_image *im)
+static void put_image(struct fng_jw *w, const struct fng_ev_image *im)
 {
 	static const char *const linkage[] = {
 		[FNG_LINK_STATIC] = "static", [FNG_LINK_STATIC_PIE] = "static-pie", [FNG_LINK_DYNAMIC] = "dynamic",
 	};
-	json_object *o;
 
 	if (im->source == FNG_IMAGE_NONE)
 		return;
-	o = json_object_new_object();
-	fng_json_add_str(o, "path", im->path);
-	add_hex(o, "build_id", im->build_id, im->build_id_len);
+	fng_jw_open(w, "executable", false);
+	fng_jw_cstr(w, "path", im->path);
+	if (im->build_id_len && im->build_id_len <= FNG_BUILD_ID_MAX)
+		fng_jw_hexbytes(w, "build_id", im->build_id, im->build_id_len);
 	if (im->linkage && im->linkage < FNG_ARRAY_LEN(linkage))
-		fng_json_add_str(o, "linkage", linkage[im->linkage]);
-	fng_json_add_str(o, "interpreter", im->interp);
-	fng_json_add_str(o, "shebang", im->shebang);
-	fng_json_add_str(o, "source", im->source == FNG_IMAGE_EXE ? "exe" : "path");
-	json_object_object_add(details, "executable", o);
+		fng_jw_cstr(w, "linkage", linkage[im->linkage]);
+	fng_jw_cstr(w, "interpreter", im->interp);
+	fng_jw_cstr(w, "shebang", im->shebang);
+	fng_jw_cstr(w, "source", im->source == FNG_IMAGE_EXE ? "exe" : "path");
+	fng_jw_close(w);
 }
 
 /* "stack": [{"module","function","offset","build_id"}...] and, when it is
  * not the whole stack, "stack_truncated": why. */
-static void add_stack(json_object *root, const struct fng_event *ev)
+static void put_stack(struct fng_jw *w, const struct fng_event *ev)
 {
 	const struct fng_stack *st = ev->stack;
-	const char *end = fng_stack_end_name(ev->stack_end);
 
 	if (st && st->n) {
-		json_object *arr = json_object_new_array();
-		char off[24];
-
+		fng_jw_open(w, "stack", true);
 		for (unsigned i = 0; i < st->n && i < FNG_STACK_FRAMES; i++) {
 			const struct fng_frame *f = &st->frames[i];
-			json_object *o = json_object_new_object();
 
-			json_object_object_add(o, "module", json_object_new_string(f->module[0] ? f->module : "?"));
-			fng_json_add_str(o, "function", f->function);
-			snprintf(off, sizeof(off), "0x%" PRIx64, f->offset);
-			json_object_object_add(o, "offset", json_object_new_string(off));
-			add_hex(o, "build_id", f->build_id, f->build_id_len);
-			json_object_array_add(arr, o);
+			fng_jw_open(w, NULL, false);
+			fng_jw_cstr(w, "module", f->module[0] ? f->module : "?");
+			fng_jw_cstr(w, "function", f->function);
+			fng_jw_hexnum(w, "offset", f->offset);
+			if (f->build_id_len && f->build_id_len <= FNG_BUILD_ID_MAX)
+				fng_jw_hexbytes(w, "build_id", f->build_id, f->build_id_len);
+			fng_jw_close(w);
 		}
-		json_object_object_add(root, "stack", arr);
+		fng_jw_close(w);
 	}
-	fng_json_add_str(root, "stack_truncated", end);
+	fng_jw_cstr(w, "stack_truncated", fng_stack_end_name(ev->stack_end));
 }
 
-json_object *fng_event_details_json(const struct fng_event *ev)
+/* The members of an event's "details" object, into the object w has open. */
+static void put_details(struct fng_jw *w, const struct fng_event *ev)
 {
-	json_object *details;
-
-	details = json_object_new_object();
 	/* process: "program" (fnguard's name) and "path" (FunctionShield's,
 	 * which its log filters match) hold the same value. */
 	if (ev->type == FNG_EV_PROCESS)
-		fng_json_add_str(details, "program", ev->path);
-	fng_json_add_str(details, "path", ev->path);
-	fng_json_add_str(details, "target", ev->path2);
-	fng_json_add_str(details, ev->type == FNG_EV_DNS ? "name" : "host", ev->host);
-	fng_json_add_str(details, "qtype", ev->qtype);
-	fng_json_add_str(details, "ip", ev->ip);
+		fng_jw_cstr(w, "program", ev->path);
+	fng_jw_cstr(w, "path", ev->path);
+	fng_jw_cstr(w, "target", ev->path2);
+	fng_jw_cstr(w, ev->type == FNG_EV_DNS ? "name" : "host", ev->host);
+	fng_jw_cstr(w, "qtype", ev->qtype);
+	fng_jw_cstr(w, "ip", ev->ip);
 	if (ev->port)
-		json_object_object_add(details, "port", json_object_new_int(ev->port));
-	fng_json_add_str(details, "protocol", ev->protocol);
-	if (ev->type == FNG_EV_DNS || ev->argc) {
-		json_object *argv = json_object_new_array();
-		const char *a = ev->argv;
-		const char *end = ev->argv + sizeof(ev->argv);
-		for (unsigned i = 0; i < ev->argc && a < end; i++) {
-			size_t alen = strnlen(a, (size_t)(end - a));
-			json_object_array_add(argv, json_object_new_string_len(a, (int)alen));
-			a += alen + 1;
-		}
-		json_object_object_add(details, ev->type == FNG_EV_DNS ? "answers" : "argv", argv);
-	}
+		fng_jw_int(w, "port", ev->port);
+	fng_jw_cstr(w, "protocol", ev->protocol);
+	if (ev->type == FNG_EV_DNS || ev->argc)
+		fng_jw_strs(w, ev->type == FNG_EV_DNS ? "answers" : "argv", ev->argv, sizeof(ev->argv), ev->argc);
 	if (ev->access) {
-		json_object *acc = json_object_new_array();
+		fng_jw_open(w, "access", true);
 		if (ev->access & FNG_ACCESS_READ)
-			json_object_array_add(acc, json_object_new_string("read"));
+			fng_jw_cstr(w, NULL, "read");
 		if (ev->access & FNG_ACCESS_WRITE)
-			json_object_array_add(acc, json_object_new_string("write"));
+			fng_jw_cstr(w, NULL, "write");
 		if (ev->access & FNG_ACCESS_CREATE)
-			json_object_array_add(acc, json_object_new_string("create"));
-		json_object_object_add(details, "access", acc);
+			fng_jw_cstr(w, NULL, "create");
+		fng_jw_close(w);
 	}
 	if (ev->error)
-		fng_json_add_str(details, "error", strerrorname_np(ev->error));
-	fng_json_add_str(details, "reason", ev->reason);
+		fng_jw_cstr(w, "error", strerrorname_np(ev->error));
+	fng_jw_cstr(w, "reason", ev->reason);
 	if (ev->confirmed)
-		json_object_object_add(details, "confirmed", json_object_new_boolean(1));
-	fng_json_add_str(details, "input_path", ev->input_path);
-	fng_json_add_str(details, "phase", ev->phase);
-	fng_json_add_str(details, "message", ev->message);
-	fng_json_add_str(details, "match", ev->match);
-	fng_json_add_str(details, "excerpt", ev->excerpt);
-	fng_json_add_str(details, "class", ev->cls);
+		fng_jw_true(w, "confirmed");
+	fng_jw_cstr(w, "input_path", ev->input_path);
+	fng_jw_cstr(w, "phase", ev->phase);
+	fng_jw_cstr(w, "message", ev->message);
+	fng_jw_cstr(w, "match", ev->match);
+	fng_jw_cstr(w, "excerpt", ev->excerpt);
+	fng_jw_cstr(w, "class", ev->cls);
 	if (ev->type == FNG_EV_LIFECYCLE)
-		fng_json_add_str(details, "version", FNG_VERSION);
-	add_image(details, &ev->image);
-	return details;
+		fng_jw_cstr(w, "version", FNG_VERSION);
+	put_image(w, &ev->image);
 }
 
-/* function.phase: when the function did it (initialisation or an invocation). */
-static void add_fn_phase(json_object *root, uint8_t phase)
+/* For the formats built as json-c trees (OCSF): the same details, written
+ * once (put_details) and read back. */
+json_object *fng_event_details_json(const struct fng_event *ev)
 {
-	static const char *const names[] = { [FNG_FN_PHASE_INIT] = "init", [FNG_FN_PHASE_INVOKE] = "invoke" };
+	struct fng_jw w;
+	autofree char *line = NULL;
+	size_t len;
+	json_object *o = NULL;
 
-	if (!phase || phase >= FNG_ARRAY_LEN(names))
-		return;
-	json_object_object_add(function_section(root), "phase", json_object_new_string(names[phase]));
+	fng_jw_init(&w);
+	put_details(&w, ev);
+	if (fng_jw_finish(&w, &line, &len) == 0)
+		o = json_tokener_parse(line);
+	return o ? o : json_object_new_object();
 }
 
+/* "function": the Lambda function's identity, and when the event happened
+ * (function.phase: initialisation or an invocation, and which one). */
+static void put_function(struct fng_jw *w, const struct fng_function_info *fi, const struct fng_event *ev)
+{
+	static const char *const phases[] = { [FNG_FN_PHASE_INIT] = "init", [FNG_FN_PHASE_INVOKE] = "invoke" };
+	bool phase = ev->fn_phase && ev->fn_phase < FNG_ARRAY_LEN(phases);
+
+	if (!fi->name && !phase && !ev->request_id[0])
+		return;
+	fng_jw_open(w, "function", false);
+	if (fi->name) {
+		fng_jw_cstr(w, "name", fi->name);
+		fng_jw_cstr(w, "version", fi->version);
+		fng_jw_cstr(w, "region", fi->region);
+		fng_jw_cstr(w, "memory", fi->memory);
+		fng_jw_cstr(w, "log_group", fi->log_group);
+		fng_jw_cstr(w, "log_stream", fi->log_stream);
+	}
+	if (phase)
+		fng_jw_cstr(w, "phase", phases[ev->fn_phase]);
+	if (ev->request_id[0]) {
+		fng_jw_cstr(w, "request_id", ev->request_id);
+		fng_jw_cstr(w, "trace_id", ev->trace_id);
+	}
+	fng_jw_close(w);
+}
+
+static void put_time(struct fng_jw *w, const char *key, uint64_t ns)
+{
+	char ts[48];
+
+	fng_format_time(ns, 3, ts, sizeof(ts));
+	fng_jw_cstr(w, key, ts);
+}
+
+/* One line written straight into its buffer (jw.h): the alerted calls of a
+ * busy function make thousands a second, and a json-c tree cost a few
+ * hundred mallocs each. */
 int fng_format_event(const struct fng_event *ev, const struct fng_function_info *fi, char **out, size_t *len)
 {
-	json_object *root, *details;
 	const char *type = ev->type < FNG_ARRAY_LEN(type_names) ? type_names[ev->type] : "unknown";
+	struct fng_jw w;
 
-	root = new_root(ev->time_ns, type);
+	fng_jw_init(&w);
+	put_time(&w, "time", ev->time_ns);
+	fng_jw_cstr(&w, "event_type", type);
 	if (ev->rule[0]) {
 		/* FunctionShield's keys, so existing metric filters keep matching. */
-		json_object_object_add(root, "function_shield", json_object_new_boolean(1));
-		json_object_object_add(root, "policy", json_object_new_string(ev->rule));
-		json_object_object_add(root, "mode", json_object_new_string(ev->mode));
+		fng_jw_true(&w, "function_shield");
+		fng_jw_str(&w, "policy", ev->rule, strlen(ev->rule));
+		fng_jw_str(&w, "mode", ev->mode, strlen(ev->mode));
 	}
 	if (ev->action < FNG_ARRAY_LEN(action_names) && action_names[ev->action])
-		json_object_object_add(root, "action", json_object_new_string(action_names[ev->action]));
+		fng_jw_cstr(&w, "action", action_names[ev->action]);
 	if (ev->would == FNG_ACT_BLOCKED)
-		json_object_object_add(root, "would", json_object_new_string("block"));
-	fng_json_add_str(root, "syscall", ev->syscall);
+		fng_jw_cstr(&w, "would", "block");
+	fng_jw_cstr(&w, "syscall", ev->syscall);
 	if (ev->count) {
 		/* An aggregate of repeats (docs/events.md, "Repeated events"). */
-		char ts[48];
-		json_object_object_add(root, "count", json_object_new_uint64(ev->count));
-		fng_format_time(ev->first_ns, 3, ts, sizeof(ts));
-		json_object_object_add(root, "first", json_object_new_string(ts));
-		fng_format_time(ev->time_ns, 3, ts, sizeof(ts));
-		json_object_object_add(root, "last", json_object_new_string(ts));
+		fng_jw_uint(&w, "count", ev->count);
+		put_time(&w, "first", ev->first_ns);
+		put_time(&w, "last", ev->time_ns);
 	}
-
-	details = fng_event_details_json(ev);
-	if (json_object_object_length(details))
-		json_object_object_add(root, "details", details);
-	else
-		json_object_put(details);
-
+	fng_jw_open(&w, "details", false);
+	put_details(&w, ev);
+	fng_jw_close_or_drop(&w);
 	if (ev->pid) {
-		static const char *const keys[FNG_JSON_PROC_KEYS] = { "pid", "ppid", "name", "exe", "cmdline", "uid" };
-		json_object *proc = json_object_new_object();
-		fng_json_add_process(proc, ev, keys);
-		json_object_object_add(root, "process", proc);
+		fng_jw_open(&w, "process", false);
+		fng_jw_int(&w, "pid", ev->pid);
+		fng_jw_int(&w, "ppid", ev->ppid);
+		fng_jw_cstr(&w, "name", ev->comm);
+		fng_jw_cstr(&w, "exe", ev->exe);
+		fng_jw_cstr(&w, "cmdline", ev->cmdline);
+		fng_jw_int(&w, "uid", ev->uid);
+		fng_jw_close(&w);
 	}
-	add_stack(root, ev);
-	fng_json_add_function(root, fi);
-	add_fn_phase(root, ev->fn_phase);
-	fng_json_add_invocation(root, ev);
-	return fng_json_finish(root, out, len);
+	put_stack(&w, ev);
+	put_function(&w, fi, ev);
+	return fng_jw_finish(&w, out, len);
 }
 
 json_object *fng_exit_details_json(const struct fng_exit_info *xi)

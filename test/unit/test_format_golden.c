@@ -17,6 +17,8 @@
 
 #include "common/util.h"
 #include "logging/format/format.h"
+#include "logging/format/json_out.h"
+#include "logging/format/jw.h"
 #include "logging/format/ocsf.h"
 
 #define GOLDEN "test/unit/golden/format.jsonl"
@@ -239,10 +241,37 @@ static void golden(void **state)
 	}
 }
 
+/* The writer's strings against json-c's (after the KEY_hex rewrite), for
+ * every byte alone and between the pieces of multi-byte sequences. */
+static void escapes_as_json_c(void **state)
+{
+	static const char *const pieces[] = { "", "\xc3\xa9", "\xe2\x82", "\xf0\x9f\x98\x80", "\xed\xa0\x80", "/" };
+	(void)state;
+	for (unsigned b = 1; b < 256; b++) {
+		for (unsigned p = 0; p < FNG_ARRAY_LEN(pieces); p++) {
+			char s[16];
+			autofree char *want = NULL, *got = NULL;
+			size_t wn = 0, gn = 0;
+			json_object *root = json_object_new_object();
+			struct fng_jw w;
+
+			snprintf(s, sizeof(s), "a%c%sz%c", (char)b, pieces[p], (char)b);
+			json_object_object_add(root, "k", json_object_new_string(s));
+			assert_int_equal(fng_json_finish(root, &want, &wn), 0);
+			fng_jw_init(&w);
+			fng_jw_cstr(&w, "k", s);
+			assert_int_equal(fng_jw_finish(&w, &got, &gn), 0);
+			if (gn != wn || memcmp(got, want, wn) != 0)
+				fail_msg("byte %02x piece %u: got %s want %s", b, p, got, want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(golden),
+		cmocka_unit_test(escapes_as_json_c),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
