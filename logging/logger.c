@@ -86,11 +86,14 @@ static bool backpressure(const struct fng_logger *lg)
 	return false;
 }
 
-static void drain(struct fng_logger *lg)
+/* Publish what the ring holds: how many events were taken. */
+static size_t drain(struct fng_logger *lg)
 {
 	const struct fng_event *ev;
+	size_t n = 0;
 
 	while (!backpressure(lg) && (ev = fng_ring_peek(&lg->ring))) {
+		n++;
 		if (lg->on_event)
 			lg->on_event(lg->on_event_arg, ev);
 		if (lg->n_sinks)
@@ -104,6 +107,7 @@ static void drain(struct fng_logger *lg)
 			lg->on_event(lg->on_event_arg, NULL);
 		fng_logger_note_drop(lg);
 	}
+	return n;
 }
 
 void fng_logger_publish_folds(struct fng_logger *lg)
@@ -218,6 +222,7 @@ static void on_wake(uv_async_t *h)
 	fng_logger_take_flushes(lg);
 	drain(lg);
 	fng_logger_progress(lg);
+	fng_logger_linger(lg);
 }
 
 static void on_stop(uv_async_t *h)
@@ -230,9 +235,9 @@ static void on_stop(uv_async_t *h)
 	fng_logger_begin_exit(lg);
 }
 
-void fng_logger_drain(struct fng_logger *lg)
+size_t fng_logger_drain(struct fng_logger *lg)
 {
-	drain(lg);
+	return drain(lg);
 }
 
 static void *thread_main(void *arg)
@@ -285,6 +290,10 @@ static int init_loop(struct fng_logger *lg)
 		r = uv_timer_init(&lg->loop, &lg->exit_timer);
 	if (r == 0)
 		r = fng_logger_report_init(lg);
+	if (r == 0)
+		r = uv_timer_init(&lg->loop, &lg->linger);
+	lg->linger.data = lg;
+	atomic_init(&lg->asleep, true);
 	if (r == 0)
 		r = uv_timer_init(&lg->loop, &lg->fold_timer);
 	if (r == 0 && lg->folding)
@@ -487,12 +496,12 @@ void fng_logger_commit(struct fng_logger *lg)
 	if (ev == lg->scratch || (!lg->lossless && !fng_ring_admit(&lg->ring, fng_ring_class_of(ev)))) {
 		fng_stack_release(ev->stack);
 		atomic_fetch_add_explicit(&lg->counters.dropped, 1, memory_order_relaxed);
-		uv_async_send(&lg->wake);	/* the loss is reported from the loop */
+		fng_logger_wake_for_events(lg);	/* the loss is reported from the loop */
 		return;
 	}
 	fng_ring_commit_class(&lg->ring, fng_ring_class_of(ev));
 	atomic_fetch_add_explicit(&lg->counters.emitted, 1, memory_order_relaxed);
-	uv_async_send(&lg->wake);
+	fng_logger_wake_for_events(lg);
 }
 
 void fng_logger_lifecycle(struct fng_logger *lg, const char *phase, const char *fmt, ...)

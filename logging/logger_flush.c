@@ -160,7 +160,7 @@ static void close_own(struct fng_logger *lg)
 	uv_handle_t *own[] = {
 		(uv_handle_t *)&lg->wake, (uv_handle_t *)&lg->stop, (uv_handle_t *)&lg->idle,
 		(uv_handle_t *)&lg->loss_timer, (uv_handle_t *)&lg->exit_timer,
-		(uv_handle_t *)&lg->fold_timer,
+		(uv_handle_t *)&lg->fold_timer, (uv_handle_t *)&lg->linger,
 	};
 
 	while (lg->pending)

@@ -37,6 +37,11 @@ enum logger_phase {
 };
 
 #define EXIT_EVENT_GRACE_MS 250	/* extra time for the exit event itself */
+#define FNG_LOGGER_LINGER_MS 2	/* an awake logging thread drains this often, unwoken; the most an event waits */
+/* Events in the ring that wake the logging thread all the same: each
+ * alert's stack holds a slot of the tracer's pool until it is formatted,
+ * and a flood fills the pool (FNG_STACK_SLOTS) well within one tick. */
+#define FNG_LOGGER_WAKE_BATCH (FNG_STACK_SLOTS / 8)
 
 struct fng_logger {
 	struct fng_ring ring;
@@ -103,6 +108,14 @@ struct fng_logger {
 	uv_timer_t exit_timer;
 	struct fng_exit_info *exit_info;
 
+	/* Waking the logging thread (logger_wake.c): the tracer
+	 * sends wake only when the thread said it sleeps (asleep); awake, it
+	 * drains the ring every FNG_LOGGER_LINGER_MS (linger) until a tick
+	 * finds nothing. A flood of events costs a wake per tick, not one
+	 * (a system call and a context switch) per event. */
+	_Atomic bool asleep;
+	uv_timer_t linger;
+
 	uv_loop_t loop;
 	uv_async_t wake;
 	uv_async_t stop;
@@ -133,8 +146,12 @@ int fng_logger_format_exit(struct fng_logger *lg, enum fng_log_format fmt, const
 			   size_t *len);
 int fng_logger_format_loss(struct fng_logger *lg, enum fng_log_format fmt, const struct fng_loss_info *li, char **out,
 			   size_t *len);
-/* Take everything out of the ring and publish it. */
-void fng_logger_drain(struct fng_logger *lg);
+/* Take everything out of the ring and publish it: how many events. */
+size_t fng_logger_drain(struct fng_logger *lg);
+/* logger_wake.c: the tracer made or dropped an event: wake the logging
+ * thread if it needs it. The logging thread, woken: tick until idle. */
+void fng_logger_wake_for_events(struct fng_logger *lg);
+void fng_logger_linger(struct fng_logger *lg);
 /* Publish the repeats folded so far as aggregate events. */
 void fng_logger_publish_folds(struct fng_logger *lg);
 /* A drop (ring or sink) may start a loss burst (logger_report.c). */
