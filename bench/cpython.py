@@ -9,7 +9,9 @@ alerted call costs beyond the ptrace stop itself (bench/floor.c stops at
 every call of fnguard's filter and does nothing else; see docs/bench.md,
 "Real work under alert mode").
 
-Environment: FNGUARD; BUILD (default build, for bench/floor); RUNS (default 7); CPYTHON_MODULES (default
+Environment: FNGUARD; FNGUARD_BASE (another fnguard binary, e.g. main's:
+its all-alert run becomes a variant too, "base all-alert", for before/after
+figures from one run); BUILD (default build, for bench/floor); RUNS (default 7); CPYTHON_MODULES (default
 test_pathlib; comma-separated, e.g. test_pathlib,test_os); BENCH_OUT
 (writes cpython.md and cpython.json there); BENCH_WORKROOT (default
 /var/tmp). Skips itself when /usr/bin/python3 cannot import a module it
@@ -90,6 +92,9 @@ def main():
     }
     with open(os.path.join(work, "empty.json"), "w") as f:
         f.write("{}")
+    base = os.environ.get("FNGUARD_BASE")
+    if base:
+        variants["base all-alert"] = [base, "run", "--log", "file:" + evlog + ".base", "--policy", alert_pol, "--"]
     if os.access(floor, os.X_OK):
         variants["floor"] = [floor, "--"]
     if shutil.which("strace"):
@@ -117,10 +122,15 @@ def main():
             if alerted and "floor" in med:
                 beyond = (med["fnguard all-alert"] - med["floor"]) / alerted * 1e6
                 beyond_cpu = (cmed["fnguard all-alert"] - cmed["floor"]) / alerted * 1e6
+            base_beyond = None
+            if alerted and "floor" in med and "base all-alert" in med:
+                base_beyond = ((med["base all-alert"] - med["floor"]) / alerted * 1e6,
+                               (cmed["base all-alert"] - cmed["floor"]) / alerted * 1e6)
             results[mod] = dict(samples=samples, median=med, cpu=cpu, cpu_median=cmed, alerted=alerted,
                                 events=events, aggregated=aggregated, stacks=stacks,
                                 per_alerted_call_us=per_call, per_alerted_call_cpu_us=per_call_cpu,
-                                beyond_floor_us=beyond, beyond_floor_cpu_us=beyond_cpu)
+                                beyond_floor_us=beyond, beyond_floor_cpu_us=beyond_cpu,
+                                base_beyond_floor_us=base_beyond)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     lines = [f"CPython test modules under alert mode: median of {runs} interleaved runs, seconds "
@@ -148,6 +158,11 @@ def main():
         lines.append(f"| {mod} | " + " | ".join(f"{cm[v]:.2f}" for v in variants) + " | " +
                      " | ".join(f"{cm[v] / cm['native']:.2f}" for v in variants if v != "native") +
                      f" | {us(r['per_alerted_call_cpu_us'])} | {us(r['beyond_floor_cpu_us'])} |")
+    for mod, r in results.items():
+        if r.get("base_beyond_floor_us"):
+            bw, bc = r["base_beyond_floor_us"]
+            lines += ["", f"{mod}: µs per alerted call beyond the floor, FNGUARD_BASE {bw:.1f} wall / {bc:.1f} CPU, "
+                      f"this build {us(r['beyond_floor_us'])} wall / {us(r['beyond_floor_cpu_us'])} CPU"]
     target = results.get("test_pathlib")
     if target:
         ratio = target["median"]["fnguard all-alert"] / target["median"]["native"]

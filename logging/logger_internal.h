@@ -38,6 +38,7 @@ enum logger_phase {
 
 #define EXIT_EVENT_GRACE_MS 250	/* extra time for the exit event itself */
 #define FNG_LOGGER_LINGER_MS 2	/* an awake logging thread drains this often, unwoken; the most an event waits */
+#define FNG_LOGGER_LINGER_IDLE 5	/* ticks that find nothing before it sleeps: bursts close together share a wake */
 /* Events in the ring that wake the logging thread all the same: each
  * alert's stack holds a slot of the tracer's pool until it is formatted,
  * and a flood fills the pool (FNG_STACK_SLOTS) well within one tick. */
@@ -110,11 +111,12 @@ struct fng_logger {
 
 	/* Waking the logging thread (logger_wake.c): the tracer
 	 * sends wake only when the thread said it sleeps (asleep); awake, it
-	 * drains the ring every FNG_LOGGER_LINGER_MS (linger) until a tick
-	 * finds nothing. A flood of events costs a wake per tick, not one
+	 * drains the ring every FNG_LOGGER_LINGER_MS (linger) until
+	 * FNG_LOGGER_LINGER_IDLE ticks in a row find nothing. A flood of events costs a wake per tick, not one
 	 * (a system call and a context switch) per event. */
 	_Atomic bool asleep;
 	uv_timer_t linger;
+	unsigned linger_idle;	/* ticks in a row that found nothing */
 
 	uv_loop_t loop;
 	uv_async_t wake;

@@ -1,7 +1,7 @@
 /* Waking the logging thread (logger_internal.h, asleep and linger): the
  * tracer sends a wake only to a thread that said it sleeps; an awake thread
- * drains the ring on its own every FNG_LOGGER_LINGER_MS until a tick finds
- * nothing. One wake per event was a system call on the tracer's hot path,
+ * drains the ring on its own every FNG_LOGGER_LINGER_MS until a few ticks
+ * in a row find nothing. One wake per event was a system call on the tracer's hot path,
  * a context switch, and libuv spinning on the logging thread while the
  * tracer was still in its eventfd write. */
 #include "logging/logger_internal.h"
@@ -31,18 +31,23 @@ void fng_logger_wake_for_events(struct fng_logger *lg)
 		uv_async_send(&lg->wake);
 }
 
-/* An awake logging thread's tick: drain; a tick that finds nothing says
- * the thread sleeps (asleep) and stops ticking, after looking at the ring
- * once more: the tracer may have committed an event while asleep was still
- * false, and sent no wake. The fences pair with fng_logger_wake_for_events'. */
+/* An awake logging thread's tick: drain; after FNG_LOGGER_LINGER_IDLE
+ * ticks that found nothing the thread says it sleeps (asleep) and stops
+ * ticking, after looking at the ring once more: the tracer may have
+ * committed an event while asleep was still false, and sent no wake. The
+ * fences pair with fng_logger_wake_for_events'. */
 static void on_linger(uv_timer_t *t)
 {
 	struct fng_logger *lg = t->data;
 
 	if (fng_logger_drain(lg) || fng_ring_peek(&lg->ring)) {
+		lg->linger_idle = 0;
 		fng_logger_progress(lg);
 		return;
 	}
+	if (++lg->linger_idle < FNG_LOGGER_LINGER_IDLE)
+		return;
+	lg->linger_idle = 0;
 	atomic_store(&lg->asleep, true);
 	atomic_thread_fence(memory_order_seq_cst);
 	if (fng_ring_peek(&lg->ring) && atomic_exchange(&lg->asleep, false)) {
