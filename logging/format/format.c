@@ -74,19 +74,31 @@ void fng_function_info_free(struct fng_function_info *fi)
 	memset(fi, 0, sizeof(*fi));
 }
 
+/* The function's identity as "function" shows it: key and value, in order. */
+#define FN_FIELDS 6
+static void function_fields(const struct fng_function_info *fi, const char *kv[FN_FIELDS][2])
+{
+	const char *const keys[FN_FIELDS] = { "name", "version", "region", "memory", "log_group", "log_stream" };
+	const char *const vals[FN_FIELDS] = { fi->name, fi->version, fi->region, fi->memory, fi->log_group,
+					      fi->log_stream };
+
+	for (unsigned i = 0; i < FN_FIELDS; i++) {
+		kv[i][0] = keys[i];
+		kv[i][1] = vals[i];
+	}
+}
+
 void fng_json_add_function(json_object *root, const struct fng_function_info *fi)
 {
+	const char *kv[FN_FIELDS][2];
 	json_object *f;
 
 	if (!fi->name)
 		return;
 	f = json_object_new_object();
-	fng_json_add_str(f, "name", fi->name);
-	fng_json_add_str(f, "version", fi->version);
-	fng_json_add_str(f, "region", fi->region);
-	fng_json_add_str(f, "memory", fi->memory);
-	fng_json_add_str(f, "log_group", fi->log_group);
-	fng_json_add_str(f, "log_stream", fi->log_stream);
+	function_fields(fi, kv);
+	for (unsigned i = 0; i < FN_FIELDS; i++)
+		fng_json_add_str(f, kv[i][0], kv[i][1]);
 	json_object_object_add(root, "function", f);
 }
 
@@ -272,12 +284,10 @@ static void put_function(struct fng_jw *w, const struct fng_function_info *fi, c
 		return;
 	fng_jw_open(w, "function", false);
 	if (fi->name) {
-		fng_jw_cstr(w, "name", fi->name);
-		fng_jw_cstr(w, "version", fi->version);
-		fng_jw_cstr(w, "region", fi->region);
-		fng_jw_cstr(w, "memory", fi->memory);
-		fng_jw_cstr(w, "log_group", fi->log_group);
-		fng_jw_cstr(w, "log_stream", fi->log_stream);
+		const char *kv[FN_FIELDS][2];
+		function_fields(fi, kv);
+		for (unsigned i = 0; i < FN_FIELDS; i++)
+			fng_jw_cstr(w, kv[i][0], kv[i][1]);
 	}
 	if (phase)
 		fng_jw_cstr(w, "phase", phases[ev->fn_phase]);
