@@ -39,10 +39,11 @@ enum logger_phase {
 #define EXIT_EVENT_GRACE_MS 250	/* extra time for the exit event itself */
 #define FNG_LOGGER_LINGER_MS 2	/* an awake logging thread drains this often, unwoken; the most an event waits */
 #define FNG_LOGGER_LINGER_IDLE 5	/* ticks that find nothing before it sleeps: bursts close together share a wake */
-/* Events in the ring that wake the logging thread all the same: each
- * alert's stack holds a slot of the tracer's pool until it is formatted,
- * and a flood fills the pool (FNG_STACK_SLOTS) well within one tick. */
-#define FNG_LOGGER_WAKE_BATCH (FNG_STACK_SLOTS / 8)
+/* Events in the ring that wake the logging thread all the same: a fast
+ * flood would otherwise pile up within a tick, each event with a stack
+ * slot's pages touched, towards the half of the ring where its class
+ * starts to be refused (ring.h). */
+#define FNG_LOGGER_WAKE_BATCH (FNG_RING_CAPACITY / 16)
 
 struct fng_logger {
 	struct fng_ring ring;
