@@ -320,8 +320,11 @@ static int logger_setup(struct fng_logger *lg, const struct fng_logger_config *c
 	lg->lossless = cfg->lossless;
 	lg->classes = cfg->text ? cfg->text->classes : 0;
 	lg->formats = cfg->n_sinks ? 0 : 1u << cfg->format;
-	for (size_t i = 0; i < cfg->n_sinks; i++)
+	for (size_t i = 0; i < cfg->n_sinks; i++) {
 		lg->formats |= cfg->sinks[i].format > 0 ? 1u << (cfg->sinks[i].format - 1) : 1u << cfg->format;
+		lg->wake_each |= cfg->sinks[i].kind == FNG_SINK_SYSLOG_UDP;
+	}
+	lg->wake_each |= lg->lossless;
 	fng_dropin_init(&lg->dropin);
 	if ((lg->formats & (1u << FNG_FORMAT_TEXT)) && (!cfg->text || !(lg->text = fng_text_new(cfg->text)))) {
 		snprintf(err, errn, "cannot set up the text format");

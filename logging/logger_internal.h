@@ -39,11 +39,10 @@ enum logger_phase {
 #define EXIT_EVENT_GRACE_MS 250	/* extra time for the exit event itself */
 #define FNG_LOGGER_LINGER_MS 2	/* an awake logging thread drains this often, unwoken; the most an event waits */
 #define FNG_LOGGER_LINGER_IDLE 5	/* ticks that find nothing before it sleeps: bursts close together share a wake */
-/* Events in the ring that wake the logging thread all the same: a fast
- * flood would otherwise pile up within a tick, each event with a stack
- * slot's pages touched, towards the half of the ring where its class
- * starts to be refused (ring.h). */
-#define FNG_LOGGER_WAKE_BATCH (FNG_RING_CAPACITY / 16)
+/* Every so many events waiting in the ring wake the logging thread all the
+ * same: a fast flood would otherwise pile up within a tick (each event with
+ * a stack slot's pages touched) and leave in one burst. */
+#define FNG_LOGGER_WAKE_BATCH 16
 
 struct fng_logger {
 	struct fng_ring ring;
@@ -117,6 +116,11 @@ struct fng_logger {
 	 * (a system call and a context switch) per event. */
 	_Atomic bool asleep;
 	uv_timer_t linger;
+	/* A wake per event all the same: lossless mode (trace: the screen
+	 * matters more than the traced program's speed), and a UDP sink (a
+	 * collector's socket buffer silently drops what a burst overflows; sent
+	 * as events come, as many lines fit as before). */
+	bool wake_each;
 	unsigned linger_idle;	/* ticks in a row that found nothing */
 
 	uv_loop_t loop;

@@ -9,14 +9,15 @@
 #include <stdatomic.h>
 
 /* The tracer made an event (or dropped one, which the loop reports): wake
- * the logging thread if it sleeps, or when the ring reaches
- * FNG_LOGGER_WAKE_BATCH events (it ticks too slowly for this flood). Lossless mode (trace: the screen
- * matters more than the traced program's speed) wakes it for every event. */
+ * the logging thread if it sleeps, or at every FNG_LOGGER_WAKE_BATCH events
+ * waiting (it ticks too slowly for this flood, or the machine is too busy
+ * to run it: its lines would leave in one burst, which a UDP collector's
+ * socket buffer does not hold). wake_each: for every event. */
 void fng_logger_wake_for_events(struct fng_logger *lg)
 {
 	size_t used;
 
-	if (lg->lossless) {
+	if (lg->wake_each) {
 		uv_async_send(&lg->wake);
 		return;
 	}
@@ -27,7 +28,7 @@ void fng_logger_wake_for_events(struct fng_logger *lg)
 	}
 	used = atomic_load_explicit(&lg->ring.tail, memory_order_relaxed) -
 	       atomic_load_explicit(&lg->ring.head, memory_order_relaxed);
-	if (used == FNG_LOGGER_WAKE_BATCH)
+	if (used && used % FNG_LOGGER_WAKE_BATCH == 0)
 		uv_async_send(&lg->wake);
 }
 
@@ -60,6 +61,6 @@ static void on_linger(uv_timer_t *t)
 
 void fng_logger_linger(struct fng_logger *lg)
 {
-	if (!lg->lossless && !uv_is_active((uv_handle_t *)&lg->linger) && !uv_is_closing((uv_handle_t *)&lg->linger))
+	if (!lg->wake_each && !uv_is_active((uv_handle_t *)&lg->linger) && !uv_is_closing((uv_handle_t *)&lg->linger))
 		uv_timer_start(&lg->linger, on_linger, FNG_LOGGER_LINGER_MS, FNG_LOGGER_LINGER_MS);
 }
