@@ -124,12 +124,15 @@ t_lifetime_grace_option_checked() {
 
 # --- job control in a real terminal
 
-lt_tmux() { tmux -L "fng-lt-$$" "$@"; }
+# The tmux server's socket name, set by lt_term_start: one per test ($$ is
+# the runner's pid in every test's subshell; a killed server exits late).
+lt_tmux() { tmux -L "$LT_SOCK" "$@"; }
 
 # Start an interactive bash in a pty of its own, prompt "PROMPT> ".
 lt_term_start() {
 	command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps.sh)"
-	trap 'lt_tmux kill-server 2>/dev/null; rm -f "/tmp/tmux-$(id -u)/fng-lt-$$"; rm -rf "$TMPD" "$WORK"' EXIT
+	LT_SOCK=fng-lt-$BASHPID
+	trap 'lt_tmux kill-server 2>/dev/null; rm -f "/tmp/tmux-$(id -u)/$LT_SOCK"; rm -rf "$TMPD" "$WORK"' EXIT
 	lt_tmux -f /dev/null new-session -d -x 160 -y 50 \
 		"env -i PATH=$PATH HOME=$WORK TERM=xterm PS1='PROMPT> ' bash --norc --noprofile -i"
 	lt_wait 'PROMPT>'
