@@ -124,12 +124,15 @@ t_lifetime_grace_option_checked() {
 
 # --- job control in a real terminal
 
-lt_tmux() { tmux -L "fng-lt-$$" "$@"; }
+# The tmux server's socket name, set by lt_term_start: one per test ($$ is
+# the runner's pid in every test's subshell; a killed server exits late).
+lt_tmux() { tmux -L "$LT_SOCK" "$@"; }
 
 # Start an interactive bash in a pty of its own, prompt "PROMPT> ".
 lt_term_start() {
 	command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps.sh)"
-	trap 'lt_tmux kill-server 2>/dev/null; rm -f "/tmp/tmux-$(id -u)/fng-lt-$$"; rm -rf "$TMPD" "$WORK"' EXIT
+	LT_SOCK=fng-lt-$BASHPID
+	trap 'lt_tmux kill-server 2>/dev/null; rm -f "/tmp/tmux-$(id -u)/$LT_SOCK"; rm -rf "$TMPD" "$WORK"' EXIT
 	lt_tmux -f /dev/null new-session -d -x 160 -y 50 \
 		"env -i PATH=$PATH HOME=$WORK TERM=xterm PS1='PROMPT> ' bash --norc --noprofile -i"
 	lt_wait 'PROMPT>'
@@ -137,13 +140,17 @@ lt_term_start() {
 
 lt_screen() { lt_tmux capture-pane -p -S -200; }
 
+# The screen to stderr without its trailing blank rows (the harness shows
+# the last 40 lines of a failure; a 50-row pane would show only blanks).
+lt_screen_dump() { lt_screen | awk 'NF { for (; n > 0; n--) print ""; print; next } { n++ }' >&2; }
+
 # lt_wait REGEX: until the screen shows it (bounded).
 lt_wait() {
 	for _ in $(seq 300); do
 		lt_screen | grep -Eq -- "$1" && return 0
 		sleep 0.05
 	done
-	lt_screen >&2
+	lt_screen_dump
 	fail "the terminal never showed /$1/"
 }
 
@@ -172,9 +179,31 @@ lt_suspended() {
 	lt_wait 'Stopped'
 }
 
+# lt_runtime_owns_terminal: until the runtime's process group is the
+# terminal's foreground group (bounded), as fnguard hands it over on fg.
+lt_runtime_owns_terminal() {
+	local pid st pgrp tpgid
+	pid=$(cut -d' ' -f1 "$WORK/pids")
+	for _ in $(seq 300); do
+		st=$(cat "/proc/$pid/stat" 2>/dev/null) || break
+		# after "comm) ": state ppid pgrp session tty_nr tpgid ...
+		read -r _ _ pgrp _ _ tpgid _ <<<"${st##*) }"
+		[ "$pgrp" = "$tpgid" ] && return 0
+		sleep 0.05
+	done
+	ps -o pid,pgid,tpgid,stat,cmd -p "$pid" >&2
+	lt_screen_dump
+	fail "after fg the terminal never went to the runtime's process group"
+}
+
 # lt_fg_reads WORD: fg, type WORD: the program reads it and exits 0.
+# WORD is typed only once the runtime owns the terminal: typed while bash's
+# readline still holds it (raw modes, before bash has read "fg"), it would
+# not be echoed and its Enter would stay a CR (no ICRNL), so the program's
+# canonical read would never see the end of its line.
 lt_fg_reads() {
 	lt_type 'fg'
+	lt_runtime_owns_terminal
 	lt_type "$1"
 	lt_wait "^got: $1"
 	lt_type 'echo rc=$?'
