@@ -263,7 +263,7 @@ static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k);
 
 /* Words that go between the operands of an SQL expression. */
 static const char *const sq_infix[] = { "is", "not", "like", "glob", "regexp", "rlike", "match", "in", "between",
-					"collate", "escape", "div", "mod", NULL };
+					"collate", "escape", "div", "mod", "ilike", "similar", "sounds", NULL };
 
 /* One operand at v[i] (names, numbers, strings, X'..', [name], CASE, a
  * parenthesis): the index after it, or 0. *named: it was a bare name. */
@@ -289,9 +289,9 @@ static size_t sq_operand_at(const char *s, const struct sq_tok *v, size_t i, boo
  * open string the query's own quote closes ("x' OR id OR '"). Two names in
  * a row are prose ("x' or something else"); in a numeric context a bare
  * name is too ("2 or more"). */
-static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quoted)
+static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quoted, bool want)
 {
-	bool want = true, named, any_other = false;
+	bool named, any_other = false;
 	int depth = 0;
 
 	for (size_t steps = 0; steps < SQ_MAX; steps++) {
@@ -327,9 +327,11 @@ static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quote
 			i++;
 			continue;
 		}
-		if (t->t == Q_OP || sq_any(s, t, sq_logic) || sq_any(s, t, sq_infix)) {
+		if (t->t == Q_OP || sq_any(s, t, sq_logic) || sq_any(s, t, sq_infix) || (t->t == Q_COMMA && depth > 0)) {
 			want = !sq_is(s, t, "notnull") && !sq_is(s, t, "isnull");
-			i++;
+			/* SIMILAR TO, SOUNDS LIKE, NOT IN, NOT LIKE: two words, one operator */
+			i += 1 + ((sq_is(s, t, "similar") && sq_is(s, &v[i + 1], "to")) || (sq_is(s, t, "sounds") && sq_is(s, &v[i + 1], "like")) ||
+				  (sq_is(s, t, "not") && sq_any(s, &v[i + 1], sq_infix)));
 			continue;
 		}
 		if (sq_is(s, t, "notnull") || sq_is(s, t, "isnull")) {
@@ -339,6 +341,35 @@ static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quote
 		return false; /* a word after an operand: prose */
 	}
 	return false;
+}
+
+/* A subquery at v[i] (SELECT): a select list SQL has (a number, string,
+ * variable, '*', a call, CASE), or names up to FROM and a table that a
+ * clause, ')' or the end follows ("(select one from the menu)" is prose). */
+static bool sq_subquery(const char *s, const struct sq_tok *v, size_t i)
+{
+	static const char *const after[] = { "where", "join", "inner", "left", "cross", "natural", "limit", "order",
+					     "group", "union", "having", NULL };
+	size_t n = sq_skipc(v, i + 1), f;
+
+	if (!sq_is(s, &v[i], "select"))
+		return false;
+	if (sq_is(s, &v[n], "distinct") || sq_is(s, &v[n], "all"))
+		n = sq_skipc(v, n + 1);
+	if (v[n].t == Q_NUM || v[n].t == Q_STR || v[n].t == Q_VAR || sq_is(s, &v[n], "*") ||
+	    (v[n].t == Q_WORD && (v[n + 1].t == Q_LP || sq_is(s, &v[sq_skipc(v, n + 1)], "when"))))
+		return true;
+	for (f = n; v[f].t == Q_WORD || v[f].t == Q_COMMA || v[f].t == Q_COMMENT; f++)
+		if (sq_is(s, &v[f], "from"))
+			break;
+	if (!sq_is(s, &v[f], "from") || f == n || v[f = sq_skipc(v, f + 1)].t != Q_WORD)
+		return false;
+	f = sq_skipc(v, f + 1);
+	if (sq_is(s, &v[f], "as") && v[sq_skipc(v, f + 1)].t == Q_WORD)
+		f = sq_skipc(v, sq_skipc(v, f + 1) + 1); /* AS alias */
+	else if (v[f].t == Q_WORD && !sq_any(s, &v[f], after))
+		return sq_any(s, &v[sq_skipc(v, f + 1)], after); /* a bare alias, then a clause */
+	return v[f].t == Q_END || v[f].t == Q_RP || v[f].t == Q_SEMI || sq_any(s, &v[f], after);
 }
 
 /* The tail after a break-out (a closing quote, or a leading number). */
@@ -358,7 +389,7 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 	if (quoted && !attr && (v[i].t == Q_COMMENT || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
 		why = "a quote, then a comment that cuts the query";
 	else if ((sq_any(s, &v[k], sq_logic) || (quoted && sq_any(s, &v[k], sq_join))) &&
-		 (sq_expr(s, v, k + 1, quoted) || (sq_any(s, &v[k], sq_logic) && sq_chain(s, v, k + 1, quoted))))
+		 (sq_expr(s, v, k + 1, quoted) || (sq_any(s, &v[k], sq_logic) && sq_chain(s, v, k + 1, quoted, true))))
 		why = "a quote or number, then a boolean expression";
 	else if ((sq_is(s, &v[k], "union") &&
 		  (sq_is(s, &v[sq_skipc(v, k + 1)], "select") || sq_is(s, &v[sq_skipc(v, k + 1)], "all") ||
@@ -374,6 +405,11 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 		why = "a stacked statement";
 	else if (quoted && sq_any(s, &v[k], sq_cmp) && v[k].t == Q_WORD &&
 		 (v[sq_skipc(v, k + 1)].t == Q_LP || v[sq_skipc(v, k + 1)].t == Q_NUM || v[sq_skipc(v, k + 1)].t == Q_STR))
+		why = "a quote, then a comparison";
+	else if (quoted && (v[k].t == Q_OP || sq_any(s, &v[k], sq_infix)) && sq_chain(s, v, k, quoted, false) &&
+		 !(from == 1 && n == 2 && v[1].t == Q_OPENSTR && v[1].b - v[1].a == 1)) /* 'is': a quoted word */
+		/* the literal closed by the quote is the left operand: 'x' IS NOT 'y', 'x' GLOB '*',
+		 * 'x' <=> 'x', 'x' BETWEEN 'a' AND 'z', any dialect's operator word or symbol */
 		why = "a quote, then a comparison";
 	else if (quoted && (sq_is(s, &v[k], "exec") || sq_is(s, &v[k], "waitfor") || sq_is(s, &v[k], "into")))
 		why = "a quote, then a statement";
@@ -498,6 +534,24 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 	return false;
 }
 
+/* A numeric context given a parenthesised subquery: the value starts
+ * with '(' (any number of them) and SELECT a subquery has ("id = (SELECT
+ * id FROM users WHERE secret GLOB 'a*')": a blind read, one row or none). */
+static bool sq_paren_select(const char *s, size_t len, size_t from, struct fng_fw_hit *h)
+{
+	struct sq_tok v[SQ_MAX + 1];
+	size_t n = sq_lex(s, len, from, v), i = 0;
+
+	while (i < n && (v[i].t == Q_LP || v[i].t == Q_COMMENT))
+		i++;
+	if (!sq_subquery(s, v, i))
+		return false;
+	h->start = from;
+	h->end = v[i].b;
+	h->why = "a parenthesised subquery";
+	return true;
+}
+
 bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	static const char quotes[] = { '\'', '"' };
@@ -523,6 +577,8 @@ bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
 	if (t.t == Q_OP && s[t.a] == '-' && t.b - t.a == 1)
 		t = sq_next(s, len, &p);
 	if (t.t == Q_NUM && sq_tail(s, len, p, false, h))
+		return true;
+	if (t.t == Q_LP && sq_paren_select(s, len, t.a, h))
 		return true;
 	return sq_anywhere(s, len, h);
 }
