@@ -55,6 +55,9 @@ bool fng_fw_xss(const char *s, size_t len, const struct fng_fw_pairs *pairs, str
 bool fng_fw_xxe(const char *s, size_t len, struct fng_fw_hit *h);
 bool fng_fw_lfi(const char *s, size_t len, const struct fng_fw_pairs *pairs, struct fng_fw_hit *h);
 bool fng_fw_csv(const char *s, size_t len, struct fng_fw_hit *h);
+/* detect_code.c: the whole value a Python/JavaScript expression calling a
+ * method (fng_fw_code asks it). */
+bool fng_fw_code_expr(const char *s, size_t len, struct fng_fw_hit *h);
 
 /* Search of a needle (any case, shorter than 128 bytes) in a lower-case
  * s[0, len): offset or -1. Shared by the detectors. */
