@@ -406,11 +406,12 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 	else if (quoted && sq_any(s, &v[k], sq_cmp) && v[k].t == Q_WORD &&
 		 (v[sq_skipc(v, k + 1)].t == Q_LP || v[sq_skipc(v, k + 1)].t == Q_NUM || v[sq_skipc(v, k + 1)].t == Q_STR))
 		why = "a quote, then a comparison";
-	else if (quoted && (v[k].t == Q_OP || sq_any(s, &v[k], sq_infix)) && sq_chain(s, v, k, quoted, false) &&
+	else if ((quoted ? v[k].t == Q_OP || sq_any(s, &v[k], sq_infix) : v[k].t == Q_WORD && sq_any(s, &v[k], sq_infix)) &&
+		 sq_chain(s, v, k, quoted, false) && /* 1 IS NOT 2: a number's operand chain needs a non-name */
 		 !(from == 1 && n == 2 && v[1].t == Q_OPENSTR && v[1].b - v[1].a == 1)) /* 'is': a quoted word */
 		/* the literal closed by the quote is the left operand: 'x' IS NOT 'y', 'x' GLOB '*',
 		 * 'x' <=> 'x', 'x' BETWEEN 'a' AND 'z', any dialect's operator word or symbol */
-		why = "a quote, then a comparison";
+		why = quoted ? "a quote, then a comparison" : "a number, then a comparison";
 	else if (quoted && (sq_is(s, &v[k], "exec") || sq_is(s, &v[k], "waitfor") || sq_is(s, &v[k], "into")))
 		why = "a quote, then a statement";
 	if (!why)
@@ -515,6 +516,8 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 				  v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_OPENSTR) &&
 				 sq_goes_on(s, v, sq_skipc(v, sq_skipc(v, j + 1) + 1) + 1))
 				why = "a tautology";
+			else if (v[i].t == Q_LP && sq_subquery(s, v, j))
+				why = "a parenthesised subquery"; /* (SELECT id FROM users WHERE secret GLOB 'a*') where a number goes */
 			else if (sq_is(s, &v[i], "waitfor") && sq_is(s, &v[j], "delay"))
 				why = "WAITFOR DELAY";
 			else if (sq_is(s, &v[i], "into") && (sq_is(s, &v[j], "outfile") || sq_is(s, &v[j], "dumpfile")))
@@ -532,24 +535,6 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 			p = len;
 	}
 	return false;
-}
-
-/* A numeric context given a parenthesised subquery: the value starts
- * with '(' (any number of them) and SELECT a subquery has ("id = (SELECT
- * id FROM users WHERE secret GLOB 'a*')": a blind read, one row or none). */
-static bool sq_paren_select(const char *s, size_t len, size_t from, struct fng_fw_hit *h)
-{
-	struct sq_tok v[SQ_MAX + 1];
-	size_t n = sq_lex(s, len, from, v), i = 0;
-
-	while (i < n && (v[i].t == Q_LP || v[i].t == Q_COMMENT))
-		i++;
-	if (!sq_subquery(s, v, i))
-		return false;
-	h->start = from;
-	h->end = v[i].b;
-	h->why = "a parenthesised subquery";
-	return true;
 }
 
 bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
@@ -577,8 +562,6 @@ bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
 	if (t.t == Q_OP && s[t.a] == '-' && t.b - t.a == 1)
 		t = sq_next(s, len, &p);
 	if (t.t == Q_NUM && sq_tail(s, len, p, false, h))
-		return true;
-	if (t.t == Q_LP && sq_paren_select(s, len, t.a, h))
 		return true;
 	return sq_anywhere(s, len, h);
 }

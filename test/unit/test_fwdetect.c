@@ -83,6 +83,7 @@ static const struct dcase dcases[] = {
 	{ "x' REGEXP '.*", B(SQL) }, { "x' MATCH 'a", B(SQL) }, { "x' BETWEEN 'a' AND 'z", B(SQL) },
 	{ "x' NOT IN ('y')--", B(SQL) }, { "x' SIMILAR TO '%", B(SQL) }, { "x\" IS NOT \"y", B(SQL) },
 	{ "(SELECT id FROM users WHERE secret GLOB 'alice-api-t*')", B(SQL) }, { "((select count(*) from t))", B(SQL) },
+	{ "1-(SELECT id FROM t WHERE s LIKE 'a%')", B(SQL) }, { "1 IS NOT 2", B(SQL) }, { "2 is not enough", 0 },
 	{ "DB.execute('SELECT name, password, secret FROM users').fetchall()", B(CODE) },
 	{ "subprocess.getoutput('id')", B(CODE) }, { "JSON.stringify(process.env)", B(CODE) },
 	{ "open('/etc/hosts').read()", B(CODE) }, { "str(db.cursor())", B(CODE) }, { "Object.keys(this)", B(CODE) },
