@@ -280,16 +280,18 @@ static size_t cm_redirected(const char *s, size_t len, size_t c, bool tight)
 static size_t cm_injected(const char *s, size_t len, size_t i, size_t c)
 {
 	char w[40];
-	size_t base, b = 0, a, e = i;
+	size_t base, b, a, e = i;
 
-	while (b < i && fng_isspace((unsigned char)s[b]))
-		b++;
-	while (e > b && fng_isspace((unsigned char)s[e - 1]))
+	/* backwards, so each separator reads only what lies after the one before */
+	while (e > 0 && fng_isspace((unsigned char)s[e - 1]))
 		e--;
-	bool start = b == i;
-	for (size_t k = b; k < e; k++)
-		if (fng_isspace((unsigned char)s[k]) || cm_sep(s[k]))
-			return 0; /* words before it: prose */
+	bool start = e == 0;
+	for (b = e; b > 0 && !fng_isspace((unsigned char)s[b - 1]) && !cm_sep(s[b - 1]);)
+		b--;
+	while (b > 0 && fng_isspace((unsigned char)s[b - 1]))
+		b--;
+	if (b > 0)
+		return 0; /* words or a separator before it: prose, or judged at that separator */
 	if ((s[i] == '\n' || s[i] == '\r') && !start)
 		return 0;
 	if (c >= len || !(fng_isalpha((unsigned char)s[c]) || s[c] == '/' || s[c] == '.' || s[c] == '~'))
