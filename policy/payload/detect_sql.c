@@ -265,6 +265,16 @@ static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k);
 static const char *const sq_infix[] = { "is", "not", "like", "glob", "regexp", "rlike", "match", "in", "between",
 					"collate", "escape", "div", "mod", "ilike", "similar", "sounds", NULL };
 
+/* t is a word of sq_infix: its first letter for its length first (every
+ * quoted value's tail asks, "O'Brien" too), then the list. */
+static bool sq_infix_word(const char *s, const struct sq_tok *t)
+{
+	static const unsigned first[8] = { 0x0, 0x0, 0x100, 0x3008, 0x840, 0x21100, 0x60010, 0x40006 };
+	size_t n = t->b - t->a;
+	unsigned c = ((unsigned char)s[t->a] | 0x20) - 'a';
+	return t->t == Q_WORD && n < 8 && c < 26 && ((first[n] >> c) & 1) && sq_any(s, t, sq_infix);
+}
+
 /* One operand at v[i] (names, numbers, strings, X'..', [name], CASE, a
  * parenthesis): the index after it, or 0. *named: it was a bare name. */
 static size_t sq_operand_at(const char *s, const struct sq_tok *v, size_t i, bool *named)
@@ -406,7 +416,7 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 	else if (quoted && sq_any(s, &v[k], sq_cmp) && v[k].t == Q_WORD &&
 		 (v[sq_skipc(v, k + 1)].t == Q_LP || v[sq_skipc(v, k + 1)].t == Q_NUM || v[sq_skipc(v, k + 1)].t == Q_STR))
 		why = "a quote, then a comparison";
-	else if ((quoted ? v[k].t == Q_OP || sq_any(s, &v[k], sq_infix) : v[k].t == Q_WORD && sq_any(s, &v[k], sq_infix)) &&
+	else if (((quoted && v[k].t == Q_OP) || sq_infix_word(s, &v[k])) &&
 		 sq_chain(s, v, k, quoted, false) && /* 1 IS NOT 2: a number's operand chain needs a non-name */
 		 !(from == 1 && n == 2 && v[1].t == Q_OPENSTR && v[1].b - v[1].a == 1)) /* 'is': a quoted word */
 		/* the literal closed by the quote is the left operand: 'x' IS NOT 'y', 'x' GLOB '*',
