@@ -274,8 +274,8 @@ static size_t cm_redirected(const char *s, size_t len, size_t c, bool tight)
  * or follows one shell word ("127.0.0.1;", "report.pdf |"), and the word
  * at c is a command word (a name or a path). There any program runs:
  * a listed one or a builtin whatever follows (; cp a b, | tee f, && touch
- * f), any other at the value's start (;pkill node) or with an argument
- * that names a file (x;shred app.db). Prose puts words before its
+ * f), a path (x;./run), any other at the value's start (;pkill node) or
+ * with an argument that names a file (x;shred app.db). Prose puts words before its
  * separators. The finding's end, or 0. */
 static size_t cm_injected(const char *s, size_t len, size_t i, size_t c)
 {
@@ -302,7 +302,8 @@ static size_t cm_injected(const char *s, size_t len, size_t i, size_t c)
 	if (s[i] == '&' && e < len && s[e] == ';')
 		return 0; /* an HTML entity (&amp;) */
 	size_t end = fng_fw_sh_cmdend(s, len, e);
-	if (start || cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak) || cm_in(w + base, cm_builtins))
+	bool path = s[c] == '/' || s[c] == '~' || (s[c] == '.' && c + 1 < len && (s[c + 1] == '/' || s[c + 1] == '.'));
+	if (start || path || cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak) || cm_in(w + base, cm_builtins))
 		return end;
 	for (a = e; a < end; a = e) {
 		while (a < end && fng_isspace((unsigned char)s[a]))
@@ -367,8 +368,12 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 				j++;
 			bool tight = j < len && !fng_isspace((unsigned char)s[j]);
 			/* "a & b" between words is prose: the & must touch the command or end a word */
-			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ')
+			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ') {
+				/* but where an injected argument sits ("x & cp a b"), a command */
+				if ((end = cm_injected(s, len, i, cm_space(s, len, j))) != 0)
+					return cm_hit(h, i, end, "a shell separator, then a command");
 				continue;
+			}
 			if ((end = cm_after_sep(s, len, i, j, tight, &d)) != 0)
 				return cm_hit(h, i, end, "a shell separator, then a command");
 			i = j - 1;

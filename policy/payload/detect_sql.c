@@ -263,13 +263,13 @@ static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k);
 
 /* Words that go between the operands of an SQL expression. */
 static const char *const sq_infix[] = { "is", "not", "like", "glob", "regexp", "rlike", "match", "in", "between",
-					"collate", "escape", "div", "mod", "ilike", "similar", "sounds", NULL };
+					"collate", "escape", "div", "mod", "ilike", "similar", "sounds", "notnull", "isnull", NULL };
 
 /* t is a word of sq_infix: its first letter for its length first (every
  * quoted value's tail asks, "O'Brien" too), then the list. */
 static bool sq_infix_word(const char *s, const struct sq_tok *t)
 {
-	static const unsigned first[8] = { 0x0, 0x0, 0x100, 0x3008, 0x840, 0x21100, 0x60010, 0x40006 };
+	static const unsigned first[8] = { 0x0, 0x0, 0x100, 0x3008, 0x840, 0x21100, 0x60110, 0x42006 };
 	size_t n = t->b - t->a;
 	unsigned c = ((unsigned char)s[t->a] | 0x20) - 'a';
 	return t->t == Q_WORD && n < 8 && c < 26 && ((first[n] >> c) & 1) && sq_any(s, t, sq_infix);
