@@ -6,9 +6,10 @@
 # `sh -c`. The file is three things:
 #   - the handler module (handler(event, context)), run by the example
 #     Python runtime under `fnguard emulate` (natively with --direct);
-#   - `fw_misses.py events DIR`: the events, one per vector, on stdout
-#     (DIR: where the shell vectors work, prepared here);
-#   - `fw_misses.py judge OUT DIR`: each vector judged by its effect, from
+#   - `fw_misses.py events DIR [node]`: the events, one per vector, on
+#     stdout (DIR: where the shell vectors work, prepared here; node: the
+#     vectors of fw_misses.js, the Node handler);
+#   - `fw_misses.py judge OUT DIR [node]`: each vector judged by its effect, from
 #     emulate's result lines (OUT) and the files in DIR: a login without the
 #     password, another user's row or column read, the table or the
 #     environment dumped, a program run (a file it made, a file it removed,
@@ -67,23 +68,32 @@ VECTORS = [
 ]
 
 
-def events(d):
+# the Node handler (fw_misses.js): eval() with a map of passwords in scope
+NODE_VECTORS = [
+    ("node_env", {"expr": "JSON.stringify(process.env)"}, lambda b, d: "FWM_CANARY" in b and "the environment read"),
+    ("node_scope", {"expr": "Array.from(USERS.values()).join()"}, lambda b, d: PW in b and "the passwords read"),
+    ("node_inside_call", {"expr": "JSON.stringify(Object.fromEntries(USERS))"},
+     lambda b, d: PW in b and "the passwords read"),
+]
+
+
+def events(d, vectors=VECTORS):
     os.makedirs(d, exist_ok=True)
     for name, text in (("a", "a\n"), ("victim.py", "x = 1\n"), ("moveme", "m\n"), ("creds.txt", "CREDS-42\n"),
                        ("mk.py", "open('made', 'w').write('x')\n")):
         with open(os.path.join(d, name), "w") as f:
             f.write(text)
-    for name, qs, _ in VECTORS:
+    for name, qs, _ in vectors:
         if "file" in qs:
             qs = dict(qs, dir=d)
         print(json.dumps({"resource": "/x", "path": "/x", "httpMethod": "GET", "vector": name,
                           "requestContext": {"httpMethod": "GET", "path": "/x"}, "queryStringParameters": qs}))
 
 
-def judge(out, d):
+def judge(out, d, vectors=VECTORS):
     lines = [json.loads(x) for x in open(out) if x.strip()]
     bad = 0
-    for i, (name, _, check) in enumerate(VECTORS):
+    for i, (name, _, check) in enumerate(vectors):
         line = next((x for x in lines if x.get("event") == i), None)
         if line is None:
             print("vector %s: ERROR (no result line)" % name)
@@ -100,10 +110,12 @@ def judge(out, d):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "events":
-        events(sys.argv[2])
-    elif len(sys.argv) == 4 and sys.argv[1] == "judge":
-        sys.exit(judge(sys.argv[2], sys.argv[3]))
+    which = NODE_VECTORS if sys.argv[-1] == "node" else VECTORS
+    args = sys.argv[1:-1] if sys.argv[-1] == "node" else sys.argv[1:]
+    if len(args) == 2 and args[0] == "events":
+        events(args[1], which)
+    elif len(args) == 3 and args[0] == "judge":
+        sys.exit(judge(args[1], args[2], which))
     else:
-        print("usage: fw_misses.py events DIR | judge OUT DIR", file=sys.stderr)
+        print("usage: fw_misses.py events DIR [node] | judge OUT DIR [node]", file=sys.stderr)
         sys.exit(2)
