@@ -18,6 +18,11 @@ struct sq_tok {
 };
 
 #define SQ_MAX 48 /* tokens looked at after a break-out */
+/* End tokens after the last one: every look-ahead (a token after a
+ * comment after a parenthesis …) past the end reads an end, never the
+ * stack beyond the array (a value of 48 tokens ending in "(((" read past
+ * it in sq_expr). */
+#define SQ_PAD 4
 
 static bool sq_wordc(char c)
 {
@@ -179,7 +184,8 @@ static const char *const sq_danger[] = { "sleep", "benchmark", "pg_sleep", "load
 					 "ascii", "substring", "substr", "mid", "ord", "hex", "unhex", "if", "iif",
 					 "count", "group_concat", "md5", "dbms_xmlgen.getxml", "ctxsys.drithsx.sn", NULL };
 
-/* Tokens of s from *p, comments kept, up to SQ_MAX: the count. */
+/* Tokens of s from *p, comments kept, up to SQ_MAX: the count; v holds
+ * SQ_MAX + SQ_PAD, the end token repeated after the last. */
 static size_t sq_lex(const char *s, size_t len, size_t p, struct sq_tok *v)
 {
 	size_t n = 0;
@@ -190,7 +196,8 @@ static size_t sq_lex(const char *s, size_t len, size_t p, struct sq_tok *v)
 			break;
 		n++;
 	}
-	v[n].t = Q_END;
+	for (size_t k = n; k < n + SQ_PAD; k++)
+		v[k] = (struct sq_tok){ Q_END, len, len };
 	return n;
 }
 
@@ -360,10 +367,11 @@ static bool sq_subquery(const char *s, const struct sq_tok *v, size_t i)
 {
 	static const char *const after[] = { "where", "join", "inner", "left", "cross", "natural", "limit", "order",
 					     "group", "union", "having", NULL };
-	size_t n = sq_skipc(v, i + 1), f;
+	size_t n, f;
 
-	if (!sq_is(s, &v[i], "select"))
+	if (!sq_is(s, &v[i], "select")) /* first: v[i] may be the end */
 		return false;
+	n = sq_skipc(v, i + 1);
 	if (sq_is(s, &v[n], "distinct") || sq_is(s, &v[n], "all"))
 		n = sq_skipc(v, n + 1);
 	if (v[n].t == Q_NUM || v[n].t == Q_STR || v[n].t == Q_VAR || sq_is(s, &v[n], "*") ||
@@ -385,7 +393,7 @@ static bool sq_subquery(const char *s, const struct sq_tok *v, size_t i)
 /* The tail after a break-out (a closing quote, or a leading number). */
 static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct fng_fw_hit *h)
 {
-	struct sq_tok v[SQ_MAX + 1];
+	struct sq_tok v[SQ_MAX + SQ_PAD];
 	size_t n = sq_lex(s, len, from, v), i = 0;
 
 	if (!n)
@@ -495,7 +503,7 @@ static bool sq_after_op(const char *s, const struct sq_tok *v, size_t i)
 static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t p = 0;
-	struct sq_tok v[SQ_MAX + 1];
+	struct sq_tok v[SQ_MAX + SQ_PAD];
 	size_t n;
 
 	while (p < len) {

@@ -91,7 +91,9 @@ static const struct dcase dcases[] = {
 	{ "; cp a b", B(CMD) }, { "; rm app.py", B(CMD) }, { "; mv a b", B(CMD) }, { "; python3 x.py", B(CMD) },
 	{ "; perl x.pl", B(CMD) }, { "&& cp a b", B(CMD) }, { "| tee f", B(CMD) }, { "; cat creds.txt", B(CMD) },
 	{ "; touch f", B(CMD) }, { ";pkill node", B(CMD) }, { "x;./run", B(CMD) }, { "x & cp a b", B(CMD) },
-	{ "x' NOTNULL --", B(SQL) }, { "yes; and/or no", 0 }, { "x;shred app.db", B(CMD) }, { "a b; rm app.py", B(CMD) },
+	{ "x' NOTNULL --", B(SQL) }, { "yes; and/or no", 0 },
+	/* a look-ahead past the last of 48 tokens read beyond the token array (found fuzzing; SANITIZE=1 sees it) */
+	{ "4' = ((((((((((((((((((((((((((((((((((((((((((((((((((((((5m", 0 }, { "(((((((((((((((((((((((((((((((((((((((((((((((select", 0 }, { "x;shred app.db", B(CMD) }, { "a b; rm app.py", B(CMD) },
 	{ "'is'", 0 }, { "(select one from the menu)", 0 }, { "(select all that apply)", 0 }, { "Rock 'n' roll", 0 },
 	{ "String.format(\"%s has %d items\", user, count)", 0 }, { "console.log('hi')", 0 }, { "file.txt (copy)", 0 },
 	{ "call db.open() first", 0 }, { "https://en.wikipedia.org/wiki/Mercury_(planet)", 0 }, { "Mr.Smith(the one)", 0 },
