@@ -368,12 +368,8 @@ bool fng_fw_cmd(const char *s, size_t len, struct fng_fw_hit *h)
 				j++;
 			bool tight = j < len && !fng_isspace((unsigned char)s[j]);
 			/* "a & b" between words is prose: the & must touch the command or end a word */
-			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ') {
-				/* but where an injected argument sits ("x & cp a b"), a command */
-				if ((end = cm_injected(s, len, i, cm_space(s, len, j))) != 0)
-					return cm_hit(h, i, end, "a shell separator, then a command");
+			if (c == '&' && j == i + 1 && !tight && i > 0 && s[i - 1] == ' ')
 				continue;
-			}
 			if ((end = cm_after_sep(s, len, i, j, tight, &d)) != 0)
 				return cm_hit(h, i, end, "a shell separator, then a command");
 			i = j - 1;

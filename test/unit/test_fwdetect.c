@@ -90,7 +90,7 @@ static const struct dcase dcases[] = {
 	{ "'+conn.execute('DELETE FROM t')+'", B(CODE) }, { "os.getenv('KEY')", B(CODE) },
 	{ "; cp a b", B(CMD) }, { "; rm app.py", B(CMD) }, { "; mv a b", B(CMD) }, { "; python3 x.py", B(CMD) },
 	{ "; perl x.pl", B(CMD) }, { "&& cp a b", B(CMD) }, { "| tee f", B(CMD) }, { "; cat creds.txt", B(CMD) },
-	{ "; touch f", B(CMD) }, { ";pkill node", B(CMD) }, { "x;./run", B(CMD) }, { "x & cp a b", B(CMD) },
+	{ "; touch f", B(CMD) }, { ";pkill node", B(CMD) }, { "x;./run", B(CMD) },
 	{ "x' NOTNULL --", B(SQL) }, { "yes; and/or no", 0 },
 	/* a look-ahead past the last of 48 tokens read beyond the token array (found fuzzing; SANITIZE=1 sees it) */
 	{ "4' = ((((((((((((((((((((((((((((((((((((((((((((((((((((((5m", 0 }, { "(((((((((((((((((((((((((((((((((((((((((((((((select", 0 }, { "x;shred app.db", B(CMD) }, { "a b; rm app.py", B(CMD) },
