@@ -223,7 +223,7 @@ unit: $(UNIT_BINS)
 # replays the committed corpora through them (replay.c, no libFuzzer); make
 # fuzz runs libFuzzer on each for FUZZ_SECONDS (clang, sanitizers) and merges
 # what adds coverage into test/fuzz/corpus/TARGET (commit it deliberately).
-FUZZ_LAYER := policy=policy globrel=policy jsonpos=policy pjson=policy xmlenc=policy dns=tracer rtapi=supervisor addr=policy sockaddr=tracer path=tracer
+FUZZ_LAYER := policy=policy globrel=policy fwdetect=policy jsonpos=policy pjson=policy xmlenc=policy dns=tracer rtapi=supervisor addr=policy sockaddr=tracer path=tracer
 FUZZ_TARGETS := $(foreach f,$(FUZZ_LAYER),$(firstword $(subst =, ,$(f))))
 fuzz_layer = $(patsubst $(1)=%,%,$(filter $(1)=%,$(FUZZ_LAYER)))
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/test/fuzz/replay_%)

@@ -75,6 +75,9 @@ static inline bool fng_fw_set(struct fng_fw_hit *h, size_t start, size_t end, co
 	h->why = why;
 	return true;
 }
+/* detect_code.c: the whole value a Python/JavaScript expression calling a
+ * method (fng_fw_code asks it). */
+bool fng_fw_code_expr(const char *s, size_t len, struct fng_fw_hit *h);
 
 /* Search of a needle (any case, shorter than 128 bytes) in a lower-case
  * s[0, len): offset or -1. Shared by the detectors. */

@@ -96,6 +96,17 @@ static bool cm_in(const char *w, const char *const *list)
 	return false;
 }
 
+/* A word that names a file: a dot between word characters (creds.txt,
+ * app.py) or a slash, at a. */
+static bool cm_filearg(const char *s, size_t a, size_t e)
+{
+	for (size_t k = a; k < e; k++)
+		if (s[k] == '/' || (s[k] == '.' && k > a && k + 1 < e && fng_isalnum((unsigned char)s[k - 1]) &&
+				    fng_isalnum((unsigned char)s[k + 1])))
+			return true;
+	return false;
+}
+
 /* What follows a weak command word looks like a command line. */
 static bool cm_args(const char *s, size_t len, size_t i, bool tight)
 {
@@ -114,6 +125,17 @@ static bool cm_args(const char *s, size_t len, size_t i, bool tight)
 	for (size_t k = j; k < len && !cm_sep(s[k]); k++)
 		if ((s[k] == '>' || s[k] == '<') && k + 1 < len && (s[k + 1] == ' ' || s[k + 1] == '/' || s[k + 1] == '&' || s[k + 1] == '>'))
 			return true;
+	/* an argument that names a file ("; rm app.py", "; cat creds.txt"), after
+	 * ; | & (a line that starts with a word is prose: "File \"m.py\", line 1") */
+	size_t e = j, c0 = i;
+	while (e < len && !fng_isspace((unsigned char)s[e]) && !cm_sep(s[e]))
+		e++;
+	while (c0 > 0 && !fng_isspace((unsigned char)s[c0 - 1]) && !cm_sep(s[c0 - 1]))
+		c0--;
+	while (c0 > 0 && (s[c0 - 1] == ' ' || s[c0 - 1] == '\t'))
+		c0--;
+	if (j > i && c0 > 0 && strchr(";|&", s[c0 - 1]) && cm_filearg(s, j, e))
+		return true;
 	/* a tight separator (";ls x") with a short word argument */
 	return tight && j > i;
 }
@@ -333,6 +355,52 @@ static size_t cm_redirected(const char *s, size_t len, size_t c, bool tight)
 	return 0;
 }
 
+/* The place of an injected argument: the separator at i starts the value
+ * or follows one shell word ("127.0.0.1;", "report.pdf |"), and the word
+ * at c is a command word (a name or a path). There any program runs:
+ * a listed one or a builtin whatever follows (; cp a b, | tee f, && touch
+ * f), a path (x;./run), any other at the value's start (;pkill node) or
+ * with an argument that names a file (x;shred app.db). Prose puts words before its
+ * separators. The finding's end, or 0. */
+static size_t cm_injected(const char *s, size_t len, size_t i, size_t c)
+{
+	char w[40];
+	size_t base, b, a, e = i;
+
+	/* backwards, so each separator reads only what lies after the one before */
+	while (e > 0 && fng_isspace((unsigned char)s[e - 1]))
+		e--;
+	bool start = e == 0;
+	for (b = e; b > 0 && !fng_isspace((unsigned char)s[b - 1]) && !cm_sep(s[b - 1]);)
+		b--;
+	while (b > 0 && fng_isspace((unsigned char)s[b - 1]))
+		b--;
+	if (b > 0)
+		return 0; /* words or a separator before it: prose, or judged at that separator */
+	if ((s[i] == '\n' || s[i] == '\r') && !start)
+		return 0;
+	if (c >= len || !(fng_isalpha((unsigned char)s[c]) || s[c] == '/' || s[c] == '.' || s[c] == '~'))
+		return 0;
+	e = cm_word(s, len, c, w, sizeof(w), &base);
+	if (!w[base] || (e < len && !fng_isspace((unsigned char)s[e]) && !cm_sep(s[e]) && s[e] != '<' && s[e] != '>'))
+		return 0;
+	if (s[i] == '&' && e < len && s[e] == ';')
+		return 0; /* an HTML entity (&amp;) */
+	size_t end = fng_fw_sh_cmdend(s, len, e);
+	bool path = s[c] == '/' || s[c] == '~' || (s[c] == '.' && c + 1 < len && (s[c + 1] == '/' || s[c + 1] == '.'));
+	if (start || path || cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak) || cm_in(w + base, cm_builtins))
+		return end;
+	for (a = e; a < end; a = e) {
+		while (a < end && fng_isspace((unsigned char)s[a]))
+			a++;
+		for (e = a; e < end && !fng_isspace((unsigned char)s[e]);)
+			e++;
+		if (cm_filearg(s, a, e))
+			return end;
+	}
+	return 0;
+}
+
 /* A separator at i followed by a command: the finding's end, or 0. */
 static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool tight, struct cm_doc *d)
 {
@@ -349,7 +417,9 @@ static size_t cm_after_sep(const char *s, size_t len, size_t i, size_t j, bool t
 		return end;
 	if (s[i] != '\n' && s[i] != '\r' && (end = fng_fw_sh_program(s, len, c)) != 0)
 		return end;
-	return s[i] != '\n' && s[i] != '\r' ? cm_redirected(s, len, c, tight) : 0;
+	if (s[i] != '\n' && s[i] != '\r' && (end = cm_redirected(s, len, c, tight)) != 0)
+		return end;
+	return cm_injected(s, len, i, c);
 }
 
 /* $( ) around a command that only prints a value documentation inserts

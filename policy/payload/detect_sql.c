@@ -18,6 +18,11 @@ struct sq_tok {
 };
 
 #define SQ_MAX 48 /* tokens looked at after a break-out */
+/* End tokens after the last one: every look-ahead (a token after a
+ * comment after a parenthesis …) past the end reads an end, never the
+ * stack beyond the array (a value of 48 tokens ending in "(((" read past
+ * it in sq_expr). */
+#define SQ_PAD 4
 
 static bool sq_wordc(char c)
 {
@@ -179,7 +184,8 @@ static const char *const sq_danger[] = { "sleep", "benchmark", "pg_sleep", "load
 					 "ascii", "substring", "substr", "mid", "ord", "hex", "unhex", "if", "iif",
 					 "count", "group_concat", "md5", "dbms_xmlgen.getxml", "ctxsys.drithsx.sn", NULL };
 
-/* Tokens of s from *p, comments kept, up to SQ_MAX: the count. */
+/* Tokens of s from *p, comments kept, up to SQ_MAX: the count; v holds
+ * SQ_MAX + SQ_PAD, the end token repeated after the last. */
 static size_t sq_lex(const char *s, size_t len, size_t p, struct sq_tok *v)
 {
 	size_t n = 0;
@@ -190,7 +196,8 @@ static size_t sq_lex(const char *s, size_t len, size_t p, struct sq_tok *v)
 			break;
 		n++;
 	}
-	v[n].t = Q_END;
+	for (size_t k = n; k < n + SQ_PAD; k++)
+		v[k] = (struct sq_tok){ Q_END, len, len };
 	return n;
 }
 
@@ -269,7 +276,17 @@ static bool sq_by_list(const char *s, const struct sq_tok *v, size_t k);
 
 /* Words that go between the operands of an SQL expression. */
 static const char *const sq_infix[] = { "is", "not", "like", "glob", "regexp", "rlike", "match", "in", "between",
-					"collate", "escape", "div", "mod", NULL };
+					"collate", "escape", "div", "mod", "ilike", "similar", "sounds", "notnull", "isnull", NULL };
+
+/* t is a word of sq_infix: its first letter for its length first (every
+ * quoted value's tail asks, "O'Brien" too), then the list. */
+static bool sq_infix_word(const char *s, const struct sq_tok *t)
+{
+	static const unsigned first[8] = { 0x0, 0x0, 0x100, 0x3008, 0x840, 0x21100, 0x60110, 0x42006 };
+	size_t n = t->b - t->a;
+	unsigned c = ((unsigned char)s[t->a] | 0x20) - 'a';
+	return t->t == Q_WORD && n < 8 && c < 26 && ((first[n] >> c) & 1) && sq_any(s, t, sq_infix);
+}
 
 /* One operand at v[i] (names, numbers, strings, X'..', [name], CASE, a
  * parenthesis): the index after it, or 0. *named: it was a bare name. */
@@ -295,9 +312,9 @@ static size_t sq_operand_at(const char *s, const struct sq_tok *v, size_t i, boo
  * open string the query's own quote closes ("x' OR id OR '"). Two names in
  * a row are prose ("x' or something else"); in a numeric context a bare
  * name is too ("2 or more"). */
-static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quoted)
+static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quoted, bool want)
 {
-	bool want = true, named, any_other = false;
+	bool named, any_other = false;
 	int depth = 0;
 
 	for (size_t steps = 0; steps < SQ_MAX; steps++) {
@@ -333,9 +350,11 @@ static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quote
 			i++;
 			continue;
 		}
-		if (t->t == Q_OP || sq_any(s, t, sq_logic) || sq_any(s, t, sq_infix)) {
+		if (t->t == Q_OP || sq_any(s, t, sq_logic) || sq_any(s, t, sq_infix) || (t->t == Q_COMMA && depth > 0)) {
 			want = !sq_is(s, t, "notnull") && !sq_is(s, t, "isnull");
-			i++;
+			/* SIMILAR TO, SOUNDS LIKE, NOT IN, NOT LIKE: two words, one operator */
+			i += 1 + ((sq_is(s, t, "similar") && sq_is(s, &v[i + 1], "to")) || (sq_is(s, t, "sounds") && sq_is(s, &v[i + 1], "like")) ||
+				  (sq_is(s, t, "not") && sq_any(s, &v[i + 1], sq_infix)));
 			continue;
 		}
 		if (sq_is(s, t, "notnull") || sq_is(s, t, "isnull")) {
@@ -347,10 +366,40 @@ static bool sq_chain(const char *s, const struct sq_tok *v, size_t i, bool quote
 	return false;
 }
 
+/* A subquery at v[i] (SELECT): a select list SQL has (a number, string,
+ * variable, '*', a call, CASE), or names up to FROM and a table that a
+ * clause, ')' or the end follows ("(select one from the menu)" is prose). */
+static bool sq_subquery(const char *s, const struct sq_tok *v, size_t i)
+{
+	static const char *const after[] = { "where", "join", "inner", "left", "cross", "natural", "limit", "order",
+					     "group", "union", "having", NULL };
+	size_t n, f;
+
+	if (!sq_is(s, &v[i], "select")) /* first: v[i] may be the end */
+		return false;
+	n = sq_skipc(v, i + 1);
+	if (sq_is(s, &v[n], "distinct") || sq_is(s, &v[n], "all"))
+		n = sq_skipc(v, n + 1);
+	if (v[n].t == Q_NUM || v[n].t == Q_STR || v[n].t == Q_VAR || sq_is(s, &v[n], "*") ||
+	    (v[n].t == Q_WORD && (v[n + 1].t == Q_LP || sq_is(s, &v[sq_skipc(v, n + 1)], "when"))))
+		return true;
+	for (f = n; v[f].t == Q_WORD || v[f].t == Q_COMMA || v[f].t == Q_COMMENT; f++)
+		if (sq_is(s, &v[f], "from"))
+			break;
+	if (!sq_is(s, &v[f], "from") || f == n || v[f = sq_skipc(v, f + 1)].t != Q_WORD)
+		return false;
+	f = sq_skipc(v, f + 1);
+	if (sq_is(s, &v[f], "as") && v[sq_skipc(v, f + 1)].t == Q_WORD)
+		f = sq_skipc(v, sq_skipc(v, f + 1) + 1); /* AS alias */
+	else if (v[f].t == Q_WORD && !sq_any(s, &v[f], after))
+		return sq_any(s, &v[sq_skipc(v, f + 1)], after); /* a bare alias, then a clause */
+	return v[f].t == Q_END || v[f].t == Q_RP || v[f].t == Q_SEMI || sq_any(s, &v[f], after);
+}
+
 /* The tail after a break-out (a closing quote, or a leading number). */
 static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct fng_fw_hit *h)
 {
-	struct sq_tok v[SQ_MAX + 1];
+	struct sq_tok v[SQ_MAX + SQ_PAD];
 	size_t n = sq_lex(s, len, from, v), i = 0;
 
 	if (!n)
@@ -370,7 +419,7 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 	if (quoted && !attr && (cuts || (v[k].t == Q_SEMI && v[sq_skipc(v, k + 1)].t == Q_END)) && (i > 0 || from < len))
 		why = "a quote, then a comment that cuts the query";
 	else if ((sq_any(s, &v[k], sq_logic) || (quoted && sq_any(s, &v[k], sq_join))) &&
-		 (sq_expr(s, v, k + 1, quoted) || (sq_any(s, &v[k], sq_logic) && sq_chain(s, v, k + 1, quoted))))
+		 (sq_expr(s, v, k + 1, quoted) || (sq_any(s, &v[k], sq_logic) && sq_chain(s, v, k + 1, quoted, true))))
 		why = "a quote or number, then a boolean expression";
 	else if ((sq_is(s, &v[k], "union") &&
 		  (sq_is(s, &v[sq_skipc(v, k + 1)], "select") || sq_is(s, &v[sq_skipc(v, k + 1)], "all") ||
@@ -387,6 +436,12 @@ static bool sq_tail(const char *s, size_t len, size_t from, bool quoted, struct 
 	else if (quoted && sq_any(s, &v[k], sq_cmp) && v[k].t == Q_WORD &&
 		 (v[sq_skipc(v, k + 1)].t == Q_LP || v[sq_skipc(v, k + 1)].t == Q_NUM || v[sq_skipc(v, k + 1)].t == Q_STR))
 		why = "a quote, then a comparison";
+	else if (((quoted && v[k].t == Q_OP) || sq_infix_word(s, &v[k])) &&
+		 sq_chain(s, v, k, quoted, false) && /* 1 IS NOT 2: a number's operand chain needs a non-name */
+		 !(from == 1 && n == 2 && v[1].t == Q_OPENSTR && v[1].b - v[1].a == 1)) /* 'is': a quoted word */
+		/* the literal closed by the quote is the left operand: 'x' IS NOT 'y', 'x' GLOB '*',
+		 * 'x' <=> 'x', 'x' BETWEEN 'a' AND 'z', any dialect's operator word or symbol */
+		why = quoted ? "a quote, then a comparison" : "a number, then a comparison";
 	else if (quoted && (sq_is(s, &v[k], "exec") || sq_is(s, &v[k], "waitfor") || sq_is(s, &v[k], "into")))
 		why = "a quote, then a statement";
 	if (!why)
@@ -460,7 +515,7 @@ static bool sq_after_op(const char *s, const struct sq_tok *v, size_t i)
 static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 {
 	size_t p = 0;
-	struct sq_tok v[SQ_MAX + 1];
+	struct sq_tok v[SQ_MAX + SQ_PAD];
 	size_t n;
 
 	while (p < len) {
@@ -491,6 +546,8 @@ static bool sq_anywhere(const char *s, size_t len, struct fng_fw_hit *h)
 				  v[sq_skipc(v, sq_skipc(v, j + 1) + 1)].t == Q_OPENSTR) &&
 				 sq_goes_on(s, v, sq_skipc(v, sq_skipc(v, j + 1) + 1) + 1))
 				why = "a tautology";
+			else if (v[i].t == Q_LP && sq_subquery(s, v, j))
+				why = "a parenthesised subquery"; /* (SELECT id FROM users WHERE secret GLOB 'a*') where a number goes */
 			else if (sq_is(s, &v[i], "waitfor") && sq_is(s, &v[j], "delay"))
 				why = "WAITFOR DELAY";
 			else if (sq_is(s, &v[i], "into") && (sq_is(s, &v[j], "outfile") || sq_is(s, &v[j], "dumpfile")))

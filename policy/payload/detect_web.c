@@ -232,7 +232,14 @@ static const char *const cd_markers[] = {
 	"%x(", "require 'open3'", "Open3.", "System.Diagnostics.Process", "Invoke-Expression", "IEX(",
 	"${script:", "#{T(", "freemarker.template.utility.Execute", "?new()(", "<#assign",
 	"$class.inspect", "#set($", "ObjectConstructor", "!!python/object", "!!python/apply", "!ruby/object",
-	"rO0AB", "aced0005", "O:8:\"stdClass\"", "__proto__", "constructor.prototype", NULL
+	"rO0AB", "aced0005", "O:8:\"stdClass\"", "__proto__", "constructor.prototype",
+	/* the environment, and the system modules' other ways (round 10: subprocess.getoutput) */
+	"process.env", "os.environ", "getenv(", "System.getenv", "$_ENV", "$_SERVER[", "ENV[", "ENV.fetch(",
+	"subprocess.getoutput(", "subprocess.getstatusoutput(", "subprocess.check_call(", "os.exec", "os.spawn",
+	"os.posix_spawn", "os.fork(", "os.kill(", "os.remove(", "os.unlink(", "os.rmdir(", "os.listdir(",
+	"os.scandir(", "os.walk(", "os.chmod(", "os.rename(", "os.putenv(", "shutil.rmtree(", "pty.spawn(",
+	"importlib.import_module(", "sys.modules", "process.kill(", "process.exit(", "fs.readFileSync(",
+	"fs.writeFileSync(", "fs.readdirSync(", "fs.unlinkSync(", "fs.rmSync(", "Deno.env", "Deno.run(", "globalThis", "globals()", "locals()", NULL
 };
 
 /* A literal operand at s[i] (a number, a quoted string): its end, or i. */
@@ -436,6 +443,8 @@ bool fng_fw_code(const char *s, size_t len, const struct fng_fw_pairs *pairs, st
 	}
 	if (!gate) /* every call below has a '(' */
 		return false;
+	if (fng_fw_code_expr(s, len, h)) /* eval()'s whole value: a method call on what is in scope */
+		return true;
 	/* eval/exec/system-like calls where the value starts or breaks out of a string */
 	static const char *const calls[] = { "eval(", "exec(", "system(", "execfile(", "compile(", "setTimeout(",
 					     "setInterval(", "Function(", "require(", "import(", "popen(", "spawn(",

@@ -5,7 +5,7 @@
 
 t_fuzz_corpus_replay() {
 	local t out n
-	for t in policy jsonpos dns rtapi addr sockaddr path; do
+	for t in policy fwdetect jsonpos dns rtapi addr sockaddr path; do
 		[ -x "$BUILD/test/fuzz/replay_$t" ] || fail "$BUILD/test/fuzz/replay_$t missing (make check builds it)"
 		n=$(find "$ROOT/test/fuzz/corpus/$t" -type f | wc -l)
 		[ "$n" -gt 0 ] || fail "test/fuzz/corpus/$t is empty"

@@ -120,6 +120,28 @@ static const struct dcase dcases[] = {
 	{ "<a href=\"https://example.com\">x</a>", 0 }, { "../images/a.png", 0 }, { "-5 degrees", 0 }, { "@ann", 0 },
 	{ "Hello {{name}}", 0 }, { "x<y && y>z", 0 }, { "C:\\Users\\ann\\report.docx", 0 }, { "a=b&c=d", 0 },
 	{ "Jones' or Smith's order", 0 }, { "Price: $5 (tax incl.)", 0 }, { "5' 11\" tall", 0 },
+	/* outside attack round 10 (fwmiss): SQL comparison operators of every dialect after the query's
+	 * quote, a subquery in a numeric context; code calling into scope; any command at an injected
+	 * argument's place. Then the look-alikes that stay benign */
+	{ "x' IS NOT 'y", B(SQL) }, { "x' GLOB '*", B(SQL) }, { "x' <=> 'x", B(SQL) }, { "x' LIKE '%", B(SQL) },
+	{ "x' REGEXP '.*", B(SQL) }, { "x' MATCH 'a", B(SQL) }, { "x' BETWEEN 'a' AND 'z", B(SQL) },
+	{ "x' NOT IN ('y')--", B(SQL) }, { "x' SIMILAR TO '%", B(SQL) }, { "x\" IS NOT \"y", B(SQL) },
+	{ "(SELECT id FROM users WHERE secret GLOB 'alice-api-t*')", B(SQL) }, { "((select count(*) from t))", B(SQL) },
+	{ "1-(SELECT id FROM t WHERE s LIKE 'a%')", B(SQL) }, { "1 IS NOT 2", B(SQL) }, { "2 is not enough", 0 },
+	{ "DB.execute('SELECT name, password, secret FROM users').fetchall()", B(CODE) },
+	{ "subprocess.getoutput('id')", B(CODE) }, { "JSON.stringify(process.env)", B(CODE) },
+	{ "open('/etc/hosts').read()", B(CODE) }, { "str(db.cursor())", B(CODE) }, { "Object.keys(this)", B(CODE) },
+	{ "'+conn.execute('DELETE FROM t')+'", B(CODE) }, { "os.getenv('KEY')", B(CODE) },
+	{ "; cp a b", B(CMD) }, { "; rm app.py", B(CMD) }, { "; mv a b", B(CMD) }, { "; python3 x.py", B(CMD) },
+	{ "; perl x.pl", B(CMD) }, { "&& cp a b", B(CMD) }, { "| tee f", B(CMD) }, { "; cat creds.txt", B(CMD) },
+	{ "; touch f", B(CMD) }, { ";pkill node", B(CMD) }, { "x;./run", B(CMD) },
+	{ "x' NOTNULL --", B(SQL) }, { "yes; and/or no", 0 },
+	/* a look-ahead past the last of 48 tokens read beyond the token array (found fuzzing; SANITIZE=1 sees it) */
+	{ "4' = ((((((((((((((((((((((((((((((((((((((((((((((((((((((5m", 0 }, { "(((((((((((((((((((((((((((((((((((((((((((((((select", 0 }, { "x;shred app.db", B(CMD) }, { "a b; rm app.py", B(CMD) },
+	{ "'is'", 0 }, { "(select one from the menu)", 0 }, { "(select all that apply)", 0 }, { "Rock 'n' roll", 0 },
+	{ "String.format(\"%s has %d items\", user, count)", 0 }, { "console.log('hi')", 0 }, { "file.txt (copy)", 0 },
+	{ "call db.open() first", 0 }, { "https://en.wikipedia.org/wiki/Mercury_(planet)", 0 }, { "Mr.Smith(the one)", 0 },
+	{ "Paris;London;Tokyo", 0 }, { "cat;dog", 0 }, { "Q&A", 0 }, { "Traceback:\n  File \"m.py\", line 1", 0 },
 };
 
 static void detector_table(void **state)
