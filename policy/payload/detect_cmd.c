@@ -31,7 +31,8 @@ static const char *const cm_weak[] = { "id", "ls", "pwd", "ps", "cat", "find", "
 				       "xargs", "base64", "grep", "tee", "cmd", "start", "reboot", "shutdown", "cd",
 				       "uptime", "w", "who", "last", "set", "ver", "sort", "cut", "tr", "xxd", "wc",
 				       "timeout", "dd", "tar", "zip", "chown", "mail", "sudo", "su", "export", "eval",
-				       "exec", "source", "openssl", "java", "gcc", "make", "file", "stat", NULL };
+				       "exec", "source", "openssl", "java", "gcc", "make", "file", "stat", "pkill",
+				       "killall", "unzip", "gzip", "chmod", "ln", "mkdir", NULL };
 
 static bool cm_sep(char c)
 {
@@ -359,9 +360,11 @@ static size_t cm_redirected(const char *s, size_t len, size_t c, bool tight)
  * or follows one shell word ("127.0.0.1;", "report.pdf |"), and the word
  * at c is a command word (a name or a path). There any program runs:
  * a listed one or a builtin whatever follows (; cp a b, | tee f, && touch
- * f), a path (x;./run), any other at the value's start (;pkill node) or
- * with an argument that names a file (x;shred app.db). Prose puts words before its
- * separators. The finding's end, or 0. */
+ * f, ;pkill node), a path (x;./run), or any other with an argument that
+ * names a file (x;shred app.db). Prose puts words before its separators;
+ * a chat line may start with one ("&& then he said no", "||| idk"), so an
+ * unlisted word at the value's start needs that argument too. The
+ * finding's end, or 0. */
 static size_t cm_injected(const char *s, size_t len, size_t i, size_t c)
 {
 	char w[40];
@@ -388,7 +391,7 @@ static size_t cm_injected(const char *s, size_t len, size_t i, size_t c)
 		return 0; /* an HTML entity (&amp;) */
 	size_t end = fng_fw_sh_cmdend(s, len, e);
 	bool path = s[c] == '/' || s[c] == '~' || (s[c] == '.' && c + 1 < len && (s[c + 1] == '/' || s[c + 1] == '.'));
-	if (start || path || cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak) || cm_in(w + base, cm_builtins))
+	if (path || cm_in(w + base, cm_strong) || cm_in(w + base, cm_weak) || cm_in(w + base, cm_builtins))
 		return end;
 	for (a = e; a < end; a = e) {
 		while (a < end && fng_isspace((unsigned char)s[a]))

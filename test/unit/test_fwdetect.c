@@ -136,6 +136,8 @@ static const struct dcase dcases[] = {
 	{ "; perl x.pl", B(CMD) }, { "&& cp a b", B(CMD) }, { "| tee f", B(CMD) }, { "; cat creds.txt", B(CMD) },
 	{ "; touch f", B(CMD) }, { ";pkill node", B(CMD) }, { "x;./run", B(CMD) },
 	{ "x' NOTNULL --", B(SQL) }, { "yes; and/or no", 0 },
+	/* a chat line that starts with a separator: an unlisted word there needs an argument naming a file */
+	{ "&& then he said no", 0 }, { "||| idk what that means", 0 }, { "; see above", 0 }, { ";killall node", B(CMD) },
 	/* a look-ahead past the last of 48 tokens read beyond the token array (found fuzzing; SANITIZE=1 sees it) */
 	{ "4' = ((((((((((((((((((((((((((((((((((((((((((((((((((((((5m", 0 }, { "(((((((((((((((((((((((((((((((((((((((((((((((select", 0 }, { "x;shred app.db", B(CMD) }, { "a b; rm app.py", B(CMD) },
 	{ "'is'", 0 }, { "(select one from the menu)", 0 }, { "(select all that apply)", 0 }, { "Rock 'n' roll", 0 },
