@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
 
@@ -104,7 +105,16 @@ static void try_interfaces(int port)
 }
 
 /* race_flip: a thread flips the sockaddr between a benign local port and
- * 127.0.0.2 on the API's port while connects run (checked, then rewritten). */
+ * 127.0.0.2 on the API's port while connects run (checked, then rewritten).
+ * One store per turn of the loop, and the CPU given up every FLIPS_PER_YIELD
+ * stores, a number that is not a multiple of four: on one CPU the state left
+ * for the connects goes round all four. With the four stores in one loop
+ * body, a thread preempted only at its loop's head (qemu's TCG interrupts
+ * between translated blocks) always left the API's address: a single-CPU
+ * arm64 guest saw no benign connect, so the race never ran; natively on one
+ * CPU the few preemptions could miss the benign state too. */
+#define FLIPS_PER_YIELD 1025
+
 struct flip {
 	struct sockaddr_in sa;
 	atomic_int stop;
@@ -117,9 +127,23 @@ static void *flipper(void *arg)
 	volatile uint32_t *a = (volatile uint32_t *)&f->sa.sin_addr.s_addr;
 	volatile uint16_t *p = (volatile uint16_t *)&f->sa.sin_port;
 
-	while (!atomic_load(&f->stop)) {
-		*a = htonl(0x7f000001), *p = htons((uint16_t)f->benign_port);
-		*a = htonl(0x7f000002), *p = htons((uint16_t)f->api_port);
+	for (unsigned i = 0; !atomic_load(&f->stop); i++) {
+		switch (i % 4) {
+		case 0:
+			*a = htonl(0x7f000001);
+			break;
+		case 1:
+			*p = htons((uint16_t)f->benign_port);
+			break;
+		case 2:
+			*a = htonl(0x7f000002);
+			break;
+		default:
+			*p = htons((uint16_t)f->api_port);
+			break;
+		}
+		if (i % FLIPS_PER_YIELD == FLIPS_PER_YIELD - 1)
+			sched_yield();
 	}
 	return NULL;
 }
