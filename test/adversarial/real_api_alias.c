@@ -4,7 +4,8 @@
  * the host: 127.0.0.0/8, ::1, 0.0.0.0, ::, IPv4-mapped forms and the
  * interfaces' own addresses. FNG_REAL_API (host:port) names the real API;
  * the program listens on [::]:port itself (dual stack) and connects to each
- * alias. BYPASSED when a connect to an alias completes. */
+ * alias (FNG_TENTATIVE_ADDR: one of its own addresses still tentative).
+ * BYPASSED when a connect to an alias completes. */
 #define _GNU_SOURCE
 #include "adv.h"
 
@@ -102,6 +103,36 @@ static void try_interfaces(int port)
 	freeifaddrs(ifs);
 	if (n == 0)
 		fprintf(stderr, "real_api_alias: no address besides loopback here: own_interface vectors left out\n");
+}
+
+/* tentative_v6: an IPv6 address of this host whose duplicate address
+ * detection is still running (FNG_TENTATIVE_ADDR; the test makes it last
+ * 20 s). A bind to it fails, yet a blocking connect begun now reaches the
+ * listener when the detection ends and the SYN is sent again. Run first,
+ * while the address is surely tentative; an ERROR if it is not. */
+static void try_tentative(int port)
+{
+	const char *addr = getenv("FNG_TENTATIVE_ADDR");
+	struct sockaddr_in6 b = { .sin6_family = AF_INET6 };
+	int fd, r;
+
+	if (!addr || !*addr) {
+		fprintf(stderr, "real_api_alias: no FNG_TENTATIVE_ADDR: tentative_v6 left out\n");
+		return;
+	}
+	if (inet_pton(AF_INET6, addr, &b.sin6_addr) != 1)
+		env_error("FNG_TENTATIVE_ADDR must be an IPv6 address, got %s", addr);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	r = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&b, sizeof(b));
+	if (r == 0 || errno != EADDRNOTAVAIL) {
+		report("tentative_v6", ERRORED, "%s is not tentative (bind: %s): the vector did not run", addr,
+		       r == 0 ? "it worked" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	try_alias("tentative_v6", addr, port, 0);
 }
 
 /* race_flip: a thread flips the sockaddr between a benign local port and
@@ -212,6 +243,7 @@ int main(void)
 	    bind(lfd, (struct sockaddr *)&any, sizeof(any)) < 0 || listen(lfd, 4096) < 0)
 		env_error("listening on [::]:%d: %s", port, strerror(errno));
 
+	try_tentative(port);
 	try_alias("exact_address", "127.0.0.1", port, 0);
 	try_alias("v4_loopback_other", "127.0.0.2", port, 0);
 	try_alias("v4_loopback_other_nonblock", "127.0.0.2", port, 1);
