@@ -137,18 +137,26 @@ static void try_tentative(int port)
 
 /* race_flip: a thread flips the sockaddr between a benign local port and
  * 127.0.0.2 on the API's port while connects run (checked, then rewritten).
- * One store per turn of the loop, and the CPU given up every FLIPS_PER_YIELD
- * stores, a number that is not a multiple of four: on one CPU the state left
- * for the connects goes round all four. With the four stores in one loop
- * body, a thread preempted only at its loop's head (qemu's TCG interrupts
- * between translated blocks) always left the API's address: a single-CPU
- * arm64 guest saw no benign connect, so the race never ran; natively on one
- * CPU the few preemptions could miss the benign state too. */
+ * One store per turn of the loop: with the four stores in one loop body, a
+ * thread preempted only at its loop's head (qemu's TCG interrupts between
+ * translated blocks) always left the API's address, and a single-CPU arm64
+ * guest saw no benign connect: the race never ran. The flipper gives up the
+ * CPU every FLIPS_PER_YIELD stores (not a multiple of four: the state it
+ * leaves goes round all four), so that on one CPU it also runs between a
+ * check and the kernel's use. Every CONNECTS_PER_WAIT-th connect waits for
+ * the flipper to have moved since the last such wait (turns): a flipper
+ * short of CPU (a loaded host) otherwise left one state in place for
+ * hundreds of connects, and a few such stretches could all miss the benign
+ * state (seen natively). Waiting before every connect instead kept the two
+ * threads in step: too tame a race to catch a supervisor that connects
+ * without its own copy of the address. */
 #define FLIPS_PER_YIELD 1025
+#define CONNECTS_PER_WAIT 16
 
 struct flip {
 	struct sockaddr_in sa;
 	atomic_int stop;
+	atomic_uint turns;
 	int api_port, benign_port;
 };
 
@@ -173,6 +181,7 @@ static void *flipper(void *arg)
 			*p = htons((uint16_t)f->api_port);
 			break;
 		}
+		atomic_store_explicit(&f->turns, i, memory_order_relaxed);
 		if (i % FLIPS_PER_YIELD == FLIPS_PER_YIELD - 1)
 			sched_yield();
 	}
@@ -185,6 +194,7 @@ static void try_race(int port)
 	struct sockaddr_in b = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
 	socklen_t bl = sizeof(b);
 	int bfd = socket(AF_INET, SOCK_STREAM, 0), api = 0, benign = 0, denied = 0;
+	unsigned seen = 0;
 	pthread_t th;
 
 	if (bfd < 0 || bind(bfd, (struct sockaddr *)&b, sizeof(b)) < 0 || listen(bfd, 4096) < 0 ||
@@ -193,11 +203,23 @@ static void try_race(int port)
 		return;
 	}
 	f.benign_port = ntohs(b.sin_port);
-	pthread_create(&th, NULL, flipper, &f);
+	errno = pthread_create(&th, NULL, flipper, &f);
+	if (errno) {
+		setup_failed("race_flip", "pthread_create", errno);
+		close(bfd);
+		return;
+	}
 	for (int i = 0; i < 2000; i++) {
 		struct sockaddr_in peer;
 		socklen_t pl = sizeof(peer);
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		int fd;
+
+		if (i % CONNECTS_PER_WAIT == 0) {
+			while (atomic_load(&f.turns) == seen)
+				sched_yield();
+			seen = atomic_load(&f.turns);
+		}
+		fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (fd < 0)
 			break;
 		if (connect(fd, (struct sockaddr *)&f.sa, sizeof(f.sa)) == 0 &&
