@@ -45,7 +45,7 @@ arm64 | aarch64-guest)
 	PKGS="crossbuild-essential-arm64 file libseccomp-dev:arm64 libjson-c-dev:arm64 libuv1-dev:arm64
 libelf-dev:arm64 libunwind-dev:arm64 libc-ares-dev:arm64 nettle-dev:arm64 libcmocka-dev:arm64
 libcurl4-openssl-dev:arm64 libpcre2-dev:arm64 libhttp-parser2.9:arm64
-gcc-arm-linux-gnueabihf"
+gcc-arm-linux-gnueabihf libc6-dev-armhf-cross"
 	if [ "$1" = aarch64-guest ]; then
 		PKGS="$PKGS qemu-system-arm qemu-user-static binfmt-support mmdebstrap arch-test e2fsprogs golang-go"
 	fi

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -318,6 +319,30 @@ int fng_sock_peer(const struct fng_sock *s, struct sockaddr_storage *ss, socklen
 	return getpeername(s->fd, (struct sockaddr *)ss, len) < 0 ? -errno : 0;
 }
 
+/* Is the address on one of this host's interfaces, in any state? The
+ * interfaces' list (netlink) also holds the IPv6 addresses whose duplicate
+ * address detection is still running ("tentative"): a bind to one fails
+ * with EADDRNOTAVAIL, yet a connect begun then reaches a local listener once
+ * the detection ends (its SYN is sent again). Unsure (no list): yes. */
+static bool on_an_interface(const uint8_t addr[16], bool v4)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifs) < 0)
+		return true;
+	for (i = ifs; i && !found; i = i->ifa_next) {
+		if (!i->ifa_addr)
+			continue;
+		if (v4 && i->ifa_addr->sa_family == AF_INET)
+			found = memcmp(&((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr, addr + 12, 4) == 0;
+		else if (!v4 && i->ifa_addr->sa_family == AF_INET6)
+			found = memcmp(&((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr, addr, 16) == 0;
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
 bool fng_sock_addr_local(const uint8_t addr[16])
 {
 	struct sockaddr_in in = { .sin_family = AF_INET };
@@ -335,6 +360,7 @@ bool fng_sock_addr_local(const uint8_t addr[16])
 		memcpy(&in6.sin6_addr, addr, 16);
 		r = bind(fd, (const struct sockaddr *)&in6, sizeof(in6));
 	}
-	/* Port 0 takes any free port: only a foreign address fails. */
-	return r == 0 || errno != EADDRNOTAVAIL;
+	/* Port 0 takes any free port: only a foreign address fails, or one
+	 * of ours still being checked for duplicates. */
+	return r == 0 || errno != EADDRNOTAVAIL || on_an_interface(addr, v4);
 }

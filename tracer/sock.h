@@ -95,8 +95,9 @@ bool fng_sock_reroutes(const struct fng_sock *s);
 bool fng_sock_in_netns(const struct fng_sock *s, dev_t netns_dev, ino_t netns_ino);
 
 /* Is an address (16 bytes, IPv4 mapped) one of this host's own, as the
- * kernel sees it from fnguard's network namespace (a bind to it works)?
- * Unsure (no socket, an odd scope): yes. */
+ * kernel sees it from fnguard's network namespace (a bind to it works, or
+ * it is on an interface: an IPv6 address still "tentative" is local soon)?
+ * Unsure (no socket, an odd scope, no interface list): yes. */
 bool fng_sock_addr_local(const uint8_t addr[16]);
 
 /* The peer of an IP stream socket, also while its connect is still under

@@ -62,8 +62,11 @@ install -m 0755 "$ROOT/scripts/aarch64/guest-init" "$PAYLOAD/guest-init"
 rm -f "$DISK"
 mke2fs -q -t ext4 -d "$DIR/rootfs" "$DISK" 8G
 flock -u 9
+# -nic none: the tests need no network card (loopback and namespaces of
+# their own), and the default virtio one wants qemu's boot ROM (ipxe-qemu,
+# only recommended): without it qemu stopped at once.
 echo "check-aarch64: booting the guest ($MODE, -smp $SMP; log: $CONSOLE)" >&2
-timeout "$TIMEOUT" qemu-system-aarch64 -M virt -cpu max -smp "$SMP" -m 4096 -nographic -no-reboot \
+timeout "$TIMEOUT" qemu-system-aarch64 -M virt -cpu max -smp "$SMP" -m 4096 -nographic -no-reboot -nic none \
 	-kernel "$DIR/vmlinuz" -initrd "$DIR/initrd.img" \
 	-append "console=ttyAMA0 root=/dev/vda rw quiet init=/opt/fnguard/guest-init fng_mode=$MODE fng_runs=${FNG_BENCH_RUNS:-5} fng_extra=${FNG_BENCH_EXTRA:-0} fng_scale=${FNG_BENCH_SCALE:-1} fng_tests=$TESTS" \
 	-drive "file=$DISK,if=virtio,format=raw,cache=unsafe" </dev/null >"$CONSOLE" 2>&1 || true

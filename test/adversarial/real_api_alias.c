@@ -4,7 +4,8 @@
  * the host: 127.0.0.0/8, ::1, 0.0.0.0, ::, IPv4-mapped forms and the
  * interfaces' own addresses. FNG_REAL_API (host:port) names the real API;
  * the program listens on [::]:port itself (dual stack) and connects to each
- * alias. BYPASSED when a connect to an alias completes. */
+ * alias (FNG_TENTATIVE_ADDR: one of its own addresses still tentative).
+ * BYPASSED when a connect to an alias completes. */
 #define _GNU_SOURCE
 #include "adv.h"
 
@@ -13,6 +14,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/socket.h>
 
@@ -103,11 +105,58 @@ static void try_interfaces(int port)
 		fprintf(stderr, "real_api_alias: no address besides loopback here: own_interface vectors left out\n");
 }
 
+/* tentative_v6: an IPv6 address of this host whose duplicate address
+ * detection is still running (FNG_TENTATIVE_ADDR; the test makes it last
+ * 20 s). A bind to it fails, yet a blocking connect begun now reaches the
+ * listener when the detection ends and the SYN is sent again. Run first,
+ * while the address is surely tentative; an ERROR if it is not. */
+static void try_tentative(int port)
+{
+	const char *addr = getenv("FNG_TENTATIVE_ADDR");
+	struct sockaddr_in6 b = { .sin6_family = AF_INET6 };
+	int fd, r;
+
+	if (!addr || !*addr) {
+		fprintf(stderr, "real_api_alias: no FNG_TENTATIVE_ADDR: tentative_v6 left out\n");
+		return;
+	}
+	if (inet_pton(AF_INET6, addr, &b.sin6_addr) != 1)
+		env_error("FNG_TENTATIVE_ADDR must be an IPv6 address, got %s", addr);
+	fd = socket(AF_INET6, SOCK_STREAM, 0);
+	r = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&b, sizeof(b));
+	if (r == 0 || errno != EADDRNOTAVAIL) {
+		report("tentative_v6", ERRORED, "%s is not tentative (bind: %s): the vector did not run", addr,
+		       r == 0 ? "it worked" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	try_alias("tentative_v6", addr, port, 0);
+}
+
 /* race_flip: a thread flips the sockaddr between a benign local port and
- * 127.0.0.2 on the API's port while connects run (checked, then rewritten). */
+ * 127.0.0.2 on the API's port while connects run (checked, then rewritten).
+ * One store per turn of the loop: with the four stores in one loop body, a
+ * thread preempted only at its loop's head (qemu's TCG interrupts between
+ * translated blocks) always left the API's address, and a single-CPU arm64
+ * guest saw no benign connect: the race never ran. The flipper gives up the
+ * CPU every FLIPS_PER_YIELD stores (not a multiple of four: the state it
+ * leaves goes round all four), so that on one CPU it also runs between a
+ * check and the kernel's use. Every CONNECTS_PER_WAIT-th connect waits for
+ * the flipper to have moved since the last such wait (turns): a flipper
+ * short of CPU (a loaded host) otherwise left one state in place for
+ * hundreds of connects, and a few such stretches could all miss the benign
+ * state (seen natively). Waiting before every connect instead kept the two
+ * threads in step: too tame a race to catch a supervisor that connects
+ * without its own copy of the address. */
+#define FLIPS_PER_YIELD 1025
+#define CONNECTS_PER_WAIT 16
+
 struct flip {
 	struct sockaddr_in sa;
 	atomic_int stop;
+	atomic_uint turns;
 	int api_port, benign_port;
 };
 
@@ -117,9 +166,24 @@ static void *flipper(void *arg)
 	volatile uint32_t *a = (volatile uint32_t *)&f->sa.sin_addr.s_addr;
 	volatile uint16_t *p = (volatile uint16_t *)&f->sa.sin_port;
 
-	while (!atomic_load(&f->stop)) {
-		*a = htonl(0x7f000001), *p = htons((uint16_t)f->benign_port);
-		*a = htonl(0x7f000002), *p = htons((uint16_t)f->api_port);
+	for (unsigned i = 0; !atomic_load(&f->stop); i++) {
+		switch (i % 4) {
+		case 0:
+			*a = htonl(0x7f000001);
+			break;
+		case 1:
+			*p = htons((uint16_t)f->benign_port);
+			break;
+		case 2:
+			*a = htonl(0x7f000002);
+			break;
+		default:
+			*p = htons((uint16_t)f->api_port);
+			break;
+		}
+		atomic_store_explicit(&f->turns, i, memory_order_relaxed);
+		if (i % FLIPS_PER_YIELD == FLIPS_PER_YIELD - 1)
+			sched_yield();
 	}
 	return NULL;
 }
@@ -130,6 +194,7 @@ static void try_race(int port)
 	struct sockaddr_in b = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) };
 	socklen_t bl = sizeof(b);
 	int bfd = socket(AF_INET, SOCK_STREAM, 0), api = 0, benign = 0, denied = 0;
+	unsigned seen = 0;
 	pthread_t th;
 
 	if (bfd < 0 || bind(bfd, (struct sockaddr *)&b, sizeof(b)) < 0 || listen(bfd, 4096) < 0 ||
@@ -138,11 +203,23 @@ static void try_race(int port)
 		return;
 	}
 	f.benign_port = ntohs(b.sin_port);
-	pthread_create(&th, NULL, flipper, &f);
+	errno = pthread_create(&th, NULL, flipper, &f);
+	if (errno) {
+		setup_failed("race_flip", "pthread_create", errno);
+		close(bfd);
+		return;
+	}
 	for (int i = 0; i < 2000; i++) {
 		struct sockaddr_in peer;
 		socklen_t pl = sizeof(peer);
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		int fd;
+
+		if (i % CONNECTS_PER_WAIT == 0) {
+			while (atomic_load(&f.turns) == seen)
+				sched_yield();
+			seen = atomic_load(&f.turns);
+		}
+		fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (fd < 0)
 			break;
 		if (connect(fd, (struct sockaddr *)&f.sa, sizeof(f.sa)) == 0 &&
@@ -188,6 +265,7 @@ int main(void)
 	    bind(lfd, (struct sockaddr *)&any, sizeof(any)) < 0 || listen(lfd, 4096) < 0)
 		env_error("listening on [::]:%d: %s", port, strerror(errno));
 
+	try_tentative(port);
 	try_alias("exact_address", "127.0.0.1", port, 0);
 	try_alias("v4_loopback_other", "127.0.0.2", port, 0);
 	try_alias("v4_loopback_other_nonblock", "127.0.0.2", port, 1);

@@ -4,14 +4,23 @@
 
 # real_api_alias under a proxy whose upstream is 127.0.0.1:PORT, in a network
 # namespace of the test's own with an interface address besides loopback
-# (198.18.0.9, 2001:db8:89::9 on lo). outbound_connectivity allows all: the
+# (198.18.0.9, 2001:db8:89::9 on lo; 2001:db8:8a::9, tentative, on a veth).
+# outbound_connectivity allows all: the
 # real API is off limits whatever the policy says.
 t_adv_real_api_alias() {
 	local port
 	port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	set +e
-	FNG_REAL_API=127.0.0.1:$port AWS_LAMBDA_RUNTIME_API=127.0.0.1:$port unshare -n sh -c \
-		'ip link set lo up && ip addr add 198.18.0.9/32 dev lo && ip addr add 2001:db8:89::9/128 dev lo &&
+	# 2001:db8:8a::9 on a veth whose duplicate address detection lasts 20 s:
+	# tentative while the program runs (bind refuses it). A connect to it
+	# sends its SYN out of the veth (the neighbour entry spares the failed
+	# lookup) and again after the detection ends: then it reaches the listener.
+	FNG_REAL_API=127.0.0.1:$port AWS_LAMBDA_RUNTIME_API=127.0.0.1:$port FNG_TENTATIVE_ADDR=2001:db8:8a::9 \
+		unshare -n sh -c 'ip link set lo up && ip addr add 198.18.0.9/32 dev lo && ip addr add 2001:db8:89::9/128 dev lo &&
+		 ip link add fngt0 type veth peer name fngt1 address 02:00:00:00:8a:09 &&
+		 echo 20 >/proc/sys/net/ipv6/conf/fngt0/dad_transmits && ip link set fngt0 up && ip link set fngt1 up &&
+		 ip addr add 2001:db8:8a::9/64 dev fngt0 &&
+		 ip -6 neigh add 2001:db8:8a::9 lladdr 02:00:00:00:8a:09 dev fngt0 nud permanent &&
 		 exec "$@"' sh "$FNGUARD" run --log "file:$EV" --policy "$(policy "$ALLOW_ALL")" \
 		-- "$BUILD/test/adversarial/real_api_alias" >"$WORK/out" 2>"$WORK/err"
 	RC=$?
@@ -19,9 +28,10 @@ t_adv_real_api_alias() {
 	cat "$WORK/out"
 	grep -q BYPASSED "$WORK/out" && fail "real_api_alias: a connect reached the real Runtime API"
 	assert_rc 0
-	[ "$(grep -c '^vector .*: defended' "$WORK/out")" -ge 16 ] || fail "expected 16 vectors defended"
+	grep -q '^vector tentative_v6: defended' "$WORK/out" || fail "tentative_v6 did not run"
+	[ "$(grep -c '^vector .*: defended' "$WORK/out")" -ge 18 ] || fail "expected 18 vectors defended"
 	# one event per alias refused at connect (the race adds more)
-	[ "$(ev_count policy=outbound_connectivity action=blocked details.port="$port")" -ge 15 ] ||
+	[ "$(ev_count policy=outbound_connectivity action=blocked details.port="$port")" -ge 17 ] ||
 		fail "expected the refused connects to be reported"
 	assert_events_valid
 }
