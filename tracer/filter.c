@@ -187,6 +187,9 @@ static void deny_route_options(struct builder *b)
 	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IP, 2, IP_FREEBIND);
 	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IPV6, 2, IPV6_TRANSPARENT);
 	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IPV6, 2, IPV6_FREEBIND);
+	/* The sticky IPV6_PKTINFO: every later send from a source address of
+	 * the function's choosing, any local one (outside attack round 11). */
+	deny_two_eq32(b, "setsockopt", 1, IPPROTO_IPV6, 2, IPV6_PKTINFO);
 }
 
 /* Address families whose destinations fnguard cannot judge: AF_VSOCK (the

@@ -224,10 +224,13 @@ int fng_sock_unix_path(const struct sockaddr_un *sun, size_t len, char out[FNG_U
 	return 0;
 }
 
-/* IP_PKTINFO / IPV6_PKTINFO naming an interface: a packet to loopback goes
- * out of it (ip_cmsg_send, ip6_datagram_send_ctl). A short one the kernel
- * refuses: counted as naming one (refused either way). */
-static bool pktinfo_names_interface(const char *p, const struct cmsghdr *h)
+/* IP_PKTINFO / IPV6_PKTINFO naming an interface (a packet to loopback goes
+ * out of it) or a source address (ip_cmsg_send takes ipi_spec_dst,
+ * ip6_datagram_send_ctl ipi6_addr): any local address is accepted, all of
+ * 127/8 among them, so a datagram "from" a local resolver could answer the
+ * function's own query (outside attack round 11). A short one the kernel
+ * refuses: counted as steering (refused either way). */
+static bool pktinfo_steers(const char *p, const struct cmsghdr *h)
 {
 	size_t data = h->cmsg_len - CMSG_LEN(0);
 
@@ -236,14 +239,14 @@ static bool pktinfo_names_interface(const char *p, const struct cmsghdr *h)
 		if (data < sizeof(pi))
 			return true;
 		memcpy(&pi, p + CMSG_LEN(0), sizeof(pi));
-		return pi.ipi_ifindex != 0;
+		return pi.ipi_ifindex != 0 || pi.ipi_spec_dst.s_addr != 0;
 	}
 	if (h->cmsg_level == IPPROTO_IPV6 && (h->cmsg_type == IPV6_PKTINFO || h->cmsg_type == IPV6_2292PKTINFO)) {
 		struct in6_pktinfo pi;
 		if (data < sizeof(pi))
 			return true;
 		memcpy(&pi, p + CMSG_LEN(0), sizeof(pi));
-		return pi.ipi6_ifindex != 0;
+		return pi.ipi6_ifindex != 0 || !IN6_IS_ADDR_UNSPECIFIED(&pi.ipi6_addr);
 	}
 	return false;
 }
@@ -261,7 +264,7 @@ int fng_sock_control_reroutes(const void *control, size_t len)
 		if ((h.cmsg_level == IPPROTO_IP && (h.cmsg_type == IP_RETOPTS || h.cmsg_type == IP_OPTIONS)) ||
 		    (h.cmsg_level == IPPROTO_IPV6 && (h.cmsg_type == IPV6_RTHDR || h.cmsg_type == IPV6_2292RTHDR)))
 			return 1;
-		if (pktinfo_names_interface(p, &h))
+		if (pktinfo_steers(p, &h))
 			return 1;
 		if (CMSG_ALIGN(h.cmsg_len) >= (size_t)(end - p))
 			break;

@@ -81,8 +81,9 @@ int fng_sock_unix_path(const struct sockaddr_un *sun, size_t len, char out[FNG_U
 
 /* Does a send's control data, walked as the kernel walks it, hold a message
  * that sends the packet elsewhere than its destination: an IPv4 source
- * route (IP_RETOPTS, IP_OPTIONS) or an IPv6 routing header (IPV6_RTHDR,
- * IPV6_2292RTHDR)? 1 yes, 0 no, -EINVAL where the kernel refuses the data.
+ * route (IP_RETOPTS, IP_OPTIONS), an IPv6 routing header (IPV6_RTHDR,
+ * IPV6_2292RTHDR), or *_PKTINFO naming an interface or a source address?
+ * 1 yes, 0 no, -EINVAL where the kernel refuses the data.
  * Pure. */
 int fng_sock_control_reroutes(const void *control, size_t len);
 

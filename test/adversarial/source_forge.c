@@ -11,6 +11,10 @@
  *   transparent_v4   IP_TRANSPARENT, bind 10.89.5.53:53, send to 127.0.0.1
  *   transparent_v6   IPV6_TRANSPARENT, bind [fd00:89:5::53]:53, send to ::1
  *   freebind_pktinfo_v6  IPV6_FREEBIND, IPV6_PKTINFO source fd00:89:5::53
+ *   pktinfo_loopback_v4  no option at all: IP_PKTINFO source 127.0.0.53, a
+ *                    local address (all of 127/8 is), as a local resolver's
+ *                    answer to a query socket on 127.0.0.1 (outside attack
+ *                    round 11; unprivileged)
  * Needs root (CAP_NET_RAW) for the transparent vectors natively.
  * Env: none.
  */
@@ -136,11 +140,45 @@ static void freebind_pktinfo(const char *name)
 	close(rx);
 }
 
+static void pktinfo_loopback(const char *name)
+{
+	struct sockaddr_storage to;
+	socklen_t tl;
+	int rx = loop_receiver(AF_INET, &to, &tl), s;
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
+	struct iovec iov = { .iov_base = "answer", .iov_len = 6 };
+	struct msghdr m = { .msg_name = &to, .msg_namelen = tl, .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	struct in_pktinfo pi = { 0 };
+
+	if (rx < 0) {
+		report(name, ERRORED, "loopback receiver: %s", strerror(errno));
+		return;
+	}
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	inet_pton(AF_INET, "127.0.0.53", &pi.ipi_spec_dst);
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		setup_failed(name, "socket", errno);
+	else if (sendmsg(s, &m, 0) < 0)
+		setup_failed(name, "sendmsg with IP_PKTINFO", errno);
+	else
+		judge(name, rx, AF_INET, "127.0.0.53");
+	if (s >= 0)
+		close(s);
+	close(rx);
+}
+
 int main(void)
 {
 	adv_init();
 	transparent("transparent_v4", AF_INET, IPPROTO_IP, IP_TRANSPARENT, FORGED4);
 	transparent("transparent_v6", AF_INET6, IPPROTO_IPV6, IPV6_TRANSPARENT, FORGED6);
 	freebind_pktinfo("freebind_pktinfo_v6");
+	pktinfo_loopback("pktinfo_loopback_v4");
 	return adv_exit_status();
 }

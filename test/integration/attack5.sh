@@ -43,12 +43,12 @@ t_attack5_exec_mapped_code_allow() {
 	assert_rc 42
 }
 
-t_attack5_source_forge() { adv_case source_forge 3; }
+t_attack5_source_forge() { adv_case source_forge 4; }
 
 # Only while destinations are judged: with outbound allowed the options work.
 t_attack5_source_forge_outbound_allow() {
 	fng --policy "$(policy "$ALLOW_ALL")" -- "$BUILD/test/adversarial/source_forge"
-	assert_rc 3
+	assert_rc 4
 }
 
 t_attack5_kernel_code() { adv_case kernel_code 2; }

@@ -493,7 +493,7 @@ static enum fng_resume check_send(struct fng_call *c)
 	if (r < 0)
 		return fng_fail_or_refuse(c, FNG_EV_NETWORK, FNG_RULE_OUTBOUND, r, "the control messages");
 	if (r > 0)
-		return refuse_reroute(c, "a routing header or source route in the message");
+		return refuse_reroute(c, "a routing header, source route, or an interface or source address in the message");
 	for (unsigned i = 0; i < j.count; i++) {
 		struct fng_dest d;
 		if (!j.namelens[i])
