@@ -366,7 +366,11 @@ int fng_cmd_emulate(int argc, char **argv)
 	 * one its memory): the key is held only until the child has it. */
 	if (fng_env_take("FNGUARD_LOG_KEY", &key) < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "emulate: $FNGUARD_LOG_KEY: out of memory");
+	/* --direct runs CMD without fnguard: it gets no key (the key is for
+	 * the fnguard run or fnguard CMD that emulate starts). */
+	bool self = false;
 	if (!o.direct && cmd_is_self(argv[optind])) {
+		self = true;
 		if (o.n_run)
 			fng_die(FNG_EXIT_USAGE, "emulate: CMD is fnguard itself: give --policy, --log, --no-proxy and "
 				"--on-block to it, not to emulate");
@@ -375,7 +379,7 @@ int fng_cmd_emulate(int argc, char **argv)
 	load_events(&e, o.event_file, o.lines);
 	start_server(&e, o.port);
 
-	r = spawn_runtime(&e, o.run_opts, o.n_run, argv + optind, o.direct, key);
+	r = spawn_runtime(&e, o.run_opts, o.n_run, argv + optind, o.direct, o.direct && !self ? NULL : key);
 	if (key) { /* uv_spawn returns once the child has run exec */
 		explicit_bzero(key, strlen(key));
 		free(key);

@@ -150,6 +150,10 @@ t_seal_key_not_readable_under_emulate() {
 	# the run was sealed with it all the same
 	grep '^{' "$WORK/err" >"$WORK/err.events"
 	$PY "$VERIFY_SEAL" --key "$WORK/key" "$WORK/err.events" >/dev/null || fail "lines do not verify: $(cat "$WORK/err")"
+	# --direct runs CMD without fnguard: it does not get the key (round 11)
+	FNGUARD_LOG_KEY='a key of thirty-two bytes, secret' "$FNGUARD" emulate --direct -- "$PY" -c \
+		'import os; print("key:", os.environ.get("FNGUARD_LOG_KEY"), flush=True)' >"$WORK/out" 2>"$WORK/err" || true
+	grep -q '^key: None$' "$WORK/out" "$WORK/err" || fail "--direct handed the key to CMD: $(cat "$WORK/out" "$WORK/err")"
 }
 
 # trace and baseline do not seal: the program they run does not inherit the
