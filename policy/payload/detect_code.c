@@ -73,6 +73,28 @@ static bool cx_reach_arg(const char *s, size_t len, size_t i)
 	return false;
 }
 
+/* The name that ends at s[e] (exclusive) is one of the list: the builtins
+ * through which an eval()ed expression reaches files, the scope or more
+ * code without a method call (round 11: next(open('creds.txt')),
+ * print(x, file=open('f','w')), vars(), map(exec, …)). */
+static bool cx_name_is(const char *s, size_t e, const char *const *list)
+{
+	size_t b = e;
+
+	while (b > 0 && cx_namec(s[b - 1]))
+		b--;
+	if (b > 0 && s[b - 1] == '.')
+		return false; /* a method of that name: judged as one */
+	for (size_t k = 0; list[k]; k++)
+		if (e - b == strlen(list[k]) && !memcmp(s + b, list[k], e - b))
+			return true;
+	return false;
+}
+
+static const char *const cx_sys_calls[] = { "open", "vars", "dir", "globals", "locals", "getattr", "setattr",
+					    "exec", "eval", "compile", "__import__", "breakpoint", "require", NULL };
+static const char *const cx_sys_names[] = { "exec", "eval", "compile", "__import__", "open", NULL };
+
 /* A closing or opening bracket at s[i]; false when it cannot be one. */
 static bool cx_bracket(struct cx_state *st, const char *s, size_t len, size_t i)
 {
@@ -82,6 +104,8 @@ static bool cx_bracket(struct cx_state *st, const char *s, size_t len, size_t i)
 		if (st->depth >= (int)sizeof(st->stack))
 			return false;
 		bool call = c == '(' && st->operand;
+		if (call && !st->dot_name && i > 0 && cx_name_is(s, i, cx_sys_calls) && !st->calls++)
+			st->first = i; /* open(…), vars(): touching its '(' */
 		if (call && st->dot_name) { /* a method call: x.y( ... */
 			size_t j = i + 1;
 			while (j < len && s[j] == ' ')
@@ -131,6 +155,10 @@ static bool cx_expr(const char *s, size_t len, size_t i, bool tail, size_t *at)
 				op |= j - i == strlen(cx_ops[k]) && !memcmp(s + i, cx_ops[k], j - i);
 			if (!op && st.operand)
 				return false; /* two operands in a row: prose */
+			/* exec passed as a value to a call: map(exec, [...]) */
+			if (!op && !after_dot && st.in_call > 0 && (j == len || s[j] != '(') &&
+			    cx_name_is(s, j, cx_sys_names) && !st.calls++)
+				st.first = i;
 			st.operand = !op;
 			st.result = after_dot && st.result; /* x.y().z: still the result's */
 			st.dot_name = after_dot && cx_name0(c);

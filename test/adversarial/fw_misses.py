@@ -57,6 +57,10 @@ VECTORS = [
      lambda b, d: PW in b and "the table dumped"),
     ("code_getoutput", {"expr": "subprocess.getoutput('id')"}, lambda b, d: "uid=" in b and "a program ran"),
     ("code_environ", {"expr": "dict(os.environ)"}, lambda b, d: "FWM_CANARY" in b and "the environment read"),
+    # round 11: builtins reach files and code with no method call
+    ("code_open_iter", {"expr": "[*open(__file__)]"}, lambda b, d: PW in b and "the handler's source read"),
+    ("code_exec_map", {"expr": "[d:={}, [*map(exec,[str(bytes([82,61,55,55,49,55,55,49]),'ascii')],[d])], d['R']][2]"},
+     lambda b, d: "771771" in b and "code ran through exec (R=771771)"),
     ("cmd_cp", {"file": "a; cp a copied"}, lambda b, d: os.path.exists(d + "/copied") and "cp ran"),
     ("cmd_rm", {"file": "a; rm victim.py"}, lambda b, d: not os.path.exists(d + "/victim.py") and "rm ran"),
     ("cmd_mv", {"file": "a; mv moveme moved"}, lambda b, d: os.path.exists(d + "/moved") and "mv ran"),

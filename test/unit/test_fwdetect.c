@@ -136,6 +136,10 @@ static const struct dcase dcases[] = {
 	{ "; perl x.pl", B(CMD) }, { "&& cp a b", B(CMD) }, { "| tee f", B(CMD) }, { "; cat creds.txt", B(CMD) },
 	{ "; touch f", B(CMD) }, { ";pkill node", B(CMD) }, { "x;./run", B(CMD) },
 	{ "x' NOTNULL --", B(SQL) }, { "yes; and/or no", 0 },
+	/* round 11: builtins that reach files, the scope or more code without a method call */
+	{ "next(open('creds.txt'))", B(CODE) }, { "[*open(__file__)]", B(CODE) }, { "vars()", B(CODE) },
+	{ "print(x, file=open('p.txt','w'))", B(CODE) }, { "[*map(exec,['R=1'],[d])]", B(CODE) },
+	{ "open", 0 }, { "eval", 0 }, { "Open (24h)", 0 }, { "call open() first", 0 },
 	/* a chat line that starts with a separator: an unlisted word there needs an argument naming a file */
 	{ "&& then he said no", 0 }, { "||| idk what that means", 0 }, { "; see above", 0 }, { ";killall node", B(CMD) },
 	/* a look-ahead past the last of 48 tokens read beyond the token array (found fuzzing; SANITIZE=1 sees it) */
