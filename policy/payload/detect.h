@@ -75,6 +75,9 @@ static inline bool fng_fw_set(struct fng_fw_hit *h, size_t start, size_t end, co
 	h->why = why;
 	return true;
 }
+/* detect_sqlfn.c: the whole value an SQL expression calling a scalar
+ * function on a column (fng_fw_sql asks it). */
+bool fng_fw_sql_fncall(const char *s, size_t len, struct fng_fw_hit *h);
 /* detect_code.c: the whole value a Python/JavaScript expression calling a
  * method (fng_fw_code asks it). */
 bool fng_fw_code_expr(const char *s, size_t len, struct fng_fw_hit *h);

@@ -593,5 +593,5 @@ bool fng_fw_sql(const char *s, size_t len, struct fng_fw_hit *h)
 		t = sq_next(s, len, &p);
 	if (t.t == Q_NUM && sq_tail(s, len, p, false, h))
 		return true;
-	return sq_anywhere(s, len, h);
+	return sq_anywhere(s, len, h) || fng_fw_sql_fncall(s, len, h);
 }

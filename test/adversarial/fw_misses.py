@@ -57,6 +57,8 @@ VECTORS = [
      lambda b, d: PW in b and "the table dumped"),
     ("code_getoutput", {"expr": "subprocess.getoutput('id')"}, lambda b, d: "uid=" in b and "a program ran"),
     ("code_environ", {"expr": "dict(os.environ)"}, lambda b, d: "FWM_CANARY" in b and "the environment read"),
+    # round 11: an SQL function over a column as the numeric id (alice's row when her secret starts so)
+    ("sql_fn_blind", {"order": "instr(secret,'alice-api')"}, lambda b, d: "alice" in b and "the secret's prefix read blind"),
     # round 11: builtins reach files and code with no method call
     ("code_open_iter", {"expr": "[*open(__file__)]"}, lambda b, d: PW in b and "the handler's source read"),
     ("code_exec_map", {"expr": "[d:={}, [*map(exec,[str(bytes([82,61,55,55,49,55,55,49]),'ascii')],[d])], d['R']][2]"},

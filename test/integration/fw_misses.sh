@@ -37,15 +37,15 @@ fwm_run() {
 # The program can fail: natively every vector gets through.
 t_adv_fw_misses_native() {
 	fwm_run native
-	[ "$RC" = 17 ] || fail "native judge status $RC, expected 17: $(cat "$WORK/judged" "$WORK/err")"
+	[ "$RC" = 18 ] || fail "native judge status $RC, expected 18: $(cat "$WORK/judged" "$WORK/err")"
 	! grep -v ': BYPASSED (' "$WORK/judged" || fail "a vector did not get through natively"
 }
 
 t_adv_fw_misses() {
 	fwm_run "$FWM_POLICY"
 	[ "$RC" = 0 ] || fail "judge status $RC: $(grep -v ': defended (' "$WORK/judged")"
-	assert_eq "$(grep -c ': defended (Function.SecurityViolation)' "$WORK/judged")" 17 "vectors refused by the firewall"
-	expect_events 4 policy=input_firewall action=blocked details.class=sql_injection
+	assert_eq "$(grep -c ': defended (Function.SecurityViolation)' "$WORK/judged")" 18 "vectors refused by the firewall"
+	expect_events 5 policy=input_firewall action=blocked details.class=sql_injection
 	expect_events 5 policy=input_firewall action=blocked details.class=code_injection
 	expect_events 8 policy=input_firewall action=blocked details.class=command_injection
 	assert_events_valid

@@ -136,6 +136,10 @@ static const struct dcase dcases[] = {
 	{ "; perl x.pl", B(CMD) }, { "&& cp a b", B(CMD) }, { "| tee f", B(CMD) }, { "; cat creds.txt", B(CMD) },
 	{ "; touch f", B(CMD) }, { ";pkill node", B(CMD) }, { "x;./run", B(CMD) },
 	{ "x' NOTNULL --", B(SQL) }, { "yes; and/or no", 0 },
+	/* round 11: an SQL function over a column as a numeric id (a column read blind) */
+	{ "glob('??P*',secret)", B(SQL) }, { "instr(secret,'TOPS')", B(SQL) }, { "unicode(secret)-83", B(SQL) },
+	{ "abs(length(secret)-12)", B(SQL) }, { "min(3,4)", 0 }, { "length('abc')", 0 },
+	{ "count(items) is the number", 0 }, { "Use length(x) to get it", 0 },
 	/* round 11: builtins that reach files, the scope or more code without a method call */
 	{ "next(open('creds.txt'))", B(CODE) }, { "[*open(__file__)]", B(CODE) }, { "vars()", B(CODE) },
 	{ "print(x, file=open('p.txt','w'))", B(CODE) }, { "[*map(exec,['R=1'],[d])]", B(CODE) },
