@@ -21,6 +21,8 @@
 #define _GNU_SOURCE
 #include "adv.h"
 
+#include <stdbool.h>
+
 #define FORGED4 "10.89.5.53"
 #define FORGED6 "fd00:89:5::53"
 
@@ -107,67 +109,43 @@ static void transparent(const char *name, int family, int level, int opt, const 
 	close(rx);
 }
 
-static void freebind_pktinfo(const char *name)
+/* One datagram to a loopback receiver with a *_PKTINFO source of forged;
+ * freebind: IPV6_FREEBIND first (a source no interface has). */
+static void pktinfo_send(const char *name, int family, bool freebind, const char *forged)
 {
 	struct sockaddr_storage to;
 	socklen_t tl;
-	int one = 1, rx = loop_receiver(AF_INET6, &to, &tl), s;
-	char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))] = { 0 };
+	int one = 1, rx = loop_receiver(family, &to, &tl), s;
+	union {
+		struct in_pktinfo v4;
+		struct in6_pktinfo v6;
+	} pi = { 0 };
+	size_t pl = family == AF_INET ? sizeof(pi.v4) : sizeof(pi.v6);
+	char cbuf[CMSG_SPACE(sizeof(pi))] = { 0 };
 	struct iovec iov = { .iov_base = "answer", .iov_len = 6 };
 	struct msghdr m = { .msg_name = &to, .msg_namelen = tl, .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+			    .msg_control = cbuf, .msg_controllen = CMSG_SPACE(pl) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-	struct in6_pktinfo pi = { 0 };
 
 	if (rx < 0) {
 		report(name, ERRORED, "loopback receiver: %s", strerror(errno));
 		return;
 	}
-	cm->cmsg_level = IPPROTO_IPV6;
-	cm->cmsg_type = IPV6_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	inet_pton(AF_INET6, FORGED6, &pi.ipi6_addr);
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0 || setsockopt(s, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one)) < 0)
-		setup_failed(name, "setsockopt IPV6_FREEBIND", errno);
-	else if (sendmsg(s, &m, 0) < 0)
-		setup_failed(name, "sendmsg with IPV6_PKTINFO", errno);
+	cm->cmsg_level = family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6;
+	cm->cmsg_type = family == AF_INET ? IP_PKTINFO : IPV6_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(pl);
+	if (family == AF_INET)
+		inet_pton(AF_INET, forged, &pi.v4.ipi_spec_dst);
 	else
-		judge(name, rx, AF_INET6, FORGED6);
-	if (s >= 0)
-		close(s);
-	close(rx);
-}
-
-static void pktinfo_loopback(const char *name)
-{
-	struct sockaddr_storage to;
-	socklen_t tl;
-	int rx = loop_receiver(AF_INET, &to, &tl), s;
-	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))] = { 0 };
-	struct iovec iov = { .iov_base = "answer", .iov_len = 6 };
-	struct msghdr m = { .msg_name = &to, .msg_namelen = tl, .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
-	struct in_pktinfo pi = { 0 };
-
-	if (rx < 0) {
-		report(name, ERRORED, "loopback receiver: %s", strerror(errno));
-		return;
-	}
-	cm->cmsg_level = IPPROTO_IP;
-	cm->cmsg_type = IP_PKTINFO;
-	cm->cmsg_len = CMSG_LEN(sizeof(pi));
-	inet_pton(AF_INET, "127.0.0.53", &pi.ipi_spec_dst);
-	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		setup_failed(name, "socket", errno);
+		inet_pton(AF_INET6, forged, &pi.v6.ipi6_addr);
+	memcpy(CMSG_DATA(cm), &pi, pl);
+	s = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || (freebind && setsockopt(s, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof(one)) < 0))
+		setup_failed(name, freebind ? "setsockopt IPV6_FREEBIND" : "socket", errno);
 	else if (sendmsg(s, &m, 0) < 0)
-		setup_failed(name, "sendmsg with IP_PKTINFO", errno);
+		setup_failed(name, "sendmsg with a PKTINFO source", errno);
 	else
-		judge(name, rx, AF_INET, "127.0.0.53");
+		judge(name, rx, family, forged);
 	if (s >= 0)
 		close(s);
 	close(rx);
@@ -178,7 +156,7 @@ int main(void)
 	adv_init();
 	transparent("transparent_v4", AF_INET, IPPROTO_IP, IP_TRANSPARENT, FORGED4);
 	transparent("transparent_v6", AF_INET6, IPPROTO_IPV6, IPV6_TRANSPARENT, FORGED6);
-	freebind_pktinfo("freebind_pktinfo_v6");
-	pktinfo_loopback("pktinfo_loopback_v4");
+	pktinfo_send("freebind_pktinfo_v6", AF_INET6, true, FORGED6);
+	pktinfo_send("pktinfo_loopback_v4", AF_INET, false, "127.0.0.53");
 	return adv_exit_status();
 }
