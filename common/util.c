@@ -114,3 +114,11 @@ int fng_env_take(const char *name, char **out)
 	unsetenv(name);
 	return *out ? 1 : -ENOMEM;
 }
+
+void fng_free_secret(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}

@@ -82,11 +82,13 @@ ssize_t fng_read_file(const char *path, char *buf, size_t size);
 /* Read an entire file into a malloc'd NUL-terminated buffer. Returns 0 or -errno. */
 int fng_slurp(const char *path, char **out, size_t *len);
 /* Take variable name out of the environment: *out is its "NAME=value"
- * string, malloc'd (wipe it with explicit_bzero before free). 1 when taken,
+ * string, malloc'd (free it with fng_free_secret). 1 when taken,
  * 0 when not set (*out NULL), -ENOMEM when set but not copied (wiped all
  * the same). The value's bytes in the environment are wiped: they are what
  * /proc/PID/environ shows. */
 int fng_env_take(const char *name, char **out);
+/* Wipe a secret string's bytes, then free it. NULL is fine. */
+void fng_free_secret(char *s);
 
 /* readlink(link) NUL-terminated in out: 0, or -errno (-ENAMETOOLONG when
  * the target does not fit). */

@@ -40,19 +40,13 @@ void fng_cli_log_key(const char *file, uint8_t key[FNG_SEAL_KEY_MAX], size_t *le
 	} else if (env) {
 		take("$" KEY_ENV, env + skip, strlen(env + skip), key, len);
 	}
-	if (env) {
-		explicit_bzero(env, strlen(env));
-		free(env);
-	}
+	fng_free_secret(env);
 }
 
 void fng_cli_log_key_drop(void)
 {
 	char *env;
 
-	fng_env_take(KEY_ENV, &env);
-	if (env) {
-		explicit_bzero(env, strlen(env));
-		free(env);
-	}
+	fng_env_take(KEY_ENV, &env); /* wiped in the environment even when not copied */
+	fng_free_secret(env);
 }

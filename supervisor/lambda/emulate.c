@@ -380,10 +380,7 @@ int fng_cmd_emulate(int argc, char **argv)
 	start_server(&e, o.port);
 
 	r = spawn_runtime(&e, o.run_opts, o.n_run, argv + optind, o.direct, o.direct && !self ? NULL : key);
-	if (key) { /* uv_spawn returns once the child has run exec */
-		explicit_bzero(key, strlen(key));
-		free(key);
-	}
+	fng_free_secret(key); /* uv_spawn returns once the child has run exec */
 	if (r < 0)
 		fng_die(FNG_EXIT_UNSUPPORTED, "emulate: cannot start fnguard run: %s", uv_strerror(r));
 	e.child_running = true;

@@ -53,9 +53,7 @@ void px_out_fini(struct fng_proxy *px)
 	if (px->out_on)
 		fng_outscan_rules_free(&px->out_rules);
 	for (size_t i = 0; i < FNG_OUT_SECRETS; i++) {
-		if (px->out_secret[i])
-			explicit_bzero(px->out_secret[i], strlen(px->out_secret[i]));
-		free(px->out_secret[i]);
+		fng_free_secret(px->out_secret[i]);
 		px->out_secret[i] = NULL;
 	}
 	px->out_on = false;
